@@ -1,0 +1,1 @@
+"""qa: grounded answers from official press releases."""

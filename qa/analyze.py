@@ -1,0 +1,164 @@
+"""Text to search terms: the one analyzer shared by indexing and queries.
+
+Releases and questions say the same thing in different forms ("$175 million"
+and "$175M", "52nd" and "fifty-second", "Austin's" and "Austin"), so both
+sides are reduced to the same canonical terms before BM25 sees them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+
+import numpy as np
+import Stemmer
+import xxhash
+
+_UNITS = {"thousand": 10**3, "k": 10**3, "million": 10**6, "m": 10**6, "mn": 10**6,
+          "billion": 10**9, "b": 10**9, "bn": 10**9, "trillion": 10**12, "t": 10**12}
+
+_ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+         "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+         "eighteen", "nineteen"]
+_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_ORD_ONES = ["zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+             "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
+             "sixteenth", "seventeenth", "eighteenth", "nineteenth"]
+_ORD_TENS = ["", "", "twentieth", "thirtieth", "fortieth", "fiftieth", "sixtieth", "seventieth",
+             "eightieth", "ninetieth"]
+
+
+def _number_words() -> tuple[dict[str, int], dict[str, int]]:
+    cardinals = {w: i for i, w in enumerate(_ONES)}
+    ordinals = {w: i for i, w in enumerate(_ORD_ONES)}
+    for tens in range(2, 10):
+        cardinals[_TENS[tens]] = tens * 10
+        ordinals[_ORD_TENS[tens]] = tens * 10
+        for one in range(1, 10):
+            cardinals[f"{_TENS[tens]}-{_ONES[one]}"] = tens * 10 + one
+            ordinals[f"{_TENS[tens]}-{_ORD_ONES[one]}"] = tens * 10 + one
+    cardinals["hundred"] = 100
+    ordinals["hundredth"] = 100
+    return cardinals, ordinals
+
+
+CARDINALS, ORDINALS = _number_words()
+
+# Spellings folded into one term before stemming.
+_SYNONYMS = {"jan": "january", "feb": "february", "mar": "march", "apr": "april", "jun": "june",
+           "jul": "july", "aug": "august", "sep": "september", "sept": "september",
+           "oct": "october", "nov": "november", "dec": "december",
+             "percentage": "percent", "pct": "percent"}
+MONTH_NAMES = ["january", "february", "march", "april", "may", "june", "july", "august",
+               "september", "october", "november", "december"]
+
+# Words that carry no topic. Number words are absent on purpose: "four" is a fact.
+STOP_WORDS = frozenset("""
+a about above according after again against all also am an and any are as at be because been
+before being below between both but by can could did do does doing don dont down during each few
+for from further had has have having he her here hers herself him himself his how i if in into
+is it its itself just let me more most much many my myself no nor not of off on once only or
+other our ours ourselves out over own per same she should so some such than that the their
+theirs them themselves then there these they this those through to too under until up upon very
+was we were what when where which while who whom whose why will with would you your yours
+yourself yourselves may might must shall s t
+""".split())
+
+_TOKEN = re.compile(
+    r"""
+    (?P<money>\$\s?\d[\d,]*(?:\.\d+)?(?:\s*(?:thousand|million|billion|trillion|mn|bn|[kmb])\b)?)
+  | (?P<dollars>\d[\d,]*(?:\.\d+)?\s+(?:thousand|million|billion|trillion)\s+dollars\b)
+  | (?P<acronym>\b(?:[A-Za-z]\.){2,})
+  | (?P<percent>\d+(?:\.\d+)?\s?%)
+  | (?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)
+  | (?P<word>[A-Za-z0-9]+(?:['’\-][A-Za-z0-9]+)*)
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+_ORDINAL_DIGITS = re.compile(r"(\d+)(?:st|nd|rd|th)")
+_MONEY_PARTS = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*([a-z]*)")
+
+_stemmer = Stemmer.Stemmer("english")
+
+
+def stem(word: str) -> str:
+    return _stemmer.stemWord(word)
+
+
+def _money_term(amount: str, unit: str) -> str:
+    value = float(amount.replace(",", "")) * _UNITS.get(unit, 1)
+    return f"${value:.0f}" if value >= 1 else f"${value:g}"
+
+
+@lru_cache(maxsize=200_000)
+def _word_terms(word: str) -> tuple[str, ...]:
+    """Terms of one lower-cased word, which may be hyphenated or possessive."""
+    word = word.replace("’", "'")
+    if word.endswith("'s"):
+        word = word[:-2]
+    word = word.replace("'", "")
+    if word in ORDINALS:
+        return (f"#{ORDINALS[word]}",)
+    if word in CARDINALS:
+        return (str(CARDINALS[word]),)
+    parts = [p for p in word.split("-") if p]
+    terms: list[str] = []
+    for part in parts:
+        if part.isdigit():
+            terms.append(part)
+        elif m := _ORDINAL_DIGITS.fullmatch(part):
+            terms.append(f"#{int(m.group(1))}")
+        elif part in ORDINALS:
+            terms.append(f"#{ORDINALS[part]}")
+        elif part in CARDINALS:
+            terms.append(str(CARDINALS[part]))
+        elif part not in STOP_WORDS:
+            terms.append(_stemmer.stemWord(_SYNONYMS.get(part, part)))
+    if len(parts) > 1:
+        # The joined form matches codes and compounds written without hyphens.
+        terms.append("".join(parts))
+    return tuple(terms)
+
+
+def terms(text: str) -> list[str]:
+    """The search terms of a text, in order, with repeats."""
+    out: list[str] = []
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup
+        token = m.group().lower()
+        if kind == "word":
+            out.extend(_word_terms(token))
+        elif kind == "number":
+            out.append(token.replace(",", ""))
+        elif kind == "percent":
+            out.extend((token.rstrip("% "), "percent"))
+        elif kind == "acronym":
+            out.append(token.replace(".", ""))
+        else:
+            amount, unit = _MONEY_PARTS.search(token).groups()
+            out.append(_money_term(amount, unit))
+    return out
+
+
+def date_terms(iso_date: str) -> list[str]:
+    """Year, month name and day of an ISO date, so "December 2023" finds it."""
+    try:
+        year, month, day = (int(p) for p in iso_date.split("-"))
+    except ValueError:
+        return []
+    if not 1 <= month <= 12:
+        return []
+    return [str(year), _stemmer.stemWord(MONTH_NAMES[month - 1]), str(day)]
+
+
+def term_hash(term: str) -> int:
+    return xxhash.xxh3_64_intdigest(term.encode())
+
+
+def bag(term_list: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct term hashes (uint64) and their counts (uint16) of a term list."""
+    counts = Counter(term_list)
+    hashes = np.fromiter((term_hash(t) for t in counts), dtype=np.uint64, count=len(counts))
+    tfs = np.fromiter((min(c, 65535) for c in counts.values()), dtype=np.uint16, count=len(counts))
+    return hashes, tfs

@@ -1,0 +1,65 @@
+"""Token-aware chunks of a release body that end on sentence boundaries."""
+
+from __future__ import annotations
+
+from qa import sentences
+from qa.models import Chunk
+from qa.tokens import DEFAULT_ENCODING, encoding
+
+
+def _units(text: str, max_tokens: int, enc_name: str) -> list[tuple[int, int, int]]:
+    """(start, end, tokens) of each sentence, with over-long sentences cut at token edges."""
+    enc = encoding(enc_name)
+    spans = sentences.spans(text)
+    counts = [len(t) for t in enc.encode_ordinary_batch([text[s:e] for s, e in spans])]
+    units: list[tuple[int, int, int]] = []
+    for (start, end), n in zip(spans, counts):
+        if n <= max_tokens:
+            units.append((start, end, n))
+            continue
+        tokens = enc.encode_ordinary(text[start:end])
+        _, offsets = enc.decode_with_offsets(tokens)
+        cuts = [*offsets[::max_tokens], end - start]
+        for i, (a, b) in enumerate(zip(cuts, cuts[1:])):
+            units.append((start + a, start + b, min(max_tokens, n - i * max_tokens)))
+    return units
+
+
+def chunk_text(
+    text: str,
+    max_tokens: int = 200,
+    overlap_tokens: int = 40,
+    enc_name: str = DEFAULT_ENCODING,
+) -> list[Chunk]:
+    """Greedy packing of whole sentences up to max_tokens.
+
+    Each chunk after the first starts with the last sentences of the previous
+    one, up to overlap_tokens, so a fact near a boundary is whole in one chunk.
+    """
+    if max_tokens < 1 or not 0 <= overlap_tokens < max_tokens:
+        raise ValueError("need max_tokens >= 1 and 0 <= overlap_tokens < max_tokens")
+    units = _units(text, max_tokens, enc_name)
+    groups: list[list[tuple[int, int, int]]] = []
+    current: list[tuple[int, int, int]] = []
+    size = 0
+    for unit in units:
+        if current and size + unit[2] > max_tokens:
+            groups.append(current)
+            carried: list[tuple[int, int, int]] = []
+            kept = 0
+            for prev in reversed(current[1:]):
+                if kept + prev[2] > overlap_tokens or kept + prev[2] + unit[2] > max_tokens:
+                    break
+                carried.insert(0, prev)
+                kept += prev[2]
+            current, size = carried, kept
+        current.append(unit)
+        size += unit[2]
+    if current:
+        groups.append(current)
+    pieces = [text[g[0][0]:g[-1][1]] for g in groups]
+    counts = [len(t) for t in encoding(enc_name).encode_ordinary_batch(pieces)] if pieces else []
+    return [
+        Chunk(ordinal=i, start=g[0][0], end=g[-1][1], n_tokens=n, text=piece)
+        for i, (g, piece, n) in enumerate(zip(groups, pieces, counts))
+    ]

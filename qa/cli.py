@@ -1,0 +1,201 @@
+"""The `qa` command line: a thin layer over ingest, store and search."""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+from importlib.resources import files
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from pydantic import BaseModel, ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from qa.ingest import ingest_paths
+from qa.load import LoadError, normalize_date
+from qa.models import IngestReport
+from qa.search import Searcher
+from qa.settings import Settings
+from qa.store import Store, StoreError
+from qa.tokens import TokenizerError
+
+app = typer.Typer(
+    help="Search, cite and brief from official press releases, offline.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, soft_wrap=True)
+
+DbOption = Annotated[
+    Optional[Path],  # noqa: UP045 - typer reads the annotation at run time, also on Python 3.9 syntax
+    typer.Option("--db", help="Index file [env: QA_DB; default: the user data folder]", show_default=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object for scripts")]
+
+
+def _settings(db: Path | None) -> Settings:
+    try:
+        settings = Settings()
+    except ValidationError as e:
+        _fail(f"bad setting in the environment: {e}")
+    if db is not None:
+        settings.db = db
+    return settings
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}")
+    raise typer.Exit(code)
+
+
+def _open(settings: Settings, create: bool = False) -> Store:
+    try:
+        return Store(settings.db, create=create)
+    except StoreError as e:
+        _fail(str(e))
+
+
+def _dump(model: BaseModel | list[BaseModel] | dict) -> None:
+    if isinstance(model, list):
+        data = [m.model_dump() for m in model]
+    elif isinstance(model, BaseModel):
+        data = model.model_dump()
+    else:
+        data = model
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def sample_path() -> Path:
+    """The seed release that ships with qa."""
+    return Path(str(files("qa") / "sample"))
+
+
+@app.command()
+def ingest(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files and folders of releases")] = None,  # noqa: UP045
+    sample: Annotated[bool, typer.Option("--sample", help="Ingest the sample release that ships with qa")] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Add releases (.txt with Title/Date/Source header, .md, .html, .json, .jsonl) to the index.
+
+    Re-ingesting unchanged content changes nothing; changed content replaces the
+    stored version. Bad files are reported and the rest still go in; the exit
+    code is 1 when any file failed.
+
+    Example: qa ingest releases/ extra.jsonl
+    """
+    targets = list(paths or [])
+    if sample:
+        targets.append(sample_path())
+    if not targets:
+        _fail("give files or folders to ingest, or --sample")
+    settings = _settings(db)
+    store = _open(settings, create=True)
+    progress = Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                        console=err, transient=True, disable=as_json or not err.is_terminal)
+    with progress:
+        task = progress.add_task("ingest", total=None)
+
+        def tick(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        try:
+            report = ingest_paths(store, targets, settings.index, tick)
+        except (StoreError, TokenizerError) as e:
+            _fail(str(e))
+    if as_json:
+        _dump(report)
+    else:
+        _print_ingest(report, settings.db)
+    raise typer.Exit(1 if report.errors else 0)
+
+
+def _print_ingest(report: IngestReport, db: Path) -> None:
+    for e in report.errors:
+        err.print(f"[bold red]error:[/] {e.origin}: {e.reason}")
+    if report.skipped_files:
+        err.print(f"skipped {len(report.skipped_files)} file(s) of other kinds, e.g. {report.skipped_files[0]}")
+    n = len(report.added) + len(report.replaced)
+    out.print(
+        f"{n} release(s) stored ({len(report.added)} new, {len(report.replaced)} replaced), "
+        f"{len(report.unchanged)} unchanged, {len(report.errors)} failed; "
+        f"{report.chunks} chunks in {report.seconds:.2f}s -> {db}"
+    )
+
+
+@app.command()
+def releases(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """List the stored releases, newest first."""
+    store = _open(_settings(db))
+    rows = store.releases()
+    if as_json:
+        _dump(rows)
+        return
+    if not rows:
+        out.print("no releases stored; add some with `qa ingest PATH`")
+    for r in rows:
+        out.print(f"{r.id}  {r.date or '----------'}  {r.n_chunks:>3} chunks  {r.title or '(untitled)'}")
+
+
+@app.command()
+def remove(
+    ids: Annotated[list[str], typer.Argument(help="Release ids, or unique prefixes of them")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Remove releases and their chunks from the index (all or none)."""
+    store = _open(_settings(db))
+    try:
+        removed = store.remove(ids)
+    except StoreError as e:
+        _fail(str(e))
+    if as_json:
+        _dump({"removed": removed})
+    else:
+        out.print(f"removed {len(removed)} release(s): {', '.join(removed)}")
+
+
+def _date_option(value: str | None, name: str) -> str | None:
+    if not value:
+        return None
+    try:
+        return normalize_date(value)
+    except LoadError as e:
+        _fail(f"{name}: {e}")
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="A question or keywords")],
+    k: Annotated[Optional[int], typer.Option("-k", "--top", min=1, max=1000, help="Hits to show [default: 5]")] = None,  # noqa: UP045
+    since: Annotated[Optional[str], typer.Option(help="Only releases dated on or after (YYYY-MM-DD)")] = None,  # noqa: UP045
+    until: Annotated[Optional[str], typer.Option(help="Only releases dated on or before (YYYY-MM-DD)")] = None,  # noqa: UP045
+    source: Annotated[Optional[str], typer.Option(help="Only releases whose source contains this text")] = None,  # noqa: UP045
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Rank stored chunks for a question.
+
+    Example: qa search "How much is the 13th presidential drawdown worth?" -k 3
+    """
+    settings = _settings(db)
+    store = _open(settings)
+    hits = Searcher(store, settings.search).search(
+        query, k, since=_date_option(since, "--since"), until=_date_option(until, "--until"), source=source
+    )
+    if as_json:
+        _dump({"query": query, "hits": [h.model_dump() for h in hits]})
+        return
+    if not hits:
+        out.print("no matching chunks")
+    for rank, h in enumerate(hits, 1):
+        out.print(f"[bold]{rank}. {h.title or '(untitled)'}[/]  {h.date or 'undated'}  score {h.score:.2f}")
+        out.print(f"   chunk {h.chunk_id}  chars {h.start}-{h.end}  {h.source}", style="dim")
+        body = textwrap.shorten(" ".join(h.text.split()), 600, placeholder=" …")
+        out.print(textwrap.indent(textwrap.fill(body, 100), "   "))

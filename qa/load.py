@@ -1,0 +1,225 @@
+"""Reading releases from files: text with a header, Markdown, HTML and JSON records."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from pathlib import Path
+
+from qa.models import FileError, ReleaseDraft
+
+TEXT_SUFFIXES = {".txt", ".text"}
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+HTML_SUFFIXES = {".html", ".htm"}
+JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
+SUFFIXES = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
+
+_HEADER_LINE = re.compile(r"(title|date|source|url)\s*:\s*(.*)", re.IGNORECASE)
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%d %B %Y",
+                 "%m/%d/%Y")
+
+
+class LoadError(ValueError):
+    """A file or record that cannot be read; the message says why."""
+
+
+def normalize_date(raw: str) -> str:
+    """An ISO date from the forms releases use, or LoadError."""
+    raw = raw.strip()
+    if not raw:
+        return ""
+    head = raw[:10]
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", head) and (len(raw) == 10 or raw[10] in "T "):
+        raw = head
+    cleaned = raw.replace("Sept.", "Sep.").replace("Sept ", "Sep ")
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(cleaned, fmt).date().isoformat()
+        except ValueError:
+            continue
+    raise LoadError(f"unrecognised date {raw!r} (want YYYY-MM-DD)")
+
+
+def decode(data: bytes) -> str:
+    """Text of a file's bytes: UTF-8 (with or without BOM) or UTF-16 with BOM."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if b"\x00" in data:
+        raise LoadError("binary file (contains NUL bytes), not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        bad = data[err.start:err.start + 1].hex()
+        raise LoadError(f"not UTF-8 text: byte 0x{bad} at offset {err.start}") from err
+
+
+def split_header(text: str) -> tuple[dict[str, str], str]:
+    """The `Title:`/`Date:`/`Source:` lines at the top of a text, and the body after them."""
+    header: dict[str, str] = {}
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines) and (m := _HEADER_LINE.fullmatch(lines[i].strip())):
+        key = m.group(1).lower()
+        header["source" if key == "url" else key] = m.group(2).strip()
+        i += 1
+    if not header:
+        return {}, text
+    return header, "\n".join(lines[i:]).strip("\n")
+
+
+def _front_matter(text: str) -> tuple[dict[str, str], str]:
+    """Markdown front matter between `---` lines, else the plain header form."""
+    m = re.match(r"---\s*\n(.*?)\n---\s*\n", text, re.DOTALL)
+    if not m:
+        return split_header(text)
+    header, _ = split_header(m.group(1))
+    return header, text[m.end():].strip("\n")
+
+
+def _draft(header: dict[str, str], body: str, origin: str, key: str | None) -> ReleaseDraft:
+    body = body.strip()
+    if not body:
+        raise LoadError("empty: no body text")
+    source = header.get("source", "").strip()
+    return ReleaseDraft(
+        title=" ".join(header.get("title", "").split()),
+        date=normalize_date(header.get("date", "")),
+        source=source,
+        text=body,
+        origin=origin,
+        key=source or key or origin,
+    )
+
+
+def _read_text(text: str, path: Path) -> list[ReleaseDraft]:
+    header, body = split_header(text)
+    return [_draft(header, body, str(path), str(path.resolve()))]
+
+
+def _read_markdown(text: str, path: Path) -> list[ReleaseDraft]:
+    header, body = _front_matter(text)
+    if "title" not in header and (m := re.match(r"#\s+(.+)", body.lstrip())):
+        header["title"] = m.group(1).strip()
+    return [_draft(header, body, str(path), str(path.resolve()))]
+
+
+def _read_html(text: str, path: Path) -> list[ReleaseDraft]:
+    import trafilatura  # slow to import; only HTML needs it
+
+    doc = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False,
+                                      include_tables=True, favor_recall=True, as_dict=True)
+    if not doc or not (doc.get("text") or "").strip():
+        raise LoadError("no article text found in the HTML")
+    header = {"title": doc.get("title") or "", "date": doc.get("date") or "",
+              "source": doc.get("url") or ""}
+    return [_draft(header, doc["text"], str(path), str(path.resolve()))]
+
+
+def _record(obj: object, origin: str) -> ReleaseDraft:
+    if not isinstance(obj, dict):
+        raise LoadError(f"expected a JSON object, got {type(obj).__name__}")
+    text = obj.get("text")
+    if not isinstance(text, str):
+        raise LoadError("missing field 'text' (a string)")
+    header = {}
+    for field in ("title", "date", "source", "url"):
+        value = obj.get(field)
+        if value is not None and not isinstance(value, str):
+            raise LoadError(f"field {field!r} must be a string")
+        if value:
+            header["source" if field == "url" else field] = value
+    key = obj.get("id") if isinstance(obj.get("id"), str) else None
+    if key is None and header.get("title"):
+        key = f"{header['title']}|{header.get('date', '')}"
+    return _draft(header, text, origin, key and f"record:{key}")
+
+
+def _read_json(text: str, path: Path) -> tuple[list[ReleaseDraft], list[FileError]]:
+    """Records of a .json file (an object or a list) or a .jsonl file (one per line).
+
+    A bad record is reported with its line or position; the good ones still count.
+    """
+    drafts: list[ReleaseDraft] = []
+    errors: list[FileError] = []
+    if path.suffix.lower() == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise LoadError(f"malformed JSON at line {err.lineno}, column {err.colno}: {err.msg}") from err
+        items = data if isinstance(data, list) else [data]
+        places = [f"{path}[{i}]" for i in range(len(items))] if isinstance(data, list) else [str(path)]
+    else:
+        items, places = [], []
+        for n, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                items.append(json.loads(line))
+            except json.JSONDecodeError as err:
+                errors.append(FileError(origin=f"{path}:{n}", reason=f"malformed JSON line: {err.msg}"))
+                continue
+            places.append(f"{path}:{n}")
+    for obj, origin in zip(items, places):
+        try:
+            drafts.append(_record(obj, origin))
+        except LoadError as err:
+            errors.append(FileError(origin=origin, reason=str(err)))
+    if not drafts and not errors:
+        raise LoadError("empty: no records")
+    return drafts, errors
+
+
+def read_file(path: Path) -> tuple[list[ReleaseDraft], list[FileError]]:
+    """The releases in one file, and the records of it that could not be read.
+
+    Raises LoadError when nothing in the file can be read.
+    """
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise LoadError(f"unsupported file type {suffix or '(none)'!r}; qa reads {', '.join(sorted(SUFFIXES))}")
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise LoadError(f"unreadable: {err.strerror or err}") from err
+    if not data.strip():
+        raise LoadError("empty file")
+    text = decode(data).replace("\r\n", "\n").replace("\r", "\n")
+    if suffix in JSON_SUFFIXES:
+        return _read_json(text, path)
+    if suffix in HTML_SUFFIXES:
+        return _read_html(text, path), []
+    if suffix in MARKDOWN_SUFFIXES:
+        return _read_markdown(text, path), []
+    return _read_text(text, path), []
+
+
+def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[str], list[FileError]]:
+    """Files to read under the given paths: (files, skipped, errors).
+
+    Files named directly are always tried; in folders, hidden files and files
+    of other kinds are skipped and listed.
+    """
+    files: list[Path] = []
+    skipped: list[str] = []
+    errors: list[FileError] = []
+    for path in paths:
+        if path.is_dir():
+            for found in _walk(path):
+                if found.suffix.lower() in SUFFIXES:
+                    files.append(found)
+                else:
+                    skipped.append(str(found))
+        elif path.exists():
+            files.append(path)
+        else:
+            errors.append(FileError(origin=str(path), reason="no such file or folder"))
+    return files, skipped, errors
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder)
+        if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+            yield path

@@ -1,0 +1,74 @@
+"""Questions in, ranked chunks out."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from qa import analyze, index
+from qa.models import Hit
+from qa.rerank import rerank_scores
+from qa.settings import SearchSettings
+from qa.store import Store
+
+
+def _day(iso: str) -> int:
+    return int(iso.replace("-", ""))
+
+
+class Searcher:
+    """Keeps the BM25 arrays in memory and reloads them when the store changes."""
+
+    def __init__(self, store: Store, settings: SearchSettings | None = None) -> None:
+        self.store = store
+        self.settings = settings or SearchSettings()
+        self._index: index.BM25Index | None = None
+
+    @property
+    def index(self) -> index.BM25Index:
+        if self._index is None or self._index.generation != self.store.generation():
+            self._index = index.load(self.store, self.settings.k1, self.settings.b)
+        return self._index
+
+    def _allowed(self, idx: index.BM25Index, since: str | None, until: str | None,
+                 source: str | None) -> np.ndarray | None:
+        if not (since or until or source):
+            return None
+        allowed = np.ones(idx.n_docs, dtype=bool)
+        if since:
+            allowed &= idx.dates >= _day(since)
+        if until:
+            allowed &= (idx.dates <= _day(until)) & (idx.dates > 0)
+        if source:
+            pattern = "%" + source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            allowed &= np.isin(idx.release_rowids, self.store.release_rowids(pattern))
+        return allowed
+
+    def search(self, query: str, k: int | None = None, *, since: str | None = None,
+               until: str | None = None, source: str | None = None) -> list[Hit]:
+        """The k best chunks for a query, optionally only from releases dated
+        since/until (ISO dates, inclusive) or whose source contains `source`."""
+        k = k or self.settings.k
+        cfg = self.settings
+        words = sorted(set(analyze.terms(query)))
+        hashes = np.array([analyze.term_hash(t) for t in words], dtype=np.uint64)
+        order = np.argsort(hashes)
+        words, hashes = [words[i] for i in order], hashes[order]
+        idx = self.index
+        depth = max(k, cfg.rerank_depth) if cfg.rerank_depth and cfg.rerank_weight else k
+        docs, scores = idx.top(hashes, depth, self._allowed(idx, since, until, source))
+        rowids = idx.chunk_rowids[docs].tolist()
+        found = self.store.hit_rows(rowids) if rowids else {}
+        # A writer may have removed some chunks since the arrays were loaded.
+        ranked = [(found[r], s) for r, s in zip(rowids, scores.tolist()) if r in found]
+        if depth > k and ranked:
+            idf = dict(zip(words, idx.idf(hashes).tolist()))
+            new = rerank_scores(query, [row.text for row, _ in ranked], [s for _, s in ranked], idf,
+                                cfg.rerank_weight, cfg.type_bonus)
+            ranked = sorted(zip([row for row, _ in ranked], new), key=lambda p: -p[1])
+        hits = [
+            Hit(chunk_id=f"{row.release_id}:{row.ordinal}", release_id=row.release_id,
+                ordinal=row.ordinal, score=round(score, 4), title=row.title, date=row.date,
+                source=row.source, start=row.start, end=row.end, text=row.text)
+            for row, score in ranked[:k]
+        ]
+        return hits

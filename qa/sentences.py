@@ -1,0 +1,52 @@
+"""Sentence spans of a release body, so chunks and citations end where sentences do."""
+
+from __future__ import annotations
+
+import re
+
+# Abbreviations that end in a period without ending the sentence in releases.
+ABBREVIATIONS = frozenset("""
+mr mrs ms dr gen lt col maj capt cpt sgt spc pfc cpl pvt adm cmdr cdr sen rep gov pres jr sr st
+mt ft no nos vs etc inc corp co ltd dept univ approx est jan feb mar apr jun jul aug sep sept
+oct nov dec
+""".split())
+
+_END = re.compile(r"""[.!?]+['"’”)\]]*(?=\s)|\n""")
+_LAST_WORD = re.compile(r"([A-Za-z]+)\.*$")
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    """Whether the period at text[dot] belongs to an abbreviation or an initial."""
+    m = _LAST_WORD.search(text, max(0, dot - 12), dot + 1)
+    if not m:
+        return False
+    word = m.group(1)
+    if len(word) == 1:  # an initial ("Jason A. Lucas") or a dotted acronym ("U.S.")
+        return True
+    return word.lower() in ABBREVIATIONS
+
+
+def spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence or line, without surrounding whitespace."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for m in _END.finditer(text):
+        end = m.end()
+        if m.group() != "\n" and m.group()[0] == "." and _is_abbreviation(text, m.start()):
+            nxt = text[end:end + 3].lstrip()
+            # An abbreviation ends the sentence only before a line break.
+            if "\n" not in text[end:end + 2] or not nxt:
+                continue
+        _append(text, start, end, out)
+        start = end
+    _append(text, start, len(text), out)
+    return out
+
+
+def _append(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append((start, end))

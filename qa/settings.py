@@ -1,0 +1,55 @@
+"""One settings tree, from defaults, then `QA_*` environment variables, then flags.
+
+Nested fields read from variables such as QA_INDEX__MAX_TOKENS=256.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from platformdirs import user_data_path
+from pydantic import BaseModel, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from qa.tokens import DEFAULT_ENCODING
+
+
+def default_db() -> Path:
+    return user_data_path("qa", appauthor=False) / "qa.db"
+
+
+class IndexSettings(BaseModel):
+    """How releases are cut and indexed; a change applies to releases ingested after it."""
+
+    max_tokens: int = Field(256, ge=16, le=8192, description="Largest chunk, in tokens")
+    overlap_tokens: int = Field(32, ge=0, description="Sentences carried into the next chunk, up to this many tokens")
+    encoding: str = Field(DEFAULT_ENCODING, description="tiktoken encoding that counts tokens (offline only)")
+    title_weight: int = Field(
+        1, ge=0, le=10, description="Times a release's title and date count in each of its chunks"
+    )
+
+
+    @model_validator(mode="after")
+    def _overlap_below_size(self) -> IndexSettings:
+        if self.overlap_tokens >= self.max_tokens:
+            raise ValueError("overlap_tokens must be smaller than max_tokens")
+        return self
+
+
+class SearchSettings(BaseModel):
+    k: int = Field(5, ge=1, le=1000, description="Hits returned by default")
+    k1: float = Field(1.2, gt=0, description="BM25 term-frequency saturation")
+    b: float = Field(0.75, ge=0, le=1, description="BM25 length normalisation")
+    rerank_depth: int = Field(
+        20, ge=0, le=1000, description="BM25 hits looked at again sentence by sentence; 0 turns it off"
+    )
+    rerank_weight: float = Field(2.0, ge=0, description="Weight of the best sentence's score in the second look")
+    type_bonus: float = Field(3.0, ge=0, description="Added to a sentence holding the kind of value asked for")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="QA_", env_nested_delimiter="__", extra="ignore")
+
+    db: Path = Field(default_factory=default_db, description="The index file (SQLite)")
+    index: IndexSettings = Field(default_factory=IndexSettings)
+    search: SearchSettings = Field(default_factory=SearchSettings)

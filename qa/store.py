@@ -1,0 +1,262 @@
+"""The index file: releases, their chunks and term bags, in one SQLite database.
+
+SQLite in WAL mode gives what the index needs: each write is one transaction
+(a release and all its chunks go in together or not at all), readers see a
+consistent snapshot while a writer works, and the file survives crashes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from qa.models import Chunk, Release, ReleaseDraft
+
+SCHEMA_VERSION = "1"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS releases (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    date TEXT NOT NULL,
+    source TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    text TEXT NOT NULL,
+    n_chunks INTEGER NOT NULL,
+    ingested_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    rowid INTEGER PRIMARY KEY,
+    release INTEGER NOT NULL REFERENCES releases(rowid) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    char_start INTEGER NOT NULL,
+    char_end INTEGER NOT NULL,
+    n_tokens INTEGER NOT NULL,
+    n_terms INTEGER NOT NULL,
+    length INTEGER NOT NULL,
+    terms BLOB NOT NULL,
+    tfs BLOB NOT NULL,
+    UNIQUE (release, ordinal)
+);
+CREATE TABLE IF NOT EXISTS index_cache (
+    name TEXT PRIMARY KEY,
+    generation INTEGER NOT NULL,
+    params TEXT NOT NULL,
+    dtype TEXT NOT NULL,
+    data BLOB NOT NULL
+);
+"""
+
+
+class StoreError(RuntimeError):
+    pass
+
+
+@dataclass
+class StoredChunk:
+    chunk: Chunk
+    terms: np.ndarray  # distinct term hashes, uint64
+    tfs: np.ndarray  # their counts, uint16
+    length: int  # all terms, with repeats: BM25's document length
+
+
+@dataclass
+class StoredRelease:
+    id: str
+    draft: ReleaseDraft
+    content_hash: str
+    chunks: list[StoredChunk]
+
+
+@dataclass
+class HitRow:
+    rowid: int
+    release_id: str
+    ordinal: int
+    title: str
+    date: str
+    source: str
+    start: int
+    end: int
+    text: str
+
+
+class Store:
+    def __init__(self, path: Path, *, create: bool = True) -> None:
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise StoreError(f"no index at {self.path}; run `qa ingest` first or pass --db")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30,
+                                      check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as err:
+            raise StoreError(f"{self.path} is not a qa index: {err}") from err
+
+    def _migrate(self) -> None:
+        with self.write():
+            for statement in _SCHEMA.split(";"):
+                self.db.execute(statement)
+            row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+            if row is None:
+                self.db.execute("INSERT INTO meta VALUES ('schema', ?), ('generation', '0')",
+                                (SCHEMA_VERSION,))
+            elif row[0] != SCHEMA_VERSION:
+                raise StoreError(f"{self.path} has index schema {row[0]}, this qa reads {SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        """One write transaction; it takes the write lock at once so it cannot deadlock."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """A read transaction: everything read inside sees one version of the index."""
+        if self.db.in_transaction:
+            yield
+            return
+        self.db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self.db.execute("COMMIT")
+
+    def generation(self) -> int:
+        return int(self.db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()[0])
+
+    def _bump(self) -> None:
+        self.db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key='generation'")
+
+    def content_hashes(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT id, content_hash FROM releases"))
+
+    def put(self, releases: Sequence[StoredRelease]) -> None:
+        """Add or replace releases, all in one transaction."""
+        if not releases:
+            return
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self.write():
+            for rel in releases:
+                self.db.execute("DELETE FROM releases WHERE id = ?", (rel.id,))
+                d = rel.draft
+                cur = self.db.execute(
+                    "INSERT INTO releases (id, title, date, source, origin, content_hash, text,"
+                    " n_chunks, ingested_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                    (rel.id, d.title, d.date, d.source, d.origin, rel.content_hash, d.text,
+                     len(rel.chunks), now),
+                )
+                release_rowid = cur.lastrowid
+                self.db.executemany(
+                    "INSERT INTO chunks (release, ordinal, char_start, char_end, n_tokens, n_terms,"
+                    " length, terms, tfs) VALUES (?,?,?,?,?,?,?,?,?)",
+                    [(release_rowid, c.chunk.ordinal, c.chunk.start, c.chunk.end, c.chunk.n_tokens,
+                      len(c.terms), c.length, c.terms.tobytes(), c.tfs.tobytes())
+                     for c in rel.chunks],
+                )
+            self._bump()
+
+    def resolve(self, id_or_prefix: str) -> str:
+        """A release id from its id or a unique prefix of it."""
+        rows = self.db.execute(
+            "SELECT id FROM releases WHERE id >= ? AND id < ? LIMIT 2",
+            (id_or_prefix, id_or_prefix + "\uffff"),
+        ).fetchall()
+        if not rows:
+            raise StoreError(f"no release with id {id_or_prefix!r}; `qa releases` lists them")
+        if len(rows) > 1 and rows[0][0] != id_or_prefix:
+            raise StoreError(f"{id_or_prefix!r} matches several releases; give more of the id")
+        return rows[0][0]
+
+    def remove(self, ids: Sequence[str]) -> list[str]:
+        """Remove releases by id or unique prefix, all or none."""
+        resolved = [self.resolve(i) for i in ids]
+        with self.write():
+            self.db.executemany("DELETE FROM releases WHERE id = ?", [(i,) for i in resolved])
+            self._bump()
+        return resolved
+
+    def releases(self) -> list[Release]:
+        rows = self.db.execute(
+            "SELECT id, title, date, source, origin, content_hash, n_chunks, ingested_at"
+            " FROM releases ORDER BY date DESC, title"
+        ).fetchall()
+        fields = list(Release.model_fields)
+        return [Release(**dict(zip(fields, row))) for row in rows]
+
+    def release_text(self, release_id: str) -> str:
+        row = self.db.execute("SELECT text FROM releases WHERE id = ?", (release_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"no release with id {release_id!r}")
+        return row[0]
+
+    def counts(self) -> tuple[int, int, int]:
+        """Chunks, stored term entries, and release rows."""
+        n_chunks, n_terms = self.db.execute("SELECT COUNT(*), COALESCE(SUM(n_terms), 0) FROM chunks").fetchone()
+        n_releases = self.db.execute("SELECT COUNT(*) FROM releases").fetchone()[0]
+        return n_chunks, n_terms, n_releases
+
+    def bags(self) -> sqlite3.Cursor:
+        """Rows of (chunk rowid, release rowid, length, release date, terms, tfs), by chunk rowid."""
+        return self.db.execute(
+            "SELECT c.rowid, c.release, c.length, r.date, c.terms, c.tfs"
+            " FROM chunks c JOIN releases r ON r.rowid = c.release ORDER BY c.rowid"
+        )
+
+    def release_rowids(self, source_like: str) -> np.ndarray:
+        rows = self.db.execute("SELECT rowid FROM releases WHERE source LIKE ? ESCAPE '\\'",
+                               (source_like,)).fetchall()
+        return np.array([r[0] for r in rows], dtype=np.int64)
+
+    def hit_rows(self, chunk_rowids: Sequence[int]) -> dict[int, HitRow]:
+        marks = ",".join("?" * len(chunk_rowids))
+        rows = self.db.execute(
+            "SELECT c.rowid, r.id, c.ordinal, r.title, r.date, r.source, c.char_start, c.char_end,"
+            " substr(r.text, c.char_start + 1, c.char_end - c.char_start)"
+            f" FROM chunks c JOIN releases r ON r.rowid = c.release WHERE c.rowid IN ({marks})",
+            list(chunk_rowids),
+        ).fetchall()
+        return {row[0]: HitRow(*row) for row in rows}
+
+    def load_arrays(self, generation: int, params: str) -> dict[str, np.ndarray] | None:
+        rows = self.db.execute(
+            "SELECT name, dtype, data FROM index_cache WHERE generation = ? AND params = ?",
+            (generation, params),
+        ).fetchall()
+        return {name: np.frombuffer(data, dtype=dtype) for name, dtype, data in rows} or None
+
+    def save_arrays(self, generation: int, params: str, arrays: dict[str, np.ndarray]) -> bool:
+        """Keep a built index for the next reader; skipped if the index moved on meanwhile."""
+        try:
+            with self.write():
+                if self.generation() != generation:
+                    return False
+                self.db.execute("DELETE FROM index_cache")
+                self.db.executemany(
+                    "INSERT INTO index_cache VALUES (?,?,?,?,?)",
+                    [(name, generation, params, a.dtype.str, a.tobytes()) for name, a in arrays.items()],
+                )
+        except sqlite3.OperationalError:
+            return False  # read-only file or a long write elsewhere: the next search builds again
+        return True
