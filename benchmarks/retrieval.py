@@ -55,8 +55,9 @@ def main() -> int:
                 elif k == 1 and args.misses:
                     top = hits[0].chunk_id if hits else None
                     print(f"miss@1 {q['id']}: {q['question']} {q['gold_facts']} -> {top}")
-        n_chunks = report.chunks
-        print(f"releases {len(report.added) + len(report.replaced)}  chunks {n_chunks}  "
+        sizes = [n for (n,) in store.db.execute("SELECT n_tokens FROM chunks")]
+        print(f"releases {len(report.added) + len(report.replaced)}  chunks {len(sizes)} "
+              f"(tokens mean {sum(sizes) / len(sizes):.0f}, max {max(sizes)})  "
               f"max_tokens {settings.max_tokens}  overlap {settings.overlap_tokens}  "
               f"questions {len(answerable)}")
         for k in ks:

@@ -13,6 +13,7 @@ import typer
 from pydantic import BaseModel, ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.text import Text
 
 from qa.ingest import ingest_paths
 from qa.load import LoadError, normalize_date
@@ -28,7 +29,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 
 DbOption = Annotated[
@@ -48,8 +49,13 @@ def _settings(db: Path | None) -> Settings:
     return settings
 
 
+def _error(message: str) -> None:
+    # Text, not markup: file names and release text may hold [brackets].
+    err.print(Text("error: ", style="bold red") + Text(message))
+
+
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}")
+    _error(message)
     raise typer.Exit(code)
 
 
@@ -118,15 +124,17 @@ def ingest(
 
 def _print_ingest(report: IngestReport, db: Path) -> None:
     for e in report.errors:
-        err.print(f"[bold red]error:[/] {e.origin}: {e.reason}")
+        _error(f"{e.origin}: {e.reason}")
     if report.skipped_files:
-        err.print(f"skipped {len(report.skipped_files)} file(s) of other kinds, e.g. {report.skipped_files[0]}")
+        err.print(f"skipped {len(report.skipped_files)} file(s) of other kinds, e.g. {report.skipped_files[0]}",
+                  markup=False)
     n = len(report.added) + len(report.replaced)
-    out.print(
+    summary = (
         f"{n} release(s) stored ({len(report.added)} new, {len(report.replaced)} replaced), "
         f"{len(report.unchanged)} unchanged, {len(report.errors)} failed; "
         f"{report.chunks} chunks in {report.seconds:.2f}s -> {db}"
     )
+    out.print(summary, markup=False)
 
 
 @app.command()
@@ -140,7 +148,8 @@ def releases(db: DbOption = None, as_json: JsonOption = False) -> None:
     if not rows:
         out.print("no releases stored; add some with `qa ingest PATH`")
     for r in rows:
-        out.print(f"{r.id}  {r.date or '----------'}  {r.n_chunks:>3} chunks  {r.title or '(untitled)'}")
+        out.print(f"{r.id}  {r.date or '----------'}  {r.n_chunks:>3} chunks  {r.title or '(untitled)'}",
+                  markup=False)
 
 
 @app.command()
@@ -195,7 +204,8 @@ def search(
     if not hits:
         out.print("no matching chunks")
     for rank, h in enumerate(hits, 1):
-        out.print(f"[bold]{rank}. {h.title or '(untitled)'}[/]  {h.date or 'undated'}  score {h.score:.2f}")
-        out.print(f"   chunk {h.chunk_id}  chars {h.start}-{h.end}  {h.source}", style="dim")
+        out.print(Text(f"{rank}. {h.title or '(untitled)'}", style="bold")
+                  + Text(f"  {h.date or 'undated'}  score {h.score:.2f}"))
+        out.print(f"   chunk {h.chunk_id}  chars {h.start}-{h.end}  {h.source}", style="dim", markup=False)
         body = textwrap.shorten(" ".join(h.text.split()), 600, placeholder=" …")
-        out.print(textwrap.indent(textwrap.fill(body, 100), "   "))
+        out.print(textwrap.indent(textwrap.fill(body, 100), "   "), markup=False)

@@ -108,9 +108,10 @@ def _read_markdown(text: str, path: Path) -> list[ReleaseDraft]:
 def _read_html(text: str, path: Path) -> list[ReleaseDraft]:
     import trafilatura  # slow to import; only HTML needs it
 
-    doc = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False,
-                                      include_tables=True, favor_recall=True, as_dict=True)
-    if not doc or not (doc.get("text") or "").strip():
+    extracted = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False,
+                                            include_tables=True, favor_recall=True)
+    doc = extracted.as_dict() if extracted is not None else {}
+    if not (doc.get("text") or "").strip():
         raise LoadError("no article text found in the HTML")
     header = {"title": doc.get("title") or "", "date": doc.get("date") or "",
               "source": doc.get("url") or ""}

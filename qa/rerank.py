@@ -18,7 +18,7 @@ def _pairs(term_list: list[str]) -> set[tuple[str, str]]:
 def best_sentence_score(text: str, question: list[str], idf: dict[str, float], kind: AnswerType,
                         type_bonus: float) -> float:
     """The highest idf mass of question terms in one sentence, counting again the
-    pairs that stand side by side in both ("Air Force Reserve"), plus a bonus if
+    pairs that stand side by side in both ("Air Force Reserve"), raised by a share if
     the sentence holds the kind of value asked for."""
     query = set(question)
     query_pairs = _pairs(question)
@@ -30,7 +30,8 @@ def best_sentence_score(text: str, question: list[str], idf: dict[str, float], k
         score = sum(idf.get(t, 0.0) for t in found & query)
         score += sum((idf.get(a, 0.0) + idf.get(b, 0.0)) / 2 for a, b in _pairs(sentence_terms) & query_pairs)
         if score and kind is not AnswerType.OTHER and holds(kind, sentence, found, query):
-            score += type_bonus
+            # In proportion, so a value of the right kind never outweighs a missing rare word.
+            score *= 1 + type_bonus
         best = max(best, score)
     return best
 

@@ -44,7 +44,7 @@ class SearchSettings(BaseModel):
         20, ge=0, le=1000, description="BM25 hits looked at again sentence by sentence; 0 turns it off"
     )
     rerank_weight: float = Field(2.0, ge=0, description="Weight of the best sentence's score in the second look")
-    type_bonus: float = Field(3.0, ge=0, description="Added to a sentence holding the kind of value asked for")
+    type_bonus: float = Field(0.2, ge=0, description="Share added to a sentence holding the kind of value asked for")
 
 
 class Settings(BaseSettings):

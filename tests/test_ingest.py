@@ -1,0 +1,150 @@
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from qa import ingest as ingest_module
+from qa.ingest import ingest_paths, release_id
+from qa.settings import IndexSettings
+from qa.store import Store
+from tests.conftest import write_release
+
+BODY = "Secretary Austin hosted Rustem Umerov at the Pentagon. The package is the 52nd drawdown, worth $175 million."
+
+
+def _folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "releases"
+    folder.mkdir()
+    write_release(folder, "a.txt", "Austin Hosts Umerov", "2023-12-06", "https://s/a", BODY)
+    write_release(folder, "b.txt", "Hegseth Sworn In", "2025-01-25", "https://s/b", "JD Vance swore in Pete Hegseth.")
+    return folder
+
+
+def _rows(db: Path) -> tuple[list[tuple], list[tuple]]:
+    con = sqlite3.connect(db)
+    releases = con.execute("SELECT id, content_hash, n_chunks FROM releases ORDER BY id").fetchall()
+    chunks = con.execute("SELECT release, ordinal, char_start, char_end FROM chunks ORDER BY rowid").fetchall()
+    con.close()
+    return releases, chunks
+
+
+def test_ingest_stores_releases_with_stable_ids(store: Store, tmp_path: Path, index_settings: IndexSettings) -> None:
+    report = ingest_paths(store, [_folder(tmp_path)], index_settings)
+    assert sorted(report.added) == sorted([release_id("https://s/a"), release_id("https://s/b")])
+    assert report.errors == [] and report.chunks == 2
+    stored = {r.title: r for r in store.releases()}
+    assert stored["Austin Hosts Umerov"].date == "2023-12-06"
+    assert stored["Austin Hosts Umerov"].source == "https://s/a"
+    assert store.release_text(release_id("https://s/a")) == BODY
+
+
+def test_reingesting_the_same_content_changes_nothing(store: Store, tmp_path: Path,
+                                                      index_settings: IndexSettings) -> None:
+    folder = _folder(tmp_path)
+    ingest_paths(store, [folder], index_settings)
+    before, generation = _rows(store.path), store.generation()
+    report = ingest_paths(store, [folder], index_settings)
+    assert report.added == [] and report.replaced == [] and len(report.unchanged) == 2
+    assert _rows(store.path) == before and store.generation() == generation
+
+
+def test_changed_content_replaces_the_old_version(store: Store, tmp_path: Path,
+                                                  index_settings: IndexSettings) -> None:
+    folder = _folder(tmp_path)
+    ingest_paths(store, [folder], index_settings)
+    long_body = " ".join(f"Sentence {i} adds one more fact about the 52nd drawdown." for i in range(80))
+    write_release(folder, "a.txt", "Austin Hosts Umerov (updated)", "2023-12-06", "https://s/a", long_body)
+    report = ingest_paths(store, [folder], index_settings)
+    rid = release_id("https://s/a")
+    assert report.replaced == [rid] and len(report.unchanged) == 1
+    assert len(store.releases()) == 2
+    assert store.release_text(rid) == long_body
+    releases, chunks = _rows(store.path)
+    n_chunks = dict((r[0], r[2]) for r in releases)[rid]
+    assert n_chunks > 1 and len(chunks) == n_chunks + 1  # the old chunk is gone
+
+
+def test_bad_files_are_named_and_the_others_still_go_in(store: Store, tmp_path: Path,
+                                                        index_settings: IndexSettings) -> None:
+    folder = _folder(tmp_path)
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "latin1.txt").write_bytes("Title: T\n\nCaf\u00e9".encode("latin-1"))
+    (folder / "lines.jsonl").write_text('{"title": "J", "source": "https://s/j", "text": "A JSON release."}\n{oops\n')
+    report = ingest_paths(store, [folder], index_settings)
+    reasons = {Path(e.origin).name: e.reason for e in report.errors}
+    assert reasons == {
+        "empty.txt": "empty file",
+        "latin1.txt": "not UTF-8 text: byte 0xe9 at offset 13",
+        "lines.jsonl:2": "malformed JSON line: Expecting property name enclosed in double quotes",
+    }
+    assert len(report.added) == 3 and len(store.releases()) == 3
+
+
+def test_a_failed_write_loses_nothing_already_stored(store: Store, tmp_path: Path,
+                                                     index_settings: IndexSettings,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _folder(tmp_path)
+    ingest_paths(store, [folder], index_settings)
+    before = _rows(store.path)
+    write_release(folder, "a.txt", "Changed", "2023-12-07", "https://s/a", "New text for the first release.")
+    write_release(folder, "c.txt", "New", "2023-12-08", "https://s/c", "A third release.")
+
+    real_insert = Store.put
+
+    def crash_midway(self: Store, releases: list) -> None:
+        # Fail after the first release of the batch is written, inside the transaction.
+        original = self.db.executemany
+        calls = {"n": 0}
+
+        def failing(sql: str, rows: object) -> object:
+            calls["n"] += 1
+            if calls["n"] == 2:
+                raise sqlite3.OperationalError("disk I/O error")
+            return original(sql, rows)
+
+        self.db = _Proxy(self.db, failing)
+        try:
+            real_insert(self, releases)
+        finally:
+            self.db = self.db.inner
+
+    monkeypatch.setattr(Store, "put", crash_midway)
+    with pytest.raises(sqlite3.OperationalError):
+        ingest_paths(store, [folder], index_settings)
+    assert _rows(store.path) == before
+
+
+class _Proxy:
+    """A connection whose executemany fails on demand; all else goes through."""
+
+    def __init__(self, inner: sqlite3.Connection, executemany: object) -> None:
+        self.inner = inner
+        self.executemany = executemany
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+
+def test_batches_commit_separately(store: Store, tmp_path: Path, index_settings: IndexSettings,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ingest_module, "BATCH", 2)
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(5):
+        write_release(folder, f"{i}.txt", f"Release {i}", "2024-01-0" + str(i + 1), f"https://s/{i}", f"Body {i}.")
+    report = ingest_paths(store, [folder], index_settings)
+    assert len(report.added) == 5 and store.generation() == 3
+
+
+def test_progress_is_reported_per_file(store: Store, tmp_path: Path, index_settings: IndexSettings) -> None:
+    seen: list[tuple[int, int]] = []
+    ingest_paths(store, [_folder(tmp_path)], index_settings, lambda done, total: seen.append((done, total)))
+    assert seen == [(1, 2), (2, 2)]
+
+
+def test_changing_chunk_settings_rechunks_on_reingest(store: Store, tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    ingest_paths(store, [folder], IndexSettings())
+    report = ingest_paths(store, [folder], IndexSettings(max_tokens=16, overlap_tokens=0))
+    assert len(report.replaced) == 2
+    assert {r.n_chunks for r in store.releases()} == {1, 2}

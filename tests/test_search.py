@@ -1,0 +1,110 @@
+from pathlib import Path
+
+import pytest
+
+from qa import index as index_module
+from qa.cli import sample_path
+from qa.ingest import ingest_drafts, ingest_paths
+from qa.models import ReleaseDraft
+from qa.search import Searcher
+from qa.settings import IndexSettings
+from qa.store import Store
+
+OTHERS = [
+    ("https://s/450", "President Authorizes Another $450 Million Drawdown", "2022-06-27",
+     "President Biden authorized a drawdown of up to $450 million. This is the 13th presidential drawdown "
+     "of DOD stocks since August 2021. The package includes four high-mobility artillery rocket systems "
+     "and 18 coastal and riverine patrol boats."),
+    ("https://s/fifth", "Statement on the Fifth Presidential Drawdown", "2022-04-13",
+     "Today the United States carries out the fifth Presidential Drawdown, valued at $800 million, "
+     "while Secretary Austin meets defense secretaries at NATO in Brussels."),
+    ("https://other.example/contracts", "Contracts for Aug. 10, 2020", "2020-08-10",
+     "General Dynamics Land Systems was awarded a $428,229,970 contract, W56HZV-20-D-0075, for Stryker support."),
+]
+
+
+@pytest.fixture()
+def searcher(store: Store) -> Searcher:
+    ingest_paths(store, [sample_path()], IndexSettings())
+    ingest_drafts(store, [ReleaseDraft(title=t, date=d, source=s, text=x, origin=s, key=s) for s, t, d, x in OTHERS],
+                  IndexSettings())
+    return Searcher(store)
+
+
+def _top(searcher: Searcher, query: str, **kw: object) -> str:
+    hits = searcher.search(query, 3, **kw)
+    return hits[0].title if hits else ""
+
+
+def test_the_seed_release_ranks_first_for_its_questions(searcher: Searcher) -> None:
+    seed = "Austin Meets With Ukrainian Minister of Defense at Pentagon"
+    assert _top(searcher, "Where had Austin and Umerov most recently met?") == seed
+    assert _top(searcher, "What conference took place in Washington the day Austin hosted Umerov?") == seed
+    hit = searcher.search("Ukraine Defense Industrial Base Conference", 1)[0]
+    assert "Ukraine Defense Industrial Base Conference" in hit.text
+    assert hit.date == "2023-12-06" and hit.source.startswith("https://www.defense.gov/")
+    assert hit.chunk_id == f"{hit.release_id}:0"
+
+
+def test_numbers_ordinals_money_and_codes(searcher: Searcher) -> None:
+    assert _top(searcher, "How much is the thirteenth presidential drawdown worth?").startswith("President Authorizes")
+    assert _top(searcher, "the 5th drawdown") == "Statement on the Fifth Presidential Drawdown"
+    assert _top(searcher, "the $450M package") .startswith("President Authorizes")
+    assert _top(searcher, "How many HIMARS? four High Mobility Artillery Rocket Systems").startswith("President")
+    assert _top(searcher, "contract W56HZV-20-D-0075") == "Contracts for Aug. 10, 2020"
+    assert _top(searcher, "Austin’s statement in Brussels") == "Statement on the Fifth Presidential Drawdown"
+
+
+def test_title_and_date_are_findable(searcher: Searcher) -> None:
+    assert _top(searcher, "contracts August 2020") == "Contracts for Aug. 10, 2020"
+    seed = "Austin Meets With Ukrainian Minister of Defense at Pentagon"
+    assert _top(searcher, "Ukrainian minister December 2023") == seed
+
+
+def test_a_query_of_stop_words_or_unknown_words_finds_nothing(searcher: Searcher) -> None:
+    assert searcher.search("what is the", 5) == []
+    assert searcher.search("zyzzyva quux", 5) == []
+
+
+def test_hit_spans_slice_the_release_text(searcher: Searcher, store: Store) -> None:
+    for hit in searcher.search("drawdown Ukraine Austin", 10):
+        assert store.release_text(hit.release_id)[hit.start:hit.end] == hit.text
+
+
+def test_filters_by_date_range_and_source(searcher: Searcher) -> None:
+    titles = {h.title for h in searcher.search("drawdown contract Austin", 10, since="2022-05-01")}
+    assert titles == {"President Authorizes Another $450 Million Drawdown",
+                      "Austin Meets With Ukrainian Minister of Defense at Pentagon"}
+    titles = {h.title for h in searcher.search("drawdown contract Austin", 10, until="2022-04-30")}
+    assert titles == {"Statement on the Fifth Presidential Drawdown", "Contracts for Aug. 10, 2020"}
+    titles = {h.title for h in searcher.search("drawdown contract Austin", 10, source="other.example")}
+    assert titles == {"Contracts for Aug. 10, 2020"}
+
+
+def test_scores_are_ranked_and_k_is_respected(searcher: Searcher) -> None:
+    hits = searcher.search("drawdown Ukraine", 2)
+    assert len(hits) == 2 and hits[0].score >= hits[1].score
+
+
+def test_the_index_persists_and_is_rebuilt_only_after_changes(searcher: Searcher, store: Store,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    searcher.search("drawdown", 1)  # builds and caches the arrays in the file
+    builds: list[int] = []
+    real_build = index_module.build
+    monkeypatch.setattr(index_module, "build", lambda *a, **k: builds.append(1) or real_build(*a, **k))
+    fresh = Searcher(Store(store.path))
+    assert fresh.search("drawdown", 1) and builds == []
+    ingest_drafts(store, [ReleaseDraft(title="New", text="A new drawdown of $5 million.", origin="n", key="n")],
+                  IndexSettings())
+    assert any(h.title == "New" for h in fresh.search("new drawdown $5 million", 3))
+    assert builds == [1]
+
+
+def test_removed_releases_leave_the_results(searcher: Searcher, store: Store) -> None:
+    hit = searcher.search("Stryker contract", 1)[0]
+    store.remove([hit.release_id])
+    assert all(h.release_id != hit.release_id for h in searcher.search("Stryker contract", 5))
+
+
+def test_an_empty_index_finds_nothing(tmp_path: Path) -> None:
+    assert Searcher(Store(tmp_path / "empty.db")).search("drawdown", 5) == []

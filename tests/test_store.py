@@ -1,0 +1,102 @@
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from qa.ingest import ingest_drafts, release_id
+from qa.models import ReleaseDraft
+from qa.settings import IndexSettings
+from qa.store import Store, StoreError
+
+
+def _draft(key: str, title: str, text: str = "A body about the 52nd drawdown.") -> ReleaseDraft:
+    return ReleaseDraft(title=title, date="2023-12-06", source=key, text=text, origin=key, key=key)
+
+
+def test_removal_by_id_or_prefix(store: Store) -> None:
+    ingest_drafts(store, [_draft("https://s/1", "One"), _draft("https://s/2", "Two")], IndexSettings())
+    rid = release_id("https://s/1")
+    assert store.remove([rid[:8]]) == [rid]
+    assert [r.title for r in store.releases()] == ["Two"]
+    assert store.counts()[0] == 1  # its chunks went with it
+    with pytest.raises(StoreError, match="no release with id"):
+        store.remove(["rnothere"])
+
+
+def test_an_ambiguous_prefix_is_refused(store: Store) -> None:
+    ingest_drafts(store, [_draft(f"https://s/{i}", f"R{i}") for i in range(40)], IndexSettings())
+    with pytest.raises(StoreError, match="matches several"):
+        store.resolve("r")
+
+
+def test_a_file_that_is_not_an_index_is_refused(tmp_path: Path) -> None:
+    bogus = tmp_path / "not.db"
+    bogus.write_text("this is not sqlite, " * 100)
+    with pytest.raises(StoreError, match="is not a qa index"):
+        Store(bogus)
+
+
+def test_opening_a_missing_index_for_reading_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="run `qa ingest` first"):
+        Store(tmp_path / "none.db", create=False)
+
+
+def test_readers_see_a_whole_snapshot_while_a_writer_works(store: Store) -> None:
+    ingest_drafts(store, [_draft("https://s/base", "Base")], IndexSettings())
+    reader = Store(store.path)
+    in_write = threading.Event()
+    release = threading.Event()
+
+    def slow_writer() -> None:
+        with store.write():
+            store.db.execute("DELETE FROM releases")
+            in_write.set()
+            release.wait(5)
+            store.db.execute("ROLLBACK")
+            store.db.execute("BEGIN")  # leave a transaction for write() to commit
+
+    t = threading.Thread(target=slow_writer)
+    t.start()
+    assert in_write.wait(5)
+    # The writer holds its transaction open; the reader still sees the committed state.
+    assert [r.title for r in reader.releases()] == ["Base"]
+    release.set()
+    t.join()
+    assert [r.title for r in reader.releases()] == ["Base"]
+    reader.close()
+
+
+def test_concurrent_ingests_lose_no_release(tmp_path: Path) -> None:
+    path = tmp_path / "shared.db"
+    Store(path).close()
+    errors: list[BaseException] = []
+
+    def worker(n: int) -> None:
+        try:
+            s = Store(path)
+            ingest_drafts(s, [_draft(f"https://w{n}/{i}", f"W{n} {i}") for i in range(30)], IndexSettings())
+            s.close()
+        except BaseException as e:  # noqa: BLE001 - collected for the assertion below
+            errors.append(e)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    s = Store(path)
+    assert s.counts()[2] == 120 and s.counts()[0] == 120
+    s.close()
+
+
+def test_schema_version_mismatch_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    Store(path).close()
+    con = sqlite3.connect(path)
+    con.execute("UPDATE meta SET value='0' WHERE key='schema'")
+    con.commit()
+    con.close()
+    with pytest.raises(StoreError, match="schema 0"):
+        Store(path)
