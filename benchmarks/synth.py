@@ -56,7 +56,7 @@ _PLACES = frozenset({"Washington"})
 
 _ROLE = r"(?:Secretary|Minister|President|Coordinator|Undersecretary|Gen\.|Spc\.|Sgt\.|Adm\.|Col\.|By|by|" \
         r"Defen[cs]e|War|Communications)"
-_NAME_TOKEN = r"(?:[A-Z][a-z]+|[A-Z]\.)"
+_NAME_TOKEN = r"(?:(?!Jr\b)[A-Z][a-z]+|[A-Z]\.)"
 _HARVEST = re.compile(rf"{_ROLE}\s+({_NAME_TOKEN}(?:\s{_NAME_TOKEN}){{1,3}}(?:\s(?:III|Jr\.))?)")
 
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -127,7 +127,7 @@ def _slot_pattern(names: list[tuple[str, str]]) -> re.Pattern[str]:
         rf"(?P<full>(?<!\w)(?:{'|'.join(map(re.escape, fulls))})(?!\w))"
         rf"|(?P<date>\b(?:{_MONTH_RE})\s\d{{1,2}}(?:,\s(?:19|20)\d\d)?\b)"
         r"|(?P<ordinal>\b\d+(?:st|nd|rd|th)\b)"
-        r"|(?P<year>\b(?:19[5-9]\d|20[0-3]\d)\b)"
+        r"|(?P<year>\b(?:1[89]\d\d|20[0-3]\d)\b)"
         r"|(?P<number>\d+(?:[,.]\d+)*)"
         rf"|(?P<last>\b(?:{'|'.join(map(re.escape, lasts))})\b)"
     )
@@ -258,18 +258,26 @@ class _Filler:
 
 
 def _body(src: Source, rng: Random, fill: _Filler) -> str:
-    """6-20 sentences in runs of 1-4 consecutive ones, each run from another release than the last."""
+    """6-20 distinct sentences in runs of 1-4 consecutive ones, each run from another release than the last."""
     want = rng.randint(6, 20)
     picked = rng.sample(range(len(src.releases)), k=min(len(src.releases), rng.randint(3, 5)))
     paragraphs: list[str] = []
+    used: set[tuple[int, int]] = set()
     previous = -1
     n = 0
-    while n < want:
+    for _ in range(8 * want):  # bounded: a release may run out of unused sentences
+        if n >= want:
+            break
         choices = [p for p in picked if p != previous] or picked
-        previous = rng.choice(choices)
-        release = src.releases[previous]
+        rel = rng.choice(choices)
+        release = src.releases[rel]
         run = min(rng.randint(1, 4), want - n, len(release))
         start = rng.randrange(len(release) - run + 1)
+        span = [(rel, j) for j in range(start, start + run)]
+        if used.intersection(span):
+            continue
+        used.update(span)
+        previous = rel
         paragraphs.append(" ".join(fill.render(t) for t in release[start:start + run]))
         n += run
     return "\n\n".join(paragraphs)
