@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from qa.analyze import MONTH_NAMES, stem, terms
+from qa.analyze import MONTH_NAMES, stem
 
 
 class AnswerType(str, Enum):
@@ -48,21 +48,35 @@ def answer_type(question: str) -> AnswerType:
     return AnswerType.OTHER
 
 
-def holds(kind: AnswerType, sentence: str, sentence_terms: set[str], question_terms: set[str]) -> bool:
-    """Whether a sentence contains a value of the kind asked for that the question does not already give."""
-    new = sentence_terms - question_terms
-    if kind is AnswerType.MONEY:
-        return any(t.startswith("$") for t in new)
-    if kind is AnswerType.PERCENT:
-        return "percent" in sentence_terms and any(t[0].isdigit() for t in new)
-    if kind is AnswerType.COUNT:
-        return any(t[0].isdigit() for t in new)
-    if kind is AnswerType.ORDINAL:
-        return any(t.startswith("#") for t in new)
-    if kind is AnswerType.DATE:
-        return bool(new & _MONTH_TERMS) or any(len(t) == 4 and t.isdigit() for t in new)
-    if kind is AnswerType.PERSON:
-        return any(set(terms(m.group())) - question_terms for m in _NAME.finditer(sentence))
-    if kind is AnswerType.PLACE:
-        return _PLACE.search(sentence) is not None
-    return False
+def held_kinds(sentence: str, sentence_terms: list[str]) -> set[AnswerType]:
+    """The kinds of value a sentence contains (its terms come from analyze.terms)."""
+    kinds: set[AnswerType] = set()
+    for t in sentence_terms:
+        if t.startswith("$"):
+            kinds.add(AnswerType.MONEY)
+        elif t.startswith("#"):
+            kinds.add(AnswerType.ORDINAL)
+        elif t[0].isdigit():
+            kinds.add(AnswerType.COUNT)
+            if len(t) == 4 and t.isdigit():
+                kinds.add(AnswerType.DATE)
+        elif t in _MONTH_TERMS:
+            kinds.add(AnswerType.DATE)
+    if AnswerType.COUNT in kinds and "percent" in sentence_terms:
+        kinds.add(AnswerType.PERCENT)
+    if _NAME.search(sentence):
+        kinds.add(AnswerType.PERSON)
+    if _PLACE.search(sentence):
+        kinds.add(AnswerType.PLACE)
+    return kinds
+
+
+_BITS = {kind: 1 << i for i, kind in enumerate(AnswerType)}
+
+
+def to_mask(kinds: set[AnswerType]) -> int:
+    return sum(_BITS[k] for k in kinds)
+
+
+def bit(kind: AnswerType) -> int:
+    return _BITS[kind]

@@ -10,13 +10,14 @@ from pathlib import Path
 
 from qa import analyze
 from qa.chunk import chunk_text
+from qa.layout import layout
 from qa.load import LoadError, find_files, read_file
 from qa.models import FileError, IngestReport, ReleaseDraft
 from qa.settings import IndexSettings
 from qa.store import Store, StoredChunk, StoredRelease
 
 # Bumped when analysis changes, so re-ingesting refreshes releases stored before.
-ANALYZER_VERSION = 1
+ANALYZER_VERSION = 2
 BATCH = 500
 
 Progress = Callable[[int, int], None]
@@ -38,9 +39,10 @@ def prepare(draft: ReleaseDraft, settings: IndexSettings) -> StoredRelease:
     context = (analyze.terms(draft.title) + analyze.date_terms(draft.date)) * settings.title_weight
     stored = []
     for chunk in chunks:
-        chunk_terms = analyze.terms(chunk.text) + context
+        chunk_layout, chunk_terms = layout(chunk.text)
+        chunk_terms += context
         hashes, tfs = analyze.bag(chunk_terms)
-        stored.append(StoredChunk(chunk=chunk, terms=hashes, tfs=tfs, length=len(chunk_terms)))
+        stored.append(StoredChunk(chunk=chunk, terms=hashes, tfs=tfs, length=len(chunk_terms), layout=chunk_layout))
     return StoredRelease(id=release_id(draft.key), draft=draft,
                          content_hash=content_hash(draft, settings), chunks=stored)
 

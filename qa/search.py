@@ -6,7 +6,7 @@ import numpy as np
 
 from qa import analyze, index
 from qa.models import Hit
-from qa.rerank import rerank_scores
+from qa.rerank import Question, rerank_scores
 from qa.settings import SearchSettings
 from qa.store import Store
 
@@ -49,7 +49,8 @@ class Searcher:
         since/until (ISO dates, inclusive) or whose source contains `source`."""
         k = k or self.settings.k
         cfg = self.settings
-        words = sorted(set(analyze.terms(query)))
+        query_terms = analyze.terms(query)
+        words = sorted(set(query_terms))
         hashes = np.array([analyze.term_hash(t) for t in words], dtype=np.uint64)
         order = np.argsort(hashes)
         words, hashes = [words[i] for i in order], hashes[order]
@@ -61,8 +62,8 @@ class Searcher:
         # A writer may have removed some chunks since the arrays were loaded.
         ranked = [(found[r], s) for r, s in zip(rowids, scores.tolist()) if r in found]
         if depth > k and ranked:
-            idf = dict(zip(words, idx.idf(hashes).tolist()))
-            new = rerank_scores(query, [row.text for row, _ in ranked], [s for _, s in ranked], idf,
+            question = Question(query, query_terms, dict(zip(words, idx.idf(hashes).tolist())))
+            new = rerank_scores(question, [row.layout for row, _ in ranked], [s for _, s in ranked],
                                 cfg.rerank_weight, cfg.type_bonus)
             ranked = sorted(zip([row for row, _ in ranked], new), key=lambda p: -p[1])
         hits = [

@@ -41,7 +41,7 @@ class SearchSettings(BaseModel):
     k1: float = Field(1.2, gt=0, description="BM25 term-frequency saturation")
     b: float = Field(0.75, ge=0, le=1, description="BM25 length normalisation")
     rerank_depth: int = Field(
-        20, ge=0, le=1000, description="BM25 hits looked at again sentence by sentence; 0 turns it off"
+        10, ge=0, le=1000, description="BM25 hits looked at again sentence by sentence; 0 turns it off"
     )
     rerank_weight: float = Field(2.0, ge=0, description="Weight of the best sentence's score in the second look")
     type_bonus: float = Field(0.2, ge=0, description="Share added to a sentence holding the kind of value asked for")

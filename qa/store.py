@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from qa.layout import Layout
 from qa.models import Chunk, Release, ReleaseDraft
 
 SCHEMA_VERSION = "1"
@@ -45,6 +46,9 @@ CREATE TABLE IF NOT EXISTS chunks (
     length INTEGER NOT NULL,
     terms BLOB NOT NULL,
     tfs BLOB NOT NULL,
+    seq BLOB NOT NULL,
+    sentence_starts BLOB NOT NULL,
+    sentence_kinds BLOB NOT NULL,
     UNIQUE (release, ordinal)
 );
 CREATE TABLE IF NOT EXISTS index_cache (
@@ -67,6 +71,7 @@ class StoredChunk:
     terms: np.ndarray  # distinct term hashes, uint64
     tfs: np.ndarray  # their counts, uint16
     length: int  # all terms, with repeats: BM25's document length
+    layout: Layout
 
 
 @dataclass
@@ -88,6 +93,7 @@ class HitRow:
     start: int
     end: int
     text: str
+    layout: Layout
 
 
 class Store:
@@ -170,9 +176,9 @@ class Store:
                 release_rowid = cur.lastrowid
                 self.db.executemany(
                     "INSERT INTO chunks (release, ordinal, char_start, char_end, n_tokens, n_terms,"
-                    " length, terms, tfs) VALUES (?,?,?,?,?,?,?,?,?)",
+                    " length, terms, tfs, seq, sentence_starts, sentence_kinds) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                     [(release_rowid, c.chunk.ordinal, c.chunk.start, c.chunk.end, c.chunk.n_tokens,
-                      len(c.terms), c.length, c.terms.tobytes(), c.tfs.tobytes())
+                      len(c.terms), c.length, c.terms.tobytes(), c.tfs.tobytes(), *c.layout.to_bytes())
                      for c in rel.chunks],
                 )
             self._bump()
@@ -233,11 +239,12 @@ class Store:
         marks = ",".join("?" * len(chunk_rowids))
         rows = self.db.execute(
             "SELECT c.rowid, r.id, c.ordinal, r.title, r.date, r.source, c.char_start, c.char_end,"
-            " substr(r.text, c.char_start + 1, c.char_end - c.char_start)"
+            " substr(r.text, c.char_start + 1, c.char_end - c.char_start),"
+            " c.seq, c.sentence_starts, c.sentence_kinds"
             f" FROM chunks c JOIN releases r ON r.rowid = c.release WHERE c.rowid IN ({marks})",
             list(chunk_rowids),
         ).fetchall()
-        return {row[0]: HitRow(*row) for row in rows}
+        return {row[0]: HitRow(*row[:9], layout=Layout.from_bytes(*row[9:])) for row in rows}
 
     def load_arrays(self, generation: int, params: str) -> dict[str, np.ndarray] | None:
         rows = self.db.execute(

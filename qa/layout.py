@@ -1,0 +1,52 @@
+"""A chunk's terms in order, sentence by sentence, stored at ingest for the second look.
+
+Analysing the candidates' text at query time would cost milliseconds per
+query; keeping each chunk's term sequence (32-bit hashes), its sentence starts
+and the kinds of value each sentence holds makes the second look a few array
+operations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from qa import analyze, sentences
+from qa.answer_type import held_kinds, to_mask
+
+MASK32 = np.uint64(0xFFFFFFFF)
+
+
+@dataclass
+class Layout:
+    seq: np.ndarray  # term hashes in text order, low 32 bits (uint32)
+    starts: np.ndarray  # index in seq where each sentence begins (uint32)
+    kinds: np.ndarray  # bit mask of the answer kinds each sentence holds (uint8)
+
+    def to_bytes(self) -> tuple[bytes, bytes, bytes]:
+        return self.seq.tobytes(), self.starts.tobytes(), self.kinds.tobytes()
+
+    @classmethod
+    def from_bytes(cls, seq: bytes, starts: bytes, kinds: bytes) -> Layout:
+        return cls(np.frombuffer(seq, np.uint32), np.frombuffer(starts, np.uint32), np.frombuffer(kinds, np.uint8))
+
+
+def hash32(term_list: list[str]) -> np.ndarray:
+    return np.array([analyze.term_hash(t) & 0xFFFFFFFF for t in term_list], dtype=np.uint32)
+
+
+def layout(text: str) -> tuple[Layout, list[str]]:
+    """The chunk's layout, and all its terms (for its BM25 bag)."""
+    all_terms: list[str] = []
+    starts: list[int] = []
+    kinds: list[int] = []
+    for start, end in sentences.spans(text):
+        sentence = text[start:end]
+        found = analyze.terms(sentence)
+        if not found:
+            continue
+        starts.append(len(all_terms))
+        kinds.append(to_mask(held_kinds(sentence, found)))
+        all_terms.extend(found)
+    return Layout(hash32(all_terms), np.array(starts, np.uint32), np.array(kinds, np.uint8)), all_terms

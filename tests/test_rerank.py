@@ -1,0 +1,69 @@
+import pytest
+
+from qa.analyze import terms
+from qa.answer_type import AnswerType, answer_type, held_kinds
+from qa.layout import Layout, layout
+from qa.rerank import Question, best_sentence_score
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("How much is the 13th presidential drawdown worth?", AnswerType.MONEY),
+        ("What was the value of the package?", AnswerType.MONEY),
+        ("How many patrol boats did it include?", AnswerType.COUNT),
+        ("What percentage of its goal did the Air Force Reserve reach?", AnswerType.PERCENT),
+        ("Which drawdown (ordinal) was the $50 million PDA?", AnswerType.ORDINAL),
+        ("On what date did the president sign it?", AnswerType.DATE),
+        ("When was the meeting?", AnswerType.DATE),
+        ("Who swore in Pete Hegseth?", AnswerType.PERSON),
+        ("Which acting Pentagon press secretary was quoted?", AnswerType.PERSON),
+        ("Where did Austin meet Marles?", AnswerType.PLACE),
+        ("Which roadmap did they commit to conclude?", AnswerType.OTHER),
+    ],
+)
+def test_answer_types(question: str, kind: AnswerType) -> None:
+    assert answer_type(question) is kind
+
+
+def test_held_kinds() -> None:
+    sentence = "On March 12, 2024, Secretary Lloyd Austin sent $300 million, the 52nd package, 4 boats."
+    assert held_kinds(sentence, terms(sentence)) >= {
+        AnswerType.MONEY, AnswerType.ORDINAL, AnswerType.COUNT, AnswerType.DATE, AnswerType.PERSON
+    }
+    assert held_kinds("nothing here.", terms("nothing here.")) == set()
+
+
+def test_layout_round_trips_and_marks_sentences() -> None:
+    lay, all_terms = layout("The drawdown is worth $450 million. It has four HIMARS.")
+    assert len(lay.starts) == 2 and len(lay.seq) == len(all_terms)
+    again = Layout.from_bytes(*lay.to_bytes())
+    assert (again.seq == lay.seq).all() and (again.starts == lay.starts).all() and (again.kinds == lay.kinds).all()
+
+
+def _score(question: str, text: str, idf: dict[str, float], bonus: float = 0.0) -> float:
+    lay, _ = layout(text)
+    return best_sentence_score(Question(question, terms(question), idf), lay, bonus)
+
+
+def test_the_sentence_holding_the_question_words_together_wins() -> None:
+    idf = {t: 1.0 for t in terms("Air Force Reserve percent goal")}
+    together = "Air Force Reserve: 6,386 accessions, 131.6 percent of its goal."
+    apart = "The Air Force met its goal. The Reserve did too, 100 percent."
+    q = "What percent of its goal did the Air Force Reserve reach?"
+    assert _score(q, together, idf) > _score(q, apart, idf)
+    # Distinct terms count once, then each side-by-side pair adds its idf.
+    assert _score(q, together, idf) == pytest.approx(5 + 3)  # air-force, force-reserve, percent-goal
+
+
+def test_the_type_bonus_is_a_share_and_cannot_beat_a_missing_rare_word() -> None:
+    idf = {"#13": 3.0, "presidenti": 0.5, "drawdown": 0.5, "worth": 0.2}
+    q = "How much is the 13th presidential drawdown worth?"
+    rare = "This is the 13th presidential drawdown since August."
+    money = "The fifth presidential drawdown is valued at $800 million."
+    assert _score(q, money, idf, 0.2) > _score(q, money, idf, 0.0)
+    assert _score(q, rare, idf, 0.2) > _score(q, money, idf, 0.2)
+
+
+def test_no_overlap_scores_zero() -> None:
+    assert _score("Golden Dome cost", "The drawdown is worth $450 million.", {"golden": 2.0}) == 0.0
