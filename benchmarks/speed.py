@@ -412,6 +412,20 @@ def print_table(name: str, res: Result) -> None:
               f"file {ing.get('db_mb', 0):.1f} MB; cache was fresh: {ours.get('cache_fresh')}")
 
 
+def git_state() -> str:
+    """The commit measured, since qa/ changes often; "+dirty" when the tree differs from it."""
+    import subprocess
+
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "qa"], cwd=HERE.parent, capture_output=True,
+                               text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+dirty" if dirty else "")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scales", default=",".join(SCALES), help=f"comma-separated, of {', '.join(SCALES)}")
@@ -434,6 +448,7 @@ def main() -> int:
         print(f"corpus not found at {args.corpus}", file=sys.stderr)
         return 2
     started = time.perf_counter()
+    commit = git_state()
     questions = [json.loads(line)["question"] for line in gold.open(encoding="utf-8") if line.strip()]
     timed = questions * max(1, math.ceil(args.queries / len(questions)))  # whole passes: each as often
     per_release = chunks_per_release(args.seed) if any(SCALES[n] for n in names) else 0.0
@@ -452,10 +467,10 @@ def main() -> int:
             for phase in ("ingest", "ours"):
                 if "profile" in res.get(phase, {}):
                     print(f"\n-- profile {name} {phase}: {res[phase]['profile']}")
-    print(f"\ntotal {total:.0f} s")
+    print(f"\ncommit {commit}; total {total:.0f} s")
 
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    meta = {"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "python": platform.python_version(),
+    meta = {"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "commit": commit, "python": platform.python_version(),
             "machine": platform.machine(), "cpus": os.cpu_count(), "scales": names, "seed": args.seed,
             "timed_queries": len(timed), "chunks_per_synthetic_release": per_release, "total_s": total,
             "peak_memory": "VmHWM of each phase's own process"}

@@ -152,6 +152,7 @@ def date_terms(iso_date: str) -> list[str]:
     return [str(year), _stemmer.stemWord(MONTH_NAMES[month - 1]), str(day)]
 
 
+@lru_cache(maxsize=500_000)
 def term_hash(term: str) -> int:
     return xxhash.xxh3_64_intdigest(term.encode())
 

@@ -36,8 +36,6 @@ _RULES: list[tuple[AnswerType, re.Pattern[str]]] = [
 ]
 
 _MONTH_TERMS = frozenset(stem(m) for m in MONTH_NAMES)
-_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:[A-Z]\.\s+)?[A-Z][a-z]+)+")
-_PLACE = re.compile(r"\b(?:in|at|near|to|from)\s+(?:the\s+)?[A-Z][a-z]+")
 
 
 def answer_type(question: str) -> AnswerType:
@@ -48,8 +46,12 @@ def answer_type(question: str) -> AnswerType:
     return AnswerType.OTHER
 
 
-def held_kinds(sentence: str, sentence_terms: list[str]) -> set[AnswerType]:
-    """The kinds of value a sentence contains (its terms come from analyze.terms)."""
+def held_kinds(sentence_terms: list[str]) -> set[AnswerType]:
+    """The kinds of value that a sentence's terms (from analyze.terms) contain.
+
+    Names and places are left out: told apart only by capitals, nearly every
+    sentence of a release would hold one, so they would reward nothing.
+    """
     kinds: set[AnswerType] = set()
     for t in sentence_terms:
         if t.startswith("$"):
@@ -64,10 +66,6 @@ def held_kinds(sentence: str, sentence_terms: list[str]) -> set[AnswerType]:
             kinds.add(AnswerType.DATE)
     if AnswerType.COUNT in kinds and "percent" in sentence_terms:
         kinds.add(AnswerType.PERCENT)
-    if _NAME.search(sentence):
-        kinds.add(AnswerType.PERSON)
-    if _PLACE.search(sentence):
-        kinds.add(AnswerType.PLACE)
     return kinds
 
 

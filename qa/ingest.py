@@ -1,24 +1,36 @@
-"""Files in, releases stored: read, chunk, analyze, then commit in batches."""
+"""Files in, releases stored: read, chunk, analyze, then commit in batches.
+
+Reading and analysing run in worker processes when there are many files;
+only this process writes, one transaction a batch, so a crash never leaves a
+release half written.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from qa import analyze
-from qa.chunk import chunk_text
+from qa.chunk import chunk_sentences
 from qa.layout import layout
 from qa.load import LoadError, find_files, read_file
 from qa.models import FileError, IngestReport, ReleaseDraft
 from qa.settings import IndexSettings
 from qa.store import Store, StoredChunk, StoredRelease
+from qa.tokens import encoding
 
 # Bumped when analysis changes, so re-ingesting refreshes releases stored before.
-ANALYZER_VERSION = 2
+ANALYZER_VERSION = 3
 BATCH = 500
+# Below this many files a pool of processes costs more than it saves.
+PARALLEL_FROM = 200
 
 Progress = Callable[[int, int], None]
 
@@ -34,12 +46,12 @@ def content_hash(draft: ReleaseDraft, settings: IndexSettings) -> str:
 
 
 def prepare(draft: ReleaseDraft, settings: IndexSettings) -> StoredRelease:
-    chunks = chunk_text(draft.text, settings.max_tokens, settings.overlap_tokens, settings.encoding)
     # The title and date count in every chunk, so "Austin's statement on ..." finds any part of it.
     context = (analyze.terms(draft.title) + analyze.date_terms(draft.date)) * settings.title_weight
+    analysed: dict[tuple[int, int], list[str]] = {}
     stored = []
-    for chunk in chunks:
-        chunk_layout, chunk_terms = layout(chunk.text)
+    for chunk, spans in chunk_sentences(draft.text, settings.max_tokens, settings.overlap_tokens, settings.encoding):
+        chunk_layout, chunk_terms = layout(draft.text, spans, analysed)
         chunk_terms += context
         hashes, tfs = analyze.bag(chunk_terms)
         stored.append(StoredChunk(chunk=chunk, terms=hashes, tfs=tfs, length=len(chunk_terms), layout=chunk_layout))
@@ -47,32 +59,52 @@ def prepare(draft: ReleaseDraft, settings: IndexSettings) -> StoredRelease:
                          content_hash=content_hash(draft, settings), chunks=stored)
 
 
-class Ingestor:
-    """Stores drafts in batches; each batch is one transaction, so a crash loses no stored release."""
+@dataclass
+class Unchanged:
+    id: str
 
-    def __init__(self, store: Store, settings: IndexSettings, report: IngestReport) -> None:
+
+Outcome = StoredRelease | Unchanged | FileError
+
+
+def _outcome(draft: ReleaseDraft, settings: IndexSettings, known: dict[str, str]) -> Outcome:
+    if known.get(release_id(draft.key)) == content_hash(draft, settings):
+        return Unchanged(release_id(draft.key))
+    try:
+        return prepare(draft, settings)
+    except Exception as err:  # one bad release must not stop the others
+        return FileError(origin=draft.origin, reason=f"could not index: {err}")
+
+
+def _file_outcomes(path: Path, settings: IndexSettings, known: dict[str, str]) -> list[Outcome]:
+    try:
+        drafts, errors = read_file(path)
+    except LoadError as err:
+        return [FileError(origin=str(path), reason=str(err))]
+    return [*errors, *(_outcome(d, settings, known) for d in drafts)]
+
+
+class Ingestor:
+    """Records outcomes in the report and stores prepared releases in batches."""
+
+    def __init__(self, store: Store, report: IngestReport) -> None:
         self.store = store
-        self.settings = settings
         self.report = report
         self.known = store.content_hashes()
         self.pending: list[StoredRelease] = []
 
-    def add(self, draft: ReleaseDraft) -> None:
-        rid = release_id(draft.key)
-        if self.known.get(rid) == content_hash(draft, self.settings):
-            self.report.unchanged.append(rid)
-            return
-        try:
-            prepared = prepare(draft, self.settings)
-        except Exception as err:  # one bad release must not stop the others
-            self.report.errors.append(FileError(origin=draft.origin, reason=f"could not index: {err}"))
-            return
-        (self.report.replaced if rid in self.known else self.report.added).append(rid)
-        self.known[rid] = prepared.content_hash
-        self.pending.append(prepared)
-        self.report.chunks += len(prepared.chunks)
-        if len(self.pending) >= BATCH:
-            self.flush()
+    def record(self, outcome: Outcome) -> None:
+        if isinstance(outcome, FileError):
+            self.report.errors.append(outcome)
+        elif isinstance(outcome, Unchanged):
+            self.report.unchanged.append(outcome.id)
+        else:
+            (self.report.replaced if outcome.id in self.known else self.report.added).append(outcome.id)
+            self.known[outcome.id] = outcome.content_hash
+            self.pending.append(outcome)
+            self.report.chunks += len(outcome.chunks)
+            if len(self.pending) >= BATCH:
+                self.flush()
 
     def flush(self) -> None:
         self.store.put(self.pending)
@@ -80,14 +112,42 @@ class Ingestor:
 
 
 def ingest_drafts(store: Store, drafts: Iterable[ReleaseDraft], settings: IndexSettings) -> IngestReport:
+    """Ingest releases given as records (no files), in this process."""
     report = IngestReport()
     started = time.perf_counter()
-    ingestor = Ingestor(store, settings, report)
+    ingestor = Ingestor(store, report)
     for draft in drafts:
-        ingestor.add(draft)
+        ingestor.record(_outcome(draft, settings, ingestor.known))
     ingestor.flush()
     report.seconds = time.perf_counter() - started
     return report
+
+
+# Worker state, set once per worker process by _init_worker.
+_worker: tuple[IndexSettings, dict[str, str]] | None = None
+
+
+def _init_worker(settings: IndexSettings, known: dict[str, str]) -> None:
+    global _worker
+    _worker = (settings, known)
+
+
+def _work(path: Path) -> list[Outcome]:
+    assert _worker is not None
+    return _file_outcomes(path, *_worker)
+
+
+def _outcomes(files: list[Path], settings: IndexSettings, known: dict[str, str],
+              workers: int) -> Iterator[list[Outcome]]:
+    if workers <= 1 or len(files) < PARALLEL_FROM:
+        for path in files:
+            yield _file_outcomes(path, settings, known)
+        return
+    # fork: workers start at once and share the read-only state; spawn would re-import everything.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
+                             initializer=_init_worker, initargs=(settings, known)) as pool:
+        yield from pool.map(_work, files, chunksize=32)
 
 
 def ingest_paths(
@@ -95,21 +155,21 @@ def ingest_paths(
     paths: Sequence[Path],
     settings: IndexSettings,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> IngestReport:
-    """Ingest files and folders; bad files are reported and the rest still go in."""
+    """Ingest files and folders; bad files are reported and the rest still go in.
+
+    workers: processes that read and analyse (default: one per CPU).
+    """
     started = time.perf_counter()
     files, skipped, errors = find_files(paths)
     report = IngestReport(skipped_files=skipped, errors=errors)
-    ingestor = Ingestor(store, settings, report)
-    for done, path in enumerate(files, 1):
-        try:
-            drafts, record_errors = read_file(path)
-        except LoadError as err:
-            report.errors.append(FileError(origin=str(path), reason=str(err)))
-        else:
-            report.errors.extend(record_errors)
-            for draft in drafts:
-                ingestor.add(draft)
+    ingestor = Ingestor(store, report)
+    encoding(settings.encoding)  # load once, before workers fork, rather than once in each
+    n_workers = workers if workers is not None else (os.cpu_count() or 1)
+    for done, outcomes in enumerate(_outcomes(files, settings, dict(ingestor.known), n_workers), 1):
+        for outcome in outcomes:
+            ingestor.record(outcome)
         if progress:
             progress(done, len(files))
     ingestor.flush()

@@ -33,20 +33,26 @@ class Layout:
 
 
 def hash32(term_list: list[str]) -> np.ndarray:
-    return np.array([analyze.term_hash(t) & 0xFFFFFFFF for t in term_list], dtype=np.uint32)
+    return (np.fromiter(map(analyze.term_hash, term_list), dtype=np.uint64, count=len(term_list))
+            & MASK32).astype(np.uint32)
 
 
-def layout(text: str) -> tuple[Layout, list[str]]:
-    """The chunk's layout, and all its terms (for its BM25 bag)."""
+def layout(text: str, spans: list[tuple[int, int]] | None = None,
+           analysed: dict[tuple[int, int], list[str]] | None = None) -> tuple[Layout, list[str]]:
+    """The layout of text made of the given sentence spans (found here if not given),
+    and all its terms (for its BM25 bag). `analysed` keeps each sentence's terms,
+    so a sentence shared by two overlapping chunks is analysed once."""
+    cache = analysed if analysed is not None else {}
     all_terms: list[str] = []
     starts: list[int] = []
     kinds: list[int] = []
-    for start, end in sentences.spans(text):
-        sentence = text[start:end]
-        found = analyze.terms(sentence)
+    for span in spans if spans is not None else sentences.spans(text):
+        found = cache.get(span)
+        if found is None:
+            found = cache[span] = analyze.terms(text[span[0]:span[1]])
         if not found:
             continue
         starts.append(len(all_terms))
-        kinds.append(to_mask(held_kinds(sentence, found)))
+        kinds.append(to_mask(held_kinds(found)))
         all_terms.extend(found)
     return Layout(hash32(all_terms), np.array(starts, np.uint32), np.array(kinds, np.uint8)), all_terms

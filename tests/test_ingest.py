@@ -148,3 +148,20 @@ def test_changing_chunk_settings_rechunks_on_reingest(store: Store, tmp_path: Pa
     report = ingest_paths(store, [folder], IndexSettings(max_tokens=16, overlap_tokens=0))
     assert len(report.replaced) == 2
     assert {r.n_chunks for r in store.releases()} == {1, 2}
+
+
+def test_worker_processes_give_the_same_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ingest_module, "PARALLEL_FROM", 2)
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(12):
+        write_release(folder, f"{i:02}.txt", f"Release {i}", "2024-01-01", f"https://s/{i}",
+                      " ".join(f"Sentence {j} of release {i} is about the {j}th drawdown." for j in range(40)))
+    (folder / "bad.txt").write_bytes(b"")
+    serial, parallel = Store(tmp_path / "serial.db"), Store(tmp_path / "parallel.db")
+    one = ingest_paths(serial, [folder], IndexSettings(), workers=1)
+    two = ingest_paths(parallel, [folder], IndexSettings(), workers=2)
+    assert one.added == two.added and one.chunks == two.chunks > 12
+    assert [e.reason for e in two.errors] == ["empty file"]
+    query = "SELECT ordinal, char_start, char_end, terms, tfs, seq FROM chunks ORDER BY rowid"
+    assert serial.db.execute(query).fetchall() == parallel.db.execute(query).fetchall()
