@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from random import Random
+from typing import Any
 
 from qa import sentences
 from qa.load import split_header
@@ -82,7 +83,7 @@ class Template:
     """Literal pieces with one slot between each pair: len(literals) == len(slots) + 1."""
 
     literals: tuple[str, ...]
-    slots: tuple[tuple[int, object], ...]
+    slots: tuple[tuple[int, Any], ...]
 
 
 @dataclass
@@ -135,13 +136,13 @@ def _slot_pattern(names: list[tuple[str, str]]) -> re.Pattern[str]:
 
 def _compile(text: str, pattern: re.Pattern[str], person: dict[str, int]) -> Template:
     literals: list[str] = []
-    slots: list[tuple[int, object]] = []
+    slots: list[tuple[int, Any]] = []
     pos = 0
     for m in pattern.finditer(text):
         kind = m.lastgroup
         value = m.group()
         if kind == "full":
-            slot: tuple[int, object] = (_FULL, person[value])
+            slot: tuple[int, Any] = (_FULL, person[value])
         elif kind == "last":
             slot = (_LAST, person[value])
         elif kind == "date":
@@ -226,23 +227,23 @@ class _Filler:
             self.people[idx] = got
         return got
 
-    def _slot(self, kind: int, payload: object) -> str:
+    def _slot(self, kind: int, payload: Any) -> str:
         rng = self.rng
         if kind == _NUMBER:
-            fmt, n, zero_ok = payload  # type: ignore[misc]
+            fmt, n, zero_ok = payload
             value = rng.randrange(0 if zero_ok else 10 ** (n - 1), 10**n)
             return fmt.format(*str(value).zfill(n))
         if kind == _FULL:
-            return self._person(payload)[0]  # type: ignore[arg-type]
+            return self._person(payload)[0]
         if kind == _LAST:
-            return self._person(payload)[1]  # type: ignore[arg-type]
+            return self._person(payload)[1]
         if kind == _ORDINAL:
             n = rng.randrange(1, 100)
             suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
             return f"{n}{suffix}"
         if kind == _YEAR:
             return str(rng.randrange(2006, 2027))
-        ap, with_year = payload  # type: ignore[misc]
+        ap, with_year = payload
         day = date.fromordinal(_FIRST_DAY + rng.randrange(_DAYS))
         month = (_AP_MONTHS if ap else _MONTHS)[day.month - 1]
         return f"{month} {day.day}, {day.year}" if with_year else f"{month} {day.day}"
