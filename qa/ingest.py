@@ -45,7 +45,7 @@ def content_hash(draft: ReleaseDraft, settings: IndexSettings) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-def prepare(draft: ReleaseDraft, settings: IndexSettings) -> StoredRelease:
+def prepare(draft: ReleaseDraft, settings: IndexSettings, digest: str | None = None) -> StoredRelease:
     # The title and date count in every chunk, so "Austin's statement on ..." finds any part of it.
     context = (analyze.terms(draft.title) + analyze.date_terms(draft.date)) * settings.title_weight
     analysed: dict[tuple[int, int], list[str]] = {}
@@ -54,9 +54,10 @@ def prepare(draft: ReleaseDraft, settings: IndexSettings) -> StoredRelease:
         chunk_layout, chunk_terms = layout(draft.text, spans, analysed)
         chunk_terms += context
         hashes, tfs = analyze.bag(chunk_terms)
-        stored.append(StoredChunk(chunk=chunk, terms=hashes, tfs=tfs, length=len(chunk_terms), layout=chunk_layout))
+        stored.append(StoredChunk(ordinal=chunk.ordinal, start=chunk.start, end=chunk.end, n_tokens=chunk.n_tokens,
+                                  terms=hashes, tfs=tfs, length=len(chunk_terms), layout=chunk_layout))
     return StoredRelease(id=release_id(draft.key), draft=draft,
-                         content_hash=content_hash(draft, settings), chunks=stored)
+                         content_hash=digest or content_hash(draft, settings), chunks=stored)
 
 
 @dataclass
@@ -68,10 +69,11 @@ Outcome = StoredRelease | Unchanged | FileError
 
 
 def _outcome(draft: ReleaseDraft, settings: IndexSettings, known: dict[str, str]) -> Outcome:
-    if known.get(release_id(draft.key)) == content_hash(draft, settings):
-        return Unchanged(release_id(draft.key))
+    rid, digest = release_id(draft.key), content_hash(draft, settings)
+    if known.get(rid) == digest:
+        return Unchanged(rid)
     try:
-        return prepare(draft, settings)
+        return prepare(draft, settings, digest)
     except Exception as err:  # one bad release must not stop the others
         return FileError(origin=draft.origin, reason=f"could not index: {err}")
 

@@ -21,7 +21,7 @@ def default_db() -> Path:
 class IndexSettings(BaseModel):
     """How releases are cut and indexed; a change applies to releases ingested after it."""
 
-    max_tokens: int = Field(256, ge=16, le=8192, description="Largest chunk, in tokens")
+    max_tokens: int = Field(256, ge=16, le=8192, description="Largest chunk, in tokens (counted sentence by sentence)")
     overlap_tokens: int = Field(32, ge=0, description="Sentences carried into the next chunk, up to this many tokens")
     encoding: str = Field(DEFAULT_ENCODING, description="tiktoken encoding that counts tokens (offline only)")
     title_weight: int = Field(

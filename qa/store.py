@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.layout import Layout
-from qa.models import Chunk, Release, ReleaseDraft
+from qa.models import Release, ReleaseDraft
 
 SCHEMA_VERSION = "1"
 
@@ -67,7 +67,12 @@ class StoreError(RuntimeError):
 
 @dataclass
 class StoredChunk:
-    chunk: Chunk
+    """A chunk as stored: its span (its text is the release's, not sent again), terms and layout."""
+
+    ordinal: int
+    start: int
+    end: int
+    n_tokens: int
     terms: np.ndarray  # distinct term hashes, uint64
     tfs: np.ndarray  # their counts, uint16
     length: int  # all terms, with repeats: BM25's document length
@@ -177,7 +182,7 @@ class Store:
                 self.db.executemany(
                     "INSERT INTO chunks (release, ordinal, char_start, char_end, n_tokens, n_terms,"
                     " length, terms, tfs, seq, sentence_starts, sentence_kinds) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                    [(release_rowid, c.chunk.ordinal, c.chunk.start, c.chunk.end, c.chunk.n_tokens,
+                    [(release_rowid, c.ordinal, c.start, c.end, c.n_tokens,
                       len(c.terms), c.length, c.terms.tobytes(), c.tfs.tobytes(), *c.layout.to_bytes())
                      for c in rel.chunks],
                 )

@@ -32,7 +32,9 @@ def test_chunk_spans_slice_back_to_the_exact_text(max_tokens: int, overlap: int)
     assert [c.ordinal for c in chunks] == list(range(len(chunks)))
     for c in chunks:
         assert text[c.start:c.end] == c.text
-        assert c.n_tokens == count(c.text)
+        # Counted sentence by sentence: close to, not always equal to, the chunk encoded whole.
+        assert abs(c.n_tokens - count(c.text)) <= max(3, count(c.text) // 20)
+        assert c.n_tokens <= max_tokens
     # Every sentence is inside some chunk, and chunks go forward.
     covered = set()
     for c in chunks:
