@@ -259,8 +259,9 @@ class _Filler:
 
 
 def _body(src: Source, rng: Random, fill: _Filler) -> str:
-    """6-20 distinct sentences in runs of 1-4 consecutive ones, each run from another release than the last."""
-    want = rng.randint(6, 20)
+    """As many distinct sentences as a real release picked at random has (so sizes follow the
+    real corpus), in runs of 1-4 consecutive ones, each run from another release than the last."""
+    want = max(3, len(rng.choice(src.releases)))
     picked = rng.sample(range(len(src.releases)), k=min(len(src.releases), rng.randint(3, 5)))
     paragraphs: list[str] = []
     used: set[tuple[int, int]] = set()

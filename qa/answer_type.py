@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from enum import Enum
+from operator import itemgetter
 
 from qa.analyze import MONTH_NAMES, stem
 
@@ -36,6 +37,8 @@ _RULES: list[tuple[AnswerType, re.Pattern[str]]] = [
 ]
 
 _MONTH_TERMS = frozenset(stem(m) for m in MONTH_NAMES)
+_DIGITS = frozenset("0123456789")
+_YEAR = re.compile(r"(?<!\S)(?:1[89]|20)\d\d(?!\S)")
 
 
 def answer_type(question: str) -> AnswerType:
@@ -53,19 +56,19 @@ def held_kinds(sentence_terms: list[str]) -> set[AnswerType]:
     sentence of a release would hold one, so they would reward nothing.
     """
     kinds: set[AnswerType] = set()
-    for t in sentence_terms:
-        if t.startswith("$"):
-            kinds.add(AnswerType.MONEY)
-        elif t.startswith("#"):
-            kinds.add(AnswerType.ORDINAL)
-        elif t[0].isdigit():
-            kinds.add(AnswerType.COUNT)
-            if len(t) == 4 and t.isdigit():
-                kinds.add(AnswerType.DATE)
-        elif t in _MONTH_TERMS:
+    heads = set(map(itemgetter(0), sentence_terms))
+    if "$" in heads:
+        kinds.add(AnswerType.MONEY)
+    if "#" in heads:
+        kinds.add(AnswerType.ORDINAL)
+    if not heads.isdisjoint(_DIGITS):
+        kinds.add(AnswerType.COUNT)
+        if "percent" in sentence_terms:
+            kinds.add(AnswerType.PERCENT)
+        if _YEAR.search(" ".join(sentence_terms)):
             kinds.add(AnswerType.DATE)
-    if AnswerType.COUNT in kinds and "percent" in sentence_terms:
-        kinds.add(AnswerType.PERCENT)
+    if not _MONTH_TERMS.isdisjoint(sentence_terms):
+        kinds.add(AnswerType.DATE)
     return kinds
 
 

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from qa import analyze
@@ -41,8 +42,13 @@ def release_id(key: str) -> str:
 
 
 def content_hash(draft: ReleaseDraft, settings: IndexSettings) -> str:
-    payload = [draft.title, draft.date, draft.source, draft.text, settings.model_dump(), ANALYZER_VERSION]
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+    payload = [draft.title, draft.date, draft.source, draft.text, _settings_key(settings)]
+    return hashlib.sha256(json.dumps(payload).encode()).hexdigest()
+
+
+@lru_cache(maxsize=8)
+def _settings_key(settings: IndexSettings) -> str:
+    return json.dumps([settings.model_dump(), ANALYZER_VERSION], sort_keys=True)
 
 
 def prepare(draft: ReleaseDraft, settings: IndexSettings, digest: str | None = None) -> StoredRelease:
@@ -54,8 +60,8 @@ def prepare(draft: ReleaseDraft, settings: IndexSettings, digest: str | None = N
         chunk_layout, chunk_terms = layout(draft.text, spans, analysed)
         chunk_terms += context
         hashes, tfs = analyze.bag(chunk_terms)
-        stored.append(StoredChunk(ordinal=chunk.ordinal, start=chunk.start, end=chunk.end, n_tokens=chunk.n_tokens,
-                                  terms=hashes, tfs=tfs, length=len(chunk_terms), layout=chunk_layout))
+        stored.append(StoredChunk.of(chunk.ordinal, chunk.start, chunk.end, chunk.n_tokens, hashes, tfs,
+                                     len(chunk_terms), chunk_layout))
     return StoredRelease(id=release_id(draft.key), draft=draft,
                          content_hash=digest or content_hash(draft, settings), chunks=stored)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime
@@ -17,6 +18,7 @@ JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
 SUFFIXES = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
 
 _HEADER_LINE = re.compile(r"(title|date|source|url)\s*:\s*(.*)", re.IGNORECASE)
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%d %B %Y",
                  "%m/%d/%Y")
 
@@ -31,7 +33,9 @@ def normalize_date(raw: str) -> str:
     if not raw:
         return ""
     head = raw[:10]
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", head) and (len(raw) == 10 or raw[10] in "T "):
+    if _ISO.fullmatch(head) and (len(raw) == 10 or raw[10] in "T "):
+        if 1 <= int(head[5:7]) <= 12 and 1 <= int(head[8:10]) <= 31:
+            return head  # the usual case, without strptime's cost
         raw = head
     cleaned = raw.replace("Sept.", "Sep.").replace("Sept ", "Sep ")
     for fmt in _DATE_FORMATS:
@@ -78,7 +82,8 @@ def _front_matter(text: str) -> tuple[dict[str, str], str]:
     return header, text[m.end():].strip("\n")
 
 
-def _draft(header: dict[str, str], body: str, origin: str, key: str | None) -> ReleaseDraft:
+def _draft(header: dict[str, str], body: str, origin: str, key: str | Path | None) -> ReleaseDraft:
+    """key: what identifies the release when it has no source; a path is resolved only then."""
     body = body.strip()
     if not body:
         raise LoadError("empty: no body text")
@@ -89,20 +94,20 @@ def _draft(header: dict[str, str], body: str, origin: str, key: str | None) -> R
         source=source,
         text=body,
         origin=origin,
-        key=source or key or origin,
+        key=source or (str(key.resolve()) if isinstance(key, Path) else key) or origin,
     )
 
 
 def _read_text(text: str, path: Path) -> list[ReleaseDraft]:
     header, body = split_header(text)
-    return [_draft(header, body, str(path), str(path.resolve()))]
+    return [_draft(header, body, str(path), path)]
 
 
 def _read_markdown(text: str, path: Path) -> list[ReleaseDraft]:
     header, body = _front_matter(text)
     if "title" not in header and (m := re.match(r"#\s+(.+)", body.lstrip())):
         header["title"] = m.group(1).strip()
-    return [_draft(header, body, str(path), str(path.resolve()))]
+    return [_draft(header, body, str(path), path)]
 
 
 def _read_html(text: str, path: Path) -> list[ReleaseDraft]:
@@ -115,7 +120,7 @@ def _read_html(text: str, path: Path) -> list[ReleaseDraft]:
         raise LoadError("no article text found in the HTML")
     header = {"title": doc.get("title") or "", "date": doc.get("date") or "",
               "source": doc.get("url") or ""}
-    return [_draft(header, doc["text"], str(path), str(path.resolve()))]
+    return [_draft(header, doc["text"], str(path), path)]
 
 
 def _record(obj: object, origin: str) -> ReleaseDraft:
@@ -220,7 +225,9 @@ def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[str], list[FileE
 
 
 def _walk(folder: Path) -> Iterator[Path]:
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder)
-        if path.is_file() and not any(part.startswith(".") for part in rel.parts):
-            yield path
+    """Files under a folder in name order, hidden ones and hidden folders left out."""
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(names):
+            if not name.startswith("."):
+                yield Path(root, name)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from platformdirs import user_data_path
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from qa.tokens import DEFAULT_ENCODING
@@ -20,6 +20,8 @@ def default_db() -> Path:
 
 class IndexSettings(BaseModel):
     """How releases are cut and indexed; a change applies to releases ingested after it."""
+
+    model_config = ConfigDict(frozen=True)
 
     max_tokens: int = Field(256, ge=16, le=8192, description="Largest chunk, in tokens (counted sentence by sentence)")
     overlap_tokens: int = Field(32, ge=0, description="Sentences carried into the next chunk, up to this many tokens")

@@ -67,16 +67,26 @@ class StoreError(RuntimeError):
 
 @dataclass
 class StoredChunk:
-    """A chunk as stored: its span (its text is the release's, not sent again), terms and layout."""
+    """A chunk as stored: its span (its text is the release's), term bag and layout, as bytes
+    (they cross from worker processes, where plain bytes pickle far faster than arrays)."""
 
     ordinal: int
     start: int
     end: int
     n_tokens: int
-    terms: np.ndarray  # distinct term hashes, uint64
-    tfs: np.ndarray  # their counts, uint16
+    n_terms: int  # distinct terms
     length: int  # all terms, with repeats: BM25's document length
-    layout: Layout
+    terms: bytes  # distinct term hashes, uint64
+    tfs: bytes  # their counts, uint16
+    seq: bytes  # Layout.seq
+    sentence_starts: bytes  # Layout.starts
+    sentence_kinds: bytes  # Layout.kinds
+
+    @classmethod
+    def of(cls, ordinal: int, start: int, end: int, n_tokens: int, terms: np.ndarray, tfs: np.ndarray,
+           length: int, layout: Layout) -> StoredChunk:
+        return cls(ordinal, start, end, n_tokens, len(terms), length, terms.tobytes(), tfs.tobytes(),
+                   *layout.to_bytes())
 
 
 @dataclass
@@ -168,24 +178,25 @@ class Store:
         if not releases:
             return
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        latest = {rel.id: rel for rel in releases}  # the same release twice in a batch: the last wins
         with self.write():
-            for rel in releases:
-                self.db.execute("DELETE FROM releases WHERE id = ?", (rel.id,))
-                d = rel.draft
-                cur = self.db.execute(
-                    "INSERT INTO releases (id, title, date, source, origin, content_hash, text,"
-                    " n_chunks, ingested_at) VALUES (?,?,?,?,?,?,?,?,?)",
-                    (rel.id, d.title, d.date, d.source, d.origin, rel.content_hash, d.text,
-                     len(rel.chunks), now),
-                )
-                release_rowid = cur.lastrowid
-                self.db.executemany(
-                    "INSERT INTO chunks (release, ordinal, char_start, char_end, n_tokens, n_terms,"
-                    " length, terms, tfs, seq, sentence_starts, sentence_kinds) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                    [(release_rowid, c.ordinal, c.start, c.end, c.n_tokens,
-                      len(c.terms), c.length, c.terms.tobytes(), c.tfs.tobytes(), *c.layout.to_bytes())
-                     for c in rel.chunks],
-                )
+            self.db.executemany("DELETE FROM releases WHERE id = ?", [(rid,) for rid in latest])
+            # Rowids given here, under the write lock, so all chunks go in with one statement.
+            first = self.db.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM releases").fetchone()[0]
+            self.db.executemany(
+                "INSERT INTO releases (rowid, id, title, date, source, origin, content_hash, text,"
+                " n_chunks, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [(first + i, rel.id, rel.draft.title, rel.draft.date, rel.draft.source, rel.draft.origin,
+                  rel.content_hash, rel.draft.text, len(rel.chunks), now)
+                 for i, rel in enumerate(latest.values())],
+            )
+            self.db.executemany(
+                "INSERT INTO chunks (release, ordinal, char_start, char_end, n_tokens, n_terms, length,"
+                " terms, tfs, seq, sentence_starts, sentence_kinds) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                [(first + i, c.ordinal, c.start, c.end, c.n_tokens, c.n_terms, c.length, c.terms, c.tfs,
+                  c.seq, c.sentence_starts, c.sentence_kinds)
+                 for i, rel in enumerate(latest.values()) for c in rel.chunks],
+            )
             self._bump()
 
     def resolve(self, id_or_prefix: str) -> str:
