@@ -102,10 +102,12 @@ def build(store: Store, k1: float = 1.2, b: float = 0.75) -> BM25Index:
             per_doc[doc:end] = [len(r[5]) // 2 for r in batch]
             dates[doc:end] = [int(r[3].replace("-", "")) if r[3] else 0 for r in batch]
             doc, post = end, post + n
-    # Stable (radix) sort: twice as fast as quicksort on 64-bit keys here.
-    order = np.argsort(terms, kind="stable")
+    # Stable (radix) sort: twice as fast as quicksort on 64-bit keys here. Temporaries
+    # are narrowed and dropped as soon as they can be: this step sets the peak memory.
+    order = np.argsort(terms, kind="stable").astype(np.int32)
     terms = terms[order]
-    docs = np.repeat(np.arange(n_docs, dtype=np.int32), per_doc)[order]
+    docs = np.repeat(np.arange(n_docs, dtype=np.int32), per_doc)
+    docs = docs[order]
     tf = tfs[order].astype(np.float32)
     del order, tfs
     starts = np.flatnonzero(np.diff(terms)) + 1 if n_postings else np.empty(0, np.int64)
