@@ -52,8 +52,6 @@ class Searcher:
         query_terms = analyze.terms(query)
         words = sorted(set(query_terms))
         hashes = np.array([analyze.term_hash(t) for t in words], dtype=np.uint64)
-        order = np.argsort(hashes)
-        words, hashes = [words[i] for i in order], hashes[order]
         idx = self.index
         depth = max(k, cfg.rerank_depth) if cfg.rerank_depth and cfg.rerank_weight else k
         docs, scores = idx.top(hashes, depth, self._allowed(idx, since, until, source))
@@ -63,13 +61,7 @@ class Searcher:
         ranked = [(found[r], s) for r, s in zip(rowids, scores.tolist()) if r in found]
         if depth > k and ranked:
             question = Question(query, query_terms, dict(zip(words, idx.idf(hashes).tolist())))
-            new = rerank_scores(question, [row.layout for row, _ in ranked], [s for _, s in ranked],
+            new = rerank_scores(question, [layout for (_, layout), _ in ranked], [s for _, s in ranked],
                                 cfg.rerank_weight, cfg.type_bonus)
             ranked = sorted(zip([row for row, _ in ranked], new), key=lambda p: -p[1])
-        hits = [
-            Hit(chunk_id=f"{row.release_id}:{row.ordinal}", release_id=row.release_id,
-                ordinal=row.ordinal, score=round(score, 4), title=row.title, date=row.date,
-                source=row.source, start=row.start, end=row.end, text=row.text)
-            for row, score in ranked[:k]
-        ]
-        return hits
+        return [hit.model_copy(update={"score": round(score, 4)}) for (hit, _), score in ranked[:k]]

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.layout import Layout
-from qa.models import Release, ReleaseDraft
+from qa.models import Hit, Release, ReleaseDraft
 
 SCHEMA_VERSION = "1"
 
@@ -95,20 +95,6 @@ class StoredRelease:
     draft: ReleaseDraft
     content_hash: str
     chunks: list[StoredChunk]
-
-
-@dataclass
-class HitRow:
-    rowid: int
-    release_id: str
-    ordinal: int
-    title: str
-    date: str
-    source: str
-    start: int
-    end: int
-    text: str
-    layout: Layout
 
 
 class Store:
@@ -251,7 +237,8 @@ class Store:
                                (source_like,)).fetchall()
         return np.array([r[0] for r in rows], dtype=np.int64)
 
-    def hit_rows(self, chunk_rowids: Sequence[int]) -> dict[int, HitRow]:
+    def hit_rows(self, chunk_rowids: Sequence[int]) -> dict[int, tuple[Hit, Layout]]:
+        """Chunks by rowid, as hits (score 0) with their sentence layouts."""
         marks = ",".join("?" * len(chunk_rowids))
         rows = self.db.execute(
             "SELECT c.rowid, r.id, c.ordinal, r.title, r.date, r.source, c.char_start, c.char_end,"
@@ -260,7 +247,11 @@ class Store:
             f" FROM chunks c JOIN releases r ON r.rowid = c.release WHERE c.rowid IN ({marks})",
             list(chunk_rowids),
         ).fetchall()
-        return {row[0]: HitRow(*row[:9], layout=Layout.from_bytes(*row[9:])) for row in rows}
+        return {
+            rowid: (Hit(chunk_id=f"{rid}:{ordinal}", release_id=rid, ordinal=ordinal, score=0.0, title=title,
+                        date=date, source=source, start=start, end=end, text=text), Layout.from_bytes(*blobs))
+            for rowid, rid, ordinal, title, date, source, start, end, text, *blobs in rows
+        }
 
     def load_arrays(self, generation: int, params: str) -> dict[str, np.ndarray] | None:
         rows = self.db.execute(
