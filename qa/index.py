@@ -17,6 +17,11 @@ from qa.store import Store
 _BATCH = 20_000
 
 
+def bm25_idf(df: np.ndarray | float, n_docs: int) -> np.ndarray | float:
+    """Lucene's BM25 idf, never negative even for terms in most documents."""
+    return np.log1p((n_docs - df + 0.5) / (df + 0.5))
+
+
 @dataclass
 class BM25Index:
     generation: int
@@ -44,7 +49,7 @@ class BM25Index:
         for i, (p, h) in enumerate(zip(pos.tolist(), query.tolist())):
             if p < len(self.hashes) and int(self.hashes[p]) == h:
                 df = self.indptr[p + 1] - self.indptr[p]
-                out[i] = np.log1p((self.n_docs - df + 0.5) / (df + 0.5))
+                out[i] = bm25_idf(df, self.n_docs)
         return out
 
     def top(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -115,7 +120,7 @@ def build(store: Store, k1: float = 1.2, b: float = 0.75) -> BM25Index:
     hashes = terms[indptr[:-1]].copy()
     del terms
     df = np.diff(indptr).astype(np.float32)
-    idf = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
+    idf = bm25_idf(df, n_docs).astype(np.float32)
     avg = float(lengths.mean()) if n_docs else 1.0
     norm = (k1 * (1 - b + b * lengths / max(avg, 1e-9))).astype(np.float32)
     weights = np.repeat(idf, np.diff(indptr)) * (tf * (k1 + 1) / (tf + norm[docs]))
