@@ -61,6 +61,7 @@ class ModelSettings(BaseModel):
     timeout: float = Field(120.0, gt=0, description="Seconds to wait for one reply")
     max_tokens: int = Field(400, ge=1, description="Largest reply, in tokens")
     temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature")
+    seed: int | None = Field(0, description="Sampling seed, for repeatable replies where the server honours it")
     max_attempts: int = Field(4, ge=1, le=10, description="Tries per request on 429, 5xx, timeouts and broken replies")
     structured: Literal["auto", "json_schema", "json_object", "tool"] = Field(
         "auto",
