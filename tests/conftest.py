@@ -3,13 +3,17 @@ anything but a local socket fails loudly instead of reaching out."""
 
 from __future__ import annotations
 
+import os
 import socket
 from pathlib import Path
 
 import pytest
+import vcr
 
-from qa.settings import IndexSettings
+from qa.settings import IndexSettings, ModelSettings
 from qa.store import Store
+
+_REAL_CONNECT = socket.socket.connect
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 
@@ -20,11 +24,9 @@ class NetworkBlocked(RuntimeError):
 
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    real_connect = socket.socket.connect
-
     def guarded(self: socket.socket, address: object) -> None:
         if self.family == socket.AF_UNIX:
-            return real_connect(self, address)
+            return _REAL_CONNECT(self, address)
         raise NetworkBlocked(f"test tried to open a network connection to {address!r}")
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
@@ -53,3 +55,35 @@ def write_release(folder: Path, name: str, title: str, date: str, source: str, b
     path = folder / name
     path.write_text(f"Title: {title}\nDate: {date}\nSource: {source}\n\n{body}\n", encoding="utf-8")
     return path
+
+
+# Model traffic: replayed from cassettes recorded from a real model server. QA_RECORD=1 records them
+# again (README: "Recording cassettes"); without it a request that is not on a cassette fails at once.
+RECORDING = os.environ.get("QA_RECORD") == "1"
+CASSETTES = Path(__file__).resolve().parent.parent / "cassettes"
+SECRET_HEADERS = ["authorization", "api-key", "x-api-key", "openai-organization", "cookie", "set-cookie"]
+
+
+@pytest.fixture()
+def recorder(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> vcr.VCR:
+    """A VCR for one test's model traffic, one cassette per test, grouped by test file and model."""
+    if RECORDING:
+        monkeypatch.setattr(socket.socket, "connect", _REAL_CONNECT)  # the local model server, on loopback
+    model = ModelSettings().model
+    return vcr.VCR(
+        cassette_library_dir=str(CASSETTES / model / Path(request.node.fspath).stem),
+        record_mode="all" if RECORDING else "none",
+        match_on=["method", "path", "body"],
+        filter_headers=SECRET_HEADERS,
+        decode_compressed_response=True,
+    )
+
+
+def model_url(settings: ModelSettings) -> str:
+    """The local server when recording; when replaying, an address that is never reached."""
+    if RECORDING:
+        from qa.endpoint import state_dir
+        from qa.local_model import ensure_server
+
+        return ensure_server(settings, state_dir())
+    return f"http://127.0.0.1:{settings.local_port}/v1"

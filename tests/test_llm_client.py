@@ -183,7 +183,7 @@ def test_json_schema_mode_sends_the_openai_form() -> None:
     }
     assert body["model"] == "smollm2-135m-instruct"
     assert body["temperature"] == 0.0
-    assert body["max_tokens"] == 400
+    assert body["max_tokens"] == ModelSettings().max_tokens and body["seed"] == ModelSettings().seed
 
 
 def test_tool_mode_forces_one_tool_and_reads_its_arguments() -> None:

