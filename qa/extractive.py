@@ -18,7 +18,7 @@ _PLACE = re.compile(r"\b(?:in|at|near|from)\s+(?:the\s+)?([A-Z][a-z]+(?:\s+[A-Z]
 # How much more a sentence counts when it holds a value of the kind asked for, not already in the question.
 TYPE_FACTOR = 2.0
 # How much less each later passage counts: retrieval's order is evidence too.
-RANK_DECAY = 0.25
+RANK_DECAY = 0.4
 # A value found in the neighbouring sentence counts a little less than one in the sentence itself.
 NEIGHBOUR_SHARE = 0.9
 
@@ -72,9 +72,9 @@ def rank(question: str, passages: list[Passage], idf: dict[str, float]) -> list[
     kind = answer_type(question)
     picks: list[Pick] = []
     for position, passage in enumerate(passages):
-        # Words that name the release (its title, its date) chose the passage; inside it they
-        # point at no sentence in particular, so only the other words of the question count.
-        named = set(analyze.terms(passage.title)) | set(analyze.date_terms(passage.date))
+        # The release's date chose the passage; inside it, the dateline echoes that date and
+        # points at no answer, so the question's date words do not count there.
+        named = set(analyze.date_terms(passage.date))
         own = q_terms - named
         pairs = {p for p in q_pairs if not set(p) <= named}
         analysed = [(s, e, analyze.terms(passage.release_text[s:e])) for s, e in passage.spans]
