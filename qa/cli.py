@@ -21,10 +21,11 @@ from qa.endpoint import model_client, state_dir
 from qa.ingest import ingest_paths
 from qa.load import LoadError, normalize_date
 from qa.models import IngestReport
-from qa.schemas import Answer
+from qa.schemas import Answer, ReleaseSummary
 from qa.search import Searcher
 from qa.settings import Settings
 from qa.store import Store, StoreError
+from qa.summarize import Summarizer
 from qa.tokens import TokenizerError
 
 app = typer.Typer(
@@ -255,6 +256,51 @@ def _print_answer(a: Answer) -> None:
         out.print(f"    chunk {c.chunk_id}, chars {c.start}-{c.end}, {c.source}", style="dim", markup=False)
     if a.mode == "extractive":
         out.print("\n(extractive: the supporting sentence, verbatim; " + a.reason + ")", style="dim", markup=False)
+
+
+@app.command()
+def summarize(
+    release_id: Annotated[str, typer.Argument(help="A release id, or a unique prefix of it (see `qa releases`)")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Summarize one release: a short summary, its key figures, people, organisations, equipment and quotes.
+
+    Figures, people and quotes are read off the release's sentences, each with
+    the sentence it comes from; the model's summary is kept only when every
+    figure and name in it stands in the release, else the release's lead is used.
+
+    Example: qa summarize r3c320b0c
+    """
+    settings = _settings(db)
+    store = _open(settings)
+    try:
+        result = Summarizer(store, settings, lambda: model_client(settings)).summarize(release_id)
+    except (local_model.LocalModelError, StoreError) as e:
+        _fail(str(e))
+    if as_json:
+        _dump(result)
+    else:
+        _print_summary(result)
+
+
+def _print_summary(r: ReleaseSummary) -> None:
+    out.print(Text(r.headline, style="bold"))
+    out.print(f"{r.date or 'undated'}  {r.source}  ({r.release_id})", style="dim", markup=False)
+    label = "" if r.summary_mode == "model" else " (the release's lead, verbatim)"
+    out.print("\n" + textwrap.fill(r.summary, 100) + label, markup=False)
+    sections = [
+        ("Key facts", [f"{f.value}: “{f.quote}”" for f in r.key_facts]),
+        ("People", [f"{p.name}, {p.role}" if p.role else p.name for p in r.people]),
+        ("Organisations", r.organizations),
+        ("Equipment", r.equipment),
+        ("Quotes", [f"{q.speaker or 'unattributed'}: “{q.text}”" for q in r.quotes]),
+    ]
+    for name, items in sections:
+        if items:
+            out.print(f"\n{name}", style="bold", markup=False)
+            for item in items:
+                out.print("  - " + textwrap.fill(item, 96, subsequent_indent="    "), markup=False)
 
 
 @model_app.command("serve")

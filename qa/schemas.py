@@ -56,3 +56,46 @@ class Answer(BaseModel):
     reason: str = Field("", description="Why the answer is extractive or declined")
     prompt: str = Field("", description="Prompt name@version used")
     usage: list[Usage] = Field(default_factory=list)
+
+
+class SummaryReply(BaseModel):
+    """The model's reply to the summarize prompt."""
+
+    summary: str = Field(max_length=500, description="Two or three sentences on what the release announces")
+
+
+class KeyFact(BaseModel):
+    value: str = Field(description="A figure as the release writes it: $175 million, 52nd, four, Dec. 6")
+    kind: str = Field(description="money, number, ordinal or date")
+    quote: str = Field(description="The sentence that states it")
+
+
+class Person(BaseModel):
+    name: str
+    role: str = Field("", description="The title the release gives, when it gives one")
+    quote: str = Field(description="The sentence that names them")
+
+
+class Quotation(BaseModel):
+    speaker: str = Field("", description="Who said it, when the release says")
+    text: str
+
+
+class ReleaseSummary(BaseModel):
+    release_id: str
+    headline: str
+    date: str
+    source: str
+    summary: str
+    summary_mode: Literal["model", "extractive"] = Field(
+        description="model: the model's summary, every figure and name grounded; extractive: the release's lead"
+    )
+    key_facts: list[KeyFact] = Field(default_factory=list)
+    dollar_amounts: list[KeyFact] = Field(default_factory=list)
+    people: list[Person] = Field(default_factory=list)
+    organizations: list[str] = Field(default_factory=list)
+    equipment: list[str] = Field(default_factory=list)
+    quotes: list[Quotation] = Field(default_factory=list)
+    ungrounded: list[str] = Field(default_factory=list, description="Claims of the model's summary not in the release")
+    prompt: str = ""
+    usage: list[Usage] = Field(default_factory=list)

@@ -213,6 +213,15 @@ class Store:
         fields = list(Release.model_fields)
         return [Release(**dict(zip(fields, row))) for row in rows]
 
+    def release(self, release_id: str) -> Release:
+        row = self.db.execute(
+            "SELECT id, title, date, source, origin, content_hash, n_chunks, ingested_at FROM releases WHERE id = ?",
+            (release_id,),
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"no release with id {release_id!r}; `qa releases` lists them")
+        return Release(**dict(zip(Release.model_fields, row)))
+
     def release_text(self, release_id: str) -> str:
         row = self.db.execute("SELECT text FROM releases WHERE id = ?", (release_id,)).fetchone()
         if row is None:
