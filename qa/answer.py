@@ -85,6 +85,8 @@ class Answerer:
                 usage += used
                 chosen = options[reply.quote]
                 problems = self._problems(question, reply.answer, chosen)
+                if chosen.score < self.settings.model.choice_margin * picks[0].score:
+                    problems.append("another sentence answers the question better")
                 if not problems:
                     return Answer(question=question, answered=True, answer=reply.answer.strip(), mode="model",
                                   verified=True, citations=[_citation(1, chosen, hits)], prompt=self.prompt.tag,
@@ -111,6 +113,8 @@ class Answerer:
                     for c in grounding.check(answer, [chosen.sentence]).ungrounded]
         question_terms = set(analyze.terms(question))
         answer_terms = set(analyze.terms(answer))
+        if len(answer) > len(chosen.sentence) / 2 and chosen.sentence.lower().startswith(answer.lower()[:30]):
+            return ["the answer copies the start of the sentence instead of answering"]
         strange = answer_terms - set(analyze.terms(chosen.sentence)) - question_terms
         if strange and not problems:
             problems.append("words not in the quoted sentence: " + ", ".join(sorted(strange)))

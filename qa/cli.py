@@ -17,11 +17,12 @@ from rich.text import Text
 
 from qa import local_model
 from qa.answer import Answerer
+from qa.brief import Briefer
 from qa.endpoint import model_client, state_dir
 from qa.ingest import ingest_paths
 from qa.load import LoadError, normalize_date
 from qa.models import IngestReport
-from qa.schemas import Answer, ReleaseSummary
+from qa.schemas import Answer, Briefing, Citation, ReleaseSummary
 from qa.search import Searcher
 from qa.settings import Settings
 from qa.store import Store, StoreError
@@ -301,6 +302,73 @@ def _print_summary(r: ReleaseSummary) -> None:
             out.print(f"\n{name}", style="bold", markup=False)
             for item in items:
                 out.print("  - " + textwrap.fill(item, 96, subsequent_indent="    "), markup=False)
+
+
+@app.command()
+def brief(
+    since: Annotated[Optional[str], typer.Option(help="Only releases dated on or after (YYYY-MM-DD)")] = None,  # noqa: UP045
+    until: Annotated[Optional[str], typer.Option(help="Only releases dated on or before (YYYY-MM-DD)")] = None,  # noqa: UP045
+    query: Annotated[Optional[str], typer.Option(help="Only releases about this (searched)")] = None,  # noqa: UP045
+    limit: Annotated[int, typer.Option(min=1, max=50, help="Most releases in the briefing")] = 8,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Brief several releases: an overview, sections by topic with cited bullets, a timeline of dated
+    events, and the dollar figures that changed from one release to a later one.
+
+    Example: qa brief --since 2022-01-01 --query "Ukraine security assistance"
+    """
+    settings = _settings(db)
+    store = _open(settings)
+    try:
+        result = Briefer(store, settings, lambda: model_client(settings)).brief(
+            since=_date_option(since, "--since"), until=_date_option(until, "--until"), query=query, limit=limit)
+    except (local_model.LocalModelError, StoreError) as e:
+        _fail(str(e))
+    if as_json:
+        _dump(result)
+    else:
+        _print_brief(result)
+
+
+def _print_brief(b: Briefing) -> None:
+    if not b.releases:
+        out.print("no stored release matches", markup=False)
+        return
+    numbers: dict[tuple[str, int], int] = {}
+
+    def cite(c: Citation) -> str:
+        return f"[{numbers.setdefault((c.release_id, c.start), len(numbers) + 1)}]"
+
+    label = "" if b.overview_mode == "model" else " (the releases' leads, verbatim)"
+    out.print(Text("Overview", style="bold"))
+    out.print(textwrap.fill(b.overview, 100) + label, markup=False)
+    cited: dict[int, Citation] = {}
+    for section in b.sections:
+        out.print(Text("\n" + section.topic, style="bold"))
+        for bullet in section.bullets:
+            mark = cite(bullet.citation)
+            cited[int(mark[1:-1])] = bullet.citation
+            out.print("  - " + textwrap.fill(f"{bullet.text} {mark}", 96, subsequent_indent="    "), markup=False)
+    if b.timeline:
+        out.print(Text("\nTimeline", style="bold"))
+        for ev in b.timeline:
+            mark = cite(ev.citation)
+            cited[int(mark[1:-1])] = ev.citation
+            out.print("  " + textwrap.fill(f"{ev.date}  {ev.event} {mark}", 96, subsequent_indent="              "),
+                      markup=False)
+    if b.changes:
+        out.print(Text("\nFigures that changed", style="bold"))
+        for ch in b.changes:
+            m1, m2 = cite(ch.before_citation), cite(ch.after_citation)
+            cited[int(m1[1:-1])], cited[int(m2[1:-1])] = ch.before_citation, ch.after_citation
+            out.print(f"  {ch.before.value} ({ch.before_citation.date}) {m1} -> {ch.after.value} "
+                      f"({ch.after_citation.date}) {m2}: {ch.measure}", markup=False)
+    out.print(Text("\nSources", style="bold"))
+    for n in sorted(cited):
+        c = cited[n]
+        out.print(f"  [{n}] {c.title} ({c.date or 'undated'}), chunk {c.chunk_id}, chars {c.start}-{c.end}",
+                  markup=False)
 
 
 @model_app.command("serve")

@@ -28,7 +28,7 @@ from qa.store import Store, StoredChunk, StoredRelease
 from qa.tokens import encoding
 
 # Bumped when analysis changes, so re-ingesting refreshes releases stored before.
-ANALYZER_VERSION = 3
+ANALYZER_VERSION = 4
 BATCH = 500
 # Below this many files a pool of processes costs more than it saves.
 PARALLEL_FROM = 200

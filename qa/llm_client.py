@@ -111,7 +111,11 @@ class ModelClient:
             raw, usage = self._call(history, request)
             usages.append(usage)
             try:
-                return schema.model_validate_json(raw), usages
+                # strict=False lets a raw line break inside a string through, as small models write them;
+                # what the reply says is still checked by the schema and, above, by the grounding check.
+                return schema.model_validate(json.loads(raw, strict=False)), usages
+            except json.JSONDecodeError as err:
+                errors = f"reply: Invalid JSON: {err.msg} at line {err.lineno} column {err.colno}"
             except ValidationError as err:
                 errors = _describe(err)
             log.debug("%s: reply did not match schema %s", self._where, name)

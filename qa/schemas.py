@@ -99,3 +99,48 @@ class ReleaseSummary(BaseModel):
     ungrounded: list[str] = Field(default_factory=list, description="Claims of the model's summary not in the release")
     prompt: str = ""
     usage: list[Usage] = Field(default_factory=list)
+
+
+class BriefReply(BaseModel):
+    """The model's reply to the brief prompt."""
+
+    overview: str = Field(max_length=600, description="Three or four sentences on what these releases announce")
+
+
+class Bullet(BaseModel):
+    text: str = Field(description="A sentence of a release, verbatim")
+    citation: Citation
+
+
+class Section(BaseModel):
+    topic: str
+    bullets: list[Bullet]
+
+
+class TimelineEvent(BaseModel):
+    date: str = Field(description="ISO date of the release that reports it")
+    event: str
+    citation: Citation
+
+
+class FigureChange(BaseModel):
+    measure: str = Field(description="Words the two sentences share, naming what the figure counts")
+    before: KeyFact
+    after: KeyFact
+    before_citation: Citation
+    after_citation: Citation
+
+
+class Briefing(BaseModel):
+    query: str = ""
+    since: str = ""
+    until: str = ""
+    releases: list[str] = Field(default_factory=list, description="Ids of the releases briefed, oldest first")
+    overview: str = ""
+    overview_mode: Literal["model", "extractive"] = "extractive"
+    sections: list[Section] = Field(default_factory=list)
+    timeline: list[TimelineEvent] = Field(default_factory=list)
+    changes: list[FigureChange] = Field(default_factory=list)
+    ungrounded: list[str] = Field(default_factory=list)
+    prompt: str = ""
+    usage: list[Usage] = Field(default_factory=list)

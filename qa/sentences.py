@@ -6,6 +6,7 @@ import re
 
 # Abbreviations that end in a period without ending the sentence in releases.
 ABBREVIATIONS = frozenset("""
+brig ret cmdt sgts messrs
 mr mrs ms dr gen lt col maj capt cpt sgt spc pfc cpl pvt adm cmdr cdr sen rep gov pres jr sr st
 mt ft no nos vs etc inc corp co ltd dept univ approx est jan feb mar apr jun jul aug sep sept
 oct nov dec

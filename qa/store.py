@@ -222,6 +222,15 @@ class Store:
             raise StoreError(f"no release with id {release_id!r}; `qa releases` lists them")
         return Release(**dict(zip(Release.model_fields, row)))
 
+    def chunk_at(self, release_id: str, offset: int) -> int:
+        """Ordinal of the first chunk of a release that holds a character offset."""
+        row = self.db.execute(
+            "SELECT c.ordinal FROM chunks c JOIN releases r ON r.rowid = c.release"
+            " WHERE r.id = ? AND c.char_start <= ? AND ? < c.char_end ORDER BY c.ordinal LIMIT 1",
+            (release_id, offset, offset),
+        ).fetchone()
+        return row[0] if row else 0
+
     def release_text(self, release_id: str) -> str:
         row = self.db.execute("SELECT text FROM releases WHERE id = ?", (release_id,)).fetchone()
         if row is None:

@@ -14,6 +14,9 @@ from qa.tokens import count
 
 # Share of a summary's words that must come from the release: a summary may rephrase, not invent.
 OWN_WORDS = 0.7
+# Share of each summary sentence's words that one sentence of the release must hold: words all found
+# somewhere in the release can still be put together into something it never says.
+SENTENCE_SUPPORT = 0.75
 
 
 class Summarizer:
@@ -89,4 +92,11 @@ def problems_with(summary: str, source: str) -> list[str]:
     words = set(analyze.terms(summary))
     if words and len(words & set(analyze.terms(source))) / len(words) < OWN_WORDS:
         problems.append("too many of its words are not in the release")
+        return problems
+    source_sentences = [set(analyze.terms(source[s:e])) for s, e in sentences.spans(source)]
+    for s, e in sentences.spans(summary):
+        said = set(analyze.terms(summary[s:e]))
+        best = max((len(said & src) / len(said) for src in source_sentences), default=0.0) if said else 1.0
+        if best < SENTENCE_SUPPORT:
+            problems.append(f"no sentence of the release says “{summary[s:e][:80]}”")
     return problems

@@ -1,0 +1,187 @@
+"""A briefing over several releases: topics, cited bullets, a timeline, and the figures that changed.
+
+Everything but the overview is read off the releases' sentences, so every
+bullet cites the sentence it is; the model's overview is kept only when every
+figure and name in it stands in the releases, else the releases' leads are used.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from datetime import date
+
+from qa import analyze, extract, grounding, prompting, sentences
+from qa.llm_client import ModelClient, ModelError, Usage
+from qa.models import Release
+from qa.schemas import Briefing, BriefReply, Bullet, Citation, FigureChange, KeyFact, Section, TimelineEvent
+from qa.search import Searcher
+from qa.settings import Settings
+from qa.store import Store
+from qa.summarize import problems_with, whole_sentences
+
+# Releases whose title and lead share this much (Jaccard of terms) go under one topic.
+SAME_TOPIC = 0.2
+# Two figures measure the same thing when their sentences share this much, numbers aside.
+SAME_MEASURE = 0.35
+_MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                                        "dec"], 1)}
+
+
+class Briefer:
+    def __init__(self, store: Store, settings: Settings, client: Callable[[], ModelClient]) -> None:
+        self.store = store
+        self.settings = settings
+        self.searcher = Searcher(store, settings.search)
+        self._client_factory = client
+        self.prompt = prompting.load("brief")
+
+    def brief(self, *, since: str | None = None, until: str | None = None, query: str | None = None,
+              limit: int = 8) -> Briefing:
+        chosen = self._select(since, until, query, limit)
+        texts = {r.id: self.store.release_text(r.id) for r in chosen}
+        overview, mode, problems, usage = self._overview(chosen, texts)
+        return Briefing(
+            query=query or "", since=since or "", until=until or "", releases=[r.id for r in chosen],
+            overview=overview, overview_mode=mode, sections=self._sections(chosen, texts),
+            timeline=self._timeline(chosen, texts), changes=self._changes(chosen, texts), ungrounded=problems,
+            prompt=self.prompt.tag, usage=usage,
+        )
+
+    def _select(self, since: str | None, until: str | None, query: str | None, limit: int) -> list[Release]:
+        if query:
+            hits = self.searcher.search(query, 50, since=since, until=until)
+            ids = list(dict.fromkeys(h.release_id for h in hits))[:limit]
+            chosen = [self.store.release(i) for i in ids]
+        else:
+            chosen = [r for r in self.store.releases()
+                      if (not since or (r.date and r.date >= since)) and (not until or (r.date and r.date <= until))]
+            chosen = chosen[:limit]  # newest first from the store
+        return sorted(chosen, key=lambda r: (r.date or "9999", r.title))
+
+    def _cite(self, release: Release, text: str, start: int, end: int) -> Citation:
+        ordinal = self.store.chunk_at(release.id, start)
+        return Citation(n=0, chunk_id=f"{release.id}:{ordinal}", release_id=release.id, title=release.title,
+                        date=release.date, source=release.source, start=start, end=end, quote=text[start:end])
+
+    def _sections(self, chosen: list[Release], texts: dict[str, str]) -> list[Section]:
+        groups: list[list[Release]] = []
+        keys: list[set[str]] = []
+        for r in chosen:
+            key = set(analyze.terms(r.title + " " + extract.lead(texts[r.id], 1)))
+            for i, other in enumerate(keys):
+                if key and len(key & other) / len(key | other) >= SAME_TOPIC:
+                    groups[i].append(r)
+                    keys[i] = other | key
+                    break
+            else:
+                groups.append([r])
+                keys.append(key)
+        sections = []
+        for group in groups:
+            bullets = []
+            for r in group:
+                text = texts[r.id]
+                spans = sentences.spans(text)
+                picked = [spans[0]] if spans else []
+                for fact in extract.key_facts(text, limit=6):
+                    span = next((s for s in spans if text[s[0]:s[1]] == fact.quote), None)
+                    if span and span not in picked and len(picked) < 3:
+                        picked.append(span)
+                bullets += [Bullet(text=text[s:e], citation=self._cite(r, text, s, e)) for s, e in sorted(picked)]
+            sections.append(Section(topic=_topic(group), bullets=bullets))
+        return sections
+
+    def _timeline(self, chosen: list[Release], texts: dict[str, str]) -> list[TimelineEvent]:
+        events = []
+        for r in chosen:
+            text = texts[r.id]
+            spans = sentences.spans(text)
+            if r.date and spans:
+                events.append(TimelineEvent(date=r.date, event=r.title, citation=self._cite(r, text, *spans[0])))
+            for s, e in spans:
+                for kind, value, _, _ in grounding.claims(text[s:e]):
+                    day = _full_date(value) if kind == "date" else None
+                    if day and day != r.date:
+                        events.append(TimelineEvent(date=day, event=text[s:e], citation=self._cite(r, text, s, e)))
+        unique = {(ev.date, ev.event): ev for ev in events}
+        return sorted(unique.values(), key=lambda ev: ev.date)
+
+    def _changes(self, chosen: list[Release], texts: dict[str, str]) -> list[FigureChange]:
+        facts = [(r, f) for r in chosen if r.date for f in extract.key_facts(texts[r.id], limit=30)
+                 if f.kind == "money"]  # counts of different things share too many words to pair safely
+        changes = []
+        for i, (r1, f1) in enumerate(facts):
+            for r2, f2 in facts[i + 1:]:
+                if r2.id == r1.id or r2.date <= r1.date or f1.kind != f2.kind:
+                    continue
+                a, b = _context(f1), _context(f2)
+                if not a or not b or len(a & b) / len(a | b) < SAME_MEASURE:
+                    continue
+                if analyze.terms(f1.value) != analyze.terms(f2.value):
+                    changes.append(FigureChange(
+                        measure=" ".join(sorted(a & b)), before=f1, after=f2,
+                        before_citation=self._cite(r1, texts[r1.id], *_span(texts[r1.id], f1)),
+                        after_citation=self._cite(r2, texts[r2.id], *_span(texts[r2.id], f2))))
+        return changes
+
+    def _overview(self, chosen: list[Release], texts: dict[str, str]) -> tuple[str, str, list[str], list[Usage]]:
+        if not chosen:
+            return "No stored release matches.", "extractive", [], []
+        budget = self.settings.model.context_budget
+        per = max(1, budget // (60 * len(chosen)))
+        blocks = "\n\n".join(f"<<<RELEASE | {r.title} | {r.date}\n{extract.lead(texts[r.id], per)}\nEND>>>"
+                             for r in chosen)
+        source = "\n".join(f"{r.title}\n{r.date}\n{texts[r.id]}" for r in chosen)
+        messages = self.prompt.messages(releases=blocks)
+        usage: list[Usage] = []
+        problems: list[str] = []
+        try:
+            client = self._client_factory()
+            for _ in range(2):
+                reply, used = client.structured(messages, BriefReply, name="brief",
+                                                metadata={"prompt": self.prompt.tag})
+                usage += used
+                overview = whole_sentences(reply.overview)
+                problems = problems_with(overview, source)
+                if not problems:
+                    return overview, "model", [], usage
+                messages = [*messages, {"role": "assistant", "content": reply.model_dump_json()},
+                            {"role": "user", "content": "That overview was rejected: " + "; ".join(problems)
+                             + ". Write it again with names, numbers and dates from the releases only."}]
+        except ModelError as err:
+            problems = [f"the model failed: {err}"]
+        return " ".join(extract.lead(texts[r.id], 1) for r in chosen[:4]), "extractive", problems, usage
+
+
+def _topic(group: list[Release]) -> str:
+    if len(group) == 1:
+        return group[0].title or "(untitled)"
+    words = Counter(w for r in group for w in dict.fromkeys(re.findall(r"[A-Z][\w$.-]+|\$[\d.,]+", r.title)))
+    common = [w for w, n in words.most_common() if n > 1 and w.lower() not in analyze.STOP_WORDS][:4]
+    return " ".join(common) or group[0].title
+
+
+def _context(fact: KeyFact, words: int = 6) -> set[str]:
+    """The words around a figure in its sentence: what it counts, not the rest of a long sentence."""
+    at = fact.quote.find(fact.value)
+    before = fact.quote[:max(at, 0)].split()[-words:]
+    after = fact.quote[at + len(fact.value):].split()[:words] if at >= 0 else []
+    return {t for t in analyze.terms(" ".join(before + after)) if t[0] not in "$#0123456789"}
+
+
+def _span(text: str, fact: KeyFact) -> tuple[int, int]:
+    start = text.find(fact.quote)
+    return (start, start + len(fact.quote)) if start >= 0 else (0, 0)
+
+
+def _full_date(value: str) -> str | None:
+    """ISO form of a date that gives day, month and year ("March 31, 2022"), else None."""
+    m = re.match(r"([A-Za-z]+)\.?\s+(\d{1,2}),\s+(\d{4})", value)
+    if not m or m.group(1)[:3].lower() not in _MONTHS:
+        return None
+    try:
+        return date(int(m.group(3)), _MONTHS[m.group(1)[:3].lower()], int(m.group(2))).isoformat()
+    except ValueError:
+        return None
