@@ -70,9 +70,14 @@ def recorder(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
     if RECORDING:
         monkeypatch.setattr(socket.socket, "connect", _REAL_CONNECT)  # the local model server, on loopback
     model = ModelSettings().model
+    return make_vcr(CASSETTES / model / Path(request.node.fspath).stem, "all" if RECORDING else "none")
+
+
+def make_vcr(folder: Path, record_mode: str) -> vcr.VCR:
+    """Cassettes matched on method, path and body, with secret headers scrubbed before writing."""
     return vcr.VCR(
-        cassette_library_dir=str(CASSETTES / model / Path(request.node.fspath).stem),
-        record_mode="all" if RECORDING else "none",
+        cassette_library_dir=str(folder),
+        record_mode=record_mode,
         match_on=["method", "path", "body"],
         filter_headers=SECRET_HEADERS,
         decode_compressed_response=True,
