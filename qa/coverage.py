@@ -35,7 +35,10 @@ def _surface(question: str, term: str) -> str:
 
 def uncovered(question: str, hits: list[Hit], idf: dict[str, float]) -> str | None:
     """Why the hits cannot answer the question, or None when they may. `idf` holds the question's terms."""
+    numbers = sorted(t for t in set(analyze.terms(question)) if _is_number(t))
     if not hits:
+        if numbers:
+            return f"no release found mentions “{_surface(question, numbers[0])}”"
         return "no release matches the question"
     for m in _CAPITALISED.finditer(question):
         parts = analyze.terms(m.group())
@@ -46,7 +49,7 @@ def uncovered(question: str, hits: list[Hit], idf: dict[str, float]) -> str | No
     terms = set(analyze.terms(question))
     total = sum(idf.get(t, 0.0) for t in terms) or 1.0
     chunks = [set(analyze.terms(h.text)) | set(analyze.terms(h.title)) | set(analyze.date_terms(h.date)) for h in hits]
-    for term in sorted(t for t in terms if _is_number(t)):
+    for term in numbers:
         holding = [c for c in chunks if term in c]
         if not holding:
             return f"no release found mentions “{_surface(question, term)}”"

@@ -99,3 +99,32 @@ def test_brackets_in_text_and_names_are_printed_as_they_are(db: Path, tmp_path: 
     assert code == 1 and "bad[1].txt: empty file" in err
     _, out, _ = run("search", "who gave the introduction", "--db", str(db))
     assert "Mike [Gruss]" in out and "Remarks [as delivered]" in out
+
+
+@pytest.fixture()
+def model_env(monkeypatch: pytest.MonkeyPatch, recorder) -> None:  # noqa: ANN001 - vcr.VCR
+    from qa.settings import ModelSettings
+    from tests.conftest import model_url
+
+    monkeypatch.setenv("QA_MODEL__BASE_URL", model_url(ModelSettings()))
+    monkeypatch.setenv("QA_MODEL__STRUCTURED", "json_object")
+
+
+def test_ask_summarize_and_brief_print_cited_output(db: Path, model_env: None, recorder) -> None:  # noqa: ANN001
+    run("ingest", "--sample", "--db", str(db))
+    with recorder.use_cassette("commands.yaml"):
+        code, out, _ = run("ask", "Where had Austin and Umerov most recently met?", "--db", str(db))
+        assert code == 0 and "Kyiv" in out and "[1] Austin Meets With Ukrainian Minister of Defense at Pentagon" in out
+        code, out, _ = run("ask", "How much is the 52nd drawdown worth?", "--db", str(db), "--json")
+        declined = json.loads(out)
+        assert code == 0 and not declined["answered"] and "52nd" in declined["answer"]
+        code, out, _ = run("summarize", "r3c", "--db", str(db), "--json")
+        summary = json.loads(out)
+        assert code == 0 and summary["headline"].startswith("Austin Meets") and summary["people"]
+        code, out, _ = run("brief", "--since", "2023-01-01", "--db", str(db))
+        assert code == 0 and "Timeline" in out and "2023-12-06" in out and "Sources" in out
+
+
+def test_ask_without_an_index_is_a_clear_error(tmp_path: Path) -> None:
+    code, _, err = run("ask", "anything?", "--db", str(tmp_path / "none.db"))
+    assert code == 2 and "run `qa ingest` first" in err
