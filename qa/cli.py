@@ -261,7 +261,10 @@ def _print_answer(a: Answer) -> None:
 
 @app.command()
 def summarize(
-    release_id: Annotated[str, typer.Argument(help="A release id, or a unique prefix of it (see `qa releases`)")],
+    release_id: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Argument(help="A release id, or a unique prefix of it (see `qa releases`) [default: the newest]"),
+    ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -271,10 +274,15 @@ def summarize(
     the sentence it comes from; the model's summary is kept only when every
     figure and name in it stands in the release, else the release's lead is used.
 
-    Example: qa summarize r3c320b0c
+    Examples: qa summarize r3c320b0c; qa summarize (the newest release)
     """
     settings = _settings(db)
     store = _open(settings)
+    if release_id is None:
+        newest = store.releases()
+        if not newest:
+            _fail("no releases stored; add some with `qa ingest PATH`")
+        release_id = newest[0].id
     try:
         result = Summarizer(store, settings, lambda: model_client(settings)).summarize(release_id)
     except (local_model.LocalModelError, StoreError) as e:
