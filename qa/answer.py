@@ -9,6 +9,7 @@ figure the releases do not state.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -113,7 +114,7 @@ class Answerer:
                     for c in grounding.check(answer, [chosen.sentence]).ungrounded]
         question_terms = set(analyze.terms(question))
         answer_terms = set(analyze.terms(answer))
-        if len(answer) > len(chosen.sentence) / 2 and chosen.sentence.lower().startswith(answer.lower()[:30]):
+        if _copies_start(answer, chosen.sentence):
             return ["the answer copies the start of the sentence instead of answering"]
         strange = answer_terms - set(analyze.terms(chosen.sentence)) - question_terms
         if strange and not problems:
@@ -124,6 +125,12 @@ class Answerer:
         elif not answer_terms - question_terms:
             problems.append("the answer only repeats the question")
         return problems
+
+
+def _copies_start(answer: str, sentence: str) -> bool:
+    """Whether an answer is the opening of its sentence, cut off by the length limit: no answer at all."""
+    a, s = re.findall(r"\w+", answer.lower()), re.findall(r"\w+", sentence.lower())
+    return len(a) >= 6 and sum(x == y for x, y in zip(a, s)) >= 0.8 * len(a)
 
 
 def _option(sentence: str) -> str:
