@@ -61,7 +61,7 @@ class Answerer:
         if reason:
             return Answer(question=question, answered=False, answer=f"{DECLINE}: {reason}.", mode="declined",
                           verified=True, reason=reason, prompt=self.prompt.tag)
-        passages = context.pack(question, hits, self.store, self.settings.model.context_budget,
+        passages = context.pack(question, hits, self.store, self.settings.model.text_budget,
                                 self.settings.index.encoding)
         picks = _distinct(extractive.rank(question, passages, idf))[:CANDIDATES]
         if not picks:

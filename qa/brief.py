@@ -129,7 +129,7 @@ class Briefer:
     def _overview(self, chosen: list[Release], texts: dict[str, str]) -> tuple[str, str, list[str], list[Usage]]:
         if not chosen:
             return "No stored release matches.", "extractive", [], []
-        budget = self.settings.model.context_budget
+        budget = self.settings.model.text_budget
         per = max(1, budget // (60 * len(chosen)))
         blocks = "\n\n".join(f"<<<RELEASE | {r.title} | {r.date}\n{extract.lead(texts[r.id], per)}\nEND>>>"
                              for r in chosen)

@@ -79,6 +79,13 @@ class ModelSettings(BaseModel):
     local_port: int = Field(8765, ge=1024, le=65535, description="Port of the embedded local server on 127.0.0.1")
 
 
+    @property
+    def text_budget(self) -> int:
+        """Tokens of release text for one prompt: the budget, and never more than the context window
+        leaves after the reply and the instructions."""
+        return max(64, min(self.context_budget, self.context_window - self.max_tokens - 512))
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="QA_", env_nested_delimiter="__", extra="ignore")
 

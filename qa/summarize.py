@@ -45,7 +45,7 @@ class Summarizer:
         kept, used = [], 0
         for s, e in sentences.spans(text):
             n = count(text[s:e], self.settings.index.encoding) + 1
-            if used + n > self.settings.model.context_budget:
+            if used + n > self.settings.model.text_budget:
                 break
             kept.append(text[s:e])
             used += n
