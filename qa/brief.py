@@ -13,13 +13,13 @@ from collections.abc import Callable
 from datetime import date
 
 from qa import analyze, extract, grounding, prompting, sentences
-from qa.llm_client import ModelClient, ModelError, Usage
+from qa.llm_client import ModelClient, Usage
 from qa.models import Release
+from qa.prose import grounded_prose
 from qa.schemas import Briefing, BriefReply, Bullet, Citation, FigureChange, KeyFact, Section, TimelineEvent
 from qa.search import Searcher
 from qa.settings import Settings
 from qa.store import Store
-from qa.summarize import problems_with, whole_sentences
 
 # Releases whose title and lead share this much (Jaccard of terms) go under one topic.
 SAME_TOPIC = 0.2
@@ -135,23 +135,10 @@ class Briefer:
                              for r in chosen)
         source = "\n".join(f"{r.title}\n{r.date}\n{texts[r.id]}" for r in chosen)
         messages = self.prompt.messages(releases=blocks)
-        usage: list[Usage] = []
-        problems: list[str] = []
-        try:
-            client = self._client_factory()
-            for _ in range(2):
-                reply, used = client.structured(messages, BriefReply, name="brief",
-                                                metadata={"prompt": self.prompt.tag})
-                usage += used
-                overview = whole_sentences(reply.overview)
-                problems = problems_with(overview, source)
-                if not problems:
-                    return overview, "model", [], usage
-                messages = [*messages, {"role": "assistant", "content": reply.model_dump_json()},
-                            {"role": "user", "content": "That overview was rejected: " + "; ".join(problems)
-                             + ". Write it again with names, numbers and dates from the releases only."}]
-        except ModelError as err:
-            problems = [f"the model failed: {err}"]
+        overview, problems, usage = grounded_prose(self._client_factory, self.prompt, messages, BriefReply,
+                                                   "overview", source, "overview", "the releases", "brief")
+        if overview is not None:
+            return overview, "model", [], usage
         return " ".join(extract.lead(texts[r.id], 1) for r in chosen[:4]), "extractive", problems, usage
 
 

@@ -9,9 +9,9 @@ from qa.cli import sample_path
 from qa.ingest import ingest_drafts, ingest_paths
 from qa.llm_client import ModelClient
 from qa.models import ReleaseDraft
+from qa.prose import problems_with
 from qa.settings import IndexSettings, Settings
 from qa.store import Store
-from qa.summarize import problems_with
 from tests.conftest import model_url
 
 RELEASES = [

@@ -11,9 +11,10 @@ from qa.cli import sample_path
 from qa.ingest import ingest_drafts, ingest_paths, release_id
 from qa.llm_client import ModelClient
 from qa.models import ReleaseDraft
+from qa.prose import problems_with, whole_sentences
 from qa.settings import IndexSettings, Settings
 from qa.store import Store
-from qa.summarize import Summarizer, problems_with, whole_sentences
+from qa.summarize import Summarizer
 from tests.conftest import model_url
 
 PACKAGE = (
