@@ -413,3 +413,68 @@ def model_stop(as_json: JsonOption = False) -> None:
         _dump({"stopped": stopped})
     else:
         out.print("stopped" if stopped else "not running", markup=False)
+
+
+@app.command("eval")
+def eval_(
+    config: Annotated[Path, typer.Option(help="The eval config: datasets, corpus, model, thresholds")] = Path(
+        "evals/config.toml"),
+    dataset: Annotated[Optional[list[str]], typer.Option(help="Only these datasets (by name)")] = None,  # noqa: UP045
+    record: Annotated[bool, typer.Option("--record", help="Ask the configured model and record its traffic")] = False,
+    compare: Annotated[Optional[Path], typer.Option(help="An earlier JSON report: list what regressed")] = None,  # noqa: UP045
+    reports: Annotated[Optional[Path], typer.Option(help="Where reports go [default: reports/ beside the config]")] = None,  # noqa: UP045,E501
+    as_json: JsonOption = False,
+) -> None:
+    """Run gold datasets through the real pipeline, score every answer, write JSON and Markdown reports,
+    and exit 1 when a score falls under its threshold.
+
+    Model traffic replays from cassettes/<model>/eval/ by default (no key, no network); --record asks the
+    configured model (the embedded one is started if needed) and records it.
+
+    Example: qa eval --dataset dev --compare evals/reports/dev.json
+    """
+    from qa import evaluation
+
+    try:
+        cfg = evaluation.load_config(config)
+        settings = _settings(None)
+        settings.model = evaluation.model_settings(cfg, settings.model)
+        chosen = [d for d in cfg.dataset if not dataset or d.name in dataset]
+        if not chosen:
+            _fail(f"no dataset named {', '.join(dataset or [])} in {config}")
+        if settings.model.base_url:
+            base_url = settings.model.base_url
+        elif record:
+            base_url = local_model.ensure_server(settings.model, state_dir())
+        else:
+            base_url = f"http://127.0.0.1:{settings.model.local_port}/v1"  # never reached: replayed
+        old = evaluation.load_report(compare) if compare else None
+        results = []
+        for ds in chosen:
+            progress = Progress(TextColumn(f"eval {ds.name}"), BarColumn(), MofNCompleteColumn(),
+                                TimeRemainingColumn(), console=err, transient=True,
+                                disable=as_json or not err.is_terminal)
+            with progress:
+                task = progress.add_task(ds.name, total=None)
+                report = evaluation.run(ds, settings, record=record, base_url=base_url,
+                                        progress=lambda d, t, bar=progress, task=task: bar.update(task, completed=d,
+                                                                                                  total=t))
+            evaluation.write_reports(report, reports or config.parent / "reports")
+            results.append(report)
+    except (evaluation.EvalError, local_model.LocalModelError) as e:
+        _fail(str(e))
+    if as_json:
+        _dump({"reports": [r.model_dump() for r in results]})
+    for r in results:
+        if not as_json:
+            s = r.score
+            out.print(f"{r.dataset}: all facts {s.answerable_all_facts:.3f}, declined {s.unanswerable_declined:.3f}, "
+                      f"citations {s.citation_accuracy:.3f}, grounded {s.grounding_rate:.3f}, "
+                      f"{s.prompt_tokens} prompt tokens, p95 {s.latency_p95_s:.2f}s", markup=False)
+        if old is not None and old.dataset == r.dataset:
+            regressed, improved = evaluation.compare(old, r)
+            out.print(f"  regressed: {', '.join(regressed) or 'none'}; improved: {', '.join(improved) or 'none'}",
+                      markup=False)
+        for failure in r.failures:
+            _error(f"{r.dataset}: {failure}")
+    raise typer.Exit(1 if any(r.failures for r in results) else 0)

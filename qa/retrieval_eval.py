@@ -17,6 +17,7 @@ class GoldQuestion(BaseModel):
     gold_facts: list[str]
     kind: str
     release: str | list[str] | None = None
+    note: str = ""
 
 
 class Recall(BaseModel):

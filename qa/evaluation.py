@@ -1,0 +1,208 @@
+"""The eval harness: a gold dataset through the real pipeline, scored, reported, gated; model traffic
+recorded into cassettes once and replayed after, so a run needs no key and no network."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from pydantic import BaseModel, Field, ValidationError
+
+from qa import scoring
+from qa.answer import Answerer
+from qa.ingest import ingest_paths
+from qa.llm_client import ModelClient
+from qa.retrieval_eval import GoldQuestion
+from qa.settings import ModelSettings, Settings
+from qa.store import Store
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+SECRET_HEADERS = ["authorization", "api-key", "x-api-key", "openai-organization", "cookie", "set-cookie"]
+CASSETTES = Path(__file__).resolve().parent.parent / "cassettes"
+
+
+class EvalError(RuntimeError):
+    """A dataset, config or cassette problem; the message names the file, line or question."""
+
+
+class Dataset(BaseModel):
+    name: str
+    questions: Path
+    corpus: list[Path]
+    thresholds: dict[str, float] = Field(default_factory=dict)
+
+
+class EvalConfig(BaseModel):
+    model: dict[str, object] = Field(default_factory=dict)
+    dataset: list[Dataset]
+
+
+class EvalReport(BaseModel):
+    dataset: str
+    model: str
+    prompt: str
+    replayed: bool
+    score: scoring.RunScore
+    thresholds: dict[str, float]
+    failures: list[str] = Field(description="Scores under their threshold")
+    questions: list[scoring.QuestionScore]
+
+
+def load_config(path: Path) -> EvalConfig:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        config = EvalConfig.model_validate(raw)
+    except OSError as err:
+        raise EvalError(f"{path}: cannot read the eval config: {err.strerror or err}") from err
+    except tomllib.TOMLDecodeError as err:
+        raise EvalError(f"{path}: not valid TOML: {err}") from err
+    except ValidationError as err:
+        raise EvalError(f"{path}: {err.errors()[0]['loc']}: {err.errors()[0]['msg']}") from err
+    for ds in config.dataset:  # paths in the config are relative to it
+        ds.questions = (path.parent / ds.questions).resolve()
+        ds.corpus = [(path.parent / c).resolve() for c in ds.corpus]
+    return config
+
+
+def load_dataset(path: Path) -> list[GoldQuestion]:
+    """Questions of a JSONL dataset; a malformed line is an error naming its number."""
+    questions: list[GoldQuestion] = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as err:
+        raise EvalError(f"{path}: cannot read the dataset: {err.strerror or err}") from err
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            questions.append(GoldQuestion.model_validate_json(line))
+        except ValidationError as err:
+            first = err.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "line"
+            raise EvalError(f"{path}:{n}: {where}: {first['msg']}") from err
+    if not questions:
+        raise EvalError(f"{path}: no questions")
+    return questions
+
+
+def cassette_path(model: str, dataset: str) -> Path:
+    """One cassette set per model, so several models' recordings sit side by side."""
+    return CASSETTES / re.sub(r"[^\w.-]+", "_", model) / "eval" / f"{dataset}.yaml"
+
+
+def run(dataset: Dataset, settings: Settings, *, record: bool, base_url: str,
+        progress: Callable[[int, int], None] | None = None) -> EvalReport:
+    """Ingest the dataset's corpus into a fresh index, ask every question, score, gate."""
+    import vcr
+    from vcr.errors import CannotOverwriteExistingCassetteException
+
+    questions = load_dataset(dataset.questions)
+    cassette = cassette_path(settings.model.model, dataset.name)
+    if not record and not cassette.exists():
+        raise EvalError(f"no cassette for dataset {dataset.name!r} and model {settings.model.model!r} at {cassette}; "
+                        f"record it: qa eval --record --dataset {dataset.name}")
+    if record:
+        cassette.unlink(missing_ok=True)
+    recorder = vcr.VCR(record_mode="all" if record else "none", match_on=["method", "path", "body"],
+                       filter_headers=SECRET_HEADERS, decode_compressed_response=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "eval.db")
+        report = ingest_paths(store, dataset.corpus, settings.index)
+        if report.errors:
+            raise EvalError(f"corpus of {dataset.name!r}: {report.errors[0].origin}: {report.errors[0].reason}")
+        ids = {Path(r.origin).name: r.id for r in store.releases()}
+        answerer = Answerer(store, settings, lambda: ModelClient(settings.model, base_url))
+        scores = []
+        with recorder.use_cassette(str(cassette)):
+            for done, q in enumerate(questions, 1):
+                started = time.perf_counter()
+                try:
+                    answer = answerer.ask(q.question)
+                except CannotOverwriteExistingCassetteException as err:
+                    raise EvalError(
+                        f"question {q.id} ({q.question!r}): its model request is not on the cassette {cassette} "
+                        f"(a prompt, setting or retrieval change); record again: qa eval --record "
+                        f"--dataset {dataset.name}") from err
+                gold = q.release if isinstance(q.release, list) else [q.release] if q.release else []
+                scores.append(scoring.score_question(q, answer, {ids[g] for g in gold if g in ids},
+                                                     time.perf_counter() - started))
+                if progress:
+                    progress(done, len(questions))
+        store.close()
+    score = scoring.summarize(scores)
+    failures = [f"{name} {getattr(score, name):.3f} < {floor:.3f}" for name, floor in dataset.thresholds.items()
+                if getattr(score, name) < floor]
+    if failures:  # name the questions behind the drop, so a failure says where to look
+        wrong = [f"{q.id} (missing {', '.join(q.missing)})" if q.missing else f"{q.id} ({q.mode})"
+                 for q in scores if not q.all_facts]
+        failures.append("questions not right: " + ", ".join(wrong))
+    return EvalReport(dataset=dataset.name, model=settings.model.model, prompt=answerer.prompt.tag, replayed=not record,
+                      score=score, thresholds=dataset.thresholds, failures=failures, questions=scores)
+
+
+def model_settings(config: EvalConfig, base: ModelSettings) -> ModelSettings:
+    return base.model_copy(update=config.model)
+
+
+def write_reports(report: EvalReport, folder: Path) -> tuple[Path, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    as_json = folder / f"{report.dataset}.json"
+    as_md = folder / f"{report.dataset}.md"
+    as_json.write_text(report.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    as_md.write_text(markdown(report), encoding="utf-8")
+    return as_json, as_md
+
+
+def markdown(report: EvalReport) -> str:
+    s = report.score
+    lines = [
+        f"# Eval: {report.dataset}",
+        "",
+        f"Model `{report.model}`, prompt `{report.prompt}`, "
+        f"{'replayed from cassettes' if report.replayed else 'recorded live'}.",
+        "",
+        "| measure | score | threshold |",
+        "|---|---|---|",
+    ]
+    for name in ("answerable_all_facts", "fact_share", "unanswerable_declined", "citation_accuracy", "grounding_rate"):
+        floor = report.thresholds.get(name)
+        lines.append(f"| {name} | {getattr(s, name):.3f} | {'' if floor is None else f'{floor:.3f}'} |")
+    lines += [f"| hallucinations | {s.hallucinations} | |",
+              f"| prompt / completion tokens | {s.prompt_tokens} / {s.completion_tokens} | |",
+              f"| latency p50 / p95 (s) | {s.latency_p50_s:.2f} / {s.latency_p95_s:.2f} | |", ""]
+    lines += ["| kind | questions | all facts | fact share |", "|---|---|---|---|"]
+    lines += [f"| {k.kind} | {k.questions} | {k.all_facts:.3f} | {k.fact_share:.3f} |" for k in s.by_kind]
+    lines += ["", "| id | kind | ok | answer | missing | citations |", "|---|---|---|---|---|---|"]
+    for q in report.questions:
+        answer = " ".join(q.answer.split()).replace("|", "\\|")
+        answer = answer if len(answer) <= 160 else answer[:157] + "..."
+        cites = {True: "in gold", False: "outside gold", None: ""}[q.citations_in_gold]
+        lines.append(f"| {q.id} | {q.kind} | {'yes' if q.all_facts else 'no'} | {answer} | "
+                     f"{', '.join(q.missing)} | {cites} |")
+    if report.failures:
+        lines += ["", "**Under threshold:** " + "; ".join(report.failures)]
+    return "\n".join(lines) + "\n"
+
+
+def compare(old: EvalReport, new: EvalReport) -> tuple[list[str], list[str]]:
+    """Ids of the questions that regressed and that improved (all facts found, or declined)."""
+    before = {q.id: q.all_facts for q in old.questions}
+    regressed = [q.id for q in new.questions if before.get(q.id) is True and not q.all_facts]
+    improved = [q.id for q in new.questions if before.get(q.id) is False and q.all_facts]
+    return regressed, improved
+
+
+def load_report(path: Path) -> EvalReport:
+    try:
+        return EvalReport.model_validate(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError) as err:
+        raise EvalError(f"{path}: not an eval report: {err}") from err

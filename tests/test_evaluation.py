@@ -1,0 +1,111 @@
+"""The eval harness: datasets, config, record then replay, gating, reports and compare."""
+
+import json
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+from qa import evaluation
+from qa.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = ROOT / "evals" / "config.toml"
+
+
+def _dataset(name: str) -> evaluation.Dataset:
+    return next(d for d in evaluation.load_config(CONFIG).dataset if d.name == name)
+
+
+def _settings() -> Settings:
+    settings = Settings()
+    settings.model = evaluation.model_settings(evaluation.load_config(CONFIG), settings.model)
+    return settings
+
+
+def _replay(dataset: evaluation.Dataset) -> evaluation.EvalReport:
+    return evaluation.run(dataset, _settings(), record=False, base_url="http://127.0.0.1:8765/v1")
+
+
+def test_a_malformed_line_is_reported_with_its_number(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "a", "question": "q?", "gold_facts": [], "kind": "unanswerable"}\n{"id": "b"}\n')
+    with pytest.raises(evaluation.EvalError, match=r"bad.jsonl:2: question: Field required"):
+        evaluation.load_dataset(bad)
+    bad.write_text("not json\n")
+    with pytest.raises(evaluation.EvalError, match=r"bad.jsonl:1: "):
+        evaluation.load_dataset(bad)
+
+
+def test_the_config_names_datasets_corpus_and_thresholds() -> None:
+    config = evaluation.load_config(CONFIG)
+    assert [d.name for d in config.dataset] == ["seed", "dev"]
+    seed = config.dataset[0]
+    assert seed.questions.is_file() and seed.corpus[0].is_dir() and "answerable_all_facts" in seed.thresholds
+
+
+def test_the_seed_dataset_replays_and_passes_its_thresholds(monkeypatch: pytest.MonkeyPatch) -> None:
+    attempts: list[object] = []
+
+    def refuse(self: socket.socket, address: object) -> None:
+        attempts.append(address)
+        raise OSError("no network in a replay")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    report = _replay(_dataset("seed"))
+    assert attempts == []  # every model answer came from the cassette
+    assert report.replayed and report.failures == [] and len(report.questions) == 8
+    assert report.score.unanswerable_declined == 1.0 and report.score.grounding_rate == 1.0
+
+
+def test_the_dev_dataset_replays_and_passes_its_thresholds(corpus: Path) -> None:
+    report = _replay(_dataset("dev"))
+    assert report.failures == [] and len(report.questions) == 72
+
+
+def test_a_wrong_gold_fact_fails_the_run_naming_the_question(tmp_path: Path) -> None:
+    seed = _dataset("seed")
+    rows = [json.loads(line) for line in seed.questions.read_text().splitlines()]
+    rows[0]["gold_facts"] = ["Paris"]
+    wrong = tmp_path / "seed.jsonl"
+    wrong.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    recorded = _replay(seed).score.answerable_all_facts
+    report = _replay(seed.model_copy(update={"questions": wrong,
+                                             "thresholds": {"answerable_all_facts": recorded}}))
+    assert report.failures and "s01 (missing Paris)" in report.failures[-1]
+
+
+def test_a_stale_cassette_says_which_question_and_how_to_record(tmp_path: Path) -> None:
+    seed = _dataset("seed")
+    rows = [json.loads(line) for line in seed.questions.read_text().splitlines()]
+    rows[0]["question"] = "Where had Austin and Umerov most recently met, and when?"
+    changed = tmp_path / "seed.jsonl"
+    changed.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    with pytest.raises(evaluation.EvalError, match=r"question s01 .*qa eval --record --dataset seed"):
+        _replay(seed.model_copy(update={"questions": changed}))
+
+
+def test_reports_and_compare(tmp_path: Path) -> None:
+    report = _replay(_dataset("seed"))
+    as_json, as_md = evaluation.write_reports(report, tmp_path)
+    assert evaluation.load_report(as_json) == report
+    text = as_md.read_text()
+    assert "| answerable_all_facts |" in text and "| s01 | lookup |" in text
+    worse = report.model_copy(deep=True)
+    worse.questions[0].all_facts = False
+    assert evaluation.compare(report, worse) == (["s01"], [])
+    assert evaluation.compare(worse, report) == ([], ["s01"])
+
+
+def test_cassettes_live_per_model() -> None:
+    assert evaluation.cassette_path("gpt-4o-mini", "dev") == ROOT / "cassettes" / "gpt-4o-mini" / "eval" / "dev.yaml"
+    assert evaluation.cassette_path("org/model:v1", "seed").parent.parent.name == "org_model_v1"
+
+
+def test_no_cassette_is_a_clear_error(tmp_path: Path) -> None:
+    settings = _settings()
+    settings.model = settings.model.model_copy(update={"model": "never-recorded"})
+    with pytest.raises(evaluation.EvalError, match="record it: qa eval --record --dataset seed"):
+        evaluation.run(_dataset("seed"), settings, record=False, base_url="http://127.0.0.1:1/v1")
+    assert shutil.which("python3")
