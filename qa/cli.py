@@ -457,6 +457,7 @@ def eval_(
             with progress:
                 task = progress.add_task(ds.name, total=None)
                 report = evaluation.run(ds, settings, record=record, base_url=base_url,
+                                        price_per_million=cfg.price_per_million,
                                         progress=lambda d, t, bar=progress, task=task: bar.update(task, completed=d,
                                                                                                   total=t))
             evaluation.write_reports(report, reports or config.parent / "reports")

@@ -43,6 +43,9 @@ class Dataset(BaseModel):
 
 class EvalConfig(BaseModel):
     model: dict[str, object] = Field(default_factory=dict)
+    price_per_million: tuple[float, float] | None = Field(
+        None, description="USD per million prompt and completion tokens, when the model has a price"
+    )
     dataset: list[Dataset]
 
 
@@ -100,7 +103,8 @@ def cassette_path(model: str, dataset: str) -> Path:
 
 
 def run(dataset: Dataset, settings: Settings, *, record: bool, base_url: str,
-        progress: Callable[[int, int], None] | None = None) -> EvalReport:
+        progress: Callable[[int, int], None] | None = None,
+        price_per_million: tuple[float, float] | None = None) -> EvalReport:
     """Ingest the dataset's corpus into a fresh index, ask every question, score, gate."""
     import vcr
     from vcr.errors import CannotOverwriteExistingCassetteException
@@ -138,7 +142,7 @@ def run(dataset: Dataset, settings: Settings, *, record: bool, base_url: str,
                 if progress:
                     progress(done, len(questions))
         store.close()
-    score = scoring.summarize(scores)
+    score = scoring.summarize(scores, price_per_million)
     failures = [f"{name} {getattr(score, name):.3f} < {floor:.3f}" for name, floor in dataset.thresholds.items()
                 if getattr(score, name) < floor]
     if failures:  # name the questions behind the drop, so a failure says where to look
@@ -150,7 +154,11 @@ def run(dataset: Dataset, settings: Settings, *, record: bool, base_url: str,
 
 
 def model_settings(config: EvalConfig, base: ModelSettings) -> ModelSettings:
-    return base.model_copy(update=config.model)
+    """The run's model settings: the config's over the environment's, validated."""
+    try:
+        return ModelSettings.model_validate({**base.model_dump(), **config.model})
+    except ValidationError as err:
+        raise EvalError(f"[model] in the eval config: {err.errors()[0]['loc']}: {err.errors()[0]['msg']}") from err
 
 
 def write_reports(report: EvalReport, folder: Path) -> tuple[Path, Path]:
@@ -176,7 +184,8 @@ def markdown(report: EvalReport) -> str:
     for name in ("answerable_all_facts", "fact_share", "unanswerable_declined", "citation_accuracy", "grounding_rate"):
         floor = report.thresholds.get(name)
         lines.append(f"| {name} | {getattr(s, name):.3f} | {'' if floor is None else f'{floor:.3f}'} |")
-    lines += [f"| hallucinations | {s.hallucinations} | |",
+    cost = "unknown (no price in the config)" if s.cost_usd is None else f"${s.cost_usd:.4f}"
+    lines += [f"| hallucinations | {s.hallucinations} | |", f"| cost | {cost} | |",
               f"| prompt / completion tokens | {s.prompt_tokens} / {s.completion_tokens} | |",
               f"| latency p50 / p95 (s) | {s.latency_p50_s:.2f} / {s.latency_p95_s:.2f} | |", ""]
     lines += ["| kind | questions | all facts | fact share |", "|---|---|---|---|"]

@@ -1,8 +1,9 @@
 """The eval harness: datasets, config, record then replay, gating, reports and compare."""
 
 import json
-import shutil
 import socket
+import threading
+from http.server import HTTPServer
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from qa import evaluation
 from qa.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
+REAL_CONNECT = socket.socket.connect  # taken at import, before the no-network guard of each test
 CONFIG = ROOT / "evals" / "config.toml"
 
 
@@ -108,4 +110,27 @@ def test_no_cassette_is_a_clear_error(tmp_path: Path) -> None:
     settings.model = settings.model.model_copy(update={"model": "never-recorded"})
     with pytest.raises(evaluation.EvalError, match="record it: qa eval --record --dataset seed"):
         evaluation.run(_dataset("seed"), settings, record=False, base_url="http://127.0.0.1:1/v1")
-    assert shutil.which("python3")
+
+
+def test_record_then_replay_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Recorded from a stand-in model server on loopback, then replayed with every connection refused."""
+    from tests.test_cassettes import _Server
+
+    monkeypatch.setattr(evaluation, "CASSETTES", tmp_path / "cassettes")
+    monkeypatch.setattr(socket.socket, "connect", REAL_CONNECT)
+    httpd = HTTPServer(("127.0.0.1", 0), _Server)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}/v1"
+    settings = _settings()
+    settings.model = settings.model.model_copy(update={"model": "stand-in", "max_attempts": 1})
+    try:
+        recorded = evaluation.run(_dataset("seed"), settings, record=True, base_url=url)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    cassette = evaluation.cassette_path("stand-in", "seed")
+    assert cassette.is_file() and "authorization" not in cassette.read_text().lower()
+    monkeypatch.setattr(socket.socket, "connect", lambda self, address: pytest.fail(f"connected to {address}"))
+    replayed = evaluation.run(_dataset("seed"), settings, record=False, base_url=url)
+    assert not recorded.replayed and replayed.replayed
+    assert [(q.id, q.answer) for q in replayed.questions] == [(q.id, q.answer) for q in recorded.questions]
