@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import sys
 import textwrap
+from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from pydantic import BaseModel, ValidationError
@@ -234,18 +235,25 @@ def ask(
 
     Example: qa ask "How much is the 13th presidential drawdown worth?"
     """
-    settings = _settings(db)
-    store = _open(settings)
     if len(question) > 1000:
         _fail("the question is longer than 1,000 characters")
+    _model_command(db, as_json, lambda store, settings: Answerer(store, settings, lambda: model_client(settings))
+                   .ask(question), _print_answer)
+
+
+def _model_command(db: Path | None, as_json: bool, work: Callable[[Store, Settings], Any],
+                   show: Callable[[Any], None]) -> None:
+    """Open the index, do the work (which may reach the model), print it as text or JSON."""
+    settings = _settings(db)
+    store = _open(settings)
     try:
-        result = Answerer(store, settings, lambda: model_client(settings)).ask(question)
+        result = work(store, settings)
     except (local_model.LocalModelError, StoreError) as e:
         _fail(str(e))
     if as_json:
         _dump(result)
     else:
-        _print_answer(result)
+        show(result)
 
 
 def _print_answer(a: Answer) -> None:
@@ -276,21 +284,13 @@ def summarize(
 
     Examples: qa summarize r3c320b0c; qa summarize (the newest release)
     """
-    settings = _settings(db)
-    store = _open(settings)
-    if release_id is None:
+    def work(store: Store, settings: Settings) -> ReleaseSummary:
         newest = store.releases()
-        if not newest:
+        if release_id is None and not newest:
             _fail("no releases stored; add some with `qa ingest PATH`")
-        release_id = newest[0].id
-    try:
-        result = Summarizer(store, settings, lambda: model_client(settings)).summarize(release_id)
-    except (local_model.LocalModelError, StoreError) as e:
-        _fail(str(e))
-    if as_json:
-        _dump(result)
-    else:
-        _print_summary(result)
+        return Summarizer(store, settings, lambda: model_client(settings)).summarize(release_id or newest[0].id)
+
+    _model_command(db, as_json, work, _print_summary)
 
 
 def _print_summary(r: ReleaseSummary) -> None:
@@ -326,17 +326,9 @@ def brief(
 
     Example: qa brief --since 2022-01-01 --query "Ukraine security assistance"
     """
-    settings = _settings(db)
-    store = _open(settings)
-    try:
-        result = Briefer(store, settings, lambda: model_client(settings)).brief(
-            since=_date_option(since, "--since"), until=_date_option(until, "--until"), query=query, limit=limit)
-    except (local_model.LocalModelError, StoreError) as e:
-        _fail(str(e))
-    if as_json:
-        _dump(result)
-    else:
-        _print_brief(result)
+    first, last = _date_option(since, "--since"), _date_option(until, "--until")
+    _model_command(db, as_json, lambda store, settings: Briefer(store, settings, lambda: model_client(settings))
+                   .brief(since=first, until=last, query=query, limit=limit), _print_brief)
 
 
 def _print_brief(b: Briefing) -> None:
