@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -123,7 +124,8 @@ def _read_html(text: str, path: Path) -> list[ReleaseDraft]:
     return [_draft(header, doc["text"], str(path), path)]
 
 
-def _record(obj: object, origin: str) -> ReleaseDraft:
+def record(obj: object, origin: str) -> ReleaseDraft:
+    """A release from a JSON record (title, date, source or url, text, optional id)."""
     if not isinstance(obj, dict):
         raise LoadError(f"expected a JSON object, got {type(obj).__name__}")
     text = obj.get("text")
@@ -139,7 +141,9 @@ def _record(obj: object, origin: str) -> ReleaseDraft:
     key = obj.get("id") if isinstance(obj.get("id"), str) else None
     if key is None and header.get("title"):
         key = f"{header['title']}|{header.get('date', '')}"
-    return _draft(header, text, origin, key and f"record:{key}")
+    if key is None:  # nothing names it: its text does, so sending it again changes nothing
+        key = "text:" + hashlib.sha256(text.encode()).hexdigest()[:16]
+    return _draft(header, text, origin, f"record:{key}")
 
 
 def _read_json(text: str, path: Path) -> tuple[list[ReleaseDraft], list[FileError]]:
@@ -169,7 +173,7 @@ def _read_json(text: str, path: Path) -> tuple[list[ReleaseDraft], list[FileErro
             places.append(f"{path}:{n}")
     for obj, origin in zip(items, places):
         try:
-            drafts.append(_record(obj, origin))
+            drafts.append(record(obj, origin))
         except LoadError as err:
             errors.append(FileError(origin=origin, reason=str(err)))
     if not drafts and not errors:

@@ -1,0 +1,227 @@
+"""The HTTP service: a JSON API over the same functions as the command line.
+
+Each worker thread keeps its own connection to the index file (SQLite
+connections are not shared across threads); responses use the same pydantic
+models as `--json`. Errors are JSON with a stable code and never a stack trace.
+"""
+
+from __future__ import annotations
+
+import hmac
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, Field
+
+from qa import local_model
+from qa.answer import Answerer
+from qa.brief import Briefer
+from qa.ingest import ingest_drafts
+from qa.llm_client import ModelClient, ModelError
+from qa.load import LoadError, record
+from qa.models import Hit, IngestReport, Release
+from qa.schemas import Answer, Briefing, ReleaseSummary
+from qa.search import Searcher
+from qa.settings import Settings
+from qa.store import Store, StoreError
+from qa.summarize import Summarizer
+
+MAX_QUESTION = 1000
+MAX_BODY_BYTES = 5_000_000
+MAX_BATCH = 500
+
+
+class ReleaseIn(BaseModel):
+    title: str = Field("", max_length=1000)
+    date: str = Field("", max_length=40)
+    source: str = Field("", max_length=2000)
+    text: str = Field(min_length=1, max_length=1_000_000)
+
+
+class IngestIn(BaseModel):
+    releases: list[ReleaseIn] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class SearchIn(BaseModel):
+    query: str = Field(min_length=1, max_length=MAX_QUESTION)
+    k: int = Field(5, ge=1, le=100)
+    since: str | None = None
+    until: str | None = None
+    source: str | None = Field(None, max_length=200)
+
+
+class SearchOut(BaseModel):
+    query: str
+    hits: list[Hit]
+
+
+class AskIn(BaseModel):
+    question: str = Field(min_length=1, max_length=MAX_QUESTION)
+
+
+class BriefIn(BaseModel):
+    since: str | None = None
+    until: str | None = None
+    query: str | None = Field(None, max_length=MAX_QUESTION)
+    limit: int = Field(8, ge=1, le=50)
+
+
+class ApiError(BaseModel):
+    code: str
+    message: str
+
+
+def _event(name: str, data: str) -> str:
+    return f"event: {name}\ndata: {data}\n\n"
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse(status_code=status, content=ApiError(code=code, message=message).model_dump())
+
+
+def create_app(settings: Settings, *, token: str | None = None,
+               client: Callable[[], ModelClient] | None = None, max_model_calls: int = 2) -> FastAPI:
+    """The API over the index at settings.db; with a token, every request needs `Authorization: Bearer TOKEN`.
+
+    At most `max_model_calls` requests use the model at once; the others wait their turn, so a busy
+    local model is not asked for more than it can do.
+    """
+    app = FastAPI(title="qa", version="1", description="Grounded answers from official press releases.")
+    local = threading.local()
+    model_slots = threading.BoundedSemaphore(max_model_calls)
+
+    def make_client() -> ModelClient:
+        if client is not None:
+            return client()
+        from qa.endpoint import model_client
+
+        return model_client(settings)
+
+    def store() -> Store:
+        if getattr(local, "store", None) is None:
+            local.store = Store(settings.db)
+        return local.store
+
+    def authorised(request: Request) -> None:
+        if token is None:
+            return
+        given = request.headers.get("authorization", "")
+        if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+            raise HTTPException(status_code=401, detail="missing or wrong bearer token")
+
+    @app.middleware("http")
+    async def limit_body(request: Request, call_next: Callable[[Request], Any]) -> Any:
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
+            return _error(413, "body_too_large", f"request bodies are limited to {MAX_BODY_BYTES} bytes")
+        return await call_next(request)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        codes = {401: "unauthorized", 404: "not_found", 413: "body_too_large"}
+        return _error(exc.status_code, codes.get(exc.status_code, "error"), str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {"loc": [], "msg": "invalid request"}
+        where = ".".join(str(p) for p in first["loc"])
+        return _error(422, "invalid_request", f"{where}: {first['msg']}")
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        return _error(500, "internal_error", "the server failed to handle the request")
+
+    guarded = [Depends(authorised)]
+
+    @app.get("/healthz", tags=["probes"])
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["probes"], dependencies=guarded)
+    def ready() -> dict[str, Any]:
+        n_chunks, _, n_releases = store().counts()
+        return {"status": "ready", "releases": n_releases, "chunks": n_chunks}
+
+    @app.post("/v1/releases", response_model=IngestReport, dependencies=guarded)
+    def ingest(body: IngestIn) -> IngestReport:
+        drafts = []
+        for i, r in enumerate(body.releases):
+            try:
+                drafts.append(record(r.model_dump(), f"releases[{i}]"))
+            except LoadError as err:
+                raise RequestValidationError([{"loc": ["body", "releases", i], "msg": str(err)}]) from err
+        return ingest_drafts(store(), drafts, settings.index)
+
+    @app.get("/v1/releases", response_model=list[Release], dependencies=guarded)
+    def releases() -> list[Release]:
+        return store().releases()
+
+    @app.get("/v1/releases/{release_id}", dependencies=guarded)
+    def release(release_id: str) -> dict[str, Any]:
+        try:
+            rid = store().resolve(release_id)
+        except StoreError as err:
+            raise HTTPException(status_code=404, detail=str(err)) from err
+        return {**store().release(rid).model_dump(), "text": store().release_text(rid)}
+
+    @app.delete("/v1/releases/{release_id}", dependencies=guarded)
+    def remove(release_id: str) -> dict[str, list[str]]:
+        try:
+            return {"removed": store().remove([release_id])}
+        except StoreError as err:
+            raise HTTPException(status_code=404, detail=str(err)) from err
+
+    @app.post("/v1/search", response_model=SearchOut, dependencies=guarded)
+    def search(body: SearchIn) -> SearchOut:
+        hits = Searcher(store(), settings.search).search(body.query, body.k, since=body.since, until=body.until,
+                                                         source=body.source)
+        return SearchOut(query=body.query, hits=hits)
+
+    def model_work(work: Callable[[], BaseModel]) -> Any:
+        try:
+            with model_slots:
+                return work()
+        except StoreError as err:
+            raise HTTPException(status_code=404, detail=str(err)) from err
+        except (local_model.LocalModelError, ModelError) as err:
+            return _error(503, "model_unavailable", str(err))
+
+    @app.post("/v1/ask", response_model=Answer, dependencies=guarded)
+    def ask(body: AskIn, request: Request) -> Any:
+        """The cited answer; with `Accept: text/event-stream`, server-sent events: `hits` (what retrieval
+        found) as soon as it is known, then `answer`, the full cited object."""
+        if "text/event-stream" not in request.headers.get("accept", ""):
+            return model_work(lambda: Answerer(store(), settings, make_client).ask(body.question))
+
+        def events() -> Iterator[str]:
+            hits = Searcher(store(), settings.search).search(body.question, settings.search.k)
+            yield _event("hits", SearchOut(query=body.question, hits=hits).model_dump_json())
+            result = model_work(lambda: Answerer(store(), settings, make_client).ask(body.question))
+            if isinstance(result, JSONResponse):
+                yield _event("error", result.body.decode())
+            else:
+                yield _event("answer", result.model_dump_json())
+
+        return StreamingResponse(events(), media_type="text/event-stream")
+
+    @app.post("/v1/releases/{release_id}/summary", response_model=ReleaseSummary, dependencies=guarded)
+    def summarize(release_id: str) -> Any:
+        return model_work(lambda: Summarizer(store(), settings, make_client).summarize(release_id))
+
+    @app.post("/v1/brief", response_model=Briefing, dependencies=guarded)
+    def brief(body: BriefIn) -> Any:
+        return model_work(lambda: Briefer(store(), settings, make_client).brief(
+            since=body.since, until=body.until, query=body.query, limit=body.limit))
+
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """The app `qa serve` runs in each uvicorn worker: settings and token from the environment."""
+    import os
+
+    return create_app(Settings(), token=os.environ.get("QA_API_TOKEN") or None)
