@@ -106,6 +106,12 @@ def create_app(settings: Settings, *, token: str | None = None,
             local.store = Store(settings.db)
         return local.store
 
+    def searcher() -> Searcher:
+        # Kept per thread: its index arrays stay in memory and reload only when the releases change.
+        if getattr(local, "searcher", None) is None:
+            local.searcher = Searcher(store(), settings.search)
+        return local.searcher
+
     def authorised(request: Request) -> None:
         if token is None:
             return
@@ -177,8 +183,7 @@ def create_app(settings: Settings, *, token: str | None = None,
 
     @app.post("/v1/search", response_model=SearchOut, dependencies=guarded)
     def search(body: SearchIn) -> SearchOut:
-        hits = Searcher(store(), settings.search).search(body.query, body.k, since=body.since, until=body.until,
-                                                         source=body.source)
+        hits = searcher().search(body.query, body.k, since=body.since, until=body.until, source=body.source)
         return SearchOut(query=body.query, hits=hits)
 
     def model_work(work: Callable[[], BaseModel]) -> Any:
@@ -198,7 +203,7 @@ def create_app(settings: Settings, *, token: str | None = None,
             return model_work(lambda: Answerer(store(), settings, make_client).ask(body.question))
 
         def events() -> Iterator[str]:
-            hits = Searcher(store(), settings.search).search(body.question, settings.search.k)
+            hits = searcher().search(body.question, settings.search.k)
             yield _event("hits", SearchOut(query=body.question, hits=hits).model_dump_json())
             result = model_work(lambda: Answerer(store(), settings, make_client).ask(body.question))
             if isinstance(result, JSONResponse):
