@@ -109,3 +109,37 @@ def test_ask_streams_server_sent_events_ending_with_the_cited_answer(api: TestCl
     assert [e[0] for e in events] == ["event: hits", "event: answer"]
     answer = json.loads(events[-1][1].removeprefix("data: "))
     assert answer["answered"] and answer["citations"]
+
+
+def test_model_calls_beyond_the_limit_wait_their_turn(settings: Settings) -> None:
+    import threading
+    import time
+
+    from qa.llm_client import ModelError
+
+    state = {"now": 0, "most": 0}
+    lock = threading.Lock()
+
+    class SlowModel(ModelClient):
+        def structured(self, *args: object, **kwargs: object) -> None:
+            with lock:
+                state["now"] += 1
+                state["most"] = max(state["most"], state["now"])
+            time.sleep(0.2)
+            with lock:
+                state["now"] -= 1
+            raise ModelError("stand-in", attempts=1)  # the floor answers
+
+    api = TestClient(create_app(settings, client=lambda: SlowModel(settings.model, "http://unused.test/v1"),
+                                max_model_calls=1))
+    api.post("/v1/releases", json={"releases": [RELEASE]})
+    answers: list[dict] = []
+    threads = [threading.Thread(target=lambda: answers.append(
+        api.post("/v1/ask", json={"question": "How many coastal and riverine patrol boats?"}).json()))
+        for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(answers) == 4 and all(a["mode"] == "extractive" and "18" in a["answer"] for a in answers)
+    assert state["most"] == 1
