@@ -128,8 +128,8 @@ def build(store: Store, k1: float = 1.2, b: float = 0.75) -> BM25Index:
                      release_rowids, dates)
 
 
-def load(store: Store, k1: float = 1.2, b: float = 0.75) -> BM25Index:
-    """The current index: from the file's cache when it is fresh, else built and cached."""
+def load(store: Store, k1: float = 1.2, b: float = 0.75, *, save: bool = True) -> BM25Index:
+    """The current index: from the file's cache when it is fresh, else built (and cached when `save`)."""
     key = params(k1, b)
     with store.snapshot():
         generation = store.generation()
@@ -137,5 +137,6 @@ def load(store: Store, k1: float = 1.2, b: float = 0.75) -> BM25Index:
     if cached is not None and set(cached) == set(BM25Index.ARRAYS):
         return BM25Index(generation=generation, **cached)
     index = build(store, k1, b)
-    store.save_arrays(index.generation, key, index.arrays())
+    if save:
+        store.save_arrays(index.generation, key, index.arrays())
     return index

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
 from qa import analyze, index
@@ -15,19 +17,41 @@ def _day(iso: str) -> int:
     return int(iso.replace("-", ""))
 
 
+class SharedIndex:
+    """One copy of the BM25 arrays for all the threads of a process (the service's); the first thread
+    to see that the releases changed reloads them while the others wait.
+
+    save=False keeps a busy service from writing the arrays into the file after every ingest: that
+    write takes the file's write lock, which ingests need too.
+    """
+
+    def __init__(self, save: bool = True) -> None:
+        self._save = save
+        self._lock = threading.Lock()
+        self._index: index.BM25Index | None = None
+
+    def get(self, store: Store, k1: float, b: float) -> index.BM25Index:
+        generation = store.generation()
+        current = self._index
+        if current is not None and current.generation == generation:
+            return current
+        with self._lock:
+            if self._index is None or self._index.generation != store.generation():
+                self._index = index.load(store, k1, b, save=self._save)
+            return self._index
+
+
 class Searcher:
     """Keeps the BM25 arrays in memory and reloads them when the store changes."""
 
-    def __init__(self, store: Store, settings: SearchSettings | None = None) -> None:
+    def __init__(self, store: Store, settings: SearchSettings | None = None, shared: SharedIndex | None = None) -> None:
         self.store = store
         self.settings = settings or SearchSettings()
-        self._index: index.BM25Index | None = None
+        self._shared = shared or SharedIndex()
 
     @property
     def index(self) -> index.BM25Index:
-        if self._index is None or self._index.generation != self.store.generation():
-            self._index = index.load(self.store, self.settings.k1, self.settings.b)
-        return self._index
+        return self._shared.get(self.store, self.settings.k1, self.settings.b)
 
     def _allowed(self, idx: index.BM25Index, since: str | None, until: str | None,
                  source: str | None) -> np.ndarray | None:

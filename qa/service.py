@@ -25,7 +25,7 @@ from qa.llm_client import ModelClient, ModelError
 from qa.load import LoadError, record
 from qa.models import Hit, IngestReport, Release
 from qa.schemas import Answer, Briefing, ReleaseSummary
-from qa.search import Searcher
+from qa.search import Searcher, SharedIndex
 from qa.settings import Settings
 from qa.store import Store, StoreError
 from qa.summarize import Summarizer
@@ -92,6 +92,7 @@ def create_app(settings: Settings, *, token: str | None = None,
     """
     app = FastAPI(title="qa", version="1", description="Grounded answers from official press releases.")
     local = threading.local()
+    shared_index = SharedIndex(save=False)
     model_slots = threading.BoundedSemaphore(max_model_calls)
 
     def make_client() -> ModelClient:
@@ -107,9 +108,9 @@ def create_app(settings: Settings, *, token: str | None = None,
         return local.store
 
     def searcher() -> Searcher:
-        # Kept per thread: its index arrays stay in memory and reload only when the releases change.
+        # One per thread (each has its connection), all sharing one copy of the index arrays.
         if getattr(local, "searcher", None) is None:
-            local.searcher = Searcher(store(), settings.search)
+            local.searcher = Searcher(store(), settings.search, shared_index)
         return local.searcher
 
     def authorised(request: Request) -> None:
