@@ -19,7 +19,7 @@ def _day(iso: str) -> int:
 
 class SharedIndex:
     """One copy of the BM25 arrays for all the threads of a process (the service's); the first thread
-    to see that the releases changed reloads them while the others wait.
+    to see that the releases changed reloads them.
 
     save=False keeps a busy service from writing the arrays into the file after every ingest: that
     write takes the file's write lock, which ingests need too.
@@ -30,15 +30,25 @@ class SharedIndex:
         self._lock = threading.Lock()
         self._index: index.BM25Index | None = None
 
+    def fresh(self, store: Store) -> bool:
+        """Whether the arrays in memory are those of the store's current releases."""
+        return self._index is not None and self._index.generation == store.generation()
+
     def get(self, store: Store, k1: float, b: float) -> index.BM25Index:
         generation = store.generation()
         current = self._index
         if current is not None and current.generation == generation:
             return current
-        with self._lock:
+        # While one thread rebuilds, the others answer from the previous arrays rather than queue
+        # behind it: a search a few milliseconds stale beats one that waits (removed chunks are skipped).
+        if not self._lock.acquire(blocking=current is None):
+            return current  # type: ignore[return-value]
+        try:
             if self._index is None or self._index.generation != store.generation():
                 self._index = index.load(store, k1, b, save=self._save)
             return self._index
+        finally:
+            self._lock.release()
 
 
 class Searcher:
