@@ -24,10 +24,11 @@ from pydantic import BaseModel, Field
 from qa import grounding
 from qa.answer import Answerer
 from qa.endpoint import model_client
+from qa.evaluation import load_dataset as load_questions
 from qa.ingest import ingest_paths
 from qa.llm_client import ModelClient, ModelError
 from qa.load import read_file
-from qa.retrieval_eval import GoldQuestion, fact_in, load_questions
+from qa.retrieval_eval import GoldQuestion, fact_in
 from qa.settings import Settings
 from qa.store import Store
 

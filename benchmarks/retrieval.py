@@ -13,8 +13,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from qa.evaluation import load_dataset as load_questions
 from qa.ingest import ingest_paths
-from qa.retrieval_eval import load_questions, recall
+from qa.retrieval_eval import recall
 from qa.search import Searcher
 from qa.settings import IndexSettings, SearchSettings
 from qa.store import Store

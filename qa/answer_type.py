@@ -36,7 +36,7 @@ _RULES: list[tuple[AnswerType, re.Pattern[str]]] = [
     (AnswerType.PLACE, re.compile(r"\bwhere\b|\b(which|what) (city|country|base|place|location)\b")),
 ]
 
-_MONTH_TERMS = frozenset(stem(m) for m in MONTH_NAMES)
+MONTH_TERMS = frozenset(stem(m) for m in MONTH_NAMES)
 _DIGITS = frozenset("0123456789")
 _YEAR = re.compile(r"(?<!\S)(?:1[89]|20)\d\d(?!\S)")
 
@@ -67,7 +67,7 @@ def held_kinds(sentence_terms: list[str]) -> set[AnswerType]:
             kinds.add(AnswerType.PERCENT)
         if _YEAR.search(" ".join(sentence_terms)):
             kinds.add(AnswerType.DATE)
-    if not _MONTH_TERMS.isdisjoint(sentence_terms):
+    if not MONTH_TERMS.isdisjoint(sentence_terms):
         kinds.add(AnswerType.DATE)
     return kinds
 

@@ -10,6 +10,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field, ValidationError
 
@@ -20,6 +21,9 @@ from qa.llm_client import ModelClient
 from qa.retrieval_eval import GoldQuestion
 from qa.settings import ModelSettings, Settings
 from qa.store import Store
+
+if TYPE_CHECKING:
+    import vcr
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -97,6 +101,15 @@ def load_dataset(path: Path) -> list[GoldQuestion]:
     return questions
 
 
+def make_recorder(record_mode: str, folder: Path | None = None) -> vcr.VCR:
+    """Cassettes matched on method, path and body, with secret headers scrubbed before anything is written."""
+    import vcr
+
+    return vcr.VCR(cassette_library_dir=str(folder) if folder else None, record_mode=record_mode,
+                   match_on=["method", "path", "body"], filter_headers=SECRET_HEADERS,
+                   decode_compressed_response=True)
+
+
 def cassette_path(model: str, dataset: str) -> Path:
     """One cassette set per model, so several models' recordings sit side by side."""
     return CASSETTES / re.sub(r"[^\w.-]+", "_", model) / "eval" / f"{dataset}.yaml"
@@ -106,7 +119,6 @@ def run(dataset: Dataset, settings: Settings, *, record: bool, base_url: str,
         progress: Callable[[int, int], None] | None = None,
         price_per_million: tuple[float, float] | None = None) -> EvalReport:
     """Ingest the dataset's corpus into a fresh index, ask every question, score, gate."""
-    import vcr
     from vcr.errors import CannotOverwriteExistingCassetteException
 
     questions = load_dataset(dataset.questions)
@@ -116,8 +128,7 @@ def run(dataset: Dataset, settings: Settings, *, record: bool, base_url: str,
                         f"record it: qa eval --record --dataset {dataset.name}")
     if record:
         cassette.unlink(missing_ok=True)
-    recorder = vcr.VCR(record_mode="all" if record else "none", match_on=["method", "path", "body"],
-                       filter_headers=SECRET_HEADERS, decode_compressed_response=True)
+    recorder = make_recorder("all" if record else "none")
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "eval.db")
         report = ingest_paths(store, dataset.corpus, settings.index)

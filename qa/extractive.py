@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from qa import analyze
-from qa.answer_type import _MONTH_TERMS, AnswerType, answer_type
+from qa.answer_type import MONTH_TERMS, AnswerType, answer_type
 from qa.context import Passage
 
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -](?:[A-Z]\. )?[A-Z][a-z]+)+")
@@ -48,7 +48,7 @@ def holds_new_value(kind: AnswerType, sentence: str, sentence_terms: set[str], q
     if kind is AnswerType.ORDINAL:
         return any(t.startswith("#") for t in new)
     if kind is AnswerType.DATE:
-        return bool(new & _MONTH_TERMS) or any(t.isdigit() and len(t) in (1, 2, 4) for t in new)
+        return bool(new & MONTH_TERMS) or any(t.isdigit() and len(t) in (1, 2, 4) for t in new)
     if kind is AnswerType.PERSON:
         return any(set(analyze.terms(m.group())) - question_terms for m in _NAME.finditer(sentence))
     if kind is AnswerType.PLACE:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 
 from pydantic import BaseModel
 
@@ -27,10 +25,6 @@ class Recall(BaseModel):
 
     def at(self, k: int) -> float:
         return self.found[k] / self.questions if self.questions else 0.0
-
-
-def load_questions(path: Path) -> list[GoldQuestion]:
-    return [GoldQuestion(**json.loads(line)) for line in path.open(encoding="utf-8") if line.strip()]
 
 
 def fact_in(fact: str, text: str) -> bool:

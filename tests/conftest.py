@@ -10,6 +10,10 @@ from pathlib import Path
 import pytest
 import vcr
 
+from qa.cli import sample_path
+from qa.evaluation import make_recorder
+from qa.ingest import ingest_drafts, ingest_paths
+from qa.models import ReleaseDraft
 from qa.settings import IndexSettings, ModelSettings
 from qa.store import Store
 
@@ -61,7 +65,6 @@ def write_release(folder: Path, name: str, title: str, date: str, source: str, b
 # again (README: "Recording cassettes"); without it a request that is not on a cassette fails at once.
 RECORDING = os.environ.get("QA_RECORD") == "1"
 CASSETTES = Path(__file__).resolve().parent.parent / "cassettes"
-SECRET_HEADERS = ["authorization", "api-key", "x-api-key", "openai-organization", "cookie", "set-cookie"]
 
 
 @pytest.fixture()
@@ -70,18 +73,14 @@ def recorder(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
     if RECORDING:
         monkeypatch.setattr(socket.socket, "connect", _REAL_CONNECT)  # the local model server, on loopback
     model = ModelSettings().model
-    return make_vcr(CASSETTES / model / Path(request.node.fspath).stem, "all" if RECORDING else "none")
+    return make_recorder("all" if RECORDING else "none", CASSETTES / model / Path(request.node.fspath).stem)
 
 
-def make_vcr(folder: Path, record_mode: str) -> vcr.VCR:
-    """Cassettes matched on method, path and body, with secret headers scrubbed before writing."""
-    return vcr.VCR(
-        cassette_library_dir=str(folder),
-        record_mode=record_mode,
-        match_on=["method", "path", "body"],
-        filter_headers=SECRET_HEADERS,
-        decode_compressed_response=True,
-    )
+def ingest_sample_and(store: Store, releases: list[tuple[str, str, str, str]]) -> None:
+    """The shipped sample, then releases given as (source, title, date, text)."""
+    ingest_paths(store, [sample_path()], IndexSettings())
+    ingest_drafts(store, [ReleaseDraft(title=t, date=d, source=s, text=x, origin=s, key=s) for s, t, d, x in releases],
+                  IndexSettings())
 
 
 def model_url(settings: ModelSettings) -> str:

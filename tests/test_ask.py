@@ -6,13 +6,10 @@ from vcr.errors import CannotOverwriteExistingCassetteException
 
 from qa import grounding
 from qa.answer import Answerer
-from qa.cli import sample_path
-from qa.ingest import ingest_drafts, ingest_paths
 from qa.llm_client import ModelClient
-from qa.models import ReleaseDraft
-from qa.settings import IndexSettings, Settings
+from qa.settings import Settings
 from qa.store import Store
-from tests.conftest import RECORDING, model_url
+from tests.conftest import RECORDING, ingest_sample_and, model_url
 
 RELEASES = [
     ("https://example.test/450", "President Authorizes Another $450 Million Drawdown to Support Ukraine", "2022-06-27",
@@ -29,9 +26,7 @@ RELEASES = [
 
 @pytest.fixture()
 def answerer(store: Store, recorder: vcr.VCR) -> Answerer:
-    ingest_paths(store, [sample_path()], IndexSettings())
-    ingest_drafts(store, [ReleaseDraft(title=t, date=d, source=s, text=x, origin=s, key=s) for s, t, d, x in RELEASES],
-                  IndexSettings())
+    ingest_sample_and(store, RELEASES)
     settings = Settings(db=store.path)
     url = model_url(settings.model)  # before any cassette opens: a server check is no model traffic
     return Answerer(store, settings, lambda: ModelClient(settings.model, url))

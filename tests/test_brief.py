@@ -5,14 +5,11 @@ import pytest
 import vcr
 
 from qa.brief import Briefer
-from qa.cli import sample_path
-from qa.ingest import ingest_drafts, ingest_paths
 from qa.llm_client import ModelClient
-from qa.models import ReleaseDraft
 from qa.prose import problems_with
-from qa.settings import IndexSettings, Settings
+from qa.settings import Settings
 from qa.store import Store
-from tests.conftest import model_url
+from tests.conftest import ingest_sample_and, model_url
 
 RELEASES = [
     ("https://example.test/a", "Austin Calls Umerov", "2023-09-11",
@@ -30,9 +27,7 @@ RELEASES = [
 
 @pytest.fixture()
 def briefer(store: Store, recorder: vcr.VCR) -> Briefer:
-    ingest_paths(store, [sample_path()], IndexSettings())
-    ingest_drafts(store, [ReleaseDraft(title=t, date=d, source=s, text=x, origin=s, key=s) for s, t, d, x in RELEASES],
-                  IndexSettings())
+    ingest_sample_and(store, RELEASES)
     settings = Settings(db=store.path)
     url = model_url(settings.model)
     return Briefer(store, settings, lambda: ModelClient(settings.model, url))

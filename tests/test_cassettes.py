@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel, SecretStr
 
+from qa.evaluation import make_recorder
 from qa.llm_client import ModelClient
 from qa.settings import ModelSettings
-from tests.conftest import _REAL_CONNECT, make_vcr
+from tests.conftest import _REAL_CONNECT
 
 SECRET = "sk-test-SECRET-4242"
 
@@ -60,7 +61,7 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 def test_a_recorded_cassette_keeps_no_key_and_replays_offline(server: str, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     settings = ModelSettings(base_url=server, api_key=SecretStr(SECRET), structured="json_object")
-    with make_vcr(tmp_path, "all").use_cassette("secret.yaml"):
+    with make_recorder("all", tmp_path).use_cassette("secret.yaml"):
         recorded, _ = ModelClient(settings, server).structured([{"role": "user", "content": "capital?"}], City,
                                                                name="city")
     assert _Server.seen_auth[-1] == f"Bearer {SECRET}"  # the key was sent to the server...
@@ -68,7 +69,7 @@ def test_a_recorded_cassette_keeps_no_key_and_replays_offline(server: str, tmp_p
     assert SECRET not in cassette and "authorization" not in cassette.lower()  # ...and never written
     # Replay with every connection refused: the answer comes from the cassette alone.
     monkeypatch.setattr(socket.socket, "connect", lambda self, address: pytest.fail(f"connected to {address}"))
-    with make_vcr(tmp_path, "none").use_cassette("secret.yaml"):
+    with make_recorder("none", tmp_path).use_cassette("secret.yaml"):
         replayed, _ = ModelClient(settings, server).structured([{"role": "user", "content": "capital?"}], City,
                                                                name="city")
     assert replayed == recorded == City(name="Kyiv")

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from qa.evaluation import load_dataset as load_questions
 from qa.llm_client import Usage
 from qa.load import read_file
-from qa.retrieval_eval import GoldQuestion, load_questions
+from qa.retrieval_eval import GoldQuestion
 from qa.schemas import Answer, Citation
 from qa.scoring import QuestionScore, fact_found, percentile, score_question, summarize
 
