@@ -42,20 +42,34 @@ class Citation(BaseModel):
     quote: str
 
 
+class Correction(BaseModel):
+    wrote: str = Field(description="A word of the question that no release holds")
+    searched: str = Field(description="The index's word searched instead")
+
+
 class Answer(BaseModel):
     question: str
     answered: bool = Field(description="False when the releases do not cover the question")
-    answer: str
+    answer: str = Field(description="The fewest words that hold the answer; the evidence sentence when none can be "
+                        "lifted; for a decline, why")
+    support: Literal["full", "partial", "none"] = Field(
+        "none", description="full: a value of the kind asked, with the question's key terms, in the same evidence; "
+        "partial: a key term or the value is missing, printed as the closest the releases come; none: declined")
     mode: Literal["model", "extractive", "declined"] = Field(
-        description="model: the model's answer, grounded; extractive: the best supporting sentence, "
-        "verbatim, because the model's answer failed the grounding check; declined: not covered"
+        description="model: the model's answer, verified; extractive: lifted from the evidence without the model "
+        "(or because its answer failed the checks); declined: not covered"
     )
-    verified: bool = Field(description="Every number, name, date and quote in the answer stands in its citations")
-    citations: list[Citation] = Field(default_factory=list)
-    ungrounded: list[str] = Field(default_factory=list, description="Claims of the model's reply not in the sources")
-    reason: str = Field("", description="Why the answer is extractive or declined")
+    verified: bool = Field(description="Every number, name, date and quote in the answer stands in its evidence")
+    evidence: list[Citation] = Field(default_factory=list, description="The sentences the answer stands on")
+    corrections: list[Correction] = Field(default_factory=list, description="Question words searched as others")
+    ungrounded: list[str] = Field(default_factory=list, description="Why the model's reply was not used")
+    reason: str = Field("", description="Why the answer is extractive, partial or declined")
     prompt: str = Field("", description="Prompt name@version used")
     usage: list[Usage] = Field(default_factory=list)
+
+    @property
+    def citations(self) -> list[Citation]:
+        return self.evidence
 
 
 class SummaryReply(BaseModel):

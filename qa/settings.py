@@ -50,6 +50,28 @@ class SearchSettings(BaseModel):
     type_bonus: float = Field(0.2, ge=0, description="Share added to a sentence holding the kind of value asked for")
 
 
+class AnswerSettings(BaseModel):
+    """How `qa ask` builds an answer; each threshold names the eval that set it."""
+
+    mode: Literal["auto", "extractive", "model"] = Field(
+        "auto",
+        description="extractive: never ask the model; model: always ask it; auto: ask it unless its recorded eval "
+        "(evals/reports) shows its answers add nothing over the extractive ones",
+    )
+    candidates: int = Field(
+        4, ge=1, le=20, description="Candidate sentences the model may quote (answers benchmark, dev: 4 holds the "
+        "gold sentence as often as 8 with half the prompt)")
+    short_words: int = Field(
+        15, ge=1, description="Most words of a short answer (qa eval's short-answer measure, issue 8)")
+    typo_distance: int = Field(
+        2, ge=0, le=3, description="Largest edit distance at which an unknown question word is corrected to an index "
+        "word; 0 turns correction off (held-out typo questions: 2 corrects 'pakage' and 'Ukrane' and no real word)")
+    typo_min_length: int = Field(
+        4, ge=1, description="Shortest question word that is corrected; shorter ones are too often other words")
+    reports: Path | None = Field(
+        None, description="Folder of recorded eval reports read in auto mode; unset: evals/reports of the checkout")
+
+
 class ModelSettings(BaseModel):
     """The model behind answers: any OpenAI-compatible endpoint, or the embedded local one."""
 
@@ -92,4 +114,5 @@ class Settings(BaseSettings):
     db: Path = Field(default_factory=default_db, description="The index file (SQLite)")
     index: IndexSettings = Field(default_factory=IndexSettings)
     search: SearchSettings = Field(default_factory=SearchSettings)
+    answer: AnswerSettings = Field(default_factory=AnswerSettings)
     model: ModelSettings = Field(default_factory=ModelSettings)
