@@ -90,7 +90,7 @@ class Answerer:
                     problems.append("another sentence answers the question better")
                 if not problems:
                     return Answer(question=question, answered=True, answer=reply.answer.strip(), mode="model",
-                                  verified=True, citations=[_citation(1, chosen, hits)], prompt=self.prompt.tag,
+                                  verified=True, evidence=[_citation(1, chosen, hits)], prompt=self.prompt.tag,
                                   usage=usage)
                 # One informed retry: the model hears what was wrong with its answer.
                 messages = [*messages, {"role": "assistant", "content": reply.model_dump_json()},
@@ -100,7 +100,7 @@ class Answerer:
             problems = [f"the model failed: {err}"]
         # The extractive floor: the best supporting sentence, verbatim.
         return Answer(question=question, answered=True, answer=picks[0].sentence, mode="extractive", verified=True,
-                      citations=[_citation(1, picks[0], hits)], ungrounded=problems,
+                      evidence=[_citation(1, picks[0], hits)], ungrounded=problems,
                       reason="the model's answer was not used: " + "; ".join(problems), prompt=self.prompt.tag,
                       usage=usage)
 
