@@ -170,3 +170,12 @@ def bag(term_list: list[str]) -> tuple[np.ndarray, np.ndarray]:
     hashes = np.fromiter(map(term_hash, counts), dtype=np.uint64, count=len(counts))
     tfs = np.fromiter(counts.values(), dtype=np.int64, count=len(counts)).clip(max=65535).astype(np.uint16)
     return hashes, tfs
+
+
+_SURFACE_WORD = re.compile(r"[a-z]+")
+
+
+def surface_words(text: str) -> Counter[str]:
+    """The lower-cased letter runs of a text with their counts: the index's vocabulary as readers spell
+    it, kept beside the hashed terms so a misspelt question word can be matched to a word the releases use."""
+    return Counter(w for w in _SURFACE_WORD.findall(text.lower()) if 2 <= len(w) <= 40)

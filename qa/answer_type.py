@@ -27,12 +27,13 @@ class AnswerType(str, Enum):
 
 _RULES: list[tuple[AnswerType, re.Pattern[str]]] = [
     (AnswerType.PERCENT, re.compile(r"\bwhat (percentage|percent|share)\b")),
-    (AnswerType.MONEY, re.compile(r"\bhow much\b|\b(value|worth|cost|price|amount)\b")),
-    (AnswerType.COUNT, re.compile(r"\bhow (many|old|long)\b|\bnumber of\b")),
-    (AnswerType.ORDINAL, re.compile(r"\b(ordinal|anniversary|iteration|which (round|meeting|drawdown|tranche))\b")),
-    (AnswerType.DATE, re.compile(r"\bwhen\b|\b(what|which) (date|day|year|month)\b")),
-    (AnswerType.PERSON, re.compile(r"^(who|whom)\b|\bwho\b|\b(which|what) (\w+ ){0,3}(secretary|minister|official|"
-                                   r"spokesman|spokeswoman|spokesperson|general|officer|person|leader)\b")),
+    (AnswerType.MONEY, re.compile(r"\bhow much\b|\b(value|worth|cost|price|amount|assistance figures?)\b")),
+    (AnswerType.COUNT, re.compile(r"\bhow (many|old|long)\b|\b(the|a|total) number of\b")),
+    (AnswerType.ORDINAL, re.compile(r"\b(ordinal|anniversary|iteration|which (\w+ )?(round|drawdown|tranche))\b")),
+    (AnswerType.DATE, re.compile(r"\bwhen\b|\b(what|which) (date|day|year|month)\b|\b(what|which) (is|was) the (\w+ ){0,2}(date|day|year)\b")),
+    (AnswerType.PERSON, re.compile(r"^(who|whom)\b|\bwho\b|\b(which|what) ((?!(?:did|does|do|was|were|is|are|has|had|will)\b)\w+ ){0,3}(secretary|minister|official|"
+                                   r"spokes\w+|general|officer|person|leader|chief|commander|director|president|"
+                                   r"ambassador|chairman|admiral)s?\b(?! (?:role|position|post|office|title|job)\b)")),
     (AnswerType.PLACE, re.compile(r"\bwhere\b|\b(which|what) (city|country|base|place|location)\b")),
 ]
 
@@ -42,11 +43,10 @@ _YEAR = re.compile(r"(?<!\S)(?:1[89]|20)\d\d(?!\S)")
 
 
 def answer_type(question: str) -> AnswerType:
+    """The kind of the earliest asking phrase: "Where was he ... when he issued ..." asks for a place."""
     q = question.lower()
-    for kind, pattern in _RULES:
-        if pattern.search(q):
-            return kind
-    return AnswerType.OTHER
+    found = [(m.start(), order, kind) for order, (kind, pattern) in enumerate(_RULES) if (m := pattern.search(q))]
+    return min(found)[2] if found else AnswerType.OTHER
 
 
 def held_kinds(sentence_terms: list[str]) -> set[AnswerType]:

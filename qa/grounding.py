@@ -114,7 +114,7 @@ _ORDINAL_WORDS = {w: v for w, v in ORDINALS.items() if v >= 1}
 # places' generic parts, calendar words and common sentence openers.
 _NOT_NAME = frozenset("""
 secretary deputy under assistant acting minister ministry president presidential vice prime premier chairman chair
-chief chiefs general gen admiral adm lieutenant lt colonel col major maj captain capt sergeant sgt commander cmdr
+chief chiefs officer general gen admiral adm lieutenant lt colonel col major maj captain capt sergeant sgt commander cmdr
 private senator sen representative rep governor gov ambassador director spokesman spokeswoman spokesperson press
 department defense defence army navy air force forces marine marines corps space guard national coast joint staff
 command combatant pentagon white house congress senate office agency bureau embassy war armed public affairs
@@ -226,20 +226,21 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 
 # --- Grounding -------------------------------------------------------------------------------------------------------
 
-def check(text: str, sources: list[str]) -> Grounding:
-    """Every claim of a text, each grounded when some source holds it."""
+def check(text: str, sources: list[str], year: int | None = None) -> Grounding:
+    """Every claim of a text, each grounded when some source holds it. `year` completes the sources' dates
+    that give none ("Jan. 27" in a 2025 release is 2025-01-27)."""
     return Grounding(claims=[
         Claim(kind=kind, text=claim, start=start, end=end,
-              grounded=any(is_grounded(claim, kind, source) for source in sources))
+              grounded=any(is_grounded(claim, kind, source, year) for source in sources))
         for kind, claim, start, end in claims(text)
     ])
 
 
-def is_grounded(claim_text: str, kind: ClaimKind, source: str) -> bool:
+def is_grounded(claim_text: str, kind: ClaimKind, source: str, year: int | None = None) -> bool:
     """Whether one claim occurs in one source, under the rules of its kind (see the module docstring)."""
     src = _source(source)
     if kind == "date":
-        return _date_grounded(claim_text, src)
+        return _date_grounded(claim_text, src, year)
     if kind == "quote":
         return _quote_grounded(claim_text, src)
     if kind == "person":
@@ -311,11 +312,12 @@ def _parse_date(text: str) -> tuple[int | None, int | None, int | None]:
     return (int(year.group()) if year else None, month, int(day.group(1)) if day else None)
 
 
-def _date_grounded(claim_text: str, src: _Source) -> bool:
+def _date_grounded(claim_text: str, src: _Source, year: int | None = None) -> bool:
     if not _DATE_ONLY.fullmatch(claim_text):
         return False
     want = _parse_date(claim_text)
-    return any(all(w is None or w == h for w, h in zip(want, have)) for have in src.dates)
+    dates = [(y if y is not None else year, m, d) for y, m, d in src.dates]
+    return any(all(w is None or w == h for w, h in zip(want, have)) for have in dates)
 
 
 _FOLD = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from qa import analyze
+from qa import acronyms, analyze
 from qa.chunk import chunk_sentences
 from qa.layout import layout
 from qa.load import LoadError, find_files, read_file
@@ -62,8 +62,11 @@ def prepare(draft: ReleaseDraft, settings: IndexSettings, digest: str | None = N
         hashes, tfs = analyze.bag(chunk_terms)
         stored.append(StoredChunk.of(chunk.ordinal, chunk.start, chunk.end, chunk.n_tokens, hashes, tfs,
                                      len(chunk_terms), chunk_layout))
+    # The vocabulary (for typo correction) and the acronyms it defines are read here, in the worker.
     return StoredRelease(id=release_id(draft.key), draft=draft,
-                         content_hash=digest or content_hash(draft, settings), chunks=stored)
+                         content_hash=digest or content_hash(draft, settings), chunks=stored,
+                         words=analyze.surface_words(f"{draft.title}\n{draft.text}"),
+                         acronyms=acronyms.learn(draft.title, draft.text))
 
 
 @dataclass

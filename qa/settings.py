@@ -68,6 +68,15 @@ class AnswerSettings(BaseModel):
         "word; 0 turns correction off (held-out typo questions: 2 corrects 'pakage' and 'Ukrane' and no real word)")
     typo_min_length: int = Field(
         4, ge=1, description="Shortest question word that is corrected; shorter ones are too often other words")
+    partial_missing: float = Field(
+        0.5, ge=0, le=1, description="Share of the question's key weight missing from the evidence's release that "
+        "makes an answer partial (dev: 0.5 keeps every right answer full; r001_q2 from the wrong release is 0.66)")
+    decline_missing: float = Field(
+        0.3, ge=0, le=1, description="The same share that declines when no value of the kind asked stands in the "
+        "evidence either (dev: u07 at 0.37 declined; answerable questions without a value stay at or under 0.26)")
+    same_release: float = Field(
+        0.5, ge=0, le=1, description="When the best sentence holds no value of the kind asked, a sentence of the "
+        "same release that does is taken if it scores this share of the best (dev: m07's $43.7 billion at 0.62)")
     reports: Path | None = Field(
         None, description="Folder of recorded eval reports read in auto mode; unset: evals/reports of the checkout")
 

@@ -8,7 +8,8 @@ consistent snapshot while a writer works, and the file survives crashes.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from qa import acronyms, analyze
 from qa.layout import Layout
 from qa.models import Hit, Release, ReleaseDraft
 
@@ -51,6 +53,17 @@ CREATE TABLE IF NOT EXISTS chunks (
     sentence_kinds BLOB NOT NULL,
     UNIQUE (release, ordinal)
 );
+-- The releases' words as written (lower-cased) with their counts over all releases, and each word's
+-- analyzed term: what typo correction matches against. Kept in the transaction that adds or removes releases.
+CREATE TABLE IF NOT EXISTS vocab (word TEXT PRIMARY KEY, term TEXT NOT NULL, count INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS vocab_term ON vocab(term);
+-- Acronyms each release defines, with their long forms, deleted with their release.
+CREATE TABLE IF NOT EXISTS acronyms (
+    release INTEGER NOT NULL REFERENCES releases(rowid) ON DELETE CASCADE,
+    short TEXT NOT NULL,
+    long TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS acronyms_release ON acronyms(release);
 CREATE TABLE IF NOT EXISTS index_cache (
     name TEXT PRIMARY KEY,
     generation INTEGER NOT NULL,
@@ -95,6 +108,13 @@ class StoredRelease:
     draft: ReleaseDraft
     content_hash: str
     chunks: list[StoredChunk]
+    # Computed where the release is prepared (worker processes); None: computed when stored.
+    words: Counter[str] | None = None  # analyze.surface_words of its title and text
+    acronyms: list[tuple[str, str]] | None = None  # acronyms.learn: (acronym, long form)
+
+
+def _words_of(title: str, text: str) -> Counter[str]:
+    return analyze.surface_words(f"{title}\n{text}")
 
 
 class Store:
@@ -123,6 +143,43 @@ class Store:
                                 (SCHEMA_VERSION,))
             elif row[0] != SCHEMA_VERSION:
                 raise StoreError(f"{self.path} has index schema {row[0]}, this qa reads {SCHEMA_VERSION}")
+            if self.db.execute("SELECT 1 FROM meta WHERE key='vocab'").fetchone() is None:
+                self._backfill_vocab()
+
+    def _backfill_vocab(self) -> None:
+        """Vocabulary and acronyms of releases stored before they were kept (once per file)."""
+        words: Counter[str] = Counter()
+        learned = []
+        for rowid, title, text in self.db.execute("SELECT rowid, title, text FROM releases"):
+            words.update(_words_of(title, text))
+            learned += [(rowid, short, long) for short, long in acronyms.learn(title, text)]
+        self._count_words(words, 1)
+        self.db.executemany("INSERT INTO acronyms VALUES (?,?,?)", learned)
+        self.db.execute("INSERT INTO meta VALUES ('vocab', '1')")
+
+    def _count_words(self, words: Counter[str], sign: int) -> None:
+        """Add (sign 1) or take away (sign -1) word counts; words no release holds any more go."""
+        if not words:
+            return
+        self.db.executemany(
+            "INSERT INTO vocab (word, term, count) VALUES (?,?,?)"
+            " ON CONFLICT(word) DO UPDATE SET count = count + excluded.count",
+            [(w, " ".join(analyze.terms(w)), sign * n) for w, n in words.items()],
+        )
+        if sign < 0:
+            self.db.executemany("DELETE FROM vocab WHERE word = ? AND count <= 0", [(w,) for w in words])
+
+    def _stored_words(self, ids: Iterable[str]) -> Counter[str]:
+        """The vocabulary counts of stored releases, to take away when they are replaced or removed."""
+        words: Counter[str] = Counter()
+        ids = list(ids)
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            rows = self.db.execute(f"SELECT title, text FROM releases WHERE id IN ({','.join('?' * len(part))})",
+                                   part)
+            for title, text in rows:
+                words.update(_words_of(title, text))
+        return words
 
     def close(self) -> None:
         self.db.close()
@@ -166,6 +223,7 @@ class Store:
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         latest = {rel.id: rel for rel in releases}  # the same release twice in a batch: the last wins
         with self.write():
+            words = self._stored_words(latest)  # of the replaced versions, taken away below
             self.db.executemany("DELETE FROM releases WHERE id = ?", [(rid,) for rid in latest])
             # Rowids given here, under the write lock, so all chunks go in with one statement.
             first = self.db.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM releases").fetchone()[0]
@@ -182,6 +240,18 @@ class Store:
                 [(first + i, c.ordinal, c.start, c.end, c.n_tokens, c.n_terms, c.length, c.terms, c.tfs,
                   c.seq, c.sentence_starts, c.sentence_kinds)
                  for i, rel in enumerate(latest.values()) for c in rel.chunks],
+            )
+            added: Counter[str] = Counter()
+            for rel in latest.values():
+                added.update(rel.words if rel.words is not None else _words_of(rel.draft.title, rel.draft.text))
+            added.subtract(words)  # net change: replacing a release with itself touches few rows
+            self._count_words(+added, 1)
+            self._count_words(+(-added), -1)
+            self.db.executemany(
+                "INSERT INTO acronyms VALUES (?,?,?)",
+                [(first + i, short, long) for i, rel in enumerate(latest.values())
+                 for short, long in (rel.acronyms if rel.acronyms is not None
+                                     else acronyms.learn(rel.draft.title, rel.draft.text))],
             )
             self._bump()
 
@@ -201,6 +271,7 @@ class Store:
         """Remove releases by id or unique prefix, all or none."""
         resolved = [self.resolve(i) for i in ids]
         with self.write():
+            self._count_words(self._stored_words(resolved), -1)
             self.db.executemany("DELETE FROM releases WHERE id = ?", [(i,) for i in resolved])
             self._bump()
         return resolved
@@ -270,6 +341,28 @@ class Store:
                         date=date, source=source, start=start, end=end, text=text), Layout.from_bytes(*blobs))
             for rowid, rid, ordinal, title, date, source, start, end, text, *blobs in rows
         }
+
+    def known_words(self, words: Sequence[str]) -> set[str]:
+        """Those of the lower-cased words that some release holds, as written or by their analyzed term
+        ("packages" when a release says "package")."""
+        if not words:
+            return set()
+        terms = {w: " ".join(analyze.terms(w)) for w in words}
+        marks = ",".join("?" * len(words))
+        held = {r[0] for r in self.db.execute(f"SELECT word FROM vocab WHERE word IN ({marks})", list(words))}
+        held_terms = {r[0] for r in self.db.execute(f"SELECT DISTINCT term FROM vocab WHERE term IN ({marks})",
+                                                   list(terms.values()))}
+        return {w for w in words if w in held or terms[w] in held_terms}
+
+    def vocabulary(self) -> dict[str, int]:
+        """Every word of the releases (lower-cased) with its count."""
+        return dict(self.db.execute("SELECT word, count FROM vocab"))
+
+    def acronyms(self) -> list[tuple[str, str, int]]:
+        """(acronym, long form, releases defining it so), most defined first."""
+        return self.db.execute(
+            "SELECT short, long, COUNT(*) AS n FROM acronyms GROUP BY short, long ORDER BY n DESC, short, long"
+        ).fetchall()
 
     def load_arrays(self, generation: int, params: str) -> dict[str, np.ndarray] | None:
         rows = self.db.execute(

@@ -165,3 +165,17 @@ def test_worker_processes_give_the_same_index(tmp_path: Path, monkeypatch: pytes
     assert [e.reason for e in two.errors] == ["empty file"]
     query = "SELECT ordinal, char_start, char_end, terms, tfs, seq FROM chunks ORDER BY rowid"
     assert serial.db.execute(query).fetchall() == parallel.db.execute(query).fetchall()
+
+
+def test_workers_read_the_vocabulary_and_acronyms_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ingest_module, "PARALLEL_FROM", 2)
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(6):
+        write_release(folder, f"{i:02}.txt", f"Release {i}", "2024-01-01", f"https://s/{i}",
+                      f"The Defense Production Act (DPA) funds battery number {i} in Zanzibar.")
+    serial, parallel = Store(tmp_path / "serial.db"), Store(tmp_path / "parallel.db")
+    ingest_paths(serial, [folder], IndexSettings(), workers=1)
+    ingest_paths(parallel, [folder], IndexSettings(), workers=2)
+    assert serial.vocabulary() == parallel.vocabulary() and serial.vocabulary()["zanzibar"] == 6
+    assert serial.acronyms() == parallel.acronyms() == [("DPA", "Defense Production Act", 6)]

@@ -100,3 +100,42 @@ def test_schema_version_mismatch_is_reported(tmp_path: Path) -> None:
     con.close()
     with pytest.raises(StoreError, match="schema 0"):
         Store(path)
+
+
+def test_the_vocabulary_follows_adds_replacements_and_removals(store: Store) -> None:
+    ingest_drafts(store, [_draft("https://s/1", "Zanzibar Visit", "Zanzibar and Pemba. Zanzibar again."),
+                          _draft("https://s/2", "Pemba Visit", "Pemba harbour.")], IndexSettings())
+    vocab = store.vocabulary()
+    assert (vocab["zanzibar"], vocab["pemba"], vocab["harbour"]) == (3, 3, 1)
+    assert store.known_words(["zanzibar", "harbours", "mombasa"]) == {"zanzibar", "harbours"}  # by term too
+    ingest_drafts(store, [_draft("https://s/1", "A Visit", "Mombasa and Pemba.")], IndexSettings())  # replaced
+    vocab = store.vocabulary()
+    assert "zanzibar" not in vocab and (vocab["mombasa"], vocab["pemba"]) == (1, 3)
+    store.remove([release_id("https://s/2")])
+    assert store.vocabulary() == {"visit": 1, "mombasa": 1, "and": 1, "pemba": 1}
+
+
+def test_acronyms_go_with_their_release(store: Store) -> None:
+    ingest_drafts(store, [_draft("https://s/1", "One", "The Ukraine Security Assistance Initiative (USAI) pays."),
+                          _draft("https://s/2", "Two", "More Ukraine Security Assistance Initiative (USAI) funds.")],
+                  IndexSettings())
+    assert store.acronyms() == [("USAI", "Ukraine Security Assistance Initiative", 2)]
+    store.remove([release_id("https://s/1")])
+    assert store.acronyms() == [("USAI", "Ukraine Security Assistance Initiative", 1)]
+    ingest_drafts(store, [_draft("https://s/2", "Two", "No acronym now.")], IndexSettings())
+    assert store.acronyms() == []
+
+
+def test_a_file_from_before_the_vocabulary_gets_one(tmp_path: Path) -> None:
+    old = Store(tmp_path / "old.db")
+    ingest_drafts(old, [_draft("https://s/1", "Zanzibar", "The Defense Production Act (DPA) applies.")],
+                  IndexSettings())
+    with old.write():  # as a file written before the vocabulary was kept
+        old.db.execute("DELETE FROM vocab")
+        old.db.execute("DELETE FROM acronyms")
+        old.db.execute("DELETE FROM meta WHERE key = 'vocab'")
+    old.close()
+    reopened = Store(tmp_path / "old.db")
+    assert reopened.vocabulary()["zanzibar"] == 1
+    assert reopened.acronyms() == [("DPA", "Defense Production Act", 1)]
+    reopened.close()

@@ -1,0 +1,179 @@
+"""Candidate evidence: the sentences of the retrieved chunks most likely to answer, best first.
+
+A sentence scores by the question's words it holds (rare ones count more,
+side-by-side pairs again), by holding a value of the kind asked for, and by
+its chunk's rank. A sentence that matches the question but holds no such value
+is joined with a neighbour of its release that refers back to it and holds one
+("I am announcing our 52nd drawdown" + "This most recent security assistance
+package, worth $175 million, ..."): the two are one piece of evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from qa import analyze, sentences
+from qa.answer.lift import DATELINE, Span, lift
+from qa.answer.question import Question
+from qa.answer_type import AnswerType
+from qa.models import Hit
+from qa.store import Store
+
+# How much more a sentence counts when it holds a value of the kind asked for (answers benchmark, dev).
+TYPE_FACTOR = 2.0
+# And more again when a count's noun is the question's ("50,290 accessions" for "how many accessions").
+BOUND_FACTOR = 1.5
+# A sentence that never names the question's subject ("the Army") alone counts this much (dev: r042_q1).
+MISSING_SUBJECT = 0.5
+# Share of a sentence's score that depends on how much of the question its whole release holds.
+RELEASE_SHARE = 0.5
+# A value found in a neighbour counts a little less than one in the sentence itself.
+NEIGHBOUR_SHARE = 0.9
+# How much less each later chunk counts: retrieval's order is evidence too.
+RANK_DECAY = 0.35
+# A neighbour refers back when it opens with one of these ("This most recent package", "The package").
+_REFERS_BACK = re.compile(r"^(?:[\"“]?)(?:This|These|That|Those|It|Its|They|Their|The|Such|He|She)\b")
+# A sentence that opens with one of these is about its previous sentence's subject ("This includes ...").
+_ANAPHOR = re.compile(r"^(?:[\"“]?)(?:This|These|That|Those|It|They|Such)\b")
+
+
+@dataclass
+class Evidence:
+    release_id: str
+    title: str
+    date: str
+    source: str
+    release_text: str = field(repr=False)
+    spans: list[tuple[int, int]]  # sentence spans in the release text, in order
+    chunk_ids: list[str]
+    score: float = 0.0
+    short: Span | None = None  # the lifted answer, its offsets in `text`
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.release_text[s:e] for s, e in self.spans)
+
+    @property
+    def key(self) -> tuple[str, tuple[tuple[int, int], ...]]:
+        return self.release_id, tuple(self.spans)
+
+
+def _standalone(q: Question) -> set[str]:
+    """Terms the question names by one capitalised word standing alone: "the Army record"."""
+    words = re.findall(r"[\w’'.-]+", q.text)
+    out: set[str] = set()
+    for i, w in enumerate(words[1:], 1):
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        # "the Army": a proper noun with its article, not a modifier ("Philippine defense officials").
+        if w[:1].isupper() and words[i - 1].lower() == "the" and not nxt[:1].isupper():
+            out.update(analyze.terms(w))
+    return out
+
+
+_SUFFIXES = frozenset({"Jr.", "Sr.", "II", "III", "IV", "Jr", "Sr"})
+
+
+def _named_alone(sentence: str) -> set[str]:
+    """Terms of the capitalised words that the sentence uses alone, not as the head of a longer name."""
+    out: set[str] = set()
+    for m in re.finditer(r"[A-Z][\w’'-]*(?: [A-Z][\w’'-]*)*", sentence):
+        words = m.group().split()
+        if len(words) == 1 or (words[0] in {"The", "A"} and len(words) == 2):
+            out.update(analyze.terms(words[-1]))
+    return out
+
+
+def _swallowed(q: Question, sentence: str) -> set[str]:
+    """Question terms that the sentence holds only at the head of a longer name the question does not give:
+    "Army" in "Army National Guard" when the question asks about the Army and the sentence never names it alone."""
+    alone_in_q = _standalone(q)
+    if not alone_in_q:
+        return set()
+    inside: set[str] = set()
+    alone: set[str] = set()
+    for m in re.finditer(r"[A-Z][\w’'-]*(?: [A-Z][\w’'-]*)*", sentence):
+        words = m.group().split()
+        head = analyze.terms(words[0])
+        preceded = re.search(r"\b[A-Z]\.\s*$", sentence[:m.start()])
+        if len(words) == 1 or preceded or words[0].endswith(("'s", "’s")) or words[1] in _SUFFIXES:
+            alone.update(head)
+            continue
+        following = analyze.terms(words[1])
+        if head and head[0] in alone_in_q and following and following[0] not in q.term_set:
+            inside.add(head[0])
+    return inside - alone
+
+
+def _same_paragraph(text: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return "\n" not in text[min(a[1], b[1]):max(a[0], b[0])]
+
+
+def sentence_score(q: Question, sentence: str, named: set[str]) -> float:
+    """The question's rare words in one sentence, with pairs; the release's own date words left out."""
+    s_list = analyze.terms(DATELINE.sub("", sentence))
+    own = q.term_set - named - _swallowed(q, sentence)
+    pairs = {p for p in q.pairs if not set(p) <= named}
+    score = sum(q.idf.get(t, 0.0) for t in set(s_list) & own)
+    score += sum((q.idf.get(a, 0.0) + q.idf.get(b, 0.0)) / 2 for a, b in set(zip(s_list, s_list[1:])) & pairs)
+    return score
+
+
+def gather(q: Question, hits: list[Hit], store: Store) -> list[Evidence]:
+    """Every sentence of the hits' chunks as evidence, scored, best first; each sentence once."""
+    texts: dict[str, str] = {}
+    release_spans: dict[str, list[tuple[int, int]]] = {}
+    out: dict[tuple, Evidence] = {}
+    subject = _standalone(q)
+    for position, hit in enumerate(hits):
+        if hit.release_id not in texts:
+            texts[hit.release_id] = store.release_text(hit.release_id)
+            release_spans[hit.release_id] = sentences.spans(texts[hit.release_id])
+        text, spans = texts[hit.release_id], release_spans[hit.release_id]
+        named = set(analyze.date_terms(hit.date))
+        # A release that holds more of the question (its "Brussels", its "NATO") is likelier the one asked about.
+        held = set(analyze.terms(text)) | set(analyze.terms(hit.title)) | named
+        decay = (1 - RELEASE_SHARE + RELEASE_SHARE * q.weight(held) / q.total_weight) / (1 + RANK_DECAY * position)
+        for i, (start, end) in enumerate(spans):
+            if start < hit.start or end > hit.end:
+                continue
+            sentence = text[start:end]
+            score = sentence_score(q, sentence, named)
+            if score <= 0:
+                continue
+            if subject and not subject & _named_alone(sentence):
+                score *= MISSING_SUBJECT  # "All four active services ..." for "how many did the Army record"
+            chosen = [(start, end)]
+            short = lift(q, sentence)
+            if short is not None:
+                score *= TYPE_FACTOR
+                if q.kind is AnswerType.COUNT and set(analyze.terms(short.text)) & q.term_set:
+                    score *= BOUND_FACTOR  # a count of the very thing asked about: "50,290 accessions"
+                if i > 0 and _ANAPHOR.match(sentence) and _same_paragraph(text, spans[i - 1], (start, end)):
+                    # "This includes ...": the sentence it refers back to names what it is about.
+                    chosen = [spans[i - 1], (start, end)]
+            else:
+                for j in (i + 1, i - 1, i + 2, i + 3):
+                    if not 0 <= j < len(spans):
+                        continue
+                    s2, e2 = spans[j]
+                    later = text[s2:e2] if j > i else sentence
+                    # The previous sentence counts only when referred back to; later ones of the same paragraph
+                    # (a contract's completion date), or the one after next when it refers back.
+                    if j == i - 1 and not _REFERS_BACK.match(later):
+                        continue
+                    if j > i + 1 and not (_same_paragraph(text, (start, end), (s2, e2))
+                                          or (j == i + 2 and _REFERS_BACK.match(later))):
+                        continue
+                    joined = sorted([(start, end), (s2, e2)])
+                    if lift(q, text[s2:e2]) is not None and lift(q, " ".join(text[a:b] for a, b in joined)):
+                        score *= TYPE_FACTOR * NEIGHBOUR_SHARE
+                        chosen = joined
+                        break
+            score *= decay
+            ev = Evidence(release_id=hit.release_id, title=hit.title, date=hit.date, source=hit.source,
+                          release_text=text, spans=chosen, chunk_ids=[hit.chunk_id], score=score)
+            ev.short = lift(q, ev.text)
+            if ev.key not in out or out[ev.key].score < score:
+                out[ev.key] = ev
+    return sorted(out.values(), key=lambda e: -e.score)

@@ -1,0 +1,326 @@
+"""The short answer: the span of the kind asked for, lifted out of the evidence.
+
+"$175 million", "four high-mobility artillery rocket systems", "Kyiv", "JD
+Vance", "Aug. 1, 2025", "Secretary of the Army". Values are found by the
+grounding check's claim finder (the one lexicon of money, numbers, ordinals,
+dates and names); among several, the one standing closest to the question's
+own words wins. When nothing of the kind can be lifted, there is no short
+answer and the evidence sentence is the answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa import analyze, grounding
+from qa.answer.question import Question
+from qa.answer_type import AnswerType
+
+# A dateline ("WASHINGTON (Sept. 11, 2023) --") dates the release, never the event asked about.
+DATELINE = re.compile(r"^[A-Z][A-Z .,'’-]+(?:\([^)]*\))?\s*(?:--|—|–)\s*")
+# A capitalised run: a name, a place, a title of a thing ("Security Sector Assistance Roadmap", "Article IV",
+# "1947 National Security Act", "Under Secretary of Defense for Policy", "Sierra Nevada Corp.").
+_RUN = re.compile(
+    r"(?:\b\d{4}\s+)?(?<![\w.-])(?:[A-Z][\w’'-]*\.?|[A-Z]{2,})"
+    r"(?:\s+(?:(?:of|for|the|and|on|de|del|al)\s+)*(?:[A-Z][\w’'-]*\.?|[IVXL]+\b|\d+\b))*")
+_ABBREVIATED = re.compile(r"\b(?:Corp|Inc|Co|Ltd|Jr|Sr|St|Ft|Gen|Lt|Col|Adm)\.$")
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|near|from|to|outside|inside)\s+(?:the\s+)?$")
+_QUALIFIER = re.compile(r"(?:\b(?:up to|more than|less than|over|about|approximately|nearly|almost|some|roughly|"
+                        r"at least|an estimated|a total of)\s+)$", re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:1[789]|20)\d\d\b")
+_UNITS = frozenset(analyze.stem(w) for w in """
+year years month months week weeks day days hour hours percent times people troops members personnel
+""".split())
+_TOTAL = re.compile(r"\b(total|combined|overall|in all|altogether|cumulative)\b", re.IGNORECASE)
+# Capitalised words that open sentences or name times, not things.
+_NOT_THING = frozenset("""
+The A An This That These Those It Its He She They We I In On At For But And Today Yesterday Monday Tuesday Wednesday
+Thursday Friday Saturday Sunday January February March April May June July August September October November December
+Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Mr Mrs Ms Dr
+""".split())
+
+
+@dataclass(frozen=True)
+class Span:
+    text: str
+    start: int
+    end: int
+
+
+def lift(q: Question, text: str) -> Span | None:
+    """The short answer in `text` (evidence sentences, verbatim), or None when none of its kind stands there."""
+    body_start = _body_start(text)
+    kind = q.kind
+    if kind is AnswerType.MONEY:
+        spans = [s for s in _claims(text, body_start, "money") if _new(q, s.text)]
+        if spans and _TOTAL.search(q.text):
+            return _qualified(text, max(spans, key=lambda s: _amount(s.text)))
+        return _qualified(text, _closest(q, text, spans)) if spans else None
+    if kind is AnswerType.PERCENT:
+        spans = [s for s in _claims(text, body_start, "number") if _new(q, s.text) and
+                 ("%" in s.text or "percent" in text[s.end:s.end + 9].lower())]
+        return _with_unit(text, _closest(q, text, spans)) if spans else None
+    if kind is AnswerType.COUNT:
+        return _count(q, text, body_start)
+    if kind is AnswerType.DATE:
+        spans = [s for s in _claims(text, body_start, "date") if _new(q, s.text)]
+        if not spans and "year" in q.text.lower():
+            spans = [Span(m.group(), m.start(), m.end()) for m in _YEAR.finditer(text, body_start)
+                     if _new(q, m.group())]
+        return _closest(q, text, spans) if spans else None
+    if kind is AnswerType.ORDINAL:
+        spans = [s for s in _claims(text, body_start, "ordinal") if _new(q, s.text)]
+        return _closest(q, text, spans) if spans else None
+    if kind is AnswerType.PERSON:
+        return _person(q, text, body_start)
+    if kind is AnswerType.PLACE:
+        spans = [s for s in _runs(q, text, body_start) if _PLACE_BEFORE.search(text[max(0, s.start - 12):s.start])
+                 and not re.search(r"\d", s.text)]
+        return _closest(q, text, spans) if spans else None
+    return _thing(q, text, body_start)
+
+
+def _body_start(text: str) -> int:
+    m = DATELINE.match(text)
+    return m.end() if m else 0
+
+
+def _claims(text: str, start: int, kind: str) -> list[Span]:
+    return [Span(t, s, e) for k, t, s, e in grounding.claims(text) if k == kind and s >= start]
+
+
+def _new(q: Question, value: str) -> bool:
+    """Whether a value adds something to the question: "$450 million" in "the $450 million drawdown" does not."""
+    terms = set(analyze.terms(value))
+    return bool(terms) and not terms <= q.term_set
+
+
+def _amount(money: str) -> float:
+    terms = analyze.terms(money)
+    try:
+        return float(terms[0].lstrip("$")) if terms else 0.0
+    except ValueError:
+        return 0.0
+
+
+def _qualified(text: str, span: Span) -> Span:
+    """A figure with the words that bound it: "up to $450 million", "more than $44.2 billion"."""
+    m = _QUALIFIER.search(text[max(0, span.start - 20):span.start])
+    if not m:
+        return span
+    start = span.start - (len(m.group()))
+    return Span(text[start:span.end], start, span.end)
+
+
+def _closest(q: Question, text: str, spans: list[Span]) -> Span:
+    """The span standing nearest the question's rare words in the text (its subject), the first on ties."""
+    anchors = [(m.start(), q.idf.get(t, 1.0)) for m in re.finditer(r"[\w$’'.,-]+", text)
+               for t in analyze.terms(m.group()) if t in q.term_set and t not in {"#", ""}]
+    if not anchors:
+        return spans[0]
+
+    def cost(span: Span) -> float:
+        return min(abs(pos - span.start) / (1.0 + w) for pos, w in anchors)
+
+    return min(spans, key=cost)
+
+
+def _with_unit(text: str, span: Span) -> Span:
+    m = re.match(r"\s*percent\b", text[span.end:])
+    return Span(text[span.start:span.end + m.end()], span.start, span.end + m.end()) if m else span
+
+
+_WORD = re.compile(r"[\w$’'.-]+|[^\w\s]")
+
+
+def _count(q: Question, text: str, body_start: int) -> Span | None:
+    """A count with its noun: "four high-mobility artillery rocket systems", "four of the six", "18 months"."""
+    best: tuple[float, Span] | None = None
+    covered = 0
+    all_terms = set(analyze.terms(text))
+    for number in _claims(text, body_start, "number"):
+        if number.start < covered:
+            continue  # the "six" of "four of the six"
+        if not _new(q, number.text) or (_YEAR.fullmatch(number.text) and "year" not in q.text.lower()):
+            continue
+        if re.search(r"[A-Za-z]\d|\d[A-Za-z]", number.text):
+            continue  # a designation ("F-16", "W56HZV-20"), not a count
+        prefix = re.search(r"([A-Za-z]+)-$", text[:number.start])
+        if prefix and prefix.group(1).lower() not in analyze.CARDINALS and prefix.group(1).lower() != "and":
+            continue  # "pre-2014", "mid-2022": a time, not a count
+        start = number.start
+        # The whole hyphenated token: "two-and-a-half".
+        while start > 0 and text[start - 1] in "-" + "abcdefghijklmnopqrstuvwxyz":
+            start -= 1
+        end = number.end
+        while end < len(text) and (text[end].isalnum() or text[end] == "-"):
+            end += 1
+        noun_end = end
+        score = 0.0
+        m = re.match(r"\s+of\s+(?:the\s+)?(\w+)", text[end:])
+        if m and analyze.terms(m.group(1)) and analyze.terms(m.group(1))[0].isdigit():
+            end = noun_end = covered = end + m.end()  # "four of the six"
+            score += 3.0 if re.search(r"\bhow many of\b", q.text, re.IGNORECASE) else 0.0
+        for i, word in enumerate(list(re.finditer(r"\S+", text[end:end + 80]))[:6]):
+            bare = word.group().strip(",;:()")
+            if any(t in q.term_set or t in _UNITS for t in analyze.terms(bare)):
+                noun_end = end + word.start() + len(word.group().rstrip(",;:()."))
+                score += 2.0 / (1 + i)
+            if bare != word.group():
+                break
+        before = analyze.terms(text[max(body_start, start - 40):start])
+        score += sum(0.5 for t in before if t in q.term_set)
+        span = Span(text[start:noun_end].rstrip(".,;:"), start, start + len(text[start:noun_end].rstrip(".,;:")))
+        if q.counted and q.counted not in analyze.terms(text[end:noun_end + 1]) and (
+                q.counted in all_terms or score == 0):
+            continue  # the sentence counts the thing asked about elsewhere: "four active services" vs "accessions"
+        if best is None or score > best[0]:
+            best = (score, span)
+    return best[1] if best else None
+
+
+def _runs(q: Question, text: str, body_start: int) -> list[Span]:
+    """Capitalised runs of the text that the question does not already name."""
+    out = []
+    for m in _RUN.finditer(text, body_start):
+        value = m.group()
+        start = m.start()
+        first = value.split()[0].rstrip(".")
+        while first in _NOT_THING and " " in value:
+            cut = value.index(" ") + 1
+            value, start = value[cut:], start + cut
+            first = value.split()[0].rstrip(".")
+        if first in _NOT_THING:
+            continue
+        if value.endswith(".") and not _ABBREVIATED.search(value):
+            value = value[:-1]
+        if value.endswith(("’s", "'s")):
+            value = value[:-2]
+        if _new(q, value):
+            out.append(Span(value, start, start + len(value)))
+    return out
+
+
+def _person(q: Question, text: str, body_start: int) -> Span | None:
+    """The name the question's title words stand before ("deputy chief of defense ... Moisiuk"), else the nearest."""
+    names = [s for s in _claims(text, body_start, "person")
+             if _new(q, s.text) and not set(analyze.terms(_surname(s.text))) & q.term_set
+             and not _PLACE_WORDS.search(s.text)]
+    # A surname alone after a title or in brackets: "Lieutenant General Moisiuk", "Mike [Gruss]".
+    names += [Span(m.group(1), m.start(1), m.end(1)) for m in re.finditer(
+        r"(?:General|Gen\.|Admiral|Adm\.|Colonel|Col\.|\[)\s*([A-Z][a-z’'-]+)", text)
+        if _new(q, m.group(1)) and not any(n.start <= m.start(1) < n.end for n in names)]
+    if not names:
+        return None
+
+    top = max(titled(q, text, n) for n in names)
+    return _closest(q, text, [n for n in names if titled(q, text, n) == top])
+
+
+def titled(q: Question, text: str, span: Span) -> float:
+    """The weight of the question's words standing just before a name: its title ("Philippine ... Defense")."""
+    before = analyze.terms(text[max(0, span.start - 45):span.start])
+    return sum(q.idf.get(t, 0.0) for t in set(before) & q.term_set)
+
+
+_PLACE_WORDS = re.compile(r"\b(?:Sea|Ocean|Gulf|Bay|River|Island|Islands|Shoal|Strait|Peninsula|Base|Mountains?|"
+                          r"Valley|Desert|Coast|County|Province|City|Street|Avenue)\b")
+
+
+def _surname(name: str) -> str:
+    words = [w for w in name.replace(",", " ").split() if w.rstrip(".") not in {"Jr", "Sr", "II", "III", "IV"}]
+    return words[-1] if words else name
+
+
+def _thing(q: Question, text: str, body_start: int) -> Span | None:
+    """The named thing after the question's focus word ("which roadmap" -> "Security Sector Assistance
+    Roadmap"); else a coordinated list the question asks for ("which materials" -> "lithium, nickel, ...");
+    else the one capitalised run that the question does not name."""
+    runs = _runs(q, text, body_start)
+    if q.focus in _CODE_WORDS:
+        codes = [Span(m.group(1), m.start(1), m.end(1)) for m in _CODE.finditer(text, body_start)
+                 if _new(q, m.group(1))]
+        return _closest(q, text, codes) if codes else None
+    if q.focus in _ORG_WORDS and runs:
+        return runs[0]
+    if q.focus and q.focus.endswith("s") or re.search(r"\b(?:which|what)\s+\w+s\b", q.text, re.IGNORECASE):
+        listed = _coordinated(q, text, body_start)
+        if listed:
+            return listed
+    if q.focus:
+        named = [r for r in runs if q.focus in analyze.terms(r.text)]
+        named += [r for r in runs if re.search(rf"\b[\w-]+\s+(?:of|as)\s+(?:the\s+)?$", text[:r.start])
+                  and q.focus in analyze.terms(text[max(0, r.start - 30):r.start])]
+        named += _extends_question(q, runs)
+        if named:
+            return _closest(q, text, named)
+        for m in re.finditer(r"[\w’'-]+", text[body_start:]):
+            if q.focus in analyze.terms(m.group()) and body_start + m.start() > 0:
+                phrase = _modified(q, text, body_start + m.start(), body_start + m.end())
+                if phrase:
+                    return phrase
+        listed = _list_after(q, text, body_start)
+        if listed:
+            return listed
+    if q.focus is None and runs and q.text.lower().startswith("whose"):
+        return _closest(q, text, runs)
+    return None
+
+
+_CODE_WORDS = frozenset({"number", "code", "designation", "identifier"})
+# A code: letters and digits with hyphens ("W56HZV-20-D-0075", "1031-06"), not a plain number.
+_CODE = re.compile(r"(?<![\w-])((?=[\w-]*\d)(?=[\w-]*-)[A-Z0-9][\w]*(?:-[\w]+)+)(?![\w-])")
+
+
+def _extends_question(q: Question, runs: list[Span]) -> list[Span]:
+    """Runs that extend a capitalised phrase of the question: "Under Secretary" -> "Under Secretary of Defense
+    for Policy"."""
+    phrases = [m.group() for m in re.finditer(r"(?<!^)\b[A-Z][\w’'-]*(?: [A-Z][\w’'-]*)+", q.text)]
+    out = []
+    for r in runs:
+        for phrase in phrases:
+            if r.text.startswith(phrase) and len(r.text) > len(phrase):
+                out.append(r)
+    return out
+
+
+def _modified(q: Question, text: str, start: int, end: int) -> Span | None:
+    """A focus noun with the modifiers before it that the question does not give: "pre-2014 borders"."""
+    words = list(re.finditer(r"[\w’'-]+", text[max(0, start - 60):start]))
+    first = start
+    for w in reversed(words):
+        lower = w.group().lower()
+        if lower in analyze.STOP_WORDS or not _new(q, w.group()):
+            break
+        first = max(0, start - 60) + w.start()
+    if first == start:
+        return None
+    return Span(text[first:end], first, end)
+
+
+_ORG_WORDS = frozenset(analyze.stem(w) for w in ("company", "firm", "contractor", "corporation", "manufacturer"))
+
+
+def _coordinated(q: Question, text: str, body_start: int) -> Span | None:
+    """Names joined by "and" ("Israel, Qatar and Egypt"), less those the question gives: "Qatar and Egypt"."""
+    item = r"[A-Z][\w’'-]*(?: [A-Z][\w’'-]*)*"
+    for m in re.finditer(rf"{item}(?:, {item})*,? and {item}", text[body_start:]):
+        names = re.findall(item, m.group())
+        new = [n for n in names if _new(q, n)]
+        if 2 <= len(new) and len(new) < len(names) + 1:
+            first = text.index(new[0], body_start + m.start())
+            span = text[first:body_start + m.end()]
+            return Span(span, first, first + len(span))
+    return None
+
+
+def _list_after(q: Question, text: str, body_start: int) -> Span | None:
+    """A list of three or more ("lithium, nickel, cobalt, graphite, and manganese") after "such as" or the focus."""
+    m = re.search(r"(?:such as|including|namely)\s+((?:[\w-]+(?:\s[\w-]+)?,\s+){2,}(?:and\s+)?[\w-]+(?:\s[\w-]+)?)",
+                  text[body_start:])
+    if not m:
+        return None
+    items = m.group(1)
+    start = body_start + m.start(1)
+    return Span(items, start, start + len(items))

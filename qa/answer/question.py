@@ -1,0 +1,86 @@
+"""A question, analysed once: its terms, the kind of value it asks for, its focus word, its key terms.
+
+Every later stage (candidates, lifting, the verifier, the support level) reads
+this instead of analysing the question again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from qa import analyze
+from qa.answer_type import AnswerType, answer_type
+
+# After "which" or "what" (and "is the"), the head noun runs until a function word, a verb or a participle:
+# "which company received" -> company, "which roadmap advancing" -> roadmap, "what is the contract number of".
+_WH = re.compile(r"\b(?:which|what)\s+(?:(?:is|was|are|were)\s+(?:the|an?)\s+)?((?:[\w.-]+\s*){1,5})", re.IGNORECASE)
+_STOPS_FOCUS = frozenset("""
+did does do was were is are has have had will would could can took take made make gave give sent got came met led
+said spoke to for of in on at by with from about over under as that who which and or
+""".split())
+
+
+def _focus(text: str) -> str | None:
+    for m in _WH.finditer(text):
+        nouns: list[str] = []
+        for word in m.group(1).split():
+            w = word.lower().strip(".")
+            if w in _STOPS_FOCUS or w.endswith(("ing", "ed")) or not re.fullmatch(r"[a-z][\w.-]*", w):
+                break
+            nouns.append(w)
+        if nouns:
+            return analyze.stem(nouns[-1])
+    return None
+
+
+# Words that frame a question without being its subject: they need not stand in the evidence.
+FRAME_WORDS = frozenset(analyze.stem(w) for w in """
+according per say said says statement readout release article remarks note noted cite cited mention mentioned
+name named describe described call called report reported announce announced state stated what which who
+total value worth much many number amount figure figures kind type exact exactly
+held hold holds took take takes place made make makes want wanted reach reached previous previously issue issued
+give gave get got put
+""".split())
+# "how many accessions", "how many of the reserve components": the noun counted.
+_COUNTED = re.compile(r"\bhow many\s+(?:of\s+the\s+)?(?-i:[A-Z.]{2,}\s+)?([\w-]+)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    terms: list[str]
+    kind: AnswerType
+    focus: str | None = None  # the stemmed noun of "which X" / "what X"
+    counted: str | None = None  # the stemmed noun of "how many X"
+    idf: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def term_set(self) -> set[str]:
+        return set(self.terms)
+
+    @property
+    def pairs(self) -> set[tuple[str, str]]:
+        return set(zip(self.terms, self.terms[1:]))
+
+    @property
+    def key_terms(self) -> list[str]:
+        """Content terms of the question, rarest first, frame words left out."""
+        keys = {t for t in self.terms if t not in FRAME_WORDS and t != self.focus}
+        return sorted(keys, key=lambda t: -self.idf.get(t, 0.0))
+
+    def weight(self, terms: set[str]) -> float:
+        """The idf mass of the question's key terms among `terms`."""
+        return sum(self.idf.get(t, 0.0) for t in set(self.key_terms) & terms)
+
+    @property
+    def total_weight(self) -> float:
+        return sum(self.idf.get(t, 0.0) for t in set(self.key_terms)) or 1.0
+
+
+def analyse(text: str, idf: dict[str, float]) -> Question:
+    kind = answer_type(text)
+    focus = _focus(text) if kind in (AnswerType.OTHER, AnswerType.PLACE, AnswerType.PERSON) else None
+    m = _COUNTED.search(text)
+    counted = next(iter(analyze.terms(m.group(1))), None) if m else None
+    return Question(text=text, terms=analyze.terms(text), kind=kind, focus=focus, counted=counted, idf=idf)

@@ -1,0 +1,112 @@
+"""The one verifier: every rule that decides whether an answer is printed, and how confidently.
+
+Two questions, asked of every answer, the model's or the lifted one:
+- Is it grounded? Every number, amount, ordinal, date, quote and name in it
+  stands in some candidate sentence (dates compared as dates, the release's
+  year completing "Jan. 27"); the evidence cited is the candidate that holds
+  its claims, not necessarily the one the model quoted.
+- How well supported? `full` when a value of the kind asked for stands in the
+  evidence with the question's key terms; `partial` when a key term is missing
+  (or only inside a longer name: "Army" as "Army National Guard") or no value
+  of the kind asked stands there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from qa import analyze, grounding
+from qa.answer.candidates import Evidence, _swallowed
+from qa.answer.lift import lift
+from qa.answer.question import FRAME_WORDS, Question
+from qa.answer_type import AnswerType
+
+# Words a capable model frames a short answer with that need not stand in the sources ("It was worth ...").
+_FRAME = frozenset(analyze.terms("""
+answer total totalled totaled valued named called held took place date year amount figure respectively
+combined together package both each
+""")) | FRAME_WORDS
+
+
+@dataclass
+class Verdict:
+    accepted: bool
+    problems: list[str] = field(default_factory=list)
+    cited: list[Evidence] = field(default_factory=list)
+
+
+def year_of(ev: Evidence) -> int | None:
+    return int(ev.date[:4]) if ev.date[:4].isdigit() else None
+
+
+def grounded_in(answer: str, ev: Evidence) -> list[str]:
+    """The claims of an answer that this evidence does not hold."""
+    return [c.text for c in grounding.check(answer, [ev.text], year=year_of(ev)).ungrounded]
+
+
+def check_model(q: Question, answer: str, quoted: Evidence | None, candidates: list[Evidence]) -> Verdict:
+    """Whether a model's short answer may be printed, and which candidates it stands on."""
+    answer = " ".join(answer.split())
+    if not answer:
+        return Verdict(False, ["the answer is empty"])
+    a_terms = set(analyze.terms(answer))
+    if not a_terms - q.term_set - _FRAME:
+        return Verdict(False, ["the answer only repeats the question"])
+    ordered = ([quoted] if quoted else []) + [c for c in candidates if c is not quoted]
+    holders = [c for c in ordered if not grounded_in(answer, c)]
+    cited: list[Evidence] = holders[:1]
+    if not cited:
+        # Several candidates together may hold a multi-part answer's claims, each one some candidate.
+        claims = grounding.claims(answer)
+        for kind, text, _, _ in claims:
+            holder = next((c for c in ordered if grounding.is_grounded(text, kind, c.text, year_of(c))), None)
+            if holder is None:
+                return Verdict(False, [f"“{text}” is in no candidate sentence"])
+            if holder not in cited:
+                cited.append(holder)
+        if not cited:
+            cited = ordered[:1]
+    known = set(q.terms) | _FRAME
+    for c in cited or ordered:
+        known |= set(analyze.terms(c.text)) | set(analyze.terms(c.title))
+    strange = a_terms - known
+    if strange:
+        return Verdict(False, ["words in no candidate sentence: " + ", ".join(sorted(strange))], cited)
+    if q.kind is not AnswerType.OTHER and not any(lift(q, answer) or lift(q, c.text) for c in cited):
+        return Verdict(False, [f"the answer gives no {q.kind.value}"], cited)
+    if q.kind is not AnswerType.OTHER and lift(q, answer) is None:
+        return Verdict(False, [f"the answer gives no {q.kind.value}"], cited)
+    return Verdict(True, [], cited)
+
+
+def missing(q: Question, evidence: list[Evidence]) -> tuple[list[str], float]:
+    """The question's key terms that no release of the evidence holds, and their share of the key weight."""
+    held: set[str] = set()
+    for ev in evidence:
+        held |= set(analyze.terms(ev.release_text)) | set(analyze.terms(ev.title)) | set(analyze.date_terms(ev.date))
+    gone = [t for t in q.key_terms if t not in held]
+    return gone, sum(q.idf.get(t, 0.0) for t in gone) / q.total_weight
+
+
+def support(q: Question, evidence: list[Evidence], has_value: bool, partial_missing: float) -> tuple[str, str]:
+    """("full" or "partial", why partial) for an answer standing on `evidence`."""
+    if not has_value and (q.kind is not AnswerType.OTHER or q.focus):
+        what = q.kind.value if q.kind is not AnswerType.OTHER else surface(q, q.focus or "")
+        return "partial", f"no {what} of what was asked stands in the releases"
+    swallowed: set[str] = set()
+    for ev in evidence:
+        swallowed |= _swallowed(q, ev.text)
+    gone, share = missing(q, evidence)
+    if gone and share >= partial_missing:
+        return "partial", "the releases do not mention " + ", ".join(surface(q, t) for t in gone[:3])
+    if swallowed:
+        t = sorted(swallowed)[0]
+        return "partial", f"“{surface(q, t)}” stands only as part of another name"
+    return "full", ""
+
+
+def surface(q: Question, term: str) -> str:
+    for word in q.text.replace("?", " ").split():
+        if term in analyze.terms(word):
+            return word.strip(",.;:'\"“”")
+    return term

@@ -1,0 +1,140 @@
+"""Typo correction and acronyms over the shared corpus: a misspelt or abbreviated question still finds
+the release that answers it, and nothing the releases hold (or any real word) is "corrected"."""
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from qa import spelling
+from qa.ingest import ingest_drafts, ingest_paths
+from qa.models import ReleaseDraft
+from qa.search import Searcher
+from qa.settings import AnswerSettings, IndexSettings
+from qa.spelling import rewrite
+from qa.store import Store
+from tests.conftest import CORPUS
+
+SETTINGS = AnswerSettings()
+
+
+@pytest.fixture(scope="module")
+def corpus_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    if not (CORPUS / "dod-releases").exists():
+        pytest.skip(f"shared corpus not found at {CORPUS}")
+    store = Store(tmp_path_factory.mktemp("spelling") / "index.db")
+    ingest_paths(store, [CORPUS / "dod-releases"], IndexSettings(), workers=1)
+    yield store
+    store.close()
+
+
+def _title(name: str) -> str:
+    return (CORPUS / "dod-releases" / name).read_text(encoding="utf-8").splitlines()[0].removeprefix("Title: ")
+
+
+def _top(store: Store, question: str) -> str:
+    hits = Searcher(store).search(question, 3)
+    return hits[0].title if hits else ""
+
+
+@pytest.mark.parametrize(("question", "corrections", "release"), [
+    ("How much was the Army savings pakage for Ukrane?", [("pakage", "package"), ("Ukrane", "Ukraine")],
+     "044_dod_sends_ukraine_assistance_using_army_savings.txt"),
+    ("Where had Austn and Umerov most recently met?", [("Austn", "Austin")],
+     "008_austin_meets_umerov_pentagon_dec2023.txt"),
+    ("how much was the 13th presidential drawdwn for ukraine worth?", [("drawdwn", "drawdown")],
+     "002_president_authorizes_450m_drawdown.txt"),
+])
+def test_typos_are_corrected_in_place_and_the_right_release_found(
+        corpus_store: Store, question: str, corrections: list[tuple[str, str]], release: str) -> None:
+    rewritten = rewrite(question, corpus_store, SETTINGS)
+    assert rewritten.corrections == corrections
+    for wrote, searched in corrections:
+        assert searched in rewritten.question and wrote not in rewritten.question
+    assert _top(corpus_store, rewritten.question) == _title(release)
+
+
+def test_words_the_releases_hold_and_real_words_they_lack_are_left_alone(corpus_store: Store) -> None:
+    for question in ["How much did the Golden Dome missile defense system cost?",  # real words, in no release
+                     "Where had Austin and Umerov most recently met?",
+                     "How many packages did the drawdowns hold?"]:  # inflections of words the releases use
+        assert rewrite(question, corpus_store, SETTINGS) == spelling.Rewrite(question=question, corrections=[])
+
+
+def test_short_words_acronyms_and_a_zero_distance_are_left_alone(corpus_store: Store) -> None:
+    question = "Where had Austn and Umerov met about the UKRANE pakage?"
+    assert rewrite(question, corpus_store, SETTINGS.model_copy(update={"typo_distance": 0})).corrections == []
+    longer = rewrite(question, corpus_store, SETTINGS.model_copy(update={"typo_min_length": 6}))
+    assert longer.corrections == [("pakage", "package")]  # "Austn" is too short now; capitals are acronyms
+
+
+def test_ties_go_to_the_more_frequent_word_and_casing_is_kept(store: Store) -> None:
+    ingest_drafts(store, [ReleaseDraft(title="Cards", date="2024-01-01", source="s", origin="s", key="s",
+                                       text="The card. The card. The card. The cart.")], IndexSettings())
+    rewritten = rewrite("Was the Carq or the carq there?", store, SETTINGS)
+    assert rewritten.question == "Was the Card or the card there?"
+    assert rewritten.corrections == [("Carq", "Card"), ("carq", "card")]
+
+
+def test_rewriting_costs_little(corpus_store: Store) -> None:
+    rewrite("Warm the Ukrane pakage up", corpus_store, SETTINGS)
+    started = time.perf_counter()
+    for _ in range(10):
+        rewrite("How much was the Army savings pakage for Ukrane in FY2024 and HIMARS?", corpus_store, SETTINGS)
+    assert (time.perf_counter() - started) / 10 < 0.05
+
+
+def test_acronyms_are_learned_from_the_releases(corpus_store: Store) -> None:
+    learned = {(short, long) for short, long, _ in corpus_store.acronyms()}
+    print("learned:", sorted(learned))
+    assert {("HIMARS", "High Mobility Artillery Rocket Systems"),
+            ("NASAMS", "National Advanced Surface-to-Air Missile Systems"),
+            ("USAI", "Ukraine Security Assistance Initiative"),
+            ("UDCG", "Ukraine Defense Contact Group")} <= learned
+    assert not {short for short, _ in learned} & {"III", "WASHINGTON", "ARMY", "NATO"}  # no definition in them
+
+
+def test_each_form_finds_the_release_using_the_other(corpus_store: Store) -> None:
+    # 002 writes only "high-mobility artillery rocket systems"; 003 defines and uses HIMARS.
+    question = "How many HIMARS were in the package with 18 coastal and riverine patrol boats?"
+    rewritten = rewrite(question, corpus_store, SETTINGS).question
+    assert rewritten == f"{question} (HIMARS = High Mobility Artillery Rocket Systems)"
+    assert _top(corpus_store, rewritten) == _title("002_president_authorizes_450m_drawdown.txt")
+    long = rewrite("What is the ukraine security assistance initiative?", corpus_store, SETTINGS).question
+    assert long.endswith("(Ukraine Security Assistance Initiative = USAI)")
+
+
+def test_acronyms_found_across_releases(store: Store) -> None:
+    drafts = [("https://s/def", "Contact Group Formed", "The Ukraine Defense Contact Group (UDCG) first met in April."),
+              ("https://s/short", "Brussels Session", "The UDCG met in Brussels with Hegseth."),
+              ("https://s/long", "Ramstein Session", "The Ukraine Defense Contact Group met at Ramstein Air Base.")]
+    ingest_drafts(store, [ReleaseDraft(title=t, date="2024-01-01", source=s, origin=s, key=s, text=x)
+                          for s, t, x in drafts], IndexSettings())
+    searcher = Searcher(store)
+
+    def titles(question: str) -> set[str]:
+        return {h.title for h in searcher.search(question, 5)}
+
+    assert "Ramstein Session" not in titles("Where did the UDCG gather?")  # the acronym alone misses it
+    assert "Ramstein Session" in titles(rewrite("Where did the UDCG gather?", store, SETTINGS).question)
+    question = "Where did the Ukraine Defense Contact Group go?"
+    assert "Brussels Session" not in titles(question)
+    assert "Brussels Session" in titles(rewrite(question, store, SETTINGS).question)
+
+
+def test_a_rewrite_of_a_rewrite_changes_nothing(corpus_store: Store) -> None:
+    once = rewrite("How many HIMARS were in the 450 million pakage?", corpus_store, SETTINGS)
+    assert rewrite(once.question, corpus_store, SETTINGS).question == once.question
+
+
+def test_corrections_follow_the_stored_releases(tmp_path: Path) -> None:
+    store = Store(tmp_path / "index.db")
+    draft = ReleaseDraft(title="Zanzibar Visit", date="2024-01-01", source="s", origin="s", key="s",
+                         text="The delegation visited Zanzibar.")
+    ingest_drafts(store, [draft], IndexSettings())
+    assert rewrite("Who went to Zanzibat?", store, SETTINGS).corrections == [("Zanzibat", "Zanzibar")]
+    ingest_drafts(store, [draft.model_copy(update={"title": "A Visit", "text": "The delegation visited Pemba."})],
+                  IndexSettings())
+    assert rewrite("Who went to Zanzibat?", store, SETTINGS).corrections == []
+    store.close()
