@@ -1,12 +1,13 @@
 """Answer quality of `qa ask` on the dev questions, on the configured model (default: the embedded local one).
 
-Reports the share of answerable questions whose answer holds all gold facts,
-the share of unanswerable ones declined, the grounding rate (answers whose
-every figure, name, date and quote stands in their citations), prompt tokens
-per question and latency; and, in the same run, two baselines: the extractive
-floor alone (no model), and the same model given the whole gold release with a
-plain prompt.
-Run: .venv/bin/python benchmarks/answers.py [--limit N] [--no-baseline]
+One run reports, for the model asked on every question (answer mode "model") and for the extractive answer
+alone (mode "extractive", no model): answerable questions with all gold facts, multi-release ones with all
+facts, short answers (all facts in at most AnswerSettings.short_words words), answered-but-wrong (printed as a
+full answer with a fact missing), partial answers, unanswerable questions declined, the grounding rate,
+prompt tokens and latency. Then the latency of a warm ask in auto mode (the default of `qa ask`), the
+acceptance of scripted oracle and adversary answers (qa.fake_models, as benchmarks/fakes.py), and the same
+model given the whole gold release with a plain prompt. Facts are matched as `qa eval` matches them.
+Run: .venv/bin/python benchmarks/answers.py [--limit N] [--no-baseline] [--no-auto]
 """
 
 from __future__ import annotations
@@ -25,10 +26,12 @@ from qa import grounding
 from qa.answer import Answerer
 from qa.endpoint import model_client
 from qa.evaluation import load_dataset as load_questions
+from qa.fake_models import Acceptance, measure_acceptance, no_model_client
 from qa.ingest import ingest_paths
 from qa.llm_client import ModelClient, ModelError
 from qa.load import read_file
-from qa.retrieval_eval import GoldQuestion, fact_in
+from qa.retrieval_eval import GoldQuestion
+from qa.scoring import fact_found, percentile, score_question
 from qa.settings import Settings
 from qa.store import Store
 
@@ -41,32 +44,48 @@ class PlainReply(BaseModel):
 
 
 def has_facts(q: GoldQuestion, text: str) -> bool:
-    return all(fact_in(f, text) for f in q.gold_facts)
+    return all(fact_found(f, text) for f in q.gold_facts)
 
 
 def pct(values: list[float], p: float) -> float:
-    return statistics.quantiles(values, n=100)[int(p) - 1] if len(values) > 1 else (values[0] if values else 0.0)
+    return percentile(values, p)
+
+
+def with_mode(settings: Settings, mode: str) -> Settings:
+    return settings.model_copy(update={"answer": settings.answer.model_copy(update={"mode": mode})})
+
+
+def share(rows: list[dict], key: str) -> float | None:
+    """None for no rows (e.g. no multi-release question in a --limit run), printed as "-"."""
+    return sum(bool(r[key]) for r in rows) / len(rows) if rows else None
 
 
 def run_qa(answerer: Answerer, questions: list[GoldQuestion]) -> dict:
     rows = []
+    short_words = answerer.settings.answer.short_words
     for q in questions:
         started = time.perf_counter()
         a = answerer.ask(q.question)
+        seconds = time.perf_counter() - started
+        s = score_question(q, a, set(), seconds, short_words=short_words)
         rows.append({
-            "id": q.id, "kind": q.kind, "mode": a.mode, "answered": a.answered, "answer": a.answer,
-            "facts": has_facts(q, a.answer) if q.gold_facts else None,
+            "id": q.id, "kind": q.kind, "mode": a.mode, "support": a.support, "answered": a.answered,
+            "answer": a.answer, "facts": s.all_facts if q.gold_facts else None, "short": s.short,
+            "answered_wrong": s.answered_wrong, "partial": s.partial,
             "grounded": grounding.check(a.answer, [c.quote for c in a.citations]).rate == 1.0 if a.answered else True,
-            "prompt_tokens": sum(u.prompt_tokens for u in a.usage), "calls": len(a.usage),
-            "seconds": time.perf_counter() - started,
+            "prompt_tokens": sum(u.prompt_tokens for u in a.usage), "calls": len(a.usage), "seconds": seconds,
         })
-        print(f"  {q.id:8} {a.mode:10} facts={rows[-1]['facts']} {rows[-1]['seconds']:.1f}s", file=sys.stderr)
+        print(f"  {q.id:8} {a.mode:10} {a.support:8} facts={rows[-1]['facts']} {seconds:.1f}s", file=sys.stderr)
     answerable = [r for r in rows if r["kind"] != "unanswerable"]
     unanswerable = [r for r in rows if r["kind"] == "unanswerable"]
     return {
-        "all_facts": sum(bool(r["facts"]) for r in answerable) / max(1, len(answerable)),
-        "declined": sum(not r["answered"] for r in unanswerable) / max(1, len(unanswerable)),
-        "grounded": sum(r["grounded"] for r in rows) / max(1, len(rows)),
+        "all_facts": share(answerable, "facts"),
+        "multi_release": share([r for r in answerable if r["kind"] == "multi_release"], "facts"),
+        "short_answers": share(answerable, "short"),
+        "answered_wrong": share(answerable, "answered_wrong"),
+        "partial": share(answerable, "partial"),
+        "declined": sum(not r["answered"] for r in unanswerable) / len(unanswerable) if unanswerable else None,
+        "grounded": share(rows, "grounded"),
         "prompt_tokens_mean": statistics.mean(r["prompt_tokens"] for r in rows),
         "prompt_tokens_max": max(r["prompt_tokens"] for r in rows),
         "latency_p50_s": pct([r["seconds"] for r in rows], 50),
@@ -74,6 +93,18 @@ def run_qa(answerer: Answerer, questions: list[GoldQuestion]) -> dict:
         "modes": {m: sum(r["mode"] == m for r in rows) for m in ("model", "extractive", "declined")},
         "rows": rows,
     }
+
+
+def warm_auto(answerer: Answerer, questions: list[GoldQuestion]) -> dict:
+    """Latency of `qa ask` as a user gets it (auto mode), after one ask has warmed the index and the model."""
+    answerer.ask(questions[0].question)
+    seconds, modes = [], []
+    for q in questions:
+        started = time.perf_counter()
+        modes.append(answerer.ask(q.question).mode)
+        seconds.append(time.perf_counter() - started)
+    return {"latency_p50_s": pct(seconds, 50), "latency_p95_s": pct(seconds, 95),
+            "modes": {m: modes.count(m) for m in ("model", "extractive", "declined")}}
 
 
 def run_plain(client: ModelClient, questions: list[GoldQuestion], corpus: Path) -> dict:
@@ -101,7 +132,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--limit", type=int, default=0, help="only the first N questions")
-    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the plain whole-release baseline")
+    parser.add_argument("--no-auto", action="store_true", help="skip the warm auto-mode latency")
     args = parser.parse_args()
     questions = load_questions(args.corpus / "gold-dev.jsonl")
     if args.limit:
@@ -111,32 +143,54 @@ def main() -> int:
         store = Store(settings.db)
         ingest_paths(store, [args.corpus / "dod-releases"], settings.index)
         client = model_client(settings)
-        ours = run_qa(Answerer(store, settings, lambda: client), questions)
-
-        class NoModel(ModelClient):
-            def structured(self, *a, **k):  # noqa: ANN002, ANN003 - the floor alone: every call "fails"
-                raise ModelError("no model in this run", attempts=0)
-
-        floor = run_qa(Answerer(store, settings, lambda: NoModel(settings.model, "http://unused.test/v1")),
+        ours = run_qa(Answerer(store, with_mode(settings, "model"), lambda: client), questions)
+        floor = run_qa(Answerer(store, with_mode(settings, "extractive"), lambda: no_model_client(settings.model)),
                        questions)
+        auto = None if args.no_auto else warm_auto(Answerer(store, with_mode(settings, "auto"), lambda: client),
+                                                   questions)
+        fakes = measure_acceptance(store, questions, settings)
         plain = None if args.no_baseline else run_plain(client, [q for q in questions if q.gold_facts], args.corpus)
+        store.close()
     RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps({"model": settings.model.model, "qa": ours, "floor_only": floor, "plain": plain},
-                                  indent=2))
-    print(f"model {settings.model.model}; {len(questions)} questions")
-    print(f"{'':32}{'qa ask':>10}{'floor only':>12}{'plain':>10}  goal")
-    print(f"{'answerable with all gold facts':32}{ours['all_facts']:>10.3f}{floor['all_facts']:>12.3f}"
-          f"{plain['all_facts'] if plain else float('nan'):>10.3f}  >= 0.75")
-    print(f"{'unanswerable declined':32}{ours['declined']:>10.3f}{floor['declined']:>12.3f}{'-':>10}  >= 0.8")
-    print(f"{'answers fully grounded':32}{ours['grounded']:>10.3f}{floor['grounded']:>12.3f}{'-':>10}  1.0")
-    print(f"{'prompt tokens / question (mean)':32}{ours['prompt_tokens_mean']:>10.0f}{0:>12}"
-          f"{plain['prompt_tokens_mean'] if plain else 0:>10.0f}  < 1000")
-    print(f"{'prompt tokens / question (max)':32}{ours['prompt_tokens_max']:>10.0f}")
-    print(f"{'latency p50 / p95 s':32}{ours['latency_p50_s']:>5.1f} /{ours['latency_p95_s']:>4.1f}"
-          f"{floor['latency_p50_s']:>6.2f} /{floor['latency_p95_s']:>4.2f}")
-    print(f"modes: {ours['modes']}")
+    RESULTS.write_text(json.dumps({"model": settings.model.model, "qa": ours, "floor_only": floor, "auto": auto,
+                                   "fakes": fakes.model_dump(), "plain": plain}, indent=2))
+    print(table(settings.model.model, len(questions), ours, floor, auto, fakes, plain))
     print(f"figures: {RESULTS}")
     return 0
+
+
+def table(model: str, n: int, ours: dict, floor: dict, auto: dict | None, fakes: Acceptance,
+          plain: dict | None) -> str:
+    """The run's figures as one compact table: model mode, extractive alone, plain baseline, goal."""
+    def cell(value: float | None, fmt: str) -> str:
+        return "-" if value is None else f"{value:{fmt}}"
+
+    def row(label: str, key: str, goal: str, fmt: str = ".3f", base: bool = False) -> str:
+        other = cell(plain[key], fmt) if base and plain else "-"
+        return f"{label:34}{cell(ours[key], fmt):>9}{cell(floor[key], fmt):>12}{other:>8}  {goal}"
+
+    lines = [f"model {model}; {n} questions",
+             f"{'':34}{'model':>9}{'extractive':>12}{'plain':>8}  goal",
+             row("answerable, all gold facts", "all_facts", ">= 0.75", base=True),
+             row("multi_release, all gold facts", "multi_release", ""),
+             row("short answers (all facts)", "short_answers", "high"),
+             row("answered but wrong", "answered_wrong", "<= 0.05"),
+             row("partial", "partial", ""),
+             row("unanswerable declined", "declined", ">= 0.8"),
+             row("answers fully grounded", "grounded", "1.0"),
+             row("prompt tokens / question (mean)", "prompt_tokens_mean", "< 1000", ".0f", base=True),
+             row("prompt tokens / question (max)", "prompt_tokens_max", "", ".0f"),
+             row("latency p50 s", "latency_p50_s", "", ".2f"),
+             row("latency p95 s", "latency_p95_s", "", ".2f"),
+             f"modes: model {ours['modes']}, extractive {floor['modes']}"]
+    if auto:
+        lines.append(f"{'warm ask, auto mode, p50 / p95 s':34}{auto['latency_p50_s']:>9.2f} / "
+                     f"{auto['latency_p95_s']:.2f}   modes {auto['modes']}")
+    lines.append(f"{'oracle accepted, all facts':34}{fakes.oracle.rate:>9.3f}  ({fakes.oracle.kept} of "
+                 f"{fakes.oracle.reached})  >= 0.95")
+    lines += [f"{'adversary ' + kind + ' rejected':34}{r.rate:>9.3f}  ({r.kept} of {r.reached})  1.0"
+              for kind, r in fakes.adversary.items()]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

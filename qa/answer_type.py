@@ -30,8 +30,11 @@ _RULES: list[tuple[AnswerType, re.Pattern[str]]] = [
     (AnswerType.MONEY, re.compile(r"\bhow much\b|\b(value|worth|cost|price|amount|assistance figures?)\b")),
     (AnswerType.COUNT, re.compile(r"\bhow (many|old|long)\b|\b(the|a|total) number of\b")),
     (AnswerType.ORDINAL, re.compile(r"\b(ordinal|anniversary|iteration|which (\w+ )?(round|drawdown|tranche))\b")),
-    (AnswerType.DATE, re.compile(r"\bwhen\b|\b(what|which) (date|day|year|month)\b|\b(what|which) (is|was) the (\w+ ){0,2}(date|day|year)\b")),
-    (AnswerType.PERSON, re.compile(r"^(who|whom)\b|\bwho\b|\b(which|what) ((?!(?:did|does|do|was|were|is|are|has|had|will)\b)\w+ ){0,3}(secretary|minister|official|"
+    (AnswerType.DATE, re.compile(r"\bwhen\b|\b(what|which) (date|day|year|month)\b"
+                                 r"|\b(what|which) (is|was) the (\w+ ){0,2}(date|day|year)\b")),
+    # Up to three words between "which" and the title, none a verb: "which acting Pentagon press secretary".
+    (AnswerType.PERSON, re.compile(r"^(who|whom)\b|\bwho\b|\b(which|what) ((?!(?:did|does|do|was|were|is|are|has|"
+                                   r"had|will)\b)\w+ ){0,3}(secretary|minister|official|"
                                    r"spokes\w+|general|officer|person|leader|chief|commander|director|president|"
                                    r"ambassador|chairman|admiral)s?\b(?! (?:role|position|post|office|title|job)\b)")),
     (AnswerType.PLACE, re.compile(r"\bwhere\b|\b(which|what) (city|country|base|place|location)\b")),

@@ -3,6 +3,7 @@ recorded into cassettes once and replayed after, so a run needs no key and no ne
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import sys
@@ -16,6 +17,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from qa import scoring
 from qa.answer import Answerer
+from qa.fake_models import no_model_client
 from qa.ingest import ingest_paths
 from qa.llm_client import ModelClient
 from qa.retrieval_eval import GoldQuestion
@@ -38,11 +40,15 @@ class EvalError(RuntimeError):
     """A dataset, config or cassette problem; the message names the file, line or question."""
 
 
+MAX_PREFIX = "max_"  # a threshold named max_<score> is a ceiling: the run fails when the score is above it
+
+
 class Dataset(BaseModel):
     name: str
     questions: Path
     corpus: list[Path]
-    thresholds: dict[str, float] = Field(default_factory=dict)
+    thresholds: dict[str, float] = Field(
+        default_factory=dict, description="<score>: a floor (fails under it); max_<score>: a ceiling (fails above it)")
 
 
 class EvalConfig(BaseModel):
@@ -77,7 +83,32 @@ def load_config(path: Path) -> EvalConfig:
     for ds in config.dataset:  # paths in the config are relative to it
         ds.questions = (path.parent / ds.questions).resolve()
         ds.corpus = [(path.parent / c).resolve() for c in ds.corpus]
+        for name in ds.thresholds:
+            if _measure(name) not in _GATED:
+                raise EvalError(f"{path}: dataset {ds.name!r}: no score named {_measure(name)!r} for threshold "
+                                f"{name!r}; known: {', '.join(sorted(_GATED))}")
     return config
+
+
+# Scores a threshold can name: the numeric fields of a run's score.
+_GATED = frozenset(name for name, info in scoring.RunScore.model_fields.items()
+                   if info.annotation in (int, float, "int", "float"))
+
+
+def _measure(threshold: str) -> str:
+    return threshold.removeprefix(MAX_PREFIX) if threshold.startswith(MAX_PREFIX) else threshold
+
+
+def gate(score: scoring.RunScore, thresholds: dict[str, float]) -> list[str]:
+    """The thresholds a score breaks: under a floor (`name`), or above a ceiling (`max_name`)."""
+    failures = []
+    for name, limit in thresholds.items():
+        value = getattr(score, _measure(name))
+        if name.startswith(MAX_PREFIX) and value > limit:
+            failures.append(f"{_measure(name)} {value:.3f} > {limit:.3f} (ceiling)")
+        elif not name.startswith(MAX_PREFIX) and value < limit:
+            failures.append(f"{name} {value:.3f} < {limit:.3f}")
+    return failures
 
 
 def load_dataset(path: Path) -> list[GoldQuestion]:
@@ -115,18 +146,31 @@ def cassette_path(model: str, dataset: str) -> Path:
     return CASSETTES / re.sub(r"[^\w.-]+", "_", model) / "eval" / f"{dataset}.yaml"
 
 
+def _with_mode(settings: Settings, mode: str) -> Settings:
+    return settings.model_copy(update={"answer": settings.answer.model_copy(update={"mode": mode})})
+
+
 def run(dataset: Dataset, settings: Settings, *, record: bool, base_url: str,
         progress: Callable[[int, int], None] | None = None,
-        price_per_million: tuple[float, float] | None = None) -> EvalReport:
-    """Ingest the dataset's corpus into a fresh index, ask every question, score, gate."""
+        price_per_million: tuple[float, float] | None = None,
+        client: Callable[[], ModelClient] | None = None) -> EvalReport:
+    """Ingest the dataset's corpus into a fresh index, ask every question, score, gate.
+
+    `client` replaces the model and its cassette (qa.fake_models: a scripted model, for tests).
+
+    The answer scored is the model's (answer mode "model": the model is asked on every question that
+    reaches it, replayed from the cassette); beside it, the same question answered in extractive mode
+    with no model at all, so the report shows what the model adds. The extractive answers are taken
+    outside the cassette: they must never be recorded, nor replay a model reply.
+    """
     from vcr.errors import CannotOverwriteExistingCassetteException
 
     questions = load_dataset(dataset.questions)
     cassette = cassette_path(settings.model.model, dataset.name)
-    if not record and not cassette.exists():
+    if client is None and not record and not cassette.exists():
         raise EvalError(f"no cassette for dataset {dataset.name!r} and model {settings.model.model!r} at {cassette}; "
                         f"record it: qa eval --record --dataset {dataset.name}")
-    if record:
+    if record and client is None:
         cassette.unlink(missing_ok=True)
     recorder = make_recorder("all" if record else "none")
     with tempfile.TemporaryDirectory() as tmp:
@@ -135,9 +179,12 @@ def run(dataset: Dataset, settings: Settings, *, record: bool, base_url: str,
         if report.errors:
             raise EvalError(f"corpus of {dataset.name!r}: {report.errors[0].origin}: {report.errors[0].reason}")
         ids = {Path(r.origin).name: r.id for r in store.releases()}
-        answerer = Answerer(store, settings, lambda: ModelClient(settings.model, base_url))
+        plain = Answerer(store, _with_mode(settings, "extractive"), lambda: no_model_client(settings.model))
+        extractive = {q.id: plain.ask(q.question) for q in questions}
+        settings = _with_mode(settings, "model")
+        answerer = Answerer(store, settings, client or (lambda: ModelClient(settings.model, base_url)))
         scores = []
-        with recorder.use_cassette(str(cassette)):
+        with contextlib.nullcontext() if client else recorder.use_cassette(str(cassette)):
             for done, q in enumerate(questions, 1):
                 started = time.perf_counter()
                 try:
@@ -149,17 +196,21 @@ def run(dataset: Dataset, settings: Settings, *, record: bool, base_url: str,
                         f"--dataset {dataset.name}") from err
                 gold = q.release if isinstance(q.release, list) else [q.release] if q.release else []
                 scores.append(scoring.score_question(q, answer, {ids[g] for g in gold if g in ids},
-                                                     time.perf_counter() - started))
+                                                     time.perf_counter() - started,
+                                                     short_words=settings.answer.short_words,
+                                                     extractive=extractive[q.id]))
                 if progress:
                     progress(done, len(questions))
         store.close()
     score = scoring.summarize(scores, price_per_million)
-    failures = [f"{name} {getattr(score, name):.3f} < {floor:.3f}" for name, floor in dataset.thresholds.items()
-                if getattr(score, name) < floor]
+    failures = gate(score, dataset.thresholds)
     if failures:  # name the questions behind the drop, so a failure says where to look
         wrong = [f"{q.id} (missing {', '.join(q.missing)})" if q.missing else f"{q.id} ({q.mode})"
                  for q in scores if not q.all_facts]
         failures.append("questions not right: " + ", ".join(wrong))
+        if any(q.answered_wrong for q in scores):
+            failures.append("printed as full answers with a fact missing: "
+                            + ", ".join(q.id for q in scores if q.answered_wrong))
     return EvalReport(dataset=dataset.name, model=settings.model.model, prompt=answerer.prompt.tag, replayed=not record,
                       score=score, thresholds=dataset.thresholds, failures=failures, questions=scores)
 
@@ -181,6 +232,12 @@ def write_reports(report: EvalReport, folder: Path) -> tuple[Path, Path]:
     return as_json, as_md
 
 
+def _limit(thresholds: dict[str, float], name: str) -> str:
+    if name in thresholds:
+        return f"{thresholds[name]:.3f}"
+    return f"at most {thresholds[MAX_PREFIX + name]:.3f}" if MAX_PREFIX + name in thresholds else ""
+
+
 def markdown(report: EvalReport) -> str:
     s = report.score
     lines = [
@@ -192,25 +249,39 @@ def markdown(report: EvalReport) -> str:
         "| measure | score | threshold |",
         "|---|---|---|",
     ]
-    for name in ("answerable_all_facts", "fact_share", "unanswerable_declined", "citation_accuracy", "grounding_rate"):
-        floor = report.thresholds.get(name)
-        lines.append(f"| {name} | {getattr(s, name):.3f} | {'' if floor is None else f'{floor:.3f}'} |")
+    for name in ("answerable_all_facts", "fact_share", "unanswerable_declined", "citation_accuracy", "grounding_rate",
+                 "short_answers", "answered_wrong", "partial"):
+        lines.append(f"| {name} | {getattr(s, name):.3f} | {_limit(report.thresholds, name)} |")
     cost = "unknown (no price in the config)" if s.cost_usd is None else f"${s.cost_usd:.4f}"
+    extractive = "not computed" if s.extractive_all_facts is None else f"{s.extractive_all_facts:.3f}"
     lines += [f"| hallucinations | {s.hallucinations} | |", f"| cost | {cost} | |",
               f"| prompt / completion tokens | {s.prompt_tokens} / {s.completion_tokens} | |",
-              f"| latency p50 / p95 (s) | {s.latency_p50_s:.2f} / {s.latency_p95_s:.2f} | |", ""]
+              f"| latency p50 / p95 (s) | {s.latency_p50_s:.2f} / {s.latency_p95_s:.2f} | |", "",
+              "What the model adds over the extractive answer (the same questions, no model):", "",
+              "| | with the model | extractive |", "|---|---|---|",
+              f"| answerable, all facts | {s.answerable_all_facts:.3f} | {extractive} |",
+              f"| printed answers that are the model's | {s.model_answers} | 0 |",
+              f"| model_gain (right with - right without) | {s.model_gain:+d} "
+              f"({s.model_improved} improved, {s.model_worsened} worsened) | |", ""]
     lines += ["| kind | questions | all facts | fact share |", "|---|---|---|---|"]
     lines += [f"| {k.kind} | {k.questions} | {k.all_facts:.3f} | {k.fact_share:.3f} |" for k in s.by_kind]
-    lines += ["", "| id | kind | ok | answer | missing | citations |", "|---|---|---|---|---|---|"]
+    lines += ["", "| id | kind | ok | mode | support | answer | missing | citations | extractive ok "
+              "| extractive answer |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
     for q in report.questions:
-        answer = " ".join(q.answer.split()).replace("|", "\\|")
-        answer = answer if len(answer) <= 160 else answer[:157] + "..."
         cites = {True: "in gold", False: "outside gold", None: ""}[q.citations_in_gold]
-        lines.append(f"| {q.id} | {q.kind} | {'yes' if q.all_facts else 'no'} | {answer} | "
-                     f"{', '.join(q.missing)} | {cites} |")
+        plain = {True: "yes", False: "no", None: ""}[q.extractive_right]
+        lines.append(f"| {q.id} | {q.kind} | {'yes' if q.all_facts else 'no'} | {q.mode} | {q.support} | "
+                     f"{_cell(q.answer)} | {', '.join(q.missing)} | {cites} | {plain} | "
+                     f"{_cell(q.extractive_answer or '')} |")
     if report.failures:
-        lines += ["", "**Under threshold:** " + "; ".join(report.failures)]
+        lines += ["", "**Outside a threshold:** " + "; ".join(report.failures)]
     return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    text = " ".join(text.split()).replace("|", "\\|")
+    return text if len(text) <= 160 else text[:157] + "..."
 
 
 def compare(old: EvalReport, new: EvalReport) -> tuple[list[str], list[str]]:

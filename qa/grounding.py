@@ -114,8 +114,8 @@ _ORDINAL_WORDS = {w: v for w, v in ORDINALS.items() if v >= 1}
 # places' generic parts, calendar words and common sentence openers.
 _NOT_NAME = frozenset("""
 secretary deputy under assistant acting minister ministry president presidential vice prime premier chairman chair
-chief chiefs officer general gen admiral adm lieutenant lt colonel col major maj captain capt sergeant sgt commander cmdr
-private senator sen representative rep governor gov ambassador director spokesman spokeswoman spokesperson press
+chief chiefs officer general gen admiral adm lieutenant lt colonel col major maj captain capt sergeant sgt commander
+cmdr private senator sen representative rep governor gov ambassador director spokesman spokeswoman spokesperson press
 department defense defence army navy air force forces marine marines corps space guard national coast joint staff
 command combatant pentagon white house congress senate office agency bureau embassy war armed public affairs
 strategic communications united states state nations kingdom republic federation union european nato

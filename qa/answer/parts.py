@@ -41,7 +41,10 @@ def split(question: str) -> list[str]:
         # Each part asks for its own value: "the combined value of A and B" is A's value and B's value.
         frame = _TOTAL.sub("", frame)
         first = frame + left[part_start:].rstrip(" ,") + "?"
-        second = frame + right
+        # "the value of A and B": B's part needs A's preposition.
+        prep = re.match(r"(?:in|on|of|for|from|at|by)\s+", left[part_start:anchor.start()], re.IGNORECASE)
+        needs = prep and not re.match(r"(?:in|on|of|for|from|at|by)\s", right, re.IGNORECASE)
+        second = frame + (prep.group() if needs else "") + right
         return [first, second]
     return [question]
 

@@ -17,8 +17,8 @@ from qa import analyze, coverage, prompting, spelling
 from qa.answer import candidates as cands
 from qa.answer import parts
 from qa.answer.candidates import Evidence
-from qa.answer.question import Question, analyse
 from qa.answer.lift import titled
+from qa.answer.question import Question, analyse
 from qa.answer.verify import check_model, missing, support, surface
 from qa.answer_type import AnswerType
 from qa.llm_client import ModelClient, ModelError, Usage

@@ -26,7 +26,10 @@ def _focus(text: str) -> str | None:
         nouns: list[str] = []
         for word in m.group(1).split():
             w = word.lower().strip(".")
-            if w in _STOPS_FOCUS or w.endswith(("ing", "ed")) or not re.fullmatch(r"[a-z][\w.-]*", w):
+            # "Under Secretary role": a capitalised word is a name's, not a function word; "meeting" may be
+            # the noun itself, a participle after it ("roadmap advancing") is not.
+            if (w in _STOPS_FOCUS and not word[:1].isupper()) or (nouns and w.endswith(("ing", "ed"))) \
+                    or not re.fullmatch(r"[a-z][\w.-]*", w):
                 break
             nouns.append(w)
         if nouns:
