@@ -1,4 +1,10 @@
-"""The `qa` command line: a thin layer over ingest, store and search."""
+"""The `qa` command line: a thin layer over ingest, store and search.
+
+Imports are kept light at the top: each command imports what it needs (the
+HTTP service only in `serve`, the evals only in `eval`, the model client only
+when an answer needs the model), so a question answered without the model
+does not pay for them.
+"""
 
 from __future__ import annotations
 
@@ -6,29 +12,26 @@ import json
 import sys
 import textwrap
 from collections.abc import Callable
+from enum import Enum
 from importlib.resources import files
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 from pydantic import BaseModel, ValidationError
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
-from qa import local_model
-from qa.answer import Answerer
-from qa.brief import Briefer
-from qa.endpoint import model_client, state_dir
-from qa.ingest import ingest_paths
 from qa.load import LoadError, normalize_date
-from qa.models import IngestReport
-from qa.schemas import Answer, Briefing, Citation, ReleaseSummary
-from qa.search import Searcher
 from qa.settings import Settings
 from qa.store import Store, StoreError
-from qa.summarize import Summarizer
-from qa.tokens import TokenizerError
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from qa.llm_client import ModelClient
+    from qa.models import IngestReport
+    from qa.schemas import Answer, Briefing, Citation, ReleaseSummary
 
 app = typer.Typer(
     help="Search, cite and brief from official press releases, offline.",
@@ -85,6 +88,37 @@ def _dump(model: BaseModel | list[BaseModel] | dict) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
+def _progress(label: str, disable: bool) -> Progress:
+    """A transient progress bar on stderr (rich.progress is imported only by the commands that show one)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    return Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                    console=err, transient=True, disable=disable or not err.is_terminal)
+
+
+def _model_client(settings: Settings) -> ModelClient:
+    """The model client, built only when an answer, summary or brief needs the model: this imports the
+    client and may start the embedded local server. Looked up on qa.endpoint at each call (the seam tests
+    replace)."""
+    from qa import endpoint
+
+    return endpoint.model_client(settings)
+
+
+def _state_dir() -> Path:
+    from qa.endpoint import state_dir
+
+    return state_dir()
+
+
+def _model_errors() -> tuple[type[Exception], ...]:
+    """What a command that may reach the model reports as an error (evaluated only when one is raised)."""
+    from qa.llm_client import ModelError
+    from qa.local_model import LocalModelError
+
+    return LocalModelError, ModelError, StoreError
+
+
 def sample_path() -> Path:
     """The seed release that ships with qa."""
     return Path(str(files("qa") / "sample"))
@@ -112,8 +146,10 @@ def ingest(
         _fail("give files or folders to ingest, or --sample")
     settings = _settings(db)
     store = _open(settings, create=True)
-    progress = Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                        console=err, transient=True, disable=as_json or not err.is_terminal)
+    from qa.ingest import ingest_paths
+    from qa.tokens import TokenizerError
+
+    progress = _progress("ingesting", as_json)
     with progress:
         task = progress.add_task("ingest", total=None)
 
@@ -202,6 +238,8 @@ def search(
 
     Example: qa search "How much is the 13th presidential drawdown worth?" -k 3
     """
+    from qa.search import Searcher
+
     settings = _settings(db)
     store = _open(settings)
     hits = Searcher(store, settings.search).search(
@@ -220,25 +258,48 @@ def search(
         out.print(textwrap.indent(textwrap.fill(body, 100), "   "), markup=False)
 
 
+class AnswerMode(str, Enum):
+    auto = "auto"
+    extractive = "extractive"
+    model = "model"
+
+
 @app.command()
 def ask(
     question: Annotated[str, typer.Argument(help="A question about the stored releases")],
+    mode: Annotated[
+        Optional[AnswerMode],  # noqa: UP045
+        typer.Option("--mode", case_sensitive=False, show_default=False,
+                     help="extractive: never ask the model; model: always ask it; auto: ask it unless its recorded "
+                     "eval shows it adds nothing (default: QA_ANSWER__MODE, else auto)"),
+    ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Answer a question from the stored releases, with numbered citations.
+    """Answer a question from the stored releases: the short answer first, then its evidence, cited.
 
     Every figure, name and quote printed stands in a cited release: the model's
     answer is kept only when it passes the grounding check; otherwise the answer
-    is the best supporting sentence, verbatim. When the releases do not cover the
-    question, it says so.
+    is lifted from the best evidence sentence. An answer the evidence only partly
+    supports is printed as the closest the releases come; when the releases do
+    not cover the question, it says so, and why.
 
-    Example: qa ask "How much is the 13th presidential drawdown worth?"
+    Example: qa ask "How much is the 13th presidential drawdown worth?" --mode extractive
     """
+    if not question.strip():
+        _fail("the question is empty; ask something, e.g. qa ask \"How much is the 52nd drawdown worth?\"")
     if len(question) > 1000:
         _fail("the question is longer than 1,000 characters")
-    _model_command(db, as_json, lambda store, settings: Answerer(store, settings, lambda: model_client(settings))
-                   .ask(question), _print_answer)
+
+    def work(store: Store, settings: Settings) -> Answer:
+        from qa.answer import Answerer
+
+        if mode is not None:
+            settings.answer = settings.answer.model_copy(update={"mode": mode.value})
+        # The client (and with it the embedded server) is built only if the Answerer asks the model.
+        return Answerer(store, settings, lambda: _model_client(settings)).ask(question)
+
+    _model_command(db, as_json, work, _print_answer)
 
 
 def _model_command(db: Path | None, as_json: bool, work: Callable[[Store, Settings], Any],
@@ -248,7 +309,7 @@ def _model_command(db: Path | None, as_json: bool, work: Callable[[Store, Settin
     store = _open(settings)
     try:
         result = work(store, settings)
-    except (local_model.LocalModelError, StoreError) as e:
+    except _model_errors() as e:
         _fail(str(e))
     if as_json:
         _dump(result)
@@ -257,14 +318,61 @@ def _model_command(db: Path | None, as_json: bool, work: Callable[[Store, Settin
 
 
 def _print_answer(a: Answer) -> None:
-    marks = "".join(f" [{c.n}]" for c in a.citations)
-    out.print(Text(a.answer + marks, style="bold"))
-    for c in a.citations:
+    """The answer first and short, then the evidence, then how it was made (small print)."""
+    from qa.answer import DECLINE, PARTIAL
+
+    if a.corrections:
+        out.print("; ".join(f"searched for {c.searched}; you wrote {c.wrote}" for c in a.corrections),
+                  style="dim", markup=False)
+    # Non-breaking spaces keep the marks on the line of the answer's last word when it is wrapped.
+    marks = "".join(f"\xa0[{c.n}]" for c in a.evidence)
+    if a.mode == "declined" or not a.answered:
+        reason = a.reason.strip().rstrip(".")
+        out.print(Text(f"{DECLINE}: {reason}." if reason else f"{DECLINE}.", style="bold"))
+    elif a.support == "full":
+        out.print(Text(_fill(a.answer + marks), style="bold"))
+    else:
+        out.print(Text(_fill(f"{PARTIAL}: {a.answer}{marks}")))
+        why = _support_reason(a)
+        if why:
+            out.print(_fill(why), style="dim", markup=False)
+    for c in a.evidence:
         out.print(f"\n[{c.n}] {c.title or '(untitled)'} ({c.date or 'undated'})", markup=False)
         out.print(textwrap.indent(textwrap.fill(f"“{' '.join(c.quote.split())}”", 96), "    "), markup=False)
         out.print(f"    chunk {c.chunk_id}, chars {c.start}-{c.end}, {c.source}", style="dim", markup=False)
-    if a.mode == "extractive":
-        out.print("\n(extractive: the supporting sentence, verbatim; " + a.reason + ")", style="dim", markup=False)
+    note = _how_made(a)
+    if note:
+        out.print("\n" + note, style="dim", markup=False)
+
+
+def _fill(text: str) -> str:
+    return textwrap.fill(text, 100).replace("\xa0", " ")
+
+
+# The pipeline appends why the model's answer was not taken to the support reason; printed apart.
+_MODEL_REASONS = ("the model's answer was not used", "the model failed")
+
+
+def _support_reason(a: Answer) -> str:
+    """Why the answer is only partial, without what the model did."""
+    parts = [p for p in a.reason.split("; ") if p]
+    for i, p in enumerate(parts):
+        if p.startswith(_MODEL_REASONS):
+            parts = parts[:i]
+            break
+    return "; ".join(parts)
+
+
+def _how_made(a: Answer) -> str:
+    """The small print: where the answer comes from and, when the model was asked, which and what came of it."""
+    if a.mode == "model":
+        model = a.usage[-1].model if a.usage else "?"
+        return f"(model {model}, {'verified' if a.verified else 'not verified'})"
+    if a.mode != "extractive":
+        return ""
+    if a.ungrounded:
+        return "(extractive: the model's answer was not used: " + "; ".join(a.ungrounded) + ")"
+    return "(extractive: lifted from the evidence, no model asked)"
 
 
 @app.command()
@@ -285,10 +393,12 @@ def summarize(
     Examples: qa summarize r3c320b0c; qa summarize (the newest release)
     """
     def work(store: Store, settings: Settings) -> ReleaseSummary:
+        from qa.summarize import Summarizer
+
         newest = store.releases()
         if release_id is None and not newest:
             _fail("no releases stored; add some with `qa ingest PATH`")
-        return Summarizer(store, settings, lambda: model_client(settings)).summarize(release_id or newest[0].id)
+        return Summarizer(store, settings, lambda: _model_client(settings)).summarize(release_id or newest[0].id)
 
     _model_command(db, as_json, work, _print_summary)
 
@@ -327,8 +437,14 @@ def brief(
     Example: qa brief --since 2022-01-01 --query "Ukraine security assistance"
     """
     first, last = _date_option(since, "--since"), _date_option(until, "--until")
-    _model_command(db, as_json, lambda store, settings: Briefer(store, settings, lambda: model_client(settings))
-                   .brief(since=first, until=last, query=query, limit=limit), _print_brief)
+
+    def work(store: Store, settings: Settings) -> Briefing:
+        from qa.brief import Briefer
+
+        return Briefer(store, settings, lambda: _model_client(settings)).brief(
+            since=first, until=last, query=query, limit=limit)
+
+    _model_command(db, as_json, work, _print_brief)
 
 
 def _print_brief(b: Briefing) -> None:
@@ -374,9 +490,11 @@ def _print_brief(b: Briefing) -> None:
 @model_app.command("serve")
 def model_serve(as_json: JsonOption = False) -> None:
     """Start the local model server (or find it running) and print its URL."""
+    from qa import local_model
+
     settings = _settings(None)
     try:
-        url = local_model.ensure_server(settings.model, state_dir())
+        url = local_model.ensure_server(settings.model, _state_dir())
     except local_model.LocalModelError as e:
         _fail(str(e))
     if as_json:
@@ -388,7 +506,9 @@ def model_serve(as_json: JsonOption = False) -> None:
 @model_app.command("status")
 def model_status(as_json: JsonOption = False) -> None:
     """Whether the local model server runs, where, and with which model file."""
-    st = local_model.status(_settings(None).model, state_dir())
+    from qa import local_model
+
+    st = local_model.status(_settings(None).model, _state_dir())
     if as_json:
         _dump(st)
     elif st.running:
@@ -400,7 +520,9 @@ def model_status(as_json: JsonOption = False) -> None:
 @model_app.command("stop")
 def model_stop(as_json: JsonOption = False) -> None:
     """Stop the local model server."""
-    stopped = local_model.stop(_settings(None).model, state_dir())
+    from qa import local_model
+
+    stopped = local_model.stop(_settings(None).model, _state_dir())
     if as_json:
         _dump({"stopped": stopped})
     else:
@@ -425,7 +547,7 @@ def eval_(
 
     Example: qa eval --dataset dev --compare evals/reports/dev.json
     """
-    from qa import evaluation
+    from qa import evaluation, local_model
 
     try:
         cfg = evaluation.load_config(config)
@@ -437,15 +559,13 @@ def eval_(
         if settings.model.base_url:
             base_url = settings.model.base_url
         elif record:
-            base_url = local_model.ensure_server(settings.model, state_dir())
+            base_url = local_model.ensure_server(settings.model, _state_dir())
         else:
             base_url = f"http://127.0.0.1:{settings.model.local_port}/v1"  # never reached: replayed
         old = evaluation.load_report(compare) if compare else None
         results = []
         for ds in chosen:
-            progress = Progress(TextColumn(f"eval {ds.name}"), BarColumn(), MofNCompleteColumn(),
-                                TimeRemainingColumn(), console=err, transient=True,
-                                disable=as_json or not err.is_terminal)
+            progress = _progress(f"eval {ds.name}", as_json)
             with progress:
                 task = progress.add_task(ds.name, total=None)
                 report = evaluation.run(ds, settings, record=record, base_url=base_url,

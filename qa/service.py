@@ -10,13 +10,14 @@ from __future__ import annotations
 import hmac
 import threading
 from collections.abc import Callable, Iterator
-from typing import Any
+from contextlib import nullcontext
+from typing import Any, Literal
 
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from qa import local_model
 from qa.answer import Answerer
@@ -62,6 +63,16 @@ class SearchOut(BaseModel):
 
 class AskIn(BaseModel):
     question: str = Field(min_length=1, max_length=MAX_QUESTION)
+    mode: Literal["auto", "extractive", "model"] | None = Field(
+        None, description="extractive: never ask the model; model: always ask it; auto: ask it unless its recorded "
+        "eval shows it adds nothing; unset: the server's setting (QA_ANSWER__MODE)")
+
+    @field_validator("question")
+    @classmethod
+    def _not_blank(cls, question: str) -> str:
+        if not question.strip():
+            raise ValueError("the question is empty")
+        return question
 
 
 class BriefIn(BaseModel):
@@ -195,26 +206,39 @@ def create_app(settings: Settings, *, token: str | None = None,
         hits = run() if shared_index.fresh(store()) else await run_in_threadpool(run)
         return SearchOut(query=body.query, hits=hits)
 
-    def model_work(work: Callable[[], BaseModel]) -> Any:
+    def model_work(work: Callable[[], BaseModel], uses_model: bool = True) -> Any:
         try:
-            with model_slots:
+            with model_slots if uses_model else nullcontext():
                 return work()
         except StoreError as err:
             raise HTTPException(status_code=404, detail=str(err)) from err
         except (local_model.LocalModelError, ModelError) as err:
             return _error(503, "model_unavailable", str(err))
 
+    def answer(body: AskIn) -> Any:
+        """The answer in the mode asked (else the server's); a model slot is taken only when the mode may
+        ask the model, so extractive answers never wait behind model calls."""
+        asked = settings
+        if body.mode is not None:
+            asked = settings.model_copy(update={"answer": settings.answer.model_copy(update={"mode": body.mode})})
+        try:
+            answerer = Answerer(store(), asked, make_client)
+        except StoreError as err:
+            raise HTTPException(status_code=404, detail=str(err)) from err
+        return model_work(lambda: answerer.ask(body.question), uses_model=answerer.uses_model())
+
     @app.post("/v1/ask", response_model=Answer, dependencies=guarded)
     def ask(body: AskIn, request: Request) -> Any:
-        """The cited answer; with `Accept: text/event-stream`, server-sent events: `hits` (what retrieval
-        found) as soon as it is known, then `answer`, the full cited object."""
+        """The short answer with its evidence (cited sentences), support (full, partial, none), mode and
+        corrections; with `Accept: text/event-stream`, server-sent events: `hits` (what retrieval found) as
+        soon as it is known, then `answer`, the same object."""
         if "text/event-stream" not in request.headers.get("accept", ""):
-            return model_work(lambda: Answerer(store(), settings, make_client).ask(body.question))
+            return answer(body)
 
         def events() -> Iterator[str]:
             hits = searcher().search(body.question, settings.search.k)
             yield _event("hits", SearchOut(query=body.question, hits=hits).model_dump_json())
-            result = model_work(lambda: Answerer(store(), settings, make_client).ask(body.question))
+            result = answer(body)
             if isinstance(result, JSONResponse):
                 yield _event("error", result.body.decode())
             else:

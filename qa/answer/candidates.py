@@ -28,6 +28,10 @@ BOUND_FACTOR = 1.5
 MISSING_SUBJECT = 0.5
 # Share of a sentence's score that depends on how much of the question its whole release holds.
 RELEASE_SHARE = 0.5
+# A running total asked for ("cumulative figures", "in total") stands in a sentence that says since when (dev: m07).
+CUMULATIVE_FACTOR = 2.0
+_CUMULATIVE = re.compile(r"\b(?:cumulative|in total|altogether|overall|so far|to date|all told)\b", re.IGNORECASE)
+_SINCE = re.compile(r"\b(?:since|to date|in total|cumulative|overall|altogether)\b", re.IGNORECASE)
 # A value found in a neighbour counts a little less than one in the sentence itself.
 NEIGHBOUR_SHARE = 0.9
 # How much less each later chunk counts: retrieval's order is evidence too.
@@ -149,6 +153,8 @@ def gather(q: Question, hits: list[Hit], store: Store) -> list[Evidence]:
                 score *= TYPE_FACTOR
                 if q.kind is AnswerType.COUNT and set(analyze.terms(short.text)) & q.term_set:
                     score *= BOUND_FACTOR  # a count of the very thing asked about: "50,290 accessions"
+                if q.kind is AnswerType.MONEY and _CUMULATIVE.search(q.text) and _SINCE.search(sentence):
+                    score *= CUMULATIVE_FACTOR  # "cumulative figures": "has provided some $44.2 billion since"
                 if i > 0 and _ANAPHOR.match(sentence) and _same_paragraph(text, spans[i - 1], (start, end)):
                     # "This includes ...": the sentence it refers back to names what it is about.
                     chosen = [spans[i - 1], (start, end)]

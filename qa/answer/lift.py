@@ -52,35 +52,51 @@ class Span:
 
 def lift(q: Question, text: str) -> Span | None:
     """The short answer in `text` (evidence sentences, verbatim), or None when none of its kind stands there."""
+    found = values(q, text)
+    if not found:
+        return None
+    kind = q.kind
+    if kind is AnswerType.MONEY:
+        if _TOTAL.search(q.text):
+            return _qualified(text, max(found, key=lambda s: _amount(s.text)))
+        return _qualified(text, _closest(q, text, found))
+    if kind is AnswerType.PERCENT:
+        return _with_unit(text, _closest(q, text, found))
+    if kind is AnswerType.COUNT:
+        return found[0]  # ranked by how well each counts what was asked
+    if kind is AnswerType.PERSON:
+        top = max(titled(q, text, n) for n in found)
+        return _closest(q, text, [n for n in found if titled(q, text, n) == top])
+    if kind is AnswerType.OTHER:
+        return found[0]  # in the order of preference of _things
+    return _closest(q, text, found)
+
+
+def values(q: Question, text: str) -> list[Span]:
+    """Every value of the kind asked for in `text` that the question does not already give."""
     body_start = _body_start(text)
     kind = q.kind
     if kind is AnswerType.MONEY:
-        spans = [s for s in _claims(text, body_start, "money") if _new(q, s.text)]
-        if spans and _TOTAL.search(q.text):
-            return _qualified(text, max(spans, key=lambda s: _amount(s.text)))
-        return _qualified(text, _closest(q, text, spans)) if spans else None
+        return [s for s in _claims(text, body_start, "money") if _new(q, s.text)]
     if kind is AnswerType.PERCENT:
-        spans = [s for s in _claims(text, body_start, "number") if _new(q, s.text) and
-                 ("%" in s.text or "percent" in text[s.start:s.end + 9].lower())]
-        return _with_unit(text, _closest(q, text, spans)) if spans else None
+        return [s for s in _claims(text, body_start, "number") if _new(q, s.text) and
+                ("%" in s.text or "percent" in text[s.start:s.end + 9].lower())]
     if kind is AnswerType.COUNT:
-        return _count(q, text, body_start)
+        return _counts(q, text, body_start)
     if kind is AnswerType.DATE:
         spans = [s for s in _claims(text, body_start, "date") if _new(q, s.text)]
         if not spans and "year" in q.text.lower():
             spans = [Span(m.group(), m.start(), m.end()) for m in _YEAR.finditer(text, body_start)
                      if _new(q, m.group())]
-        return _closest(q, text, spans) if spans else None
+        return spans
     if kind is AnswerType.ORDINAL:
-        spans = [s for s in _claims(text, body_start, "ordinal") if _new(q, s.text)]
-        return _closest(q, text, spans) if spans else None
+        return [s for s in _claims(text, body_start, "ordinal") if _new(q, s.text)]
     if kind is AnswerType.PERSON:
-        return _person(q, text, body_start)
+        return _people(q, text, body_start)
     if kind is AnswerType.PLACE:
-        spans = [s for s in _runs(q, text, body_start) if _PLACE_BEFORE.search(text[max(0, s.start - 12):s.start])
-                 and not re.search(r"\d", s.text)]
-        return _closest(q, text, spans) if spans else None
-    return _thing(q, text, body_start)
+        return [s for s in _runs(q, text, body_start) if _PLACE_BEFORE.search(text[max(0, s.start - 12):s.start])
+                and not re.search(r"\d", s.text)]
+    return _things(q, text, body_start)
 
 
 def _body_start(text: str) -> int:
@@ -140,9 +156,10 @@ def _with_unit(text: str, span: Span) -> Span:
 _WORD = re.compile(r"[\w$’'.-]+|[^\w\s]")
 
 
-def _count(q: Question, text: str, body_start: int) -> Span | None:
-    """A count with its noun: "four high-mobility artillery rocket systems", "four of the six", "18 months"."""
-    best: tuple[float, Span] | None = None
+def _counts(q: Question, text: str, body_start: int) -> list[Span]:
+    """Counts with their noun ("four high-mobility artillery rocket systems", "four of the six", "18 months"),
+    best first: the more of the question's words stand right after a number (and before it), the better."""
+    ranked: list[tuple[float, int, Span]] = []
     covered = 0
     all_terms = set(analyze.terms(text))
     for number in _claims(text, body_start, "number"):
@@ -191,9 +208,8 @@ def _count(q: Question, text: str, body_start: int) -> Span | None:
         if q.counted and q.counted not in analyze.terms(text[end:noun_end + 1]) and (
                 q.counted in all_terms or score == 0):
             continue  # the sentence counts the thing asked about elsewhere: "four active services" vs "accessions"
-        if best is None or score > best[0]:
-            best = (score, span)
-    return best[1] if best else None
+        ranked.append((-score, len(ranked), span))
+    return [span for _, _, span in sorted(ranked)]
 
 
 def _runs(q: Question, text: str, body_start: int) -> list[Span]:
@@ -218,20 +234,16 @@ def _runs(q: Question, text: str, body_start: int) -> list[Span]:
     return out
 
 
-def _person(q: Question, text: str, body_start: int) -> Span | None:
-    """The name the question's title words stand before ("deputy chief of defense ... Moisiuk"), else the nearest."""
+def _people(q: Question, text: str, body_start: int) -> list[Span]:
+    """Names the question does not give, a surname alone after a rank or in brackets included."""
     names = [s for s in _claims(text, body_start, "person")
              if _new(q, s.text) and not set(analyze.terms(_surname(s.text))) & q.term_set
              and not _PLACE_WORDS.search(s.text)]
-    # A surname alone after a title or in brackets: "Lieutenant General Moisiuk", "Mike [Gruss]".
+    # "Lieutenant General Moisiuk", "Mike [Gruss]".
     names += [Span(m.group(1), m.start(1), m.end(1)) for m in re.finditer(
         r"(?:General|Gen\.|Admiral|Adm\.|Colonel|Col\.|\[)\s*([A-Z][a-z’'-]+)", text)
         if _new(q, m.group(1)) and not any(n.start <= m.start(1) < n.end for n in names)]
-    if not names:
-        return None
-
-    top = max(titled(q, text, n) for n in names)
-    return _closest(q, text, [n for n in names if titled(q, text, n) == top])
+    return names
 
 
 def titled(q: Question, text: str, span: Span) -> float:
@@ -249,39 +261,34 @@ def _surname(name: str) -> str:
     return words[-1] if words else name
 
 
-def _thing(q: Question, text: str, body_start: int) -> Span | None:
-    """The named thing after the question's focus word ("which roadmap" -> "Security Sector Assistance
-    Roadmap"); else a coordinated list the question asks for ("which materials" -> "lithium, nickel, ...");
-    else the one capitalised run that the question does not name."""
+def _things(q: Question, text: str, body_start: int) -> list[Span]:
+    """Named things, best first: the run after the question's focus word ("which roadmap" -> "Security Sector
+    Assistance Roadmap"); a coordinated list the question asks for ("which governments" -> "Qatar and Egypt");
+    a code for "which number"; for "whose", the capitalised runs the question does not name."""
     runs = _runs(q, text, body_start)
     if q.focus in _CODE_WORDS:
-        codes = [Span(m.group(1), m.start(1), m.end(1)) for m in _CODE.finditer(text, body_start)
-                 if _new(q, m.group(1))]
-        return _closest(q, text, codes) if codes else None
-    if q.focus in _ORG_WORDS and runs:
-        return runs[0]
+        return [Span(m.group(1), m.start(1), m.end(1)) for m in _CODE.finditer(text, body_start)
+                if _new(q, m.group(1))]
+    if q.focus in _ORG_WORDS:
+        return runs
+    found: list[Span] = []
     if q.focus and q.focus.endswith("s") or re.search(r"\b(?:which|what)\s+\w+s\b", q.text, re.IGNORECASE):
-        listed = _coordinated(q, text, body_start)
-        if listed:
-            return listed
+        found += filter(None, [_coordinated(q, text, body_start)])
     if q.focus:
         named = [r for r in runs if q.focus in analyze.terms(r.text)]
         named += [r for r in runs if re.search(r"\b[\w-]+\s+(?:of|as)\s+(?:the\s+)?$", text[:r.start])
                   and q.focus in analyze.terms(text[max(0, r.start - 30):r.start])]
         named += _extends_question(q, runs)
         if named:
-            return _closest(q, text, named)
+            found.append(_closest(q, text, named))
+            found += [n for n in named if n not in found]
         for m in re.finditer(r"[\w’'-]+", text[body_start:]):
             if q.focus in analyze.terms(m.group()) and body_start + m.start() > 0:
-                phrase = _modified(q, text, body_start + m.start(), body_start + m.end())
-                if phrase:
-                    return phrase
-        listed = _list_after(q, text, body_start)
-        if listed:
-            return listed
-    if q.focus is None and runs and q.text.lower().startswith("whose"):
-        return _closest(q, text, runs)
-    return None
+                found += filter(None, [_modified(q, text, body_start + m.start(), body_start + m.end())])
+        found += filter(None, [_list_after(q, text, body_start)])
+    elif runs and q.text.lower().startswith("whose"):
+        found.append(_closest(q, text, runs))
+    return found
 
 
 _CODE_WORDS = frozenset({"number", "code", "designation", "identifier"})

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from qa import analyze, grounding
 from qa.answer.candidates import Evidence, _swallowed
+from qa.answer.lift import values
 from qa.answer.question import FRAME_WORDS, Question
 from qa.answer_type import AnswerType
 
@@ -57,8 +58,13 @@ def check_model(q: Question, answer: str, quoted: Evidence | None, candidates: l
     if not holds_value(q, answer):
         return Verdict(False, [f"the answer gives no {q.kind.value}"])
     ordered = ([quoted] if quoted else []) + [c for c in candidates if c is not quoted]
+    if any(_copies_start(answer, c.text) for c in ordered):
+        return Verdict(False, ["the answer copies the start of a sentence instead of answering"])
     for c in ordered:
         if not grounded_in(answer, c) and not _strange(q, words, [c]):
+            if not agrees(q, answer, [c]):
+                return Verdict(False, [f"the answer names no {q.kind.value} that its evidence gives for the question"],
+                               [c])
             return Verdict(True, [], [c])
     # A multi-part answer: each claim held by some candidate, every word by one of those cited.
     cited: list[Evidence] = []
@@ -75,11 +81,55 @@ def check_model(q: Question, answer: str, quoted: Evidence | None, candidates: l
     return Verdict(True, [], cited)
 
 
+def agrees(q: Question, answer: str, evidence: list[Evidence]) -> bool:
+    """Whether the answer names one of the values of the kind asked that its evidence holds for the question
+    (the count of the very noun asked about, the name after the title asked for), not merely some figure or
+    name of it. Where the lifter sees no such value, a value of the kind in the answer is enough: a capable
+    model may read further than the lifter."""
+    if q.kind is AnswerType.OTHER and q.focus is None:
+        return True
+    found = [v for e in evidence for v in values(q, e.text)]
+    if q.kind is AnswerType.COUNT and q.counted and found:
+        # A count must count the noun asked about: "50,290 accessions" is no answer to "how many components".
+        found = [v for v in found if q.counted in analyze.terms(v.text)]
+        if not found:
+            return False
+    if not found:
+        return holds_value(q, answer)
+    a_terms = set(analyze.terms(answer)) - q.term_set
+    dates = [t for k, t, _, _ in grounding.claims(answer) if k == "date"]
+    year = year_of(evidence[0])
+    for v in found:
+        v_terms = set(analyze.terms(v.text)) - q.term_set
+        if q.kind is AnswerType.DATE:
+            if any(grounding.is_grounded(d, "date", v.text, year) for d in dates) or v_terms & a_terms:
+                return True
+        elif q.kind in _NUMERIC:
+            if {t for t in v_terms if t[:1] in "$#0123456789"} & a_terms:
+                return True
+        elif v_terms & a_terms:
+            return True
+    return False
+
+
+_NUMERIC = frozenset({AnswerType.MONEY, AnswerType.COUNT, AnswerType.PERCENT, AnswerType.ORDINAL})
+
+
+def _copies_start(answer: str, sentence: str) -> bool:
+    """Whether an answer is the opening of a sentence, cut off by the length limit: no answer at all."""
+    a, s = re.findall(r"\w+", answer.lower()), re.findall(r"\w+", sentence.lower())
+    return len(a) >= 6 and sum(x == y for x, y in zip(a, s)) >= 0.8 * len(a)
+
+
 def _words(answer: str) -> set[str]:
     """The answer's terms outside its claims: the claims themselves are compared by the grounding check, as
     values ("2025-01-14" is "Jan. 14" in a 2025 release), not word by word."""
     kept = list(answer)
     for _, _, start, end in grounding.claims(answer):
+        while start > 0 and not answer[start - 1].isspace():  # the whole token: "two-and-a-half"
+            start -= 1
+        while end < len(answer) and not answer[end].isspace():
+            end += 1
         kept[start:end] = " " * (end - start)
     return set(analyze.terms("".join(kept)))
 
