@@ -333,9 +333,8 @@ def _print_answer(a: Answer) -> None:
         out.print(Text(_fill(a.answer + marks), style="bold"))
     else:
         out.print(Text(_fill(f"{PARTIAL}: {a.answer}{marks}")))
-        why = _support_reason(a)
-        if why:
-            out.print(_fill(why), style="dim", markup=False)
+        if a.reason:
+            out.print(_fill(a.reason), style="dim", markup=False)
     for c in a.evidence:
         out.print(f"\n[{c.n}] {c.title or '(untitled)'} ({c.date or 'undated'})", markup=False)
         out.print(textwrap.indent(textwrap.fill(f"“{' '.join(c.quote.split())}”", 96), "    "), markup=False)
@@ -347,20 +346,6 @@ def _print_answer(a: Answer) -> None:
 
 def _fill(text: str) -> str:
     return textwrap.fill(text, 100).replace("\xa0", " ")
-
-
-# The pipeline appends why the model's answer was not taken to the support reason; printed apart.
-_MODEL_REASONS = ("the model's answer was not used", "the model failed")
-
-
-def _support_reason(a: Answer) -> str:
-    """Why the answer is only partial, without what the model did."""
-    parts = [p for p in a.reason.split("; ") if p]
-    for i, p in enumerate(parts):
-        if p.startswith(_MODEL_REASONS):
-            parts = parts[:i]
-            break
-    return "; ".join(parts)
 
 
 def _how_made(a: Answer) -> str:

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import httpx2
-import openai
 from pydantic import BaseModel, ValidationError
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
@@ -71,6 +70,9 @@ class ModelClient:
         self.usage_log: list[Usage] = []
         # Tests swap this to observe waits without taking them.
         self.sleep: Callable[[float], None] = time.sleep
+        # openai is imported here, not at the top: half a second of every `qa ask` that asks no model.
+        import openai
+
         url = httpx2.URL(base_url)
         self._where = f"model {settings.model!r} at {url.host}" + (f":{url.port}" if url.port else "")
         self._openai = openai.OpenAI(
@@ -160,6 +162,8 @@ class ModelClient:
         return request
 
     def _call(self, messages: list[dict[str, str]], request: dict[str, Any]) -> tuple[str, Usage]:
+        import openai
+
         attempts = 0
         started = time.perf_counter()
 
@@ -222,6 +226,8 @@ class ModelClient:
         )
 
     def _error(self, err: BaseException, attempts: int) -> ModelError:
+        import openai
+
         status = err.status_code if isinstance(err, openai.APIStatusError) else None
         if _retryable(err):
             message = f"{self._where}: gave up after {attempts} attempt(s); last: {self._reason(err)}"
@@ -230,6 +236,8 @@ class ModelClient:
         return ModelError(message, attempts=attempts, status=status)
 
     def _reason(self, err: BaseException) -> str:
+        import openai
+
         if isinstance(err, openai.APIStatusError):
             reason = f"HTTP {err.status_code} {err.response.reason_phrase}".rstrip()
             detail = _server_message(err.body)
@@ -249,6 +257,8 @@ class ModelClient:
 
 
 def _retryable(err: BaseException) -> bool:
+    import openai
+
     if isinstance(err, (_MalformedReply, openai.APIConnectionError)):  # timeouts are connection errors here
         return True
     if isinstance(err, openai.APIStatusError):
@@ -257,6 +267,8 @@ def _retryable(err: BaseException) -> bool:
 
 
 def _wait(state: RetryCallState) -> float:
+    import openai
+
     err = state.outcome.exception() if state.outcome else None
     if isinstance(err, openai.APIStatusError):
         after = _retry_after(err.response.headers.get("retry-after"))

@@ -1,12 +1,18 @@
-"""The HTTP API with the test client: every endpoint, its errors and auth; model traffic from cassettes."""
+"""The HTTP API with the test client: every endpoint, its errors and auth. Answers come from scripted fakes
+(qa.fake_models); summaries and briefs replay recorded model traffic from cassettes."""
 
+import json
+import threading
+import time
 from pathlib import Path
 
 import pytest
 import vcr
 from fastapi.testclient import TestClient
 
-from qa.llm_client import ModelClient
+from qa.fake_models import Adversary, Oracle, fake_client
+from qa.llm_client import ModelClient, ModelError
+from qa.retrieval_eval import GoldQuestion
 from qa.service import MAX_BODY_BYTES, create_app
 from qa.settings import Settings
 from tests.conftest import model_url
@@ -16,6 +22,8 @@ RELEASE = {"title": "President Authorizes Another $450 Million Drawdown", "date"
            "text": "President Joe Biden has given DOD authorization for a drawdown of up to $450 million. This is "
                    "the 13th presidential drawdown of DOD stocks since August 2021. The package includes 18 coastal "
                    "and riverine patrol boats."}
+BOATS = "How many coastal and riverine patrol boats?"
+GOLD = [GoldQuestion(id="boats", question=BOATS, gold_facts=["18"], kind="numeric")]
 
 
 @pytest.fixture()
@@ -51,17 +59,45 @@ def test_ingest_list_get_search_delete(api: TestClient) -> None:
     assert api.get("/v1/releases").json() == []
 
 
-def test_ask_summarize_brief(api: TestClient, recorder: vcr.VCR) -> None:
+def test_ask_returns_the_short_answer_with_its_evidence_support_and_mode(settings: Settings) -> None:
+    oracle = Oracle(gold=GOLD)
+    api = TestClient(create_app(settings, client=lambda: fake_client(oracle, settings.model)))
+    rid = api.post("/v1/releases", json={"releases": [RELEASE]}).json()["added"][0]
+    answer = api.post("/v1/ask", json={"question": BOATS, "mode": "extractive"}).json()
+    assert oracle.calls == 0 and "citations" not in answer
+    assert answer["answered"] and answer["answer"].startswith("18 ") and len(answer["answer"].split()) <= 6
+    assert (answer["support"], answer["mode"], answer["corrections"]) == ("full", "extractive", [])
+    [evidence] = answer["evidence"]
+    assert evidence["release_id"] == rid and evidence["n"] == 1
+    assert RELEASE["text"][evidence["start"]:evidence["end"]] == evidence["quote"] and "18" in evidence["quote"]
+    by_model = api.post("/v1/ask", json={"question": BOATS, "mode": "model"}).json()
+    assert oracle.calls == 1 and by_model["mode"] == "model" and "18" in by_model["answer"]
+    assert by_model["evidence"] and by_model["usage"]
+
+
+def test_ask_rejects_a_careless_model_and_shows_corrections_and_declines(settings: Settings) -> None:
+    adversary = Adversary(gold=GOLD, kind="number")
+    api = TestClient(create_app(settings, client=lambda: fake_client(adversary, settings.model)))
+    api.post("/v1/releases", json={"releases": [RELEASE]})
+    answer = api.post("/v1/ask", json={"question": BOATS, "mode": "model"}).json()
+    assert adversary.calls == 1 and answer["mode"] == "extractive" and answer["answer"].startswith("18 ")
+    assert answer["ungrounded"] and answer["mode"] == "extractive"
+    typo = api.post("/v1/ask", json={"question": "How many coastal and riverine patrl boats?",
+                                     "mode": "extractive"}).json()
+    assert typo["corrections"] == [{"wrote": "patrl", "searched": "patrol"}] and typo["answer"].startswith("18 ")
+    declined = api.post("/v1/ask", json={"question": "What was the value of the 37th drawdown?"}).json()
+    assert declined["answered"] is False and declined["mode"] == "declined" and declined["support"] == "none"
+    assert "37th" in declined["answer"] and declined["evidence"] == []
+    assert adversary.calls == 1  # a declined question never reaches the model
+
+
+def test_summarize_and_brief(api: TestClient, recorder: vcr.VCR) -> None:
     rid = api.post("/v1/releases", json={"releases": [RELEASE]}).json()["added"][0]
     with recorder.use_cassette("model.yaml"):
-        answer = api.post("/v1/ask", json={"question": "How many coastal and riverine patrol boats?"}).json()
         summary = api.post(f"/v1/releases/{rid}/summary").json()
         brief = api.post("/v1/brief", json={"query": "drawdown"}).json()
-    assert answer["answered"] and "18" in answer["answer"] and answer["citations"][0]["release_id"] == rid
     assert summary["dollar_amounts"][0]["value"] == "$450 million"
     assert brief["releases"] == [rid] and brief["sections"]
-    declined = api.post("/v1/ask", json={"question": "What was the value of the 37th drawdown?"}).json()
-    assert declined["answered"] is False and declined["mode"] == "declined"
 
 
 def test_errors_are_json_with_a_stable_code(api: TestClient) -> None:
@@ -69,12 +105,20 @@ def test_errors_are_json_with_a_stable_code(api: TestClient) -> None:
     assert missing.status_code == 404 and missing.json()["code"] == "not_found"
     long = api.post("/v1/ask", json={"question": "x" * 1001})
     assert long.status_code == 422 and long.json()["code"] == "invalid_request" and "question" in long.json()["message"]
+    for question in ("", "   "):
+        empty = api.post("/v1/ask", json={"question": question})
+        assert empty.status_code == 422 and empty.json()["code"] == "invalid_request"
+        assert "question" in empty.json()["message"]
+    blank = api.post("/v1/ask", json={"question": " \t "}).json()["message"]
+    assert "the question is empty" in blank
+    mode = api.post("/v1/ask", json={"question": "How much?", "mode": "guess"})
+    assert mode.status_code == 422 and "mode" in mode.json()["message"]
     bad_date = api.post("/v1/releases", json={"releases": [{**RELEASE, "date": "someday"}]})
     assert bad_date.status_code == 422 and "unrecognised date" in bad_date.json()["message"]
     big = api.post("/v1/releases", content=b"x", headers={"content-length": str(MAX_BODY_BYTES + 1),
                                                            "content-type": "application/json"})
     assert big.status_code == 413 and big.json()["code"] == "body_too_large"
-    assert "Traceback" not in missing.text + long.text + big.text
+    assert "Traceback" not in missing.text + long.text + big.text + mode.text
 
 
 def test_a_token_guards_every_endpoint_but_health(settings: Settings) -> None:
@@ -96,27 +140,25 @@ def test_serve_refuses_a_public_address_without_a_token(monkeypatch: pytest.Monk
     assert result.exit_code == 2 and "set QA_API_TOKEN" in result.stderr
 
 
-def test_ask_streams_server_sent_events_ending_with_the_cited_answer(api: TestClient, recorder: vcr.VCR) -> None:
-    import json
-
+def test_ask_streams_server_sent_events_ending_with_the_cited_answer(settings: Settings) -> None:
+    oracle = Oracle(gold=GOLD)
+    api = TestClient(create_app(settings, client=lambda: fake_client(oracle, settings.model)))
     api.post("/v1/releases", json={"releases": [RELEASE]})
-    with recorder.use_cassette("stream.yaml"), api.stream(
-            "POST", "/v1/ask", json={"question": "How many coastal and riverine patrol boats?"},
-            headers={"Accept": "text/event-stream"}) as response:
+    with api.stream("POST", "/v1/ask", json={"question": BOATS, "mode": "model"},
+                    headers={"Accept": "text/event-stream"}) as response:
         assert response.headers["content-type"].startswith("text/event-stream")
         text = "".join(response.iter_text())
     events = [block.split("\n", 1) for block in text.strip().split("\n\n")]
     assert [e[0] for e in events] == ["event: hits", "event: answer"]
+    hits = json.loads(events[0][1].removeprefix("data: "))["hits"]
     answer = json.loads(events[-1][1].removeprefix("data: "))
-    assert answer["answered"] and answer["citations"]
+    assert hits and "18" in hits[0]["text"]
+    assert answer["answered"] and answer["mode"] == "model" and "18" in answer["answer"]
+    assert answer["support"] == "full" and answer["evidence"][0]["release_id"] == hits[0]["release_id"]
+    assert oracle.calls == 1
 
 
 def test_model_calls_beyond_the_limit_wait_their_turn(settings: Settings) -> None:
-    import threading
-    import time
-
-    from qa.llm_client import ModelError
-
     state = {"now": 0, "most": 0}
     lock = threading.Lock()
 
@@ -135,7 +177,7 @@ def test_model_calls_beyond_the_limit_wait_their_turn(settings: Settings) -> Non
     api.post("/v1/releases", json={"releases": [RELEASE]})
     answers: list[dict] = []
     threads = [threading.Thread(target=lambda: answers.append(
-        api.post("/v1/ask", json={"question": "How many coastal and riverine patrol boats?"}).json()))
+        api.post("/v1/ask", json={"question": BOATS, "mode": "model"}).json()))
         for _ in range(4)]
     for t in threads:
         t.start()
@@ -143,3 +185,31 @@ def test_model_calls_beyond_the_limit_wait_their_turn(settings: Settings) -> Non
         t.join()
     assert len(answers) == 4 and all(a["mode"] == "extractive" and "18" in a["answer"] for a in answers)
     assert state["most"] == 1
+
+
+def test_an_extractive_answer_does_not_wait_for_a_busy_model(settings: Settings) -> None:
+    started, release = threading.Event(), threading.Event()
+
+    class BusyModel(ModelClient):
+        def structured(self, *args: object, **kwargs: object) -> None:
+            started.set()
+            release.wait(10)
+            raise ModelError("stand-in", attempts=1)
+
+    api = TestClient(create_app(settings, client=lambda: BusyModel(settings.model, "http://unused.test/v1"),
+                                max_model_calls=1))
+    api.post("/v1/releases", json={"releases": [RELEASE]})
+    slow: list[dict] = []
+    busy = threading.Thread(target=lambda: slow.append(
+        api.post("/v1/ask", json={"question": BOATS, "mode": "model"}).json()))
+    busy.start()
+    try:
+        assert started.wait(10)  # the one model slot is taken
+        began = time.monotonic()
+        quick = api.post("/v1/ask", json={"question": BOATS, "mode": "extractive"}).json()
+        assert time.monotonic() - began < 5 and busy.is_alive()
+        assert quick["mode"] == "extractive" and quick["answer"].startswith("18 ")
+    finally:
+        release.set()
+        busy.join()
+    assert slow[0]["mode"] == "extractive" and slow[0]["ungrounded"]

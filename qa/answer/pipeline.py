@@ -154,18 +154,18 @@ class Answerer:
         schema = answer_schema(list(by_option))
         rendered = "\n\n".join(_render(i, e) for i, e in enumerate(by_option.values(), 1))
         messages = self.prompt.messages(passages=rendered, question=fallback.question)
+        from qa.local_model import LocalModelError  # here: a question the model is not asked never loads it
+
         usage: list[Usage] = []
         try:
             reply, usage = self.client.structured(messages, schema, name="answer", metadata={"prompt": self.prompt.tag})
-        except ModelError as err:
-            return fallback.model_copy(update={"ungrounded": [f"the model failed: {err}"],
-                                               "reason": _join(fallback.reason, "the model failed")})
+        except (ModelError, LocalModelError) as err:
+            # The answer does not depend on the model: without it, the extractive one stands.
+            return fallback.model_copy(update={"ungrounded": [f"the model failed: {err}"]})
         q = outcomes[0].question if len(outcomes) == 1 else analyse(fallback.question, outcomes[0].question.idf)
         verdict = check_model(q, reply.answer, by_option.get(reply.quote), options)
         if not verdict.accepted:
-            return fallback.model_copy(update={
-                "usage": usage, "ungrounded": verdict.problems,
-                "reason": _join(fallback.reason, "the model's answer was not used: " + "; ".join(verdict.problems))})
+            return fallback.model_copy(update={"usage": usage, "ungrounded": verdict.problems})
         if len(outcomes) == 1:
             level, why = support(q, verdict.cited, True, self.settings.answer.partial_missing)
         else:
@@ -193,10 +193,6 @@ def _from_releases(outcome: Outcome, n: int) -> Outcome:
         return outcome
     return Outcome(outcome.question, evidence=chosen, answer=outcome.answer, support=outcome.support,
                    reason=outcome.reason, hits=outcome.hits, candidates=outcome.candidates)
-
-
-def _join(*reasons: str) -> str:
-    return "; ".join(r for r in reasons if r)
 
 
 _MONTHS = ["Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."]
