@@ -566,8 +566,11 @@ def eval_(
     for r in results:
         if not as_json:
             s = r.score
-            out.print(f"{r.dataset}: all facts {s.answerable_all_facts:.3f}, declined {s.unanswerable_declined:.3f}, "
+            extractive = "" if s.extractive_all_facts is None else f" (extractive {s.extractive_all_facts:.3f})"
+            out.print(f"{r.dataset}: all facts {s.answerable_all_facts:.3f}{extractive}, short {s.short_answers:.3f}, "
+                      f"wrong {s.answered_wrong:.3f}, partial {s.partial:.3f}, declined {s.unanswerable_declined:.3f}, "
                       f"citations {s.citation_accuracy:.3f}, grounded {s.grounding_rate:.3f}, "
+                      f"model answers {s.model_answers} (gain {s.model_gain:+d}), "
                       f"{s.prompt_tokens} prompt tokens, p95 {s.latency_p95_s:.2f}s", markup=False)
         if old is not None and old.dataset == r.dataset:
             regressed, improved = evaluation.compare(old, r)

@@ -92,7 +92,7 @@ def load_config(path: Path) -> EvalConfig:
 
 # Scores a threshold can name: the numeric fields of a run's score.
 _GATED = frozenset(name for name, info in scoring.RunScore.model_fields.items()
-                   if info.annotation in (int, float, "int", "float"))
+                   if info.annotation in (int, float, float | None, "int", "float", "float | None"))
 
 
 def _measure(threshold: str) -> str:
@@ -104,7 +104,9 @@ def gate(score: scoring.RunScore, thresholds: dict[str, float]) -> list[str]:
     failures = []
     for name, limit in thresholds.items():
         value = getattr(score, _measure(name))
-        if name.startswith(MAX_PREFIX) and value > limit:
+        if value is None:  # a measure this run did not compute (the extractive answers of a scripted model)
+            failures.append(f"{_measure(name)} was not measured")
+        elif name.startswith(MAX_PREFIX) and value > limit:
             failures.append(f"{_measure(name)} {value:.3f} > {limit:.3f} (ceiling)")
         elif not name.startswith(MAX_PREFIX) and value < limit:
             failures.append(f"{name} {value:.3f} < {limit:.3f}")

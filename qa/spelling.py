@@ -76,6 +76,9 @@ def alternatives(question: str) -> tuple[str, list[Group]]:
 
 _BARE_AMOUNT = re.compile(
     r"(?<![$\w.,])(\d[\d,]*(?:\.\d+)?)\s+(thousand|million|billion|trillion)\b(?!\s+dollars)", re.IGNORECASE)
+# "820m", "1.1bn", "$300M": short scales a reader types.
+_SHORT_AMOUNT = re.compile(r"(?<![\w.,])\$?(\d[\d,]*(?:\.\d+)?)\s?(m|mn|mil|bn|b|k)\b", re.IGNORECASE)
+_SHORT_SCALES = {"m": "million", "mn": "million", "mil": "million", "bn": "billion", "b": "billion", "k": "thousand"}
 _DASH_RANGE = re.compile(r"(?<![\w.,/-])(\d{1,4})\s?[-–—]\s?(\d{1,4})(?![\w.,/-]*\d)")
 _TO_RANGE = re.compile(r"(?<![\w.,/-])(\d{1,4})\s+(?:to|through)\s+(\d{1,4})\b(?![.,]\d)", re.IGNORECASE)
 _FISCAL = re.compile(r"\b(?:FY\s?'?(\d{4}|\d{2})|fiscal\s+(?:year\s+)?(\d{4}))\b", re.IGNORECASE)
@@ -86,6 +89,8 @@ def reader_forms(text: str) -> list[Group]:
     groups: list[Group] = []
     for m in _BARE_AMOUNT.finditer(text):
         groups.append((m.group(), [f"${m.group(1)} {m.group(2).lower()}"]))
+    for m in _SHORT_AMOUNT.finditer(text):
+        groups.append((m.group(), [f"${m.group(1)} {_SHORT_SCALES[m.group(2).lower()]}"]))
     for m in _DASH_RANGE.finditer(text):
         groups.append((m.group(), [f"{m.group(1)} to {m.group(2)}"]))
     for m in _TO_RANGE.finditer(text):

@@ -80,6 +80,7 @@ def test_coverage_declines_unknown_names_and_numbers(searcher: Searcher) -> None
     ("Where was Austin meeting defense secretaries when he issued the statement?", AnswerType.PLACE, None),
     ("What is the estimated completion date of the contract?", AnswerType.DATE, None),
     ("What is the contract number of the support contract?", AnswerType.OTHER, "number"),
+    ("whats the contract number for the stryker deal", AnswerType.OTHER, "number"),
 ])
 def test_a_question_is_analysed_once_for_its_kind_and_focus(question: str, kind: AnswerType,
                                                             focus: str | None) -> None:

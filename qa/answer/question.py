@@ -81,7 +81,12 @@ class Question:
         return sum(self.idf.get(t, 0.0) for t in set(self.key_terms)) or 1.0
 
 
+# "whats", "what's", "whos": hurried readers' contractions of the question word.
+_CONTRACTED = re.compile(r"\b(what|who|where|when|which)['’]?s\b", re.IGNORECASE)
+
+
 def analyse(text: str, idf: dict[str, float]) -> Question:
+    text = _CONTRACTED.sub(r"\1 is", text)
     kind = answer_type(text)
     focus = _focus(text) if kind in (AnswerType.OTHER, AnswerType.PLACE, AnswerType.PERSON) else None
     m = _COUNTED.search(text)
