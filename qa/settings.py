@@ -79,6 +79,26 @@ class AnswerSettings(BaseModel):
         "same release that does is taken if it scores this share of the best (dev: m07's $43.7 billion at 0.62)")
     reports: Path | None = Field(
         None, description="Folder of recorded eval reports read in auto mode; unset: evals/reports of the checkout")
+    # The weights of candidate evidence (qa/answer/candidates.py), each set on the dev questions (qa eval, dev).
+    type_factor: float = Field(
+        2.0, ge=1, description="How much more a sentence counts when it holds a value of the kind asked for")
+    bound_factor: float = Field(
+        1.5, ge=1, description="And more again when a count's noun is the question's (dev r042_q1: '50,290 "
+        "accessions' over 'all four active services')")
+    cumulative_factor: float = Field(
+        2.0, ge=1, description="For a running total ('cumulative figures'), a sentence saying since when "
+        "(dev m07: '$44.2 billion since Feb. 24, 2022' over the package's '$300 million')")
+    missing_subject: float = Field(
+        0.5, ge=0, le=1, description="What a sentence counts that never names the question's subject ('the "
+        "Army') alone (dev r042_q1)")
+    release_share: float = Field(
+        0.5, ge=0, le=1, description="Share of a sentence's score that depends on how much of the question its "
+        "whole release holds (dev r001_q2: the release that mentions Brussels and NATO)")
+    neighbour_share: float = Field(
+        0.9, ge=0, le=1, description="A value found in a neighbouring sentence counts this share of one in the "
+        "sentence itself")
+    rank_decay: float = Field(
+        0.35, ge=0, description="How much less each later chunk counts: score / (1 + rank_decay * rank)")
 
 
 class ModelSettings(BaseModel):

@@ -14,7 +14,7 @@ from qa.ingest import ingest_drafts
 from qa.models import ReleaseDraft
 from qa.schemas import answer_schema
 from qa.search import Searcher
-from qa.settings import IndexSettings
+from qa.settings import AnswerSettings, IndexSettings
 from qa.store import Store
 
 TEXT = ("President Joe Biden has given DOD authorization for a drawdown of up to $450 million. "
@@ -126,7 +126,7 @@ def test_candidates_join_a_neighbour_that_refers_back_and_rank_the_value_first(s
                                                                              store: Store) -> None:
     question = "How much is the 13th presidential drawdown worth?"
     q = analyse(question, _idf(searcher, question))
-    found = gather(q, searcher.search(question, 5), store)
+    found = gather(q, searcher.search(question, 5), store, AnswerSettings())
     best = found[0]
     assert "13th presidential drawdown" in best.text and "$450 million" in best.text and len(best.spans) == 2
     assert best.short is not None and best.short.text == "up to $450 million"

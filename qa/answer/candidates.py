@@ -18,24 +18,11 @@ from qa.answer.lift import DATELINE, Span, lift
 from qa.answer.question import Question
 from qa.answer_type import AnswerType
 from qa.models import Hit
+from qa.settings import AnswerSettings
 from qa.store import Store
 
-# How much more a sentence counts when it holds a value of the kind asked for (answers benchmark, dev).
-TYPE_FACTOR = 2.0
-# And more again when a count's noun is the question's ("50,290 accessions" for "how many accessions").
-BOUND_FACTOR = 1.5
-# A sentence that never names the question's subject ("the Army") alone counts this much (dev: r042_q1).
-MISSING_SUBJECT = 0.5
-# Share of a sentence's score that depends on how much of the question its whole release holds.
-RELEASE_SHARE = 0.5
-# A running total asked for ("cumulative figures", "in total") stands in a sentence that says since when (dev: m07).
-CUMULATIVE_FACTOR = 2.0
 _CUMULATIVE = re.compile(r"\b(?:cumulative|in total|altogether|overall|so far|to date|all told)\b", re.IGNORECASE)
 _SINCE = re.compile(r"\b(?:since|to date|in total|cumulative|overall|altogether)\b", re.IGNORECASE)
-# A value found in a neighbour counts a little less than one in the sentence itself.
-NEIGHBOUR_SHARE = 0.9
-# How much less each later chunk counts: retrieval's order is evidence too.
-RANK_DECAY = 0.35
 # A neighbour refers back when it opens with one of these ("This most recent package", "The package").
 _REFERS_BACK = re.compile(r"^(?:[\"“]?)(?:This|These|That|Those|It|Its|They|Their|The|Such|He|She)\b")
 # A sentence that opens with one of these is about its previous sentence's subject ("This includes ...").
@@ -123,8 +110,9 @@ def sentence_score(q: Question, sentence: str, named: set[str]) -> float:
     return score
 
 
-def gather(q: Question, hits: list[Hit], store: Store) -> list[Evidence]:
-    """Every sentence of the hits' chunks as evidence, scored, best first; each sentence once."""
+def gather(q: Question, hits: list[Hit], store: Store, w: AnswerSettings) -> list[Evidence]:
+    """Every sentence of the hits' chunks as evidence, scored with the weights `w`, best first; each sentence
+    once."""
     texts: dict[str, str] = {}
     release_spans: dict[str, list[tuple[int, int]]] = {}
     out: dict[tuple, Evidence] = {}
@@ -137,7 +125,8 @@ def gather(q: Question, hits: list[Hit], store: Store) -> list[Evidence]:
         named = set(analyze.date_terms(hit.date))
         # A release that holds more of the question (its "Brussels", its "NATO") is likelier the one asked about.
         held = set(analyze.terms(text)) | set(analyze.terms(hit.title)) | named
-        decay = (1 - RELEASE_SHARE + RELEASE_SHARE * q.weight(held) / q.total_weight) / (1 + RANK_DECAY * position)
+        held_share = q.weight(held) / q.total_weight
+        decay = (1 - w.release_share + w.release_share * held_share) / (1 + w.rank_decay * position)
         for i, (start, end) in enumerate(spans):
             if start < hit.start or end > hit.end:
                 continue
@@ -146,15 +135,15 @@ def gather(q: Question, hits: list[Hit], store: Store) -> list[Evidence]:
             if score <= 0:
                 continue
             if subject and not subject & _named_alone(sentence):
-                score *= MISSING_SUBJECT  # "All four active services ..." for "how many did the Army record"
+                score *= w.missing_subject  # "All four active services ..." for "how many did the Army record"
             chosen = [(start, end)]
             short = lift(q, sentence)
             if short is not None:
-                score *= TYPE_FACTOR
+                score *= w.type_factor
                 if q.kind is AnswerType.COUNT and set(analyze.terms(short.text)) & q.term_set:
-                    score *= BOUND_FACTOR  # a count of the very thing asked about: "50,290 accessions"
+                    score *= w.bound_factor  # a count of the very thing asked about: "50,290 accessions"
                 if q.kind is AnswerType.MONEY and _CUMULATIVE.search(q.text) and _SINCE.search(sentence):
-                    score *= CUMULATIVE_FACTOR  # "cumulative figures": "has provided some $44.2 billion since"
+                    score *= w.cumulative_factor  # "cumulative figures": "has provided some $44.2 billion since"
                 if i > 0 and _ANAPHOR.match(sentence) and _same_paragraph(text, spans[i - 1], (start, end)):
                     # "This includes ...": the sentence it refers back to names what it is about.
                     chosen = [spans[i - 1], (start, end)]
@@ -173,7 +162,7 @@ def gather(q: Question, hits: list[Hit], store: Store) -> list[Evidence]:
                         continue
                     joined = sorted([(start, end), (s2, e2)])
                     if lift(q, text[s2:e2]) is not None and lift(q, " ".join(text[a:b] for a, b in joined)):
-                        score *= TYPE_FACTOR * NEIGHBOUR_SHARE
+                        score *= w.type_factor * w.neighbour_share
                         chosen = joined
                         break
             score *= decay

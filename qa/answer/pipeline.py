@@ -107,7 +107,7 @@ class Answerer:
         reason = coverage.uncovered(text, hits, idf)
         if reason:
             return Outcome(q, declined=True, reason=reason)
-        found = cands.gather(q, hits, self.store)
+        found = cands.gather(q, hits, self.store, self.settings.answer)
         if not found:
             return Outcome(q, declined=True, reason="no retrieved sentence shares the question's words")
         best = found[0]
