@@ -72,7 +72,7 @@ def run_qa(answerer: Answerer, questions: list[GoldQuestion]) -> dict:
             "id": q.id, "kind": q.kind, "mode": a.mode, "support": a.support, "answered": a.answered,
             "answer": a.answer, "facts": s.all_facts if q.gold_facts else None, "short": s.short,
             "answered_wrong": s.answered_wrong, "partial": s.partial,
-            "grounded": grounding.check(a.answer, [c.quote for c in a.citations]).rate == 1.0 if a.answered else True,
+            "grounded": grounding.check(a.answer, [f"{c.quote} {c.date}" for c in a.evidence]).rate == 1.0 if a.answered else True,
             "prompt_tokens": sum(u.prompt_tokens for u in a.usage), "calls": len(a.usage), "seconds": seconds,
         })
         print(f"  {q.id:8} {a.mode:10} {a.support:8} facts={rows[-1]['facts']} {seconds:.1f}s", file=sys.stderr)

@@ -67,10 +67,6 @@ class Answer(BaseModel):
     prompt: str = Field("", description="Prompt name@version used")
     usage: list[Usage] = Field(default_factory=list)
 
-    @property
-    def citations(self) -> list[Citation]:
-        return self.evidence
-
 
 class SummaryReply(BaseModel):
     """The model's reply to the summarize prompt."""

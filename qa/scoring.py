@@ -176,7 +176,7 @@ def score_question(q: GoldQuestion, answer: Answer, gold_release_ids: set[str], 
     else:
         all_facts = declined
         share = 1.0 if declined else 0.0
-    cited = {c.release_id for c in answer.citations}
+    cited = {c.release_id for c in answer.evidence}
     return QuestionScore(
         id=q.id, kind=q.kind, question=q.question, answer=answer.answer, mode=answer.mode,
         answered=answer.answered, facts=list(q.gold_facts), missing=missing,

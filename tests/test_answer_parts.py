@@ -96,6 +96,8 @@ def test_a_question_is_analysed_once_for_its_kind_and_focus(question: str, kind:
     ("How many of the reserve components met their goals?", "Meanwhile, four of the six reserve components met "
      "their goals, and all six reserve components met the benchmarks.", "four of the six reserve components"),
     ("How many accessions did the Army record?", "All four active services met their accession goals.", None),
+    ("How many National Advanced Surface-to-Air Missile Systems were included?", "It includes two National "
+     "Advanced Surface-to-Air Missile Systems and radars.", "two National Advanced Surface-to-Air Missile Systems"),
     ("For how long had Russia waged its war?", "For 18 months, Russia has waged a war of aggression.", "18 months"),
     ("Which Ukrainian deputy chief of defense did Austin thank?", "Let me thank Minister of Defense Oleksii "
      "Reznikov and Deputy Chief of Defense Lieutenant General Moisiuk.", "Moisiuk"),

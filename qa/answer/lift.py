@@ -190,9 +190,10 @@ def _counts(q: Question, text: str, body_start: int) -> list[Span]:
         for i, word in enumerate(list(re.finditer(r"\S+", text[end:end + 80]))[:8]):
             bare = word.group().strip(",;:()")
             word_terms = analyze.terms(bare)
-            if matched and (bare.lower() in _VERBS or bare.lower().endswith("ed")):
+            asked = any(t in q.term_set or t in _UNITS for t in word_terms)
+            if matched and (bare.lower() in _VERBS or (not asked and bare.lower().endswith("ed"))):
                 break  # a verb starts the rest of the clause: "... reserve components | met their goals"
-            if any(t in q.term_set or t in _UNITS for t in word_terms):
+            if asked:
                 noun_end = end + word.start() + len(word.group().rstrip(",;:()."))
                 score += 2.0 / (1 + i)
                 matched = True

@@ -159,8 +159,16 @@ def holds_value(q: Question, text: str) -> bool:
         return any(k == "date" or (k == "number" and t.isdigit() and len(t) == 4) for k, t in found)
     if kind is AnswerType.ORDINAL:
         return any(k == "ordinal" for k, _ in found)
-    # A person or a place: a capitalised word the question does not hold.
-    return any(_new_value(q, w) for w in re.findall(r"\b[A-Z][\w’'-]+", text) if w.lower() not in _OPENERS)
+    # A person or a place: a name ("Todd Breasseale"), or a short answer with a capitalised word the question does
+    # not hold ("Moisiuk", "It was Pentagon."); a sentence that mentions someone is no answer to "who".
+    if kind is AnswerType.PERSON and any(k == "person" for k, _ in found):
+        return True
+    return len(text.split()) <= _BARE_NAME_WORDS and any(
+        _new_value(q, w) for w in re.findall(r"\b[A-Z][\w’'-]+", text) if w.lower() not in _OPENERS)
+
+
+# The most words of an answer that names a person or place without a full name in it ("It was Fort Benning.").
+_BARE_NAME_WORDS = 5
 
 
 _OPENERS = frozenset({"it", "the", "he", "she", "they", "this", "that", "in", "at", "on", "a", "an"})
