@@ -75,7 +75,7 @@ def _named_alone(sentence: str) -> set[str]:
     return out
 
 
-def _swallowed(q: Question, sentence: str) -> set[str]:
+def swallowed(q: Question, sentence: str) -> set[str]:
     """Question terms that the sentence holds only at the head of a longer name the question does not give:
     "Army" in "Army National Guard" when the question asks about the Army and the sentence never names it alone."""
     alone_in_q = _standalone(q)
@@ -103,7 +103,7 @@ def _same_paragraph(text: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
 def sentence_score(q: Question, sentence: str, named: set[str]) -> float:
     """The question's rare words in one sentence, with pairs; the release's own date words left out."""
     s_list = analyze.terms(DATELINE.sub("", sentence))
-    own = q.term_set - named - _swallowed(q, sentence)
+    own = q.term_set - named - swallowed(q, sentence)
     pairs = {p for p in q.pairs if not set(p) <= named}
     score = sum(q.idf.get(t, 0.0) for t in set(s_list) & own)
     score += sum((q.idf.get(a, 0.0) + q.idf.get(b, 0.0)) / 2 for a, b in set(zip(s_list, s_list[1:])) & pairs)

@@ -77,20 +77,20 @@ def values(q: Question, text: str) -> list[Span]:
     body_start = _body_start(text)
     kind = q.kind
     if kind is AnswerType.MONEY:
-        return [s for s in _claims(text, body_start, "money") if _new(q, s.text)]
+        return [s for s in _claims(text, body_start, "money") if is_new(q, s.text)]
     if kind is AnswerType.PERCENT:
-        return [s for s in _claims(text, body_start, "number") if _new(q, s.text) and
+        return [s for s in _claims(text, body_start, "number") if is_new(q, s.text) and
                 ("%" in s.text or "percent" in text[s.start:s.end + 9].lower())]
     if kind is AnswerType.COUNT:
         return _counts(q, text, body_start)
     if kind is AnswerType.DATE:
-        spans = [s for s in _claims(text, body_start, "date") if _new(q, s.text)]
+        spans = [s for s in _claims(text, body_start, "date") if is_new(q, s.text)]
         if not spans and "year" in q.text.lower():
             spans = [Span(m.group(), m.start(), m.end()) for m in _YEAR.finditer(text, body_start)
-                     if _new(q, m.group())]
+                     if is_new(q, m.group())]
         return spans
     if kind is AnswerType.ORDINAL:
-        return [s for s in _claims(text, body_start, "ordinal") if _new(q, s.text)]
+        return [s for s in _claims(text, body_start, "ordinal") if is_new(q, s.text)]
     if kind is AnswerType.PERSON:
         return _people(q, text, body_start)
     if kind is AnswerType.PLACE:
@@ -112,7 +112,7 @@ def _claims(text: str, start: int, kind: str) -> list[Span]:
     return [Span(t, s, e) for k, t, s, e in grounding.claims(text.translate(_UNQUOTE)) if k == kind and s >= start]
 
 
-def _new(q: Question, value: str) -> bool:
+def is_new(q: Question, value: str) -> bool:
     """Whether a value adds something to the question: "$450 million" in "the $450 million drawdown" does not."""
     terms = set(analyze.terms(value))
     return bool(terms) and not terms <= q.term_set
@@ -165,7 +165,7 @@ def _counts(q: Question, text: str, body_start: int) -> list[Span]:
     for number in _claims(text, body_start, "number"):
         if number.start < covered:
             continue  # the "six" of "four of the six"
-        if not _new(q, number.text) or (_YEAR.fullmatch(number.text) and "year" not in q.text.lower()):
+        if not is_new(q, number.text) or (_YEAR.fullmatch(number.text) and "year" not in q.text.lower()):
             continue
         if re.search(r"[A-Za-z]\d|\d[A-Za-z]", number.text):
             continue  # a designation ("F-16", "W56HZV-20"), not a count
@@ -230,7 +230,7 @@ def _runs(q: Question, text: str, body_start: int) -> list[Span]:
             value = value[:-1]
         if value.endswith(("’s", "'s")):
             value = value[:-2]
-        if _new(q, value):
+        if is_new(q, value):
             out.append(Span(value, start, start + len(value)))
     return out
 
@@ -238,12 +238,12 @@ def _runs(q: Question, text: str, body_start: int) -> list[Span]:
 def _people(q: Question, text: str, body_start: int) -> list[Span]:
     """Names the question does not give, a surname alone after a rank or in brackets included."""
     names = [s for s in _claims(text, body_start, "person")
-             if _new(q, s.text) and not set(analyze.terms(_surname(s.text))) & q.term_set
+             if is_new(q, s.text) and not set(analyze.terms(_surname(s.text))) & q.term_set
              and not _PLACE_WORDS.search(s.text)]
     # "Lieutenant General Moisiuk", "Mike [Gruss]".
     names += [Span(m.group(1), m.start(1), m.end(1)) for m in re.finditer(
         r"(?:General|Gen\.|Admiral|Adm\.|Colonel|Col\.|\[)\s*([A-Z][a-z’'-]+)", text)
-        if _new(q, m.group(1)) and not any(n.start <= m.start(1) < n.end for n in names)]
+        if is_new(q, m.group(1)) and not any(n.start <= m.start(1) < n.end for n in names)]
     return names
 
 
@@ -272,7 +272,7 @@ def _things(q: Question, text: str, body_start: int) -> list[Span]:
     runs = _runs(q, text, body_start)
     if q.focus in _CODE_WORDS:
         return [Span(m.group(1), m.start(1), m.end(1)) for m in _CODE.finditer(text, body_start)
-                if _new(q, m.group(1))]
+                if is_new(q, m.group(1))]
     if q.focus in _ORG_WORDS:
         return runs
     found: list[Span] = []
@@ -318,7 +318,7 @@ def _modified(q: Question, text: str, start: int, end: int) -> Span | None:
     first = start
     for w in reversed(words):
         lower = w.group().lower()
-        if lower in analyze.STOP_WORDS or not _new(q, w.group()):
+        if lower in analyze.STOP_WORDS or not is_new(q, w.group()):
             break
         first = max(0, start - 60) + w.start()
     if first == start:
@@ -334,7 +334,7 @@ def _coordinated(q: Question, text: str, body_start: int) -> Span | None:
     item = r"[A-Z][\w’'-]*(?: [A-Z][\w’'-]*)*"
     for m in re.finditer(rf"{item}(?:, {item})*,? and {item}", text[body_start:]):
         names = re.findall(item, m.group())
-        new = [n for n in names if _new(q, n)]
+        new = [n for n in names if is_new(q, n)]
         if len(new) >= 2 and len(new) < len(names) + 1:
             first = text.index(new[0], body_start + m.start())
             span = text[first:body_start + m.end()]

@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass, field
 
 from qa import analyze, grounding
-from qa.answer.candidates import Evidence, _swallowed
-from qa.answer.lift import values
+from qa.answer.candidates import Evidence, swallowed
+from qa.answer.lift import is_new, values
 from qa.answer.question import FRAME_WORDS, Question
 from qa.answer_type import AnswerType
 
@@ -148,7 +148,7 @@ def holds_value(q: Question, text: str) -> bool:
     kind = q.kind
     if kind is AnswerType.OTHER:
         return True
-    found = [(k, t) for k, t, _, _ in grounding.claims(text) if _new_value(q, t)]
+    found = [(k, t) for k, t, _, _ in grounding.claims(text) if is_new(q, t)]
     if kind is AnswerType.MONEY:
         return any(k == "money" for k, _ in found)
     if kind is AnswerType.PERCENT:
@@ -164,7 +164,7 @@ def holds_value(q: Question, text: str) -> bool:
     if kind is AnswerType.PERSON and any(k == "person" for k, _ in found):
         return True
     return len(text.split()) <= _BARE_NAME_WORDS and any(
-        _new_value(q, w) for w in re.findall(r"\b[A-Z][\w’'-]+", text) if w.lower() not in _OPENERS)
+        is_new(q, w) for w in re.findall(r"\b[A-Z][\w’'-]+", text) if w.lower() not in _OPENERS)
 
 
 # The most words of an answer that names a person or place without a full name in it ("It was Fort Benning.").
@@ -172,11 +172,6 @@ _BARE_NAME_WORDS = 5
 
 
 _OPENERS = frozenset({"it", "the", "he", "she", "they", "this", "that", "in", "at", "on", "a", "an"})
-
-
-def _new_value(q: Question, value: str) -> bool:
-    terms = set(analyze.terms(value))
-    return bool(terms) and not terms <= q.term_set
 
 
 def missing(q: Question, evidence: list[Evidence]) -> tuple[list[str], float]:
@@ -192,15 +187,15 @@ def support(q: Question, evidence: list[Evidence], has_value: bool, partial_miss
     """("full" or "partial", why partial) for an answer standing on `evidence`."""
     if not has_value and (q.kind is not AnswerType.OTHER or q.focus):
         what = q.kind.value if q.kind is not AnswerType.OTHER else surface(q, q.focus or "")
-        return "partial", f"no {what} of what was asked stands in the releases"
-    swallowed: set[str] = set()
+        return "partial", f"the closest sentence gives no {what}"
+    inside: set[str] = set()
     for ev in evidence:
-        swallowed |= _swallowed(q, ev.text)
+        inside |= swallowed(q, ev.text)
     gone, share = missing(q, evidence)
     if gone and share >= partial_missing:
         return "partial", "the releases do not mention " + ", ".join(surface(q, t) for t in gone[:3])
-    if swallowed:
-        t = sorted(swallowed)[0]
+    if inside:
+        t = sorted(inside)[0]
         return "partial", f"“{surface(q, t)}” stands only as part of another name"
     return "full", ""
 
