@@ -74,16 +74,17 @@ class Grounding(BaseModel):
 
 # --- Patterns -------------------------------------------------------------------------------------------------------
 
-_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept(?:ember)?|Sep"
+# A month as releases and readers write it; shared with the scorer.
+MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept(?:ember)?|Sep"
           r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b\.?")
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?!\w)"
 _YEAR = r"[12]\d{3}(?!\w)"
 _ISO = r"\b[12]\d{3}-(?:1[0-2]|0?[1-9])-(?:[12]\d|3[01]|0?[1-9])\b"
 # Month names are matched capitalised only, so the verb "may" or "march" is no date.
 _DATE = (rf"{_ISO}"
-         rf"|\b{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?"
-         rf"|\b{_DAY}\s+{_MONTH},?\s+{_YEAR}"
-         rf"|\b{_MONTH},?\s+(?:of\s+)?{_YEAR}")
+         rf"|\b{MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?"
+         rf"|\b{_DAY}\s+{MONTH},?\s+{_YEAR}"
+         rf"|\b{MONTH},?\s+(?:of\s+)?{_YEAR}")
 _SCALE = r"(?i:thousand|million|billion|trillion)"
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 

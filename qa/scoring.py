@@ -40,8 +40,9 @@ from statistics import fmean
 
 from pydantic import BaseModel
 
-from qa.analyze import CARDINALS, MONTH_NAMES, ORDINALS, STOP_WORDS, stem, terms
-from qa.grounding import check
+from qa.analyze import CARDINALS, ORDINALS, STOP_WORDS, terms
+from qa.answer_type import MONTH_TERMS
+from qa.grounding import MONTH, check
 from qa.retrieval_eval import GoldQuestion
 from qa.schemas import Answer
 
@@ -55,12 +56,8 @@ _COMPOUND = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+")
 _SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
 _PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # "may" is a stop word too, kept as "~may".
-_MONTHS = frozenset(stem(m) for m in MONTH_NAMES) | {"~may"}
-
-
-_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept(?:ember)?|Sep"
-          r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b\.?")
-_DAY_FIRST = re.compile(r"(?<![\w.,$-])([12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\s+(" + _MONTH + ")", re.IGNORECASE)
+_MONTHS = MONTH_TERMS | {"~may"}
+_DAY_FIRST = re.compile(r"(?<![\w.,$-])([12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\s+(" + MONTH + ")", re.IGNORECASE)
 
 
 def _unhyphen(m: re.Match[str]) -> str:
