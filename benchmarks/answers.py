@@ -22,7 +22,6 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from qa import grounding
 from qa.answer import Answerer
 from qa.endpoint import model_client
 from qa.evaluation import load_dataset as load_questions
@@ -72,7 +71,7 @@ def run_qa(answerer: Answerer, questions: list[GoldQuestion]) -> dict:
             "id": q.id, "kind": q.kind, "mode": a.mode, "support": a.support, "answered": a.answered,
             "answer": a.answer, "facts": s.all_facts if q.gold_facts else None, "short": s.short,
             "answered_wrong": s.answered_wrong, "partial": s.partial,
-            "grounded": grounding.check(a.answer, [f"{c.quote} {c.date}" for c in a.evidence]).rate == 1.0 if a.answered else True,
+            "grounded": s.grounded == 1.0,
             "prompt_tokens": sum(u.prompt_tokens for u in a.usage), "calls": len(a.usage), "seconds": seconds,
         })
         print(f"  {q.id:8} {a.mode:10} {a.support:8} facts={rows[-1]['facts']} {seconds:.1f}s", file=sys.stderr)

@@ -191,6 +191,7 @@ class _Cached:
 
     generation: int
     words: list[str] | None = None
+    prefixes: frozenset[str] | None = None
     counts: list[int] | None = None
     acronyms: list[tuple[str, str, int]] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -216,6 +217,19 @@ def _vocabulary(entry: _Cached, store: Store) -> tuple[list[str], list[int]]:
             entry.words, entry.counts = list(vocab), list(vocab.values())
     assert entry.counts is not None
     return entry.words, entry.counts
+
+
+def unheard(words: list[str], store: Store) -> list[str]:
+    """The words of which the releases hold no form: neither the word nor one sharing its first four letters
+    ("swore" has "sworn", "introduced" has "introduction"; "golden" and "dome" have none). A question's subject
+    that the releases never name is the strongest sign that they do not answer it."""
+    entry = _cached(store)
+    vocabulary, _ = _vocabulary(entry, store)
+    with entry.lock:
+        if entry.prefixes is None:
+            entry.prefixes = frozenset(w[:4] for w in vocabulary if len(w) >= 4)
+    known = set(vocabulary)
+    return [w for w in words if w.lower() not in known and (len(w) < 5 or w.lower()[:4] not in entry.prefixes)]
 
 
 def _acronyms(entry: _Cached, store: Store) -> list[tuple[str, str, int]]:

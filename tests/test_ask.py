@@ -101,7 +101,8 @@ def test_a_key_term_found_only_inside_another_name_is_partial(store: Store, sett
 
 def test_questions_the_releases_do_not_cover_are_declined(store: Store, settings: Settings) -> None:
     for question, named in [("What was the value of the 37th presidential drawdown package for Ukraine?", "37th"),
-                            ("How much did the Golden Dome missile defense system cost?", "Golden")]:
+                            ("How much did the Golden Dome missile defense system cost?", "Golden"),
+                            ("what did austin say about golden dome", "golden")]:
         answer = _ask(store, settings, question)
         assert not answer.answered and answer.mode == "declined" and answer.support == "none"
         assert named in answer.answer and not answer.evidence

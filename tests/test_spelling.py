@@ -146,3 +146,10 @@ def test_corrections_follow_the_stored_releases(tmp_path: Path) -> None:
                   IndexSettings())
     assert rewrite("Who went to Zanzibat?", store, SETTINGS).corrections == []
     store.close()
+
+
+def test_words_of_which_the_releases_hold_no_form_are_unheard(corpus_store: Store) -> None:
+    from qa.spelling import unheard
+
+    assert unheard(["golden", "dome", "swore", "introduced", "Umerov", "drawdowns"], corpus_store) == [
+        "golden", "dome"]

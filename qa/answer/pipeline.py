@@ -8,6 +8,7 @@ is printed as the closest the releases come, never as a plain answer.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -21,6 +22,7 @@ from qa.answer.lift import titled
 from qa.answer.question import Question, analyse
 from qa.answer.verify import check_model, missing, support, surface
 from qa.answer_type import AnswerType
+from qa.index import bm25_idf
 from qa.llm_client import ModelClient, ModelError, Usage
 from qa.models import Hit
 from qa.schemas import Answer, Citation, Correction, answer_schema
@@ -103,7 +105,11 @@ class Answerer:
         """Retrieve, check coverage, and rank the candidate evidence of one question."""
         hits = self.searcher.search(text, self.settings.search.k)
         idf = self._idf(text)
-        q = analyse(text, idf)
+        # A word of which no release holds any form weighs as the rarest word there is: "golden dome" typed in
+        # lower case is the question's subject, and its absence is the strongest sign the releases do not answer.
+        rarest = bm25_idf(1, max(1, self.searcher.index.n_docs))
+        absent = {t for w in spelling.unheard(re.findall(r"[A-Za-z]+", text), self.store) for t in analyze.terms(w)}
+        q = analyse(text, {t: (rarest if w == 0 and t in absent else w) for t, w in idf.items()})
         reason = coverage.uncovered(text, hits, idf)
         if reason:
             return Outcome(q, declined=True, reason=reason)
@@ -117,11 +123,13 @@ class Answerer:
             alt = next((e for e in found if e.release_id == best.release_id and e.short is not None), None)
             if alt is not None and alt.score >= settings.same_release * best.score:
                 best = alt
-            else:
-                gone, share = missing(q, [best])
-                if gone and share >= settings.decline_missing:
-                    return Outcome(q, declined=True, reason="the releases do not mention "
-                                   + ", ".join(f"“{surface(q, t)}”" for t in gone[:3]))
+        if best.short is None or (q.kind is AnswerType.OTHER and q.focus is None):
+            # Nothing of the kind asked, or nothing to look for but the question's words: decline when the
+            # release lacks too many of them ("what did Austin say about golden dome").
+            gone, share = missing(q, [best])
+            if gone and share >= settings.decline_missing:
+                return Outcome(q, declined=True, reason="the releases do not mention "
+                               + ", ".join(f"“{surface(q, t)}”" for t in gone[:3]))
         level, why = support(q, [best], best.short is not None, settings.partial_missing)
         return Outcome(q, evidence=[best], answer=best.short.text if best.short else best.text, support=level,
                        reason=why, hits=hits, candidates=found)
