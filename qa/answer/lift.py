@@ -153,9 +153,6 @@ def _with_unit(text: str, span: Span) -> Span:
     return Span(text[span.start:span.end + m.end()], span.start, span.end + m.end()) if m else span
 
 
-_WORD = re.compile(r"[\w$’'.-]+|[^\w\s]")
-
-
 def _counts(q: Question, text: str, body_start: int) -> list[Span]:
     """Counts with their noun ("four high-mobility artillery rocket systems", "four of the six", "18 months"),
     best first: the more of the question's words stand right after a number (and before it), the better."""

@@ -150,7 +150,8 @@ class Answerer:
                       prompt=self.prompt.tag)
 
     def _with_model(self, outcomes: list[Outcome], fallback: Answer) -> Answer:
-        """One model call over the candidates; its answer replaces the extractive one only when verified."""
+        """One model call over the candidates; its answer replaces the extractive one only when verified.
+        Each part of the question offers its evidence and its best candidates, an equal share of the options."""
         share = max(1, self.settings.answer.candidates // len(outcomes))
         options: list[Evidence] = []
         for o in outcomes:
