@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import date
 
-from qa import analyze, extract, grounding, prompting, sentences
+from qa import analyze, boilerplate, extract, grounding, prompting
 from qa.llm_client import ModelClient, Usage
 from qa.models import Release
 from qa.prose import grounded_prose
@@ -83,7 +83,7 @@ class Briefer:
             bullets = []
             for r in group:
                 text = texts[r.id]
-                spans = sentences.spans(text)
+                spans = boilerplate.content_sentences(text)
                 picked = [spans[0]] if spans else []
                 for fact in extract.key_facts(text, limit=6):
                     span = next((s for s in spans if text[s[0]:s[1]] == fact.quote), None)
@@ -97,7 +97,7 @@ class Briefer:
         events = []
         for r in chosen:
             text = texts[r.id]
-            spans = sentences.spans(text)
+            spans = boilerplate.content_sentences(text)
             if r.date and spans:
                 events.append(TimelineEvent(date=r.date, event=r.title, citation=self._cite(r, text, *spans[0])))
             for s, e in spans:

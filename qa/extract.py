@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from qa import grounding, sentences
+from qa import boilerplate, grounding
 from qa.schemas import KeyFact, Person, Quotation
 
 # Words that make up titles before a name: "Acting Pentagon Press Secretary Todd Breasseale".
@@ -41,7 +41,8 @@ _NOT_A_PERSON = re.compile(r"\b(?:Conference|Initiative|Administration|Council|S
 
 
 def _sentences(text: str) -> list[str]:
-    return [text[s:e] for s, e in sentences.spans(text)]
+    """The release's content sentences: no byline, dateline or readout introduction is a fact or a lead."""
+    return [text[s:e] for s, e in boilerplate.content_sentences(text)]
 
 
 def key_facts(text: str, limit: int = 15) -> list[KeyFact]:

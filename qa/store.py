@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa import acronyms, analyze
+from qa import acronyms, analyze, boilerplate
 from qa.layout import Layout
 from qa.models import Hit, Release, ReleaseDraft
 
@@ -64,6 +64,14 @@ CREATE TABLE IF NOT EXISTS acronyms (
     long TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS acronyms_release ON acronyms(release);
+-- Boilerplate of each release (qa.boilerplate): character spans of its text, never content.
+CREATE TABLE IF NOT EXISTS boilerplate (
+    release INTEGER NOT NULL REFERENCES releases(rowid) ON DELETE CASCADE,
+    char_start INTEGER NOT NULL,
+    char_end INTEGER NOT NULL,
+    kind TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS boilerplate_release ON boilerplate(release);
 CREATE TABLE IF NOT EXISTS index_cache (
     name TEXT PRIMARY KEY,
     generation INTEGER NOT NULL,
@@ -145,6 +153,12 @@ class Store:
                 raise StoreError(f"{self.path} has index schema {row[0]}, this qa reads {SCHEMA_VERSION}")
             if self.db.execute("SELECT 1 FROM meta WHERE key='vocab'").fetchone() is None:
                 self._backfill_vocab()
+            if self.db.execute("SELECT 1 FROM meta WHERE key='boilerplate'").fetchone() is None:
+                # Releases stored before boilerplate was marked get their marks once.
+                self.db.executemany("INSERT INTO boilerplate VALUES (?,?,?,?)", [
+                    (rowid, *span) for rowid, text in self.db.execute("SELECT rowid, text FROM releases")
+                    for span in boilerplate.spans(text)])
+                self.db.execute("INSERT INTO meta VALUES ('boilerplate', '1')")
 
     def _backfill_vocab(self) -> None:
         """Vocabulary and acronyms of releases stored before they were kept (once per file)."""
@@ -248,6 +262,11 @@ class Store:
             self._count_words(+added, 1)
             self._count_words(+(-added), -1)
             self.db.executemany(
+                "INSERT INTO boilerplate VALUES (?,?,?,?)",
+                [(first + i, *span) for i, rel in enumerate(latest.values())
+                 for span in boilerplate.spans(rel.draft.text)],
+            )
+            self.db.executemany(
                 "INSERT INTO acronyms VALUES (?,?,?)",
                 [(first + i, short, long) for i, rel in enumerate(latest.values())
                  for short, long in (rel.acronyms if rel.acronyms is not None
@@ -301,6 +320,13 @@ class Store:
             (release_id, offset, offset),
         ).fetchone()
         return row[0] if row else 0
+
+    def boilerplate(self, release_id: str) -> list[boilerplate.Span]:
+        """The boilerplate spans of a release's text, in order."""
+        rows = self.db.execute(
+            "SELECT b.char_start, b.char_end, b.kind FROM boilerplate b JOIN releases r ON r.rowid = b.release"
+            " WHERE r.id = ? ORDER BY b.char_start", (release_id,))
+        return [boilerplate.Span(*row) for row in rows]
 
     def release_text(self, release_id: str) -> str:
         row = self.db.execute("SELECT text FROM releases WHERE id = ?", (release_id,)).fetchone()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from qa import extract, prompting, sentences
+from qa import boilerplate, extract, prompting
 from qa.llm_client import ModelClient, Usage
 from qa.prose import grounded_prose
 from qa.schemas import ReleaseSummary, SummaryReply
@@ -38,7 +38,7 @@ class Summarizer:
     def _release_block(self, title: str, date: str, text: str) -> str:
         """The release as quoted data, cut to whole sentences within the token budget."""
         kept, used = [], 0
-        for s, e in sentences.spans(text):
+        for s, e in boilerplate.content_sentences(text):
             n = count(text[s:e], self.settings.index.encoding) + 1
             if used + n > self.settings.model.text_budget:
                 break

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qa import analyze, sentences
+from qa import analyze, boilerplate
 from qa.answer.lift import DATELINE, Span, lift
 from qa.answer.question import Question
 from qa.answer_type import AnswerType
@@ -120,7 +120,9 @@ def gather(q: Question, hits: list[Hit], store: Store, w: AnswerSettings) -> lis
     for position, hit in enumerate(hits):
         if hit.release_id not in texts:
             texts[hit.release_id] = store.release_text(hit.release_id)
-            release_spans[hit.release_id] = sentences.spans(texts[hit.release_id])
+            # Bylines, datelines and readout introductions are never evidence (qa.boilerplate, marked at ingest).
+            release_spans[hit.release_id] = boilerplate.content_sentences(texts[hit.release_id],
+                                                                          store.boilerplate(hit.release_id))
         text, spans = texts[hit.release_id], release_spans[hit.release_id]
         named = set(analyze.date_terms(hit.date))
         # A release that holds more of the question (its "Brussels", its "NATO") is likelier the one asked about.

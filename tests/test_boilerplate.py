@@ -1,0 +1,86 @@
+"""Boilerplate is recognised at ingest, marked without touching the text, and never a lead, key fact or evidence."""
+
+from pathlib import Path
+
+import pytest
+
+from qa import boilerplate, extract
+from qa.ingest import ingest_paths
+from qa.settings import IndexSettings
+from qa.store import Store
+
+TEXT = ("By C. Todd Lopez\n\n"
+        "WASHINGTON (Sept. 11, 2023) -- Today, Secretary of Defense Lloyd J. Austin III telephoned Rustem Umerov.\n\n"
+        "Pentagon Press Secretary Brig. Gen. Pat Ryder provided the following readout:\n\n"
+        "The two leaders discussed the Ukraine Defense Contact Group meeting, scheduled for Sept. 19.\n\n"
+        "Related Stories\n\n"
+        "Subscribe to Defense.gov News\n\n"
+        "Media Contact: press@example.gov\n\n"
+        "Soldiers unload equipment in Poland, June 2, 2023. (U.S. Army photo by Sgt. Jane Doe)\n\n"
+        "-- Army: 50,290 accessions, 101.2 percent of its goal.")
+
+
+def test_each_kind_is_marked_and_content_is_not() -> None:
+    marked = {(TEXT[s.start:s.end].strip(), s.kind) for s in boilerplate.spans(TEXT)}
+    assert marked == {
+        ("By C. Todd Lopez", "byline"),
+        ("WASHINGTON (Sept. 11, 2023) --", "dateline"),
+        ("Pentagon Press Secretary Brig. Gen. Pat Ryder provided the following readout:", "readout"),
+        ("Related Stories", "related"),
+        ("Subscribe to Defense.gov News", "subscribe"),
+        ("Media Contact: press@example.gov", "contact"),
+        ("Soldiers unload equipment in Poland, June 2, 2023. (U.S. Army photo by Sgt. Jane Doe)", "caption"),
+    }
+
+
+def test_content_sentences_cut_the_dateline_and_keep_spans_exact() -> None:
+    content = [TEXT[s:e] for s, e in boilerplate.content_sentences(TEXT)]
+    assert content[0] == "Today, Secretary of Defense Lloyd J. Austin III telephoned Rustem Umerov."
+    assert "-- Army: 50,290 accessions, 101.2 percent of its goal." in content
+    assert not any("Lopez" in c or "readout" in c or "Subscribe" in c or "photo by" in c for c in content)
+    assert extract.lead(TEXT, 1) == content[0]
+
+
+@pytest.fixture()
+def corpus_store(corpus: Path, store: Store) -> Store:
+    ingest_paths(store, [corpus / "dod-releases"], IndexSettings())
+    return store
+
+
+def test_the_corpus_bylines_datelines_and_readouts_are_marked_at_ingest(corpus_store: Store) -> None:
+    found = {}
+    for release in corpus_store.releases():
+        text = corpus_store.release_text(release.id)
+        for span in corpus_store.boilerplate(release.id):
+            found.setdefault(span.kind, set()).add(text[span.start:span.end].strip())
+    assert found["byline"] == {"By C. Todd Lopez"}
+    assert {"WASHINGTON (Sept. 11, 2023) --", "WASHINGTON (March 12, 2024) --", "FEBRUARY 13, 2025 –"} <= found[
+        "dateline"]
+    assert "Pentagon Press Secretary Brig. Gen. Pat Ryder provided the following readout:" in found["readout"]
+    for release in corpus_store.releases():  # the text stays whole: every lead is a span of it
+        text = corpus_store.release_text(release.id)
+        lead = extract.lead(text, 1)
+        assert lead in text and not lead.startswith(("By ", "WASHINGTON")) and "following readout" not in lead
+
+
+def test_an_html_page_with_site_chrome_keeps_only_its_article(tmp_path: Path, store: Store) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><title>Austin Calls Umerov</title>"
+        '<meta property="article:published_time" content="2023-09-11">'
+        '<link rel="canonical" href="https://www.defense.gov/News/x"></head><body>'
+        "<nav><a href='/'>Home</a> <a href='/news'>News</a> Subscribe to Defense.gov News</nav>"
+        "<article><h1>Austin Calls Umerov</h1><p>By C. Todd Lopez</p>"
+        "<p>WASHINGTON (Sept. 11, 2023) -- Today, Secretary of Defense Lloyd J. Austin III telephoned newly "
+        "appointed Ukrainian Defense Minister Rustem Umerov to discuss ongoing U.S. support for Ukraine.</p>"
+        "<p>The next meeting of the Ukraine Defense Contact Group is scheduled for Sept. 19 at Ramstein Air Base "
+        "in Germany, where Austin plans to meet Umerov in person.</p></article>"
+        "<footer>Related Stories <a href='/a'>Another story</a> Contact us</footer></body></html>",
+        encoding="utf-8")
+    ingest_paths(store, [page], IndexSettings())
+    [release] = store.releases()
+    text = store.release_text(release.id)
+    assert "Home" not in text and "Another story" not in text  # site chrome is not the article
+    kinds = {s.kind for s in store.boilerplate(release.id)}
+    assert "byline" in kinds and "dateline" in kinds
+    assert extract.lead(text, 1).startswith("Today, Secretary of Defense")
