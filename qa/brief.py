@@ -42,17 +42,31 @@ class Briefer:
         chosen = self._select(since, until, query, limit)
         texts = {r.id: self.store.release_text(r.id) for r in chosen}
         overview, mode, problems, usage = self._overview(chosen, texts)
+        timeline = self._timeline(chosen, texts)
+        # Each sentence once: a bullet never repeats the overview's leads or a dated event of the timeline.
+        events = {" ".join(ev.event.split()) for ev in timeline}
+        lead_text = " ".join(overview.split())
+        sections = []
+        for section in self._sections(chosen, texts):
+            bullets = [b for b in section.bullets
+                       if " ".join(b.text.split()) not in events and " ".join(b.text.split()) not in lead_text]
+            if bullets:
+                sections.append(section.model_copy(update={"bullets": bullets}))
         return Briefing(
             query=query or "", since=since or "", until=until or "", releases=[r.id for r in chosen],
-            overview=overview, overview_mode=mode, sections=self._sections(chosen, texts),
-            timeline=self._timeline(chosen, texts), changes=self._changes(chosen, texts), ungrounded=problems,
-            prompt=self.prompt.tag, usage=usage,
+            overview=overview, overview_mode=mode, sections=sections, timeline=timeline,
+            changes=self._changes(chosen, texts), ungrounded=problems, prompt=self.prompt.tag, usage=usage,
         )
 
     def _select(self, since: str | None, until: str | None, query: str | None, limit: int) -> list[Release]:
         if query:
             hits = self.searcher.search(query, 50, since=since, until=until)
-            ids = list(dict.fromkeys(h.release_id for h in hits))[:limit]
+            best: dict[str, float] = {}
+            for h in hits:
+                best[h.release_id] = max(best.get(h.release_id, 0.0), h.score)
+            # A release is about the query when it scores near the best release, not merely when some chunk hits.
+            floor = self.settings.brief.relevance * max(best.values(), default=0.0)
+            ids = [rid for rid, score in sorted(best.items(), key=lambda kv: -kv[1]) if score >= floor][:limit]
             chosen = [self.store.release(i) for i in ids]
         else:
             chosen = [r for r in self.store.releases()

@@ -45,16 +45,41 @@ def _sentences(text: str) -> list[str]:
     return [text[s:e] for s, e in boilerplate.content_sentences(text)]
 
 
+# A caliber ("155 mm", "105mm") or a model number ("AIM-9M", "F-16") is a name of a thing, not a figure.
+_CALIBER = re.compile(r"\s?mm\b", re.IGNORECASE)
+_DESIGNATION = re.compile(r"[A-Za-z]-?\d|\d-?[A-Za-z]")
+# The words after a figure that say what it measures, up to punctuation or a function word.
+_MEASURE = re.compile(r"(?:\s+(?!(?:in|to|for|and|or|of|from|with|by|at|on|as|that|which|the|a|an)\b)[\w-]+){1,4}")
+
+
 def key_facts(text: str, limit: int = 15) -> list[KeyFact]:
-    """Figures in the order the release gives them, each with its sentence, once each."""
+    """Figures in the order the release gives them, each with its sentence, once each; calibers and model
+    numbers are not figures."""
     facts: list[KeyFact] = []
     seen: set[str] = set()
     for sentence in _sentences(text):
-        for kind, value, _, _ in grounding.claims(sentence):
-            if kind in _VALUE_KINDS and value.lower() not in seen:
-                seen.add(value.lower())
-                facts.append(KeyFact(value=value, kind=kind, quote=sentence))
+        for kind, value, _, end in grounding.claims(sentence):
+            if kind not in _VALUE_KINDS or value.lower() in seen:
+                continue
+            if kind == "number" and (_CALIBER.match(sentence, end) or _DESIGNATION.search(value)):
+                continue
+            seen.add(value.lower())
+            facts.append(KeyFact(value=value, kind=kind, quote=sentence))
     return facts[:limit]
+
+
+def fact_sentences(text: str, limit: int = 10) -> list[KeyFact]:
+    """Each sentence that states figures, once, with all its figures and what each measures: "four
+    high-mobility artillery rocket systems; 36,000 rounds; 18 tactical vehicles"."""
+    grouped: dict[str, list[str]] = {}
+    kinds: dict[str, str] = {}
+    for fact in key_facts(text, limit=100):
+        at = fact.quote.find(fact.value)
+        measure = _MEASURE.match(fact.quote, at + len(fact.value)) if at >= 0 and fact.kind == "number" else None
+        grouped.setdefault(fact.quote, []).append(fact.value + (measure.group() if measure else ""))
+        kinds.setdefault(fact.quote, fact.kind)
+    return [KeyFact(value="; ".join(values), kind=kinds[quote], quote=quote)
+            for quote, values in list(grouped.items())[:limit]]
 
 
 def people(text: str) -> list[Person]:

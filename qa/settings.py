@@ -104,6 +104,15 @@ class AnswerSettings(BaseModel):
         0.35, ge=0, description="How much less each later chunk counts: score / (1 + rank_decay * rank)")
 
 
+class BriefSettings(BaseModel):
+    """How `qa brief` chooses and lays out releases; each threshold names the benchmark that set it."""
+
+    relevance: float = Field(
+        0.5, ge=0, le=1, description="Share of the best release's search score a release needs to enter a --query "
+        "briefing (benchmarks/briefs.py on briefs-dev: 0.3 to 0.6 keep every wanted release in and the Philippines "
+        "readout out of 'Ukraine security assistance')")
+
+
 class ModelSettings(BaseModel):
     """The model behind answers: any OpenAI-compatible endpoint, or the embedded local one."""
 
@@ -142,4 +151,5 @@ class Settings(BaseSettings):
     index: IndexSettings = Field(default_factory=IndexSettings)
     search: SearchSettings = Field(default_factory=SearchSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    brief: BriefSettings = Field(default_factory=BriefSettings)
     model: ModelSettings = Field(default_factory=ModelSettings)

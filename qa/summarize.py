@@ -29,7 +29,7 @@ class Summarizer:
         facts = extract.key_facts(text)
         return ReleaseSummary(
             release_id=rid, headline=meta.title or extract.lead(text, 1), date=meta.date, source=meta.source,
-            summary=summary, summary_mode=mode, key_facts=facts,
+            summary=summary, summary_mode=mode, key_facts=extract.fact_sentences(text),
             dollar_amounts=[f for f in facts if f.kind == "money"], people=extract.people(text),
             organizations=extract.organizations(text), equipment=extract.equipment(text),
             quotes=extract.quotations(text), ungrounded=problems, prompt=self.prompt.tag, usage=usage,
