@@ -27,7 +27,8 @@ class Span(NamedTuple):
 _LINES: list[tuple[Kind, re.Pattern[str]]] = [
     ("byline", re.compile(r"^[ \t]*By [A-Z][\w.’'-]*(?:[ \t]+[A-Z][\w.’'-]*){1,4}[ \t]*$", re.MULTILINE)),
     ("readout", re.compile(r"^[^\n]{0,160}\b(?:provided|released|issued|gave) the following "
-                           r"(?:readout|statement|remarks)[^\n]{0,40}:[ \t]*$", re.MULTILINE | re.IGNORECASE)),
+                           r"(?:readout|statement|remarks)[^\n]{0,40}:[ \t]*$"
+                           r"|^[ \t]*Attributed to [^\n]{3,120}:[ \t]*$", re.MULTILINE | re.IGNORECASE)),
     ("caption", re.compile(r"^[^\n]{0,300}\((?:[\w.]+ )*(?:photo|image|video)s? by [^)\n]*\)[ \t]*$"
                            r"|^[ \t]*(?:Photo|Image)(?: credit)?:[^\n]*$", re.MULTILINE | re.IGNORECASE)),
     ("related", re.compile(r"^[ \t]*(?:Related(?: (?:Stories|Links|Articles|Content|Coverage))?|See also)"

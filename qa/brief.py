@@ -123,21 +123,28 @@ class Briefer:
         return sorted(unique.values(), key=lambda ev: ev.date)
 
     def _changes(self, chosen: list[Release], texts: dict[str, str]) -> list[FigureChange]:
-        facts = [(r, f) for r in chosen if r.date for f in extract.key_facts(texts[r.id], limit=30)
+        """A dollar figure restated for the same measure in a later release: each later figure paired with the
+        latest earlier one whose words around it say the same thing, labelled with those words."""
+        facts = [(r, f) for r in sorted(chosen, key=lambda r: r.date) if r.date
+                 for f in extract.key_facts(texts[r.id], limit=30)
                  if f.kind == "money"]  # counts of different things share too many words to pair safely
         changes = []
-        for i, (r1, f1) in enumerate(facts):
-            for r2, f2 in facts[i + 1:]:
-                if r2.id == r1.id or r2.date <= r1.date or f1.kind != f2.kind:
-                    continue
-                a, b = _context(f1), _context(f2)
-                if not a or not b or len(a & b) / len(a | b) < SAME_MEASURE:
-                    continue
-                if analyze.terms(f1.value) != analyze.terms(f2.value):
-                    changes.append(FigureChange(
-                        measure=" ".join(sorted(a & b)), before=f1, after=f2,
-                        before_citation=self._cite(r1, texts[r1.id], *_span(texts[r1.id], f1)),
-                        after_citation=self._cite(r2, texts[r2.id], *_span(texts[r2.id], f2))))
+        for r2, f2 in facts:
+            b = _context(f2)
+            earlier = [(r1, f1, len(_context(f1) & b) / len(_context(f1) | b)) for r1, f1 in facts
+                       if r1.date < r2.date and _context(f1) and b]
+            if any(share >= SAME_MEASURE / 2 and analyze.terms(f1.value) == analyze.terms(f2.value)
+                   for _, f1, share in earlier):
+                continue  # restated unchanged since an earlier release
+            same = [(r1, f1, share) for r1, f1, share in earlier if share >= SAME_MEASURE]
+            if not same:
+                continue
+            r1, f1, _ = max(same, key=lambda x: (x[2], x[0].date))
+            if analyze.terms(f1.value) != analyze.terms(f2.value):
+                changes.append(FigureChange(
+                    measure=_measure(f2, _context(f1) & b), before=f1, after=f2,
+                    before_citation=self._cite(r1, texts[r1.id], *_span(texts[r1.id], f1)),
+                    after_citation=self._cite(r2, texts[r2.id], *_span(texts[r2.id], f2))))
         return changes
 
     def _overview(self, chosen: list[Release], texts: dict[str, str]) -> tuple[str, str, list[str], list[Usage]]:
@@ -170,6 +177,15 @@ def _context(fact: KeyFact, words: int = 6) -> set[str]:
     before = fact.quote[:max(at, 0)].split()[-words:]
     after = fact.quote[at + len(fact.value):].split()[:words] if at >= 0 else []
     return {t for t in analyze.terms(" ".join(before + after)) if t[0] not in "$#0123456789"}
+
+
+def _measure(fact: KeyFact, shared: set[str]) -> str:
+    """The words around a figure that two releases share, as the later one writes them: "security assistance
+    to Ukraine", not stems."""
+    at = fact.quote.find(fact.value)
+    words = fact.quote[:max(at, 0)].split()[-6:] + (fact.quote[at + len(fact.value):].split()[:6] if at >= 0 else [])
+    kept = [w.strip(",.;:()“”\"") for w in words if set(analyze.terms(w)) & shared]
+    return " ".join(kept) or " ".join(sorted(shared))
 
 
 def _span(text: str, fact: KeyFact) -> tuple[int, int]:

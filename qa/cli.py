@@ -407,19 +407,27 @@ def _print_summary(r: ReleaseSummary) -> None:
                 out.print("  - " + textwrap.fill(item, 96, subsequent_indent="    "), markup=False)
 
 
+class BriefFormat(str, Enum):
+    text = "text"
+    md = "md"
+
+
 @app.command()
 def brief(
     since: Annotated[Optional[str], typer.Option(help="Only releases dated on or after (YYYY-MM-DD)")] = None,  # noqa: UP045
     until: Annotated[Optional[str], typer.Option(help="Only releases dated on or before (YYYY-MM-DD)")] = None,  # noqa: UP045
     query: Annotated[Optional[str], typer.Option(help="Only releases about this (searched)")] = None,  # noqa: UP045
     limit: Annotated[int, typer.Option(min=1, max=50, help="Most releases in the briefing")] = 8,
+    fmt: Annotated[BriefFormat, typer.Option("--format", case_sensitive=False,
+                                             help="text, or md: a Markdown memo to paste (sources linked)")
+                   ] = BriefFormat.text,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Brief several releases: an overview, sections by topic with cited bullets, a timeline of dated
     events, and the dollar figures that changed from one release to a later one.
 
-    Example: qa brief --since 2022-01-01 --query "Ukraine security assistance"
+    Example: qa brief --since 2022-01-01 --query "Ukraine security assistance" --format md > memo.md
     """
     first, last = _date_option(since, "--since"), _date_option(until, "--until")
 
@@ -429,7 +437,13 @@ def brief(
         return Briefer(store, settings, lambda: _model_client(settings)).brief(
             since=first, until=last, query=query, limit=limit)
 
-    _model_command(db, as_json, work, _print_brief)
+    _model_command(db, as_json, work, _print_memo if fmt is BriefFormat.md else _print_brief)
+
+
+def _print_memo(b: Briefing) -> None:
+    from qa.memo import markdown
+
+    sys.stdout.write(markdown(b))
 
 
 def _print_brief(b: Briefing) -> None:

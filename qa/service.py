@@ -16,7 +16,7 @@ from typing import Any, Literal
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, StreamingResponse
 from pydantic import BaseModel, Field, field_validator
 
 from qa import local_model
@@ -25,6 +25,7 @@ from qa.brief import Briefer
 from qa.ingest import ingest_drafts
 from qa.llm_client import ModelClient, ModelError
 from qa.load import LoadError, record
+from qa.memo import markdown
 from qa.models import Hit, IngestReport, Release
 from qa.schemas import Answer, Briefing, ReleaseSummary
 from qa.search import Searcher, SharedIndex
@@ -80,6 +81,7 @@ class BriefIn(BaseModel):
     until: str | None = None
     query: str | None = Field(None, max_length=MAX_QUESTION)
     limit: int = Field(8, ge=1, le=50)
+    format: Literal["json", "md"] = Field("json", description="md: the briefing as a Markdown memo (text/markdown)")
 
 
 class ApiError(BaseModel):
@@ -252,8 +254,11 @@ def create_app(settings: Settings, *, token: str | None = None,
 
     @app.post("/v1/brief", response_model=Briefing, dependencies=guarded)
     def brief(body: BriefIn) -> Any:
-        return model_work(lambda: Briefer(store(), settings, make_client).brief(
+        result = model_work(lambda: Briefer(store(), settings, make_client).brief(
             since=body.since, until=body.until, query=body.query, limit=body.limit))
+        if body.format == "md" and isinstance(result, Briefing):
+            return PlainTextResponse(markdown(result), media_type="text/markdown; charset=utf-8")
+        return result
 
     return app
 

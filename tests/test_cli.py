@@ -310,6 +310,9 @@ def test_summarize_and_brief_print_cited_output(sample_db: Path, monkeypatch: py
     code, out, _ = run("brief", "--since", "2023-01-01", "--db", str(sample_db))
     assert code == 0 and "Timeline" in out and "2023-12-06" in out and "Sources" in out
     assert f"chunk {SAMPLE_ID}:0" in out
+    code, memo, _ = run("brief", "--since", "2023-01-01", "--db", str(sample_db), "--format", "md")
+    assert code == 0 and memo.startswith("# Briefing: Releases\n") and "## Timeline" in memo
+    assert "1. [Austin Meets With Ukrainian Minister of Defense at Pentagon](<https://www.defense.gov/" in memo
 
 
 def test_ask_without_an_index_is_a_clear_error(tmp_path: Path) -> None:

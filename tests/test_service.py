@@ -2,6 +2,7 @@
 (qa.fake_models); summaries and briefs replay recorded model traffic from cassettes."""
 
 import json
+import re
 import threading
 import time
 from pathlib import Path
@@ -213,3 +214,18 @@ def test_an_extractive_answer_does_not_wait_for_a_busy_model(settings: Settings)
         release.set()
         busy.join()
     assert slow[0]["mode"] == "extractive" and slow[0]["ungrounded"]
+
+
+def test_a_briefing_comes_as_a_markdown_memo(settings: Settings) -> None:
+    from qa.fake_models import no_model_client
+
+    api = TestClient(create_app(settings, client=lambda: no_model_client(settings.model)))
+    api.post("/v1/releases", json={"releases": [RELEASE]})
+    memo = api.post("/v1/brief", json={"query": "drawdown", "format": "md"})
+    assert memo.status_code == 200 and memo.headers["content-type"].startswith("text/markdown")
+    text = memo.text
+    assert text.startswith("# Briefing: drawdown\n") and "## Overview" in text and "## Sources" in text
+    marks = {int(m) for m in re.findall(r"\[(\d+)\]", text.split("## Sources")[0])}
+    sources = re.findall(r"^(\d+)\. \[.+?\]\(<https?://[^>]+>\)", text.split("## Sources")[1], re.MULTILINE)
+    assert marks and marks == {int(n) for n in sources}  # every mark is a numbered, linked source
+    assert api.post("/v1/brief", json={"query": "drawdown", "format": "pdf"}).status_code == 422

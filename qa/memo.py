@@ -1,0 +1,53 @@
+"""A briefing as a Markdown memo an analyst can paste: title, date range, overview, sections, timeline,
+figures that changed, and the sources as a numbered list with links."""
+
+from __future__ import annotations
+
+from qa.schemas import Briefing, Citation
+
+
+def markdown(b: Briefing) -> str:
+    """The memo; every bullet, event and figure carries the number of its source in the list at the end."""
+    numbers: dict[tuple[str, int], int] = {}
+    cited: dict[int, Citation] = {}
+
+    def mark(c: Citation) -> str:
+        n = numbers.setdefault((c.release_id, c.start), len(numbers) + 1)
+        cited[n] = c
+        return f"[{n}]"
+
+    subject = b.query or "Releases"
+    span = " to ".join(p for p in (b.since, b.until) if p) or "all dates"
+    lines = [f"# Briefing: {_escape(subject)}", "", f"*{span}; {len(b.releases)} release(s)*", ""]
+    if not b.releases:
+        return "\n".join([*lines, "No stored release matches.", ""])
+    lines += ["## Overview", "", _escape(b.overview)]
+    if b.overview_mode != "model":
+        lines[-1] += " *(the releases' leads, verbatim)*"
+    for section in b.sections:
+        lines += ["", f"## {_escape(section.topic)}", ""]
+        lines += [f"- {_escape(bullet.text)} {mark(bullet.citation)}" for bullet in section.bullets]
+    if b.timeline:
+        lines += ["", "## Timeline", ""]
+        lines += [f"- **{ev.date}** {_escape(ev.event)} {mark(ev.citation)}" for ev in b.timeline]
+    if b.changes:
+        lines += ["", "## Figures that changed", ""]
+        lines += [f"- {_escape(ch.measure)}: {ch.before.value} ({ch.before_citation.date}) "
+                  f"{mark(ch.before_citation)} → {ch.after.value} ({ch.after_citation.date}) "
+                  f"{mark(ch.after_citation)}" for ch in b.changes]
+    lines += ["", "## Sources", ""]
+    for n in sorted(cited):
+        c = cited[n]
+        title = _escape(c.title or "(untitled)")
+        url = c.source.split()[0] if c.source.strip() else ""  # "URL (re-publication of URL)": the first
+        linked = f"[{title}](<{url}>)" if url.startswith(("http://", "https://")) else title
+        lines.append(f"{n}. {linked}, {c.date or 'undated'} (chunk {c.chunk_id}, chars {c.start}-{c.end})")
+    return "\n".join(lines) + "\n"
+
+
+def _escape(text: str) -> str:
+    """Release text as Markdown text: characters that would start markup are escaped, lines joined."""
+    text = " ".join(text.split())
+    for ch in "\\`*_[]<>#|":
+        text = text.replace(ch, "\\" + ch)
+    return text
