@@ -8,7 +8,6 @@ figure and name in it stands in the releases, else the releases' leads are used.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable
 from datetime import date
 
@@ -164,11 +163,20 @@ class Briefer:
 
 
 def _topic(group: list[Release]) -> str:
-    if len(group) == 1:
-        return group[0].title or "(untitled)"
-    words = Counter(w for r in group for w in dict.fromkeys(re.findall(r"[A-Z][\w$.-]+|\$[\d.,]+", r.title)))
-    common = [w for w, n in words.most_common() if n > 1 and w.lower() not in analyze.STOP_WORDS][:4]
-    return " ".join(common) or group[0].title
+    """A section's name in plain words: the longest run of words its releases' titles share ("Ukraine Defense
+    Contact Group"), else the title of its latest release."""
+    titles = [r.title.split() for r in group if r.title]
+    if not titles:
+        return "(untitled)"
+    if len(titles) > 1:
+        first, rest = titles[0], [" ".join(t).lower() for t in titles[1:]]
+        for n in range(len(first), 1, -1):
+            for i in range(len(first) - n + 1):
+                run = first[i:i + n]
+                if all(f" {' '.join(run).lower()} " in f" {t} " for t in rest) and any(
+                        w.lower() not in analyze.STOP_WORDS for w in run):
+                    return " ".join(run)
+    return " ".join(max(group, key=lambda r: r.date).title.split()) or "(untitled)"
 
 
 def _context(fact: KeyFact, words: int = 6) -> set[str]:
