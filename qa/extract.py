@@ -33,7 +33,7 @@ _EQUIPMENT = re.compile(
 _ACRONYM_GEAR = re.compile(r"\(([A-Z]{3,}s?)\)")
 _QUOTE = re.compile(r"[“\"]([^”\"]{20,}?)[”\"]")
 _SAID_AFTER = re.compile(r"\s*,?\s*(?:(?:he|she)\s+said|said\s+([A-Z][^,.;]{2,80}?)(?=[,.;]|$)|"
-                         r"([A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,6})\s+said)")
+                         r"([A-Z][\w.'-]*(?:\s+(?:(?:of|for|the|and)\s+)?[A-Z][\w.'-]*){0,10})\s+said)")
 _VALUE_KINDS = {"money", "number", "ordinal", "date"}
 # A capitalised run ending in one of these names a body or a thing, not a person.
 _NOT_A_PERSON = re.compile(r"\b(?:Conference|Initiative|Administration|Council|Systems?|Department|Ministry|"
@@ -102,6 +102,8 @@ def organizations(text: str) -> list[str]:
     out: list[str] = []
     for m in _ORG.finditer(text):
         name = re.sub(r"^The\s+", "", " ".join(m.group(1).split()))
+        # "Acting Pentagon Press Secretary ...": a title before a name, not a body.
+        name = re.sub(r"^(?:(?:Acting|Deputy|Former|Then|Senior|Chief)\s+)+", "", name)
         if name not in out and not any(name in other for other in out):
             out = [o for o in out if o not in name] + [name]
     return out

@@ -42,3 +42,13 @@ def test_key_facts_are_one_sentence_each_with_what_they_measure() -> None:
     assert fact.value == "four high-mobility artillery rocket systems; 36,000 rounds; 18 tactical vehicles"
     assert fact.quote.startswith("The package includes")
     assert not any(f.value in {"105", "155", "AIM-9M"} for f in extract.key_facts(text))
+
+
+def test_quotes_are_attributed_to_a_speaker_named_with_a_long_title_and_titles_are_no_bodies() -> None:
+    text = ('"The United States stands with Ukraine," Acting Pentagon Press Secretary Todd Breasseale said. '
+            '"We will keep going," National Security Council Coordinator for Strategic Communications John Kirby '
+            "said at the White House.")
+    assert [q.speaker for q in extract.quotations(text)] == [
+        "Acting Pentagon Press Secretary Todd Breasseale",
+        "National Security Council Coordinator for Strategic Communications John Kirby"]
+    assert "Acting Pentagon" not in extract.organizations(text)
