@@ -192,3 +192,15 @@ def test_the_answer_schema_allows_only_the_candidates() -> None:
     assert schema.model_validate_json('{"quote": "Second sentence.", "answer": "x"}').quote == "Second sentence."
     with pytest.raises(ValueError):
         schema.model_validate_json('{"quote": "Made up.", "answer": "x"}')
+
+
+def test_a_copied_out_sentence_is_no_answer_and_a_title_asked_for_picks_the_name() -> None:
+    q = analyse("Which acting Pentagon press secretary was quoted about the drawdown?", {})
+    lead = _evidence("President Joe Biden has given DOD authorization for a drawdown of up to $450 million.")
+    quote = _evidence('"We stand with Ukraine," Acting Pentagon Press Secretary Todd Breasseale said.')
+    copied = check_model(q, "The answer is: President Joe Biden has given DOD authorization for a drawdown of",
+                         lead, [lead, quote])
+    assert not copied.accepted and "copies" in copied.problems[0]
+    assert not check_model(q, "Joe Biden", lead, [lead, quote]).accepted  # named, but not the title asked for
+    right = check_model(q, "Todd Breasseale", lead, [lead, quote])
+    assert right.accepted and right.cited == [quote]

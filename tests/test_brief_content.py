@@ -46,8 +46,8 @@ def test_key_facts_are_one_sentence_each_with_what_they_measure() -> None:
 
 def test_quotes_are_attributed_to_a_speaker_named_with_a_long_title_and_titles_are_no_bodies() -> None:
     text = ('"The United States stands with Ukraine," Acting Pentagon Press Secretary Todd Breasseale said. '
-            '"We will keep going with our allies," National Security Council Coordinator for Strategic Communications John Kirby '
-            "said at the White House.")
+            '"We will keep going with our allies," National Security Council Coordinator for Strategic '
+            "Communications John Kirby said at the White House.")
     assert [q.speaker for q in extract.quotations(text)] == [
         "Acting Pentagon Press Secretary Todd Breasseale",
         "National Security Council Coordinator for Strategic Communications John Kirby"]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from qa import analyze, grounding
 from qa.answer.candidates import Evidence, swallowed
-from qa.answer.lift import is_new, values
+from qa.answer.lift import Span, is_new, titled, values
 from qa.answer.question import FRAME_WORDS, Question
 from qa.answer_type import AnswerType
 
@@ -62,7 +62,7 @@ def check_model(q: Question, answer: str, quoted: Evidence | None, candidates: l
         return Verdict(False, ["the answer copies the start of a sentence instead of answering"])
     for c in ordered:
         if not grounded_in(answer, c) and not _strange(q, words, [c]):
-            if not agrees(q, answer, [c]):
+            if not agrees(q, answer, [c], _titled(q, candidates)):
                 return Verdict(False, [f"the answer names no {q.kind.value} that its evidence gives for the question"],
                                [c])
             return Verdict(True, [], [c])
@@ -81,7 +81,7 @@ def check_model(q: Question, answer: str, quoted: Evidence | None, candidates: l
     return Verdict(True, [], cited)
 
 
-def agrees(q: Question, answer: str, evidence: list[Evidence]) -> bool:
+def agrees(q: Question, answer: str, evidence: list[Evidence], titled_names: list[Span] | None = None) -> bool:
     """Whether the answer names one of the values of the kind asked that its evidence holds for the question
     (the count of the very noun asked about, the name after the title asked for), not merely some figure or
     name of it. Where the lifter sees no such value, a value of the kind in the answer is enough: a capable
@@ -89,6 +89,10 @@ def agrees(q: Question, answer: str, evidence: list[Evidence]) -> bool:
     if q.kind is AnswerType.OTHER and q.focus is None:
         return True
     found = [v for e in evidence for v in values(q, e.text)]
+    if q.kind is AnswerType.PERSON and titled_names:
+        # The question names a title ("acting Pentagon press secretary") that stands before some names of the
+        # candidates: the answer must be one of them, not another person the evidence mentions.
+        found = titled_names
     if q.kind is AnswerType.COUNT and q.counted and found:
         # A count must count the noun asked about: "50,290 accessions" is no answer to "how many components".
         found = [v for v in found if q.counted in analyze.terms(v.text)]
@@ -115,10 +119,34 @@ def agrees(q: Question, answer: str, evidence: list[Evidence]) -> bool:
 _NUMERIC = frozenset({AnswerType.MONEY, AnswerType.COUNT, AnswerType.PERCENT, AnswerType.ORDINAL})
 
 
+def _titled(q: Question, candidates: list[Evidence]) -> list[Span]:
+    """The names of the candidates that the question's title words stand right before, most titled first."""
+    if q.kind is not AnswerType.PERSON or q.focus is None:  # "which acting Pentagon press secretary", not "who"
+        return []
+    scored = [(titled(q, c.text, v), v) for c in candidates for v in values(q, c.text)]
+    top = max((score for score, _ in scored), default=0.0)
+    return [v for score, v in scored if top > 0 and score == top]
+
+
 def _copies_start(answer: str, sentence: str) -> bool:
-    """Whether an answer is the opening of a sentence, cut off by the length limit: no answer at all."""
+    """Whether an answer is a stretch of a sentence copied out ("The answer is: President Joe Biden has given
+    DOD authorization for a drawdown of"), cut off by the length limit: no answer at all."""
     a, s = re.findall(r"\w+", answer.lower()), re.findall(r"\w+", sentence.lower())
-    return len(a) >= 6 and sum(x == y for x, y in zip(a, s)) >= 0.8 * len(a)
+    if len(a) < _COPY_WORDS:  # a short answer may well be a phrase of its sentence: "pre-2014 borders"
+        return False
+    longest, previous = 0, [0] * (len(s) + 1)
+    for x in a:  # the longest run of words the two share, in order and contiguous
+        current = [0] * (len(s) + 1)
+        for j, y in enumerate(s, 1):
+            if x == y:
+                current[j] = previous[j - 1] + 1
+                longest = max(longest, current[j])
+        previous = current
+    return longest >= 0.6 * len(a)
+
+
+# An answer of this many words or more that is mostly one run of a candidate is a copied-out sentence.
+_COPY_WORDS = 10
 
 
 def _words(answer: str) -> set[str]:
