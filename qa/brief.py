@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 
-from qa import analyze, boilerplate, extract, grounding, prompting
+from qa import analyze, boilerplate, extract, grounding, prompting, sentences
 from qa.llm_client import ModelClient, Usage
 from qa.models import Release
 from qa.prose import grounded_prose
@@ -53,7 +53,8 @@ class Briefer:
                 sections.append(section.model_copy(update={"bullets": bullets}))
         return Briefing(
             query=query or "", since=since or "", until=until or "", releases=[r.id for r in chosen],
-            overview=overview, overview_mode=mode, sections=sections, timeline=timeline,
+            overview=overview, overview_mode=mode, overview_citations=self._backing(overview, chosen, texts),
+            sections=sections, timeline=timeline,
             changes=self._changes(chosen, texts), ungrounded=problems, prompt=self.prompt.tag, usage=usage,
         )
 
@@ -72,6 +73,20 @@ class Briefer:
                       if (not since or (r.date and r.date >= since)) and (not until or (r.date and r.date <= until))]
             chosen = chosen[:limit]  # newest first from the store
         return sorted(chosen, key=lambda r: (r.date or "9999", r.title))
+
+    def _backing(self, overview: str, chosen: list[Release], texts: dict[str, str]) -> list[Citation]:
+        """For each sentence of the overview, the release sentence that shares most of its words: the prose check
+        accepted the overview only when every sentence has one, and the reader sees which."""
+        pool = [(r, s, e, set(analyze.terms(texts[r.id][s:e]))) for r in chosen
+                for s, e in boilerplate.content_sentences(texts[r.id])]
+        out = []
+        for s, e in sentences.spans(overview):
+            if not pool:
+                break
+            said = set(analyze.terms(overview[s:e]))
+            r, start, end, _ = max(pool, key=lambda p: len(said & p[3]))
+            out.append(self._cite(r, texts[r.id], start, end))
+        return out
 
     def _cite(self, release: Release, text: str, start: int, end: int) -> Citation:
         ordinal = self.store.chunk_at(release.id, start)

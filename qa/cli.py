@@ -457,8 +457,20 @@ def _print_brief(b: Briefing) -> None:
 
     label = "" if b.overview_mode == "model" else " (the releases' leads, verbatim)"
     out.print(Text("Overview", style="bold"))
-    out.print(textwrap.fill(b.overview, 100) + label, markup=False)
     cited: dict[int, Citation] = {}
+    from qa.sentences import spans
+
+    pieces = spans(b.overview)
+    if len(pieces) == len(b.overview_citations):  # each sentence with the marker of the sentence it stands on
+        marked = []
+        for (s, e), c in zip(pieces, b.overview_citations):
+            mark = cite(c)
+            cited[int(mark[1:-1])] = c
+            marked.append(f"{b.overview[s:e]} {mark}")
+        overview = " ".join(marked)
+    else:
+        overview = b.overview
+    out.print(textwrap.fill(overview, 100) + label, markup=False)
     for section in b.sections:
         out.print(Text("\n" + section.topic, style="bold"))
         for bullet in section.bullets:

@@ -3,6 +3,9 @@ figures that changed, and the sources as a numbered list with links."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from qa import sentences
 from qa.schemas import Briefing, Citation
 
 
@@ -21,7 +24,7 @@ def markdown(b: Briefing) -> str:
     lines = [f"# Briefing: {_escape(subject)}", "", f"*{span}; {len(b.releases)} release(s)*", ""]
     if not b.releases:
         return "\n".join([*lines, "No stored release matches.", ""])
-    lines += ["## Overview", "", _escape(b.overview)]
+    lines += ["## Overview", "", _marked(b, mark)]
     if b.overview_mode != "model":
         lines[-1] += " *(the releases' leads, verbatim)*"
     for section in b.sections:
@@ -43,6 +46,14 @@ def markdown(b: Briefing) -> str:
         linked = f"[{title}](<{url}>)" if url.startswith(("http://", "https://")) else title
         lines.append(f"{n}. {linked}, {c.date or 'undated'} (chunk {c.chunk_id}, chars {c.start}-{c.end})")
     return "\n".join(lines) + "\n"
+
+
+def _marked(b: Briefing, mark: Callable[[Citation], str]) -> str:
+    """The overview with the marker of its backing release sentence after each of its sentences."""
+    spans = sentences.spans(b.overview)
+    if len(spans) != len(b.overview_citations):
+        return _escape(b.overview)
+    return " ".join(f"{_escape(b.overview[s:e])} {mark(c)}" for (s, e), c in zip(spans, b.overview_citations))
 
 
 def _escape(text: str) -> str:

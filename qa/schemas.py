@@ -148,6 +148,9 @@ class Briefing(BaseModel):
     releases: list[str] = Field(default_factory=list, description="Ids of the releases briefed, oldest first")
     overview: str = ""
     overview_mode: Literal["model", "extractive"] = "extractive"
+    overview_citations: list[Citation] = Field(
+        default_factory=list, description="For each sentence of the overview, in order, the release sentence it "
+        "stands on: printed as an inline marker after the sentence")
     sections: list[Section] = Field(default_factory=list)
     timeline: list[TimelineEvent] = Field(default_factory=list)
     changes: list[FigureChange] = Field(default_factory=list)

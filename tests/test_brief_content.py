@@ -52,3 +52,48 @@ def test_quotes_are_attributed_to_a_speaker_named_with_a_long_title_and_titles_a
         "Acting Pentagon Press Secretary Todd Breasseale",
         "National Security Council Coordinator for Strategic Communications John Kirby"]
     assert "Acting Pentagon" not in extract.organizations(text)
+
+
+def _writer(overview: str, calls: list[int]):
+    """A scripted model that writes `overview` for every brief request, behind the client's HTTP seam."""
+    import json
+
+    import httpx2
+
+    from qa.fake_models import FAKE_URL, completion, parse_request
+    from qa.llm_client import ModelClient
+    from qa.settings import ModelSettings
+
+    def handle(request: httpx2.Request) -> httpx2.Response:
+        calls.append(1)
+        return httpx2.Response(200, json=completion(parse_request(json.loads(request.content)), {"overview": overview}))
+
+    settings = ModelSettings(max_attempts=1)
+    return lambda: ModelClient(settings, FAKE_URL, http_client=httpx2.Client(transport=httpx2.MockTransport(handle)))
+
+
+def test_a_capable_models_overview_is_shown_with_a_citation_per_sentence(corpus_store: Store) -> None:
+    written = ("The Defense Department announced $820 million in additional security assistance for Ukraine. "
+               "President Joe Biden authorized a drawdown of up to $450 million to meet Ukraine's arms needs. "
+               "Since Russia invaded Ukraine, the U.S. has provided some $44.2 billion in security assistance.")
+    calls: list[int] = []
+    briefer = Briefer(corpus_store, Settings(db=corpus_store.path), _writer(written, calls))
+    b = briefer.brief(query="Ukraine security assistance", since="2022-01-01", until="2024-12-31")
+    assert b.overview_mode == "model" and b.overview == written and len(calls) == 1
+    assert len(b.overview_citations) == 3
+    assert "$820 million" in b.overview_citations[0].quote and "$450 million" in b.overview_citations[1].quote
+    for c in b.overview_citations:
+        assert corpus_store.release_text(c.release_id)[c.start:c.end] == c.quote
+
+
+def test_an_overview_with_an_invented_figure_is_replaced_by_the_leads(corpus_store: Store) -> None:
+    invented = ("The Defense Department announced $999 million in additional security assistance for Ukraine. "
+                "President Joe Biden authorized a drawdown of up to $450 million to meet Ukraine's arms needs.")
+    calls: list[int] = []
+    briefer = Briefer(corpus_store, Settings(db=corpus_store.path), _writer(invented, calls))
+    b = briefer.brief(query="Ukraine security assistance", since="2022-01-01", until="2024-12-31")
+    assert b.overview_mode == "extractive" and "$999 million" not in b.overview and len(calls) == 2
+    assert any("$999 million" in p for p in b.ungrounded)
+    assert b.overview_citations
+    for c in b.overview_citations:  # the leads, each citing itself
+        assert c.quote in b.overview
