@@ -43,12 +43,18 @@ class Briefer:
         overview, mode, problems, usage = self._overview(chosen, texts)
         timeline = self._timeline(chosen, texts)
         # Each sentence once: a bullet never repeats the overview's leads or a dated event of the timeline.
-        events = {" ".join(ev.event.split()) for ev in timeline}
-        lead_text = " ".join(overview.split())
+        printed = [set(analyze.terms(ev.event)) for ev in timeline]
+        printed += [set(analyze.terms(overview[s:e])) for s, e in sentences.spans(overview)]
         sections = []
         for section in self._sections(chosen, texts):
-            bullets = [b for b in section.bullets
-                       if " ".join(b.text.split()) not in events and " ".join(b.text.split()) not in lead_text]
+            bullets = []
+            for bullet in section.bullets:
+                said = set(analyze.terms(bullet.text))
+                # One bullet per fact: a sentence the overview, the timeline or another release already says
+                # (the same words, near enough) is not said again.
+                if said and not any(len(said & other) / len(said | other) >= self.settings.brief.same_fact for other in printed):
+                    bullets.append(bullet)
+                    printed.append(said)
             if bullets:
                 sections.append(section.model_copy(update={"bullets": bullets}))
         return Briefing(

@@ -32,6 +32,9 @@ _EQUIPMENT = re.compile(
 )
 _ACRONYM_GEAR = re.compile(r"\(([A-Z]{3,}s?)\)")
 _QUOTE = re.compile(r"[“\"]([^”\"]{20,}?)[”\"]")
+# "Austin said:" or "Austin said, " right before a quote names its speaker too.
+_SAID_BEFORE = re.compile(r"([A-Z][\w.'-]*(?:\s+(?:(?:of|for|the|and)\s+)?[A-Z][\w.'-]*){0,10})\s+(?:said|says|added|"
+                          r"told [\w ]{1,40}?)[:,]\s*$")
 _SAID_AFTER = re.compile(r"\s*,?\s*(?:(?:he|she)\s+said|said\s+([A-Z][^,.;]{2,80}?)(?=[,.;]|$)|"
                          r"([A-Z][\w.'-]*(?:\s+(?:(?:of|for|the|and)\s+)?[A-Z][\w.'-]*){0,10})\s+said)")
 _VALUE_KINDS = {"money", "number", "ordinal", "date"}
@@ -135,6 +138,8 @@ def quotations(text: str) -> list[Quotation]:
             if not speaker:
                 before = [name for start, name in named if start < m.start()]
                 speaker = before[-1] if before else ""
+        elif before := _SAID_BEFORE.search(text[max(0, m.start() - 160):m.start()]):
+            speaker = before.group(1)
         elif out and m.start() - previous_end < 40:
             speaker = out[-1].speaker  # a quote that goes on after "Austin said."
         out.append(Quotation(speaker=speaker, text=" ".join(m.group(1).split())))

@@ -111,6 +111,9 @@ class BriefSettings(BaseModel):
         0.5, ge=0, le=1, description="Share of the best release's search score a release needs to enter a --query "
         "briefing (benchmarks/briefs.py on briefs-dev: 0.3 to 0.6 keep every wanted release in and the Philippines "
         "readout out of 'Ukraine security assistance')")
+    same_fact: float = Field(
+        0.6, ge=0, le=1, description="Share of words (Jaccard) at which a bullet restates a sentence already "
+        "printed in the briefing and is left out (benchmarks/briefs.py: no fact printed twice across releases)")
 
 
 class ModelSettings(BaseModel):

@@ -97,3 +97,8 @@ def test_an_overview_with_an_invented_figure_is_replaced_by_the_leads(corpus_sto
     assert b.overview_citations
     for c in b.overview_citations:  # the leads, each citing itself
         assert c.quote in b.overview
+
+
+def test_a_speaker_named_before_the_quote_is_its_speaker() -> None:
+    text = 'At the Pentagon, Secretary Austin said: "We will stand with Ukraine for as long as it takes."'
+    assert [q.speaker for q in extract.quotations(text)] == ["Secretary Austin"]
