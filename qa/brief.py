@@ -52,7 +52,8 @@ class Briefer:
                 said = set(analyze.terms(bullet.text))
                 # One bullet per fact: a sentence the overview, the timeline or another release already says
                 # (the same words, near enough) is not said again.
-                if said and not any(len(said & other) / len(said | other) >= self.settings.brief.same_fact for other in printed):
+                same = self.settings.brief.same_fact
+                if said and not any(len(said & other) / len(said | other) >= same for other in printed):
                     bullets.append(bullet)
                     printed.append(said)
             if bullets:
