@@ -13,6 +13,7 @@ from datetime import date
 
 from qa import analyze, boilerplate, extract, grounding, prompting, sentences
 from qa.llm_client import ModelClient, Usage
+from qa.model_value import wanted
 from qa.models import Release
 from qa.prose import grounded_prose
 from qa.schemas import Briefing, BriefReply, Bullet, Citation, FigureChange, KeyFact, Section, TimelineEvent
@@ -171,6 +172,9 @@ class Briefer:
     def _overview(self, chosen: list[Release], texts: dict[str, str]) -> tuple[str, str, list[str], list[Usage]]:
         if not chosen:
             return "No stored release matches.", "extractive", [], []
+        leads = " ".join(extract.lead(texts[r.id], 1) for r in chosen[:4])
+        if not wanted(self.settings.answer.mode, self.settings.model.model, self.settings.answer.reports):
+            return leads, "extractive", [], []
         budget = self.settings.model.text_budget
         per = max(1, budget // (60 * len(chosen)))
         blocks = "\n\n".join(f"<<<RELEASE | {r.title} | {r.date}\n{extract.lead(texts[r.id], per)}\nEND>>>"
@@ -181,7 +185,7 @@ class Briefer:
                                                    "overview", source, "overview", "the releases", "brief")
         if overview is not None:
             return overview, "model", [], usage
-        return " ".join(extract.lead(texts[r.id], 1) for r in chosen[:4]), "extractive", problems, usage
+        return leads, "extractive", problems, usage
 
 
 def _topic(group: list[Release]) -> str:

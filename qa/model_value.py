@@ -60,3 +60,11 @@ def _read(path: str, mtime_ns: int, size: int) -> tuple[str, bool] | None:
     if not isinstance(gain, (int, float)) or isinstance(gain, bool) or not isinstance(improved, (int, float)):
         return None  # recorded before the measure existed: says nothing about the model
     return model, gain > 0 or improved > 0
+
+
+def wanted(mode: str, model: str, reports: Path | None = None) -> bool:
+    """Whether to ask the model at all: `extractive` never, `model` always, `auto` unless the model's recorded
+    eval shows it adds nothing (then no answer, summary or briefing waits for it, and none needs it installed)."""
+    if mode != "auto":
+        return mode == "model"
+    return model_adds_value(model, reports) is not False

@@ -52,6 +52,8 @@ def grounded_prose(client: Callable[[], ModelClient], prompt: prompting.Prompt, 
     what: "summary" or "overview", where: "the release" or "the releases", for the retry message;
     name: the schema's name in the request.
     """
+    from qa.local_model import LocalModelError  # here: prose the model is not asked for never loads it
+
     usage: list[Usage] = []
     problems: list[str] = []
     try:
@@ -66,6 +68,6 @@ def grounded_prose(client: Callable[[], ModelClient], prompt: prompting.Prompt, 
             messages = [*messages, {"role": "assistant", "content": reply.model_dump_json()},
                         {"role": "user", "content": f"That {what} was rejected: " + "; ".join(problems)
                          + f". Write it again with names, numbers and dates from {where} only."}]
-    except ModelError as err:
-        problems = [f"the model failed: {err}"]
+    except (ModelError, LocalModelError) as err:
+        problems = [f"the model failed: {err}"]  # the releases' own sentences stand without it
     return None, problems, usage

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from qa import boilerplate, extract, prompting
 from qa.llm_client import ModelClient, Usage
+from qa.model_value import wanted
 from qa.prose import grounded_prose
 from qa.schemas import ReleaseSummary, SummaryReply
 from qa.settings import Settings
@@ -48,6 +49,8 @@ class Summarizer:
         return f"<<<{head}\n{' '.join(kept)}\nEND>>>"
 
     def _summary(self, title: str, date: str, text: str) -> tuple[str, str, list[str], list[Usage]]:
+        if not wanted(self.settings.answer.mode, self.settings.model.model, self.settings.answer.reports):
+            return extract.lead(text), "extractive", [], []
         messages = self.prompt.messages(release=self._release_block(title, date, text))
         summary, problems, usage = grounded_prose(self._client_factory, self.prompt, messages, SummaryReply,
                                                   "summary", title + "\n" + date + "\n" + text, "summary",

@@ -29,6 +29,7 @@ RELEASES = [
 def briefer(store: Store, recorder: vcr.VCR) -> Briefer:
     ingest_sample_and(store, RELEASES)
     settings = Settings(db=store.path)
+    settings.answer.mode = "model"  # the model is asked for the prose, replayed from the cassette
     url = model_url(settings.model)
     return Briefer(store, settings, lambda: ModelClient(settings.model, url))
 

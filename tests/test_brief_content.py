@@ -54,6 +54,12 @@ def test_quotes_are_attributed_to_a_speaker_named_with_a_long_title_and_titles_a
     assert "Acting Pentagon" not in extract.organizations(text)
 
 
+def _model_mode(store: Store) -> Settings:
+    settings = Settings(db=store.path)
+    settings.answer.mode = "model"
+    return settings
+
+
 def _writer(overview: str, calls: list[int]):
     """A scripted model that writes `overview` for every brief request, behind the client's HTTP seam."""
     import json
@@ -77,7 +83,7 @@ def test_a_capable_models_overview_is_shown_with_a_citation_per_sentence(corpus_
                "President Joe Biden authorized a drawdown of up to $450 million to meet Ukraine's arms needs. "
                "Since Russia invaded Ukraine, the U.S. has provided some $44.2 billion in security assistance.")
     calls: list[int] = []
-    briefer = Briefer(corpus_store, Settings(db=corpus_store.path), _writer(written, calls))
+    briefer = Briefer(corpus_store, _model_mode(corpus_store), _writer(written, calls))
     b = briefer.brief(query="Ukraine security assistance", since="2022-01-01", until="2024-12-31")
     assert b.overview_mode == "model" and b.overview == written and len(calls) == 1
     assert len(b.overview_citations) == 3
@@ -90,7 +96,7 @@ def test_an_overview_with_an_invented_figure_is_replaced_by_the_leads(corpus_sto
     invented = ("The Defense Department announced $999 million in additional security assistance for Ukraine. "
                 "President Joe Biden authorized a drawdown of up to $450 million to meet Ukraine's arms needs.")
     calls: list[int] = []
-    briefer = Briefer(corpus_store, Settings(db=corpus_store.path), _writer(invented, calls))
+    briefer = Briefer(corpus_store, _model_mode(corpus_store), _writer(invented, calls))
     b = briefer.brief(query="Ukraine security assistance", since="2022-01-01", until="2024-12-31")
     assert b.overview_mode == "extractive" and "$999 million" not in b.overview and len(calls) == 2
     assert any("$999 million" in p for p in b.ungrounded)
@@ -102,3 +108,20 @@ def test_an_overview_with_an_invented_figure_is_replaced_by_the_leads(corpus_sto
 def test_a_speaker_named_before_the_quote_is_its_speaker() -> None:
     text = 'At the Pentagon, Secretary Austin said: "We will stand with Ukraine for as long as it takes."'
     assert [q.speaker for q in extract.quotations(text)] == ["Secretary Austin"]
+
+
+def test_without_a_model_worth_asking_briefs_and_summaries_need_none(corpus_store: Store, tmp_path: Path) -> None:
+    from qa.summarize import Summarizer
+
+    settings = Settings(db=corpus_store.path)
+    settings.answer.reports = tmp_path
+    (tmp_path / "dev.json").write_text(
+        f'{{"model": "{settings.model.model}", "score": {{"model_gain": 0, "model_improved": 0}}}}')
+
+    def no_model() -> None:
+        raise AssertionError("the model must not be asked (nor started)")
+
+    b = Briefer(corpus_store, settings, no_model).brief(query="Hegseth")
+    assert b.overview_mode == "extractive" and b.overview and b.overview_citations
+    release = corpus_store.releases()[0]
+    assert Summarizer(corpus_store, settings, no_model).summarize(release.id).summary_mode == "extractive"

@@ -57,6 +57,7 @@ def summarizer(store: Store, recorder: vcr.VCR) -> Summarizer:
                                        source="https://example.test/450", text=PACKAGE, origin="t",
                                        key="https://example.test/450")], IndexSettings())
     settings = Settings(db=store.path)
+    settings.answer.mode = "model"  # the model is asked for the prose, replayed from the cassette
     url = model_url(settings.model)
     return Summarizer(store, settings, lambda: ModelClient(settings.model, url))
 

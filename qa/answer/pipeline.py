@@ -67,12 +67,9 @@ class Answerer:
 
     def uses_model(self) -> bool:
         """extractive: never; model: always; auto: unless the model's recorded eval shows it adds nothing."""
-        mode = self.settings.answer.mode
-        if mode != "auto":
-            return mode == "model"
-        from qa.model_value import model_adds_value
+        from qa.model_value import wanted
 
-        return model_adds_value(self.settings.model.model, self.settings.answer.reports) is not False
+        return wanted(self.settings.answer.mode, self.settings.model.model, self.settings.answer.reports)
 
     def ask(self, question: str) -> Answer:
         question = " ".join(question.split())
