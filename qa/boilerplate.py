@@ -70,6 +70,12 @@ def spans(text: str) -> list[Span]:
     return sorted(found)
 
 
+def dateline_end(text: str) -> int:
+    """Where a dateline that opens the text ends ("WASHINGTON (Sept. 11, 2023) -- Today, ..."), else 0."""
+    m = _DATELINE.match(text)
+    return m.end() if m else 0
+
+
 def content(start: int, end: int, marked: list[Span]) -> tuple[int, int] | None:
     """The part of a sentence span that is content: None when boilerplate covers it, else the span with a
     dateline that opens it cut off."""

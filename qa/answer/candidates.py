@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from qa import analyze, boilerplate
-from qa.answer.lift import DATELINE, Span, lift
+from qa.answer.lift import Span, lift
 from qa.answer.question import Question
 from qa.answer_type import AnswerType
 from qa.models import Hit
@@ -102,7 +102,7 @@ def _same_paragraph(text: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 def sentence_score(q: Question, sentence: str, named: set[str]) -> float:
     """The question's rare words in one sentence, with pairs; the release's own date words left out."""
-    s_list = analyze.terms(DATELINE.sub("", sentence))
+    s_list = analyze.terms(sentence)  # datelines are cut off already (qa.boilerplate)
     own = q.term_set - named - swallowed(q, sentence)
     pairs = {p for p in q.pairs if not set(p) <= named}
     score = sum(q.idf.get(t, 0.0) for t in set(s_list) & own)

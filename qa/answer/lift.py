@@ -13,12 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa import analyze, grounding
+from qa import analyze, boilerplate, grounding
 from qa.answer.question import Question
 from qa.answer_type import AnswerType
 
-# A dateline ("WASHINGTON (Sept. 11, 2023) --") dates the release, never the event asked about.
-DATELINE = re.compile(r"^[A-Z][A-Z .,'’-]+(?:\([^)]*\))?\s*(?:--|—|–)\s*")
 # A capitalised run: a name, a place, a title of a thing ("Security Sector Assistance Roadmap", "Article IV",
 # "1947 National Security Act", "Under Secretary of Defense for Policy", "Sierra Nevada Corp.").
 _RUN = re.compile(
@@ -100,8 +98,8 @@ def values(q: Question, text: str) -> list[Span]:
 
 
 def _body_start(text: str) -> int:
-    m = DATELINE.match(text)
-    return m.end() if m else 0
+    # A dateline ("WASHINGTON (Sept. 11, 2023) --") dates the release, never the event asked about.
+    return boilerplate.dateline_end(text)
 
 
 _UNQUOTE = str.maketrans({'"': " ", "“": " ", "”": " "})
