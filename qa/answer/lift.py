@@ -271,7 +271,7 @@ def _things(q: Question, text: str, body_start: int) -> list[Span]:
     if q.focus in _ORG_WORDS:
         return runs
     found: list[Span] = []
-    if q.focus and q.focus.endswith("s") or re.search(r"\b(?:which|what)\s+\w+s\b", q.text, re.IGNORECASE):
+    if q.focus and q.focus.endswith("s") or _PLURAL_ASK.search(q.text):
         found += filter(None, [_coordinated(q, text, body_start)])
     if q.focus:
         named = [r for r in runs if q.focus in analyze.terms(r.text)]
@@ -321,6 +321,8 @@ def _modified(q: Question, text: str, start: int, end: int) -> Span | None:
     return Span(text[first:end], first, end)
 
 
+# "which governments", not "what is": a plural noun asked for is a list.
+_PLURAL_ASK = re.compile(r"\b(?:which|what)\s+(?!(?:is|was|has|does)\b)\w+s\b", re.IGNORECASE)
 _ORG_WORDS = frozenset(analyze.stem(w) for w in ("company", "firm", "contractor", "corporation", "manufacturer"))
 
 
