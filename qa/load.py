@@ -7,9 +7,9 @@ import json
 import os
 import re
 from collections.abc import Iterable, Iterator
-from datetime import datetime
 from pathlib import Path
 
+from qa.dates import DateError, iso_date
 from qa.models import FileError, ReleaseDraft
 
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -19,9 +19,6 @@ JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
 SUFFIXES = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
 
 _HEADER_LINE = re.compile(r"(title|date|source|url)\s*:\s*(.*)", re.IGNORECASE)
-_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%d %B %Y",
-                 "%m/%d/%Y")
 
 
 class LoadError(ValueError):
@@ -29,22 +26,11 @@ class LoadError(ValueError):
 
 
 def normalize_date(raw: str) -> str:
-    """An ISO date from the forms releases use, or LoadError."""
-    raw = raw.strip()
-    if not raw:
-        return ""
-    head = raw[:10]
-    if _ISO.fullmatch(head) and (len(raw) == 10 or raw[10] in "T "):
-        if 1 <= int(head[5:7]) <= 12 and 1 <= int(head[8:10]) <= 31:
-            return head  # the usual case, without strptime's cost
-        raw = head
-    cleaned = raw.replace("Sept.", "Sep.").replace("Sept ", "Sep ")
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(cleaned, fmt).date().isoformat()
-        except ValueError:
-            continue
-    raise LoadError(f"unrecognised date {raw!r} (want YYYY-MM-DD)")
+    """An ISO date from the forms releases use, or LoadError (qa.dates parses every date)."""
+    try:
+        return iso_date(raw)
+    except DateError as err:
+        raise LoadError(str(err)) from None
 
 
 def decode(data: bytes) -> str:

@@ -22,6 +22,8 @@ from qa.layout import Layout
 from qa.models import Hit, Release, ReleaseDraft
 
 SCHEMA_VERSION = "1"
+# Bumped when qa.boilerplate marks a new kind, so indexes stored before are marked again when opened.
+BOILERPLATE_VERSION = "2"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -83,7 +85,18 @@ CREATE TABLE IF NOT EXISTS index_cache (
 
 
 class StoreError(RuntimeError):
-    pass
+    """A release or an index that is not there (an unknown id, no index file, another schema)."""
+
+
+class StorageFault(StoreError):
+    """The index file cannot be read or written: damaged, read-only, or the disk is full.
+
+    `code` is stable for scripts and the API: "storage_damaged", "storage_read_only" or "storage_full".
+    """
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass
@@ -153,12 +166,14 @@ class Store:
                 raise StoreError(f"{self.path} has index schema {row[0]}, this qa reads {SCHEMA_VERSION}")
             if self.db.execute("SELECT 1 FROM meta WHERE key='vocab'").fetchone() is None:
                 self._backfill_vocab()
-            if self.db.execute("SELECT 1 FROM meta WHERE key='boilerplate'").fetchone() is None:
-                # Releases stored before boilerplate was marked get their marks once.
+            marked = self.db.execute("SELECT value FROM meta WHERE key='boilerplate'").fetchone()
+            if marked is None or marked[0] != BOILERPLATE_VERSION:
+                # Releases stored before boilerplate (or the latest kind of it) was marked get their marks once.
+                self.db.execute("DELETE FROM boilerplate")
                 self.db.executemany("INSERT INTO boilerplate VALUES (?,?,?,?)", [
                     (rowid, *span) for rowid, text in self.db.execute("SELECT rowid, text FROM releases")
                     for span in boilerplate.spans(text)])
-                self.db.execute("INSERT INTO meta VALUES ('boilerplate', '1')")
+                self.db.execute("INSERT OR REPLACE INTO meta VALUES ('boilerplate', ?)", (BOILERPLATE_VERSION,))
 
     def _backfill_vocab(self) -> None:
         """Vocabulary and acronyms of releases stored before they were kept (once per file)."""

@@ -1,0 +1,46 @@
+"""The one date parser: every date a user, a file or a request gives (CLI, API, ingest) goes through here.
+
+Releases and readers write dates in several forms ("Sept. 11, 2023", "2023/09/11"); all become ISO dates,
+and an impossible date ("2024-02-31", "0000-01-01", "yesterday") is an error that names what was given.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%d %B %Y", "%m/%d/%Y")
+# Before this no release was written: a year 0001 or 0201 is a typo, not a date to filter on.
+EARLIEST_YEAR = 1900
+
+
+class DateError(ValueError):
+    """A date that is not one; the message quotes it and says the form wanted."""
+
+
+def iso_date(raw: str) -> str:
+    """An ISO date (YYYY-MM-DD) from the forms releases and readers use; "" for an empty one; DateError else."""
+    raw = raw.strip()
+    if not raw:
+        return ""
+    head = raw[:10]
+    m = _ISO.fullmatch(head)
+    if m and (len(raw) == 10 or raw[10] in "T "):
+        try:
+            return _checked(date(int(m[1]), int(m[2]), int(m[3])), raw)  # the usual case, without strptime's cost
+        except ValueError:
+            raise DateError(f"impossible date {raw!r} (want YYYY-MM-DD)") from None
+    cleaned = raw.replace("Sept.", "Sep.").replace("Sept ", "Sep ")
+    for fmt in _FORMATS:
+        try:
+            return _checked(datetime.strptime(cleaned, fmt).date(), raw)
+        except ValueError:
+            continue
+    raise DateError(f"unrecognised date {raw!r} (want YYYY-MM-DD)")
+
+
+def _checked(day: date, raw: str) -> str:
+    if day.year < EARLIEST_YEAR:
+        raise DateError(f"impossible date {raw!r}: before {EARLIEST_YEAR}")
+    return day.isoformat()
