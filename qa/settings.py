@@ -125,6 +125,9 @@ class ModelSettings(BaseModel):
     api_key: SecretStr = Field(SecretStr("not-needed"), description="Key for the endpoint (never logged)")
     model: str = Field("smollm2-135m-instruct", description="Model name sent with each request")
     timeout: float = Field(120.0, gt=0, description="Seconds to wait for one reply")
+    deadline: float = Field(
+        60.0, gt=0, description="Seconds one ask, summary or briefing may spend on the model, across every retry "
+        "and schema repair; past it the answer is the extractive one (issue 10: a hung model never holds an ask)")
     max_tokens: int = Field(200, ge=1, description="Largest reply, in tokens")
     temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature")
     seed: int | None = Field(0, description="Sampling seed, for repeatable replies where the server honours it")
@@ -147,6 +150,24 @@ class ModelSettings(BaseModel):
         return max(64, min(self.context_budget, self.context_window - self.max_tokens - 512))
 
 
+class IngestSettings(BaseModel):
+    """What ingest agrees to open; unlike IndexSettings, a change re-indexes nothing."""
+
+    max_file_bytes: int = Field(
+        20_000_000, ge=1, description="Largest file ingest reads; a larger one is named and skipped (the corpus's "
+        "largest release is under 100 kB; a 200 MB file took 1.8 GB of memory, issue 10)")
+
+
+class ServiceSettings(BaseModel):
+    """How `qa serve` shares the model and guards itself."""
+
+    max_body_bytes: int = Field(5_000_000, ge=1024, description="Largest request body, counted as it is read")
+    model_calls: int = Field(2, ge=1, description="Requests that use the model at once; a local model does no "
+                             "better with more")
+    model_queue: int = Field(16, ge=0, description="Requests that may wait for a model slot; past that, 429 with "
+                             "Retry-After")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="QA_", env_nested_delimiter="__", extra="ignore")
 
@@ -156,3 +177,5 @@ class Settings(BaseSettings):
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     brief: BriefSettings = Field(default_factory=BriefSettings)
     model: ModelSettings = Field(default_factory=ModelSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
+    service: ServiceSettings = Field(default_factory=ServiceSettings)
