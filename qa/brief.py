@@ -30,10 +30,12 @@ _MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun",
 
 
 class Briefer:
-    def __init__(self, store: Store, settings: Settings, client: Callable[[], ModelClient]) -> None:
+    def __init__(self, store: Store, settings: Settings, client: Callable[[], ModelClient],
+                 searcher: Searcher | None = None) -> None:
         self.store = store
         self.settings = settings
-        self.searcher = Searcher(store, settings.search)
+        # The service passes its searcher over the one shared index; alone, the briefer builds its own.
+        self.searcher = searcher or Searcher(store, settings.search)
         self._client_factory = client
         self.prompt = prompting.load("brief")
 

@@ -1,113 +1,92 @@
 """The HTTP service: a JSON API over the same functions as the command line.
 
-Each worker thread keeps its own connection to the index file (SQLite
-connections are not shared across threads); responses use the same pydantic
-models as `--json`. Errors are JSON with a stable code and never a stack trace.
+Each thread keeps its own connection to the index file (SQLite connections are not shared across
+threads), and every searcher shares the process's one copy of the index arrays; responses use the same
+pydantic models as `--json`. Errors are JSON with a stable code and never a stack trace (qa.service_errors).
+
+The event loop never waits on a model: model work runs on its own few threads behind a bounded queue, with
+one deadline per request (qa.service_model); the cheap endpoints run on the loop or on the thread pool that
+model work never takes. Auth and the body limit are decided before a body is read (qa.service_guard).
 """
 
 from __future__ import annotations
 
-import hmac
+import asyncio
+import logging
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import nullcontext
-from typing import Any, Literal
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
 
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, StreamingResponse
-from pydantic import BaseModel, Field, field_validator
 
-from qa import local_model
+from qa import service_docs, service_errors
 from qa.answer import Answerer
+from qa.answer.pipeline import Retrieval
 from qa.brief import Briefer
 from qa.ingest import ingest_drafts
-from qa.llm_client import ModelClient, ModelError
+from qa.llm_client import ModelClient
 from qa.load import LoadError, record
 from qa.memo import markdown
+from qa.model_value import wanted
 from qa.models import Hit, IngestReport, Release
 from qa.schemas import Answer, Briefing, ReleaseSummary
 from qa.search import Searcher, SharedIndex
+from qa.service_errors import error, response_for
+from qa.service_guard import BearerAuth, BodyLimit
+from qa.service_model import GRACE, Busy, ModelGate, RequestModel, Stopped, Workers, failed, wait
+from qa.service_schemas import AskIn, BriefIn, IngestIn, SearchIn, SearchOut
 from qa.settings import Settings
-from qa.store import Store, StoreError
+from qa.store import Store
 from qa.summarize import Summarizer
 
-MAX_QUESTION = 1000
-MAX_BODY_BYTES = 5_000_000
-MAX_BATCH = 500
+log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 
-class ReleaseIn(BaseModel):
-    title: str = Field("", max_length=1000)
-    date: str = Field("", max_length=40)
-    source: str = Field("", max_length=2000)
-    text: str = Field(min_length=1, max_length=1_000_000)
-
-
-class IngestIn(BaseModel):
-    releases: list[ReleaseIn] = Field(min_length=1, max_length=MAX_BATCH)
-
-
-class SearchIn(BaseModel):
-    query: str = Field(min_length=1, max_length=MAX_QUESTION)
-    k: int = Field(5, ge=1, le=100)
-    since: str | None = None
-    until: str | None = None
-    source: str | None = Field(None, max_length=200)
-
-
-class SearchOut(BaseModel):
-    query: str
-    hits: list[Hit]
-
-
-class AskIn(BaseModel):
-    question: str = Field(min_length=1, max_length=MAX_QUESTION)
-    mode: Literal["auto", "extractive", "model"] | None = Field(
-        None, description="extractive: never ask the model; model: always ask it; auto: ask it unless its recorded "
-        "eval shows it adds nothing; unset: the server's setting (QA_ANSWER__MODE)")
-
-    @field_validator("question")
-    @classmethod
-    def _not_blank(cls, question: str) -> str:
-        if not question.strip():
-            raise ValueError("the question is empty")
-        return question
-
-
-class BriefIn(BaseModel):
-    since: str | None = None
-    until: str | None = None
-    query: str | None = Field(None, max_length=MAX_QUESTION)
-    limit: int = Field(8, ge=1, le=50)
-    format: Literal["json", "md"] = Field("json", description="md: the briefing as a Markdown memo (text/markdown)")
-
-
-class ApiError(BaseModel):
-    code: str
-    message: str
+# Paths open without the token: the liveness probe, and the docs page with its schema and assets.
+OPEN_PATHS = frozenset({"/healthz", "/docs", "/openapi.json"})
+# Extractive answers made for requests whose model ran past the deadline: few threads, so that many at once
+# queue here rather than crowd the thread pool the cheap endpoints use.
+FALLBACK_THREADS = 2
 
 
 def _event(name: str, data: str) -> str:
     return f"event: {name}\ndata: {data}\n\n"
 
 
-def _error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse(status_code=status, content=ApiError(code=code, message=message).model_dump())
-
-
 def create_app(settings: Settings, *, token: str | None = None,
-               client: Callable[[], ModelClient] | None = None, max_model_calls: int = 2) -> FastAPI:
-    """The API over the index at settings.db; with a token, every request needs `Authorization: Bearer TOKEN`.
+               client: Callable[[], ModelClient] | None = None) -> FastAPI:
+    """The API over the index at settings.db; with a token, every request but /healthz and the docs needs
+    `Authorization: Bearer TOKEN`.
 
-    At most `max_model_calls` requests use the model at once; the others wait their turn, so a busy
-    local model is not asked for more than it can do.
+    settings.service.model_calls requests use the model at once and settings.service.model_queue more wait
+    their turn; past that, 429. settings.model.deadline bounds each request's wait for the model; past it the
+    answer is the extractive one.
     """
-    app = FastAPI(title="qa", version="1", description="Grounded answers from official press releases.")
+    gate = ModelGate(settings.service.model_calls, settings.service.model_queue)
+    fallbacks = Workers(FALLBACK_THREADS)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        gate.close()
+        fallbacks.close()
+
+    app = FastAPI(title="qa", version="1", description="Grounded answers from official press releases.",
+                  docs_url=None, redoc_url=None, lifespan=lifespan)
+    service_errors.install(app)
+    service_docs.install(app)
+    app.add_middleware(BodyLimit, limit=settings.service.max_body_bytes)
+    if token is not None:  # added last, so it runs first: a request without the token is never read
+        app.add_middleware(BearerAuth, token=token, open_paths=OPEN_PATHS, open_prefixes=(service_docs.ASSETS,))
+
     local = threading.local()
     shared_index = SharedIndex(save=False)
-    model_slots = threading.BoundedSemaphore(max_model_calls)
+    extractive = _with_mode(settings, "extractive")
 
     def make_client() -> ModelClient:
         if client is not None:
@@ -127,47 +106,35 @@ def create_app(settings: Settings, *, token: str | None = None,
             local.searcher = Searcher(store(), settings.search, shared_index)
         return local.searcher
 
-    def authorised(request: Request) -> None:
-        if token is None:
-            return
-        given = request.headers.get("authorization", "")
-        if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
-            raise HTTPException(status_code=401, detail="missing or wrong bearer token")
-
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next: Callable[[Request], Any]) -> Any:
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
-            return _error(413, "body_too_large", f"request bodies are limited to {MAX_BODY_BYTES} bytes")
-        return await call_next(request)
-
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
-        codes = {401: "unauthorized", 404: "not_found", 413: "body_too_large"}
-        return _error(exc.status_code, codes.get(exc.status_code, "error"), str(exc.detail))
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        first = exc.errors()[0] if exc.errors() else {"loc": [], "msg": "invalid request"}
-        where = ".".join(str(p) for p in first["loc"])
-        return _error(422, "invalid_request", f"{where}: {first['msg']}")
-
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
-        return _error(500, "internal_error", "the server failed to handle the request")
-
-    guarded = [Depends(authorised)]
+    async def model_work(request: Request, asked: Settings, work: Callable[[RequestModel], T],
+                         fallback: Callable[[str], T]) -> T | JSONResponse:
+        """`work`, given the request's model clients: on the thread pool when `asked` never asks the model (an
+        extractive answer takes no model slot), else on the model's own threads, until the deadline or the
+        client's disconnect. At the deadline the answer is `fallback(code)`, the extractive one."""
+        model = RequestModel(make_client)
+        if not _asks_model(asked):
+            return await run_in_threadpool(work, model)
+        deadline = asyncio.get_running_loop().time() + settings.model.deadline + GRACE
+        future = gate.submit(lambda: work(model))
+        try:
+            return await wait(future, deadline, request.is_disconnected, model.cancel)
+        except Stopped as stop:
+            if stop.reason == "disconnected":
+                return error(499, "client_closed", "the client closed the request")
+            log.warning("%s: the model passed its %s s deadline", request.url.path, settings.model.deadline)
+            return await asyncio.wrap_future(fallbacks.submit(lambda: fallback("model_deadline")))
 
     @app.get("/healthz", tags=["probes"])
-    def health() -> dict[str, str]:
+    async def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["probes"], dependencies=guarded)
-    def ready() -> dict[str, Any]:
+    @app.get("/readyz", tags=["probes"])
+    async def ready() -> dict[str, Any]:
+        # One small query: on the loop, so a busy thread pool never makes the service look down.
         n_chunks, _, n_releases = store().counts()
         return {"status": "ready", "releases": n_releases, "chunks": n_chunks}
 
-    @app.post("/v1/releases", response_model=IngestReport, dependencies=guarded)
+    @app.post("/v1/releases", response_model=IngestReport)
     def ingest(body: IngestIn) -> IngestReport:
         drafts = []
         for i, r in enumerate(body.releases):
@@ -177,26 +144,20 @@ def create_app(settings: Settings, *, token: str | None = None,
                 raise RequestValidationError([{"loc": ["body", "releases", i], "msg": str(err)}]) from err
         return ingest_drafts(store(), drafts, settings.index)
 
-    @app.get("/v1/releases", response_model=list[Release], dependencies=guarded)
+    @app.get("/v1/releases", response_model=list[Release])
     def releases() -> list[Release]:
         return store().releases()
 
-    @app.get("/v1/releases/{release_id}", dependencies=guarded)
+    @app.get("/v1/releases/{release_id}")
     def release(release_id: str) -> dict[str, Any]:
-        try:
-            rid = store().resolve(release_id)
-        except StoreError as err:
-            raise HTTPException(status_code=404, detail=str(err)) from err
+        rid = store().resolve(release_id)
         return {**store().release(rid).model_dump(), "text": store().release_text(rid)}
 
-    @app.delete("/v1/releases/{release_id}", dependencies=guarded)
+    @app.delete("/v1/releases/{release_id}")
     def remove(release_id: str) -> dict[str, list[str]]:
-        try:
-            return {"removed": store().remove([release_id])}
-        except StoreError as err:
-            raise HTTPException(status_code=404, detail=str(err)) from err
+        return {"removed": store().remove([release_id])}
 
-    @app.post("/v1/search", response_model=SearchOut, dependencies=guarded)
+    @app.post("/v1/search", response_model=SearchOut)
     async def search(body: SearchIn) -> SearchOut:
         # A search takes a millisecond or two of CPU: it runs on the event loop, not through the thread
         # pool, whose hand-offs and GIL contention cost more than the search under load. Only when the
@@ -208,59 +169,73 @@ def create_app(settings: Settings, *, token: str | None = None,
         hits = run() if shared_index.fresh(store()) else await run_in_threadpool(run)
         return SearchOut(query=body.query, hits=hits)
 
-    def model_work(work: Callable[[], BaseModel], uses_model: bool = True) -> Any:
-        try:
-            with model_slots if uses_model else nullcontext():
-                return work()
-        except StoreError as err:
-            raise HTTPException(status_code=404, detail=str(err)) from err
-        except (local_model.LocalModelError, ModelError) as err:
-            return _error(503, "model_unavailable", str(err))
-
-    def answer(body: AskIn) -> Any:
-        """The answer in the mode asked (else the server's); a model slot is taken only when the mode may
-        ask the model, so extractive answers never wait behind model calls."""
-        asked = settings
-        if body.mode is not None:
-            asked = settings.model_copy(update={"answer": settings.answer.model_copy(update={"mode": body.mode})})
-        try:
-            answerer = Answerer(store(), asked, make_client)
-        except StoreError as err:
-            raise HTTPException(status_code=404, detail=str(err)) from err
-        return model_work(lambda: answerer.ask(body.question), uses_model=answerer.uses_model())
-
-    @app.post("/v1/ask", response_model=Answer, dependencies=guarded)
-    def ask(body: AskIn, request: Request) -> Any:
+    @app.post("/v1/ask", response_model=Answer)
+    async def ask(body: AskIn, request: Request) -> Any:
         """The short answer with its evidence (cited sentences), support (full, partial, none), mode and
         corrections; with `Accept: text/event-stream`, server-sent events: `hits` (what retrieval found) as
-        soon as it is known, then `answer`, the same object."""
-        if "text/event-stream" not in request.headers.get("accept", ""):
-            return answer(body)
+        soon as it is known, then `answer`, the same object (or `error`, a JSON error)."""
+        asked = settings if body.mode is None else _with_mode(settings, body.mode)
 
-        def events() -> Iterator[str]:
-            hits = searcher().search(body.question, settings.search.k)
-            yield _event("hits", SearchOut(query=body.question, hits=hits).model_dump_json())
-            result = answer(body)
+        def answer(retrieval: Retrieval | None, how: Settings, make: Callable[[], ModelClient]) -> Answer:
+            answerer = Answerer(store(), how, make, searcher())
+            return answerer.answer(retrieval) if retrieval is not None else answerer.ask(body.question)
+
+        def fallback(retrieval: Retrieval | None) -> Callable[[str], Answer]:
+            return lambda code: answer(retrieval, extractive, make_client).model_copy(
+                update={"ungrounded": [failed(code)]})
+
+        if "text/event-stream" not in request.headers.get("accept", ""):
+            return await model_work(request, asked, lambda m: answer(None, asked, m.client), fallback(None))
+        if _asks_model(asked) and gate.full():
+            raise Busy
+
+        async def events() -> AsyncIterator[str]:
+            try:
+                # One search: its hits are streamed at once, and the answer stands on the same ones.
+                retrieval = await run_in_threadpool(
+                    lambda: Answerer(store(), asked, make_client, searcher()).retrieve(body.question))
+                yield _event("hits", SearchOut(query=body.question, hits=retrieval.hits).model_dump_json())
+                result: Any = await model_work(request, asked, lambda m: answer(retrieval, asked, m.client),
+                                               fallback(retrieval))
+            except Exception as err:  # the response has started: an error can only be an event now
+                result = response_for(err)
             if isinstance(result, JSONResponse):
-                yield _event("error", result.body.decode())
+                yield _event("error", bytes(result.body).decode())
             else:
                 yield _event("answer", result.model_dump_json())
 
         return StreamingResponse(events(), media_type="text/event-stream")
 
-    @app.post("/v1/releases/{release_id}/summary", response_model=ReleaseSummary, dependencies=guarded)
-    def summarize(release_id: str) -> Any:
-        return model_work(lambda: Summarizer(store(), settings, make_client).summarize(release_id))
+    @app.post("/v1/releases/{release_id}/summary", response_model=ReleaseSummary)
+    async def summarize(release_id: str, request: Request) -> Any:
+        return await model_work(
+            request, settings, lambda m: Summarizer(store(), settings, m.client).summarize(release_id),
+            lambda code: Summarizer(store(), extractive, make_client).summarize(release_id).model_copy(
+                update={"ungrounded": [failed(code)]}))
 
-    @app.post("/v1/brief", response_model=Briefing, dependencies=guarded)
-    def brief(body: BriefIn) -> Any:
-        result = model_work(lambda: Briefer(store(), settings, make_client).brief(
-            since=body.since, until=body.until, query=body.query, limit=body.limit))
+    @app.post("/v1/brief", response_model=Briefing)
+    async def brief(body: BriefIn, request: Request) -> Any:
+        def run(how: Settings, make: Callable[[], ModelClient]) -> Briefing:
+            return Briefer(store(), how, make, searcher()).brief(since=body.since, until=body.until,
+                                                                 query=body.query, limit=body.limit)
+
+        result = await model_work(request, settings, lambda m: run(settings, m.client),
+                                  lambda code: run(extractive, make_client).model_copy(
+                                      update={"ungrounded": [failed(code)]}))
         if body.format == "md" and isinstance(result, Briefing):
             return PlainTextResponse(markdown(result), media_type="text/markdown; charset=utf-8")
         return result
 
     return app
+
+
+def _with_mode(settings: Settings, mode: str) -> Settings:
+    return settings.model_copy(update={"answer": settings.answer.model_copy(update={"mode": mode})})
+
+
+def _asks_model(settings: Settings) -> bool:
+    """Whether work under these settings may ask the model: only then does it take a model slot."""
+    return wanted(settings.answer.mode, settings.model.model, settings.answer.reports)
 
 
 def app_from_env() -> FastAPI:

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from qa.fake_models import Adversary, Oracle, fake_client
 from qa.llm_client import ModelClient, ModelError
 from qa.retrieval_eval import GoldQuestion
-from qa.service import MAX_BODY_BYTES, create_app
+from qa.service import create_app
 from qa.settings import Settings
 from tests.conftest import model_url
 
@@ -116,7 +116,8 @@ def test_errors_are_json_with_a_stable_code(api: TestClient) -> None:
     assert mode.status_code == 422 and "mode" in mode.json()["message"]
     bad_date = api.post("/v1/releases", json={"releases": [{**RELEASE, "date": "someday"}]})
     assert bad_date.status_code == 422 and "unrecognised date" in bad_date.json()["message"]
-    big = api.post("/v1/releases", content=b"x", headers={"content-length": str(MAX_BODY_BYTES + 1),
+    limit = Settings().service.max_body_bytes
+    big = api.post("/v1/releases", content=b"x", headers={"content-length": str(limit + 1),
                                                            "content-type": "application/json"})
     assert big.status_code == 413 and big.json()["code"] == "body_too_large"
     assert "Traceback" not in missing.text + long.text + big.text + mode.text
@@ -173,8 +174,8 @@ def test_model_calls_beyond_the_limit_wait_their_turn(settings: Settings) -> Non
                 state["now"] -= 1
             raise ModelError("stand-in", attempts=1)  # the floor answers
 
-    api = TestClient(create_app(settings, client=lambda: SlowModel(settings.model, "http://unused.test/v1"),
-                                max_model_calls=1))
+    settings = settings.model_copy(update={"service": settings.service.model_copy(update={"model_calls": 1})})
+    api = TestClient(create_app(settings, client=lambda: SlowModel(settings.model, "http://unused.test/v1")))
     api.post("/v1/releases", json={"releases": [RELEASE]})
     answers: list[dict] = []
     threads = [threading.Thread(target=lambda: answers.append(
@@ -197,8 +198,8 @@ def test_an_extractive_answer_does_not_wait_for_a_busy_model(settings: Settings)
             release.wait(10)
             raise ModelError("stand-in", attempts=1)
 
-    api = TestClient(create_app(settings, client=lambda: BusyModel(settings.model, "http://unused.test/v1"),
-                                max_model_calls=1))
+    settings = settings.model_copy(update={"service": settings.service.model_copy(update={"model_calls": 1})})
+    api = TestClient(create_app(settings, client=lambda: BusyModel(settings.model, "http://unused.test/v1")))
     api.post("/v1/releases", json={"releases": [RELEASE]})
     slow: list[dict] = []
     busy = threading.Thread(target=lambda: slow.append(

@@ -48,13 +48,34 @@ class Outcome:
     candidates: list[Evidence] = field(default_factory=list)
 
 
+@dataclass
+class Retrieval:
+    """One question's search: the question, as rewritten for search, its corrections, and each part's hits."""
+
+    question: str
+    searched: str
+    corrections: list[Correction]
+    parts: list[tuple[str, list[Hit]]]
+
+    @property
+    def hits(self) -> list[Hit]:
+        """Every part's hits, each chunk once."""
+        seen: dict[str, Hit] = {}
+        for _, hits in self.parts:
+            for h in hits:
+                seen.setdefault(h.chunk_id, h)
+        return list(seen.values())
+
+
 class Answerer:
     """Answers questions from one index; the model is reached only when the mode says it may add something."""
 
-    def __init__(self, store: Store, settings: Settings, client: Callable[[], ModelClient]) -> None:
+    def __init__(self, store: Store, settings: Settings, client: Callable[[], ModelClient],
+                 searcher: Searcher | None = None) -> None:
         self.store = store
         self.settings = settings
-        self.searcher = Searcher(store, settings.search)
+        # The service passes its searcher over the one shared index; alone, the answerer builds its own.
+        self.searcher = searcher or Searcher(store, settings.search)
         self._client_factory = client
         self._client: ModelClient | None = None
         self.prompt = prompting.load("answer")
@@ -72,12 +93,21 @@ class Answerer:
         return wanted(self.settings.answer.mode, self.settings.model.model, self.settings.answer.reports)
 
     def ask(self, question: str) -> Answer:
+        return self.answer(self.retrieve(question))
+
+    def retrieve(self, question: str) -> Retrieval:
+        """The search an answer stands on, done once: the service streams these hits before the answer."""
         question = " ".join(question.split())
         rewrite = spelling.rewrite(question, self.store, self.settings.answer)
         corrections = [Correction(wrote=w, searched=s) for w, s in rewrite.corrections]
-        searched = rewrite.question
-        pieces = parts.split(searched)
-        outcomes = [self._evidence(p) for p in pieces]
+        pieces = parts.split(rewrite.question)
+        return Retrieval(question, rewrite.question, corrections,
+                         [(p, self.searcher.search(p, self.settings.search.k)) for p in pieces])
+
+    def answer(self, retrieval: Retrieval) -> Answer:
+        """The answer over what `retrieve` found."""
+        question, searched, corrections = retrieval.question, retrieval.searched, retrieval.corrections
+        outcomes = [self._evidence(p, hits) for p, hits in retrieval.parts]
         declined = next((o for o in outcomes if o.declined), None)
         if declined is not None:
             return Answer(question=question, answered=False, answer=f"{DECLINE}: {declined.reason}.",
@@ -98,9 +128,8 @@ class Answerer:
         hashes = np.array([analyze.term_hash(t) for t in words], dtype=np.uint64)
         return dict(zip(words, self.searcher.index.idf(hashes).tolist()))
 
-    def _evidence(self, text: str) -> Outcome:
-        """Retrieve, check coverage, and rank the candidate evidence of one question."""
-        hits = self.searcher.search(text, self.settings.search.k)
+    def _evidence(self, text: str, hits: list[Hit]) -> Outcome:
+        """Check coverage of one question's hits, and rank its candidate evidence."""
         idf = self._idf(text)
         # A word of which no release holds any form weighs as the rarest word there is: "golden dome" typed in
         # lower case is the question's subject, and its absence is the strongest sign the releases do not answer.

@@ -1,0 +1,59 @@
+"""Every error the service answers is JSON `{"code", "message"}` with a stable code, and never a stack
+trace or a model server's own words."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from qa.llm_client import ModelError
+from qa.local_model import LocalModelError
+from qa.service_model import FAILED, RETRY_AFTER, Busy, error_code
+from qa.service_schemas import ApiError
+from qa.store import StorageFault, StoreError
+
+log = logging.getLogger(__name__)
+
+_HTTP_CODES = {400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "method_not_allowed",
+               413: "body_too_large", 415: "unsupported_media_type"}
+
+
+def error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(status_code=status, content=ApiError(code=code, message=message).model_dump(),
+                        headers=headers)
+
+
+def response_for(exc: Exception) -> JSONResponse:
+    """The JSON error for an exception: as a response, or as a streamed ask's `error` event."""
+    if isinstance(exc, HTTPException):
+        return error(exc.status_code, _HTTP_CODES.get(exc.status_code, "error"), str(exc.detail), exc.headers)
+    if isinstance(exc, RequestValidationError):
+        first = exc.errors()[0] if exc.errors() else {"loc": [], "msg": "invalid request"}
+        where = ".".join(str(p) for p in first["loc"])
+        return error(422, "invalid_request", f"{where}: {first['msg']}")
+    if isinstance(exc, StorageFault):
+        # A full disk is 507 Insufficient Storage; a damaged or read-only file leaves the service unavailable.
+        return error(507 if exc.code == "storage_full" else 503, exc.code, str(exc))
+    if isinstance(exc, StoreError):
+        return error(404, "not_found", str(exc))
+    if isinstance(exc, (ModelError, LocalModelError)):
+        log.warning("model failed (%s): %s", error_code(exc), exc)
+        return error(503, error_code(exc), FAILED)
+    if isinstance(exc, Busy):
+        return error(429, "busy", "the model is busy; try again later", {"Retry-After": str(RETRY_AFTER)})
+    log.error("unhandled error", exc_info=exc)
+    return error(500, "internal_error", "the server failed to handle the request")
+
+
+def install(app: FastAPI) -> None:
+    """The handlers: Starlette's HTTPException, not only FastAPI's, so unknown routes and methods are JSON too."""
+
+    async def handle(request: Request, exc: Exception) -> JSONResponse:
+        return response_for(exc)
+
+    for kind in (HTTPException, RequestValidationError, StoreError, ModelError, LocalModelError, Busy, Exception):
+        app.add_exception_handler(kind, handle)

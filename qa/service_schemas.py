@@ -1,0 +1,83 @@
+"""The service's request and response bodies: what a client may send is checked here, before any work."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
+
+from qa.dates import iso_date
+from qa.models import Hit
+
+MAX_QUESTION = 1000
+MAX_BATCH = 500
+
+
+class ApiError(BaseModel):
+    code: str
+    message: str
+
+
+class ReleaseIn(BaseModel):
+    title: str = Field("", max_length=1000)
+    date: str = Field("", max_length=40)
+    source: str = Field("", max_length=2000)
+    text: str = Field(min_length=1, max_length=1_000_000)
+
+
+class IngestIn(BaseModel):
+    releases: list[ReleaseIn] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class _DateRange(BaseModel):
+    """since/until as ISO dates: "yesterday" or "2024-13-45" is the client's mistake (422), not a server error."""
+
+    since: str | None = Field(None, max_length=40, description="First day, YYYY-MM-DD (inclusive)")
+    until: str | None = Field(None, max_length=40, description="Last day, YYYY-MM-DD (inclusive)")
+
+    @field_validator("since", "until")
+    @classmethod
+    def _iso(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        try:
+            return iso_date(value) or None
+        except ValueError as err:  # qa.dates.DateError
+            raise ValueError(f"{info.field_name}: {err}") from None
+
+    @model_validator(mode="after")
+    def _in_order(self) -> _DateRange:
+        if self.since and self.until and self.since > self.until:
+            raise ValueError(f"since ({self.since}) is after until ({self.until})")
+        return self
+
+
+class SearchIn(_DateRange):
+    query: str = Field(min_length=1, max_length=MAX_QUESTION)
+    k: int = Field(5, ge=1, le=100)
+    source: str | None = Field(None, max_length=200)
+
+
+class SearchOut(BaseModel):
+    query: str
+    hits: list[Hit]
+
+
+class AskIn(BaseModel):
+    question: str = Field(min_length=1, max_length=MAX_QUESTION)
+    mode: Literal["auto", "extractive", "model"] | None = Field(
+        None, description="extractive: never ask the model; model: always ask it; auto: ask it unless its recorded "
+        "eval shows it adds nothing; unset: the server's setting (QA_ANSWER__MODE)")
+
+    @field_validator("question")
+    @classmethod
+    def _not_blank(cls, question: str) -> str:
+        if not question.strip():
+            raise ValueError("the question is empty")
+        return question
+
+
+class BriefIn(_DateRange):
+    query: str | None = Field(None, max_length=MAX_QUESTION)
+    limit: int = Field(8, ge=1, le=50)
+    format: Literal["json", "md"] = Field("json", description="md: the briefing as a Markdown memo (text/markdown)")

@@ -1,0 +1,217 @@
+"""The service on real sockets (uvicorn on 127.0.0.1, a free port, in a thread): a hung model never holds the
+probes, search or ingest; a client that leaves cancels its model call; auth and the body limit are decided
+before a body is read. Every socket is loopback, every wait bounded."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from fastapi import FastAPI
+
+from qa.llm_client import ModelClient, ModelError
+from qa.service import create_app
+from qa.settings import Settings
+from tests.conftest import _REAL_CONNECT, NetworkBlocked
+
+RELEASE = {"title": "President Authorizes Another $450 Million Drawdown", "date": "2022-06-27",
+           "source": "https://example.test/450",
+           "text": "President Joe Biden has given DOD authorization for a drawdown of up to $450 million. This is "
+                   "the 13th presidential drawdown of DOD stocks since August 2021. The package includes 18 coastal "
+                   "and riverine patrol boats."}
+BOATS = "How many coastal and riverine patrol boats?"
+BOUND = 5.0  # seconds: generous, so a slow machine never fails a test that only asks "does it answer at all"
+
+
+@pytest.fixture(autouse=True)
+def loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loopback only: the tests' own servers. Anything else still fails loudly."""
+
+    def guarded(self: socket.socket, address: object) -> None:
+        host = address[0] if isinstance(address, tuple) else None
+        if self.family == socket.AF_UNIX or host in ("127.0.0.1", "::1", "localhost"):
+            return _REAL_CONNECT(self, address)
+        raise NetworkBlocked(f"test tried to open a network connection to {address!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@contextmanager
+def serving(app: FastAPI) -> Iterator[str]:
+    """The app under uvicorn on a free loopback port until the block ends."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        give_up = time.monotonic() + 20
+        while not server.started:
+            assert time.monotonic() < give_up and thread.is_alive(), "uvicorn did not start"
+            time.sleep(0.02)
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(20)
+        sock.close()
+
+
+class HungModel:
+    """A 'model server' that accepts connections and never answers."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(128)
+        self.sock.settimeout(0.1)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/v1"
+        self.conns: list[socket.socket] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except (TimeoutError, OSError):
+                continue
+            self.conns.append(conn)
+
+    def wait_for(self, n: int) -> None:
+        give_up = time.monotonic() + 20
+        while len(self.conns) < n:
+            assert time.monotonic() < give_up, f"the model got {len(self.conns)} of {n} connections"
+            time.sleep(0.02)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+        for c in [*self.conns, self.sock]:
+            c.close()
+
+
+@pytest.fixture()
+def hung() -> Iterator[HungModel]:
+    model = HungModel()
+    yield model
+    model.close()  # the model threads still waiting on it get a closed connection and end
+
+
+def _settings(tmp_path: Path, **service: int) -> Settings:
+    s = Settings(db=tmp_path / "net.db")
+    return s.model_copy(update={"service": s.service.model_copy(update=service)})
+
+
+def test_a_hung_model_holds_neither_probes_nor_search_nor_ingest(tmp_path: Path, hung: HungModel) -> None:
+    settings = _settings(tmp_path, model_calls=2, model_queue=40)
+    # A deadline of 1 s; the client's own timeout far longer, so only the service's deadline ends the wait.
+    settings = settings.model_copy(update={"model": settings.model.model_copy(update={
+        "base_url": hung.url, "deadline": 1.0, "timeout": 60.0, "max_attempts": 1})})
+    asks = 30
+    with serving(create_app(settings)) as url, httpx.Client(base_url=url, timeout=BOUND) as http:
+        assert http.post("/v1/releases", json={"releases": [RELEASE]}).status_code == 200
+        answers: list[httpx.Response] = []
+
+        def ask() -> None:
+            with httpx.Client(base_url=url, timeout=60) as own:
+                answers.append(own.post("/v1/ask", json={"question": BOATS, "mode": "model"}))
+
+        threads = [threading.Thread(target=ask) for _ in range(asks)]
+        for t in threads:
+            t.start()
+        hung.wait_for(2)  # both model slots are stuck on the hung server
+        # While they wait, the cheap endpoints answer (within BOUND, the client's timeout).
+        assert http.get("/healthz").json() == {"status": "ok"}
+        assert http.get("/readyz").json()["releases"] == 1
+        assert http.post("/v1/search", json={"query": "patrol boats", "k": 1}).json()["hits"]
+        more = {**RELEASE, "source": "https://example.test/other", "text": "The Navy bought 3 tugboats."}
+        assert http.post("/v1/releases", json={"releases": [more]}).json()["added"]
+        for t in threads:
+            t.join(60)
+        assert len(answers) == asks and all(r.status_code == 200 for r in answers)
+        for r in answers:  # at the deadline, each is the extractive answer, the model's failure a code alone
+            body = r.json()
+            assert body["mode"] == "extractive" and body["answer"].startswith("18 ")
+            assert body["ungrounded"] in (["the model failed: model_deadline"], ["the model failed: model_cancelled"])
+
+
+def test_a_client_that_leaves_cancels_its_model_call(tmp_path: Path) -> None:
+    started, cancelled = threading.Event(), threading.Event()
+
+    class Waiting(ModelClient):
+        def structured(self, *args: object, **kwargs: object) -> None:
+            started.set()
+            cancelled.wait(BOUND * 4)
+            raise ModelError("gone", attempts=1)
+
+        def cancel(self) -> None:
+            cancelled.set()
+
+    settings = _settings(tmp_path)
+    app = create_app(settings, client=lambda: Waiting(settings.model, "http://127.0.0.1:9/v1"))
+    with serving(app) as url:
+        with httpx.Client(base_url=url, timeout=BOUND) as http:
+            http.post("/v1/releases", json={"releases": [RELEASE]})
+        body = json.dumps({"question": BOATS, "mode": "model"}).encode()
+        port = int(url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=BOUND) as raw:
+            raw.sendall(b"POST /v1/ask HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+                        b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+            assert started.wait(BOUND * 2)
+        # The connection is closed with the model call under way: the service notices and cancels it.
+        assert cancelled.wait(BOUND * 2)
+
+
+def _raw(port: int, head: bytes, chunks: int, chunk: bytes = b"x" * 4096) -> tuple[int, dict]:
+    """Send a request's head and `chunks` chunks of a chunked body that never ends; read the response."""
+    with socket.create_connection(("127.0.0.1", port), timeout=BOUND) as raw:
+        raw.sendall(head)
+        for _ in range(chunks):
+            raw.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+        data = b""
+        while b"\r\n\r\n" not in data:
+            data += raw.recv(65536) or b"\0"  # a closed connection ends the wait (and fails the parse)
+        head_text, body = data.split(b"\r\n\r\n", 1)
+        length = int(next(line.split(b":")[1] for line in head_text.split(b"\r\n")
+                          if line.lower().startswith(b"content-length")))
+        while len(body) < length:
+            body += raw.recv(65536)
+    return int(head_text.split()[1]), json.loads(body)
+
+
+CHUNKED = (b"POST /v1/releases HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+           b"Transfer-Encoding: chunked\r\n")
+
+
+def test_a_chunked_body_past_the_limit_gets_413_before_it_ends(tmp_path: Path) -> None:
+    settings = _settings(tmp_path, max_body_bytes=10_000)
+    with serving(create_app(settings)) as url:
+        port = int(url.rsplit(":", 1)[1])
+        # 16 KB sent of a body that never ends: only counting the bytes as they come can stop it.
+        status, body = _raw(port, CHUNKED + b"\r\n", chunks=4)
+        assert status == 413 and body["code"] == "body_too_large"
+        with httpx.Client(base_url=url, timeout=BOUND) as http:
+            assert http.get("/v1/releases").json() == []
+            assert http.post("/v1/releases", json={"releases": [RELEASE]}).status_code == 200  # under it: fine
+
+
+def test_a_wrong_token_gets_401_before_the_body_is_read(tmp_path: Path) -> None:
+    with serving(create_app(_settings(tmp_path), token="s3cret")) as url:
+        port = int(url.rsplit(":", 1)[1])
+        status, body = _raw(port, CHUNKED + b"Authorization: Bearer wrong\r\n\r\n", chunks=1)
+        assert status == 401 and body["code"] == "unauthorized"
+        # A declared 58 MB body, none of it sent: the answer is 401 (auth first), not 413, and comes at once.
+        status, body = _raw(port, b"POST /v1/releases HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+                                  b"Content-Length: 58000000\r\n\r\n", chunks=0)
+        assert status == 401 and body["code"] == "unauthorized"
+        with httpx.Client(base_url=url, timeout=BOUND, headers={"Authorization": "Bearer s3cret"}) as http:
+            assert http.get("/v1/releases").json() == []
