@@ -12,7 +12,8 @@ from qa.settings import Settings
 
 
 def state_dir() -> Path:
-    """Where the local server's pid, log and lock live."""
+    """Where the local servers' state, log and lock files live: one set per install and model, in a folder every
+    install of qa on the machine shares."""
     return user_state_path("qa", appauthor=False)
 
 

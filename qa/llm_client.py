@@ -2,6 +2,9 @@
 
 Each call asks for JSON that a pydantic model checks. tenacity is the only retry layer: the openai
 client's own retries are off, so the attempt count and waits are ours to set, record and test.
+
+A client serves one ask, summary or briefing: its deadline (settings.deadline) runs from its first call
+across every attempt, schema repair and structured-output fallback, and cancel() stops it from any thread.
 """
 
 from __future__ import annotations
@@ -9,13 +12,24 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
+import socket
+import threading
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any, TypeVar
 
 import httpx2
 from pydantic import BaseModel, ValidationError
-from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+    stop_any,
+    wait_exponential_jitter,
+)
 
 from qa.settings import ModelSettings
 
@@ -30,22 +44,45 @@ _BACKOFF = wait_exponential_jitter(multiplier=0.5, max=RETRY_AFTER_CAP, jitter=1
 _RETRY_STATUS = frozenset({408, 429})
 _SNIPPET = 300  # characters of a server's error text kept in a ModelError
 REPAIR = "Your reply did not match the schema: {errors}. Reply again with JSON only."
+# A request with less time than this before the deadline would only time out, so none but a client's first
+# starts (a deadline set shorter than this still lets that one run).
+MIN_LEFT_S = 1.0
+
+# Structured-output modes in the order auto mode tries them: OpenAI's, llama-cpp-python's, a forced tool call.
+MODES = ("json_schema", "json_object", "tool")
+# How servers refuse a request field they do not know. llama-cpp-python answers a json_schema response_format
+# with HTTP 500 and its validation error ("Input should be 'text' or 'json_object'" at response_format.type);
+# OpenAI and vLLM answer 400 naming the field. Such a refusal is permanent: retrying it only repeats it.
+_REJECT_STATUS = frozenset({400, 422, 500, 501})
+_STRUCTURED_FIELD = re.compile(r"\b(response_format|json_schema|json_object|tool_choice|tools)\b")
+
+# Per endpoint (base URL, model), the first mode auto mode still tries: an endpoint rejects a mode once per
+# process, not once per call. Model calls run on several threads at once, hence the lock.
+_modes: dict[tuple[str, str], str] = {}
+_modes_lock = threading.Lock()
 
 
 class ModelError(RuntimeError):
-    """A request that failed for good; the message says what was tried and never holds the key."""
+    """A request that failed for good; the message says what was tried and never holds the key.
 
-    def __init__(self, message: str, *, attempts: int, status: int | None = None) -> None:
+    `code` is stable and safe to show anyone: model_timeout, model_unavailable, model_rejected,
+    model_unsupported, model_cancelled, model_deadline or model_bad_reply.
+    """
+
+    def __init__(
+        self, message: str, *, attempts: int, status: int | None = None, code: str = "model_unavailable"
+    ) -> None:
         super().__init__(message)
         self.attempts = attempts
         self.status = status
+        self.code = code
 
 
 class StructuredOutputError(ModelError):
     """The model replied, but never with JSON its schema accepts."""
 
     def __init__(self, message: str, *, attempts: int, raw: str, errors: str) -> None:
-        super().__init__(message, attempts=attempts)
+        super().__init__(message, attempts=attempts, code="model_bad_reply")
         self.raw = raw
         self.errors = errors
 
@@ -62,25 +99,38 @@ class _MalformedReply(Exception):
     """A 2xx whose body is no chat completion we can read, e.g. a proxy's HTML page or a cut-off body."""
 
 
+class _Cancelled(Exception):
+    """cancel() was called while a request was under way or about to start."""
+
+
 class ModelClient:
     """Structured calls to one model; `usage_log` keeps a Usage for every call, failed ones included."""
 
     def __init__(self, settings: ModelSettings, base_url: str, http_client: httpx2.Client | None = None) -> None:
         self.settings = settings
         self.usage_log: list[Usage] = []
-        # Tests swap this to observe waits without taking them.
-        self.sleep: Callable[[float], None] = time.sleep
+        # Tests swap these to observe waits without taking them and to move time on by hand.
+        self.sleep: Callable[[float], None] = self._pause
+        self.clock: Callable[[], float] = time.monotonic
+        self._endpoint = (base_url, settings.model)
+        self._started: float | None = None
+        self._sent = 0  # requests sent, across calls
+        self._attempt_timeout = settings.timeout
+        self._cancelled = threading.Event()
+        self._connections = _Connections(self._cancelled)
         # openai is imported here, not at the top: half a second of every `qa ask` that asks no model.
         import openai
 
         url = httpx2.URL(base_url)
         self._where = f"model {settings.model!r} at {url.host}" + (f":{url.port}" if url.port else "")
+        http = http_client or openai.DefaultHttpxClient()
+        http.event_hooks["request"].append(self._connections.watch)
         self._openai = openai.OpenAI(
             base_url=base_url,
             api_key=settings.api_key.get_secret_value(),
             timeout=settings.timeout,
             max_retries=0,
-            http_client=http_client,
+            http_client=http,
         )
 
     def __repr__(self) -> str:
@@ -88,10 +138,21 @@ class ModelClient:
 
     @property
     def mode(self) -> str:
+        """The structured-output mode the next request uses."""
         if self.settings.structured != "auto":
             return self.settings.structured
+        with _modes_lock:
+            known = _modes.get(self._endpoint)
+        if known is not None:
+            return known
         # No base_url means the embedded llama-cpp-python server, which knows json_object+schema, not json_schema.
         return "json_object" if self.settings.base_url is None else "json_schema"
+
+    def cancel(self) -> None:
+        """Stop this client from any thread: the request in flight is aborted, and it and every later call
+        raise ModelError(code="model_cancelled")."""
+        self._cancelled.set()
+        self._connections.shut_all()
 
     def structured(
         self,
@@ -106,11 +167,12 @@ class ModelClient:
         A reply the schema rejects is shown its errors and asked once more; a second rejection raises
         StructuredOutputError rather than passing on something unchecked.
         """
-        request = self._request(schema, name, metadata)
+        if self._started is None:
+            self._started = self.clock()
         history = list(messages)
         usages: list[Usage] = []
         for _ in range(2):
-            raw, usage = self._call(history, request)
+            raw, usage = self._reply(history, schema, name, metadata)
             usages.append(usage)
             try:
                 # strict=False lets a raw line break inside a string through, as small models write them;
@@ -133,7 +195,45 @@ class ModelClient:
             errors=errors,
         )
 
-    def _request(self, schema: type[BaseModel], name: str, metadata: dict[str, str] | None) -> dict[str, Any]:
+    def _reply(
+        self, messages: list[dict[str, str]], schema: type[BaseModel], name: str, metadata: dict[str, str] | None
+    ) -> tuple[str, Usage]:
+        """One reply; in auto mode, a structured-output mode the endpoint rejects gives way to the next one."""
+        mode = self.mode
+        while True:
+            try:
+                return self._call(messages, self._request(mode, schema, name, metadata))
+            except ModelError as err:
+                if err.code != "model_unsupported":
+                    raise
+                following = MODES[MODES.index(mode) + 1] if mode != MODES[-1] else None
+                if self.settings.structured != "auto" or following is None:
+                    raise self._unsupported(err, mode) from None
+                log.info("%s: rejects structured-output mode %s; trying %s", self._where, mode, following)
+                self._skip_to(following)
+                mode = following
+
+    def _skip_to(self, mode: str) -> None:
+        with _modes_lock:
+            known = _modes.get(self._endpoint)
+            # Only ever forward: a thread that saw an earlier mode rejected must not undo a later finding.
+            if known is None or MODES.index(mode) > MODES.index(known):
+                _modes[self._endpoint] = mode
+
+    def _unsupported(self, err: ModelError, mode: str) -> ModelError:
+        if self.settings.structured == "auto":
+            advice = (
+                f"it rejected every structured-output mode ({', '.join(MODES)}); use an endpoint that supports "
+                "one of them (QA_MODEL__BASE_URL)"
+            )
+        else:
+            others = ", ".join(m for m in ("auto", *MODES) if m != mode)
+            advice = f"it does not support QA_MODEL__STRUCTURED={mode}; set QA_MODEL__STRUCTURED to one of {others}"
+        return ModelError(f"{err}; {advice}", attempts=err.attempts, status=err.status, code="model_unsupported")
+
+    def _request(
+        self, mode: str, schema: type[BaseModel], name: str, metadata: dict[str, str] | None
+    ) -> dict[str, Any]:
         json_schema = schema.model_json_schema()
         request: dict[str, Any] = {
             "model": self.settings.model,
@@ -142,7 +242,6 @@ class ModelClient:
         }
         if self.settings.seed is not None:
             request["seed"] = self.settings.seed
-        mode = self.mode
         if mode == "json_schema":
             request["response_format"] = {
                 "type": "json_schema",
@@ -164,29 +263,45 @@ class ModelClient:
     def _call(self, messages: list[dict[str, str]], request: dict[str, Any]) -> tuple[str, Usage]:
         import openai
 
+        self._check_can_start()
         attempts = 0
+        late = False
         started = time.perf_counter()
 
         def attempt() -> tuple[str, dict[str, Any]]:
             nonlocal attempts
+            if self._cancelled.is_set():
+                raise _Cancelled
             attempts += 1
-            reply = self._openai.chat.completions.with_raw_response.create(messages=messages, **request)
+            self._sent += 1
+            self._attempt_timeout = min(self.settings.timeout, max(self._left(), 0.0))
+            reply = self._openai.chat.completions.with_raw_response.create(
+                messages=messages, timeout=self._attempt_timeout, **request
+            )
+            if self._cancelled.is_set():
+                raise _Cancelled
             data = _decode(reply.http_response.content)
             return _reply_text(data, tool="tools" in request), data
 
+        def out_of_time(state: RetryCallState) -> bool:
+            # No retry whose wait would leave less than MIN_LEFT_S: it could not finish before the deadline.
+            nonlocal late
+            late = self._left() - (state.upcoming_sleep or 0.0) < MIN_LEFT_S
+            return late
+
         retrying = Retrying(
             sleep=lambda seconds: self.sleep(float(seconds)),
-            stop=stop_after_attempt(self.settings.max_attempts),
+            stop=stop_any(out_of_time, stop_after_attempt(self.settings.max_attempts)),
             wait=_wait,
-            retry=retry_if_exception(_retryable),
+            retry=retry_if_exception(lambda err: not self._cancelled.is_set() and _retryable(err)),
             before_sleep=self._log_retry,
             reraise=True,
         )
         try:
             raw, data = retrying(attempt)
-        except (openai.OpenAIError, _MalformedReply) as err:
+        except (openai.OpenAIError, _MalformedReply, _Cancelled) as err:
             self._record(0, 0, time.perf_counter() - started, attempts)
-            raise self._error(err, attempts) from None
+            raise self._error(err, attempts, late=late) from None
         counts = data.get("usage") if isinstance(data.get("usage"), dict) else {}
         usage = self._record(
             _count(counts.get("prompt_tokens")),
@@ -195,6 +310,24 @@ class ModelClient:
             attempts,
         )
         return raw, usage
+
+    def _left(self) -> float:
+        started = self.clock() if self._started is None else self._started
+        return started + self.settings.deadline - self.clock()
+
+    def _check_can_start(self) -> None:
+        """Raises rather than start a request that is cancelled or could not finish before the deadline."""
+        if self._cancelled.is_set():
+            raise ModelError(f"{self._where}: cancelled", attempts=0, code="model_cancelled")
+        if self._sent and self._left() < MIN_LEFT_S:
+            raise ModelError(
+                f"{self._where}: the deadline of {self.settings.deadline:g}s leaves no time for another request",
+                attempts=0,
+                code="model_deadline",
+            )
+
+    def _pause(self, seconds: float) -> None:
+        self._cancelled.wait(seconds)  # a cancel ends the wait between attempts too
 
     def _record(self, prompt_tokens: int, completion_tokens: int, latency_s: float, attempts: int) -> Usage:
         usage = Usage(
@@ -225,15 +358,40 @@ class ModelClient:
             state.upcoming_sleep,
         )
 
-    def _error(self, err: BaseException, attempts: int) -> ModelError:
+    def _error(self, err: BaseException, attempts: int, *, late: bool) -> ModelError:
         import openai
 
         status = err.status_code if isinstance(err, openai.APIStatusError) else None
-        if _retryable(err):
+        code = self._code(err, late=late)
+        if code == "model_cancelled":
+            message = f"{self._where}: cancelled after {attempts} attempt(s)"
+        elif code == "model_deadline":
+            message = (
+                f"{self._where}: stopped by the deadline of {self.settings.deadline:g}s after {attempts} "
+                f"attempt(s); last: {self._reason(err)}"
+            )
+        elif _retryable(err):
             message = f"{self._where}: gave up after {attempts} attempt(s); last: {self._reason(err)}"
         else:
             message = f"{self._where}: failed after {attempts} attempt(s), not retried: {self._reason(err)}"
-        return ModelError(message, attempts=attempts, status=status)
+        return ModelError(message, attempts=attempts, status=status, code=code)
+
+    def _code(self, err: BaseException, *, late: bool) -> str:
+        import openai
+
+        if self._cancelled.is_set():
+            return "model_cancelled"
+        if _rejects_structured_output(err):
+            return "model_unsupported"
+        if late:
+            return "model_deadline"
+        if isinstance(err, _MalformedReply):
+            return "model_bad_reply"
+        if isinstance(err, openai.APITimeoutError) or getattr(err, "status_code", None) == 408:
+            return "model_timeout"
+        if isinstance(err, openai.APIStatusError) and not _retryable(err):
+            return "model_rejected"
+        return "model_unavailable"
 
     def _reason(self, err: BaseException) -> str:
         import openai
@@ -242,7 +400,7 @@ class ModelClient:
             reason = f"HTTP {err.status_code} {err.response.reason_phrase}".rstrip()
             detail = _server_message(err.body)
         elif isinstance(err, openai.APITimeoutError):
-            reason, detail = f"timed out after {self.settings.timeout:g}s", ""
+            reason, detail = f"timed out after {self._attempt_timeout:.3g}s", ""
         elif isinstance(err, openai.APIConnectionError):
             cause = err.__cause__
             reason, detail = "connection failed", f"{type(cause).__name__}: {cause}" if cause else ""
@@ -256,12 +414,59 @@ class ModelClient:
         return f"{reason} ({detail})" if detail else reason
 
 
+class _Connections:
+    """The sockets a client's requests connect, so that a cancel can shut them down. Closing a socket does not
+    wake a thread blocked reading it, nor tell the server; shutting it down does both, which is why closing
+    the HTTP client would not do. It holds no reference to its client, so a dropped client is freed at once."""
+
+    def __init__(self, cancelled: threading.Event) -> None:
+        self._cancelled = cancelled
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+
+    def watch(self, request: httpx2.Request) -> None:
+        """An httpx request hook: the request reports, through httpcore's trace, each connection it opens."""
+        request.extensions["trace"] = self._on_trace
+
+    def shut_all(self) -> None:
+        with self._lock:
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _shut(sock)
+
+    def _on_trace(self, event: str, info: dict[str, Any]) -> None:
+        if event != "connection.connect_tcp.complete":
+            return
+        sock = info["return_value"].get_extra_info("socket")
+        if not isinstance(sock, socket.socket):
+            return
+        with self._lock:
+            self._sockets.append(sock)
+        if self._cancelled.is_set():  # cancelled while this connection was being made
+            _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    with suppress(OSError):  # already closed, or never connected
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+def _rejects_structured_output(err: BaseException) -> bool:
+    import openai
+
+    return (
+        isinstance(err, openai.APIStatusError)
+        and err.status_code in _REJECT_STATUS
+        and _STRUCTURED_FIELD.search(_server_message(err.body)) is not None
+    )
+
+
 def _retryable(err: BaseException) -> bool:
     import openai
 
     if isinstance(err, (_MalformedReply, openai.APIConnectionError)):  # timeouts are connection errors here
         return True
-    if isinstance(err, openai.APIStatusError):
+    if isinstance(err, openai.APIStatusError) and not _rejects_structured_output(err):
         return err.status_code in _RETRY_STATUS or err.status_code >= 500
     return False
 

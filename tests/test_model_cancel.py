@@ -1,0 +1,102 @@
+"""ModelClient.cancel against a real socket: a loopback server that accepts and never answers."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+from pydantic import BaseModel
+
+from qa.llm_client import ModelClient, ModelError
+from qa.settings import ModelSettings
+
+# Taken at import, before conftest's autouse guard replaces it for each test.
+REAL_CONNECT = socket.socket.connect
+MESSAGES = [{"role": "user", "content": "What is the capital of France?"}]
+
+
+class City(BaseModel):
+    name: str
+    population: int
+
+
+class SilentServer:
+    """Accepts connections on 127.0.0.1 and never answers; holds what it accepted until closed."""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(0.2)
+        self.port = self.listener.getsockname()[1]
+        self.accepted: list[socket.socket] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self.accepted.append(conn)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
+        for conn in [*self.accepted, self.listener]:
+            conn.close()
+
+
+@pytest.fixture()
+def silent(monkeypatch: pytest.MonkeyPatch) -> Iterator[SilentServer]:
+    guard = socket.socket.connect
+
+    def connect(self: socket.socket, address: object) -> None:
+        if self.family == socket.AF_INET and isinstance(address, tuple) and address[0] == "127.0.0.1":
+            return REAL_CONNECT(self, address)
+        return guard(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    server = SilentServer()
+    yield server
+    server.close()
+
+
+def test_cancel_from_another_thread_aborts_the_request_in_flight(silent: SilentServer) -> None:
+    url = f"http://127.0.0.1:{silent.port}/v1"
+    model = ModelClient(ModelSettings(base_url=url, timeout=30, deadline=30), url)
+    threading.Timer(0.3, model.cancel).start()
+    began = time.monotonic()
+    with pytest.raises(ModelError) as caught:
+        model.structured(MESSAGES, City, name="city")
+    assert time.monotonic() - began < 1.5
+    assert caught.value.code == "model_cancelled" and caught.value.attempts == 1
+    # The server sees the connection end: the request is aborted, not merely abandoned.
+    [conn] = silent.accepted
+    conn.settimeout(2)
+    received = b""
+    while chunk := conn.recv(65536):
+        received += chunk
+    assert received.startswith(b"POST /v1/chat/completions")
+
+    began = time.monotonic()
+    with pytest.raises(ModelError) as again:
+        model.structured(MESSAGES, City, name="city")
+    assert again.value.code == "model_cancelled" and time.monotonic() - began < 0.5
+    assert len(silent.accepted) == 1  # no further request was sent
+
+
+def test_cancel_before_the_first_call_sends_nothing(silent: SilentServer) -> None:
+    url = f"http://127.0.0.1:{silent.port}/v1"
+    model = ModelClient(ModelSettings(base_url=url), url)
+    model.cancel()
+    with pytest.raises(ModelError) as caught:
+        model.structured(MESSAGES, City, name="city")
+    assert caught.value.code == "model_cancelled" and caught.value.attempts == 0
+    time.sleep(0.3)
+    assert silent.accepted == []
