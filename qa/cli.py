@@ -21,19 +21,35 @@ import typer
 from pydantic import BaseModel, ValidationError
 from rich.console import Console
 from rich.text import Text
+from typer.core import TyperGroup
 
-from qa.load import LoadError, normalize_date
+from qa.dates import DateError, iso_date
 from qa.settings import Settings
 from qa.store import Store, StoreError
+from qa.terminal import json_safe, visible
 
 if TYPE_CHECKING:
+    import click
     from rich.progress import Progress
 
     from qa.llm_client import ModelClient
     from qa.models import IngestReport
     from qa.schemas import Answer, Briefing, Citation, ReleaseSummary
 
+
+class _Commands(TyperGroup):
+    """Runs every command so that an index error it does not handle itself (a damaged, read-only or full
+    index met halfway through) ends it with one line, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except StoreError as e:
+            _fail(str(e))
+
+
 app = typer.Typer(
+    cls=_Commands,
     help="Search, cite and brief from official press releases, offline.",
     no_args_is_help=True,
     add_completion=False,
@@ -41,8 +57,9 @@ app = typer.Typer(
 )
 model_app = typer.Typer(help="The embedded local model server (SmolLM2-135M by default).", no_args_is_help=True)
 app.add_typer(model_app, name="model")
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
+# No markup and no emoji codes: titles, file names and answers may hold "[brackets]" and ":words:".
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 DbOption = Annotated[
     Optional[Path],  # noqa: UP045 - typer reads the annotation at run time, also on Python 3.9 syntax
@@ -61,9 +78,17 @@ def _settings(db: Path | None) -> Settings:
     return settings
 
 
+def _text(text: str, style: str = "") -> Text:
+    """What the command line prints of any text it did not write itself, its control characters shown."""
+    return Text(visible(text), style=style)
+
+
+def _say(text: str, style: str = "") -> None:
+    out.print(_text(text, style))
+
+
 def _error(message: str) -> None:
-    # Text, not markup: file names and release text may hold [brackets].
-    err.print(Text("error: ", style="bold red") + Text(message))
+    err.print(_text("qa: error: ", "bold red") + _text(message))
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -85,7 +110,7 @@ def _dump(model: BaseModel | list[BaseModel] | dict) -> None:
         data = model.model_dump()
     else:
         data = model
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(json_safe(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
 
 
 def _progress(label: str, disable: bool) -> Progress:
@@ -157,7 +182,7 @@ def ingest(
             progress.update(task, completed=done, total=total)
 
         try:
-            report = ingest_paths(store, targets, settings.index, tick)
+            report = ingest_paths(store, targets, settings.index, tick, max_file_bytes=settings.ingest.max_file_bytes)
         except (StoreError, TokenizerError) as e:
             _fail(str(e))
     if as_json:
@@ -171,15 +196,15 @@ def _print_ingest(report: IngestReport, db: Path) -> None:
     for e in report.errors:
         _error(f"{e.origin}: {e.reason}")
     if report.skipped_files:
-        err.print(f"skipped {len(report.skipped_files)} file(s) of other kinds, e.g. {report.skipped_files[0]}",
-                  markup=False)
+        err.print(_text(f"skipped {len(report.skipped_files)} file(s) of other kinds, "
+                        f"e.g. {report.skipped_files[0]}"))
     n = len(report.added) + len(report.replaced)
     summary = (
         f"{n} release(s) stored ({len(report.added)} new, {len(report.replaced)} replaced), "
         f"{len(report.unchanged)} unchanged, {len(report.errors)} failed; "
         f"{report.chunks} chunks in {report.seconds:.2f}s -> {db}"
     )
-    out.print(summary, markup=False)
+    _say(summary)
 
 
 @app.command()
@@ -191,10 +216,9 @@ def releases(db: DbOption = None, as_json: JsonOption = False) -> None:
         _dump(rows)
         return
     if not rows:
-        out.print("no releases stored; add some with `qa ingest PATH`")
+        _say("no releases stored; add some with `qa ingest PATH`")
     for r in rows:
-        out.print(f"{r.id}  {r.date or '----------'}  {r.n_chunks:>3} chunks  {r.title or '(untitled)'}",
-                  markup=False)
+        _say(f"{r.id}  {r.date or '----------'}  {r.n_chunks:>3} chunks  {r.title or '(untitled)'}")
 
 
 @app.command()
@@ -212,16 +236,23 @@ def remove(
     if as_json:
         _dump({"removed": removed})
     else:
-        out.print(f"removed {len(removed)} release(s): {', '.join(removed)}")
+        _say(f"removed {len(removed)} release(s): {', '.join(removed)}")
 
 
 def _date_option(value: str | None, name: str) -> str | None:
     if not value:
         return None
     try:
-        return normalize_date(value)
-    except LoadError as e:
+        return iso_date(value)
+    except DateError as e:
         _fail(f"{name}: {e}")
+
+
+def _date_range(since: str | None, until: str | None) -> tuple[str | None, str | None]:
+    first, last = _date_option(since, "--since"), _date_option(until, "--until")
+    if first and last and first > last:
+        _fail(f"--since {first} is after --until {last}: no release can be dated in between")
+    return first, last
 
 
 @app.command()
@@ -240,22 +271,21 @@ def search(
     """
     from qa.search import Searcher
 
+    first, last = _date_range(since, until)
     settings = _settings(db)
     store = _open(settings)
-    hits = Searcher(store, settings.search).search(
-        query, k, since=_date_option(since, "--since"), until=_date_option(until, "--until"), source=source
-    )
+    hits = Searcher(store, settings.search).search(query, k, since=first, until=last, source=source)
     if as_json:
         _dump({"query": query, "hits": [h.model_dump() for h in hits]})
         return
     if not hits:
-        out.print("no matching chunks")
+        _say("no matching chunks")
     for rank, h in enumerate(hits, 1):
-        out.print(Text(f"{rank}. {h.title or '(untitled)'}", style="bold")
-                  + Text(f"  {h.date or 'undated'}  score {h.score:.2f}"))
-        out.print(f"   chunk {h.chunk_id}  chars {h.start}-{h.end}  {h.source}", style="dim", markup=False)
+        out.print(_text(f"{rank}. {h.title or '(untitled)'}", "bold")
+                  + _text(f"  {h.date or 'undated'}  score {h.score:.2f}"))
+        _say(f"   chunk {h.chunk_id}  chars {h.start}-{h.end}  {h.source}", "dim")
         body = textwrap.shorten(" ".join(h.text.split()), 600, placeholder=" …")
-        out.print(textwrap.indent(textwrap.fill(body, 100), "   "), markup=False)
+        _say(textwrap.indent(textwrap.fill(body, 100), "   "))
 
 
 class AnswerMode(str, Enum):
@@ -322,26 +352,25 @@ def _print_answer(a: Answer) -> None:
     from qa.answer import DECLINE, PARTIAL
 
     if a.corrections:
-        out.print("; ".join(f"searched for {c.searched}; you wrote {c.wrote}" for c in a.corrections),
-                  style="dim", markup=False)
+        _say("; ".join(f"searched for {c.searched}; you wrote {c.wrote}" for c in a.corrections), "dim")
     # Non-breaking spaces keep the marks on the line of the answer's last word when it is wrapped.
     marks = "".join(f"\xa0[{c.n}]" for c in a.evidence)
     if a.mode == "declined" or not a.answered:
         reason = a.reason.strip().rstrip(".")
-        out.print(Text(f"{DECLINE}: {reason}." if reason else f"{DECLINE}.", style="bold"))
+        _say(f"{DECLINE}: {reason}." if reason else f"{DECLINE}.", "bold")
     elif a.support == "full":
-        out.print(Text(_fill(a.answer + marks), style="bold"))
+        _say(_fill(a.answer + marks), "bold")
     else:
-        out.print(Text(_fill(f"{PARTIAL}: {a.answer}{marks}")))
+        _say(_fill(f"{PARTIAL}: {a.answer}{marks}"))
         if a.reason:
-            out.print(_fill(a.reason), style="dim", markup=False)
+            _say(_fill(a.reason), "dim")
     for c in a.evidence:
-        out.print(f"\n[{c.n}] {c.title or '(untitled)'} ({c.date or 'undated'})", markup=False)
-        out.print(textwrap.indent(textwrap.fill(f"“{' '.join(c.quote.split())}”", 96), "    "), markup=False)
-        out.print(f"    chunk {c.chunk_id}, chars {c.start}-{c.end}, {c.source}", style="dim", markup=False)
+        _say(f"\n[{c.n}] {c.title or '(untitled)'} ({c.date or 'undated'})")
+        _say(textwrap.indent(textwrap.fill(f"“{' '.join(c.quote.split())}”", 96), "    "))
+        _say(f"    chunk {c.chunk_id}, chars {c.start}-{c.end}, {c.source}", "dim")
     note = _how_made(a)
     if note:
-        out.print("\n" + note, style="dim", markup=False)
+        _say("\n" + note, "dim")
 
 
 def _fill(text: str) -> str:
@@ -389,10 +418,10 @@ def summarize(
 
 
 def _print_summary(r: ReleaseSummary) -> None:
-    out.print(Text(r.headline, style="bold"))
-    out.print(f"{r.date or 'undated'}  {r.source}  ({r.release_id})", style="dim", markup=False)
+    _say(r.headline, "bold")
+    _say(f"{r.date or 'undated'}  {r.source}  ({r.release_id})", "dim")
     label = "" if r.summary_mode == "model" else " (the release's lead, verbatim)"
-    out.print("\n" + textwrap.fill(r.summary, 100) + label, markup=False)
+    _say("\n" + textwrap.fill(r.summary, 100) + label)
     sections = [
         ("Key facts", [f"{f.value}: “{f.quote}”" for f in r.key_facts]),
         ("People", [f"{p.name}, {p.role}" if p.role else p.name for p in r.people]),
@@ -402,9 +431,9 @@ def _print_summary(r: ReleaseSummary) -> None:
     ]
     for name, items in sections:
         if items:
-            out.print(f"\n{name}", style="bold", markup=False)
+            _say(f"\n{name}", "bold")
             for item in items:
-                out.print("  - " + textwrap.fill(item, 96, subsequent_indent="    "), markup=False)
+                _say("  - " + textwrap.fill(item, 96, subsequent_indent="    "))
 
 
 class BriefFormat(str, Enum):
@@ -429,7 +458,7 @@ def brief(
 
     Example: qa brief --since 2022-01-01 --query "Ukraine security assistance" --format md > memo.md
     """
-    first, last = _date_option(since, "--since"), _date_option(until, "--until")
+    first, last = _date_range(since, until)
 
     def work(store: Store, settings: Settings) -> Briefing:
         from qa.brief import Briefer
@@ -443,12 +472,12 @@ def brief(
 def _print_memo(b: Briefing) -> None:
     from qa.memo import markdown
 
-    sys.stdout.write(markdown(b))
+    sys.stdout.write(visible(markdown(b)))
 
 
 def _print_brief(b: Briefing) -> None:
     if not b.releases:
-        out.print("no stored release matches", markup=False)
+        _say("no stored release matches")
         return
     numbers: dict[tuple[str, int], int] = {}
 
@@ -456,7 +485,7 @@ def _print_brief(b: Briefing) -> None:
         return f"[{numbers.setdefault((c.release_id, c.start), len(numbers) + 1)}]"
 
     label = "" if b.overview_mode == "model" else " (the releases' leads, verbatim)"
-    out.print(Text("Overview", style="bold"))
+    _say("Overview", "bold")
     cited: dict[int, Citation] = {}
     from qa.sentences import spans
 
@@ -470,32 +499,30 @@ def _print_brief(b: Briefing) -> None:
         overview = " ".join(marked)
     else:
         overview = b.overview
-    out.print(textwrap.fill(overview, 100) + label, markup=False)
+    _say(textwrap.fill(overview, 100) + label)
     for section in b.sections:
-        out.print(Text("\n" + section.topic, style="bold"))
+        _say("\n" + section.topic, "bold")
         for bullet in section.bullets:
             mark = cite(bullet.citation)
             cited[int(mark[1:-1])] = bullet.citation
-            out.print("  - " + textwrap.fill(f"{bullet.text} {mark}", 96, subsequent_indent="    "), markup=False)
+            _say("  - " + textwrap.fill(f"{bullet.text} {mark}", 96, subsequent_indent="    "))
     if b.timeline:
-        out.print(Text("\nTimeline", style="bold"))
+        _say("\nTimeline", "bold")
         for ev in b.timeline:
             mark = cite(ev.citation)
             cited[int(mark[1:-1])] = ev.citation
-            out.print("  " + textwrap.fill(f"{ev.date}  {ev.event} {mark}", 96, subsequent_indent="              "),
-                      markup=False)
+            _say("  " + textwrap.fill(f"{ev.date}  {ev.event} {mark}", 96, subsequent_indent="              "))
     if b.changes:
-        out.print(Text("\nFigures that changed", style="bold"))
+        _say("\nFigures that changed", "bold")
         for ch in b.changes:
             m1, m2 = cite(ch.before_citation), cite(ch.after_citation)
             cited[int(m1[1:-1])], cited[int(m2[1:-1])] = ch.before_citation, ch.after_citation
-            out.print(f"  {ch.before.value} ({ch.before_citation.date}) {m1} -> {ch.after.value} "
-                      f"({ch.after_citation.date}) {m2}: {ch.measure}", markup=False)
-    out.print(Text("\nSources", style="bold"))
+            _say(f"  {ch.before.value} ({ch.before_citation.date}) {m1} -> {ch.after.value} "
+                 f"({ch.after_citation.date}) {m2}: {ch.measure}")
+    _say("\nSources", "bold")
     for n in sorted(cited):
         c = cited[n]
-        out.print(f"  [{n}] {c.title} ({c.date or 'undated'}), chunk {c.chunk_id}, chars {c.start}-{c.end}",
-                  markup=False)
+        _say(f"  [{n}] {c.title} ({c.date or 'undated'}), chunk {c.chunk_id}, chars {c.start}-{c.end}")
 
 
 @model_app.command("serve")
@@ -511,7 +538,7 @@ def model_serve(as_json: JsonOption = False) -> None:
     if as_json:
         _dump({"base_url": url})
     else:
-        out.print(f"local model ready at {url}", markup=False)
+        _say(f"local model ready at {url}")
 
 
 @model_app.command("status")
@@ -523,9 +550,9 @@ def model_status(as_json: JsonOption = False) -> None:
     if as_json:
         _dump(st)
     elif st.running:
-        out.print(f"running: pid {st.pid}, {st.base_url}, {st.model_path}; log {st.log_path}", markup=False)
+        _say(f"running: pid {st.pid}, {st.base_url}, {st.model_path}; log {st.log_path}")
     else:
-        out.print(f"not running (log {st.log_path})", markup=False)
+        _say(f"not running (log {st.log_path})")
 
 
 @model_app.command("stop")
@@ -537,7 +564,7 @@ def model_stop(as_json: JsonOption = False) -> None:
     if as_json:
         _dump({"stopped": stopped})
     else:
-        out.print("stopped" if stopped else "not running", markup=False)
+        _say("stopped" if stopped else "not running")
 
 
 @app.command("eval")
@@ -593,15 +620,14 @@ def eval_(
         if not as_json:
             s = r.score
             extractive = "" if s.extractive_all_facts is None else f" (extractive {s.extractive_all_facts:.3f})"
-            out.print(f"{r.dataset}: all facts {s.answerable_all_facts:.3f}{extractive}, short {s.short_answers:.3f}, "
-                      f"wrong {s.answered_wrong:.3f}, partial {s.partial:.3f}, declined {s.unanswerable_declined:.3f}, "
-                      f"citations {s.citation_accuracy:.3f}, grounded {s.grounding_rate:.3f}, "
-                      f"model answers {s.model_answers} (gain {s.model_gain:+d}), "
-                      f"{s.prompt_tokens} prompt tokens, p95 {s.latency_p95_s:.2f}s", markup=False)
+            _say(f"{r.dataset}: all facts {s.answerable_all_facts:.3f}{extractive}, short {s.short_answers:.3f}, "
+                 f"wrong {s.answered_wrong:.3f}, partial {s.partial:.3f}, declined {s.unanswerable_declined:.3f}, "
+                 f"citations {s.citation_accuracy:.3f}, grounded {s.grounding_rate:.3f}, "
+                 f"model answers {s.model_answers} (gain {s.model_gain:+d}), "
+                 f"{s.prompt_tokens} prompt tokens, p95 {s.latency_p95_s:.2f}s")
         if old is not None and old.dataset == r.dataset:
             regressed, improved = evaluation.compare(old, r)
-            out.print(f"  regressed: {', '.join(regressed) or 'none'}; improved: {', '.join(improved) or 'none'}",
-                      markup=False)
+            _say(f"  regressed: {', '.join(regressed) or 'none'}; improved: {', '.join(improved) or 'none'}")
         for failure in r.failures:
             _error(f"{r.dataset}: {failure}")
     raise typer.Exit(1 if any(r.failures for r in results) else 0)

@@ -28,15 +28,21 @@ def iso_date(raw: str) -> str:
     m = _ISO.fullmatch(head)
     if m and (len(raw) == 10 or raw[10] in "T "):
         try:
-            return _checked(date(int(m[1]), int(m[2]), int(m[3])), raw)  # the usual case, without strptime's cost
+            day = date(int(m[1]), int(m[2]), int(m[3]))  # the usual case, without strptime's cost
         except ValueError:
             raise DateError(f"impossible date {raw!r} (want YYYY-MM-DD)") from None
+        return _checked(day, raw)
     cleaned = raw.replace("Sept.", "Sep.").replace("Sept ", "Sep ")
+    fits = False  # some form fits, but the day it names does not exist ("Feb. 30, 2024")
     for fmt in _FORMATS:
         try:
-            return _checked(datetime.strptime(cleaned, fmt).date(), raw)
-        except ValueError:
+            day = datetime.strptime(cleaned, fmt).date()
+        except ValueError as err:
+            fits = fits or "out of range" in str(err)
             continue
+        return _checked(day, raw)
+    if fits:
+        raise DateError(f"impossible date {raw!r} (want YYYY-MM-DD)")
     raise DateError(f"unrecognised date {raw!r} (want YYYY-MM-DD)")
 
 

@@ -2,29 +2,29 @@
 
 Reading and analysing run in worker processes when there are many files;
 only this process writes, one transaction a batch, so a crash never leaves a
-release half written.
+release half written, and a batch that fails (a full disk) loses none committed
+before it. Only regular files of at most settings.ingest.max_file_bytes are read.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from qa import acronyms, analyze
+from qa import acronyms, analyze, worker_pool
 from qa.chunk import chunk_sentences
 from qa.layout import layout
-from qa.load import LoadError, find_files, read_file
+from qa.load import MAX_FILE_BYTES, LoadError, find_files, read_file
 from qa.models import FileError, IngestReport, ReleaseDraft
 from qa.settings import IndexSettings
-from qa.store import Store, StoredChunk, StoredRelease
+from qa.store import StorageFault, Store, StoredChunk, StoredRelease
 from qa.tokens import encoding
 
 # Bumped when analysis changes, so re-ingesting refreshes releases stored before.
@@ -87,9 +87,9 @@ def _outcome(draft: ReleaseDraft, settings: IndexSettings, known: dict[str, str]
         return FileError(origin=draft.origin, reason=f"could not index: {err}")
 
 
-def _file_outcomes(path: Path, settings: IndexSettings, known: dict[str, str]) -> list[Outcome]:
+def _file_outcomes(path: Path, settings: IndexSettings, known: dict[str, str], max_bytes: int) -> list[Outcome]:
     try:
-        drafts, errors = read_file(path)
+        drafts, errors = read_file(path, max_bytes)
     except LoadError as err:
         return [FileError(origin=str(path), reason=str(err))]
     return [*errors, *(_outcome(d, settings, known) for d in drafts)]
@@ -99,6 +99,7 @@ class Ingestor:
     """Records outcomes in the report and stores prepared releases in batches."""
 
     def __init__(self, store: Store, report: IngestReport) -> None:
+        store.require_writable()  # before any file is read, not at the first batch
         self.store = store
         self.report = report
         self.known = store.content_hashes()
@@ -118,7 +119,12 @@ class Ingestor:
                 self.flush()
 
     def flush(self) -> None:
-        self.store.put(self.pending)
+        try:
+            self.store.put(self.pending)
+        except StorageFault as err:
+            kept = len(self.report.added) + len(self.report.replaced) - len(self.pending)
+            raise StorageFault(f"{err} ({kept} release(s) of this ingest were stored before it and are kept)",
+                               err.code) from err
         self.pending = []
 
 
@@ -135,12 +141,12 @@ def ingest_drafts(store: Store, drafts: Iterable[ReleaseDraft], settings: IndexS
 
 
 # Worker state, set once per worker process by _init_worker.
-_worker: tuple[IndexSettings, dict[str, str]] | None = None
+_worker: tuple[IndexSettings, dict[str, str], int] | None = None
 
 
-def _init_worker(settings: IndexSettings, known: dict[str, str]) -> None:
+def _init_worker(settings: IndexSettings, known: dict[str, str], max_bytes: int) -> None:
     global _worker
-    _worker = (settings, known)
+    _worker = (settings, known, max_bytes)
 
 
 def _work(path: Path) -> list[Outcome]:
@@ -148,17 +154,15 @@ def _work(path: Path) -> list[Outcome]:
     return _file_outcomes(path, *_worker)
 
 
-def _outcomes(files: list[Path], settings: IndexSettings, known: dict[str, str],
-              workers: int) -> Iterator[list[Outcome]]:
+@contextmanager
+def _outcomes(files: list[Path], settings: IndexSettings, known: dict[str, str], max_bytes: int,
+              workers: int) -> Iterator[Iterator[list[Outcome]]]:
+    """Each file's outcomes, in order; the worker processes, if any, end when this does."""
     if workers <= 1 or len(files) < PARALLEL_FROM:
-        for path in files:
-            yield _file_outcomes(path, settings, known)
+        yield (_file_outcomes(path, settings, known, max_bytes) for path in files)
         return
-    # fork: workers start at once and share the read-only state; spawn would re-import everything.
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
-                             initializer=_init_worker, initargs=(settings, known)) as pool:
-        yield from pool.map(_work, files, chunksize=32)
+    with worker_pool.pool(workers, _init_worker, (settings, known, max_bytes)) as pool:
+        yield pool.map(_work, files, chunksize=32)
 
 
 def ingest_paths(
@@ -167,10 +171,12 @@ def ingest_paths(
     settings: IndexSettings,
     progress: Progress | None = None,
     workers: int | None = None,
+    max_file_bytes: int = MAX_FILE_BYTES,
 ) -> IngestReport:
     """Ingest files and folders; bad files are reported and the rest still go in.
 
     workers: processes that read and analyse (default: one per CPU).
+    max_file_bytes: a larger file is reported and not read (settings.ingest.max_file_bytes).
     """
     started = time.perf_counter()
     files, skipped, errors = find_files(paths)
@@ -178,11 +184,12 @@ def ingest_paths(
     ingestor = Ingestor(store, report)
     encoding(settings.encoding)  # load once, before workers fork, rather than once in each
     n_workers = workers if workers is not None else (os.cpu_count() or 1)
-    for done, outcomes in enumerate(_outcomes(files, settings, dict(ingestor.known), n_workers), 1):
-        for outcome in outcomes:
-            ingestor.record(outcome)
-        if progress:
-            progress(done, len(files))
+    with _outcomes(files, settings, dict(ingestor.known), max_file_bytes, n_workers) as outcomes:
+        for done, file_outcomes in enumerate(outcomes, 1):
+            for outcome in file_outcomes:
+                ingestor.record(outcome)
+            if progress:
+                progress(done, len(files))
     ingestor.flush()
     report.seconds = time.perf_counter() - started
     return report

@@ -6,11 +6,13 @@ import hashlib
 import json
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from qa.dates import DateError, iso_date
 from qa.models import FileError, ReleaseDraft
+from qa.settings import IngestSettings
 
 TEXT_SUFFIXES = {".txt", ".text"}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -19,6 +21,12 @@ JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
 SUFFIXES = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
 
 _HEADER_LINE = re.compile(r"(title|date|source|url)\s*:\s*(.*)", re.IGNORECASE)
+MAX_FILE_BYTES = IngestSettings().max_file_bytes
+# Line ends, and the controls that break lines or pages, become "\n"; every other control character
+# (C0 but tab, DEL, C1) goes: a NUL or an escape sequence stored would cut citation text short or
+# reach a terminal, and removing them before chunking keeps every span an exact slice of the stored text.
+_BREAKS = re.compile("\r\n?|[\x0b\x0c\x85]")
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 
 
 class LoadError(ValueError):
@@ -33,17 +41,30 @@ def normalize_date(raw: str) -> str:
         raise LoadError(str(err)) from None
 
 
+def clean(text: str) -> str:
+    """Text without control characters: line ends as "\n", tabs kept, every other control removed."""
+    return _CONTROLS.sub("", _BREAKS.sub("\n", text))
+
+
 def decode(data: bytes) -> str:
-    """Text of a file's bytes: UTF-8 (with or without BOM) or UTF-16 with BOM."""
+    """Text of a file's bytes: UTF-8 (with or without BOM) or UTF-16 with BOM, cleaned of control characters.
+
+    A few stray NUL bytes in text are dropped; a file that is a tenth NULs, or is not UTF-8 once they
+    are left out, is binary.
+    """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    if b"\x00" in data:
-        raise LoadError("binary file (contains NUL bytes), not text")
+        return clean(data.decode("utf-16"))
+    nuls = data.count(b"\x00")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
+        if nuls:
+            raise LoadError("binary file (contains NUL bytes), not text") from err
         bad = data[err.start:err.start + 1].hex()
         raise LoadError(f"not UTF-8 text: byte 0x{bad} at offset {err.start}") from err
+    if nuls * 10 > len(data):
+        raise LoadError("binary file (contains NUL bytes), not text")
+    return clean(text)
 
 
 def split_header(text: str) -> tuple[dict[str, str], str]:
@@ -71,9 +92,10 @@ def _front_matter(text: str) -> tuple[dict[str, str], str]:
 
 def _draft(header: dict[str, str], body: str, origin: str, key: str | Path | None) -> ReleaseDraft:
     """key: what identifies the release when it has no source; a path is resolved only then."""
-    body = body.strip()
+    body = clean(body).strip()
     if not body:
         raise LoadError("empty: no body text")
+    header = {field: clean(value) for field, value in header.items()}
     source = header.get("source", "").strip()
     return ReleaseDraft(
         title=" ".join(header.get("title", "").split()),
@@ -148,7 +170,7 @@ def _read_json(text: str, path: Path) -> tuple[list[ReleaseDraft], list[FileErro
         places = [f"{path}[{i}]" for i in range(len(items))] if isinstance(data, list) else [str(path)]
     else:
         items, places = [], []
-        for n, line in enumerate(text.splitlines(), 1):
+        for n, line in enumerate(text.split("\n"), 1):  # splitlines would also split at U+2028 in a string
             if not line.strip():
                 continue
             try:
@@ -167,21 +189,19 @@ def _read_json(text: str, path: Path) -> tuple[list[ReleaseDraft], list[FileErro
     return drafts, errors
 
 
-def read_file(path: Path) -> tuple[list[ReleaseDraft], list[FileError]]:
+def read_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[list[ReleaseDraft], list[FileError]]:
     """The releases in one file, and the records of it that could not be read.
 
-    Raises LoadError when nothing in the file can be read.
+    Raises LoadError when nothing in the file can be read: also for anything but a regular file of
+    at most max_bytes.
     """
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise LoadError(f"unsupported file type {suffix or '(none)'!r}; qa reads {', '.join(sorted(SUFFIXES))}")
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise LoadError(f"unreadable: {err.strerror or err}") from err
+    data = read_bytes(path, max_bytes)
     if not data.strip():
         raise LoadError("empty file")
-    text = decode(data).replace("\r\n", "\n").replace("\r", "\n")
+    text = decode(data)
     if suffix in JSON_SUFFIXES:
         return _read_json(text, path)
     if suffix in HTML_SUFFIXES:
@@ -189,6 +209,54 @@ def read_file(path: Path) -> tuple[list[ReleaseDraft], list[FileError]]:
     if suffix in MARKDOWN_SUFFIXES:
         return _read_markdown(text, path), []
     return _read_text(text, path), []
+
+
+_KINDS = {stat.S_IFDIR: "a folder", stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFCHR: "a character device",
+          stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket"}
+
+
+def _regular(mode: int, max_bytes: int, size: int) -> None:
+    if not stat.S_ISREG(mode):
+        kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+        raise LoadError(f"skipped: {kind}, not a regular file; qa reads regular files only")
+    if size > max_bytes:
+        raise LoadError(_too_large(f"{size:,} bytes", max_bytes))
+
+
+def _too_large(size: str, max_bytes: int) -> str:
+    return (f"too large: {size}, over the limit of {max_bytes:,} bytes "
+            "(setting ingest.max_file_bytes, QA_INGEST__MAX_FILE_BYTES)")
+
+
+def read_bytes(path: Path, max_bytes: int) -> bytes:
+    """A regular file's bytes, at most max_bytes of them.
+
+    Checked before it is opened (a FIFO, a device or a socket, even behind a symlink, is never opened),
+    opened non-blocking (one swapped in after the check cannot block either) and checked again, open;
+    and read only to max_bytes + 1, so a file that grows, or says it is smaller than it is, cannot
+    fill memory.
+    """
+    try:
+        before = os.stat(path)
+        _regular(before.st_mode, max_bytes, before.st_size)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as err:
+        raise LoadError(f"unreadable: {err.strerror or err}") from err
+    with open(fd, "rb") as file:
+        opened = os.fstat(fd)
+        _regular(opened.st_mode, max_bytes, opened.st_size)
+        # As much as the file says it holds, and one byte more: if that byte is there, it grew (or its size
+        # lied), and reading goes on, up to the cap and one byte over it.
+        said = opened.st_size + 1
+        try:
+            data = file.read(said)
+            if len(data) == said:
+                data += file.read(max_bytes + 1 - said)
+        except OSError as err:
+            raise LoadError(f"unreadable: {err.strerror or err}") from err
+    if len(data) > max_bytes:
+        raise LoadError(_too_large(f"more than {max_bytes:,} bytes as it was read", max_bytes))
+    return data
 
 
 def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[str], list[FileError]]:

@@ -7,6 +7,8 @@ consistent snapshot while a writer works, and the file survives crashes.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -20,6 +22,7 @@ import numpy as np
 from qa import acronyms, analyze, boilerplate
 from qa.layout import Layout
 from qa.models import Hit, Release, ReleaseDraft
+from qa.storage_errors import DAMAGED, GuardedConnection, GuardedCursor, StorageFault, StoreError, read_only, translated
 
 SCHEMA_VERSION = "1"
 # Bumped when qa.boilerplate marks a new kind, so indexes stored before are marked again when opened.
@@ -84,21 +87,6 @@ CREATE TABLE IF NOT EXISTS index_cache (
 """
 
 
-class StoreError(RuntimeError):
-    """A release or an index that is not there (an unknown id, no index file, another schema)."""
-
-
-class StorageFault(StoreError):
-    """The index file cannot be read or written: damaged, read-only, or the disk is full.
-
-    `code` is stable for scripts and the API: "storage_damaged", "storage_read_only" or "storage_full".
-    """
-
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.code = code
-
-
 @dataclass
 class StoredChunk:
     """A chunk as stored: its span (its text is the release's), term bag and layout, as bytes
@@ -138,21 +126,63 @@ def _words_of(title: str, text: str) -> Counter[str]:
     return analyze.surface_words(f"{title}\n{text}")
 
 
+def _writable(path: Path) -> bool:
+    """Whether the index can be written: SQLite writes the file and, beside it, the -wal and -shm files.
+    os.access also says no on a read-only mount, where even root cannot write."""
+    return os.access(path.parent, os.W_OK) and os.access(path, os.W_OK)
+
+
+def _connect(path: Path, writable: bool) -> sqlite3.Connection:
+    if writable:
+        return sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
+    uri = path.resolve().as_uri() + "?mode=ro"
+    if not os.access(path.parent, os.W_OK) and not path.with_name(path.name + "-shm").exists():
+        # A WAL reader needs the -shm file, which SQLite cannot make in a read-only folder; with no
+        # -shm no writer is at work, and none can start there, so the file alone is the index.
+        uri += "&immutable=1"
+    return sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30, check_same_thread=False)
+
+
 class Store:
+    """The index file. One that cannot be written (the file, its folder or its disk) opens read-only:
+    search and reads work, and writes raise StorageFault "storage_read_only"."""
+
     def __init__(self, path: Path, *, create: bool = True) -> None:
         self.path = Path(path)
         if not create and not self.path.exists():
             raise StoreError(f"no index at {self.path}; run `qa ingest` first or pass --db")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.read_only = self.path.exists() and not _writable(self.path)
         try:
-            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30,
-                                      check_same_thread=False)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
+            with translated(self.path):
+                if not self.read_only:
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = GuardedConnection(_connect(self.path, not self.read_only), self.path)
+            if not self.read_only:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
-            self._migrate()
+            if self._outdated():
+                self._migrate()
+        except OSError as err:
+            raise read_only(self.path, err.strerror or str(err)) from err
         except sqlite3.DatabaseError as err:
             raise StoreError(f"{self.path} is not a qa index: {err}") from err
+
+    def _outdated(self) -> bool:
+        """Whether opening must write: a new file, or one an older qa stored. Read first, so that opening an
+        index as it should be takes no write lock (and works read-only)."""
+        if self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone() is None:
+            if self.read_only:
+                raise StoreError(f"{self.path} is not a qa index (it holds no releases) and cannot be written")
+            return True
+        meta = dict(self.db.execute("SELECT key, value FROM meta WHERE key IN ('schema', 'vocab', 'boilerplate')"))
+        self._check_schema(meta.get("schema"))
+        # Read-only, an older file is read as it is: its boilerplate marks or vocabulary may lag.
+        return not self.read_only and (meta.get("vocab") is None or meta.get("boilerplate") != BOILERPLATE_VERSION)
+
+    def _check_schema(self, version: str | None) -> None:
+        if version is not None and version != SCHEMA_VERSION:
+            raise StoreError(f"{self.path} has index schema {version}, this qa reads {SCHEMA_VERSION}")
 
     def _migrate(self) -> None:
         with self.write():
@@ -162,8 +192,7 @@ class Store:
             if row is None:
                 self.db.execute("INSERT INTO meta VALUES ('schema', ?), ('generation', '0')",
                                 (SCHEMA_VERSION,))
-            elif row[0] != SCHEMA_VERSION:
-                raise StoreError(f"{self.path} has index schema {row[0]}, this qa reads {SCHEMA_VERSION}")
+            self._check_schema(row and row[0])
             if self.db.execute("SELECT 1 FROM meta WHERE key='vocab'").fetchone() is None:
                 self._backfill_vocab()
             marked = self.db.execute("SELECT value FROM meta WHERE key='boilerplate'").fetchone()
@@ -213,16 +242,26 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
+    def require_writable(self) -> None:
+        """Raise StorageFault "storage_read_only" when the index was opened read-only."""
+        if self.read_only:
+            raise read_only(self.path, "the file, its folder or its disk is read-only")
+
     @contextmanager
     def write(self) -> Iterator[None]:
         """One write transaction; it takes the write lock at once so it cannot deadlock."""
+        self.require_writable()
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield
+            self.db.execute("COMMIT")
         except BaseException:
-            self.db.execute("ROLLBACK")
+            # After some errors (a full disk) SQLite has rolled back already; a failed rollback must not
+            # hide the error that caused it.
+            if self.db.in_transaction:
+                with contextlib.suppress(sqlite3.Error, StoreError):
+                    self.db.execute("ROLLBACK")
             raise
-        self.db.execute("COMMIT")
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
@@ -355,7 +394,7 @@ class Store:
         n_releases = self.db.execute("SELECT COUNT(*) FROM releases").fetchone()[0]
         return n_chunks, n_terms, n_releases
 
-    def bags(self) -> sqlite3.Cursor:
+    def bags(self) -> GuardedCursor:
         """Rows of (chunk rowid, release rowid, length, release date, terms, tfs), by chunk rowid."""
         return self.db.execute(
             "SELECT c.rowid, c.release, c.length, r.date, c.terms, c.tfs"
@@ -413,7 +452,9 @@ class Store:
         return {name: np.frombuffer(data, dtype=dtype) for name, dtype, data in rows} or None
 
     def save_arrays(self, generation: int, params: str, arrays: dict[str, np.ndarray]) -> bool:
-        """Keep a built index for the next reader; skipped if the index moved on meanwhile."""
+        """Keep a built index for the next reader; skipped if the index moved on meanwhile, or cannot be written."""
+        if self.read_only:
+            return False
         try:
             with self.write():
                 if self.generation() != generation:
@@ -423,6 +464,10 @@ class Store:
                     "INSERT INTO index_cache VALUES (?,?,?,?,?)",
                     [(name, generation, params, a.dtype.str, a.tobytes()) for name, a in arrays.items()],
                 )
+        except StorageFault as err:
+            if err.code == DAMAGED:
+                raise
+            return False  # a full disk: the next search builds again
         except sqlite3.OperationalError:
-            return False  # read-only file or a long write elsewhere: the next search builds again
+            return False  # a long write elsewhere: the next search builds again
         return True

@@ -1,5 +1,6 @@
 import json
 import re
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from qa.fake_models import Adversary, FakeModel, Oracle, fake_client, no_model_c
 from qa.retrieval_eval import GoldQuestion
 from qa.settings import ModelSettings
 from qa.store import Store
+from qa.terminal import visible
 from tests.conftest import write_release
 
 runner = CliRunner()
@@ -318,3 +320,38 @@ def test_summarize_and_brief_print_cited_output(sample_db: Path, monkeypatch: py
 def test_ask_without_an_index_is_a_clear_error(tmp_path: Path) -> None:
     code, _, err = run("ask", "anything?", "--db", str(tmp_path / "none.db"))
     assert code == 2 and "run `qa ingest` first" in err
+
+
+# --- Stored text reaches the terminal shown, never obeyed (issue 10) -------------------------------------------------
+
+def test_control_characters_in_stored_text_are_shown_not_obeyed(sample_db: Path) -> None:
+    con = sqlite3.connect(sample_db)  # as an index written before ingest removed control characters
+    text = con.execute("SELECT text FROM releases").fetchone()[0]
+    con.execute("UPDATE releases SET title = ?, source = ?, text = ?",
+                ("Evil \x1b]0;pwned\x07 [bold]Title[/bold] :warning: \x9b2J", "https://s/\x1b[2J",
+                 text.replace("Umerov", "\x1b[31mX", 1)))  # as long as what it replaces: the spans still hold
+    con.commit()
+    con.close()
+    shown = "Evil \\x1b]0;pwned\\x07 [bold]Title[/bold] :warning: \\x9b2J"
+    code, out, _ = run("releases", "--db", str(sample_db))
+    assert code == 0 and shown in out and "\x1b" not in out and "\x9b" not in out
+    code, out, _ = run("search", "Umerov Kyiv hosted", "-k", "1", "--db", str(sample_db))
+    assert code == 0 and f"1. {shown}" in out and "https://s/\\x1b[2J" in out and "\\x1b[31mX" in out
+    assert "\x1b" not in out
+    code, out, _ = run("search", "Umerov Kyiv hosted", "-k", "1", "--db", str(sample_db), "--json")
+    assert "\x1b" not in out and "\x9b" not in out
+    assert json.loads(out)["hits"][0]["title"] == "Evil \x1b]0;pwned\x07 [bold]Title[/bold] :warning: \x9b2J"
+
+
+def test_errors_show_the_control_characters_of_file_names(db: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "bad\x1b[31m.txt").write_bytes(b"")
+    code, _, err = run("ingest", str(folder), "--db", str(db))
+    assert code == 1 and "\x1b" not in err
+    assert err.startswith(f"qa: error: {folder}/bad\\x1b[31m.txt: empty file\n")
+
+
+def test_visible_writes_out_control_characters_only() -> None:
+    assert visible("a\x1b[1mb\x00c\x7fd\x9be\rf") == "a\\x1b[1mb\\x00c\\x7fd\\x9be\\x0df"
+    assert visible("Line one\n\tLine two, “quoted” [x] :y: é") == "Line one\n\tLine two, “quoted” [x] :y: é"

@@ -1,9 +1,15 @@
 import json
+import os
+import re
+import socket
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from qa.load import LoadError, find_files, normalize_date, read_file, split_header
+from qa import load
+from qa.load import LoadError, find_files, normalize_date, read_file, record, split_header
 
 HTML = """<!doctype html>
 <html><head>
@@ -124,10 +130,10 @@ def test_bad_files_say_why(tmp_path: Path, name: str, content: bytes, reason: st
         assert drafts == [] and reason in errors[0].reason
 
 
-def test_unreadable_file(tmp_path: Path) -> None:
+def test_a_folder_named_like_a_file_is_not_read(tmp_path: Path) -> None:
     folder_named_like_a_file = tmp_path / "dir.txt"
     folder_named_like_a_file.mkdir()
-    with pytest.raises(LoadError, match="unreadable"):
+    with pytest.raises(LoadError, match="skipped: a folder, not a regular file"):
         read_file(folder_named_like_a_file)
 
 
@@ -149,3 +155,92 @@ def test_find_files_walks_folders_and_skips_other_kinds(tmp_path: Path) -> None:
     assert [f.name for f in files] == ["a.txt", "b.md"]
     assert skipped == [str(tmp_path / "notes.pdf")]
     assert errors[0].reason == "no such file or folder"
+
+
+# --- What ingest agrees to open (issue 10): regular files only, of a bounded size ---------------------------------
+
+@pytest.fixture()
+def specials(tmp_path: Path) -> Iterator[dict[str, Path]]:
+    """A FIFO, a device behind a symlink and a socket, each named like a release."""
+    fifo = tmp_path / "x.txt"
+    os.mkfifo(fifo)
+    device = tmp_path / "z.txt"
+    device.symlink_to("/dev/zero")
+    sock_path = tmp_path / "s.txt"
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(sock_path))
+    yield {"a FIFO (named pipe)": fifo, "a character device": device, "a socket": sock_path}
+    sock.close()
+
+
+def test_fifos_devices_and_sockets_are_never_opened(specials: dict[str, Path]) -> None:
+    for kind, path in specials.items():
+        with pytest.raises(LoadError, match=re.escape(f"skipped: {kind}, not a regular file")):
+            read_file(path)
+
+
+def test_a_file_over_the_cap_is_named_with_its_size_and_the_setting(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_text("Title: Big\n\n" + "x" * 1200)
+    with pytest.raises(LoadError) as raised:
+        read_file(big, max_bytes=1000)
+    assert str(raised.value) == ("too large: 1,212 bytes, over the limit of 1,000 bytes "
+                                 "(setting ingest.max_file_bytes, QA_INGEST__MAX_FILE_BYTES)")
+    assert read_file(big, max_bytes=1212)[0][0].title == "Big"
+
+
+def test_a_file_larger_than_it_says_is_read_only_to_the_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file that grows while it is read, or whose size lies, is never read past the cap."""
+    grown = tmp_path / "grown.txt"
+    grown.write_text("Title: Grown\n\n" + "x" * 5000)
+
+    def claims_small(real: Callable[..., os.stat_result]) -> Callable[..., os.stat_result]:
+        def stat(*args: object) -> os.stat_result:
+            st = real(*args)
+            return os.stat_result((*st[:6], 10, *st[7:10]))
+        return stat
+
+    monkeypatch.setattr(load.os, "stat", claims_small(os.stat))
+    monkeypatch.setattr(load.os, "fstat", claims_small(os.fstat))
+    read: list[int] = []
+    real_open = open
+
+    def counting_open(*args: Any, **kwargs: Any) -> Any:
+        file = real_open(*args, **kwargs)
+        real_read = file.read
+        file.read = lambda n=-1: read.append(n) or real_read(n)
+        return file
+
+    monkeypatch.setattr(load, "open", counting_open, raising=False)
+    with pytest.raises(LoadError, match="too large: more than 1,000 bytes as it was read"):
+        read_file(grown, max_bytes=1000)
+    assert sum(read) == 1001  # what it said it held, then up to the cap and a byte more
+
+
+def test_stray_nuls_are_dropped_but_binary_is_refused(tmp_path: Path) -> None:
+    stray = tmp_path / "stray.txt"
+    stray.write_bytes(b"Title: Stray\x00 NULs\n\nThe 52nd\x00 drawdown is worth $175\x00 million.")
+    [draft], _ = read_file(stray)
+    assert (draft.title, draft.text) == ("Stray NULs", "The 52nd drawdown is worth $175 million.")
+    mostly_nul = tmp_path / "zeros.txt"
+    mostly_nul.write_bytes(b"text" + b"\x00" * 100)
+    with pytest.raises(LoadError, match="binary file"):
+        read_file(mostly_nul)
+
+
+def test_control_characters_are_removed_where_text_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "controls.txt"
+    path.write_bytes("Title: \x1b[31mRed\x1b[0m Title\x07\r\nDate: 2024-01-02\r\n\r\n"
+                     "Line one\x7f.\r\nLine\ttwo\x9b.\rPage\x0cbreak.".encode())
+    [draft], _ = read_file(path)
+    assert draft.title == "[31mRed[0m Title"
+    assert draft.text == "Line one.\nLine\ttwo.\nPage\nbreak."
+    rec = record({"title": "A\x1b]0;pwned\x07 B", "text": "Body\x00 text\r\nend\x1b[2J.", "date": "2024-01-02"}, "r")
+    assert (rec.title, rec.text) == ("A]0;pwned B", "Body text\nend[2J.")
+
+
+def test_a_jsonl_record_is_one_line_even_with_unicode_line_separators(tmp_path: Path) -> None:
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps({"title": "T", "text": "One\u2028two."}, ensure_ascii=False) + "\n", encoding="utf-8")
+    drafts, errors = read_file(path)
+    assert errors == [] and [d.text for d in drafts] == ["One\u2028two."]

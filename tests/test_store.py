@@ -7,7 +7,7 @@ import pytest
 from qa.ingest import ingest_drafts, release_id
 from qa.models import ReleaseDraft
 from qa.settings import IndexSettings
-from qa.store import Store, StoreError
+from qa.store import StorageFault, Store, StoreError
 
 
 def _draft(key: str, title: str, text: str = "A body about the 52nd drawdown.") -> ReleaseDraft:
@@ -33,8 +33,9 @@ def test_an_ambiguous_prefix_is_refused(store: Store) -> None:
 def test_a_file_that_is_not_an_index_is_refused(tmp_path: Path) -> None:
     bogus = tmp_path / "not.db"
     bogus.write_text("this is not sqlite, " * 100)
-    with pytest.raises(StoreError, match="is not a qa index"):
+    with pytest.raises(StorageFault, match="is not a qa index") as raised:
         Store(bogus)
+    assert raised.value.code == "storage_damaged"
 
 
 def test_opening_a_missing_index_for_reading_says_what_to_do(tmp_path: Path) -> None:
@@ -138,4 +139,16 @@ def test_a_file_from_before_the_vocabulary_gets_one(tmp_path: Path) -> None:
     reopened = Store(tmp_path / "old.db")
     assert reopened.vocabulary()["zanzibar"] == 1
     assert reopened.acronyms() == [("DPA", "Defense Production Act", 1)]
+    reopened.close()
+
+
+def test_opening_an_index_as_it_should_be_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    Store(tmp_path / "index.db").close()
+
+    def no_writes(self: Store) -> None:
+        raise AssertionError("opened with a write transaction")
+
+    monkeypatch.setattr(Store, "_migrate", no_writes)
+    reopened = Store(tmp_path / "index.db")
+    assert reopened.releases() == [] and not reopened.read_only
     reopened.close()
