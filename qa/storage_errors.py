@@ -45,8 +45,8 @@ _KINDS = (
 
 
 def read_only(path: Path, why: str) -> StorageFault:
-    return StorageFault(f"{path} cannot be written ({why}): searching it works; to ingest or remove, "
-                        "make it writable or use a writable --db", READ_ONLY)
+    return StorageFault(f"{path} cannot be written ({why}): a read-only index can be searched; to ingest "
+                        "or remove, make it writable or use a writable --db", READ_ONLY)
 
 
 def fault(err: sqlite3.Error, path: Path) -> StorageFault | None:

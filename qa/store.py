@@ -163,8 +163,8 @@ class Store:
             self.db.execute("PRAGMA foreign_keys=ON")
             if self._outdated():
                 self._migrate()
-        except OSError as err:
-            raise read_only(self.path, err.strerror or str(err)) from err
+        except OSError as err:  # its folder cannot be made
+            raise read_only(self.path, f"{err.strerror}: {err.filename}" if err.filename else str(err)) from err
         except sqlite3.DatabaseError as err:
             raise StoreError(f"{self.path} is not a qa index: {err}") from err
 

@@ -5,6 +5,7 @@ import json
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -97,7 +98,7 @@ def test_citation_spans_stay_exact_when_control_characters_are_removed(tmp_path:
     store.close()
 
 
-# A qa ingest whose workers never finish a file: each worker notes its pid when it starts.
+# A qa ingest whose workers never finish a file named stuck*: each worker notes its pid when it starts.
 STUCK_INGEST = """
 import os, sys, time
 from pathlib import Path
@@ -106,17 +107,27 @@ from qa.settings import IndexSettings
 from qa.store import Store
 
 folder, marks, db = map(Path, sys.argv[1:4])
-started = ingest._init_worker
+started, read = ingest._init_worker, ingest._file_outcomes
 
 def init(*args):
     started(*args)
     (marks / str(os.getpid())).touch()
 
-ingest._init_worker = init
-ingest._file_outcomes = lambda *args: time.sleep(3600)
-ingest.PARALLEL_FROM = 2
+def outcomes(path, *args):
+    return time.sleep(3600) if path.name.startswith("stuck") else read(path, *args)
+
+ingest._init_worker, ingest._file_outcomes = init, outcomes
+ingest.PARALLEL_FROM, ingest.BATCH = 2, 8
 ingest.ingest_paths(Store(db), [folder], IndexSettings(), workers=2)
 """
+
+
+def _stored(db: Path) -> int:
+    try:
+        with sqlite3.connect(db) as con:
+            return con.execute("SELECT COUNT(*) FROM releases").fetchone()[0]
+    except sqlite3.Error:  # not made yet
+        return 0
 
 
 def _gone(pid: int) -> bool:
@@ -137,19 +148,23 @@ def _wait_for(condition: object, what: str) -> None:
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states from /proc")
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT])
-def test_workers_end_with_their_parent(tmp_path: Path, sig: signal.Signals) -> None:
-    folder, marks = tmp_path / "in", tmp_path / "marks"
+def test_workers_end_with_their_parent_and_what_was_committed_stays(tmp_path: Path, sig: signal.Signals) -> None:
+    folder, marks, db = tmp_path / "in", tmp_path / "marks", tmp_path / "i.db"
     folder.mkdir()
     marks.mkdir()
+    # The workers take 32 files at a time: one worker reads these 32, the other sticks in the next four.
+    for i in range(32):
+        write_release(folder, f"a{i:02}.txt", f"Release {i}", "2024-01-01", f"https://s/{i}", f"Body {i}.")
     for i in range(4):
-        write_release(folder, f"{i}.txt", f"Release {i}", "2024-01-01", f"https://s/{i}", f"Body {i}.")
+        write_release(folder, f"stuck{i}.txt", f"Stuck {i}", "2024-01-01", f"https://s/stuck{i}", "Body.")
     stderr = tmp_path / "stderr"
     with stderr.open("wb") as log:  # a file, not a pipe: workers that outlive the parent would hold a pipe open
-        parent = subprocess.Popen([sys.executable, "-c", STUCK_INGEST, str(folder), str(marks), str(tmp_path / "i.db")],
+        parent = subprocess.Popen([sys.executable, "-c", STUCK_INGEST, str(folder), str(marks), str(db)],
                                   cwd=Path(__file__).resolve().parent.parent, stderr=log)
     workers: list[int] = []
     try:
-        _wait_for(lambda: len(list(marks.iterdir())) == 2 or parent.poll() is not None, "two workers")
+        _wait_for(lambda: (len(list(marks.iterdir())) == 2 and _stored(db) == 32) or parent.poll() is not None,
+                  "two workers and the first 32 releases")
         workers = [int(p.name) for p in marks.iterdir()]
         assert len(workers) == 2, stderr.read_text()
         parent.send_signal(sig)
@@ -162,3 +177,4 @@ def test_workers_end_with_their_parent(tmp_path: Path, sig: signal.Signals) -> N
         parent.wait()
     if sig == signal.SIGTERM:
         assert parent.returncode == 128 + signal.SIGTERM
+    assert _stored(db) == 32

@@ -125,8 +125,8 @@ def test_on_a_read_only_index_only_writing_commands_fail(read_only: Path, comman
     code, out, err = _run(command, read_only)
     if command in ("ingest", "remove"):
         assert code == 2 and err == (
-            f"qa: error: {read_only} cannot be written (the file, its folder or its disk is read-only): searching it "
-            "works; to ingest or remove, make it writable or use a writable --db\n")
+            f"qa: error: {read_only} cannot be written (the file, its folder or its disk is read-only): a read-only "
+            "index can be searched; to ingest or remove, make it writable or use a writable --db\n")
     else:
         assert code == 0 and out and err == "", err
 
@@ -197,3 +197,11 @@ def test_sqlite_errors_are_named_for_what_is_wrong_with_the_file(message: str, c
     assert (found and found.code) == code
     if found:
         assert str(found).startswith("/x/index.db") and message in str(found)
+
+
+def test_an_index_that_cannot_be_created_says_so(tmp_path: Path) -> None:
+    a_file = tmp_path / "file"
+    a_file.write_text("not a folder")
+    result = runner.invoke(app, ["ingest", "--sample", "--db", str(a_file / "index.db")])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"qa: error: {a_file / 'index.db'} cannot be written (File exists: {a_file}): ")
