@@ -49,8 +49,8 @@ def clean(text: str) -> str:
 def decode(data: bytes) -> str:
     """Text of a file's bytes: UTF-8 (with or without BOM) or UTF-16 with BOM, cleaned of control characters.
 
-    A few stray NUL bytes in text are dropped; a file that is a tenth NULs, or is not UTF-8 once they
-    are left out, is binary.
+    A few stray NUL bytes in text are dropped; a file with NULs that is not UTF-8, or that is a tenth
+    NULs, is binary.
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return clean(data.decode("utf-16"))
@@ -198,7 +198,7 @@ def read_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[list[Release
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise LoadError(f"unsupported file type {suffix or '(none)'!r}; qa reads {', '.join(sorted(SUFFIXES))}")
-    data = read_bytes(path, max_bytes)
+    data = _read_bytes(path, max_bytes)
     if not data.strip():
         raise LoadError("empty file")
     text = decode(data)
@@ -217,7 +217,7 @@ _KINDS = {stat.S_IFDIR: "a folder", stat.S_IFIFO: "a FIFO (named pipe)", stat.S_
 
 def _regular(mode: int, max_bytes: int, size: int) -> None:
     if not stat.S_ISREG(mode):
-        kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+        kind = _KINDS.get(stat.S_IFMT(mode), "a file of another kind")
         raise LoadError(f"skipped: {kind}, not a regular file; qa reads regular files only")
     if size > max_bytes:
         raise LoadError(_too_large(f"{size:,} bytes", max_bytes))
@@ -228,7 +228,7 @@ def _too_large(size: str, max_bytes: int) -> str:
             "(setting ingest.max_file_bytes, QA_INGEST__MAX_FILE_BYTES)")
 
 
-def read_bytes(path: Path, max_bytes: int) -> bytes:
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
     """A regular file's bytes, at most max_bytes of them.
 
     Checked before it is opened (a FIFO, a device or a socket, even behind a symlink, is never opened),
