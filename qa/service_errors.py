@@ -34,7 +34,9 @@ def response_for(exc: Exception) -> JSONResponse:
     if isinstance(exc, RequestValidationError):
         first = exc.errors()[0] if exc.errors() else {"loc": [], "msg": "invalid request"}
         where = ".".join(str(p) for p in first["loc"])
-        return error(422, "invalid_request", f"{where}: {first['msg']}")
+        # pydantic prefixes a validator's own message with "Value error, ", which says nothing to a client.
+        message = str(first["msg"]).removeprefix("Value error, ")
+        return error(422, "invalid_request", f"{where}: {message}")
     if isinstance(exc, StorageFault):
         # A full disk is 507 Insufficient Storage; a damaged or read-only file leaves the service unavailable.
         return error(507 if exc.code == "storage_full" else 503, exc.code, str(exc))

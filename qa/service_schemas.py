@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from qa.dates import iso_date
 from qa.models import Hit
@@ -37,13 +37,13 @@ class _DateRange(BaseModel):
 
     @field_validator("since", "until")
     @classmethod
-    def _iso(cls, value: str | None, info: ValidationInfo) -> str | None:
+    def _iso(cls, value: str | None) -> str | None:
         if value is None:
             return None
         try:
             return iso_date(value) or None
         except ValueError as err:  # qa.dates.DateError
-            raise ValueError(f"{info.field_name}: {err}") from None
+            raise ValueError(str(err)) from None
 
     @model_validator(mode="after")
     def _in_order(self) -> _DateRange:
