@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import Enum
 from importlib.resources import files
 from pathlib import Path
@@ -31,6 +32,7 @@ from qa.terminal import json_safe, visible
 if TYPE_CHECKING:
     import click
     from rich.progress import Progress
+    from rich.status import Status
 
     from qa.llm_client import ModelClient
     from qa.models import IngestReport
@@ -52,7 +54,9 @@ app = typer.Typer(
     cls=_Commands,
     help="Search, cite and brief from official press releases, offline.",
     no_args_is_help=True,
-    add_completion=False,
+    # Plain help (click's layout): the rich layout printed "<bool>" after flags, as if they took a value, and
+    # read "[env: ...]" in help texts as markup and dropped it.
+    rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
 model_app = typer.Typer(help="The embedded local model server (SmolLM2-135M by default).", no_args_is_help=True)
@@ -66,6 +70,22 @@ DbOption = Annotated[
     typer.Option("--db", help="Index file [env: QA_DB; default: the user data folder]", show_default=False),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object for scripts")]
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        from importlib.metadata import version
+
+        _say(f"qa {version('qa')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                          help="Print qa's version and exit")] = False,
+) -> None:
+    pass
 
 
 def _settings(db: Path | None) -> Settings:
@@ -296,7 +316,7 @@ class AnswerMode(str, Enum):
 
 @app.command()
 def ask(
-    question: Annotated[str, typer.Argument(help="A question about the stored releases")],
+    question: Annotated[str, typer.Argument(help="A question about the stored releases; - reads it from stdin")],
     mode: Annotated[
         Optional[AnswerMode],  # noqa: UP045
         typer.Option("--mode", case_sensitive=False, show_default=False,
@@ -316,35 +336,81 @@ def ask(
 
     Example: qa ask "How much is the 13th presidential drawdown worth?" --mode extractive
     """
+    if question == "-":
+        question = sys.stdin.read().strip()
     if not question.strip():
         _fail("the question is empty; ask something, e.g. qa ask \"How much is the 52nd drawdown worth?\"")
     if len(question) > 1000:
         _fail("the question is longer than 1,000 characters")
 
-    def work(store: Store, settings: Settings) -> Answer:
+    def work(store: Store, settings: Settings, client: Callable[[], ModelClient]) -> Answer:
         from qa.answer import Answerer
 
         if mode is not None:
             settings.answer = settings.answer.model_copy(update={"mode": mode.value})
         # The client (and with it the embedded server) is built only if the Answerer asks the model.
-        return Answerer(store, settings, lambda: _model_client(settings)).ask(question)
+        return Answerer(store, settings, client).ask(question)
 
     _model_command(db, as_json, work, _print_answer)
 
 
-def _model_command(db: Path | None, as_json: bool, work: Callable[[Store, Settings], Any],
-                   show: Callable[[Any], None]) -> None:
-    """Open the index, do the work (which may reach the model), print it as text or JSON."""
+Work = Callable[[Store, Settings, Callable[[], "ModelClient"]], Any]
+
+
+def _model_command(db: Path | None, as_json: bool, work: Work, show: Callable[[Any], None]) -> None:
+    """Open the index, do the work (which may reach the model) under a spinner, print it as text or JSON."""
     settings = _settings(db)
     store = _open(settings)
-    try:
-        result = work(store, settings)
-    except _model_errors() as e:
-        _fail(str(e))
+    built = False
+    with _spinner("searching the releases", quiet=as_json) as status:
+
+        def client() -> ModelClient:
+            nonlocal built
+            status.update(f"connecting to {settings.model.base_url}" if settings.model.base_url
+                          else "starting the local model (about 20 s the first time)")
+            made = _model_client(settings)
+            built = True
+            status.update(f"asking {settings.model.model}")
+            return made
+
+        try:
+            result = work(store, settings, client)
+        except _model_errors() as e:
+            _fail(str(e))
     if as_json:
         _dump(result)
     else:
         show(result)
+    if built and not settings.model.base_url:
+        _left_running(settings)
+
+
+class _NoStatus:
+    def update(self, status: str) -> None:
+        """Shows nothing: a spinner would garble piped stderr or a script's output."""
+
+
+@contextmanager
+def _spinner(label: str, quiet: bool) -> Iterator[Status | _NoStatus]:
+    """A spinner on stderr while the command waits (a cold local model takes about 20 s), only on a terminal."""
+    if quiet or not err.is_terminal:
+        yield _NoStatus()
+        return
+    with err.status(label) as status:
+        yield status
+
+
+def _left_running(settings: Settings) -> None:
+    """Says once, in the command that started it, that the local server outlives the command and how it ends."""
+    from qa import local_model
+
+    started_here = getattr(local_model, "started_here", None)  # arrives with issue 11's local_model change
+    if started_here is None or not started_here():
+        return
+    idle = settings.model.idle_stop
+    ends = f"; it stops by itself after {idle / 60:g} minutes unused" if idle else ""
+    err.print(_text(f"qa: the local model server stays running for the next question; `qa model stop` stops "
+                    f"it{ends}"))
 
 
 def _print_answer(a: Answer) -> None:
@@ -406,13 +472,13 @@ def summarize(
 
     Examples: qa summarize r3c320b0c; qa summarize (the newest release)
     """
-    def work(store: Store, settings: Settings) -> ReleaseSummary:
+    def work(store: Store, settings: Settings, client: Callable[[], ModelClient]) -> ReleaseSummary:
         from qa.summarize import Summarizer
 
         newest = store.releases()
         if release_id is None and not newest:
             _fail("no releases stored; add some with `qa ingest PATH`")
-        return Summarizer(store, settings, lambda: _model_client(settings)).summarize(release_id or newest[0].id)
+        return Summarizer(store, settings, client).summarize(release_id or newest[0].id)
 
     _model_command(db, as_json, work, _print_summary)
 
@@ -460,10 +526,10 @@ def brief(
     """
     first, last = _date_range(since, until)
 
-    def work(store: Store, settings: Settings) -> Briefing:
+    def work(store: Store, settings: Settings, client: Callable[[], ModelClient]) -> Briefing:
         from qa.brief import Briefer
 
-        return Briefer(store, settings, lambda: _model_client(settings)).brief(
+        return Briefer(store, settings, client).brief(
             since=first, until=last, query=query, limit=limit)
 
     _model_command(db, as_json, work, _print_memo if fmt is BriefFormat.md else _print_brief)
