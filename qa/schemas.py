@@ -66,6 +66,9 @@ class Answer(BaseModel):
     reason: str = Field("", description="Why the answer is extractive, partial or declined")
     prompt: str = Field("", description="Prompt name@version used")
     usage: list[Usage] = Field(default_factory=list)
+    conversation_id: str | None = Field(
+        None, description="The conversation this answer was logged in: send it with the next question to ask a "
+        "follow-up (\"and what did it include?\"); none when the answer was not logged")
 
 
 class SummaryReply(BaseModel):

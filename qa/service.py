@@ -12,8 +12,10 @@ model work never takes. Auth and the body limit are decided before a body is rea
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import threading
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
@@ -37,6 +39,7 @@ from qa.schemas import Answer, Briefing, ReleaseSummary
 from qa.search import Searcher, SharedIndex
 from qa.service_errors import error, response_for
 from qa.service_guard import BearerAuth, BodyLimit
+from qa.service_logs import ServiceLog
 from qa.service_model import GRACE, Busy, ModelGate, RequestModel, Stopped, Workers, failed, wait
 from qa.service_schemas import AskIn, BriefIn, IngestIn, SearchIn, SearchOut
 from qa.settings import Settings
@@ -80,6 +83,8 @@ def create_app(settings: Settings, *, token: str | None = None,
                   docs_url=None, redoc_url=None, lifespan=lifespan)
     service_errors.install(app)
     service_docs.install(app)
+    answer_log = ServiceLog(settings)
+    answer_log.install(app)
     app.add_middleware(BodyLimit, limit=settings.service.max_body_bytes)
     if token is not None:  # added last, so it runs first: a request without the token is never read
         app.add_middleware(BearerAuth, token=token, open_paths=OPEN_PATHS, open_prefixes=(service_docs.ASSETS,))
@@ -174,18 +179,29 @@ def create_app(settings: Settings, *, token: str | None = None,
         """The short answer with its evidence (cited sentences), support (full, partial, none), mode and
         corrections; with `Accept: text/event-stream`, server-sent events: `hits` (what retrieval found) as
         soon as it is known, then `answer`, the same object (or `error`, a JSON error)."""
+        started = time.monotonic()
         asked = settings if body.mode is None else _with_mode(settings, body.mode)
+        # A follow-up reads its conversation's earlier turns from the answer log.
+        history = await answer_log.turns(body.conversation_id) if body.conversation_id else []
+        if isinstance(history, JSONResponse):
+            return history
 
         def answer(retrieval: Retrieval | None, how: Settings, make: Callable[[], ModelClient]) -> Answer:
             answerer = Answerer(store(), how, make, searcher())
-            return answerer.answer(retrieval) if retrieval is not None else answerer.ask(body.question)
+            return answerer.answer(retrieval) if retrieval is not None else answerer.ask(body.question, history)
 
         def fallback(retrieval: Retrieval | None) -> Callable[[str], Answer]:
             return lambda code: answer(retrieval, extractive, make_client).model_copy(
                 update={"ungrounded": [failed(code)]})
 
+        async def logged(result: Any) -> Any:
+            if not isinstance(result, Answer):
+                return result
+            return await answer_log.answer(body.question, result, started, body.conversation_id)
+
         if "text/event-stream" not in request.headers.get("accept", ""):
-            return await model_work(request, asked, lambda m: answer(None, asked, m.client), fallback(None))
+            return await logged(await model_work(request, asked, lambda m: answer(None, asked, m.client),
+                                                 fallback(None)))
         if _asks_model(asked) and gate.full():
             raise Busy
 
@@ -193,10 +209,10 @@ def create_app(settings: Settings, *, token: str | None = None,
             try:
                 # One search: its hits are streamed at once, and the answer stands on the same ones.
                 retrieval = await run_in_threadpool(
-                    lambda: Answerer(store(), asked, make_client, searcher()).retrieve(body.question))
+                    lambda: Answerer(store(), asked, make_client, searcher()).retrieve(body.question, history))
                 yield _event("hits", SearchOut(query=body.question, hits=retrieval.hits).model_dump_json())
-                result: Any = await model_work(request, asked, lambda m: answer(retrieval, asked, m.client),
-                                               fallback(retrieval))
+                result: Any = await logged(await model_work(
+                    request, asked, lambda m: answer(retrieval, asked, m.client), fallback(retrieval)))
             except Exception as err:  # the response has started: an error can only be an event now
                 result = response_for(err)
             if isinstance(result, JSONResponse):
@@ -208,13 +224,19 @@ def create_app(settings: Settings, *, token: str | None = None,
 
     @app.post("/v1/releases/{release_id}/summary", response_model=ReleaseSummary)
     async def summarize(release_id: str, request: Request) -> Any:
-        return await model_work(
+        started = time.monotonic()
+        result = await model_work(
             request, settings, lambda m: Summarizer(store(), settings, m.client).summarize(release_id),
             lambda code: Summarizer(store(), extractive, make_client).summarize(release_id).model_copy(
                 update={"ungrounded": [failed(code)]}))
+        if isinstance(result, ReleaseSummary):
+            await answer_log.record("summary", json.dumps({"release_id": release_id}), result, started)
+        return result
 
     @app.post("/v1/brief", response_model=Briefing)
     async def brief(body: BriefIn, request: Request) -> Any:
+        started = time.monotonic()
+
         def run(how: Settings, make: Callable[[], ModelClient]) -> Briefing:
             return Briefer(store(), how, make, searcher()).brief(since=body.since, until=body.until,
                                                                  query=body.query, limit=body.limit)
@@ -222,6 +244,8 @@ def create_app(settings: Settings, *, token: str | None = None,
         result = await model_work(request, settings, lambda m: run(settings, m.client),
                                   lambda code: run(extractive, make_client).model_copy(
                                       update={"ungrounded": [failed(code)]}))
+        if isinstance(result, Briefing):
+            await answer_log.record("brief", body.model_dump_json(), result, started)
         if body.format == "md" and isinstance(result, Briefing):
             return PlainTextResponse(markdown(result), media_type="text/markdown; charset=utf-8")
         return result

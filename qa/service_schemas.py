@@ -68,6 +68,9 @@ class AskIn(BaseModel):
     mode: Literal["auto", "extractive", "model"] | None = Field(
         None, description="extractive: never ask the model; model: always ask it; auto: ask it unless its recorded "
         "eval shows it adds nothing; unset: the server's setting (QA_ANSWER__MODE)")
+    conversation_id: str | None = Field(
+        None, max_length=64, pattern=r"^[0-9A-Za-z_-]+$", description="An earlier answer's conversation_id: the "
+        "question is read as a follow-up of that conversation's questions (\"and when was it announced?\")")
 
     @field_validator("question")
     @classmethod

@@ -36,6 +36,14 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", guarded)
 
 
+@pytest.fixture(autouse=True)
+def answer_log(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test's answer log in a folder of its own, never the user's (Settings read QA_LOG__PATH)."""
+    path = tmp_path_factory.mktemp("log") / "logs.db"
+    monkeypatch.setenv("QA_LOG__PATH", str(path))
+    return path
+
+
 @pytest.fixture()
 def corpus() -> Path:
     if not (CORPUS / "gold-dev.jsonl").exists():

@@ -18,10 +18,12 @@ from qa import analyze, coverage, prompting, spelling
 from qa.answer import candidates as cands
 from qa.answer import parts
 from qa.answer.candidates import Evidence
+from qa.answer.followup import Context, context
 from qa.answer.lift import titled
 from qa.answer.question import Question, analyse
 from qa.answer.verify import check_model, missing, support, surface
 from qa.answer_type import AnswerType
+from qa.conversation import Turn, prior_messages
 from qa.index import bm25_idf
 from qa.llm_client import ModelClient, ModelError, Usage
 from qa.models import Hit
@@ -31,6 +33,10 @@ from qa.settings import Settings
 from qa.store import Store
 
 DECLINE = "The releases do not say"
+# Key words of a follow-up missing from a release that make the follow-up about something else (dev: "who
+# introduced hicks before her replicator remarks?" after the 52nd drawdown misses three; "how many years does it
+# cover?" after the Teodoro roadmap, one).
+NEW_SUBJECT = 2
 PARTIAL = "The closest the releases come"
 
 
@@ -50,18 +56,24 @@ class Outcome:
 
 @dataclass
 class Retrieval:
-    """One question's search: the question, as rewritten for search, its corrections, and each part's hits."""
+    """One question's search: the question, as rewritten for search, its corrections, and each part's hits.
+
+    A follow-up is searched with the earlier subject's words (`parts`), and also in the earlier release alone
+    (`earlier`) and without the earlier words (`alone`), for when it turns out to be about something else."""
 
     question: str
     searched: str
     corrections: list[Correction]
     parts: list[tuple[str, list[Hit]]]
+    followup: Context | None = None
+    earlier: list[tuple[str, list[Hit]]] = field(default_factory=list)
+    alone: list[tuple[str, list[Hit]]] = field(default_factory=list)
 
     @property
     def hits(self) -> list[Hit]:
         """Every part's hits, each chunk once."""
         seen: dict[str, Hit] = {}
-        for _, hits in self.parts:
+        for _, hits in self.earlier + self.parts + self.alone:
             for h in hits:
                 seen.setdefault(h.chunk_id, h)
         return list(seen.values())
@@ -92,22 +104,51 @@ class Answerer:
 
         return wanted(self.settings.answer.mode, self.settings.model.model, self.settings.answer.reports)
 
-    def ask(self, question: str) -> Answer:
-        return self.answer(self.retrieve(question))
+    def ask(self, question: str, history: list[Turn] | None = None) -> Answer:
+        """The answer to `question`; with `history` (the conversation's earlier turns, oldest first), a question
+        that names no subject of its own is read as a follow-up of them (qa.answer.followup)."""
+        return self.answer(self.retrieve(question, history))
 
-    def retrieve(self, question: str) -> Retrieval:
+    def retrieve(self, question: str, history: list[Turn] | None = None) -> Retrieval:
         """The search an answer stands on, done once: the service streams these hits before the answer."""
         question = " ".join(question.split())
+        searched, corrections, found = self._search(question)
+        followup = context(question, history or [])
+        if followup is None:
+            return Retrieval(question, searched, corrections, found)
+        with_earlier, _, carried = self._search(followup.query(question))
+        earlier = [(p, self._within(p, followup.releases)) for p, _ in carried] if followup.releases else []
+        return Retrieval(question, with_earlier, corrections, carried, followup, earlier, alone=found)
+
+    def _search(self, question: str) -> tuple[str, list[Correction], list[tuple[str, list[Hit]]]]:
+        """The question as rewritten for search, its corrections, and each part's hits."""
         rewrite = spelling.rewrite(question, self.store, self.settings.answer)
         corrections = [Correction(wrote=w, searched=s) for w, s in rewrite.corrections]
-        pieces = parts.split(rewrite.question)
-        return Retrieval(question, rewrite.question, corrections,
-                         [(p, self.searcher.search(p, self.settings.search.k)) for p in pieces])
+        k = self.settings.search.k
+        return rewrite.question, corrections, [(p, self.searcher.search(p, k)) for p in parts.split(rewrite.question)]
+
+    def _within(self, text: str, releases: dict[str, str]) -> list[Hit]:
+        """The best chunks of these releases only: the source narrows the search, the id decides."""
+        k = self.settings.search.k
+        found = [h for rid, source in releases.items()
+                 for h in self.searcher.search(text, k if source else k * 10, source=source or None)
+                 if h.release_id == rid]
+        return sorted(found, key=lambda h: -h.score)[:k]
 
     def answer(self, retrieval: Retrieval) -> Answer:
-        """The answer over what `retrieve` found."""
+        """The answer over what `retrieve` found.
+
+        A follow-up is answered from the earlier release when that release fully answers it and holds the
+        follow-up's own words; else from the whole search with the earlier subject's words, which may move to
+        another release; and when that declines, or stands on a release without the follow-up's own words (it
+        was about something else), as a question of its own."""
         question, searched, corrections = retrieval.question, retrieval.searched, retrieval.corrections
-        outcomes = [self._evidence(p, hits) for p, hits in retrieval.parts]
+        turns = retrieval.followup.turns if retrieval.followup else []
+        outcomes = [self._evidence(p, hits) for p, hits in retrieval.earlier]
+        if not outcomes or not self._answers_own(question, outcomes, full=True):
+            outcomes = [self._evidence(p, hits) for p, hits in retrieval.parts]
+            if retrieval.alone and not self._answers_own(question, outcomes, full=False):
+                outcomes, turns = [self._evidence(p, hits) for p, hits in retrieval.alone], []
         declined = next((o for o in outcomes if o.declined), None)
         if declined is not None:
             return Answer(question=question, answered=False, answer=f"{DECLINE}: {declined.reason}.",
@@ -118,7 +159,7 @@ class Answerer:
             outcomes = [_from_releases(outcomes[0], several)]
         answer = self._extractive(outcomes, question, corrections)
         if self.uses_model():
-            answer = self._with_model(outcomes, answer)
+            answer = self._with_model(outcomes, answer, turns)
         return answer
 
     # --- stages -------------------------------------------------------------------------------------------------
@@ -128,14 +169,28 @@ class Answerer:
         hashes = np.array([analyze.term_hash(t) for t in words], dtype=np.uint64)
         return dict(zip(words, self.searcher.index.idf(hashes).tolist()))
 
-    def _evidence(self, text: str, hits: list[Hit]) -> Outcome:
-        """Check coverage of one question's hits, and rank its candidate evidence."""
+    def _question(self, text: str) -> tuple[Question, dict[str, float]]:
+        """The question analysed, and the index's idf of its terms."""
         idf = self._idf(text)
         # A word of which no release holds any form weighs as the rarest word there is: "golden dome" typed in
         # lower case is the question's subject, and its absence is the strongest sign the releases do not answer.
         rarest = bm25_idf(1, max(1, self.searcher.index.n_docs))
         absent = {t for w in spelling.unheard(re.findall(r"[A-Za-z]+", text), self.store) for t in analyze.terms(w)}
-        q = analyse(text, {t: (rarest if w == 0 and t in absent else w) for t, w in idf.items()})
+        return analyse(text, {t: (rarest if w == 0 and t in absent else w) for t, w in idf.items()}), idf
+
+    def _answers_own(self, question: str, outcomes: list[Outcome], full: bool) -> bool:
+        """Whether the outcomes answer a follow-up (`full`: fully) from releases that hold its own subject: the
+        earlier subject's words, searched along, must not make a release look like the one asked about. A
+        subject of its own is more than one key word, most of its key weight, that those releases lack ("hicks
+        ... replicator remarks"); one ("how many years does it cover?") is a word the release puts otherwise."""
+        if any(o.declined or (full and o.support != "full") for o in outcomes):
+            return False
+        gone, share = missing(self._question(question)[0], [e for o in outcomes for e in o.evidence])
+        return len(gone) < NEW_SUBJECT or share < self.settings.answer.partial_missing
+
+    def _evidence(self, text: str, hits: list[Hit]) -> Outcome:
+        """Check coverage of one question's hits, and rank its candidate evidence."""
+        q, idf = self._question(text)
         reason = coverage.uncovered(text, hits, idf)
         if reason:
             return Outcome(q, declined=True, reason=reason)
@@ -175,9 +230,10 @@ class Answerer:
                       corrections=corrections, reason="; ".join(o.reason for o in outcomes if o.reason),
                       prompt=self.prompt.tag)
 
-    def _with_model(self, outcomes: list[Outcome], fallback: Answer) -> Answer:
+    def _with_model(self, outcomes: list[Outcome], fallback: Answer, turns: list[Turn]) -> Answer:
         """One model call over the candidates; its answer replaces the extractive one only when verified.
-        Each part of the question offers its evidence and its best candidates, an equal share of the options."""
+        Each part of the question offers its evidence and its best candidates, an equal share of the options.
+        A follow-up's earlier turns go before it as the conversation so far."""
         share = max(1, self.settings.answer.candidates // len(outcomes))
         options: list[Evidence] = []
         for o in outcomes:
@@ -189,6 +245,8 @@ class Answerer:
         schema = answer_schema(list(by_option))
         rendered = "\n\n".join(_render(i, e) for i, e in enumerate(by_option.values(), 1))
         messages = self.prompt.messages(passages=rendered, question=fallback.question)
+        if turns:
+            messages = messages[:1] + prior_messages(turns) + messages[1:]
         from qa.local_model import LocalModelError  # here: a question the model is not asked never loads it
 
         usage: list[Usage] = []
