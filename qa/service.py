@@ -25,7 +25,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, StreamingResponse
 
-from qa import service_docs, service_errors
+from qa import service_docs, service_errors, service_openai
 from qa.answer import Answerer
 from qa.answer.pipeline import Retrieval
 from qa.brief import Briefer
@@ -250,6 +250,15 @@ def create_app(settings: Settings, *, token: str | None = None,
             return PlainTextResponse(markdown(result), media_type="text/markdown; charset=utf-8")
         return result
 
+    async def ask_in_mode(request: Request, question: str, mode: service_openai.Mode | None) -> Answer | JSONResponse:
+        # The OpenAI-compatible route's answers: the same model work as /v1/ask's.
+        asked = settings if mode is None else _with_mode(settings, mode)
+        return await model_work(
+            request, asked, lambda m: Answerer(store(), asked, m.client, searcher()).ask(question),
+            lambda code: Answerer(store(), extractive, make_client, searcher()).ask(question).model_copy(
+                update={"ungrounded": [failed(code)]}))
+
+    service_openai.install(app, ask_in_mode)
     return app
 
 
