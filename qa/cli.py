@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sys
 import textwrap
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from rich.progress import Progress
     from rich.status import Status
 
+    from qa.conversation import Turn
     from qa.llm_client import ModelClient
     from qa.models import IngestReport
     from qa.schemas import Answer, Briefing, Citation, ReleaseSummary
@@ -70,6 +72,9 @@ DbOption = Annotated[
     typer.Option("--db", help="Index file [env: QA_DB; default: the user data folder]", show_default=False),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object for scripts")]
+
+
+NoLogOption = Annotated[bool, typer.Option("--no-log", help="Do not write this to the answer log (`qa logs`)")]
 
 
 def _print_version(wanted: bool) -> None:
@@ -323,6 +328,14 @@ def ask(
                      help="extractive: never ask the model; model: always ask it; auto: ask it unless its recorded "
                      "eval shows it adds nothing (default: QA_ANSWER__MODE, else auto)"),
     ] = None,
+    follow: Annotated[bool, typer.Option("-c", "--continue",
+                                         help="A follow-up: continue the last conversation asked here")] = False,
+    conversation: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--cid", metavar="ID", show_default=False,
+                     help="A follow-up in this conversation (ids in `qa logs`)"),
+    ] = None,
+    no_log: NoLogOption = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -334,7 +347,8 @@ def ask(
     supports is printed as the closest the releases come; when the releases do
     not cover the question, it says so, and why.
 
-    Example: qa ask "How much is the 13th presidential drawdown worth?" --mode extractive
+    Examples: qa ask "How much is the 13th presidential drawdown worth?" --mode extractive;
+    qa ask -c "and what did it include?"; echo "Who met Umerov?" | qa ask -
     """
     if question == "-":
         question = sys.stdin.read().strip()
@@ -342,6 +356,8 @@ def ask(
         _fail("the question is empty; ask something, e.g. qa ask \"How much is the 52nd drawdown worth?\"")
     if len(question) > 1000:
         _fail("the question is longer than 1,000 characters")
+    settings = _settings(db)
+    cid, history = _conversation(settings, follow, conversation)
 
     def work(store: Store, settings: Settings, client: Callable[[], ModelClient]) -> Answer:
         from qa.answer import Answerer
@@ -349,19 +365,52 @@ def ask(
         if mode is not None:
             settings.answer = settings.answer.model_copy(update={"mode": mode.value})
         # The client (and with it the embedded server) is built only if the Answerer asks the model.
-        return Answerer(store, settings, client).ask(question)
+        return Answerer(store, settings, client).ask(question, history=history)
 
-    _model_command(db, as_json, work, _print_answer)
+    answer, seconds = _model_command(settings, as_json, work, _print_answer)
+    _log(settings, no_log, "ask", question, answer, seconds, cid)
+
+
+def _conversation(settings: Settings, follow: bool, conversation: str | None) -> tuple[str | None, list[Turn]]:
+    """The conversation a follow-up continues (--cid, else the last one with -c) and its turns so far."""
+    if not follow and conversation is None:
+        return None, []
+    from qa.answer_log import AnswerLog, LogError, log_path
+
+    log = AnswerLog(log_path(settings))
+    try:
+        cid = conversation or log.last_conversation_id()
+        if cid is None:
+            _fail(f"no earlier question to continue in the answer log {log.path}; ask one without -c first")
+        return cid, log.turns(cid)
+    except LogError as e:
+        _fail(str(e))
+
+
+def _log(settings: Settings, off: bool, kind: str, request: str, result: BaseModel, seconds: float,
+         conversation_id: str | None = None) -> None:
+    """Writes what was printed to the answer log; a log that cannot be written is a warning, never a failure."""
+    if off or not settings.log.enabled:
+        return
+    from qa.answer_log import AnswerLog, LogError, log_path
+
+    try:
+        AnswerLog(log_path(settings)).record(kind=kind, request=request, result=result, endpoint="cli",
+                                             latency_s=seconds, conversation_id=conversation_id,
+                                             model=settings.model.model)
+    except LogError as e:
+        err.print(_text(f"qa: warning: not logged: {e}"))
 
 
 Work = Callable[[Store, Settings, Callable[[], "ModelClient"]], Any]
 
 
-def _model_command(db: Path | None, as_json: bool, work: Work, show: Callable[[Any], None]) -> None:
-    """Open the index, do the work (which may reach the model) under a spinner, print it as text or JSON."""
-    settings = _settings(db)
+def _model_command(settings: Settings, as_json: bool, work: Work, show: Callable[[Any], None]) -> tuple[Any, float]:
+    """Open the index, do the work (which may reach the model) under a spinner, print it as text or JSON;
+    returns the result and the seconds it took."""
     store = _open(settings)
     built = False
+    started = time.perf_counter()
     with _spinner("searching the releases", quiet=as_json) as status:
 
         def client() -> ModelClient:
@@ -377,12 +426,14 @@ def _model_command(db: Path | None, as_json: bool, work: Work, show: Callable[[A
             result = work(store, settings, client)
         except _model_errors() as e:
             _fail(str(e))
+    seconds = time.perf_counter() - started
     if as_json:
         _dump(result)
     else:
         show(result)
     if built and not settings.model.base_url:
         _left_running(settings)
+    return result, seconds
 
 
 class _NoStatus:
@@ -404,13 +455,13 @@ def _left_running(settings: Settings) -> None:
     """Says once, in the command that started it, that the local server outlives the command and how it ends."""
     from qa import local_model
 
-    started_here = getattr(local_model, "started_here", None)  # arrives with issue 11's local_model change
-    if started_here is None or not started_here():
+    started = getattr(local_model, "started_here", list)()  # with issue 11's local_model change
+    if not started:
         return
     idle = settings.model.idle_stop
     ends = f"; it stops by itself after {idle / 60:g} minutes unused" if idle else ""
-    err.print(_text(f"qa: the local model server stays running for the next question; `qa model stop` stops "
-                    f"it{ends}"))
+    err.print(_text(f"qa: the local model server (pid {started[-1]}) stays running for the next question; "
+                    f"`qa model stop` stops it{ends}"))
 
 
 def _print_answer(a: Answer) -> None:
@@ -461,6 +512,7 @@ def summarize(
         Optional[str],  # noqa: UP045
         typer.Argument(help="A release id, or a unique prefix of it (see `qa releases`) [default: the newest]"),
     ] = None,
+    no_log: NoLogOption = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -480,7 +532,9 @@ def summarize(
             _fail("no releases stored; add some with `qa ingest PATH`")
         return Summarizer(store, settings, client).summarize(release_id or newest[0].id)
 
-    _model_command(db, as_json, work, _print_summary)
+    settings = _settings(db)
+    summary, seconds = _model_command(settings, as_json, work, _print_summary)
+    _log(settings, no_log, "summary", json.dumps({"release_id": release_id or summary.release_id}), summary, seconds)
 
 
 def _print_summary(r: ReleaseSummary) -> None:
@@ -516,6 +570,7 @@ def brief(
     fmt: Annotated[BriefFormat, typer.Option("--format", case_sensitive=False,
                                              help="text, or md: a Markdown memo to paste (sources linked)")
                    ] = BriefFormat.text,
+    no_log: NoLogOption = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -532,7 +587,10 @@ def brief(
         return Briefer(store, settings, client).brief(
             since=first, until=last, query=query, limit=limit)
 
-    _model_command(db, as_json, work, _print_memo if fmt is BriefFormat.md else _print_brief)
+    settings = _settings(db)
+    briefing, seconds = _model_command(settings, as_json, work, _print_memo if fmt is BriefFormat.md else _print_brief)
+    request = {"since": first, "until": last, "query": query, "limit": limit, "format": fmt.value}
+    _log(settings, no_log, "brief", json.dumps(request), briefing, seconds)
 
 
 def _print_memo(b: Briefing) -> None:
@@ -589,6 +647,43 @@ def _print_brief(b: Briefing) -> None:
     for n in sorted(cited):
         c = cited[n]
         _say(f"  [{n}] {c.title} ({c.date or 'undated'}), chunk {c.chunk_id}, chars {c.start}-{c.end}")
+
+
+@app.command()
+def logs(
+    count: Annotated[int, typer.Option("-n", "--count", metavar="N", min=1, help="Entries to show, newest first")] = 3,
+    query: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("-q", "--query", metavar="TEXT", show_default=False,
+                     help="Only entries whose question or answer holds this"),
+    ] = None,
+    conversation: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--cid", metavar="ID", show_default=False, help="Only this conversation's entries"),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show the answer log: each answer, summary and briefing given, newest first, with its question, model,
+    time, conversation id (for `qa ask --cid`) and sources.
+
+    Examples: qa logs -n 10; qa logs -q drawdown; qa logs --cid 01jd... --json
+    """
+    from qa.answer_log import AnswerLog, LogError, log_path, render
+
+    settings = _settings(None)
+    log = AnswerLog(log_path(settings))
+    try:
+        entries = log.entries(count, query, conversation)
+    except LogError as e:
+        _fail(str(e))
+    if as_json:
+        _dump(entries)
+        return
+    if not entries:
+        off = "" if settings.log.enabled else "; logging is off (QA_LOG__ENABLED)"
+        _say(f"nothing logged{' that matches' if query or conversation else ''} in {log.path}{off}")
+    for n, entry in enumerate(entries):
+        _say(("\n" if n else "") + render(entry))
 
 
 @model_app.command("serve")

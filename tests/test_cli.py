@@ -26,6 +26,15 @@ GOLD = [GoldQuestion(id="seed", question=SEED, gold_facts=["$175 million"], kind
                      kind="lookup")]
 
 
+@pytest.fixture(autouse=True)
+def own_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test's model config its own (absent until written), never the user's qa.toml; logging on (the log
+    is the test's own: conftest)."""
+    monkeypatch.setenv("QA_CONFIG", str(tmp_path / "qa.toml"))
+    monkeypatch.delenv("QA_LOG__ENABLED", raising=False)
+    return tmp_path / "qa.toml"
+
+
 @pytest.fixture()
 def db(tmp_path: Path) -> Path:
     return tmp_path / "cli.db"

@@ -17,8 +17,9 @@ from qa.fake_models import FakeModel, Oracle
 from tests import test_cli
 from tests.test_cli import GOLD, SEED, run, runner
 
-# The fixtures of the CLI's tests, shared.
-db, sample_db, model, no_model = test_cli.db, test_cli.sample_db, test_cli.model, test_cli.no_model
+# The fixtures of the CLI's tests, shared; the first keeps every test to its own model config.
+own_config, db, sample_db = test_cli.own_config, test_cli.db, test_cli.sample_db
+model, no_model = test_cli.model, test_cli.no_model
 
 COMMANDS = ["ingest", "releases", "remove", "search", "ask", "summarize", "brief", "eval", "serve", "model serve",
             "model status", "model stop"]
@@ -111,18 +112,18 @@ def test_piped_stderr_gets_no_spinner(sample_db: Path, model: Callable[[FakeMode
 def test_the_command_that_starts_the_local_server_says_it_stays_running(
         sample_db: Path, model: Callable[[FakeModel], FakeModel], monkeypatch: pytest.MonkeyPatch,
         started: bool) -> None:
-    monkeypatch.setattr(local_model, "started_here", lambda: started, raising=False)
+    monkeypatch.setattr(local_model, "started_here", lambda: [4242] if started else [], raising=False)
     monkeypatch.setenv("QA_MODEL__IDLE_STOP", "900")
     model(Oracle(gold=GOLD))
     code, out, err = run("ask", SEED, "--db", str(sample_db), "--mode", "model", "--json")
     assert code == 0 and "$175 million" in json.loads(out)["answer"]
     assert err.count("qa model stop") == (1 if started else 0)
     if started:
-        assert "stops by itself after 15 minutes unused" in err
+        assert "(pid 4242) stays running" in err and "stops by itself after 15 minutes unused" in err
 
 
 def test_no_word_about_the_local_server_when_the_model_is_not_asked(
         sample_db: Path, no_model: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(local_model, "started_here", lambda: True, raising=False)
+    monkeypatch.setattr(local_model, "started_here", lambda: [4242], raising=False)
     code, _, err = run("ask", SEED, "--db", str(sample_db), "--mode", "extractive")
     assert code == 0 and err == ""
