@@ -251,12 +251,14 @@ def create_app(settings: Settings, *, token: str | None = None,
         return result
 
     async def ask_in_mode(request: Request, question: str, mode: service_openai.Mode | None) -> Answer | JSONResponse:
-        # The OpenAI-compatible route's answers: the same model work as /v1/ask's.
+        # The OpenAI-compatible route's answers: the same model work as /v1/ask's, logged as its are.
+        started = time.monotonic()
         asked = settings if mode is None else _with_mode(settings, mode)
-        return await model_work(
+        result = await model_work(
             request, asked, lambda m: Answerer(store(), asked, m.client, searcher()).ask(question),
             lambda code: Answerer(store(), extractive, make_client, searcher()).ask(question).model_copy(
                 update={"ungrounded": [failed(code)]}))
+        return await answer_log.answer(question, result, started, None) if isinstance(result, Answer) else result
 
     service_openai.install(app, ask_in_mode)
     return app

@@ -139,3 +139,10 @@ def test_qa_model_asks_the_model_and_counts_its_tokens(tmp_path: Path) -> None:
     assert "175 million" in (by_model.choices[0].message.content or "")
     assert by_model.usage is not None and by_model.usage.prompt_tokens > 0 and by_model.usage.completion_tokens > 0
     assert by_model.usage.total_tokens == by_model.usage.prompt_tokens + by_model.usage.completion_tokens
+
+
+def test_chat_answers_are_in_the_answer_log(tmp_path: Path) -> None:
+    with qa_client(tmp_path) as client:
+        _ask(client, SEED)
+        logged = httpx.get(f"{client.base_url}logs", params={"q": "52nd drawdown"}, timeout=BOUND).json()
+    assert [(e["request"], e["answer"], e["endpoint"]) for e in logged] == [(SEED, "$175 million", "api")]
