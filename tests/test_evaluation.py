@@ -212,3 +212,21 @@ def test_model_value_reads_the_checkout_reports_by_default() -> None:
 
     assert default_reports() == ROOT / "evals" / "reports"
     assert model_adds_value("never-evaluated") is None
+
+
+def test_each_question_has_a_model_client_of_its_own() -> None:
+    """As each `qa ask` has: the model's deadline runs per client, and a client shared by every question ran out
+    of it a minute into a recording, after which no question reached the model."""
+    from qa.fake_models import Oracle, fake_client
+
+    seed = _dataset("seed")
+    settings = _settings()
+    oracle = Oracle(gold=evaluation.load_dataset(seed.questions))
+    made: list[object] = []
+
+    def client() -> object:
+        made.append(fake_client(oracle, settings.model))
+        return made[-1]
+
+    evaluation.run(seed, settings, record=False, base_url="http://unused.test/v1", client=client)
+    assert 1 < len(made) <= len(oracle.gold) and len({id(c) for c in made}) == len(made)

