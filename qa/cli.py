@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from rich.status import Status
 
     from qa.conversation import Turn
+    from qa.evaluation import Dataset, EvalConfig, EvalReport
     from qa.llm_client import ModelClient
     from qa.models import IngestReport
     from qa.schemas import Answer, Briefing, Citation, ReleaseSummary
@@ -74,6 +75,21 @@ DbOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object for scripts")]
 
 
+def _model_names() -> list[str]:
+    """What -m completes to: the models of qa.toml and the built-in ones."""
+    from qa.model_config import ModelConfigError, load_models
+
+    try:
+        return sorted(load_models().models)
+    except ModelConfigError:
+        return []
+
+
+ModelOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("-m", "--model", metavar="NAME", show_default=False, autocompletion=_model_names,
+                 help="A model by name, from `qa models` [default: qa.toml's default, else QA_MODEL__*]"),
+]
 NoLogOption = Annotated[bool, typer.Option("--no-log", help="Do not write this to the answer log (`qa logs`)")]
 
 
@@ -335,6 +351,7 @@ def ask(
         typer.Option("--cid", metavar="ID", show_default=False,
                      help="A follow-up in this conversation (ids in `qa logs`)"),
     ] = None,
+    model: ModelOption = None,
     no_log: NoLogOption = False,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -356,7 +373,7 @@ def ask(
         _fail("the question is empty; ask something, e.g. qa ask \"How much is the 52nd drawdown worth?\"")
     if len(question) > 1000:
         _fail("the question is longer than 1,000 characters")
-    settings = _settings(db)
+    settings = _model_settings(db, model)
     cid, history = _conversation(settings, follow, conversation)
 
     def work(store: Store, settings: Settings, client: Callable[[], ModelClient]) -> Answer:
@@ -369,6 +386,18 @@ def ask(
 
     answer, seconds = _model_command(settings, as_json, work, _print_answer)
     _log(settings, no_log, "ask", question, answer, seconds, cid)
+
+
+def _model_settings(db: Path | None, name: str | None) -> Settings:
+    """The settings with the model named (or qa.toml's default): one line naming the config file when wrong."""
+    from qa.model_config import ModelConfigError, config_path, settings_for
+
+    settings = _settings(db)
+    try:
+        return settings_for(settings, name)
+    except ModelConfigError as e:
+        where = str(config_path())
+        _fail(str(e) if where in str(e) else f"{e} (model config: {where})")
 
 
 def _conversation(settings: Settings, follow: bool, conversation: str | None) -> tuple[str | None, list[Turn]]:
@@ -455,7 +484,7 @@ def _left_running(settings: Settings) -> None:
     """Says once, in the command that started it, that the local server outlives the command and how it ends."""
     from qa import local_model
 
-    started = getattr(local_model, "started_here", list)()  # with issue 11's local_model change
+    started = local_model.started_here()
     if not started:
         return
     idle = settings.model.idle_stop
@@ -512,6 +541,7 @@ def summarize(
         Optional[str],  # noqa: UP045
         typer.Argument(help="A release id, or a unique prefix of it (see `qa releases`) [default: the newest]"),
     ] = None,
+    model: ModelOption = None,
     no_log: NoLogOption = False,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -532,7 +562,7 @@ def summarize(
             _fail("no releases stored; add some with `qa ingest PATH`")
         return Summarizer(store, settings, client).summarize(release_id or newest[0].id)
 
-    settings = _settings(db)
+    settings = _model_settings(db, model)
     summary, seconds = _model_command(settings, as_json, work, _print_summary)
     _log(settings, no_log, "summary", json.dumps({"release_id": release_id or summary.release_id}), summary, seconds)
 
@@ -570,6 +600,7 @@ def brief(
     fmt: Annotated[BriefFormat, typer.Option("--format", case_sensitive=False,
                                              help="text, or md: a Markdown memo to paste (sources linked)")
                    ] = BriefFormat.text,
+    model: ModelOption = None,
     no_log: NoLogOption = False,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -587,7 +618,7 @@ def brief(
         return Briefer(store, settings, client).brief(
             since=first, until=last, query=query, limit=limit)
 
-    settings = _settings(db)
+    settings = _model_settings(db, model)
     briefing, seconds = _model_command(settings, as_json, work, _print_memo if fmt is BriefFormat.md else _print_brief)
     request = {"since": first, "until": last, "query": query, "limit": limit, "format": fmt.value}
     _log(settings, no_log, "brief", json.dumps(request), briefing, seconds)
@@ -686,6 +717,36 @@ def logs(
         _say(("\n" if n else "") + render(entry))
 
 
+@app.command("models")
+def models_(
+    no_probe: Annotated[bool, typer.Option("--no-probe", help="Do not ask the endpoints whether they answer")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """List the models `-m NAME` picks from: the built-in ones and those of qa.toml (in the user config folder,
+    or QA_CONFIG), the default marked *, and whether each answers (an endpoint is asked, 3 s at most; a local
+    model is never started).
+    """
+    from qa.model_config import ModelConfigError, config_path, list_models
+
+    try:
+        found = list_models(_settings(None), probe=not no_probe)
+    except ModelConfigError as e:
+        _fail(str(e))
+    if as_json:
+        _dump({"config": str(config_path()), "models": [m.model_dump() for m in found]})
+        return
+    table = [("", "name", "kind", "model", "where", "answers")] + [
+        ("*" if m.default else "", m.name, m.kind, m.model, m.location,
+         {True: "yes", False: "no", None: "unknown"}[m.answers] + (f" ({m.detail})" if m.detail else ""))
+        for m in found]
+    widths = [max(len(row[i]) for row in table) for i in range(1, 5)]
+    for row in table:
+        _say(f"{row[0]:1} " + "  ".join(c.ljust(w) for c, w in zip(row[1:5], widths)) + "  " + row[5])
+    path = config_path()
+    _say(f"(* the default; built in, and from {path})" if path.exists() else f"(* the default; built in: no {path})",
+         "dim")
+
+
 @model_app.command("serve")
 def model_serve(as_json: JsonOption = False) -> None:
     """Start the local model server (or find it running) and print its URL."""
@@ -733,6 +794,12 @@ def eval_(
     config: Annotated[Path, typer.Option(help="The eval config: datasets, corpus, model, thresholds")] = Path(
         "evals/config.toml"),
     dataset: Annotated[Optional[list[str]], typer.Option(help="Only these datasets (by name)")] = None,  # noqa: UP045
+    models: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("-m", "--model", metavar="NAME", show_default=False, autocompletion=_model_names,
+                     help="Run a model by name (`qa models`) instead of the config's; give two or more to compare "
+                     "them side by side"),
+    ] = None,
     record: Annotated[bool, typer.Option("--record", help="Ask the configured model and record its traffic")] = False,
     compare: Annotated[Optional[Path], typer.Option(help="An earlier JSON report: list what regressed")] = None,  # noqa: UP045
     reports: Annotated[Optional[Path], typer.Option(help="Where reports go [default: reports/ beside the config]")] = None,  # noqa: UP045,E501
@@ -742,12 +809,18 @@ def eval_(
     and exit 1 when a score falls under its threshold.
 
     Model traffic replays from cassettes/<model>/eval/ by default (no key, no network); --record asks the
-    configured model (the embedded one is started if needed) and records it.
+    configured model (the embedded one is started if needed) and records it. With -m A -m B each model runs
+    over the same datasets, from its own cassettes, and the comparison is printed and written beside the
+    reports (compare-A-vs-B.md); only the config's own model is held to the thresholds.
 
-    Example: qa eval --dataset dev --compare evals/reports/dev.json
+    Examples: qa eval --dataset dev --compare evals/reports/dev.json; qa eval -m smollm2 -m gemma3-270m
     """
     from qa import evaluation, local_model
 
+    several = len(models or []) > 1
+    if several and compare:
+        _fail("--compare reads one model's report; give one -m, or none")
+    comparison = None
     try:
         cfg = evaluation.load_config(config)
         settings = _settings(None)
@@ -755,30 +828,28 @@ def eval_(
         chosen = [d for d in cfg.dataset if not dataset or d.name in dataset]
         if not chosen:
             _fail(f"no dataset named {', '.join(dataset or [])} in {config}")
-        if settings.model.base_url:
-            base_url = settings.model.base_url
-        elif record:
-            base_url = local_model.ensure_server(settings.model, _state_dir())
-        else:
-            base_url = f"http://127.0.0.1:{settings.model.local_port}/v1"  # never reached: replayed
         old = evaluation.load_report(compare) if compare else None
-        results = []
-        for ds in chosen:
-            progress = _progress(f"eval {ds.name}", as_json)
+        folder = reports or config.parent / "reports"
+        if models:
+            progress = _progress(f"eval {' vs '.join(models)}", as_json)
             with progress:
-                task = progress.add_task(ds.name, total=None)
-                report = evaluation.run(ds, settings, record=record, base_url=base_url,
-                                        price_per_million=cfg.price_per_million,
-                                        progress=lambda d, t, bar=progress, task=task: bar.update(task, completed=d,
-                                                                                                  total=t))
-            evaluation.write_reports(report, reports or config.parent / "reports")
-            results.append(report)
+                task = progress.add_task("eval", total=None)
+                comparison = evaluation.run_models(
+                    cfg, settings, models, chosen, record,
+                    progress=lambda name, ds, d, t: progress.update(task, completed=d, total=t))
+            evaluation.write_comparison(comparison, folder)
+            evaluation.write_model_reports(comparison, folder)
+            results = [r for run in comparison.runs for r in run.reports]
+        else:
+            results = _eval_config_model(cfg, settings, chosen, record, folder, as_json)
     except (evaluation.EvalError, local_model.LocalModelError) as e:
         _fail(str(e))
     if as_json:
-        _dump({"reports": [r.model_dump() for r in results]})
+        _dump(comparison if several and comparison is not None else {"reports": [r.model_dump() for r in results]})
+    elif several and comparison is not None:
+        _say(evaluation.comparison_markdown(comparison).rstrip("\n"))
     for r in results:
-        if not as_json:
+        if not as_json and not several:
             s = r.score
             extractive = "" if s.extractive_all_facts is None else f" (extractive {s.extractive_all_facts:.3f})"
             _say(f"{r.dataset}: all facts {s.answerable_all_facts:.3f}{extractive}, short {s.short_answers:.3f}, "
@@ -792,6 +863,31 @@ def eval_(
         for failure in r.failures:
             _error(f"{r.dataset}: {failure}")
     raise typer.Exit(1 if any(r.failures for r in results) else 0)
+
+
+def _eval_config_model(cfg: EvalConfig, settings: Settings, chosen: list[Dataset], record: bool, folder: Path,
+                       as_json: bool) -> list[EvalReport]:
+    """The eval config's own model over the datasets, each report written as it is done."""
+    from qa import evaluation, local_model
+
+    if settings.model.base_url:
+        base_url = settings.model.base_url
+    elif record:
+        base_url = local_model.ensure_server(settings.model, _state_dir())
+    else:
+        base_url = f"http://127.0.0.1:{settings.model.local_port}/v1"  # never reached: replayed
+    results = []
+    for ds in chosen:
+        progress = _progress(f"eval {ds.name}", as_json)
+        with progress:
+            task = progress.add_task(ds.name, total=None)
+            report = evaluation.run(ds, settings, record=record, base_url=base_url,
+                                    price_per_million=cfg.price_per_million,
+                                    progress=lambda d, t, bar=progress, task=task: bar.update(task, completed=d,
+                                                                                              total=t))
+        evaluation.write_reports(report, folder)
+        results.append(report)
+    return results
 
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}

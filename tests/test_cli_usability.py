@@ -112,7 +112,7 @@ def test_piped_stderr_gets_no_spinner(sample_db: Path, model: Callable[[FakeMode
 def test_the_command_that_starts_the_local_server_says_it_stays_running(
         sample_db: Path, model: Callable[[FakeModel], FakeModel], monkeypatch: pytest.MonkeyPatch,
         started: bool) -> None:
-    monkeypatch.setattr(local_model, "started_here", lambda: [4242] if started else [], raising=False)
+    monkeypatch.setattr(local_model, "started_here", lambda: [4242] if started else [])
     monkeypatch.setenv("QA_MODEL__IDLE_STOP", "900")
     model(Oracle(gold=GOLD))
     code, out, err = run("ask", SEED, "--db", str(sample_db), "--mode", "model", "--json")
@@ -124,6 +124,6 @@ def test_the_command_that_starts_the_local_server_says_it_stays_running(
 
 def test_no_word_about_the_local_server_when_the_model_is_not_asked(
         sample_db: Path, no_model: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(local_model, "started_here", lambda: [4242], raising=False)
+    monkeypatch.setattr(local_model, "started_here", lambda: [4242])
     code, _, err = run("ask", SEED, "--db", str(sample_db), "--mode", "extractive")
     assert code == 0 and err == ""
