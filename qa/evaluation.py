@@ -401,10 +401,15 @@ _COMPARED = [  # (row label, how a score shows it)
 def comparison_markdown(comparison: Comparison) -> str:
     """One table per dataset with a column per model, then the questions on which the models differ."""
     runs = comparison.runs
-    replayed = all(r.replayed for run in runs for r in run.reports)
-    lines = [f"# Eval: {' vs '.join(comparison.compared)}", "",
-             ("Each model replayed from its own cassettes (cassettes/<model>/eval/): latency is the replay's, not "
-              "the model's." if replayed else "Recorded live from each model."), ""]
+    replayed = [run.name for run in runs if any(r.replayed for r in run.reports)]
+    if not replayed:
+        note = "Recorded live from each model."
+    elif len(replayed) == len(runs):
+        note = ("Each model replayed from its own cassettes (cassettes/<model>/eval/): latency is the replay's, not "
+                "the model's.")
+    else:
+        note = f"Replayed from cassettes, with the replay's latency: {', '.join(replayed)}; the others recorded live."
+    lines = [f"# Eval: {' vs '.join(comparison.compared)}", "", note, ""]
     header = "| | " + " | ".join(f"{r.name} (`{r.model}`)" for r in runs) + " |"
     rule = "|---|" + "---|" * len(runs)
     for i, name in enumerate(comparison.datasets):

@@ -55,6 +55,7 @@ def test_two_models_replay_side_by_side_with_no_network(offline: list[object], t
 
     text = evaluation.comparison_markdown(comparison)
     assert "# Eval: smollm2 vs gemma3-270m" in text and "## seed" in text
+    assert "replayed from its own cassettes (cassettes/<model>/eval/): latency is the replay's" in text
     assert "| | smollm2 (`smollm2-135m-instruct`) | gemma3-270m (`gemma3-270m`) |" in text
     for label in ("answerable, all facts", "prompt / completion tokens", "latency p50 / p95 (s)", "cost"):
         assert f"| {label} |" in text
