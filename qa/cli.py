@@ -384,8 +384,8 @@ def ask(
         # The client (and with it the embedded server) is built only if the Answerer asks the model.
         return Answerer(store, settings, client).ask(question, history=history)
 
-    answer, seconds = _model_command(settings, as_json, work, _print_answer)
-    _log(settings, no_log, "ask", question, answer, seconds, cid)
+    _model_command(settings, as_json, work, _print_answer,
+                   lambda answer, seconds: _log(settings, no_log, "ask", question, answer, seconds, cid))
 
 
 def _model_settings(db: Path | None, name: str | None) -> Settings:
@@ -418,7 +418,7 @@ def _conversation(settings: Settings, follow: bool, conversation: str | None) ->
 
 def _log(settings: Settings, off: bool, kind: str, request: str, result: BaseModel, seconds: float,
          conversation_id: str | None = None) -> None:
-    """Writes what was printed to the answer log; a log that cannot be written is a warning, never a failure."""
+    """Writes what is printed to the answer log; a log that cannot be written is a warning, never a failure."""
     if off or not settings.log.enabled:
         return
     from qa.answer_log import AnswerLog, LogError, log_path
@@ -434,9 +434,11 @@ def _log(settings: Settings, off: bool, kind: str, request: str, result: BaseMod
 Work = Callable[[Store, Settings, Callable[[], "ModelClient"]], Any]
 
 
-def _model_command(settings: Settings, as_json: bool, work: Work, show: Callable[[Any], None]) -> tuple[Any, float]:
-    """Open the index, do the work (which may reach the model) under a spinner, print it as text or JSON;
-    returns the result and the seconds it took."""
+def _model_command(settings: Settings, as_json: bool, work: Work, show: Callable[[Any], None],
+                   log: Callable[[Any, float], None]) -> None:
+    """Open the index, do the work (which may reach the model) under a spinner, log it with the seconds it took,
+    then print it as text or JSON. Logged first: a reader piping into `head` may close the output before the end,
+    and what was answered must still be in the log."""
     store = _open(settings)
     built = False
     started = time.perf_counter()
@@ -455,14 +457,13 @@ def _model_command(settings: Settings, as_json: bool, work: Work, show: Callable
             result = work(store, settings, client)
         except _model_errors() as e:
             _fail(str(e))
-    seconds = time.perf_counter() - started
+    log(result, time.perf_counter() - started)
     if as_json:
         _dump(result)
     else:
         show(result)
     if built and not settings.model.base_url:
         _left_running(settings)
-    return result, seconds
 
 
 class _NoStatus:
@@ -563,8 +564,8 @@ def summarize(
         return Summarizer(store, settings, client).summarize(release_id or newest[0].id)
 
     settings = _model_settings(db, model)
-    summary, seconds = _model_command(settings, as_json, work, _print_summary)
-    _log(settings, no_log, "summary", json.dumps({"release_id": release_id or summary.release_id}), summary, seconds)
+    _model_command(settings, as_json, work, _print_summary, lambda summary, seconds: _log(
+        settings, no_log, "summary", json.dumps({"release_id": release_id or summary.release_id}), summary, seconds))
 
 
 def _print_summary(r: ReleaseSummary) -> None:
@@ -619,9 +620,9 @@ def brief(
             since=first, until=last, query=query, limit=limit)
 
     settings = _model_settings(db, model)
-    briefing, seconds = _model_command(settings, as_json, work, _print_memo if fmt is BriefFormat.md else _print_brief)
     request = {"since": first, "until": last, "query": query, "limit": limit, "format": fmt.value}
-    _log(settings, no_log, "brief", json.dumps(request), briefing, seconds)
+    _model_command(settings, as_json, work, _print_memo if fmt is BriefFormat.md else _print_brief,
+                   lambda briefing, seconds: _log(settings, no_log, "brief", json.dumps(request), briefing, seconds))
 
 
 def _print_memo(b: Briefing) -> None:

@@ -38,9 +38,12 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(autouse=True)
 def answer_log(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Each test's answer log in a folder of its own, never the user's (Settings read QA_LOG__PATH)."""
+    """Each test's answer log and model config in a folder of their own, never the user's (Settings read
+    QA_LOG__PATH)."""
     path = tmp_path_factory.mktemp("log") / "logs.db"
     monkeypatch.setenv("QA_LOG__PATH", str(path))
+    # And no user's qa.toml picks a model for a test (qa.model_config reads QA_CONFIG).
+    monkeypatch.setenv("QA_CONFIG", str(path.with_name("qa.toml")))
     return path
 
 
