@@ -148,8 +148,9 @@ class _Files:
     """The state, lock and log of one server: one per install and model, so installs never share them."""
 
     def __init__(self, state_dir: Path, argv_without_port: list[str]) -> None:
-        # sys.executable tells two installs apart even if a command's argv did not name the python it runs.
-        named = json.dumps([sys.executable, *argv_without_port])
+        # sys.prefix tells two installs apart even if a command's argv did not name the python it runs; the
+        # interpreter's own name does not count, so `.venv/bin/python` and `.venv/bin/python3` find one server.
+        named = json.dumps([sys.prefix, *("python" if arg == sys.executable else arg for arg in argv_without_port)])
         key = hashlib.sha256(named.encode()).hexdigest()[:12]
         self.state = state_dir / f"{FILE_STEM}-{key}.json"
         self.lock = state_dir / f"{FILE_STEM}-{key}.lock"

