@@ -424,9 +424,9 @@ def _log(settings: Settings, off: bool, kind: str, request: str, result: BaseMod
     from qa.answer_log import AnswerLog, LogError, log_path
 
     try:
+        # The model is the one the result's usage names: an answer no model was asked for logs none.
         AnswerLog(log_path(settings)).record(kind=kind, request=request, result=result, endpoint="cli",
-                                             latency_s=seconds, conversation_id=conversation_id,
-                                             model=settings.model.model)
+                                             latency_s=seconds, conversation_id=conversation_id)
     except LogError as e:
         err.print(_text(f"qa: warning: not logged: {e}"))
 
