@@ -78,6 +78,7 @@ def _cited_exactly(store: Store, answer: Answer) -> None:
     ("Which drawdown of equipment and services did Austin announce?", "52nd"),
     ("how many patrol boats were in the 450m package", "18 coastal and riverine patrol boats"),
     ("whats the name of ukraines defence minister", "Rustem Umerov"),
+    ("who announced the 52nd drawdown", "Austin"),  # the quote's speaker, by surname, not "High Mobility ..."
 ])
 def test_the_short_answer_is_the_value_asked_for(store: Store, settings: Settings, question: str,
                                                  short: str) -> None:

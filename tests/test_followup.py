@@ -166,3 +166,10 @@ def test_the_model_sees_the_earlier_turns_and_nothing_changes_without_them(
     answerer.ask(first, None)
     assert recording.bodies[-1] == recording.bodies[-2] == recording.bodies[0]
     assert [m["role"] for m in recording.bodies[0]["messages"]] == ["system", "user"]
+
+
+def test_who_announced_it_is_the_earlier_releases_speaker(dev: tuple[Store, Settings, dict[str, str]]) -> None:
+    first = _ask(dev, "How much is the 52nd drawdown worth?")
+    then = _ask(dev, "and who announced it?", [Turn(question="How much is the 52nd drawdown worth?", answer=first)])
+    assert then.answer == "Austin"
+    assert {c.release_id for c in then.evidence} == {dev[2]["008_austin_meets_umerov_pentagon_dec2023.txt"]}

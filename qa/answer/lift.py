@@ -239,7 +239,13 @@ def _people(q: Question, text: str, body_start: int) -> list[Span]:
     names += [Span(m.group(1), m.start(1), m.end(1)) for m in re.finditer(
         r"(?:General|Gen\.|Admiral|Adm\.|Colonel|Col\.|\[)\s*([A-Z][a-z’'-]+)", text)
         if is_new(q, m.group(1)) and not any(n.start <= m.start(1) < n.end for n in names)]
+    # The speaker of a quote, named by surname alone: '"... from U.S. stocks," Austin said.'
+    names += [Span(m.group(1), m.start(1), m.end(1)) for m in _SPEAKER.finditer(text)
+              if is_new(q, m.group(1)) and not any(n.start <= m.start(1) < n.end for n in names)]
     return names
+
+
+_SPEAKER = re.compile(r"[,.!?][\"”’']?\s+([A-Z][a-z’'-]+(?: [A-Z][a-z’'-]+)?) (?:said|says|added|noted|told)\b")
 
 
 def titled(q: Question, text: str, span: Span) -> float:
@@ -252,7 +258,8 @@ def titled(q: Question, text: str, span: Span) -> float:
 _PLACE_WORDS = re.compile(r"\b(?:Sea|Ocean|Gulf|Bay|River|Island|Islands|Shoal|Strait|Peninsula|Base|Mountains?|"
                           r"Valley|Desert|Coast|County|Province|City|Street|Avenue|Group|Council|Committee|"
                           r"Conference|Initiative|Act|Agreement|Alliance|Organization|Forces?|Tribunal|Ruling|"
-                          r"Dialogue|Summit|Program|Office|Center|Centre|School|University|Institute)\b")
+                          r"Dialogue|Summit|Program|Office|Center|Centre|School|University|Institute|"
+                          r"Systems?|Missiles?|Rockets?|Vehicles?|Rounds|Munitions|Aircraft)\b")
 
 
 def _surname(name: str) -> str:
