@@ -28,38 +28,12 @@ import threading
 import time
 from pathlib import Path
 
+from qa.fake_models import HungServer
+
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "dod-releases"
 QA = Path(sys.executable).parent / "qa"
 TARGET_MS = 100.0
 QUESTION = "How much is the 52nd drawdown worth?"
-
-
-class HungModel:
-    """A 'model server' on loopback that accepts every connection and never answers."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(256)
-        self.sock.settimeout(0.1)
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/v1"
-        self.conns: list[socket.socket] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.conns.append(self.sock.accept()[0])
-            except (TimeoutError, OSError):
-                continue
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(5)
-        for c in [*self.conns, self.sock]:
-            c.close()
 
 
 def free_port() -> int:
@@ -121,7 +95,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=200, help="rounds of the four cheap requests per phase")
     parser.add_argument("--deadline", type=float, default=20.0, help="QA_MODEL__DEADLINE, seconds")
     args = parser.parse_args()
-    hung = HungModel()
+    hung = HungServer()
     failures: dict[str, int] = {}
     server: subprocess.Popen[bytes] | None = None
     with tempfile.TemporaryDirectory() as tmp:

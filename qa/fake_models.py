@@ -17,7 +17,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import socket
 import tempfile
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -416,6 +418,43 @@ def fake_client(fake: FakeModel, settings: ModelSettings | None = None) -> Model
     settings = settings or ModelSettings()
     settings = settings.model_copy(update={"max_attempts": 1})
     return ModelClient(settings, FAKE_URL, http_client=httpx2.Client(transport=httpx2.MockTransport(fake)))
+
+
+class HungServer:
+    """A 'model server' on 127.0.0.1 that accepts every connection and never answers: what a stuck model looks
+    like to the client, the service and benchmarks/faults.py. It holds what it accepted until closed."""
+
+    def __init__(self, backlog: int = 256) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0), backlog=backlog)
+        self.sock.settimeout(0.1)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/v1"
+        self.conns: list[socket.socket] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.conns.append(self.sock.accept()[0])
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+
+    def wait_for(self, n: int, within: float = 20.0) -> bool:
+        """Whether n connections came within the time given."""
+        give_up = time.monotonic() + within
+        while len(self.conns) < n and time.monotonic() < give_up:
+            time.sleep(0.02)
+        return len(self.conns) >= n
+
+    def close(self) -> None:
+        """Closes every connection: the calls still waiting on it end."""
+        self._stop.set()
+        self._thread.join(5)
+        for conn in [*self.conns, self.sock]:
+            conn.close()
 
 
 def no_model_client(settings: ModelSettings | None = None) -> ModelClient:

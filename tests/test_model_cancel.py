@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 from pydantic import BaseModel
 
+from qa.fake_models import HungServer
 from qa.llm_client import ModelClient, ModelError
 from qa.settings import ModelSettings
 
@@ -23,37 +24,8 @@ class City(BaseModel):
     population: int
 
 
-class SilentServer:
-    """Accepts connections on 127.0.0.1 and never answers; holds what it accepted until closed."""
-
-    def __init__(self) -> None:
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.listener.settimeout(0.2)
-        self.port = self.listener.getsockname()[1]
-        self.accepted: list[socket.socket] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            self.accepted.append(conn)
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=2)
-        for conn in [*self.accepted, self.listener]:
-            conn.close()
-
-
 @pytest.fixture()
-def silent(monkeypatch: pytest.MonkeyPatch) -> Iterator[SilentServer]:
+def silent(monkeypatch: pytest.MonkeyPatch) -> Iterator[HungServer]:
     guard = socket.socket.connect
 
     def connect(self: socket.socket, address: object) -> None:
@@ -62,13 +34,13 @@ def silent(monkeypatch: pytest.MonkeyPatch) -> Iterator[SilentServer]:
         return guard(self, address)
 
     monkeypatch.setattr(socket.socket, "connect", connect)
-    server = SilentServer()
+    server = HungServer()
     yield server
     server.close()
 
 
-def test_cancel_from_another_thread_aborts_the_request_in_flight(silent: SilentServer) -> None:
-    url = f"http://127.0.0.1:{silent.port}/v1"
+def test_cancel_from_another_thread_aborts_the_request_in_flight(silent: HungServer) -> None:
+    url = silent.url
     model = ModelClient(ModelSettings(base_url=url, timeout=30, deadline=30), url)
     threading.Timer(0.3, model.cancel).start()
     began = time.monotonic()
@@ -77,7 +49,7 @@ def test_cancel_from_another_thread_aborts_the_request_in_flight(silent: SilentS
     assert time.monotonic() - began < 1.5
     assert caught.value.code == "model_cancelled" and caught.value.attempts == 1
     # The server sees the connection end: the request is aborted, not merely abandoned.
-    [conn] = silent.accepted
+    [conn] = silent.conns
     conn.settimeout(2)
     received = b""
     while chunk := conn.recv(65536):
@@ -88,15 +60,15 @@ def test_cancel_from_another_thread_aborts_the_request_in_flight(silent: SilentS
     with pytest.raises(ModelError) as again:
         model.structured(MESSAGES, City, name="city")
     assert again.value.code == "model_cancelled" and time.monotonic() - began < 0.5
-    assert len(silent.accepted) == 1  # no further request was sent
+    assert len(silent.conns) == 1  # no further request was sent
 
 
-def test_cancel_before_the_first_call_sends_nothing(silent: SilentServer) -> None:
-    url = f"http://127.0.0.1:{silent.port}/v1"
+def test_cancel_before_the_first_call_sends_nothing(silent: HungServer) -> None:
+    url = silent.url
     model = ModelClient(ModelSettings(base_url=url), url)
     model.cancel()
     with pytest.raises(ModelError) as caught:
         model.structured(MESSAGES, City, name="city")
     assert caught.value.code == "model_cancelled" and caught.value.attempts == 0
     time.sleep(0.3)
-    assert silent.accepted == []
+    assert silent.conns == []

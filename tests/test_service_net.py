@@ -17,6 +17,7 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
+from qa.fake_models import HungServer
 from qa.llm_client import ModelClient, ModelError
 from qa.service import create_app
 from qa.settings import Settings
@@ -64,44 +65,9 @@ def serving(app: FastAPI) -> Iterator[str]:
         sock.close()
 
 
-class HungModel:
-    """A 'model server' that accepts connections and never answers."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(128)
-        self.sock.settimeout(0.1)
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/v1"
-        self.conns: list[socket.socket] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except (TimeoutError, OSError):
-                continue
-            self.conns.append(conn)
-
-    def wait_for(self, n: int) -> None:
-        give_up = time.monotonic() + 20
-        while len(self.conns) < n:
-            assert time.monotonic() < give_up, f"the model got {len(self.conns)} of {n} connections"
-            time.sleep(0.02)
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(5)
-        for c in [*self.conns, self.sock]:
-            c.close()
-
-
 @pytest.fixture()
-def hung() -> Iterator[HungModel]:
-    model = HungModel()
+def hung() -> Iterator[HungServer]:
+    model = HungServer()
     yield model
     model.close()  # the model threads still waiting on it get a closed connection and end
 
@@ -111,7 +77,7 @@ def _settings(tmp_path: Path, **service: int) -> Settings:
     return s.model_copy(update={"service": s.service.model_copy(update=service)})
 
 
-def test_a_hung_model_holds_neither_probes_nor_search_nor_ingest(tmp_path: Path, hung: HungModel) -> None:
+def test_a_hung_model_holds_neither_probes_nor_search_nor_ingest(tmp_path: Path, hung: HungServer) -> None:
     settings = _settings(tmp_path, model_calls=2, model_queue=40)
     # A deadline of 1 s; the client's own timeout far longer, so only the service's deadline ends the wait.
     settings = settings.model_copy(update={"model": settings.model.model_copy(update={
@@ -128,7 +94,7 @@ def test_a_hung_model_holds_neither_probes_nor_search_nor_ingest(tmp_path: Path,
         threads = [threading.Thread(target=ask) for _ in range(asks)]
         for t in threads:
             t.start()
-        hung.wait_for(2)  # both model slots are stuck on the hung server
+        assert hung.wait_for(2), f"the model got {len(hung.conns)} of 2 connections"  # both slots stuck on it
         # While they wait, the cheap endpoints answer (within BOUND, the client's timeout).
         assert http.get("/healthz").json() == {"status": "ok"}
         assert http.get("/readyz").json()["releases"] == 1
