@@ -20,8 +20,8 @@ from qa.llm_client import ModelClient, ModelError
 from qa.retrieval_eval import GoldQuestion
 from qa.search import Searcher
 from qa.service import create_app
-from qa.service_errors import response_for
-from qa.service_model import RequestModel, Stopped, wait
+from qa.service.errors import response_for
+from qa.service.model import RequestModel, Stopped, wait
 from qa.settings import Settings
 from qa.store import StorageFault, Store, StoreError
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from qa.answer_log import AnswerLog, LogEntry, LogError, UnknownConversation, log_path, new_id
 from qa.conversation import Turn
 from qa.schemas import Answer
-from qa.service_errors import error
+from qa.service.errors import error
 from qa.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -12,8 +12,8 @@ from starlette.exceptions import HTTPException
 
 from qa.llm_client import ModelError
 from qa.local_model import LocalModelError
-from qa.service_model import FAILED, RETRY_AFTER, Busy, error_code
-from qa.service_schemas import ApiError
+from qa.service.model import FAILED, RETRY_AFTER, Busy, error_code
+from qa.service.schemas import ApiError
 from qa.store import StorageFault, StoreError
 
 log = logging.getLogger(__name__)

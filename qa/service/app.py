@@ -2,11 +2,11 @@
 
 Each thread keeps its own connection to the index file (SQLite connections are not shared across
 threads), and every searcher shares the process's one copy of the index arrays; responses use the same
-pydantic models as `--json`. Errors are JSON with a stable code and never a stack trace (qa.service_errors).
+pydantic models as `--json`. Errors are JSON with a stable code and never a stack trace (qa.service.errors).
 
 The event loop never waits on a model: model work runs on its own few threads behind a bounded queue, with
-one deadline per request (qa.service_model); the cheap endpoints run on the loop or on the thread pool that
-model work never takes. Auth and the body limit are decided before a body is read (qa.service_guard).
+one deadline per request (qa.service.model); the cheap endpoints run on the loop or on the thread pool that
+model work never takes. Auth and the body limit are decided before a body is read (qa.service.guard).
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, StreamingResponse
 
-from qa import service_docs, service_errors, service_openai
 from qa.answer import Answerer
 from qa.answer.pipeline import Retrieval
 from qa.brief import Briefer
@@ -37,11 +36,14 @@ from qa.model_value import wanted
 from qa.models import Hit, IngestReport, Release
 from qa.schemas import Answer, Briefing, ReleaseSummary
 from qa.search import Searcher, SharedIndex
-from qa.service_errors import error, response_for
-from qa.service_guard import BearerAuth, BodyLimit
-from qa.service_logs import ServiceLog
-from qa.service_model import GRACE, Busy, ModelGate, RequestModel, Stopped, Workers, failed, wait
-from qa.service_schemas import AskIn, BriefIn, IngestIn, SearchIn, SearchOut
+from qa.service import docs as service_docs
+from qa.service import errors as service_errors
+from qa.service import openai_api as service_openai
+from qa.service.errors import error, response_for
+from qa.service.guard import BearerAuth, BodyLimit
+from qa.service.logs import ServiceLog
+from qa.service.model import GRACE, Busy, ModelGate, RequestModel, Stopped, Workers, failed, wait
+from qa.service.schemas import AskIn, BriefIn, IngestIn, SearchIn, SearchOut
 from qa.settings import Settings
 from qa.store import Store
 from qa.summarize import Summarizer

@@ -22,8 +22,8 @@ from starlette.responses import Response
 
 from qa.answer import DECLINE, PARTIAL
 from qa.schemas import Answer, Citation
-from qa.service_errors import response_for
-from qa.service_schemas import MAX_QUESTION
+from qa.service.errors import response_for
+from qa.service.schemas import MAX_QUESTION
 
 MODEL_ID = "qa"
 # Model ids that choose the answer path's mode for one request; any other id keeps the server's setting.
