@@ -39,6 +39,7 @@ from qa.search import Searcher, SharedIndex
 from qa.service import docs as service_docs
 from qa.service import errors as service_errors
 from qa.service import openai_api as service_openai
+from qa.service import web
 from qa.service.errors import error, response_for
 from qa.service.guard import BearerAuth, BodyLimit
 from qa.service.logs import ServiceLog
@@ -52,8 +53,9 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-# Paths open without the token: the liveness probe, and the docs page with its schema and assets.
-OPEN_PATHS = frozenset({"/healthz", "/docs", "/openapi.json"})
+# Paths open without the token: the liveness probe, the web page's shell and files (its data comes from the
+# API, with the token), and the docs page with its schema and assets.
+OPEN_PATHS = frozenset({"/healthz", "/", "/docs", "/openapi.json"})
 # Extractive answers made for requests whose model ran past the deadline: few threads, so that many at once
 # queue here rather than crowd the thread pool the cheap endpoints use.
 FALLBACK_THREADS = 2
@@ -85,11 +87,13 @@ def create_app(settings: Settings, *, token: str | None = None,
                   docs_url=None, redoc_url=None, lifespan=lifespan)
     service_errors.install(app)
     service_docs.install(app)
+    web.install(app)
     answer_log = ServiceLog(settings)
     answer_log.install(app)
     app.add_middleware(BodyLimit, limit=settings.service.max_body_bytes)
     if token is not None:  # added last, so it runs first: a request without the token is never read
-        app.add_middleware(BearerAuth, token=token, open_paths=OPEN_PATHS, open_prefixes=(service_docs.ASSETS,))
+        app.add_middleware(BearerAuth, token=token, open_paths=OPEN_PATHS,
+                           open_prefixes=(service_docs.ASSETS, web.STATIC))
 
     local = threading.local()
     shared_index = SharedIndex(save=False)
