@@ -100,17 +100,41 @@ def _measure(threshold: str) -> str:
     return threshold.removeprefix(MAX_PREFIX) if threshold.startswith(MAX_PREFIX) else threshold
 
 
+class Check(BaseModel):
+    """One threshold held against a run's score."""
+
+    name: str = Field(description="The threshold's name: <measure> for a floor, max_<measure> for a ceiling")
+    measure: str = Field(description="The score field it holds")
+    score: float | None = Field(description="The run's value; null when the run did not measure it")
+    threshold: float
+    ceiling: bool
+    passed: bool
+
+
+def checks(score: scoring.RunScore, thresholds: dict[str, float]) -> list[Check]:
+    """Each threshold held against the score: the one rule `gate` and the service's eval pages both use."""
+    found = []
+    for name, limit in thresholds.items():
+        measure, ceiling = _measure(name), name.startswith(MAX_PREFIX)
+        value = getattr(score, measure)
+        # A measure the run did not compute (the extractive answers of a scripted model) passes no threshold.
+        passed = value is not None and (value <= limit if ceiling else value >= limit)
+        found.append(Check(name=name, measure=measure, score=value, threshold=limit, ceiling=ceiling, passed=passed))
+    return found
+
+
 def gate(score: scoring.RunScore, thresholds: dict[str, float]) -> list[str]:
     """The thresholds a score breaks: under a floor (`name`), or above a ceiling (`max_name`)."""
     failures = []
-    for name, limit in thresholds.items():
-        value = getattr(score, _measure(name))
-        if value is None:  # a measure this run did not compute (the extractive answers of a scripted model)
-            failures.append(f"{_measure(name)} was not measured")
-        elif name.startswith(MAX_PREFIX) and value > limit:
-            failures.append(f"{_measure(name)} {value:.3f} > {limit:.3f} (ceiling)")
-        elif not name.startswith(MAX_PREFIX) and value < limit:
-            failures.append(f"{name} {value:.3f} < {limit:.3f}")
+    for c in checks(score, thresholds):
+        if c.passed:
+            continue
+        if c.score is None:
+            failures.append(f"{c.measure} was not measured")
+        elif c.ceiling:
+            failures.append(f"{c.measure} {c.score:.3f} > {c.threshold:.3f} (ceiling)")
+        else:
+            failures.append(f"{c.name} {c.score:.3f} < {c.threshold:.3f}")
     return failures
 
 

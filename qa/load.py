@@ -33,6 +33,10 @@ class LoadError(ValueError):
     """A file or record that cannot be read; the message says why."""
 
 
+class TooLarge(LoadError):
+    """A file over the size limit: told apart so the service can answer 413, not 422."""
+
+
 def normalize_date(raw: str) -> str:
     """An ISO date from the forms releases use, or LoadError (qa.dates parses every date)."""
     try:
@@ -107,19 +111,24 @@ def _draft(header: dict[str, str], body: str, origin: str, key: str | Path | Non
     )
 
 
-def _read_text(text: str, path: Path) -> list[ReleaseDraft]:
+# Each reader takes the decoded text, the origin to report (a path, or an upload's name) and the key that
+# identifies a release without a source (a path, resolved only then, or a string).
+Key = str | Path
+
+
+def _read_text(text: str, origin: str, key: Key) -> list[ReleaseDraft]:
     header, body = split_header(text)
-    return [_draft(header, body, str(path), path)]
+    return [_draft(header, body, origin, key)]
 
 
-def _read_markdown(text: str, path: Path) -> list[ReleaseDraft]:
+def _read_markdown(text: str, origin: str, key: Key) -> list[ReleaseDraft]:
     header, body = _front_matter(text)
     if "title" not in header and (m := re.match(r"#\s+(.+)", body.lstrip())):
         header["title"] = m.group(1).strip()
-    return [_draft(header, body, str(path), path)]
+    return [_draft(header, body, origin, key)]
 
 
-def _read_html(text: str, path: Path) -> list[ReleaseDraft]:
+def _read_html(text: str, origin: str, key: Key) -> list[ReleaseDraft]:
     import trafilatura  # slow to import; only HTML needs it
 
     extracted = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False,
@@ -129,7 +138,7 @@ def _read_html(text: str, path: Path) -> list[ReleaseDraft]:
         raise LoadError("no article text found in the HTML")
     header = {"title": doc.get("title") or "", "date": doc.get("date") or "",
               "source": doc.get("url") or ""}
-    return [_draft(header, doc["text"], str(path), path)]
+    return [_draft(header, doc["text"], origin, key)]
 
 
 def record(obj: object, origin: str) -> ReleaseDraft:
@@ -154,20 +163,21 @@ def record(obj: object, origin: str) -> ReleaseDraft:
     return _draft(header, text, origin, f"record:{key}")
 
 
-def _read_json(text: str, path: Path) -> tuple[list[ReleaseDraft], list[FileError]]:
-    """Records of a .json file (an object or a list) or a .jsonl file (one per line).
+def _read_json(text: str, origin: str, suffix: str) -> tuple[list[ReleaseDraft], list[FileError]]:
+    """Records of a .json file (an object or a list) or a .jsonl file (one per line); each record is keyed by
+    itself (qa.load.record), never by the file.
 
     A bad record is reported with its line or position; the good ones still count.
     """
     drafts: list[ReleaseDraft] = []
     errors: list[FileError] = []
-    if path.suffix.lower() == ".json":
+    if suffix == ".json":
         try:
             data = json.loads(text)
         except json.JSONDecodeError as err:
             raise LoadError(f"malformed JSON at line {err.lineno}, column {err.colno}: {err.msg}") from err
         items = data if isinstance(data, list) else [data]
-        places = [f"{path}[{i}]" for i in range(len(items))] if isinstance(data, list) else [str(path)]
+        places = [f"{origin}[{i}]" for i in range(len(items))] if isinstance(data, list) else [origin]
     else:
         items, places = [], []
         for n, line in enumerate(text.split("\n"), 1):  # splitlines would also split at U+2028 in a string
@@ -176,14 +186,14 @@ def _read_json(text: str, path: Path) -> tuple[list[ReleaseDraft], list[FileErro
             try:
                 items.append(json.loads(line))
             except json.JSONDecodeError as err:
-                errors.append(FileError(origin=f"{path}:{n}", reason=f"malformed JSON line: {err.msg}"))
+                errors.append(FileError(origin=f"{origin}:{n}", reason=f"malformed JSON line: {err.msg}"))
                 continue
-            places.append(f"{path}:{n}")
-    for obj, origin in zip(items, places):
+            places.append(f"{origin}:{n}")
+    for obj, place in zip(items, places):
         try:
-            drafts.append(record(obj, origin))
+            drafts.append(record(obj, place))
         except LoadError as err:
-            errors.append(FileError(origin=origin, reason=str(err)))
+            errors.append(FileError(origin=place, reason=str(err)))
     if not drafts and not errors:
         raise LoadError("empty: no records")
     return drafts, errors
@@ -195,20 +205,41 @@ def read_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[list[Release
     Raises LoadError when nothing in the file can be read: also for anything but a regular file of
     at most max_bytes.
     """
-    suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise LoadError(f"unsupported file type {suffix or '(none)'!r}; qa reads {', '.join(sorted(SUFFIXES))}")
-    data = _read_bytes(path, max_bytes)
+    _suffix(path.name)  # before the file is opened: a file of another kind is never read
+    return read_data(_read_bytes(path, max_bytes), path.name, origin=str(path), key=path, max_bytes=max_bytes)
+
+
+def read_data(data: bytes, name: str, *, origin: str | None = None, key: Key | None = None,
+              max_bytes: int = MAX_FILE_BYTES) -> tuple[list[ReleaseDraft], list[FileError]]:
+    """The releases in a file's bytes, read as a file called `name` is (its suffix says how), and the records
+    of it that could not be read: one reader for files on disk and files sent to the service.
+
+    origin: where the releases are said to come from (default: name); key: what identifies a release that
+    gives no source (default: origin). Raises LoadError when nothing can be read, TooLarge over max_bytes.
+    """
+    suffix = _suffix(name)
+    if len(data) > max_bytes:
+        raise TooLarge(_too_large(f"{len(data):,} bytes", max_bytes))
     if not data.strip():
         raise LoadError("empty file")
     text = decode(data)
+    origin = origin if origin is not None else name
+    key = key if key is not None else origin
     if suffix in JSON_SUFFIXES:
-        return _read_json(text, path)
+        return _read_json(text, origin, suffix)
     if suffix in HTML_SUFFIXES:
-        return _read_html(text, path), []
+        return _read_html(text, origin, key), []
     if suffix in MARKDOWN_SUFFIXES:
-        return _read_markdown(text, path), []
-    return _read_text(text, path), []
+        return _read_markdown(text, origin, key), []
+    return _read_text(text, origin, key), []
+
+
+def _suffix(name: str) -> str:
+    """The suffix of a file name qa reads, lower case; LoadError for any other."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise LoadError(f"unsupported file type {suffix or '(none)'!r}; qa reads {', '.join(sorted(SUFFIXES))}")
+    return suffix
 
 
 _KINDS = {stat.S_IFDIR: "a folder", stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFCHR: "a character device",
@@ -220,7 +251,7 @@ def _regular(mode: int, max_bytes: int, size: int) -> None:
         kind = _KINDS.get(stat.S_IFMT(mode), "a file of another kind")
         raise LoadError(f"skipped: {kind}, not a regular file; qa reads regular files only")
     if size > max_bytes:
-        raise LoadError(_too_large(f"{size:,} bytes", max_bytes))
+        raise TooLarge(_too_large(f"{size:,} bytes", max_bytes))
 
 
 def _too_large(size: str, max_bytes: int) -> str:
@@ -255,7 +286,7 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
         except OSError as err:
             raise LoadError(f"unreadable: {err.strerror or err}") from err
     if len(data) > max_bytes:
-        raise LoadError(_too_large(f"more than {max_bytes:,} bytes as it was read", max_bytes))
+        raise TooLarge(_too_large(f"more than {max_bytes:,} bytes as it was read", max_bytes))
     return data
 
 

@@ -20,7 +20,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, StreamingResponse
@@ -38,10 +38,13 @@ from qa.schemas import Answer, Briefing, ReleaseSummary
 from qa.search import Searcher, SharedIndex
 from qa.service import docs as service_docs
 from qa.service import errors as service_errors
+from qa.service import evals as service_evals
+from qa.service import files as service_files
 from qa.service import openai_api as service_openai
 from qa.service import web
 from qa.service.errors import error, response_for
 from qa.service.guard import BearerAuth, BodyLimit
+from qa.service.listing import list_releases
 from qa.service.logs import ServiceLog
 from qa.service.model import GRACE, Busy, ModelGate, RequestModel, Stopped, Workers, failed, wait
 from qa.service.schemas import AskIn, BriefIn, IngestIn, SearchIn, SearchOut
@@ -156,8 +159,14 @@ def create_app(settings: Settings, *, token: str | None = None,
         return ingest_drafts(store(), drafts, settings.index)
 
     @app.get("/v1/releases", response_model=list[Release])
-    def releases() -> list[Release]:
-        return store().releases()
+    def releases(
+        q: str | None = Query(None, description="Only releases a search for q finds, best first"),
+        since: str | None = Query(None, description="First day, YYYY-MM-DD (inclusive)"),
+        until: str | None = Query(None, description="Last day, YYYY-MM-DD (inclusive)"),
+        source: str | None = Query(None, description="Only releases whose source URL contains this"),
+    ) -> list[Release]:
+        """The releases, newest first; with q, those a search finds, by their best hit's score."""
+        return list_releases(store(), searcher(), q, since, until, source)
 
     @app.get("/v1/releases/{release_id}")
     def release(release_id: str) -> dict[str, Any]:
@@ -267,6 +276,8 @@ def create_app(settings: Settings, *, token: str | None = None,
         return await answer_log.answer(question, result, started, None) if isinstance(result, Answer) else result
 
     service_openai.install(app, ask_in_mode)
+    service_files.install(app, settings, store)
+    service_evals.install(app, settings)
     return app
 
 
