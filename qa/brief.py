@@ -13,6 +13,7 @@ from datetime import date
 
 from qa import analyze, boilerplate, extract, grounding, prompting, sentences
 from qa.llm_client import ModelClient, Usage
+from qa.memo import numbered
 from qa.model_value import wanted
 from qa.models import Release
 from qa.prose import grounded_prose
@@ -61,12 +62,13 @@ class Briefer:
                     printed.append(said)
             if bullets:
                 sections.append(section.model_copy(update={"bullets": bullets}))
-        return Briefing(
+        # Numbered as the memo's sources list numbers them, so JSON, terminal, memo and page agree.
+        return numbered(Briefing(
             query=query or "", since=since or "", until=until or "", releases=[r.id for r in chosen],
             overview=overview, overview_mode=mode, overview_citations=self._backing(overview, chosen, texts),
             sections=sections, timeline=timeline,
             changes=self._changes(chosen, texts), ungrounded=problems, prompt=self.prompt.tag, usage=usage,
-        )
+        ))
 
     def _select(self, since: str | None, until: str | None, query: str | None, limit: int) -> list[Release]:
         if query:

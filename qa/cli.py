@@ -632,49 +632,36 @@ def _print_memo(b: Briefing) -> None:
 
 
 def _print_brief(b: Briefing) -> None:
+    from qa.memo import numbered
+
     if not b.releases:
         _say("no stored release matches")
         return
-    numbers: dict[tuple[str, int], int] = {}
+    b = numbered(b)
+    cited: dict[int, Citation] = {}
 
     def cite(c: Citation) -> str:
-        return f"[{numbers.setdefault((c.release_id, c.start), len(numbers) + 1)}]"
+        cited[c.n] = c
+        return f"[{c.n}]"
 
     label = "" if b.overview_mode == "model" else " (the releases' leads, verbatim)"
     _say("Overview", "bold")
-    cited: dict[int, Citation] = {}
-    from qa.sentences import spans
-
-    pieces = spans(b.overview)
-    if len(pieces) == len(b.overview_citations):  # each sentence with the marker of the sentence it stands on
-        marked = []
-        for (s, e), c in zip(pieces, b.overview_citations):
-            mark = cite(c)
-            cited[int(mark[1:-1])] = c
-            marked.append(f"{b.overview[s:e]} {mark}")
-        overview = " ".join(marked)
-    else:
-        overview = b.overview
-    _say(textwrap.fill(overview, 100) + label)
+    overview = " ".join(f"{b.overview[s:e]} {cite(c)}" for (s, e), c in zip(b.overview_spans, b.overview_citations))
+    _say(textwrap.fill(overview or b.overview, 100) + label)
     for section in b.sections:
         _say("\n" + section.topic, "bold")
         for bullet in section.bullets:
-            mark = cite(bullet.citation)
-            cited[int(mark[1:-1])] = bullet.citation
-            _say("  - " + textwrap.fill(f"{bullet.text} {mark}", 96, subsequent_indent="    "))
+            _say("  - " + textwrap.fill(f"{bullet.text} {cite(bullet.citation)}", 96, subsequent_indent="    "))
     if b.timeline:
         _say("\nTimeline", "bold")
         for ev in b.timeline:
-            mark = cite(ev.citation)
-            cited[int(mark[1:-1])] = ev.citation
-            _say("  " + textwrap.fill(f"{ev.date}  {ev.event} {mark}", 96, subsequent_indent="              "))
+            _say("  " + textwrap.fill(f"{ev.date}  {ev.event} {cite(ev.citation)}", 96,
+                                      subsequent_indent="              "))
     if b.changes:
         _say("\nFigures that changed", "bold")
         for ch in b.changes:
-            m1, m2 = cite(ch.before_citation), cite(ch.after_citation)
-            cited[int(m1[1:-1])], cited[int(m2[1:-1])] = ch.before_citation, ch.after_citation
-            _say(f"  {ch.before.value} ({ch.before_citation.date}) {m1} -> {ch.after.value} "
-                 f"({ch.after_citation.date}) {m2}: {ch.measure}")
+            _say(f"  {ch.before.value} ({ch.before_citation.date}) {cite(ch.before_citation)} -> {ch.after.value} "
+                 f"({ch.after_citation.date}) {cite(ch.after_citation)}: {ch.measure}")
     _say("\nSources", "bold")
     for n in sorted(cited):
         c = cited[n]

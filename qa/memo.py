@@ -9,15 +9,35 @@ from qa import sentences
 from qa.schemas import Briefing, Citation
 
 
+def numbered(b: Briefing) -> Briefing:
+    """The briefing with every citation numbered as its sources list numbers it (one number per cited sentence,
+    in reading order: overview, sections, timeline, changes) and the overview's sentence spans, when each of
+    its sentences has its citation. The memo, the command line and the page all number from this."""
+    numbers: dict[tuple[str, int], int] = {}
+
+    def num(c: Citation) -> Citation:
+        return c.model_copy(update={"n": numbers.setdefault((c.release_id, c.start), len(numbers) + 1)})
+
+    spans = sentences.spans(b.overview)
+    marked = len(spans) == len(b.overview_citations)
+    overview = [num(c) for c in b.overview_citations] if marked else b.overview_citations
+    sections = [s.model_copy(update={"bullets": [x.model_copy(update={"citation": num(x.citation)})
+                                                 for x in s.bullets]}) for s in b.sections]
+    timeline = [ev.model_copy(update={"citation": num(ev.citation)}) for ev in b.timeline]
+    changes = [ch.model_copy(update={"before_citation": num(ch.before_citation),
+                                     "after_citation": num(ch.after_citation)}) for ch in b.changes]
+    return b.model_copy(update={"overview_citations": overview, "overview_spans": spans if marked else [],
+                                "sections": sections, "timeline": timeline, "changes": changes})
+
+
 def markdown(b: Briefing) -> str:
     """The memo; every bullet, event and figure carries the number of its source in the list at the end."""
-    numbers: dict[tuple[str, int], int] = {}
+    b = numbered(b)
     cited: dict[int, Citation] = {}
 
     def mark(c: Citation) -> str:
-        n = numbers.setdefault((c.release_id, c.start), len(numbers) + 1)
-        cited[n] = c
-        return f"[{n}]"
+        cited[c.n] = c
+        return f"[{c.n}]"
 
     subject = b.query or "Releases"
     span = " to ".join(p for p in (b.since, b.until) if p) or "all dates"
@@ -50,10 +70,10 @@ def markdown(b: Briefing) -> str:
 
 def _marked(b: Briefing, mark: Callable[[Citation], str]) -> str:
     """The overview with the marker of its backing release sentence after each of its sentences."""
-    spans = sentences.spans(b.overview)
-    if len(spans) != len(b.overview_citations):
+    if not b.overview_spans:
         return _escape(b.overview)
-    return " ".join(f"{_escape(b.overview[s:e])} {mark(c)}" for (s, e), c in zip(spans, b.overview_citations))
+    return " ".join(f"{_escape(b.overview[s:e])} {mark(c)}" for (s, e), c in zip(b.overview_spans,
+                                                                                   b.overview_citations))
 
 
 def _escape(text: str) -> str:

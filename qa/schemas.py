@@ -154,6 +154,9 @@ class Briefing(BaseModel):
     overview_citations: list[Citation] = Field(
         default_factory=list, description="For each sentence of the overview, in order, the release sentence it "
         "stands on: printed as an inline marker after the sentence")
+    overview_spans: list[tuple[int, int]] = Field(
+        default_factory=list, description="The character span of each overview sentence, one per overview citation "
+        "(empty when they do not pair up)")
     sections: list[Section] = Field(default_factory=list)
     timeline: list[TimelineEvent] = Field(default_factory=list)
     changes: list[FigureChange] = Field(default_factory=list)

@@ -90,7 +90,7 @@ def create_app(settings: Settings, *, token: str | None = None,
                   docs_url=None, redoc_url=None, lifespan=lifespan)
     service_errors.install(app)
     service_docs.install(app)
-    web.install(app)
+    web.install(app, needs_token=token is not None)
     answer_log = ServiceLog(settings)
     answer_log.install(app)
     app.add_middleware(BodyLimit, limit=settings.service.max_body_bytes)

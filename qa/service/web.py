@@ -25,14 +25,21 @@ def _read(name: str) -> bytes:
     return resources.files("qa.service").joinpath("static", name).read_bytes()
 
 
-def install(app: FastAPI) -> None:
-    """`/` serves the page and `/static/NAME` its files, open without the token."""
+def install(app: FastAPI, *, needs_token: bool) -> None:
+    """`/` serves the page and `/static/NAME` its files, open without the token.
+
+    The shell says whether the service wants a token, so the page asks for it before its first request
+    rather than after a refusal."""
     headers = {"Content-Security-Policy": _POLICY, "Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff",
                "Referrer-Policy": "no-referrer"}
 
+    shell = _read("index.html")
+    if needs_token:
+        shell = shell.replace(b'<meta name="qa-auth" content="none">', b'<meta name="qa-auth" content="bearer">')
+
     @app.get("/", include_in_schema=False)
     def page() -> HTMLResponse:
-        return HTMLResponse(_read("index.html"), headers=headers)
+        return HTMLResponse(shell, headers=headers)
 
     for name, media_type in _FILES.items():
         def serve(name: str = name, media_type: str = media_type) -> Response:
