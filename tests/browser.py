@@ -30,9 +30,10 @@ def chromium_path() -> str | None:
 def missing() -> str | None:
     """Why no browser test can run here, or None when one can."""
     try:
+        import axe_playwright_python  # noqa: F401
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        return "playwright is not installed (pip install playwright; .ci/run installs it)"
+        return "playwright or axe-playwright-python is not installed (pip install -e '.[test]')"
     if chromium_path() is None:
         return "no Chromium executable (apt-get install chromium, or set QA_CHROMIUM; .ci/run installs it)"
     return None
@@ -49,6 +50,14 @@ def chromium() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+def violations(page: Any) -> list[str]:
+    """axe-core's accessibility violations on the page as it stands (labels, contrast, roles, keyboard)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page).response["violations"]
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}" for v in found]
 
 
 class Watch:

@@ -1,7 +1,7 @@
 """The web page in a real browser (headless Chromium driven by Playwright): the service on loopback over the
-sample and the corpus, model traffic replayed from this file's cassettes. Every test fails on a console error
-or on a request for anything but the service's own origin. Without playwright or Chromium they skip, saying
-which (CI installs both)."""
+sample and the corpus, model traffic replayed from this file's cassettes. Every test fails on a console error,
+on a request for anything but the service's own origin, and on any accessibility violation axe-core finds in
+a view. Without playwright or Chromium they skip, saying which (CI installs both)."""
 
 from __future__ import annotations
 
@@ -88,6 +88,7 @@ def test_the_seed_question_is_answered_and_its_sentence_marked_in_its_release(
         marks = turn.locator(".citation mark")
         marks.first.wait_for()
         assert any("$175 million" in m.text_content() for m in marks.all())
+        assert browser.violations(page) == []
         for card in turn.locator(".citation").all():
             rid = re.sub(r"^#/release/", "", card.locator("h3 a").get_attribute("href"))
             text = _get(page, f"{base}/v1/releases/{rid}")["text"]
@@ -149,10 +150,12 @@ def test_releases_a_release_page_a_briefing_and_the_eval_reports(page: Any, sett
         wanted = _get(page, base + "/v1/releases", params={"since": "2023-01-01", "source": "defense.gov"})
         assert items.count() == len(wanted) > 0
         assert all(d >= "2023-01-01" for d in (r["date"] for r in wanted))
+        assert browser.violations(page) == []
         # The seed release's page: its text, its summary, its key facts with their sentences.
         page.get_by_role("link", name="Austin Meets With Ukrainian Minister of Defense at Pentagon").click()
         page.locator("#release-summary table").wait_for()
         assert "Austin Meets With Ukrainian Minister" in page.locator("#release-title").text_content()
+        assert browser.violations(page) == []
         fact = page.locator("#release-summary tr", has_text="$175 million").first
         fact.get_by_role("button").click()
         marked = page.locator("#release-text mark")
@@ -169,6 +172,7 @@ def test_releases_a_release_page_a_briefing_and_the_eval_reports(page: Any, sett
         page.locator("#copy-done").filter(has_text="Copied.").wait_for()
         copied = page.evaluate("navigator.clipboard.readText()")
         assert copied == page.locator("#brief-md").text_content() and copied.startswith("#")
+        assert browser.violations(page) == []
         # The eval reports: the list, a report's tables, and the model comparison.
         page.get_by_role("link", name="Evals").click()
         page.get_by_role("link", name="dev", exact=True).click()
@@ -177,11 +181,13 @@ def test_releases_a_release_page_a_briefing_and_the_eval_reports(page: Any, sett
         assert checks.locator("tbody tr").count() == 8 and checks.locator(".fail").count() == 0
         questions = page.locator("table", has=page.locator("caption", has_text="Every question"))
         assert questions.locator("tbody tr").count() == 74
+        assert browser.violations(page) == []
         page.get_by_role("link", name="← All reports").click()
         page.get_by_role("link", name="compare-smollm2-vs-gemma3-270m").click()
         side = page.locator("table", has=page.locator("caption", has_text="Every question")).last
         side.wait_for()
         assert side.locator("thead th").all_text_contents() == ["Question", "smollm2", "gemma3-270m"]
+        assert browser.violations(page) == []
         watch.check()
 
 
@@ -202,6 +208,7 @@ def test_with_a_token_the_page_asks_once_and_ingests_pasted_and_uploaded_release
         dialog.get_by_role("button", name="Continue").click()
         page.locator("#release-count").filter(has_text="21 releases").wait_for()
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # no sideways scroll
+        assert browser.violations(page) == []
         # Paste a release, then upload two files: one read, one refused by name.
         page.get_by_text("Add releases").click()
         page.locator("#paste-form").get_by_label("Title").fill("Pasted Test Release")
@@ -221,6 +228,16 @@ def test_with_a_token_the_page_asks_once_and_ingests_pasted_and_uploaded_release
         page.locator("#release-count").filter(has_text="23 releases").wait_for()
         stored = _get(page, base + "/v1/releases", headers={"Authorization": f"Bearer {TOKEN}"})
         assert {"Pasted Test Release", "Uploaded Test Release"} <= {r["title"] for r in stored}
+        # On the phone, with the token kept: a question the releases answer only in part is shown as such.
+        page.get_by_role("link", name="Ask").click()
+        page.get_by_label("Question").fill("how much of the territory grabbed by russia has ukraine taken back")
+        page.keyboard.press("Enter")
+        turn = page.locator(".turn").first
+        turn.locator(".value").wait_for()
+        assert turn.get_attribute("data-support") == "partial"
+        assert turn.locator(".verdict").text_content() == "Partly answered: the closest the releases come"
+        assert turn.locator(".reason").text_content()
+        assert "half the territory" in turn.locator("mark").first.text_content()
         # The wrong token's refusals (and the refused upload) are the only errors the console may show.
         watch.check(allowed=("status of 401", "status of 422"))
     context.close()
