@@ -360,7 +360,7 @@ function setupReleases() {
       const report = await getJSON("/v1/releases", { method: "POST", body: { releases: [data] } });
       clear(out, ingestReport(report, "The pasted release"));
       event.target.reset();
-      listReleases();
+      changed();
     } catch (err) {
       clear(out, errorBox(err));
     }
@@ -382,8 +382,15 @@ function setupReleases() {
       }
     }
     event.target.reset();
-    listReleases();
+    changed();
   });
+}
+
+// After an ingest: releases replaced since they were read must be read again, and the counts change.
+function changed() {
+  releaseCache.clear();
+  listReleases();
+  status();
 }
 
 // ---- One release ----
