@@ -161,6 +161,32 @@ class IngestSettings(BaseModel):
         "largest release is under 100 kB; a 200 MB file took 1.8 GB of memory, issue 10)")
 
 
+class FetchSettings(BaseModel):
+    """How qa fetches release pages, PDFs and feeds by URL (`qa ingest URL`, `qa watch`, POST /v1/feeds):
+    politely, within bounds, and never into the host's own network unless allowed."""
+
+    user_agent: str = Field("", description="The User-Agent sent; empty: qa/VERSION with what it is for")
+    timeout: float = Field(20.0, gt=0, description="Seconds for one request: to connect, and between bytes read")
+    max_bytes: int = Field(10_000_000, ge=1024, description="Most bytes read of one page, feed or PDF; a larger one "
+                           "is cut off at this and named, not ingested")
+    max_redirects: int = Field(5, ge=0, description="Redirects followed for one URL, each checked as the first")
+    host_delay: float = Field(1.0, ge=0, description="Least seconds between two requests to one public host")
+    private_host_delay: float = Field(0.0, ge=0, description="The same for a host on a private or loopback address "
+                                      "(only reached with allow_private: the user's own network)")
+    allow_private: bool = Field(False, description="Fetch from loopback, link-local and private addresses too; off, "
+                                "a URL or a redirect to one is refused, so the service cannot reach its host's network")
+    retries: int = Field(3, ge=0, description="Retries after a 429 or 5xx reply or a dropped connection")
+    max_retry_after: float = Field(120.0, ge=0, description="Longest Retry-After waited for; longer, the URL fails "
+                                   "with the server's answer")
+    max_entries: int = Field(500, ge=1, description="Most entries read of one feed, newest first")
+
+
+class WatchSettings(BaseModel):
+    """How often watched feeds are polled (`qa watch`, and the service's poller)."""
+
+    every: float = Field(3600.0, ge=10, description="Seconds between two polls of one feed (qa watch --every)")
+
+
 class ServiceSettings(BaseModel):
     """How `qa serve` shares the model and guards itself."""
 
@@ -190,4 +216,6 @@ class Settings(BaseSettings):
     model: ModelSettings = Field(default_factory=ModelSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     service: ServiceSettings = Field(default_factory=ServiceSettings)
+    fetch: FetchSettings = Field(default_factory=FetchSettings)
+    watch: WatchSettings = Field(default_factory=WatchSettings)
     log: LogSettings = Field(default_factory=LogSettings)
