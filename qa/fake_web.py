@@ -9,6 +9,7 @@ whole site stops itself after `lifetime` seconds in case a test forgets to close
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -30,6 +31,16 @@ class SeenRequest:
     at: float  # time.monotonic() when its request line was read
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A client hanging up (a capped read, a timeout, a dropped keep-alive) is expected here, not news.
+        if isinstance(sys.exc_info()[1], OSError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 @dataclass
 class _Page:
     body: bytes = b""
@@ -40,6 +51,7 @@ class _Page:
     headers: dict[str, str] = field(default_factory=dict)
     redirect: str | None = None
     huge: int | None = None  # bytes generated on the fly
+    declare_length: bool = True
     delay: float = 0.0
     failures: list[int] = field(default_factory=list)
     retry_after: str | None = None
@@ -54,8 +66,7 @@ class FakeWeb:
         self._pages: dict[str, _Page] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", 0), self._handler())
         self.base = f"http://127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         daemon=True)
@@ -86,12 +97,15 @@ class FakeWeb:
         self._set(path, redirect=location, status=status, huge=None)
 
     def failing(self, path: str, statuses: list[int], retry_after: str | None = None) -> None:
-        """The next len(statuses) requests to path get these statuses, then the page as set by page()."""
+        """The next len(statuses) requests to path get these statuses, then the page as set by page(); a status
+        of 0 closes the connection without an answer (a dropped connection)."""
         self._set(path, failures=list(statuses), retry_after=retry_after)
 
-    def huge(self, path: str, size: int, content_type: str = "text/html") -> None:
-        """Serve `size` bytes, generated as they are written (never held), with their Content-Length."""
-        self._set(path, huge=size, content_type=content_type, status=200, redirect=None)
+    def huge(self, path: str, size: int, content_type: str = "text/html", *, declare_length: bool = True) -> None:
+        """Serve `size` bytes, generated as they are written (never held); with their Content-Length, or
+        (declare_length False) without, to the end of the connection, so only reading finds the size out."""
+        self._set(path, huge=size, content_type=content_type, status=200, redirect=None,
+                  declare_length=declare_length)
 
     def slow(self, path: str, seconds: float) -> None:
         """Wait this long before answering path (cut short when the site closes)."""
@@ -130,6 +144,8 @@ class FakeWeb:
                     return
                 if page is None:
                     self._answer(404, b"not found", "text/plain")
+                elif failure == 0:
+                    self.close_connection = True
                 elif failure is not None:
                     extra = {"Retry-After": page.retry_after} if page.retry_after is not None else {}
                     self._answer(failure, f"failure {failure}".encode(), "text/plain", extra)
@@ -177,7 +193,10 @@ class FakeWeb:
                 size = page.huge or 0
                 self.send_response(200)
                 self.send_header("Content-Type", page.content_type)
-                self.send_header("Content-Length", str(size))
+                if page.declare_length:
+                    self.send_header("Content-Length", str(size))
+                else:
+                    self.send_header("Connection", "close")
                 self.end_headers()
                 chunk = b"x" * _CHUNK
                 left = size
