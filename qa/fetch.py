@@ -222,7 +222,9 @@ class Fetcher:
         self._transport = transport or _CheckedTransport(_CheckedBackend(settings.allow_private, self._learn))
         self._client = httpx2.Client(transport=self._transport, trust_env=False, follow_redirects=False,
                                      timeout=httpx2.Timeout(settings.timeout),
-                                     headers={"User-Agent": self.user_agent})
+                                     # identity: a compressed body could grow far past max_bytes in
+                                     # one decompressed piece before the cap is checked.
+                                     headers={"User-Agent": self.user_agent, "Accept-Encoding": "identity"})
 
     def _learn(self, host: str, private: bool) -> None:
         with self._lock:

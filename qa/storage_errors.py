@@ -110,6 +110,10 @@ class GuardedCursor:
         self.cursor = cursor
         self.connection = connection
 
+    @property
+    def rowcount(self) -> int:
+        return self.cursor.rowcount
+
     def fetchone(self) -> Any:
         with self.connection.guard():
             return self.cursor.fetchone()

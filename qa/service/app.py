@@ -39,6 +39,7 @@ from qa.search import Searcher, SharedIndex
 from qa.service import docs as service_docs
 from qa.service import errors as service_errors
 from qa.service import evals as service_evals
+from qa.service import feeds as service_feeds
 from qa.service import files as service_files
 from qa.service import openai_api as service_openai
 from qa.service import web
@@ -82,7 +83,9 @@ def create_app(settings: Settings, *, token: str | None = None,
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        poller.start()
         yield
+        poller.stop()
         gate.close()
         fallbacks.close()
 
@@ -278,6 +281,7 @@ def create_app(settings: Settings, *, token: str | None = None,
     service_openai.install(app, ask_in_mode)
     service_files.install(app, settings, store)
     service_evals.install(app, settings)
+    poller = service_feeds.install(app, settings, store, token)
     return app
 
 
