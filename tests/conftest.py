@@ -1,5 +1,6 @@
 """Shared fixtures. Every test runs with the network cut off: a connection to
-anything but a local socket fails loudly instead of reaching out."""
+anything but a local socket fails loudly instead of reaching out, and so does a
+name lookup that would ask a DNS server."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ from qa.settings import IndexSettings, ModelSettings
 from qa.store import Store
 
 _REAL_CONNECT = socket.socket.connect
+_REAL_GETADDRINFO = socket.getaddrinfo
+# Names resolved without asking a DNS server (the hosts file): anything else would be a query that leaves.
+_LOCAL_NAMES = {"localhost", "127.0.0.1", "::1", "0.0.0.0", ""}
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 
@@ -34,6 +38,24 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
         raise NetworkBlocked(f"test tried to open a network connection to {address!r}")
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
+
+    def resolve(host: object, *args: object, **kwargs: object) -> list:
+        name = host.decode() if isinstance(host, bytes) else str(host or "")
+        if name.lower() not in _LOCAL_NAMES and not _numeric(name):
+            raise socket.gaierror(socket.EAI_NONAME, f"test tried to resolve {name!r}: DNS is cut off in tests")
+        return _REAL_GETADDRINFO(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+
+
+def _numeric(name: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(name.strip("[]"))
+        return True
+    except ValueError:
+        return False
 
 
 @pytest.fixture(autouse=True)

@@ -228,3 +228,23 @@ def test_the_service_watches_feeds_behind_the_token_and_never_for_strangers(site
 
         local = httpx.post(base + "/v1/feeds", json={"url": feed}, timeout=30)
         assert local.status_code == 200 and len(local.json()["poll"]["report"]["unchanged"]) == 3
+
+
+def test_recorded_http_traffic_of_a_feed_replays_without_the_site(tmp_path: Path) -> None:
+    """The feed and its pages as recorded from the loopback site (QA_RECORD=1 records them again): replayed,
+    with no server at all, they ingest the same releases; a request not on the cassette fails loudly."""
+    from qa.evaluation import make_recorder
+    from tests.conftest import CASSETTES, RECORDING
+
+    recorder = make_recorder("all" if RECORDING else "none", CASSETTES / "http" / "test_url_ingest")
+    settings = _settings(tmp_path)
+    with FakeWeb() as site:
+        _publish(site, RELEASES[:3])
+        # Matched on method, path and body: the port the site had when recorded does not matter.
+        base = site.base if RECORDING else "http://127.0.0.1:9"
+        with recorder.use_cassette("feed.yaml"):
+            poll = UrlIngestor(Store(settings.db), settings).poll(base + "/feed.xml")
+        assert RECORDING or site.requests == []  # replayed: the live site was never asked
+    assert (poll.status, poll.new, len(poll.report.added)) == ("ok", 3, 3)
+    titles = {r.title for r in Store(settings.db).releases()}
+    assert titles == {r.title for r in RELEASES[:3]}
