@@ -1,4 +1,4 @@
-"""Reading releases from files: text with a header, Markdown, HTML and JSON records."""
+"""Reading releases from files: text with a header, Markdown, HTML, PDF and JSON records."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ TEXT_SUFFIXES = {".txt", ".text"}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
 JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
-SUFFIXES = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
+PDF_SUFFIXES = {".pdf"}
+SUFFIXES = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | PDF_SUFFIXES
 
 _HEADER_LINE = re.compile(r"(title|date|source|url)\s*:\s*(.*)", re.IGNORECASE)
 MAX_FILE_BYTES = IngestSettings().max_file_bytes
@@ -141,6 +142,18 @@ def _read_html(text: str, origin: str, key: Key) -> list[ReleaseDraft]:
     return [_draft(header, doc["text"], origin, key)]
 
 
+def _read_pdf(data: bytes, origin: str, key: Key) -> list[ReleaseDraft]:
+    from qa.pdf import PdfError, read_pdf  # pdfium loads only for PDFs
+
+    try:
+        header, body = read_pdf(data)
+    except PdfError as err:
+        raise LoadError(str(err)) from None
+    if not header:  # a printed `Title:`/`Date:` header, read as a text file's
+        header, body = split_header(clean(body))
+    return [_draft(header, body, origin, key)]
+
+
 def record(obj: object, origin: str) -> ReleaseDraft:
     """A release from a JSON record (title, date, source or url, text, optional id)."""
     if not isinstance(obj, dict):
@@ -222,9 +235,11 @@ def read_data(data: bytes, name: str, *, origin: str | None = None, key: Key | N
         raise TooLarge(_too_large(f"{len(data):,} bytes", max_bytes))
     if not data.strip():
         raise LoadError("empty file")
-    text = decode(data)
     origin = origin if origin is not None else name
     key = key if key is not None else origin
+    if suffix in PDF_SUFFIXES:  # bytes, not text: _draft cleans what is extracted as it cleans any body
+        return _read_pdf(data, origin, key), []
+    text = decode(data)
     if suffix in JSON_SUFFIXES:
         return _read_json(text, origin, suffix)
     if suffix in HTML_SUFFIXES:
