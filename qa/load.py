@@ -30,6 +30,10 @@ _BREAKS = re.compile("\r\n?|[\x0b\x0c\x85]")
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 
 
+# Fewer words than this extracted from a page is no article (the shortest corpus release has over 60).
+MIN_ARTICLE_WORDS = 12
+
+
 class LoadError(ValueError):
     """A file or record that cannot be read; the message says why."""
 
@@ -132,10 +136,14 @@ def _read_markdown(text: str, origin: str, key: Key) -> list[ReleaseDraft]:
 def _read_html(text: str, origin: str, key: Key) -> list[ReleaseDraft]:
     import trafilatura  # slow to import; only HTML needs it
 
+    # The date only from the page's own markup (metadata, <time>, the URL): a guess from a year in the text
+    # ("FY 2022" read as 2022-01-01) would date a release wrongly, and an undated one stays undated.
     extracted = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False,
-                                            include_tables=True, favor_recall=True)
+                                            include_tables=True, favor_recall=True,
+                                            date_extraction_params={"extensive_search": False, "original_date": True})
     doc = extracted.as_dict() if extracted is not None else {}
-    if not (doc.get("text") or "").strip():
+    # A page of navigation alone yields a few link words ("Home"), not an article.
+    if len((doc.get("text") or "").split()) < MIN_ARTICLE_WORDS:
         raise LoadError("no article text found in the HTML")
     header = {"title": doc.get("title") or "", "date": doc.get("date") or "",
               "source": doc.get("url") or ""}

@@ -29,7 +29,9 @@ log = logging.getLogger(__name__)
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 PDF_TYPES = frozenset({"application/pdf", "application/x-pdf"})
 TEXT_TYPES = frozenset({"text/plain", "text/markdown"})
-PAGE_TYPES = HTML_TYPES | PDF_TYPES | TEXT_TYPES
+# Many servers send PDFs as bytes of no particular type: such a body is read when it is one.
+BINARY_TYPES = frozenset({"application/octet-stream", "binary/octet-stream"})
+PAGE_TYPES = HTML_TYPES | PDF_TYPES | TEXT_TYPES | BINARY_TYPES
 # A URL named on the command line may be any of them; a feed's entries are pages or PDFs.
 ANY_TYPES = PAGE_TYPES | FEED_TYPES
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
@@ -64,7 +66,7 @@ def _kind(fetched: Fetched) -> str:
         return "pdf"
     if fetched.content_type in TEXT_TYPES:
         return "text"
-    return "html"
+    return "binary" if fetched.content_type in BINARY_TYPES else "html"
 
 
 def merge(into: IngestReport, part: IngestReport) -> None:
@@ -79,7 +81,10 @@ def merge(into: IngestReport, part: IngestReport) -> None:
 
 def page_drafts(url: str, fetched: Fetched, max_bytes: int) -> list[ReleaseDraft]:
     """The release a fetched page or PDF holds, keyed by the URL asked, its source the canonical URL."""
-    name = {"pdf": "page.pdf", "text": "page.txt"}.get(_kind(fetched), "page.html")
+    kind = _kind(fetched)
+    if kind == "binary":
+        raise LoadError(f"served as {fetched.content_type} and not a PDF: not a release page, PDF or feed")
+    name = {"pdf": "page.pdf", "text": "page.txt"}.get(kind, "page.html")
     drafts, _ = read_data(fetched.body, name, origin=url, key=url, max_bytes=max_bytes)
     return [d.model_copy(update={"key": url, "origin": url, "source": d.source or fetched.final_url})
             for d in drafts]

@@ -97,7 +97,7 @@ def test_errors_are_clear(db: Path, tmp_path: Path) -> None:
     code, _, err = run("search", "x", "--since", "last week", "--db", str(db))
     assert code == 2 and "--since: unrecognised date 'last week'" in err
     code, _, err = run("ingest", "--db", str(db))
-    assert code == 2 and "give files or folders" in err
+    assert code == 2 and "give files, folders or URLs" in err
 
 
 def test_db_from_the_environment(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -116,7 +116,8 @@ def test_json_and_jsonl_records(tmp_path: Path) -> None:
         ("broken.json", b'{"title": "x", "text": ', "malformed JSON at line 1"),
         ("wrongtype.json", b'{"title": 5, "text": "body"}', "field 'title' must be a string"),
         ("baddate.txt", b"Title: T\nDate: someday\n\nBody.", "unrecognised date"),
-        ("report.pdf", b"%PDF-1.4", "unsupported file type '.pdf'"),
+        ("report.pdf", b"%PDF-1.4", "corrupt PDF"),
+        ("report.docx", b"PK\x03\x04", "unsupported file type '.docx'"),
     ],
 )
 def test_bad_files_say_why(tmp_path: Path, name: str, content: bytes, reason: str) -> None:
@@ -149,11 +150,11 @@ def test_find_files_walks_folders_and_skips_other_kinds(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("x")
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "b.md").write_text("x")
-    (tmp_path / "notes.pdf").write_text("x")
+    (tmp_path / "notes.docx").write_text("x")
     (tmp_path / ".hidden.txt").write_text("x")
     files, skipped, errors = find_files([tmp_path, tmp_path / "missing.txt"])
     assert [f.name for f in files] == ["a.txt", "b.md"]
-    assert skipped == [str(tmp_path / "notes.pdf")]
+    assert skipped == [str(tmp_path / "notes.docx")]
     assert errors[0].reason == "no such file or folder"
 
 

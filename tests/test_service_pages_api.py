@@ -167,7 +167,8 @@ def test_a_json_list_ingests_its_good_records_and_reports_the_bad_one(api: TestC
 
 
 @pytest.mark.parametrize(("name", "body", "reason"), [
-    ("report.pdf", b"%PDF-1.7", "report.pdf: unsupported file type '.pdf'; qa reads "),
+    ("report.pdf", b"%PDF-1.7", "report.pdf: corrupt PDF"),
+    ("report.docx", b"PK\x03\x04", "report.docx: unsupported file type '.docx'; qa reads "),
     ("README", b"text", "README: unsupported file type '(none)'"),
     ("empty.txt", b" \n\n", "empty.txt: empty file"),
     ("broken.json", b'{"text": ', "broken.json: malformed JSON at line 1"),

@@ -248,3 +248,25 @@ def test_recorded_http_traffic_of_a_feed_replays_without_the_site(tmp_path: Path
     assert (poll.status, poll.new, len(poll.report.added)) == ("ok", 3, 3)
     titles = {r.title for r in Store(settings.db).releases()}
     assert titles == {r.title for r in RELEASES[:3]}
+
+
+def test_pdfs_by_url_are_read_and_a_scanned_one_is_named(site: FakeWeb, tmp_path: Path) -> None:
+    from tests import pdf_samples
+
+    seed = pdf_samples.read_release(Path(pdf_samples.__file__).resolve().parent.parent / "qa" / "sample" / SEED.name)
+    site.page("/docs/seed.pdf", pdf_samples.text_pdf(seed), content_type="application/pdf")
+    site.page("/docs/two.pdf", pdf_samples.two_column_pdf(seed), content_type="application/octet-stream")
+    site.page("/docs/scan.pdf", pdf_samples.scanned_pdf(seed), content_type="application/pdf")
+    settings = _settings(tmp_path)
+    store = Store(settings.db)
+    site.page("/docs/blob.bin", b"\x00\x01 not a document", content_type="application/octet-stream")
+    report = UrlIngestor(store, settings).ingest([site.base + "/docs/seed.pdf", site.base + "/docs/two.pdf",
+                                                  site.base + "/docs/scan.pdf", site.base + "/docs/blob.bin"])
+    assert report.added == [release_id(site.base + "/docs/seed.pdf"), release_id(site.base + "/docs/two.pdf")]
+    stored = store.release(report.added[0])
+    assert (stored.title, stored.date, stored.source) == (SEED.title, SEED.date, site.base + "/docs/seed.pdf")
+    assert "worth $175 million" in store.release_text(stored.id)
+    reasons = {e.origin: e.reason for e in report.errors}
+    assert "worth $175 million" in store.release_text(report.added[1])  # a PDF served as mere bytes
+    assert "not a release page, PDF or feed" in reasons[site.base + "/docs/blob.bin"]
+    assert "no text layer" in reasons[site.base + "/docs/scan.pdf"]
