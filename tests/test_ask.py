@@ -79,6 +79,9 @@ def _cited_exactly(store: Store, answer: Answer) -> None:
     ("how many patrol boats were in the 450m package", "18 coastal and riverine patrol boats"),
     ("whats the name of ukraines defence minister", "Rustem Umerov"),
     ("who announced the 52nd drawdown", "Austin"),  # the quote's speaker, by surname, not "High Mobility ..."
+    # Who a named person is: their title as the release gives it, never another person's name.
+    ("who is umerov", "Ukrainian Defense Minister Rustem Umerov"),
+    ("Who was Todd Breasseale?", "Acting Pentagon Press Secretary Todd Breasseale"),
 ])
 def test_the_short_answer_is_the_value_asked_for(store: Store, settings: Settings, question: str,
                                                  short: str) -> None:
@@ -99,6 +102,12 @@ def test_a_key_term_found_only_inside_another_name_is_partial(store: Store, sett
     answer = _ask(store, settings, "How many accessions did the Army record in fiscal 2014 through August?")
     assert answer.answered and answer.support == "partial"
     assert "Army" in answer.reason and "43,519" in answer.answer  # the closest sentence, not a plain "43,519"
+
+
+def test_search_words_the_releases_never_use_make_the_answer_partial(store: Store, settings: Settings) -> None:
+    answer = _ask(store, settings, "patriot missiles ukraine")
+    assert answer.answered and answer.support == "partial" and answer.reason == "the releases do not mention patriot"
+    assert _ask(store, settings, "52nd drawdown worth").support == "full"  # every word of it stands there
 
 
 def test_questions_the_releases_do_not_cover_are_declined(store: Store, settings: Settings) -> None:

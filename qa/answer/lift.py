@@ -90,7 +90,7 @@ def values(q: Question, text: str) -> list[Span]:
     if kind is AnswerType.ORDINAL:
         return [s for s in _claims(text, body_start, "ordinal") if is_new(q, s.text)]
     if kind is AnswerType.PERSON:
-        return _people(q, text, body_start)
+        return _titles(q, text, body_start) if q.identity else _people(q, text, body_start)
     if kind is AnswerType.PLACE:
         return [s for s in _runs(q, text, body_start) if _PLACE_BEFORE.search(text[max(0, s.start - 12):s.start])
                 and not re.search(r"\d", s.text)]
@@ -243,6 +243,32 @@ def _people(q: Question, text: str, body_start: int) -> list[Span]:
     names += [Span(m.group(1), m.start(1), m.end(1)) for m in _SPEAKER.finditer(text)
               if is_new(q, m.group(1)) and not any(n.start <= m.start(1) < n.end for n in names)]
     return names
+
+
+def _titles(q: Question, text: str, body_start: int) -> list[Span]:
+    """For "who is NAME": the person's title with their name as the release writes them ("Ukrainian Defense
+    Minister Rustem Umerov"), from the words before the name or an appositive after it; none when the text
+    names them without one (another person's name would answer a question nobody asked)."""
+    asked = set(analyze.terms(q.identity or ""))
+    spans = []
+    for name in _claims(text, body_start, "person"):
+        if not asked or not asked <= set(analyze.terms(name.text)):
+            continue
+        window = max(0, name.start - 100)  # a title is a few words: no need to look further back
+        if (m := _TITLE_BEFORE.search(text, window, name.start)) and m.group(1).split()[-1] not in _CONNECTORS:
+            start = m.start(1)
+            spans.append(Span(text[start:name.end], start, name.end))
+        elif (m := _TITLE_AFTER.match(text, name.end)) and _ROLE.search(m.group(1)):
+            spans.append(Span(text[name.start:m.end(1)], name.start, m.end(1)))
+    return spans
+
+
+# Capitalised words (and the small words inside a title) just before a name: "Secretary of National Defense".
+_CONNECTORS = frozenset({"of", "the", "for", "and"})
+_TITLE_BEFORE = re.compile(r"((?:[A-Z][\w.’'-]*|of|the|for|and)(?:\s+(?:[A-Z][\w.’'-]*|of|the|for|and))*)\s+\Z")
+_TITLE_AFTER = re.compile(r",\s+([^,.;:()]{3,80}?),")
+_ROLE = re.compile(r"\b(?:secretary|minister|general|director|chief|commander|spokes\w+|ambassador|president|"
+                   r"officer|chairman|admiral|deputy|administrator|undersecretary|adviser|advisor)\b", re.IGNORECASE)
 
 
 _SPEAKER = re.compile(r"[,.!?][\"”’']?\s+([A-Z][a-z’'-]+(?: [A-Z][a-z’'-]+)?) (?:said|says|added|noted|told)\b")

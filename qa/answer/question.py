@@ -49,6 +49,17 @@ give gave get got put
 _COUNTED = re.compile(r"\bhow many\s+(?:of\s+the\s+)?(?-i:[A-Z.]{2,}\s+)?([\w-]+)", re.IGNORECASE)
 
 
+# "who is umerov", "who was Rustem Umerov?": who a named person is, answered by the title the releases give.
+_IDENTITY = re.compile(r"^\s*who\s+(?:is|was)\s+(?!the\b|an?\b)"
+                       r"([A-Za-z][\w.’'-]*(?:\s+[A-Za-z][\w.’'-]*){0,3})\s*\??\s*$", re.IGNORECASE)
+
+
+# What opens a question (or a follow-up); a text without one, and without "?", is search words.
+_ASKING = re.compile(r"^\s*(?:who|whom|whose|what|when|where|which|why|how|is|are|was|were|did|does|do|can|could|"
+                     r"will|would|should|has|have|had|tell|list|show|give|name|describe|explain|summari[sz]e|and|but|"
+                     r"so|also|then|in|on|at|for)\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Question:
     text: str
@@ -57,6 +68,8 @@ class Question:
     focus: str | None = None  # the stemmed noun of "which X" / "what X"
     counted: str | None = None  # the stemmed noun of "how many X"
     idf: dict[str, float] = field(default_factory=dict)
+    identity: str | None = None  # "who is NAME": the name, whose title is the answer
+    keywords: bool = False  # typed as search words ("patriot missiles ukraine"): every word is the subject
 
     @property
     def term_set(self) -> set[str]:
@@ -91,4 +104,6 @@ def analyse(text: str, idf: dict[str, float]) -> Question:
     focus = _focus(text) if kind in (AnswerType.OTHER, AnswerType.PLACE, AnswerType.PERSON) else None
     m = _COUNTED.search(text)
     counted = next(iter(analyze.terms(m.group(1))), None) if m else None
-    return Question(text=text, terms=analyze.terms(text), kind=kind, focus=focus, counted=counted, idf=idf)
+    identity = m.group(1) if (m := _IDENTITY.match(text)) else None
+    return Question(text=text, terms=analyze.terms(text), kind=kind, focus=focus, counted=counted, idf=idf,
+                    identity=identity, keywords="?" not in text and not _ASKING.match(text))
