@@ -220,9 +220,17 @@ def test_the_service_watches_feeds_behind_the_token_and_never_for_strangers(site
     bad = api.post("/v1/feeds", json={"url": "/etc/passwd"}, headers=auth)
     assert bad.status_code == 422 and "body.url" in bad.json()["message"]
     assert api.delete("/v1/feeds", params={"url": feed}, headers=auth).json() == {"removed": [feed]}
+    page = site.base + "/News/Releases/" + RELEASES[0].slug + "/"
+    fetched = api.post("/v1/urls", json={"urls": [page, site.base + "/missing/"]}, headers=auth).json()
+    assert fetched["unchanged"] == [release_id(page)] and "404" in fetched["errors"][0]["reason"]
+    local_file = api.post("/v1/urls", json={"urls": ["file:///etc/passwd"]}, headers=auth).json()
+    assert local_file["added"] == [] and "file" in local_file["errors"][0]["reason"]  # never read
+    assert api.post("/v1/urls", json={"urls": ["/etc/passwd"]}, headers=auth).status_code == 422
     # Without a token, only a service on loopback asked from loopback fetches URLs.
-    stranger = TestClient(create_app(settings)).post("/v1/feeds", json={"url": feed})  # "testserver", not loopback
-    assert stranger.status_code == 403 and stranger.json()["code"] == "forbidden"
+    stranger = TestClient(create_app(settings))  # its server is "testserver": not loopback
+    for path, body in (("/v1/feeds", {"url": feed}), ("/v1/urls", {"urls": [feed]})):
+        refused = stranger.post(path, json=body)
+        assert refused.status_code == 403 and refused.json()["code"] == "forbidden"
     with serving(create_app(settings)) as base:
         import httpx
 

@@ -14,15 +14,17 @@ from typing import Any
 import pytest
 import vcr
 
+from qa.fake_web import FakeWeb
 from qa.ingest import ingest_paths
 from qa.llm_client import ModelClient
 from qa.service import create_app
-from qa.settings import IndexSettings, Settings
+from qa.settings import FetchSettings, IndexSettings, Settings
 from qa.store import Store
 from tests import browser
 from tests.conftest import CORPUS, model_url, sample_path
 from tests.test_service_net import loopback as loopback  # autouse: the tests' own servers on loopback only
 from tests.test_service_net import serving
+from tests.web_corpus import article_page, corpus_releases, rss
 
 WHY = browser.missing()
 # CI sets QA_REQUIRE_BROWSER=1 after installing both: there a missing browser fails rather than skips.
@@ -196,7 +198,8 @@ def test_with_a_token_the_page_asks_once_and_ingests_pasted_and_uploaded_release
     context = chromium.new_context(viewport={"width": 390, "height": 844})  # a phone
     context.set_default_timeout(WAIT)
     page = context.new_page()
-    with serving(create_app(settings, token=TOKEN)) as base:
+    fetching = settings.model_copy(update={"fetch": FetchSettings(allow_private=True)})  # the site is loopback
+    with FakeWeb() as site, serving(create_app(fetching, token=TOKEN)) as base:
         watch = browser.Watch(page, base)
         page.goto(base + "/#/releases")
         dialog = page.get_by_role("dialog")
@@ -226,6 +229,20 @@ def test_with_a_token_the_page_asks_once_and_ingests_pasted_and_uploaded_release
         page.get_by_text("uploaded.txt: 1 added.").wait_for()
         page.locator("#ingest-result .error", has_text="scan.pdf").wait_for()
         page.locator("#release-count").filter(has_text="23 releases").wait_for()
+        # By URL: a release page, then a feed watched from now on.
+        releases = corpus_releases()
+        urls = [f"{site.base}/page/{r.slug}/" for r in releases[:3]]
+        for r, url in zip(releases, urls):
+            site.page(url.removeprefix(site.base), article_page(r, url))
+        site.page("/feed.xml", rss("DoD", list(zip(releases, urls))), content_type="application/rss+xml")
+        page.get_by_label("A release page, a PDF or a feed").fill(urls[0])
+        page.get_by_role("button", name="Fetch").click()
+        page.get_by_text(f"{urls[0]}: 1 added.").wait_for()
+        page.get_by_label("A release page, a PDF or a feed").fill(site.base + "/feed.xml")
+        page.get_by_label("It is a feed").check()
+        page.get_by_role("button", name="Fetch").click()
+        page.get_by_text("The feed DoD (3 entries, watched): 2 added · 1 unchanged.").wait_for()
+        page.locator("#release-count").filter(has_text="26 releases").wait_for()
         stored = _get(page, base + "/v1/releases", headers={"Authorization": f"Bearer {TOKEN}"})
         assert {"Pasted Test Release", "Uploaded Test Release"} <= {r["title"] for r in stored}
         # On the phone, with the token kept: a question the releases answer only in part is shown as such.

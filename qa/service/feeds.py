@@ -1,5 +1,6 @@
-"""Watched feeds in the service: POST /v1/feeds watches one and polls it at once, GET /v1/feeds lists them,
-DELETE /v1/feeds?url= stops one; a poller thread polls every due feed, as `qa watch` does.
+"""URLs in the service: POST /v1/urls ingests pages, PDFs and feeds as `qa ingest URL` does; POST /v1/feeds
+watches a feed and polls it at once, GET /v1/feeds lists them, DELETE /v1/feeds?url= stops one; a poller thread
+polls every due feed, as `qa watch` does.
 
 The fetcher reaches out from the service's host, so it is guarded twice: behind the token like every data
 route, and, when the service has no token, only for clients on loopback addresses served on loopback (a
@@ -20,6 +21,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from qa.feed_store import FeedStatus, FeedStore
+from qa.models import IngestReport
 from qa.service.errors import error
 from qa.settings import Settings
 from qa.store import Store
@@ -34,6 +36,11 @@ CHECK_EVERY = 30.0
 class FeedIn(BaseModel):
     url: str = Field(min_length=1, max_length=2000, description="The feed's URL (RSS or Atom), http or https")
     every: float | None = Field(None, ge=10, description="Seconds between polls; unset: the setting watch.every")
+
+
+class UrlsIn(BaseModel):
+    urls: list[str] = Field(min_length=1, max_length=50, description="Release pages, PDFs or feeds (each entry's "
+                            "page), http or https")
 
 
 class FeedOut(BaseModel):
@@ -109,6 +116,21 @@ def install(app: FastAPI, settings: Settings, store: Callable[[], Store], token:
         finally:
             ingestor.close()
         return FeedOut(feed=feeds.get(body.url), poll=poll)
+
+    @app.post("/v1/urls", response_model=IngestReport, tags=["releases"])
+    def ingest_urls(body: UrlsIn, request: Request) -> IngestReport | JSONResponse:
+        """Fetch and ingest release pages, PDFs or feeds by URL, as `qa ingest URL` does; each URL that fails is
+        named in the report's errors."""
+        if (refused := guarded(request)) is not None:
+            return refused
+        for i, url in enumerate(body.urls):
+            if not is_url(url):
+                return error(422, "invalid_request", f"body.urls[{i}]: {url!r} is not a URL (want http:// or https://)")
+        ingestor = UrlIngestor(store(), settings)
+        try:
+            return ingestor.ingest(body.urls)
+        finally:
+            ingestor.close()
 
     @app.get("/v1/feeds", response_model=list[FeedStatus], tags=["feeds"])
     async def listed() -> list[FeedStatus]:

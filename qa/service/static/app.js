@@ -365,6 +365,25 @@ function setupReleases() {
       clear(out, errorBox(err));
     }
   });
+  $("#url-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const url = $("#w-url").value.trim();
+    const out = $("#ingest-result");
+    clear(out, h("p", { class: "progress" }, "Fetching " + url + "…"));
+    try {
+      if ($("#w-watch").checked) {
+        const { feed, poll } = await getJSON("/v1/feeds", { method: "POST", body: { url } });
+        clear(out, ingestReport(poll.report, "The feed " + (feed.title || url) + " (" + poll.entries + " entries, watched)"));
+        if (poll.error) out.append(h("p", { class: "error", role: "alert" }, poll.error));
+      } else {
+        clear(out, ingestReport(await getJSON("/v1/urls", { method: "POST", body: { urls: [url] } }), url));
+      }
+      event.target.reset();
+      changed();
+    } catch (err) {
+      clear(out, errorBox(err));
+    }
+  });
   $("#upload-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const files = [...$("#u-files").files];
