@@ -48,6 +48,12 @@ def _font_file(name: str) -> Path | None:
     return next((d / name for d in _FONT_DIRS if (d / name).is_file()), None)
 
 
+def printed(text: str) -> str:
+    """Text as these PDFs print it: as written with the DejaVu fonts, else in the core fonts' Latin-1 (curly
+    quotes and dashes made plain), which is then what a faithful reader gives back."""
+    return text if _font_file("DejaVuSans.ttf") and _font_file("DejaVuSans-Bold.ttf") else text.translate(_ASCII)
+
+
 def _printed_date(iso: str) -> str:
     """The date as releases print it ("December 11, 2023"); the reader must parse it back."""
     day = date.fromisoformat(iso)

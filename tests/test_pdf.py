@@ -14,7 +14,7 @@ from qa.load import LoadError, find_files, read_data, read_file
 from qa.search import Searcher
 from qa.settings import IndexSettings
 from qa.store import Store
-from tests.pdf_samples import CORPUS, blank_pages_pdf, read_release, scanned_pdf, text_pdf, two_column_pdf
+from tests.pdf_samples import CORPUS, blank_pages_pdf, printed, read_release, scanned_pdf, text_pdf, two_column_pdf
 
 SEED = read_release(sample_path() / "008_austin_meets_umerov_pentagon_dec2023.txt")
 DRAWDOWN = ('"To support Ukraine\'s immediate needs, I am announcing our 52nd drawdown of equipment and services '
@@ -32,9 +32,9 @@ def test_a_text_pdf_reads_with_its_title_date_and_sentences_verbatim() -> None:
     assert draft.title == "Austin Meets With Ukrainian Minister of Defense at Pentagon"
     assert draft.date == "2023-12-06"
     assert DRAWDOWN in draft.text
-    assert next(p for p in SEED.paragraphs if "$175 million" in p) in draft.text.split("\n")
+    assert printed(next(p for p in SEED.paragraphs if "$175 million" in p)) in draft.text.split("\n")
     # The body is the corpus file's, paragraph for paragraph: no running head, page number or title line.
-    assert draft.text == "\n".join(SEED.paragraphs)
+    assert draft.text == printed("\n".join(SEED.paragraphs))
 
 
 def test_without_metadata_the_title_is_the_first_line_and_the_date_the_printed_one() -> None:
@@ -57,15 +57,15 @@ def test_a_release_over_several_pages_loses_nothing_at_the_page_breaks() -> None
     assert (draft.title, draft.date) == (SEED.title, "2023-12-06")
     # Word for word the body; only where a paragraph ends at the foot of a page can it run into the next one
     # (the page shows no gap there).
-    assert draft.text.replace("\n", " ") == " ".join(SEED.paragraphs)
-    whole = [p for p in SEED.paragraphs if p in draft.text.split("\n")]
+    assert draft.text.replace("\n", " ") == printed(" ".join(SEED.paragraphs))
+    whole = [p for p in SEED.paragraphs if printed(p) in draft.text.split("\n")]
     assert len(whole) >= len(SEED.paragraphs) - 2
 
 
 def test_two_columns_read_the_first_column_before_the_second() -> None:
     draft = _one(two_column_pdf(SEED))
-    assert draft.text == "\n".join(SEED.paragraphs)  # a paragraph running over the column end stays whole
-    places = [draft.text.index(p) for p in SEED.paragraphs]
+    assert draft.text == printed("\n".join(SEED.paragraphs))  # a paragraph running over the column end stays whole
+    places = [draft.text.index(printed(p)) for p in SEED.paragraphs]
     assert places == sorted(places)
 
 

@@ -71,7 +71,8 @@ def _event(name: str, data: str) -> str:
 
 def create_app(settings: Settings, *, token: str | None = None,
                client: Callable[[], ModelClient] | None = None) -> FastAPI:
-    """The API over the index at settings.db; with a token, every request but /healthz and the docs needs
+    """The API and the web page over the index at settings.db; with a token, every request but /healthz, the page
+    and the docs needs
     `Authorization: Bearer TOKEN`.
 
     settings.service.model_calls requests use the model at once and settings.service.model_queue more wait
