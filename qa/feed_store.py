@@ -82,6 +82,10 @@ class FeedStore:
                             "excluded.every", (url, every))
         return self.get(url)
 
+    def watched(self, url: str) -> bool:
+        found = self._has_tables() and self.db.execute("SELECT 1 FROM feeds WHERE url = ?", (url,)).fetchone()
+        return bool(found)
+
     def unwatch(self, url: str) -> bool:
         with self.store.write():
             return self.db.execute("DELETE FROM feeds WHERE url = ?", (url,)).rowcount > 0
@@ -134,9 +138,8 @@ class FeedStore:
         moment = now()
         with self.store.write():
             row = self.db.execute("SELECT every FROM feeds WHERE url = ?", (url,)).fetchone()
-            if row is None:  # polled once without being watched (qa ingest FEED): kept, due in an hour
-                self.db.execute("INSERT INTO feeds (url, every) VALUES (?, 3600)", (url,))
-                row = (3600.0,)
+            if row is None:  # read once, not watched (qa ingest FEED): nothing is kept, nothing will poll it
+                return
             self.db.execute(
                 "UPDATE feeds SET last_fetch = ?, status = ?, error = ?, polls = polls + 1, added = added + ?, "
                 "replaced = replaced + ?, failed = failed + ?, next_fetch = max(next_fetch, ?) WHERE url = ?",

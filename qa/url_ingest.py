@@ -139,7 +139,10 @@ class UrlIngestor:
 
     def poll(self, url: str) -> PollReport:
         """One poll of a feed: a conditional request with its stored validators, then its new and changed
-        entries. The outcome is kept with the feed (qa feeds)."""
+        entries. Polling a feed watches it (every settings.watch.every unless it is watched already); the
+        outcome is kept with the feed (qa feeds)."""
+        if not self.feeds.watched(url):
+            self.feeds.watch(url, self.settings.watch.every)
         etag, modified = self.feeds.validators(url)
         try:
             fetched = self.fetcher.get(url, etag=etag, last_modified=modified, accept=FEED_TYPES | HTML_TYPES)
