@@ -82,6 +82,9 @@ def _cited_exactly(store: Store, answer: Answer) -> None:
     # Who a named person is: their title as the release gives it, never another person's name.
     ("who is umerov", "Ukrainian Defense Minister Rustem Umerov"),
     ("Who was Todd Breasseale?", "Acting Pentagon Press Secretary Todd Breasseale"),
+    # The release's "today" is its date: "Secretary of Defense Lloyd J. Austin III today hosted ... Umerov".
+    ("when did austin host umerov at the pentagon", "Dec. 6, 2023"),
+    ("when did austin talk with umerov", "Dec. 6, 2023"),  # the reader's verb, not the release's
 ])
 def test_the_short_answer_is_the_value_asked_for(store: Store, settings: Settings, question: str,
                                                  short: str) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from qa import analyze, boilerplate, grounding
 from qa.answer.question import Question
-from qa.answer_type import AnswerType
+from qa.answer_type import MONTH_TERMS, AnswerType
 
 # A capitalised run: a name, a place, a title of a thing ("Security Sector Assistance Roadmap", "Article IV",
 # "1947 National Security Act", "Under Secretary of Defense for Policy", "Sierra Nevada Corp.").
@@ -48,9 +48,15 @@ class Span:
     end: int
 
 
-def lift(q: Question, text: str) -> Span | None:
-    """The short answer in `text` (evidence sentences, verbatim), or None when none of its kind stands there."""
+def lift(q: Question, text: str, *, dated: bool = False) -> Span | None:
+    """The short answer in `text` (evidence sentences, verbatim), or None when none of its kind stands there.
+    dated: the text's release has a date, so its "today" answers "when" (the answer prints that date)."""
     found = values(q, text)
+    # Only for a question opening with "when" that gives no time of its own: "When Austin called ... in
+    # September 2023, when was the next meeting" asks about another event than the release's "today" (dev r009_q1).
+    if not found and dated and q.kind is AnswerType.DATE and _WHEN.match(q.text) and not _YEAR.search(q.text) \
+            and not MONTH_TERMS & q.term_set and (m := _TODAY.search(text, _body_start(text))):
+        return Span(m.group(), m.start(), m.end())
     if not found:
         return None
     kind = q.kind
@@ -100,6 +106,17 @@ def values(q: Question, text: str) -> list[Span]:
 def _body_start(text: str) -> int:
     # A dateline ("WASHINGTON (Sept. 11, 2023) --") dates the release, never the event asked about.
     return boilerplate.dateline_end(text)
+
+
+# "Austin spoke today with ...": the event is on the release's own date.
+_TODAY = re.compile(r"\b[Tt]oday\b")
+# "when did ...": the event's day; not "in what year was the treaty signed", which "today" never answers.
+_WHEN = re.compile(r"\s*when\b", re.IGNORECASE)
+
+
+def is_today(span: Span | None) -> bool:
+    """Whether a lifted date is the release's "today", printed as the release's date."""
+    return span is not None and span.text.lower() == "today"
 
 
 _UNQUOTE = str.maketrans({'"': " ", "“": " ", "”": " "})

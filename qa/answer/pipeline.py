@@ -19,7 +19,7 @@ from qa.answer import candidates as cands
 from qa.answer import parts
 from qa.answer.candidates import Evidence
 from qa.answer.followup import Context, context
-from qa.answer.lift import titled
+from qa.answer.lift import is_today, lift, titled
 from qa.answer.question import Question, analyse
 from qa.answer.verify import check_model, missing, support, surface
 from qa.answer_type import AnswerType
@@ -199,6 +199,13 @@ class Answerer:
             return Outcome(q, declined=True, reason="no retrieved sentence shares the question's words")
         best = found[0]
         settings = self.settings.answer
+        # "when did Austin call Umerov": a dated release's "Today, ... telephoned ... Umerov" tells the day, and
+        # counts as a sentence holding a date would. Chosen here, after the candidates are ranked, so the
+        # sentences offered to a model are the same as before.
+        today = next(((e, span) for e in found if e.short is None and e.date
+                      and (span := lift(q, e.text, dated=True)) is not None), None)
+        if today is not None and today[0].score * settings.type_factor > best.score:
+            best, best.short = today[0], today[1]
         if best.short is None and q.kind is not AnswerType.OTHER:
             # The value may stand in another sentence of the same release ("committed more than $43.7 billion").
             alt = next((e for e in found if e.release_id == best.release_id and e.short is not None), None)
@@ -212,7 +219,7 @@ class Answerer:
                 return Outcome(q, declined=True, reason="the releases do not mention "
                                + ", ".join(f"“{surface(q, t)}”" for t in gone[:3]))
         level, why = support(q, [best], best.short is not None, settings.partial_missing)
-        return Outcome(q, evidence=[best], answer=best.short.text if best.short else best.text, support=level,
+        return Outcome(q, evidence=[best], answer=_shown(best), support=level,
                        reason=why, hits=hits, candidates=found)
 
     def _extractive(self, outcomes: list[Outcome], question: str, corrections: list[Correction]) -> Answer:
@@ -223,8 +230,8 @@ class Answerer:
             text = o.answer if full else o.evidence[0].text
         else:
             # One claim per piece of evidence, each with its release's date.
-            text = "; ".join(f"{(e.short.text if e.short else e.text)} ({_when(e.date)})" if e.date
-                             else (e.short.text if e.short else e.text) for e in evidence)
+            text = "; ".join(f"{_shown(e)} ({_when(e.date)})" if e.date and not is_today(e.short) else _shown(e)
+                             for e in evidence)
         return Answer(question=question, answered=True, answer=text, support="full" if full else "partial",
                       mode="extractive", verified=True, evidence=_citations(evidence, outcomes),
                       corrections=corrections, reason="; ".join(o.reason for o in outcomes if o.reason),
@@ -289,6 +296,13 @@ def _from_releases(outcome: Outcome, n: int) -> Outcome:
 
 
 _MONTHS = ["Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."]
+
+
+def _shown(e: Evidence) -> str:
+    """The evidence's lifted answer as printed (a "today" as its release's date), else its sentences."""
+    if e.short is None:
+        return e.text
+    return _when(e.date) if is_today(e.short) else e.short.text
 
 
 def _when(iso: str) -> str:

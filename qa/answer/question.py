@@ -44,6 +44,7 @@ name named describe described call called report reported announce announced sta
 total value worth much many number amount figure figures kind type exact exactly
 held hold holds took take takes place made make makes want wanted reach reached previous previously issue issued
 give gave get got put
+speak spoke spoken talk talked telephone telephoned discuss discussed
 """.split())
 # "how many accessions", "how many of the reserve components": the noun counted.
 _COUNTED = re.compile(r"\bhow many\s+(?:of\s+the\s+)?(?-i:[A-Z.]{2,}\s+)?([\w-]+)", re.IGNORECASE)
