@@ -189,3 +189,24 @@ def test_auto_asks_a_model_only_when_its_recorded_eval_shows_it_adds_something(s
         f'{{"model": "{settings.model.model}", "score": {{"model_gain": 3, "model_improved": 3}}}}')
     Answerer(store, settings, lambda: fake_client(oracle)).ask(question)
     assert oracle.calls == 2
+
+
+def test_search_words_are_answered_from_the_release_that_holds_them_all(store: Store) -> None:
+    """The best-scoring sentence may come from a release missing one of the words ("hegseth"); a lower one whose
+    release holds them all is the answer, not a decline that says the releases never mention Hegseth."""
+    ingest_sample_and(store, [
+        ("https://example.test/austin-nato", "Statement by Secretary Austin Ahead of NATO Meetings", "2023-10-11",
+         "Today, as I meet with my fellow defense secretaries in Brussels at NATO, we will reinforce our support "
+         "for Ukraine. Brussels hosts NATO defense ministers twice a year, and NATO allies meet in Brussels again."),
+        ("https://example.test/hegseth", "Hegseth at the 26th Ukraine Defense Contact Group", "2025-02-13",
+         "Defense Secretary Pete Hegseth called on allied countries to increase their defense spending. "
+         "The secretary delivered opening remarks at the Ukraine Defense Contact Group in Brussels, and spoke "
+         "of NATO membership for Ukraine."),
+        ("https://example.test/war", "This Week in DOD: Department of War Name Change", "2025-09-05",
+         "Secretary of War Pete Hegseth traveled to Fort Benning, Georgia. Hegseth spoke to new officers."),
+    ])
+    settings = Settings(db=store.path)
+    settings.answer.mode = "extractive"
+    answer = _ask(store, settings, "hegseth brussels nato")
+    assert answer.answered
+    assert [c.title for c in answer.evidence] == ["Hegseth at the 26th Ukraine Defense Contact Group"]

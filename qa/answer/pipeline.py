@@ -215,6 +215,12 @@ class Answerer:
             # Nothing of the kind asked, or nothing to look for but the question's words: decline when the
             # release lacks too many of them ("what did Austin say about golden dome").
             gone, share = missing(q, [best])
+            # A lower-ranked sentence whose release holds the question's words is the closer one: for "hegseth
+            # brussels nato", Hegseth's Brussels remarks, not Austin's statement from Brussels.
+            closer = next((e for e in found[1:] if missing(q, [e])[1] < settings.decline_missing), None)
+            if gone and share >= settings.decline_missing and closer is not None:
+                best = closer
+                gone, share = missing(q, [best])
             if gone and share >= settings.decline_missing:
                 return Outcome(q, declined=True, reason="the releases do not mention "
                                + ", ".join(f"“{surface(q, t)}”" for t in gone[:3]))
