@@ -50,10 +50,6 @@ def pct(values: list[float], p: float) -> float:
     return percentile(values, p)
 
 
-def with_mode(settings: Settings, mode: str) -> Settings:
-    return settings.model_copy(update={"answer": settings.answer.model_copy(update={"mode": mode})})
-
-
 def share(rows: list[dict], key: str) -> float | None:
     """None for no rows (e.g. no multi-release question in a --limit run), printed as "-"."""
     return sum(bool(r[key]) for r in rows) / len(rows) if rows else None
@@ -142,10 +138,10 @@ def main() -> int:
         store = Store(settings.db)
         ingest_paths(store, [args.corpus / "dod-releases"], settings.index)
         client = model_client(settings)
-        ours = run_qa(Answerer(store, with_mode(settings, "model"), lambda: client), questions)
-        floor = run_qa(Answerer(store, with_mode(settings, "extractive"), lambda: no_model_client(settings.model)),
+        ours = run_qa(Answerer(store, settings.with_mode("model"), lambda: client), questions)
+        floor = run_qa(Answerer(store, settings.with_mode("extractive"), lambda: no_model_client(settings.model)),
                        questions)
-        auto = None if args.no_auto else warm_auto(Answerer(store, with_mode(settings, "auto"), lambda: client),
+        auto = None if args.no_auto else warm_auto(Answerer(store, settings.with_mode("auto"), lambda: client),
                                                    questions)
         fakes = measure_acceptance(store, questions, settings)
         plain = None if args.no_baseline else run_plain(client, [q for q in questions if q.gold_facts], args.corpus)

@@ -18,8 +18,6 @@ import argparse
 import http.client
 import json
 import os
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,18 +26,13 @@ import threading
 import time
 from pathlib import Path
 
+from served import QA, serving
+
 from qa.fake_models import HungServer
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "dod-releases"
-QA = Path(sys.executable).parent / "qa"
 TARGET_MS = 100.0
 QUESTION = "How much is the 52nd drawdown worth?"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def request(conn: http.client.HTTPConnection, method: str, path: str, body: dict | None = None) -> tuple[int, bytes]:
@@ -97,63 +90,43 @@ def main() -> int:
     args = parser.parse_args()
     hung = HungServer()
     failures: dict[str, int] = {}
-    server: subprocess.Popen[bytes] | None = None
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "faults.db"
         source = [str(CORPUS)] if CORPUS.is_dir() else ["--sample"]
         subprocess.run([str(QA), "ingest", *source, "--db", str(db)], check=True, capture_output=True, timeout=120)
-        port = free_port()
         env = {**os.environ, "QA_MODEL__BASE_URL": hung.url, "QA_MODEL__DEADLINE": str(args.deadline),
                "QA_MODEL__MAX_ATTEMPTS": "1", "QA_MODEL__TIMEOUT": str(args.deadline * 3),
                "QA_SERVICE__MODEL_QUEUE": str(args.asks)}
         try:
-            server = subprocess.Popen([str(QA), "serve", "--port", str(port), "--db", str(db)], env=env,
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            give_up = time.monotonic() + 30
-            while True:
-                try:
-                    request(http.client.HTTPConnection("127.0.0.1", port, timeout=2), "GET", "/healthz")
-                    break
-                except OSError:
-                    if time.monotonic() > give_up or server.poll() is not None:
-                        print("the service did not start", file=sys.stderr)
-                        return 2
-                    time.sleep(0.1)
-            baseline = rounds(port, args.requests, "idle", failures, args.deadline)
+            with serving(db, env) as port:
+                baseline = rounds(port, args.requests, "idle", failures, args.deadline)
 
-            answers: list[tuple[int, dict, float]] = []
+                answers: list[tuple[int, dict, float]] = []
 
-            def ask() -> None:
-                began = time.perf_counter()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=args.deadline + 30)
-                try:
-                    status, body = request(conn, "POST", "/v1/ask", {"question": QUESTION, "mode": "model"})
-                    answers.append((status, json.loads(body), time.perf_counter() - began))
-                except OSError as err:
-                    answers.append((0, {"error": str(err)}, time.perf_counter() - began))
-                finally:
-                    conn.close()
+                def ask() -> None:
+                    began = time.perf_counter()
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=args.deadline + 30)
+                    try:
+                        status, body = request(conn, "POST", "/v1/ask", {"question": QUESTION, "mode": "model"})
+                        answers.append((status, json.loads(body), time.perf_counter() - began))
+                    except OSError as err:
+                        answers.append((0, {"error": str(err)}, time.perf_counter() - began))
+                    finally:
+                        conn.close()
 
-            threads = [threading.Thread(target=ask, daemon=True) for _ in range(args.asks)]
-            started = time.monotonic()
-            for t in threads:
-                t.start()
-            while len(hung.conns) < 2 and time.monotonic() - started < 10:
-                time.sleep(0.05)
-            time.sleep(0.5)  # the rest of the asks reach the queue
-            loaded = rounds(port, args.requests, "hung", failures, args.deadline / 2)
-            measured_in = time.monotonic() - started
-            give_up = time.monotonic() + args.deadline + 40
-            for t in threads:
-                t.join(max(0.0, give_up - time.monotonic()))
+                threads = [threading.Thread(target=ask, daemon=True) for _ in range(args.asks)]
+                started = time.monotonic()
+                for t in threads:
+                    t.start()
+                while len(hung.conns) < 2 and time.monotonic() - started < 10:
+                    time.sleep(0.05)
+                time.sleep(0.5)  # the rest of the asks reach the queue
+                loaded = rounds(port, args.requests, "hung", failures, args.deadline / 2)
+                measured_in = time.monotonic() - started
+                give_up = time.monotonic() + args.deadline + 40
+                for t in threads:
+                    t.join(max(0.0, give_up - time.monotonic()))
         finally:
-            if server is not None:
-                server.send_signal(signal.SIGTERM)
-                try:
-                    server.wait(15)
-                except subprocess.TimeoutExpired:
-                    server.kill()
-                    server.wait()
             hung.close()
 
     print(f"qa serve on loopback; model: a loopback server that never answers; {args.asks} asks (mode model) "

@@ -12,7 +12,6 @@ import argparse
 import json
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -22,8 +21,9 @@ import time
 import urllib.request
 from pathlib import Path
 
+from served import QA, serving
+
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
-QA = Path(sys.executable).parent / "qa"
 LUA = """
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
@@ -51,12 +51,6 @@ def get(url: str) -> object:
         return json.loads(response.read())
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=10)
@@ -72,17 +66,8 @@ def main() -> int:
         db = Path(tmp) / "load.db"
         subprocess.run([str(QA), "ingest", str(CORPUS / "dod-releases"), "--db", str(db)], check=True,
                        capture_output=True)
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen([str(QA), "serve", "--port", str(port), "--workers", str(args.workers),
-                                   "--db", str(db)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            for _ in range(100):
-                try:
-                    get(base + "/healthz")
-                    break
-                except OSError:
-                    time.sleep(0.1)
+        with serving(db, None, "--workers", str(args.workers)) as port:
+            base = f"http://127.0.0.1:{port}"
             post(base + "/v1/search", {"query": "warm up"})
             lua = Path(tmp) / "search.lua"
             bodies = ", ".join(json.dumps(json.dumps({"query": q, "k": 5})) for q in questions)
@@ -117,9 +102,6 @@ def main() -> int:
             thread.join()
             listed = {r["id"] for r in get(base + "/v1/releases")}
             lost = [rid for rid in written if rid not in listed]
-        finally:
-            server.terminate()
-            server.wait(10)
     print(f"search under load: {rps:,.0f} requests/s, p50 {float(p50):.1f} ms, p95 {float(p95):.1f} ms, "
           f"{errors} errors ({args.workers} workers, {args.connections} connections, {args.seconds} s, "
           f"{len(written)} releases ingested meanwhile)   goal: >= 500 requests/s, p95 < 50 ms")

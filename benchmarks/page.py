@@ -19,7 +19,6 @@ import argparse
 import http.client
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,33 +27,13 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from served import QA, serving  # noqa: E402
+
 from tests import browser  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "dod-releases"
-QA = Path(sys.executable).parent / "qa"
 TARGET_S = 2.0
 QUESTION = "How much is the 52nd drawdown worth?"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_ready(port: int, server: subprocess.Popen, budget: float = 30) -> None:
-    give_up = time.monotonic() + budget
-    while time.monotonic() < give_up:
-        if server.poll() is not None:
-            sys.exit(f"qa serve exited with {server.returncode}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.1)
-    sys.exit("qa serve did not start in 30 s")
 
 
 def api_ask(port: int, mode: str | None) -> float:
@@ -101,11 +80,7 @@ def main() -> int:
         for what in (["--sample"], [str(CORPUS)] if CORPUS.is_dir() else []):
             if what:
                 subprocess.run([str(QA), "ingest", *what, "--db", str(db)], env=env, check=True, capture_output=True)
-        port = free_port()
-        server = subprocess.Popen([str(QA), "serve", "--port", str(port), "--db", str(db)], env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            wait_ready(port, server)
+        with serving(db, env) as port:
             base = f"http://127.0.0.1:{port}"
             with browser.chromium() as chromium:
                 page = chromium.new_page(viewport={"width": 1000, "height": 760})
@@ -117,7 +92,8 @@ def main() -> int:
                 api_ask(port, args.mode)
                 took_page, took_api = [], []
                 for i in range(args.asks):
-                    page.click("#new-thread") if i else None
+                    if i:
+                        page.click("#new-thread")
                     took_page.append(page_ask(page, 1 if i else 2))
                     took_api.append(api_ask(port, args.mode))
                 if args.screenshot:
@@ -127,9 +103,6 @@ def main() -> int:
                     args.screenshot.parent.mkdir(parents=True, exist_ok=True)
                     page.screenshot(path=str(args.screenshot))
                 watch.check()
-        finally:
-            server.terminate()
-            server.wait(10)
     print(f"seed question, warm embedded defaults, answer mode {args.mode or 'the default'}, {args.asks} asks each")
     print(figures("page: Enter -> answer", took_page))
     print(figures("API: POST /v1/ask", took_api))

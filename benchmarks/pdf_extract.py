@@ -29,7 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from qa import pdf  # noqa: E402
 from qa.sentences import spans  # noqa: E402
-from tests.pdf_samples import CORPUS, Release, read_release, text_pdf, two_column_pdf  # noqa: E402
+from tests.pdf_samples import text_pdf, two_column_pdf  # noqa: E402
+from tests.web_corpus import CORPUS, Release, read_release  # noqa: E402
 
 GOLD = CORPUS.parent / "gold-dev.jsonl"
 

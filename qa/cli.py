@@ -520,7 +520,7 @@ def ask(
         from qa.answer import Answerer
 
         if mode is not None:
-            settings.answer = settings.answer.model_copy(update={"mode": mode.value})
+            settings = settings.with_mode(mode.value)
         # The client (and with it the embedded server) is built only if the Answerer asks the model.
         return Answerer(store, settings, client).ask(question, history=history)
 

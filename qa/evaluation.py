@@ -178,10 +178,6 @@ def _safe(name: str) -> str:
     return re.sub(r"[^\w.-]+", "_", name)
 
 
-def _with_mode(settings: Settings, mode: str) -> Settings:
-    return settings.model_copy(update={"answer": settings.answer.model_copy(update={"mode": mode})})
-
-
 def run(dataset: Dataset, settings: Settings, *, record: bool, base_url: str,
         progress: Callable[[int, int], None] | None = None,
         price_per_million: tuple[float, float] | None = None,
@@ -211,9 +207,9 @@ def run(dataset: Dataset, settings: Settings, *, record: bool, base_url: str,
         if report.errors:
             raise EvalError(f"corpus of {dataset.name!r}: {report.errors[0].origin}: {report.errors[0].reason}")
         ids = {Path(r.origin).name: r.id for r in store.releases()}
-        plain = Answerer(store, _with_mode(settings, "extractive"), lambda: no_model_client(settings.model))
+        plain = Answerer(store, settings.with_mode("extractive"), lambda: no_model_client(settings.model))
         extractive = {q.id: plain.ask(q.question) for q in questions}
-        settings = _with_mode(settings, "model")
+        settings = settings.with_mode("model")
         searcher = Searcher(store, settings.search)
         scores = []
         with contextlib.nullcontext() if client else recorder.use_cassette(str(cassette)):

@@ -31,7 +31,7 @@ from pydantic import BaseModel, Field
 
 from qa import grounding
 from qa.analyze import CARDINALS, ORDINALS
-from qa.llm_client import ModelClient
+from qa.llm_client import ModelClient, ModelError
 from qa.retrieval_eval import GoldQuestion
 from qa.schemas import Answer
 from qa.scoring import fact_found
@@ -420,6 +420,31 @@ def fake_client(fake: FakeModel, settings: ModelSettings | None = None) -> Model
     return ModelClient(settings, FAKE_URL, http_client=httpx2.Client(transport=httpx2.MockTransport(fake)))
 
 
+class HeldModel:
+    """Model calls that start, then hold their slot until released or cancelled, and fail: for the service's
+    queue, deadline and cancel tests, without any socket."""
+
+    def __init__(self, settings: ModelSettings, hold: float = 10.0) -> None:
+        self.settings = settings
+        self.hold = hold
+        self.started, self.released, self.cancelled = threading.Event(), threading.Event(), threading.Event()
+
+    def client(self) -> ModelClient:
+        held = self
+
+        class Held(ModelClient):
+            def structured(self, *args: object, **kwargs: object) -> None:
+                held.started.set()
+                held.released.wait(held.hold)
+                raise ModelError("stand-in", attempts=1)
+
+            def cancel(self) -> None:
+                held.cancelled.set()
+                held.released.set()
+
+        return Held(self.settings, "http://unused.test/v1")
+
+
 class HungServer:
     """A 'model server' on 127.0.0.1 that accepts every connection and never answers: what a stuck model looks
     like to the client, the service and benchmarks/faults.py. It holds what it accepted until closed."""
@@ -502,19 +527,13 @@ class Acceptance(BaseModel):
         return min((r.rate for r in self.adversary.values()), default=1.0)
 
 
-def _model_settings(settings: Settings) -> Settings:
-    """The settings with the model asked on every question that reaches it."""
-    answer = settings.answer.model_copy(update={"mode": "model"})
-    return settings.model_copy(update={"answer": answer})
-
-
 def measure_acceptance(store: Store, questions: list[GoldQuestion], settings: Settings) -> Acceptance:
     """Every question through Answerer(mode="model") once with the oracle and once with each adversary kind,
     over an index already holding the corpus. A question counts for a fake only when its ask reached it."""
     from qa.answer import Answerer  # the answer path is imported late: the fakes stand without it
 
     started = time.perf_counter()
-    settings = _model_settings(settings)
+    settings = settings.with_mode("model")  # the model asked on every question that reaches it
     oracle = Oracle(gold=questions)
     answerer = Answerer(store, settings, lambda: fake_client(oracle, settings.model))
     result, missing = KindResult(), []

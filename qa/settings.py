@@ -219,3 +219,7 @@ class Settings(BaseSettings):
     fetch: FetchSettings = Field(default_factory=FetchSettings)
     watch: WatchSettings = Field(default_factory=WatchSettings)
     log: LogSettings = Field(default_factory=LogSettings)
+
+    def with_mode(self, mode: str) -> Settings:
+        """A copy answering in this mode (extractive, model or auto); these settings are left as they are."""
+        return self.model_copy(update={"answer": self.answer.model_copy(update={"mode": mode})})

@@ -48,6 +48,19 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "getaddrinfo", resolve)
 
 
+@pytest.fixture()
+def loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Connections to loopback only: the tests' own servers. Anything else still fails loudly."""
+
+    def guarded(self: socket.socket, address: object) -> None:
+        host = address[0] if isinstance(address, tuple) else None
+        if self.family == socket.AF_UNIX or host in ("127.0.0.1", "::1", "localhost"):
+            return _REAL_CONNECT(self, address)
+        raise NetworkBlocked(f"test tried to open a network connection to {address!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
 def _numeric(name: str) -> bool:
     import ipaddress
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from io import BytesIO
 from pathlib import Path
@@ -18,9 +17,8 @@ from pathlib import Path
 from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFont
 
-from qa.load import split_header
+from tests.web_corpus import Release
 
-CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "dod-releases"
 # Repeated on every page, as agency PDFs print them: the reader must drop both.
 RUNNING_HEAD = "U.S. Department of Defense"
 _FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"),
@@ -28,20 +26,6 @@ _FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/d
 _EPOCH = datetime(1969, 12, 31, 19, 0, 0)
 _ASCII = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
                         "\u2014": "--", "\u2026": "...", "\u00a0": " "})
-
-
-@dataclass(frozen=True)
-class Release:
-    title: str
-    date: str  # ISO, or "" as in the corpus file
-    paragraphs: list[str]
-
-
-def read_release(path: Path) -> Release:
-    """A corpus release file as title, date and its body's paragraphs (one per non-empty line)."""
-    header, body = split_header(path.read_text(encoding="utf-8"))
-    return Release(header.get("title", ""), header.get("date", ""),
-                   [line.strip() for line in body.split("\n") if line.strip()])
 
 
 def _font_file(name: str) -> Path | None:

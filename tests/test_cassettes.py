@@ -13,7 +13,6 @@ from pydantic import BaseModel, SecretStr
 from qa.evaluation import make_recorder
 from qa.llm_client import ModelClient
 from qa.settings import ModelSettings
-from tests.conftest import _REAL_CONNECT
 
 SECRET = "sk-test-SECRET-4242"
 
@@ -43,13 +42,7 @@ class _Server(BaseHTTPRequestHandler):
 
 
 @pytest.fixture()
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    def loopback_only(self: socket.socket, address: object) -> None:
-        if isinstance(address, tuple) and address[0] == "127.0.0.1":
-            return _REAL_CONNECT(self, address)
-        raise AssertionError(f"connection to {address!r}")
-
-    monkeypatch.setattr(socket.socket, "connect", loopback_only)
+def server(loopback: None) -> Iterator[str]:
     httpd = HTTPServer(("127.0.0.1", 0), _Server)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()

@@ -19,7 +19,9 @@ import qa.fetch
 from qa.fake_web import FakeWeb
 from qa.fetch import Fetched, Fetcher, FetchError
 from qa.settings import FetchSettings
-from tests.test_service_net import loopback as loopback  # noqa: F401 - the fixture, allowing 127.0.0.1
+
+# The tests' own servers on loopback, and nothing else.
+pytestmark = pytest.mark.usefixtures("loopback")
 
 _REAL_GETADDRINFO = socket.getaddrinfo
 _REAL_IS_PUBLIC = qa.fetch.is_public

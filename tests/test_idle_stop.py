@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,7 +16,7 @@ import pytest
 from qa import local_idle, local_model
 from qa.local_model import ensure_server, started_here, status, stop
 from qa.settings import ModelSettings
-from tests.test_local_model import FAKE_SERVER, REAL_CONNECT, free_port, script_command
+from tests.test_local_model import FAKE_SERVER, free_port, script_command
 
 BOUND_S = 30.0  # far past any idle time used here: only a watchdog that never acts runs into it
 
@@ -29,19 +28,6 @@ def eventually(check: Callable[[], bool]) -> bool:
             return False
         time.sleep(0.1)
     return True
-
-
-@pytest.fixture()
-def loopback(monkeypatch: pytest.MonkeyPatch) -> None:
-    """127.0.0.1 only; conftest's guard still refuses anything else."""
-    guard = socket.socket.connect
-
-    def connect(self: socket.socket, address: object) -> None:
-        if isinstance(address, tuple) and address[0] == "127.0.0.1":
-            return REAL_CONNECT(self, address)
-        return guard(self, address)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
 
 
 @pytest.fixture()

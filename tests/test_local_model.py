@@ -17,7 +17,6 @@ from qa.local_model import LocalModelError, ensure_server, gguf_path, server_com
 from qa.settings import ModelSettings
 
 # Taken at import, before conftest's autouse guard replaces it for each test.
-REAL_CONNECT = socket.socket.connect
 
 FAKE_SERVER = """
 import http.server, json, sys
@@ -48,19 +47,6 @@ sys.exit(3)
 """
 
 SLOW_SERVER = "import time\ntime.sleep(60)\n"
-
-
-@pytest.fixture()
-def loopback(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Lets the test connect to 127.0.0.1, and only there; conftest's guard still refuses anything else."""
-    guard = socket.socket.connect
-
-    def connect(self: socket.socket, address: object) -> None:
-        if self.family == socket.AF_INET and isinstance(address, tuple) and address[0] == "127.0.0.1":
-            return REAL_CONNECT(self, address)
-        return guard(self, address)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
 
 
 def free_port() -> int:

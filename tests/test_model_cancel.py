@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -15,7 +14,6 @@ from qa.llm_client import ModelClient, ModelError
 from qa.settings import ModelSettings
 
 # Taken at import, before conftest's autouse guard replaces it for each test.
-REAL_CONNECT = socket.socket.connect
 MESSAGES = [{"role": "user", "content": "What is the capital of France?"}]
 
 
@@ -25,15 +23,7 @@ class City(BaseModel):
 
 
 @pytest.fixture()
-def silent(monkeypatch: pytest.MonkeyPatch) -> Iterator[HungServer]:
-    guard = socket.socket.connect
-
-    def connect(self: socket.socket, address: object) -> None:
-        if self.family == socket.AF_INET and isinstance(address, tuple) and address[0] == "127.0.0.1":
-            return REAL_CONNECT(self, address)
-        return guard(self, address)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
+def silent(loopback: None) -> Iterator[HungServer]:
     server = HungServer()
     yield server
     server.close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -15,7 +14,6 @@ from platformdirs import user_config_path
 from qa import local_model, model_config
 from qa.model_config import ModelConfigError, config_path, list_models, load_models, settings_for
 from qa.settings import Settings
-from tests.test_local_model import REAL_CONNECT
 
 ENDPOINTS = """default = "gpt"
 
@@ -125,16 +123,8 @@ class _Models(BaseHTTPRequestHandler):
 
 
 @pytest.fixture()
-def endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def endpoint(loopback: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A stand-in OpenAI-compatible endpoint on loopback, which only it may be reached."""
-    guard = socket.socket.connect
-
-    def connect(self: socket.socket, address: object) -> None:
-        if isinstance(address, tuple) and address[0] == "127.0.0.1":
-            return REAL_CONNECT(self, address)
-        return guard(self, address)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
     monkeypatch.delenv("http_proxy", raising=False)
     monkeypatch.delenv("HTTP_PROXY", raising=False)
     _Models.seen = []

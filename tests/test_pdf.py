@@ -14,7 +14,8 @@ from qa.load import LoadError, find_files, read_data, read_file
 from qa.search import Searcher
 from qa.settings import IndexSettings
 from qa.store import Store
-from tests.pdf_samples import CORPUS, blank_pages_pdf, printed, read_release, scanned_pdf, text_pdf, two_column_pdf
+from tests.pdf_samples import blank_pages_pdf, printed, scanned_pdf, text_pdf, two_column_pdf
+from tests.web_corpus import CORPUS, read_release
 
 SEED = read_release(sample_path() / "008_austin_meets_umerov_pentagon_dec2023.txt")
 DRAWDOWN = ('"To support Ukraine\'s immediate needs, I am announcing our 52nd drawdown of equipment and services '

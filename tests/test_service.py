@@ -11,7 +11,7 @@ import pytest
 import vcr
 from fastapi.testclient import TestClient
 
-from qa.fake_models import Adversary, Oracle, fake_client
+from qa.fake_models import Adversary, HeldModel, Oracle, fake_client
 from qa.llm_client import ModelClient, ModelError
 from qa.retrieval_eval import GoldQuestion
 from qa.service import create_app
@@ -190,16 +190,10 @@ def test_model_calls_beyond_the_limit_wait_their_turn(settings: Settings) -> Non
 
 
 def test_an_extractive_answer_does_not_wait_for_a_busy_model(settings: Settings) -> None:
-    started, release = threading.Event(), threading.Event()
-
-    class BusyModel(ModelClient):
-        def structured(self, *args: object, **kwargs: object) -> None:
-            started.set()
-            release.wait(10)
-            raise ModelError("stand-in", attempts=1)
-
     settings = settings.model_copy(update={"service": settings.service.model_copy(update={"model_calls": 1})})
-    api = TestClient(create_app(settings, client=lambda: BusyModel(settings.model, "http://unused.test/v1")))
+    held = HeldModel(settings.model)
+    started, release = held.started, held.released
+    api = TestClient(create_app(settings, client=held.client))
     api.post("/v1/releases", json={"releases": [RELEASE]})
     slow: list[dict] = []
     busy = threading.Thread(target=lambda: slow.append(

@@ -15,44 +15,30 @@ import pytest
 from fastapi.testclient import TestClient
 
 from qa import index
-from qa.fake_models import Oracle, fake_client, no_model_client
+from qa.fake_models import HeldModel, Oracle, fake_client, no_model_client
 from qa.llm_client import ModelClient, ModelError
-from qa.retrieval_eval import GoldQuestion
 from qa.search import Searcher
 from qa.service import create_app
 from qa.service.errors import response_for
 from qa.service.model import RequestModel, Stopped, wait
 from qa.settings import Settings
 from qa.store import StorageFault, Store, StoreError
+from tests.test_service import BOATS, GOLD, RELEASE
 
-RELEASE = {"title": "President Authorizes Another $450 Million Drawdown", "date": "2022-06-27",
-           "source": "https://example.test/450",
-           "text": "President Joe Biden has given DOD authorization for a drawdown of up to $450 million. This is "
-                   "the 13th presidential drawdown of DOD stocks since August 2021. The package includes 18 coastal "
-                   "and riverine patrol boats."}
-BOATS = "How many coastal and riverine patrol boats?"
-GOLD = [GoldQuestion(id="boats", question=BOATS, gold_facts=["18"], kind="numeric")]
 SECRET = "/home/x/model.gguf"
 
 
 def _settings(tmp_path: Path, mode: str = "auto", **service: int) -> Settings:
     s = Settings(db=tmp_path / "api.db")
-    return s.model_copy(update={"service": s.service.model_copy(update=service),
-                                "answer": s.answer.model_copy(update={"mode": mode})})
+    return s.with_mode(mode).model_copy(update={"service": s.service.model_copy(update=service)})
 
 
 def test_a_full_model_queue_answers_429_with_retry_after(tmp_path: Path) -> None:
-    release, started = threading.Event(), threading.Event()
-
-    class Blocked(ModelClient):
-        def structured(self, *args: object, **kwargs: object) -> None:
-            started.set()
-            release.wait(10)
-            raise ModelError("stand-in", attempts=1)
-
     # One slot and no waiting place: once the first ask holds the slot, the next model ask is one too many.
     settings = _settings(tmp_path, model_calls=1, model_queue=0)
-    api = TestClient(create_app(settings, client=lambda: Blocked(settings.model, "http://unused.test/v1")))
+    held = HeldModel(settings.model)
+    started, release = held.started, held.released
+    api = TestClient(create_app(settings, client=held.client))
     api.post("/v1/releases", json={"releases": [RELEASE]})
     waiting: list[dict] = []
     first = threading.Thread(target=lambda: waiting.append(

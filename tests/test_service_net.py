@@ -17,32 +17,16 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from qa.fake_models import HungServer
-from qa.llm_client import ModelClient, ModelError
+from qa.fake_models import HeldModel, HungServer
 from qa.service import create_app
 from qa.settings import Settings
-from tests.conftest import _REAL_CONNECT, NetworkBlocked
+from tests.test_service import BOATS, RELEASE
 
-RELEASE = {"title": "President Authorizes Another $450 Million Drawdown", "date": "2022-06-27",
-           "source": "https://example.test/450",
-           "text": "President Joe Biden has given DOD authorization for a drawdown of up to $450 million. This is "
-                   "the 13th presidential drawdown of DOD stocks since August 2021. The package includes 18 coastal "
-                   "and riverine patrol boats."}
-BOATS = "How many coastal and riverine patrol boats?"
 BOUND = 5.0  # seconds: generous, so a slow machine never fails a test that only asks "does it answer at all"
 
 
-@pytest.fixture(autouse=True)
-def loopback(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Loopback only: the tests' own servers. Anything else still fails loudly."""
-
-    def guarded(self: socket.socket, address: object) -> None:
-        host = address[0] if isinstance(address, tuple) else None
-        if self.family == socket.AF_UNIX or host in ("127.0.0.1", "::1", "localhost"):
-            return _REAL_CONNECT(self, address)
-        raise NetworkBlocked(f"test tried to open a network connection to {address!r}")
-
-    monkeypatch.setattr(socket.socket, "connect", guarded)
+# The tests' own servers on loopback, and nothing else.
+pytestmark = pytest.mark.usefixtures("loopback")
 
 
 @contextmanager
@@ -111,19 +95,10 @@ def test_a_hung_model_holds_neither_probes_nor_search_nor_ingest(tmp_path: Path,
 
 
 def test_a_client_that_leaves_cancels_its_model_call(tmp_path: Path) -> None:
-    started, cancelled = threading.Event(), threading.Event()
-
-    class Waiting(ModelClient):
-        def structured(self, *args: object, **kwargs: object) -> None:
-            started.set()
-            cancelled.wait(BOUND * 4)
-            raise ModelError("gone", attempts=1)
-
-        def cancel(self) -> None:
-            cancelled.set()
-
     settings = _settings(tmp_path)
-    app = create_app(settings, client=lambda: Waiting(settings.model, "http://127.0.0.1:9/v1"))
+    held = HeldModel(settings.model, hold=BOUND * 4)
+    started, cancelled = held.started, held.cancelled
+    app = create_app(settings, client=held.client)
     with serving(app) as url:
         with httpx.Client(base_url=url, timeout=BOUND) as http:
             http.post("/v1/releases", json={"releases": [RELEASE]})

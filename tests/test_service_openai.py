@@ -21,7 +21,9 @@ from qa.settings import Settings
 from qa.store import Store
 from tests.conftest import ingest_sample_and
 from tests.test_service_net import BOUND, serving
-from tests.test_service_net import loopback as loopback  # autouse: the tests' own servers on loopback only
+
+# The tests' own servers on loopback, and nothing else.
+pytestmark = pytest.mark.usefixtures("loopback")
 
 SEED = "How much is the 52nd drawdown worth?"
 TITLE = "Austin Meets With Ukrainian Minister of Defense at Pentagon"
@@ -33,7 +35,7 @@ def _settings(tmp_path: Path) -> Settings:
     store = Store(s.db)
     ingest_sample_and(store, [])
     store.close()
-    return s.model_copy(update={"answer": s.answer.model_copy(update={"mode": "extractive"})})
+    return s.with_mode("extractive")
 
 
 @contextmanager

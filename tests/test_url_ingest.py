@@ -19,8 +19,10 @@ from qa.ingest import release_id
 from qa.settings import FetchSettings, Settings
 from qa.store import Store
 from qa.url_ingest import UrlIngestor, is_url
-from tests.test_service_net import loopback as loopback  # autouse: the tests' own servers on loopback only
 from tests.web_corpus import Release, article_page, atom, corpus_releases, rss
+
+# The tests' own servers on loopback, and nothing else.
+pytestmark = pytest.mark.usefixtures("loopback")
 
 RELEASES = corpus_releases()
 SEED = next(r for r in RELEASES if r.name.startswith("008_"))
@@ -263,10 +265,9 @@ def test_recorded_http_traffic_of_a_feed_replays_without_the_site(tmp_path: Path
 def test_pdfs_by_url_are_read_and_a_scanned_one_is_named(site: FakeWeb, tmp_path: Path) -> None:
     from tests import pdf_samples
 
-    seed = pdf_samples.read_release(Path(pdf_samples.__file__).resolve().parent.parent / "qa" / "sample" / SEED.name)
-    site.page("/docs/seed.pdf", pdf_samples.text_pdf(seed), content_type="application/pdf")
-    site.page("/docs/two.pdf", pdf_samples.two_column_pdf(seed), content_type="application/octet-stream")
-    site.page("/docs/scan.pdf", pdf_samples.scanned_pdf(seed), content_type="application/pdf")
+    site.page("/docs/seed.pdf", pdf_samples.text_pdf(SEED), content_type="application/pdf")
+    site.page("/docs/two.pdf", pdf_samples.two_column_pdf(SEED), content_type="application/octet-stream")
+    site.page("/docs/scan.pdf", pdf_samples.scanned_pdf(SEED), content_type="application/pdf")
     settings = _settings(tmp_path)
     store = Store(settings.db)
     site.page("/docs/blob.bin", b"\x00\x01 not a document", content_type="application/octet-stream")

@@ -22,13 +22,13 @@ from qa.settings import FetchSettings, IndexSettings, Settings
 from qa.store import Store
 from tests import browser
 from tests.conftest import CORPUS, model_url, sample_path
-from tests.test_service_net import loopback as loopback  # autouse: the tests' own servers on loopback only
 from tests.test_service_net import serving
 from tests.web_corpus import article_page, corpus_releases, rss
 
 WHY = browser.missing()
 # CI sets QA_REQUIRE_BROWSER=1 after installing both: there a missing browser fails rather than skips.
-pytestmark = pytest.mark.skipif(WHY is not None and os.environ.get("QA_REQUIRE_BROWSER") != "1", reason=str(WHY))
+pytestmark = [pytest.mark.skipif(WHY is not None and os.environ.get("QA_REQUIRE_BROWSER") != "1", reason=str(WHY)),
+              pytest.mark.usefixtures("loopback")]  # the tests' own servers on loopback, and nothing else
 
 SEED = "How much is the 52nd drawdown worth?"
 TOKEN = "page-token-7"
@@ -57,10 +57,6 @@ def _get(page: Any, url: str, **options: Any) -> Any:
     return response.json()
 
 
-def _model_mode(settings: Settings) -> Settings:
-    return settings.model_copy(update={"answer": settings.answer.model_copy(update={"mode": "model"})})
-
-
 @pytest.fixture()
 def page(chromium: Any) -> Iterator[Any]:
     context = chromium.new_context(viewport={"width": 1100, "height": 900})
@@ -71,7 +67,7 @@ def page(chromium: Any) -> Iterator[Any]:
 
 def test_the_seed_question_is_answered_and_its_sentence_marked_in_its_release(
         page: Any, settings: Settings, recorder: vcr.VCR) -> None:
-    asked = _model_mode(settings)
+    asked = settings.with_mode("model")
     url = model_url(asked.model)
     app = create_app(asked, client=lambda: ModelClient(asked.model, url))
     with recorder.use_cassette("ask.yaml"), serving(app) as base:
@@ -125,7 +121,7 @@ def test_the_seed_question_is_answered_and_its_sentence_marked_in_its_release(
 
 def test_releases_a_release_page_a_briefing_and_the_eval_reports(page: Any, settings: Settings,
                                                                   recorder: vcr.VCR) -> None:
-    asked = _model_mode(settings)
+    asked = settings.with_mode("model")
     url = model_url(asked.model)
     app = create_app(asked, client=lambda: ModelClient(asked.model, url))
     with recorder.use_cassette("walk.yaml"), serving(app) as base:

@@ -10,6 +10,8 @@ from datetime import date, datetime, timezone
 from email.utils import format_datetime
 from pathlib import Path
 
+from qa.load import split_header
+
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "dod-releases"
 
 
@@ -27,12 +29,17 @@ class Release:
     def slug(self) -> str:
         return Path(self.name).stem
 
+    @property
+    def paragraphs(self) -> list[str]:
+        """One per non-empty line of the body, as the corpus files write them."""
+        return [line.strip() for line in self.body.split("\n") if line.strip()]
+
 
 def read_release(path: Path) -> Release:
-    head, _, body = path.read_text(encoding="utf-8").partition("\n\n")
-    fields = dict(line.split(":", 1) for line in head.splitlines() if ":" in line)
-    return Release(name=path.name, title=fields.get("Title", "").strip(), date=fields.get("Date", "").strip(),
-                   source=fields.get("Source", "").strip(), body=body.strip())
+    """A corpus release file, read by the same header reader as `qa ingest`."""
+    header, body = split_header(path.read_text(encoding="utf-8"))
+    return Release(name=path.name, title=header.get("title", ""), date=header.get("date", ""),
+                   source=header.get("source", ""), body=body.strip())
 
 
 def corpus_releases() -> list[Release]:

@@ -104,7 +104,7 @@ def create_app(settings: Settings, *, token: str | None = None,
 
     local = threading.local()
     shared_index = SharedIndex(save=False)
-    extractive = _with_mode(settings, "extractive")
+    extractive = settings.with_mode("extractive")
 
     def make_client() -> ModelClient:
         if client is not None:
@@ -199,7 +199,7 @@ def create_app(settings: Settings, *, token: str | None = None,
         corrections; with `Accept: text/event-stream`, server-sent events: `hits` (what retrieval found) as
         soon as it is known, then `answer`, the same object (or `error`, a JSON error)."""
         started = time.monotonic()
-        asked = settings if body.mode is None else _with_mode(settings, body.mode)
+        asked = settings if body.mode is None else settings.with_mode(body.mode)
         # A follow-up reads its conversation's earlier turns from the answer log.
         history = await answer_log.turns(body.conversation_id) if body.conversation_id else []
         if isinstance(history, JSONResponse):
@@ -272,7 +272,7 @@ def create_app(settings: Settings, *, token: str | None = None,
     async def ask_in_mode(request: Request, question: str, mode: service_openai.Mode | None) -> Answer | JSONResponse:
         # The OpenAI-compatible route's answers: the same model work as /v1/ask's, logged as its are.
         started = time.monotonic()
-        asked = settings if mode is None else _with_mode(settings, mode)
+        asked = settings if mode is None else settings.with_mode(mode)
         result = await model_work(
             request, asked, lambda m: Answerer(store(), asked, m.client, searcher()).ask(question),
             lambda code: Answerer(store(), extractive, make_client, searcher()).ask(question).model_copy(
@@ -284,10 +284,6 @@ def create_app(settings: Settings, *, token: str | None = None,
     service_evals.install(app, settings)
     poller = service_feeds.install(app, settings, store, token)
     return app
-
-
-def _with_mode(settings: Settings, mode: str) -> Settings:
-    return settings.model_copy(update={"answer": settings.answer.model_copy(update={"mode": mode})})
 
 
 def _asks_model(settings: Settings) -> bool:
