@@ -3,20 +3,21 @@ source, with the search's own semantics, so a release listed is one a search so 
 
 from __future__ import annotations
 
-from typing import NoReturn
+from collections.abc import Callable
+from typing import NoReturn, TypeVar
 
 from fastapi.exceptions import RequestValidationError
 
-from qa.dates import DateError, iso_date
 from qa.models import Release
 from qa.search import Searcher
-from qa.service.schemas import MAX_QUESTION
+from qa.service.schemas import MAX_QUESTION, check_order, day
 from qa.store import Store
 
 # Hits asked of the search for q: releases are listed by their best chunk, and a release's chunks share the
 # hits, so k is generous; a query matching more releases than this lists its best ones.
 QUERY_HITS = 200
 MAX_SOURCE = 200
+T = TypeVar("T")
 # SQLite's LIKE, which the search's source filter uses, folds ASCII letters only: the listing without q does too.
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
@@ -25,9 +26,9 @@ def list_releases(store: Store, searcher: Searcher, q: str | None = None, since:
                   until: str | None = None, source: str | None = None) -> list[Release]:
     """The releases, filtered; ordered by their best hit's score with q, else as the store lists them (newest
     first). Raises RequestValidationError (a 422 naming the parameter) for a bad date, range or length."""
-    since, until = _day("since", since), _day("until", until)
-    if since and until and since > until:
-        _invalid("since", f"since ({since}) is after until ({until})")
+    since = _checked("since", lambda: day(since))
+    until = _checked("until", lambda: day(until))
+    _checked("since", lambda: check_order(since, until))
     if source is not None and len(source) > MAX_SOURCE:
         _invalid("source", f"longer than {MAX_SOURCE} characters")
     source = source or None
@@ -52,12 +53,11 @@ def _kept(release: Release, since: str | None, until: str | None, source: str | 
     return source is None or source.translate(_ASCII_LOWER) in release.source.translate(_ASCII_LOWER)
 
 
-def _day(name: str, value: str | None) -> str | None:
-    if value is None:
-        return None
+def _checked(name: str, check: Callable[[], T]) -> T:
+    """check(), its ValueError a 422 naming the query parameter."""
     try:
-        return iso_date(value) or None
-    except DateError as err:
+        return check()
+    except ValueError as err:
         _invalid(name, str(err))
 
 

@@ -29,6 +29,16 @@ class IngestIn(BaseModel):
     releases: list[ReleaseIn] = Field(min_length=1, max_length=MAX_BATCH)
 
 
+def day(value: str | None) -> str | None:
+    """A since/until as an ISO date, None for none; ValueError (qa.dates.DateError) saying why it is none."""
+    return (iso_date(value) or None) if value is not None else None
+
+
+def check_order(since: str | None, until: str | None) -> None:
+    if since and until and since > until:
+        raise ValueError(f"since ({since}) is after until ({until})")
+
+
 class _DateRange(BaseModel):
     """since/until as ISO dates: "yesterday" or "2024-13-45" is the client's mistake (422), not a server error."""
 
@@ -38,17 +48,14 @@ class _DateRange(BaseModel):
     @field_validator("since", "until")
     @classmethod
     def _iso(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
         try:
-            return iso_date(value) or None
+            return day(value)
         except ValueError as err:  # qa.dates.DateError
             raise ValueError(str(err)) from None
 
     @model_validator(mode="after")
     def _in_order(self) -> _DateRange:
-        if self.since and self.until and self.since > self.until:
-            raise ValueError(f"since ({self.since}) is after until ({self.until})")
+        check_order(self.since, self.until)
         return self
 
 
