@@ -1018,9 +1018,6 @@ def _eval_config_model(cfg: EvalConfig, settings: Settings, chosen: list[Dataset
     return results
 
 
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-
-
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to bind; anything but loopback needs QA_API_TOKEN")] = "127.0.0.1",
@@ -1028,7 +1025,7 @@ def serve(
     workers: Annotated[int, typer.Option(min=1, max=32, help="Worker processes")] = 1,
     db: DbOption = None,
 ) -> None:
-    """Serve the JSON API (OpenAPI docs at /docs) over the same index and model as the command line.
+    """Serve the web page (at /) and the JSON API (docs at /docs) over the same index and model as the command line.
 
     Example: qa serve --port 8000; QA_API_TOKEN=secret qa serve --host 0.0.0.0
     """
@@ -1036,8 +1033,10 @@ def serve(
 
     import uvicorn
 
+    from qa.service.guard import is_loopback
+
     token = os.environ.get("QA_API_TOKEN") or None
-    if host not in LOOPBACK and not token:
+    if not is_loopback(host) and not token:
         _fail(f"binding {host} exposes the API beyond this machine; set QA_API_TOKEN to require a bearer token")
     settings = _settings(db)
     os.environ["QA_DB"] = str(settings.db)  # each worker builds its app from the environment

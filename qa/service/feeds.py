@@ -10,7 +10,6 @@ bind beyond loopback without one anyway). Private and loopback targets stay refu
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import threading
 from collections.abc import Callable
@@ -23,6 +22,7 @@ from pydantic import BaseModel, Field
 from qa.feed_store import FeedStatus, FeedStore
 from qa.models import IngestReport
 from qa.service.errors import error
+from qa.service.guard import is_loopback
 from qa.settings import Settings
 from qa.store import Store
 from qa.url_ingest import PollReport, UrlIngestor, is_url
@@ -46,13 +46,6 @@ class UrlsIn(BaseModel):
 class FeedOut(BaseModel):
     feed: FeedStatus
     poll: PollReport
-
-
-def _loopback(address: str | None) -> bool:
-    try:
-        return address is not None and ipaddress.ip_address(address).is_loopback
-    except ValueError:
-        return address == "localhost"
 
 
 class Poller:
@@ -96,7 +89,7 @@ def install(app: FastAPI, settings: Settings, store: Callable[[], Store], token:
     def guarded(request: Request) -> JSONResponse | None:
         server = request.scope.get("server") or (None, None)
         client = request.client.host if request.client else None
-        if token is None and not (_loopback(server[0]) and _loopback(client)):
+        if token is None and not (is_loopback(server[0]) and is_loopback(client)):
             return error(403, "forbidden", "fetching URLs needs QA_API_TOKEN set when the service is reachable "
                          "beyond loopback")
         return None

@@ -7,6 +7,7 @@ hides a client's disconnect from the endpoint and cannot stop a body that is alr
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -26,6 +27,16 @@ async def send_error(send: Send, status: int, code: str, message: str,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
                             *(headers or [])]})
     await send({"type": "http.response.body", "body": body})
+
+
+def is_loopback(host: str | None) -> bool:
+    """Whether an address or host name is this machine's loopback (127.0.0.0/8, ::1, localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return host is not None and ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _header(scope: Scope, name: bytes) -> bytes | None:
