@@ -235,11 +235,11 @@ def ingest(
                 report = ingest_paths(store, [Path(t) for t in targets], settings.index, tick,
                                       max_file_bytes=settings.ingest.max_file_bytes)
             if urls:
-                from qa.url_ingest import UrlIngestor, merge
+                from qa.url_ingest import UrlIngestor
 
                 fetching = UrlIngestor(store, settings, progress=tick)
                 try:
-                    merge(report, fetching.ingest(urls))
+                    report.add(fetching.ingest(urls))
                 finally:
                     fetching.close()
         except (StoreError, TokenizerError) as e:

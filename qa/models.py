@@ -65,3 +65,13 @@ class IngestReport(BaseModel):
     )
     chunks: int = 0
     seconds: float = 0.0
+
+    def add(self, other: IngestReport) -> None:
+        """Counts another ingest's outcome in this one (files, then URLs, of one command)."""
+        self.added += other.added
+        self.replaced += other.replaced
+        self.unchanged += other.unchanged
+        self.errors += other.errors
+        self.skipped_files += other.skipped_files
+        self.chunks += other.chunks
+        self.seconds += other.seconds

@@ -69,16 +69,6 @@ def _kind(fetched: Fetched) -> str:
     return "binary" if fetched.content_type in BINARY_TYPES else "html"
 
 
-def merge(into: IngestReport, part: IngestReport) -> None:
-    """Adds one ingest's report to another's."""
-    into.added += part.added
-    into.replaced += part.replaced
-    into.unchanged += part.unchanged
-    into.errors += part.errors
-    into.chunks += part.chunks
-    into.seconds += part.seconds
-
-
 def page_drafts(url: str, fetched: Fetched, max_bytes: int) -> list[ReleaseDraft]:
     """The release a fetched page or PDF holds, keyed by the URL asked, its source the canonical URL."""
     kind = _kind(fetched)
@@ -128,11 +118,11 @@ class UrlIngestor:
                 report.errors.append(FileError(origin=url, reason=err.reason))
                 continue
             if _kind(fetched) == "feed":
-                merge(report, self._read_feed(url, fetched).report)
+                report.add(self._read_feed(url, fetched).report)
                 continue
             try:
-                merge(report, ingest_drafts(self.store, page_drafts(url, fetched, self.settings.fetch.max_bytes),
-                                             self.settings.index))
+                report.add(ingest_drafts(self.store, page_drafts(url, fetched, self.settings.fetch.max_bytes),
+                                         self.settings.index))
             except LoadError as err:
                 report.errors.append(FileError(origin=url, reason=str(err)))
         return report
@@ -170,7 +160,7 @@ class UrlIngestor:
         for done, entry in enumerate(todo, 1):
             self.progress(done, len(todo), entry.link)
             part = self._entry(entry, poll)
-            merge(poll.report, part)
+            poll.report.add(part)
             if not part.errors:
                 seen[entry.id] = (entry.fingerprint, release_id(entry.link))
                 if entry.id in known:
