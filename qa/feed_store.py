@@ -114,6 +114,8 @@ class FeedStore:
     def claim_due(self, at: datetime | None = None) -> list[str]:
         """The feeds due now, each pushed to its next time in the same transaction: of several processes
         polling one index, one polls each feed."""
+        if not self._has_tables():
+            return []
         moment = at or now()
         claimed = []
         with self.store.write():

@@ -281,3 +281,18 @@ def test_pdfs_by_url_are_read_and_a_scanned_one_is_named(site: FakeWeb, tmp_path
     assert "worth $175 million" in store.release_text(report.added[1])  # a PDF served as mere bytes
     assert "not a release page, PDF or feed" in reasons[site.base + "/docs/blob.bin"]
     assert "no text layer" in reasons[site.base + "/docs/scan.pdf"]
+
+
+def test_the_services_poller_polls_each_due_feed_once(site: FakeWeb, tmp_path: Path) -> None:
+    from qa.service.feeds import Poller
+
+    _publish(site, RELEASES[:2])
+    settings = _settings(tmp_path)
+    FeedStore(Store(settings.db)).watch(site.base + "/feed.xml", 600)
+    poller = Poller(settings)
+    poller._poll_due()  # due at once: watched, never fetched
+    assert len(Store(settings.db).releases()) == 2 and _paths(site).count("/feed.xml") == 1
+    poller._poll_due()  # next due in ten minutes: nothing is fetched
+    assert _paths(site).count("/feed.xml") == 1
+    status = FeedStore(Store(settings.db)).get(site.base + "/feed.xml")
+    assert (status.status, status.added, status.polls) == ("ok", 2, 1)

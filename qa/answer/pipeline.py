@@ -205,7 +205,8 @@ class Answerer:
         today = next(((e, span) for e in found if e.short is None and e.date
                       and (span := lift(q, e.text, dated=True)) is not None), None)
         if today is not None and today[0].score * settings.type_factor > best.score:
-            best, best.short = today[0], today[1]
+            best = today[0]
+            best.short = today[1]
         if best.short is None and q.kind is not AnswerType.OTHER:
             # The value may stand in another sentence of the same release ("committed more than $43.7 billion").
             alt = next((e for e in found if e.release_id == best.release_id and e.short is not None), None)

@@ -66,21 +66,29 @@ class Poller:
     def _run(self) -> None:
         while not self.stopped.wait(CHECK_EVERY):
             try:
-                store = Store(self.settings.db)
-                due = FeedStore(store).claim_due()
-                if due:
-                    ingestor = UrlIngestor(store, self.settings)
-                    try:
-                        for url in due:
-                            if self.stopped.is_set():
-                                break
-                            poll = ingestor.poll(url)
-                            log.info("feed %s: %s, %d new, %d changed", url, poll.status, poll.new, poll.changed)
-                    finally:
-                        ingestor.close()
-                store.db.close()
+                self._poll_due()
             except Exception:  # a poll that fails is recorded with its feed; this is anything else: keep going
                 log.exception("feed poller")
+
+    def _poll_due(self) -> None:
+        store = Store(self.settings.db)
+        try:
+            if store.read_only:  # a read-only index is served as it is: nothing is watched into it
+                return
+            due = FeedStore(store).claim_due()
+            if not due:
+                return
+            ingestor = UrlIngestor(store, self.settings)
+            try:
+                for url in due:
+                    if self.stopped.is_set():
+                        break
+                    poll = ingestor.poll(url)
+                    log.info("feed %s: %s, %d new, %d changed", url, poll.status, poll.new, poll.changed)
+            finally:
+                ingestor.close()
+        finally:
+            store.close()
 
 
 def install(app: FastAPI, settings: Settings, store: Callable[[], Store], token: str | None) -> Poller:
