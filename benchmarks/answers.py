@@ -5,7 +5,7 @@ alone (mode "extractive", no model): answerable questions with all gold facts, m
 facts, short answers (all facts in at most AnswerSettings.short_words words), answered-but-wrong (printed as a
 full answer with a fact missing), partial answers, unanswerable questions declined, the grounding rate,
 prompt tokens and latency. Then the latency of a warm ask in auto mode (the default of `qa ask`), the
-acceptance of scripted oracle and adversary answers (qa.fake_models, as benchmarks/fakes.py), and the same
+acceptance of scripted oracle and adversary answers (qa.testing.fake_models, as benchmarks/fakes.py), and the same
 model given the whole gold release with a plain prompt. Facts are matched as `qa eval` matches them.
 Run: .venv/bin/python benchmarks/answers.py [--limit N] [--no-baseline] [--no-auto]
 """
@@ -23,16 +23,16 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from qa.answer import Answerer
-from qa.endpoint import model_client
-from qa.evaluation import load_dataset as load_questions
-from qa.fake_models import Acceptance, measure_acceptance, no_model_client
-from qa.ingest import ingest_paths
-from qa.llm_client import ModelClient, ModelError
-from qa.load import read_file
-from qa.retrieval_eval import GoldQuestion
-from qa.scoring import fact_found, percentile, score_question
+from qa.evals.evaluation import load_dataset as load_questions
+from qa.evals.retrieval import GoldQuestion
+from qa.evals.scoring import fact_found, percentile, score_question
+from qa.index.store import Store
+from qa.ingest.load import read_file
+from qa.ingest.pipeline import ingest_paths
+from qa.llm.client import ModelClient, ModelError, no_model_client
+from qa.llm.endpoint import model_client
 from qa.settings import Settings
-from qa.store import Store
+from qa.testing.fake_models import Acceptance, measure_acceptance
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 RESULTS = Path(__file__).resolve().parent / "results" / "answers.json"

@@ -24,17 +24,17 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from qa import cli, sentences
-from qa.brief import Briefer
-from qa.endpoint import model_client
-from qa.fake_models import no_model_client
-from qa.ingest import ingest_paths
-from qa.llm_client import ModelClient
+from qa.brief.briefing import Briefer
+from qa.brief.summarize import Summarizer
+from qa.cli import main as cli
+from qa.evals.scoring import fact_found
+from qa.index.store import Store
+from qa.ingest.pipeline import ingest_paths
+from qa.llm.client import ModelClient, no_model_client
+from qa.llm.endpoint import model_client
 from qa.schemas import Briefing, ReleaseSummary
-from qa.scoring import fact_found
 from qa.settings import Settings
-from qa.store import Store
-from qa.summarize import Summarizer
+from qa.text import sentences
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 RESULTS = Path(__file__).resolve().parent / "results" / "briefs.json"

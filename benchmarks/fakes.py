@@ -16,7 +16,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from qa.fake_models import Acceptance, acceptance_on_corpus
+from qa.testing.fake_models import Acceptance, acceptance_on_corpus
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 ORACLE_GOAL, ADVERSARY_GOAL = 0.95, 1.0

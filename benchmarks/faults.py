@@ -28,7 +28,7 @@ from pathlib import Path
 
 from served import QA, serving
 
-from qa.fake_models import HungServer
+from qa.testing.fake_models import HungServer
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "dod-releases"
 TARGET_MS = 100.0

@@ -1,7 +1,7 @@
 """Feed benchmark: a 100-entry feed ingested by `qa ingest FEED` and by a first `qa watch`, then polled again
 unchanged.
 
-A loopback site (qa.fake_web) serves 100 article pages made from the corpus (each of the 21 releases in
+A loopback site (qa.testing.fake_web) serves 100 article pages made from the corpus (each of the 21 releases in
 several versions, every one a different release) and an RSS feed of them. The run, all through the real
 command line with the default settings but QA_FETCH__ALLOW_PRIVATE=true (the site is on loopback):
 `qa ingest FEED` (101 requests); into another index, `qa watch FEED --once` (its first poll, the same
@@ -26,7 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from qa.fake_web import FakeWeb  # noqa: E402
+from qa.testing.fake_web import FakeWeb  # noqa: E402
 from tests.web_corpus import Release, article_page, corpus_releases, rss  # noqa: E402
 
 QA = Path(sys.executable).parent / "qa"

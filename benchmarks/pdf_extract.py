@@ -1,7 +1,7 @@
 """Which PDF library gives back the corpus releases more faithfully: pypdf or pypdfium2.
 
 Every corpus release is made into a one-column and a two-column PDF (tests/pdf_samples.py); each library's text
-layer goes through the same clean-up qa uses (qa.pdf: running lines dropped, lines joined into paragraphs) and
+layer goes through the same clean-up qa uses (qa.ingest.pdf: running lines dropped, lines joined into paragraphs) and
 is compared with the release's body:
 
     similarity   rapidfuzz fuzz.ratio of the whitespace-normalized texts (0-100)
@@ -28,7 +28,7 @@ from rapidfuzz import fuzz
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from qa import pdf  # noqa: E402
-from qa.sentences import spans  # noqa: E402
+from qa.text.sentences import spans  # noqa: E402
 from tests.pdf_samples import text_pdf, two_column_pdf  # noqa: E402
 from tests.web_corpus import CORPUS, Release, read_release  # noqa: E402
 
@@ -51,7 +51,7 @@ def norm(text: str) -> str:
 
 
 def sentences(body: str) -> list[str]:
-    """The body's sentences as qa splits them (qa.sentences), short fragments left out."""
+    """The body's sentences as qa splits them (qa.text.sentences), short fragments left out."""
     body = norm(body)
     return [body[a:b].strip() for a, b in spans(body) if len(body[a:b].strip()) >= 20]
 

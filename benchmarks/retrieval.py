@@ -13,12 +13,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from qa.evaluation import load_dataset as load_questions
-from qa.ingest import ingest_paths
-from qa.retrieval_eval import recall
-from qa.search import Searcher
+from qa.evals.evaluation import load_dataset as load_questions
+from qa.evals.retrieval import recall
+from qa.index.search import Searcher
+from qa.index.store import Store
+from qa.ingest.pipeline import ingest_paths
 from qa.settings import IndexSettings, SearchSettings
-from qa.store import Store
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 

@@ -129,11 +129,11 @@ def chunk_texts(db: Path) -> list[str]:
 def task_ingest(corpus: str, db: str, profile: bool) -> Result:
     import inspect
 
-    from qa.ingest import ingest_paths
-    from qa.load import find_files
+    from qa.index.store import Store
+    from qa.ingest.load import find_files
+    from qa.ingest.pipeline import ingest_paths
     from qa.settings import IndexSettings
-    from qa.store import Store
-    from qa.tokens import encoding
+    from qa.text.tokens import encoding
 
     settings = IndexSettings()
     start = time.perf_counter()
@@ -171,8 +171,8 @@ def task_ingest(corpus: str, db: str, profile: bool) -> Result:
 
 
 def query_hashes(query: str) -> np.ndarray:
-    """Query term hashes as qa.search.Searcher.search computes them."""
-    from qa import analyze
+    """Query term hashes as qa.index.search.Searcher.search computes them."""
+    from qa.text import analyze
 
     words = sorted(set(analyze.terms(query)))
     return np.sort(np.array([analyze.term_hash(t) for t in words], dtype=np.uint64))
@@ -181,10 +181,10 @@ def query_hashes(query: str) -> np.ndarray:
 def task_ours(db: str, questions: list[str], timed: list[str], profile: bool) -> Result:
     import gc
 
-    from qa import index
-    from qa.search import Searcher
+    from qa.index import bm25 as index
+    from qa.index.search import Searcher
+    from qa.index.store import Store
     from qa.settings import SearchSettings
-    from qa.store import Store
 
     base_mb = rss_mb()
     cfg = SearchSettings()
@@ -328,8 +328,8 @@ def chunks_per_release(seed: int, sample: int = 400) -> float:
     """Chunks a synthetic release makes at default settings, to size a corpus by chunk count."""
     import synth
 
-    from qa.chunk import chunk_text
-    from qa.load import split_header
+    from qa.ingest.chunk import chunk_text
+    from qa.ingest.load import split_header
     from qa.settings import IndexSettings
 
     s = IndexSettings()

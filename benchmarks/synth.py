@@ -26,8 +26,8 @@ from pathlib import Path
 from random import Random
 from typing import Any
 
-from qa import sentences
-from qa.load import split_header
+from qa.ingest.load import split_header
+from qa.text import sentences
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "dod-releases"
 

@@ -1,1 +1,1 @@
-"""Prompt templates, as files: one per task, loaded by name with qa.prompting.load."""
+"""Prompt templates, as files: one per task, loaded by name with qa.llm.prompting.load."""

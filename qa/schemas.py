@@ -6,7 +6,14 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, create_model
 
-from qa.llm_client import Usage
+
+class Usage(BaseModel):
+    model: str
+    prompt_tokens: int
+    completion_tokens: int
+    latency_s: float  # the whole call, failed attempts and waits between them included
+    attempts: int
+
 
 
 class ModelAnswer(BaseModel):

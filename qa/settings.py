@@ -12,7 +12,7 @@ from platformdirs import user_data_path
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from qa.tokens import DEFAULT_ENCODING
+from qa.text.tokens import DEFAULT_ENCODING
 
 
 def default_db() -> Path:

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 import vcr
 
-from qa.cli import sample_path
-from qa.evaluation import make_recorder
-from qa.ingest import ingest_drafts, ingest_paths
+from qa.cli.main import sample_path
+from qa.evals.evaluation import make_recorder
+from qa.index.store import Store
+from qa.ingest.pipeline import ingest_drafts, ingest_paths
 from qa.models import ReleaseDraft
 from qa.settings import IndexSettings, ModelSettings
-from qa.store import Store
 
 _REAL_CONNECT = socket.socket.connect
 _REAL_GETADDRINFO = socket.getaddrinfo
@@ -77,7 +77,7 @@ def answer_log(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
     QA_LOG__PATH)."""
     path = tmp_path_factory.mktemp("log") / "logs.db"
     monkeypatch.setenv("QA_LOG__PATH", str(path))
-    # And no user's qa.toml picks a model for a test (qa.model_config reads QA_CONFIG).
+    # And no user's qa.toml picks a model for a test (qa.llm.model_config reads QA_CONFIG).
     monkeypatch.setenv("QA_CONFIG", str(path.with_name("qa.toml")))
     return path
 
@@ -132,8 +132,8 @@ def ingest_sample_and(store: Store, releases: list[tuple[str, str, str, str]]) -
 def model_url(settings: ModelSettings) -> str:
     """The local server when recording; when replaying, an address that is never reached."""
     if RECORDING:
-        from qa.endpoint import state_dir
-        from qa.local_model import ensure_server
+        from qa.llm.endpoint import state_dir
+        from qa.llm.local_model import ensure_server
 
         return ensure_server(settings, state_dir())
     return f"http://127.0.0.1:{settings.local_port}/v1"

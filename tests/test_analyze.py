@@ -1,6 +1,6 @@
 import pytest
 
-from qa.analyze import bag, date_terms, terms
+from qa.text.analyze import bag, date_terms, terms
 
 
 @pytest.mark.parametrize(

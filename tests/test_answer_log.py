@@ -12,15 +12,16 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from qa.answer import Answerer
-from qa.answer_log import AnswerLog, LogError, UnknownConversation, log_path, render
-from qa.brief import Briefer
-from qa.fake_models import Oracle, fake_client, no_model_client
-from qa.retrieval_eval import GoldQuestion
+from qa.brief.briefing import Briefer
+from qa.brief.summarize import Summarizer
+from qa.evals.retrieval import GoldQuestion
+from qa.index.answer_log import AnswerLog, LogError, UnknownConversation, log_path, render
+from qa.index.store import Store
+from qa.llm.client import no_model_client
 from qa.schemas import Answer
 from qa.service import create_app
 from qa.settings import Settings, default_db
-from qa.store import Store
-from qa.summarize import Summarizer
+from qa.testing.fake_models import Oracle, fake_client
 from tests.conftest import ingest_sample_and
 
 WORTH = "How much is the 52nd drawdown worth?"

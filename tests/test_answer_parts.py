@@ -3,19 +3,19 @@ candidate evidence, the short-answer lift, multi-part splitting, the verifier, t
 
 import pytest
 
-from qa import coverage, prompting
-from qa.answer import parts
+from qa.answer import coverage, parts
 from qa.answer.candidates import Evidence, gather
 from qa.answer.lift import lift
 from qa.answer.question import analyse
 from qa.answer.verify import check_model, holds_value
-from qa.answer_type import AnswerType
-from qa.ingest import ingest_drafts
+from qa.index.search import Searcher
+from qa.index.store import Store
+from qa.ingest.pipeline import ingest_drafts
+from qa.llm import prompting
 from qa.models import ReleaseDraft
 from qa.schemas import answer_schema
-from qa.search import Searcher
 from qa.settings import AnswerSettings, IndexSettings
-from qa.store import Store
+from qa.text.answer_type import AnswerType
 
 TEXT = ("President Joe Biden has given DOD authorization for a drawdown of up to $450 million. "
         "This is the 13th presidential drawdown of DOD stocks since August 2021. "
@@ -38,7 +38,7 @@ def searcher(store: Store) -> Searcher:
 def _idf(searcher: Searcher, question: str) -> dict[str, float]:
     import numpy as np
 
-    from qa import analyze
+    from qa.text import analyze
 
     words = sorted(set(analyze.terms(question)))
     hashes = np.array([analyze.term_hash(t) for t in words], dtype=np.uint64)

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from qa import grounding
 from qa.answer import Answerer
-from qa.fake_models import ADVERSARY_KINDS, Adversary, Oracle, fake_client
-from qa.retrieval_eval import GoldQuestion
+from qa.evals.retrieval import GoldQuestion
+from qa.evals.scoring import fact_found
+from qa.index.store import Store
 from qa.schemas import Answer
-from qa.scoring import fact_found
 from qa.settings import Settings
-from qa.store import Store
+from qa.testing.fake_models import ADVERSARY_KINDS, Adversary, Oracle, fake_client
+from qa.text import grounding
 from tests.conftest import ingest_sample_and
 
 RELEASES = [

@@ -4,10 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from qa import boilerplate, extract
-from qa.ingest import ingest_paths
+from qa.brief import extract
+from qa.index.store import Store
+from qa.ingest.pipeline import ingest_paths
 from qa.settings import IndexSettings
-from qa.store import Store
+from qa.text import boilerplate
 
 TEXT = ("By C. Todd Lopez\n\n"
         "WASHINGTON (Sept. 11, 2023) -- Today, Secretary of Defense Lloyd J. Austin III telephoned Rustem Umerov.\n\n"

@@ -4,11 +4,11 @@ cassettes) kept only when grounded."""
 import pytest
 import vcr
 
-from qa.brief import Briefer
-from qa.llm_client import ModelClient
-from qa.prose import problems_with
+from qa.brief.briefing import Briefer
+from qa.brief.prose import problems_with
+from qa.index.store import Store
+from qa.llm.client import ModelClient
 from qa.settings import Settings
-from qa.store import Store
 from tests.conftest import ingest_sample_and, model_url
 
 RELEASES = [

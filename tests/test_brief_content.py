@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from qa import extract
-from qa.brief import Briefer
-from qa.fake_models import no_model_client
-from qa.ingest import ingest_paths
+from qa.brief import extract
+from qa.brief.briefing import Briefer
+from qa.index.store import Store
+from qa.ingest.pipeline import ingest_paths
+from qa.llm.client import no_model_client
 from qa.settings import IndexSettings, Settings
-from qa.store import Store
 
 
 @pytest.fixture()
@@ -66,9 +66,9 @@ def _writer(overview: str, calls: list[int]):
 
     import httpx2
 
-    from qa.fake_models import FAKE_URL, completion, parse_request
-    from qa.llm_client import ModelClient
+    from qa.llm.client import ModelClient
     from qa.settings import ModelSettings
+    from qa.testing.fake_models import FAKE_URL, completion, parse_request
 
     def handle(request: httpx2.Request) -> httpx2.Response:
         calls.append(1)
@@ -111,7 +111,7 @@ def test_a_speaker_named_before_the_quote_is_its_speaker() -> None:
 
 
 def test_without_a_model_worth_asking_briefs_and_summaries_need_none(corpus_store: Store, tmp_path: Path) -> None:
-    from qa.summarize import Summarizer
+    from qa.brief.summarize import Summarizer
 
     settings = Settings(db=corpus_store.path)
     settings.answer.reports = tmp_path

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel, SecretStr
 
-from qa.evaluation import make_recorder
-from qa.llm_client import ModelClient
+from qa.evals.evaluation import make_recorder
+from qa.llm.client import ModelClient
 from qa.settings import ModelSettings
 
 SECRET = "sk-test-SECRET-4242"

@@ -1,8 +1,8 @@
 import pytest
 
-from qa.chunk import chunk_text
-from qa.sentences import spans
-from qa.tokens import TokenizerError, count, encoding
+from qa.ingest.chunk import chunk_text
+from qa.text.sentences import spans
+from qa.text.tokens import TokenizerError, count, encoding
 
 TEXT = (
     "WASHINGTON (Sept. 11, 2023) -- Secretary of Defense Lloyd J. Austin III telephoned Rustem Umerov. "

@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from qa import endpoint
-from qa.cli import app
-from qa.fake_models import Adversary, FakeModel, Oracle, fake_client, no_model_client
-from qa.retrieval_eval import GoldQuestion
+from qa.cli.main import app
+from qa.cli.terminal import visible
+from qa.evals.retrieval import GoldQuestion
+from qa.index.store import Store
+from qa.llm import endpoint
+from qa.llm.client import no_model_client
 from qa.settings import ModelSettings
-from qa.store import Store
-from qa.terminal import visible
+from qa.testing.fake_models import Adversary, FakeModel, Oracle, fake_client
 from tests.conftest import write_release
 
 runner = CliRunner()
@@ -139,7 +140,7 @@ def sample_db(db: Path) -> Path:
 
 @pytest.fixture()
 def model(monkeypatch: pytest.MonkeyPatch) -> Callable[[FakeModel], FakeModel]:
-    """Points the CLI's model client (qa.endpoint.model_client) at a scripted fake, which counts its calls."""
+    """Points the CLI's model client (qa.llm.endpoint.model_client) at a scripted fake, which counts its calls."""
     def use(fake: FakeModel) -> FakeModel:
         monkeypatch.setattr(endpoint, "model_client", lambda settings: fake_client(fake, settings.model))
         return fake
@@ -288,20 +289,20 @@ def test_bad_modes_and_empty_questions_are_usage_errors(sample_db: Path, no_mode
 
 
 def test_the_command_line_imports_no_service_eval_or_model_client_until_needed(sample_db: Path) -> None:
-    """What `import qa.cli` and an extractive ask load: none of the HTTP service, the evals, the model client's
-    endpoint or the local server's manager. The ask reads qa.toml for the default model, and qa.model_config
-    names the built-in models' files through qa.local_model, which starts nothing when imported."""
+    """What `import qa.cli.main` and an extractive ask load: none of the HTTP service, the evals, the model client's
+    endpoint or the local server's manager. The ask reads qa.toml for the default model, and qa.llm.model_config
+    names the built-in models' files through qa.llm.local_model, which starts nothing when imported."""
     script = (
         "import sys\n"
-        "import qa.cli\n"
-        "heavy = ('fastapi', 'uvicorn', 'openai', 'vcr', 'qa.evaluation', 'qa.endpoint', 'qa.local_model',\n"
-        "         'qa.service', 'rich.progress')\n"
+        "import qa.cli.main\n"
+        "heavy = ('fastapi', 'uvicorn', 'openai', 'vcr', 'qa.evals.evaluation', 'qa.llm.endpoint',\n"
+        "         'qa.llm.local_model', 'qa.service', 'rich.progress')\n"
         "print(sorted(m for m in heavy if m in sys.modules))\n"
         "try:\n"
-        "    qa.cli.app(['ask', sys.argv[1], '--db', sys.argv[2], '--mode', 'extractive'])\n"
+        "    qa.cli.main.app(['ask', sys.argv[1], '--db', sys.argv[2], '--mode', 'extractive'])\n"
         "except SystemExit as e:\n"
         "    assert not e.code, e.code\n"
-        "print(sorted(m for m in heavy[:2] + heavy[4:] if m in sys.modules and m != 'qa.local_model'))\n"
+        "print(sorted(m for m in heavy[:2] + heavy[4:] if m in sys.modules and m != 'qa.llm.local_model'))\n"
     )
     done = subprocess.run([sys.executable, "-c", script, SEED, str(sample_db)], capture_output=True, text=True,
                           timeout=120, check=True)

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from qa import endpoint
 from qa.answer import Answerer
-from qa.conversation import Turn
-from qa.fake_models import no_model_client
+from qa.index.conversation import Turn
+from qa.llm import endpoint
+from qa.llm.client import no_model_client
 from qa.schemas import Answer
 from tests import test_cli
 from tests.test_cli import SAMPLE_ID, SEED, run

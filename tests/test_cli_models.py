@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from qa import cli, endpoint
-from qa.fake_models import Oracle, fake_client, no_model_client
-from qa.llm_client import ModelClient
+from qa.cli import main as cli
+from qa.llm import endpoint
+from qa.llm.client import ModelClient, no_model_client
 from qa.settings import Settings
+from qa.testing.fake_models import Oracle, fake_client
 from tests import test_cli
 from tests.test_cli import GOLD, SAMPLE_ID, SEED, run
 

@@ -13,8 +13,9 @@ import typer.completion
 from rich.console import Console
 from rich.status import Status
 
-from qa import cli, local_model
-from qa.fake_models import FakeModel, Oracle
+from qa.cli import main as cli
+from qa.llm import local_model
+from qa.testing.fake_models import FakeModel, Oracle
 from tests import test_cli
 from tests.test_cli import GOLD, SEED, run, runner
 

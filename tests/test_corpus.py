@@ -2,12 +2,12 @@
 
 from pathlib import Path
 
-from qa.evaluation import load_dataset as load_questions
-from qa.ingest import ingest_paths
-from qa.retrieval_eval import recall
-from qa.search import Searcher
+from qa.evals.evaluation import load_dataset as load_questions
+from qa.evals.retrieval import recall
+from qa.index.search import Searcher
+from qa.index.store import Store
+from qa.ingest.pipeline import ingest_paths
 from qa.settings import IndexSettings
-from qa.store import Store
 
 
 def test_corpus_ingests_whole_and_meets_the_recall_goals(corpus: Path, store: Store) -> None:
@@ -25,7 +25,7 @@ def test_corpus_ingests_whole_and_meets_the_recall_goals(corpus: Path, store: St
 
 
 def test_fact_matching_is_whole_word() -> None:
-    from qa.retrieval_eval import fact_in
+    from qa.evals.retrieval import fact_in
 
     assert fact_in("18", "and 18 boats") and not fact_in("18", "and 180 boats")
     assert fact_in("Two", "two NASAMS") and fact_in("$450 million", "up to $450 million.")

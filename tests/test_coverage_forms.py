@@ -6,12 +6,14 @@ import json
 import numpy as np
 import pytest
 
-from qa import analyze, coverage, spelling
-from qa.ingest import ingest_drafts, ingest_paths
+from qa.answer import coverage
+from qa.index import spelling
+from qa.index.search import Searcher
+from qa.index.store import Store
+from qa.ingest.pipeline import ingest_drafts, ingest_paths
 from qa.models import ReleaseDraft
-from qa.search import Searcher
 from qa.settings import AnswerSettings, IndexSettings
-from qa.store import Store
+from qa.text import analyze
 from tests.conftest import CORPUS
 
 

@@ -1,4 +1,4 @@
-"""qa.dates is the one date parser: the forms releases and readers write, and no impossible date anywhere
+"""qa.text.dates is the one date parser: the forms releases and readers write, and no impossible date anywhere
 (the command line's --since/--until, file headers, JSON records)."""
 
 import json
@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from qa.cli import app
-from qa.dates import DateError, iso_date
-from qa.load import LoadError, normalize_date, read_file, record
+from qa.cli.main import app
+from qa.ingest.load import LoadError, normalize_date, read_file, record
+from qa.text.dates import DateError, iso_date
 from tests.conftest import write_release
 
 runner = CliRunner()

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from qa import evaluation
-from qa.model_value import model_adds_value
+from qa.evals import evaluation
+from qa.llm.model_value import model_adds_value
 from qa.settings import Settings
 
 CONFIG = Path(__file__).resolve().parent.parent / "evals" / "config.toml"

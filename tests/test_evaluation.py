@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from qa import evaluation
+from qa.evals import evaluation
 from qa.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,7 +139,7 @@ def test_record_then_replay_round_trip(tmp_path: Path, monkeypatch: pytest.Monke
 # --- Issue 8's measures: ceilings, the extractive answer beside the model's, and what the model adds ----------------
 
 def test_thresholds_are_floors_and_max_ones_ceilings() -> None:
-    from qa.scoring import summarize
+    from qa.evals.scoring import summarize
 
     score = summarize([]).model_copy(update={"answerable_all_facts": 0.8, "answered_wrong": 0.1})
     assert evaluation.gate(score, {"answerable_all_facts": 0.75, "max_answered_wrong": 0.1}) == []
@@ -159,7 +159,7 @@ def test_a_threshold_on_no_score_is_a_config_error(tmp_path: Path) -> None:
 
 
 def test_reports_show_the_extractive_answer_beside_the_model_answer() -> None:
-    from qa.fake_models import Oracle, fake_client
+    from qa.testing.fake_models import Oracle, fake_client
 
     seed = _dataset("seed")
     settings = _settings()
@@ -189,7 +189,7 @@ def _report(folder: Path, name: str, model: str, score: dict) -> Path:
 
 
 def test_a_model_adds_value_only_when_a_report_shows_a_gain(tmp_path: Path) -> None:
-    from qa.model_value import model_adds_value
+    from qa.llm.model_value import model_adds_value
 
     reports = tmp_path / "reports"
     _report(reports, "seed", "small", {"model_gain": 0, "model_improved": 0})
@@ -208,7 +208,7 @@ def test_a_model_adds_value_only_when_a_report_shows_a_gain(tmp_path: Path) -> N
 
 
 def test_model_value_reads_the_checkout_reports_by_default() -> None:
-    from qa.model_value import default_reports, model_adds_value
+    from qa.llm.model_value import default_reports, model_adds_value
 
     assert default_reports() == ROOT / "evals" / "reports"
     assert model_adds_value("never-evaluated") is None
@@ -217,7 +217,7 @@ def test_model_value_reads_the_checkout_reports_by_default() -> None:
 def test_each_question_has_a_model_client_of_its_own() -> None:
     """As each `qa ask` has: the model's deadline runs per client, and a client shared by every question ran out
     of it a minute into a recording, after which no question reached the model."""
-    from qa.fake_models import Oracle, fake_client
+    from qa.testing.fake_models import Oracle, fake_client
 
     seed = _dataset("seed")
     settings = _settings()

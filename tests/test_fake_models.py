@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from qa import grounding
-from qa.evaluation import load_dataset
-from qa.fake_models import (
+from qa.evals.evaluation import load_dataset
+from qa.evals.retrieval import GoldQuestion
+from qa.evals.scoring import fact_found
+from qa.schemas import ModelAnswer, answer_schema
+from qa.settings import ModelSettings
+from qa.testing.fake_models import (
     ADVERSARY_KINDS,
     CORPUS_NAMES,
     NOT_SAID,
@@ -23,10 +26,7 @@ from qa.fake_models import (
     parse_request,
     quote_choices,
 )
-from qa.retrieval_eval import GoldQuestion
-from qa.schemas import ModelAnswer, answer_schema
-from qa.scoring import fact_found
-from qa.settings import ModelSettings
+from qa.text import grounding
 
 HOW_MUCH = GoldQuestion(id="r008_q3", question="How much is the 52nd drawdown of U.S. equipment for Ukraine worth?",
                         gold_facts=["$175 million"], kind="numeric", release="008.txt")

@@ -1,4 +1,4 @@
-"""qa.fetch against qa.fake_web: every rule of the fetcher, on loopback only.
+"""qa.ingest.fetch against qa.testing.fake_web: every rule of the fetcher, on loopback only.
 
 The site is on 127.0.0.1, so most tests allow private addresses; the address checks are tested with
 allow_private off, with a fake resolver (socket.getaddrinfo patched) standing in for DNS, and where a hop must
@@ -15,16 +15,16 @@ from collections.abc import Iterator
 import httpx2
 import pytest
 
-import qa.fetch
-from qa.fake_web import FakeWeb
-from qa.fetch import Fetched, Fetcher, FetchError
+import qa.ingest.fetch
+from qa.ingest.fetch import Fetched, Fetcher, FetchError
 from qa.settings import FetchSettings
+from qa.testing.fake_web import FakeWeb
 
 # The tests' own servers on loopback, and nothing else.
 pytestmark = pytest.mark.usefixtures("loopback")
 
 _REAL_GETADDRINFO = socket.getaddrinfo
-_REAL_IS_PUBLIC = qa.fetch.is_public
+_REAL_IS_PUBLIC = qa.ingest.fetch.is_public
 
 
 class Clock:
@@ -86,7 +86,8 @@ def names(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
 @pytest.fixture()
 def loopback_public(monkeypatch: pytest.MonkeyPatch) -> None:
     """127.0.0.1 counted as public: the test site stands in for a public one, so a hop after it can be tested."""
-    monkeypatch.setattr(qa.fetch, "is_public", lambda address: address == "127.0.0.1" or _REAL_IS_PUBLIC(address))
+    monkeypatch.setattr(qa.ingest.fetch, "is_public",
+                        lambda address: address == "127.0.0.1" or _REAL_IS_PUBLIC(address))
 
 
 def fail(fetcher: Fetcher, url: str, **kwargs: object) -> FetchError:

@@ -13,15 +13,15 @@ import pytest
 
 from qa.answer import Answerer
 from qa.answer.followup import context, names_subject, subject_words
-from qa.conversation import Turn
-from qa.fake_models import FAKE_URL, Oracle, no_model_client
-from qa.ingest import ingest_paths
-from qa.llm_client import ModelClient
-from qa.retrieval_eval import GoldQuestion
+from qa.evals.retrieval import GoldQuestion
+from qa.evals.scoring import fact_found
+from qa.index.conversation import Turn
+from qa.index.store import Store
+from qa.ingest.pipeline import ingest_paths
+from qa.llm.client import ModelClient, no_model_client
 from qa.schemas import Answer
-from qa.scoring import fact_found
 from qa.settings import IndexSettings, Settings
-from qa.store import Store
+from qa.testing.fake_models import FAKE_URL, Oracle
 
 # (first question, its release file, the follow-up): each follow-up alone is ambiguous.
 CHAINS = [

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.grounding import Claim, ClaimKind, Grounding, check, claims, is_grounded
+from qa.text.grounding import Claim, ClaimKind, Grounding, check, claims, is_grounded
 
 RELEASE = (
     "Secretary of Defense Lloyd J. Austin III today hosted Ukrainian Defense Minister Rustem Umerov at the "

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from qa import local_idle, local_model
-from qa.local_model import ensure_server, started_here, status, stop
+from qa.llm import local_idle, local_model
+from qa.llm.local_model import ensure_server, started_here, status, stop
 from qa.settings import ModelSettings
 from tests.test_local_model import FAKE_SERVER, free_port, script_command
 

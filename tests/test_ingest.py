@@ -3,10 +3,10 @@ from pathlib import Path
 
 import pytest
 
-from qa import ingest as ingest_module
-from qa.ingest import ingest_paths, release_id
+from qa.index.store import Store
+from qa.ingest import pipeline as ingest_module
+from qa.ingest.pipeline import ingest_paths, release_id
 from qa.settings import IndexSettings
-from qa.store import Store
 from tests.conftest import write_release
 
 BODY = "Secretary Austin hosted Rustem Umerov at the Pentagon. The package is the 52nd drawdown, worth $175 million."

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from qa import ingest as ingest_module
-from qa.cli import app
-from qa.ingest import ingest_paths
+from qa.cli.main import app
+from qa.index.store import Store
+from qa.ingest import pipeline as ingest_module
+from qa.ingest.pipeline import ingest_paths
 from qa.settings import IndexSettings
-from qa.store import Store
 from tests.conftest import write_release
 
 runner = CliRunner()
@@ -102,9 +102,9 @@ def test_citation_spans_stay_exact_when_control_characters_are_removed(tmp_path:
 STUCK_INGEST = """
 import os, sys, time
 from pathlib import Path
-from qa import ingest
+from qa.ingest import pipeline as ingest
 from qa.settings import IndexSettings
-from qa.store import Store
+from qa.index.store import Store
 
 folder, marks, db = map(Path, sys.argv[1:4])
 started, read = ingest._init_worker, ingest._file_outcomes

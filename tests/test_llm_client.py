@@ -9,8 +9,8 @@ import httpx2
 import pytest
 from pydantic import BaseModel, SecretStr
 
-from qa import llm_client
-from qa.llm_client import ModelClient, ModelError, StructuredOutputError, Usage
+from qa.llm import client as llm_client
+from qa.llm.client import ModelClient, ModelError, StructuredOutputError, Usage
 from qa.settings import ModelSettings
 
 BASE_URL = "http://model.test/v1"
@@ -293,10 +293,10 @@ def test_missing_usage_counts_zero() -> None:
 
 
 def test_debug_log_has_no_content_or_key(caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level("DEBUG", logger="qa.llm_client")
+    caplog.set_level("DEBUG", logger="qa.llm.client")
     model, _ = client(Script(status(500), GOOD))
     model.structured(MESSAGES, City, name="city")
-    text = "\n".join(record.getMessage() for record in caplog.records if record.name == "qa.llm_client")
+    text = "\n".join(record.getMessage() for record in caplog.records if record.name == "qa.llm.client")
     assert "attempt" in text
     assert "Paris" not in text
     assert "capital" not in text

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from qa import load
-from qa.load import LoadError, find_files, normalize_date, read_file, record, split_header
+from qa.ingest import load
+from qa.ingest.load import LoadError, find_files, normalize_date, read_file, record, split_header
 
 HTML = """<!doctype html>
 <html><head>

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from qa import local_model
-from qa.local_model import LocalModelError, ensure_server, gguf_path, server_command, status, stop
+from qa.llm import local_model
+from qa.llm.local_model import LocalModelError, ensure_server, gguf_path, server_command, status, stop
 from qa.settings import ModelSettings
 
 # Taken at import, before conftest's autouse guard replaces it for each test.

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import pytest
 from pydantic import BaseModel
 
-from qa.fake_models import HungServer
-from qa.llm_client import ModelClient, ModelError
+from qa.llm.client import ModelClient, ModelError
 from qa.settings import ModelSettings
+from qa.testing.fake_models import HungServer
 
 # Taken at import, before conftest's autouse guard replaces it for each test.
 MESSAGES = [{"role": "user", "content": "What is the capital of France?"}]

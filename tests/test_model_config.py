@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from platformdirs import user_config_path
 
-from qa import local_model, model_config
-from qa.model_config import ModelConfigError, config_path, list_models, load_models, settings_for
+from qa.llm import local_model, model_config
+from qa.llm.model_config import ModelConfigError, config_path, list_models, load_models, settings_for
 from qa.settings import Settings
 
 ENDPOINTS = """default = "gpt"

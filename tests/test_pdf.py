@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from qa import pdf
-from qa.cli import app, sample_path
-from qa.ingest import ingest_paths
-from qa.load import LoadError, find_files, read_data, read_file
-from qa.search import Searcher
+from qa.cli.main import app, sample_path
+from qa.index.search import Searcher
+from qa.index.store import Store
+from qa.ingest import pdf
+from qa.ingest.load import LoadError, find_files, read_data, read_file
+from qa.ingest.pipeline import ingest_paths
 from qa.settings import IndexSettings
-from qa.store import Store
 from tests.pdf_samples import blank_pages_pdf, printed, scanned_pdf, text_pdf, two_column_pdf
 from tests.web_corpus import CORPUS, read_release
 

@@ -1,9 +1,9 @@
 import pytest
 
-from qa.analyze import terms
-from qa.answer_type import AnswerType, answer_type, held_kinds
-from qa.layout import Layout, layout
-from qa.rerank import Question, best_sentence_score
+from qa.index.layout import Layout, layout
+from qa.index.rerank import Question, best_sentence_score
+from qa.text.analyze import terms
+from qa.text.answer_type import AnswerType, answer_type, held_kinds
 
 
 @pytest.mark.parametrize(

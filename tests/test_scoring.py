@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from qa.evaluation import load_dataset as load_questions
-from qa.llm_client import Usage
-from qa.load import read_file
-from qa.retrieval_eval import GoldQuestion
+from qa.evals.evaluation import load_dataset as load_questions
+from qa.evals.retrieval import GoldQuestion
+from qa.evals.scoring import QuestionScore, fact_found, percentile, score_question, summarize
+from qa.ingest.load import read_file
+from qa.llm.client import Usage
 from qa.schemas import Answer, Citation
-from qa.scoring import QuestionScore, fact_found, percentile, score_question, summarize
 
 
 @pytest.mark.parametrize(("fact", "answer"), [

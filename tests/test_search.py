@@ -2,13 +2,13 @@ from pathlib import Path
 
 import pytest
 
-from qa import index as index_module
-from qa.cli import sample_path
-from qa.ingest import ingest_drafts, ingest_paths
+from qa.cli.main import sample_path
+from qa.index import bm25 as index_module
+from qa.index.search import Searcher
+from qa.index.store import Store
+from qa.ingest.pipeline import ingest_drafts, ingest_paths
 from qa.models import ReleaseDraft
-from qa.search import Searcher
 from qa.settings import IndexSettings
-from qa.store import Store
 
 OTHERS = [
     ("https://s/450", "President Authorizes Another $450 Million Drawdown", "2022-06-27",

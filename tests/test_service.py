@@ -1,5 +1,5 @@
 """The HTTP API with the test client: every endpoint, its errors and auth. Answers come from scripted fakes
-(qa.fake_models); summaries and briefs replay recorded model traffic from cassettes."""
+(qa.testing.fake_models); summaries and briefs replay recorded model traffic from cassettes."""
 
 import json
 import re
@@ -11,11 +11,11 @@ import pytest
 import vcr
 from fastapi.testclient import TestClient
 
-from qa.fake_models import Adversary, HeldModel, Oracle, fake_client
-from qa.llm_client import ModelClient, ModelError
-from qa.retrieval_eval import GoldQuestion
+from qa.evals.retrieval import GoldQuestion
+from qa.llm.client import ModelClient, ModelError
 from qa.service import create_app
 from qa.settings import Settings
+from qa.testing.fake_models import Adversary, HeldModel, Oracle, fake_client
 from tests.conftest import model_url
 
 RELEASE = {"title": "President Authorizes Another $450 Million Drawdown", "date": "2022-06-27",
@@ -135,7 +135,7 @@ def test_a_token_guards_every_endpoint_but_health(settings: Settings) -> None:
 def test_serve_refuses_a_public_address_without_a_token(monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
-    from qa.cli import app
+    from qa.cli.main import app
 
     monkeypatch.delenv("QA_API_TOKEN", raising=False)
     result = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0"])
@@ -212,7 +212,7 @@ def test_an_extractive_answer_does_not_wait_for_a_busy_model(settings: Settings)
 
 
 def test_a_briefing_comes_as_a_markdown_memo(settings: Settings) -> None:
-    from qa.fake_models import no_model_client
+    from qa.llm.client import no_model_client
 
     api = TestClient(create_app(settings, client=lambda: no_model_client(settings.model)))
     api.post("/v1/releases", json={"releases": [RELEASE]})

@@ -14,15 +14,15 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from qa import index
-from qa.fake_models import HeldModel, Oracle, fake_client, no_model_client
-from qa.llm_client import ModelClient, ModelError
-from qa.search import Searcher
+from qa.index import bm25 as index
+from qa.index.search import Searcher
+from qa.index.store import StorageFault, Store, StoreError
+from qa.llm.client import ModelClient, ModelError, no_model_client
 from qa.service import create_app
 from qa.service.errors import response_for
 from qa.service.model import RequestModel, Stopped, wait
 from qa.settings import Settings
-from qa.store import StorageFault, Store, StoreError
+from qa.testing.fake_models import HeldModel, Oracle, fake_client
 from tests.test_service import BOATS, GOLD, RELEASE
 
 SECRET = "/home/x/model.gguf"

@@ -17,9 +17,9 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from qa.fake_models import HeldModel, HungServer
 from qa.service import create_app
 from qa.settings import Settings
+from qa.testing.fake_models import HeldModel, HungServer
 from tests.test_service import BOATS, RELEASE
 
 BOUND = 5.0  # seconds: generous, so a slow machine never fails a test that only asks "does it answer at all"

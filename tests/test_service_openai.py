@@ -13,12 +13,12 @@ import openai
 import pytest
 from openai.types.chat import ChatCompletion
 
-from qa.fake_models import Oracle, fake_client
-from qa.llm_client import ModelClient
-from qa.retrieval_eval import GoldQuestion
+from qa.evals.retrieval import GoldQuestion
+from qa.index.store import Store
+from qa.llm.client import ModelClient
 from qa.service import create_app
 from qa.settings import Settings
-from qa.store import Store
+from qa.testing.fake_models import Oracle, fake_client
 from tests.conftest import ingest_sample_and
 from tests.test_service_net import BOUND, serving
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from qa.evaluation import EvalReport, checks, gate
-from qa.ingest import release_id
+from qa.evals.evaluation import EvalReport, checks, gate
+from qa.index.store import Store
+from qa.ingest.pipeline import release_id
 from qa.service import create_app
 from qa.settings import Settings
-from qa.store import Store
 from tests.conftest import ingest_sample_and
 from tests.test_load import HTML
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from qa.ingest import ingest_drafts, ingest_paths
+from qa.index.search import Searcher
+from qa.index.spelling import rewrite
+from qa.index.store import Store
+from qa.ingest.pipeline import ingest_drafts, ingest_paths
 from qa.models import ReleaseDraft
-from qa.search import Searcher
 from qa.settings import AnswerSettings, IndexSettings
-from qa.spelling import rewrite
-from qa.store import Store
 from tests.conftest import CORPUS
 
 SETTINGS = AnswerSettings()
@@ -149,7 +149,7 @@ def test_corrections_follow_the_stored_releases(tmp_path: Path) -> None:
 
 
 def test_words_of_which_the_releases_hold_no_form_are_unheard(corpus_store: Store) -> None:
-    from qa.spelling import unheard
+    from qa.index.spelling import unheard
 
     assert unheard(["golden", "dome", "swore", "introduced", "Umerov", "drawdowns"], corpus_store) == [
         "golden", "dome"]

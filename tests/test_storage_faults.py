@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from qa import ingest as ingest_module
-from qa import store as store_module
-from qa.cli import app
-from qa.ingest import ingest_paths, release_id
-from qa.search import Searcher
+from qa.cli.main import app
+from qa.index import store as store_module
+from qa.index.search import Searcher
+from qa.index.storage_errors import fault
+from qa.index.store import StorageFault, Store
+from qa.ingest import pipeline as ingest_module
+from qa.ingest.pipeline import ingest_paths, release_id
 from qa.settings import IndexSettings
-from qa.storage_errors import fault
-from qa.store import StorageFault, Store
 from tests.conftest import write_release
 
 runner = CliRunner()

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from qa.ingest import ingest_drafts, release_id
+from qa.index.store import StorageFault, Store, StoreError
+from qa.ingest.pipeline import ingest_drafts, release_id
 from qa.models import ReleaseDraft
 from qa.settings import IndexSettings
-from qa.store import StorageFault, Store, StoreError
 
 
 def _draft(key: str, title: str, text: str = "A body about the 52nd drawdown.") -> ReleaseDraft:

@@ -6,15 +6,15 @@ from pathlib import Path
 import pytest
 import vcr
 
-from qa import extract
-from qa.cli import sample_path
-from qa.ingest import ingest_drafts, ingest_paths, release_id
-from qa.llm_client import ModelClient
+from qa.brief import extract
+from qa.brief.prose import problems_with, whole_sentences
+from qa.brief.summarize import Summarizer
+from qa.cli.main import sample_path
+from qa.index.store import Store
+from qa.ingest.pipeline import ingest_drafts, ingest_paths, release_id
+from qa.llm.client import ModelClient
 from qa.models import ReleaseDraft
-from qa.prose import problems_with, whole_sentences
 from qa.settings import IndexSettings, Settings
-from qa.store import Store
-from qa.summarize import Summarizer
 from tests.conftest import model_url
 
 PACKAGE = (
@@ -84,7 +84,7 @@ def test_summarize_the_seed_release(summarizer: Summarizer, recorder: vcr.VCR, s
 
 
 def test_an_unknown_release_is_a_clear_error(summarizer: Summarizer, tmp_path: Path) -> None:
-    from qa.store import StoreError
+    from qa.index.store import StoreError
 
     with pytest.raises(StoreError, match="no release with id"):
         summarizer.summarize("rnothere")

@@ -1,4 +1,4 @@
-"""Releases by URL and watched feeds, against a loopback site (qa.fake_web) serving the corpus as article
+"""Releases by URL and watched feeds, against a loopback site (qa.testing.fake_web) serving the corpus as article
 pages and feeds (tests/web_corpus.py): nothing here reaches the internet."""
 
 from __future__ import annotations
@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from qa.cli import app
-from qa.fake_web import FakeWeb
-from qa.feed_store import FeedStore
-from qa.fetch import Fetcher
-from qa.ingest import release_id
+from qa.cli.main import app
+from qa.index.feed_store import FeedStore
+from qa.index.store import Store
+from qa.ingest.fetch import Fetcher
+from qa.ingest.pipeline import release_id
+from qa.ingest.urls import UrlIngestor, is_url
 from qa.settings import FetchSettings, Settings
-from qa.store import Store
-from qa.url_ingest import UrlIngestor, is_url
+from qa.testing.fake_web import FakeWeb
 from tests.web_corpus import Release, article_page, atom, corpus_releases, rss
 
 # The tests' own servers on loopback, and nothing else.
@@ -245,7 +245,7 @@ def test_the_service_watches_feeds_behind_the_token_and_never_for_strangers(site
 def test_recorded_http_traffic_of_a_feed_replays_without_the_site(tmp_path: Path) -> None:
     """The feed and its pages as recorded from the loopback site (QA_RECORD=1 records them again): replayed,
     with no server at all, they ingest the same releases; a request not on the cassette fails loudly."""
-    from qa.evaluation import make_recorder
+    from qa.evals.evaluation import make_recorder
     from tests.conftest import CASSETTES, RECORDING
 
     recorder = make_recorder("all" if RECORDING else "none", CASSETTES / "http" / "test_url_ingest")

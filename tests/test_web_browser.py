@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 import vcr
 
-from qa.fake_web import FakeWeb
-from qa.ingest import ingest_paths
-from qa.llm_client import ModelClient
+from qa.index.store import Store
+from qa.ingest.pipeline import ingest_paths
+from qa.llm.client import ModelClient
 from qa.service import create_app
 from qa.settings import FetchSettings, IndexSettings, Settings
-from qa.store import Store
+from qa.testing.fake_web import FakeWeb
 from tests import browser
 from tests.conftest import CORPUS, model_url, sample_path
 from tests.test_service_net import serving

@@ -1,6 +1,6 @@
 """The corpus as a publisher's site: each release as an article page laid out as defense.gov lays out its
 releases (navigation, a dateline, the article, related links, a footer), and RSS or Atom feeds of them.
-Tests and benchmarks serve these from a loopback site (qa.fake_web) instead of fetching the real pages."""
+Tests and benchmarks serve these from a loopback site (qa.testing.fake_web) instead of fetching the real pages."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from datetime import date, datetime, timezone
 from email.utils import format_datetime
 from pathlib import Path
 
-from qa.load import split_header
+from qa.ingest.load import split_header
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "dod-releases"
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qa import analyze, boilerplate
 from qa.answer.lift import Span, lift
 from qa.answer.question import Question
-from qa.answer_type import AnswerType
+from qa.index.store import Store
 from qa.models import Hit
 from qa.settings import AnswerSettings
-from qa.store import Store
+from qa.text import analyze, boilerplate
+from qa.text.answer_type import AnswerType
 
 _CUMULATIVE = re.compile(r"\b(?:cumulative|in total|altogether|overall|so far|to date|all told|as of)\b", re.IGNORECASE)
 _SINCE = re.compile(r"\b(?:since|to date|in total|cumulative|overall|altogether)\b", re.IGNORECASE)
@@ -102,7 +102,7 @@ def _same_paragraph(text: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 def sentence_score(q: Question, sentence: str, named: set[str]) -> float:
     """The question's rare words in one sentence, with pairs; the release's own date words left out."""
-    s_list = analyze.terms(sentence)  # datelines are cut off already (qa.boilerplate)
+    s_list = analyze.terms(sentence)  # datelines are cut off already (qa.text.boilerplate)
     own = q.term_set - named - swallowed(q, sentence)
     pairs = {p for p in q.pairs if not set(p) <= named}
     score = sum(q.idf.get(t, 0.0) for t in set(s_list) & own)
@@ -120,7 +120,7 @@ def gather(q: Question, hits: list[Hit], store: Store, w: AnswerSettings) -> lis
     for position, hit in enumerate(hits):
         if hit.release_id not in texts:
             texts[hit.release_id] = store.release_text(hit.release_id)
-            # Bylines, datelines and readout introductions are never evidence (qa.boilerplate, marked at ingest).
+            # Bylines, datelines and readout introductions are never evidence (qa.text.boilerplate, marked at ingest).
             release_spans[hit.release_id] = boilerplate.content_sentences(texts[hit.release_id],
                                                                           store.boilerplate(hit.release_id))
         text, spans = texts[hit.release_id], release_spans[hit.release_id]

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qa import analyze
 from qa.answer.question import FRAME_WORDS
-from qa.answer_type import AnswerType, answer_type
-from qa.conversation import Turn
+from qa.index.conversation import Turn
+from qa.text import analyze
+from qa.text.answer_type import AnswerType, answer_type
 
 # Turns looked back over for a subject: a follow-up of a follow-up still reaches the question that named it.
 DEPTH = 3

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa import analyze, boilerplate, grounding
 from qa.answer.question import Question
-from qa.answer_type import MONTH_TERMS, AnswerType
+from qa.text import analyze, boilerplate, grounding
+from qa.text.answer_type import MONTH_TERMS, AnswerType
 
 # A capitalised run: a name, a place, a title of a thing ("Security Sector Assistance Roadmap", "Article IV",
 # "1947 National Security Act", "Under Secretary of Defense for Policy", "Sierra Nevada Corp.").

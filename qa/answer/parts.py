@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from qa import analyze
+from qa.text import analyze
 
 # A thing the question names by a figure, an ordinal or a date: what tells its parts apart.
 _ANCHOR = re.compile(

@@ -14,23 +14,25 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from qa import analyze, coverage, prompting, spelling
 from qa.answer import candidates as cands
-from qa.answer import parts
+from qa.answer import coverage, parts
 from qa.answer.candidates import Evidence
 from qa.answer.followup import Context, context
 from qa.answer.lift import is_today, lift, titled
 from qa.answer.question import Question, analyse
 from qa.answer.verify import check_model, missing, support, surface
-from qa.answer_type import AnswerType
-from qa.conversation import Turn, prior_messages
-from qa.index import bm25_idf
-from qa.llm_client import ModelClient, ModelError, Usage
+from qa.index import spelling
+from qa.index.bm25 import bm25_idf
+from qa.index.conversation import Turn, prior_messages
+from qa.index.search import Searcher
+from qa.index.store import Store
+from qa.llm import prompting
+from qa.llm.client import ModelClient, ModelError, Usage
 from qa.models import Hit
 from qa.schemas import Answer, Citation, Correction, answer_schema
-from qa.search import Searcher
 from qa.settings import Settings
-from qa.store import Store
+from qa.text import analyze
+from qa.text.answer_type import AnswerType
 
 DECLINE = "The releases do not say"
 # Key words of a follow-up missing from a release that make the follow-up about something else (dev: "who
@@ -100,7 +102,7 @@ class Answerer:
 
     def uses_model(self) -> bool:
         """extractive: never; model: always; auto: unless the model's recorded eval shows it adds nothing."""
-        from qa.model_value import wanted
+        from qa.llm.model_value import wanted
 
         return wanted(self.settings.answer.mode, self.settings.model.model, self.settings.answer.reports)
 
@@ -261,7 +263,7 @@ class Answerer:
         messages = self.prompt.messages(passages=rendered, question=fallback.question)
         if turns:
             messages = messages[:1] + prior_messages(turns) + messages[1:]
-        from qa.local_model import LocalModelError  # here: a question the model is not asked never loads it
+        from qa.llm.local_model import LocalModelError  # here: a question the model is not asked never loads it
 
         usage: list[Usage] = []
         try:

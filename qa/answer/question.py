@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qa import analyze
-from qa.answer_type import AnswerType, answer_type
+from qa.text import analyze
+from qa.text.answer_type import AnswerType, answer_type
 
 # After "which" or "what" (and "is the"), the head noun runs until a function word, a verb or a participle:
 # "which company received" -> company, "which roadmap advancing" -> roadmap, "what is the contract number of".

@@ -16,11 +16,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qa import analyze, grounding
 from qa.answer.candidates import Evidence, swallowed
 from qa.answer.lift import Span, is_new, titled, values
 from qa.answer.question import FRAME_WORDS, Question
-from qa.answer_type import AnswerType
+from qa.text import analyze, grounding
+from qa.text.answer_type import AnswerType
 
 # Words a capable model frames a short answer with that need not stand in the sources ("It was worth ...").
 _FRAME = frozenset(analyze.terms("""

@@ -27,15 +27,17 @@ from fastapi.responses import JSONResponse, PlainTextResponse, StreamingResponse
 
 from qa.answer import Answerer
 from qa.answer.pipeline import Retrieval
-from qa.brief import Briefer
-from qa.ingest import ingest_drafts
-from qa.llm_client import ModelClient
-from qa.load import LoadError, record
-from qa.memo import markdown
-from qa.model_value import wanted
+from qa.brief.briefing import Briefer
+from qa.brief.memo import markdown
+from qa.brief.summarize import Summarizer
+from qa.index.search import Searcher, SharedIndex
+from qa.index.store import Store
+from qa.ingest.load import LoadError, record
+from qa.ingest.pipeline import ingest_drafts
+from qa.llm.client import ModelClient
+from qa.llm.model_value import wanted
 from qa.models import Hit, IngestReport, Release
 from qa.schemas import Answer, Briefing, ReleaseSummary
-from qa.search import Searcher, SharedIndex
 from qa.service import docs as service_docs
 from qa.service import errors as service_errors
 from qa.service import evals as service_evals
@@ -50,8 +52,6 @@ from qa.service.logs import ServiceLog
 from qa.service.model import GRACE, Busy, ModelGate, RequestModel, Stopped, Workers, failed, wait
 from qa.service.schemas import AskIn, BriefIn, IngestIn, SearchIn, SearchOut
 from qa.settings import Settings
-from qa.store import Store
-from qa.summarize import Summarizer
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +109,7 @@ def create_app(settings: Settings, *, token: str | None = None,
     def make_client() -> ModelClient:
         if client is not None:
             return client()
-        from qa.endpoint import model_client
+        from qa.llm.endpoint import model_client
 
         return model_client(settings)
 

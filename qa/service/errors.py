@@ -10,11 +10,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from qa.llm_client import ModelError
-from qa.local_model import LocalModelError
+from qa.index.store import StorageFault, StoreError
+from qa.llm.client import ModelError
+from qa.llm.local_model import LocalModelError
 from qa.service.model import FAILED, RETRY_AFTER, Busy, error_code
 from qa.service.schemas import ApiError
-from qa.store import StorageFault, StoreError
 
 log = logging.getLogger(__name__)
 

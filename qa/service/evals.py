@@ -2,7 +2,7 @@
 
 Reports are the JSON files `qa eval` writes (one model over one dataset) and `qa eval -m A -m B` writes
 (a comparison: every model over every dataset). A shown report is the file as stored, with each threshold
-checked against its score by qa.evaluation.checks, the very rule the eval's gate applies.
+checked against its score by qa.evals.evaluation.checks, the very rule the eval's gate applies.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from fastapi import FastAPI
 from pydantic import BaseModel, SerializerFunctionWrapHandler, ValidationError, model_serializer
 from starlette.exceptions import HTTPException
 
-from qa.evaluation import Comparison, EvalReport, checks
-from qa.model_value import default_reports
+from qa.evals.evaluation import Comparison, EvalReport, checks
+from qa.llm.model_value import default_reports
 from qa.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -118,7 +118,7 @@ def _parse(path: str, mtime_ns: int, size: int) -> tuple[EvalReport | Comparison
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         if not isinstance(data, dict):
             return None
-        # A comparison has no top-level model or score (qa.evaluation.Comparison): its keys tell the kinds apart.
+        # A comparison has no top-level model or score (qa.evals.evaluation.Comparison): its keys tell the kinds apart.
         kind = Comparison if "compared" in data and "runs" in data else EvalReport
         return kind.model_validate(data), data
     except (OSError, ValueError, ValidationError) as err:

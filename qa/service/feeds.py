@@ -19,13 +19,13 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from qa.feed_store import FeedStatus, FeedStore
+from qa.index.feed_store import FeedStatus, FeedStore
+from qa.index.store import Store
+from qa.ingest.urls import PollReport, UrlIngestor, is_url
 from qa.models import IngestReport
 from qa.service.errors import error
 from qa.service.guard import is_loopback
 from qa.settings import Settings
-from qa.store import Store
-from qa.url_ingest import PollReport, UrlIngestor, is_url
 
 log = logging.getLogger(__name__)
 

@@ -1,9 +1,9 @@
 """POST /v1/files?name=NAME: one file's bytes as the request body, read exactly as `qa ingest` reads a file of
-that name (qa.load.read_data) and ingested.
+that name (qa.ingest.load.read_data) and ingested.
 
 The raw body, not a multipart form: nothing to parse but the file, and no dependency for it. The body limit
 (settings.service.max_body_bytes) is enforced before the body is read (qa.service.guard); the file limit
-(settings.ingest.max_file_bytes) here, with qa.load's message.
+(settings.ingest.max_file_bytes) here, with qa.ingest.load's message.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from qa.ingest import ingest_drafts
-from qa.load import LoadError, TooLarge, read_data
+from qa.index.store import Store
+from qa.ingest.load import LoadError, TooLarge, read_data
+from qa.ingest.pipeline import ingest_drafts
 from qa.models import IngestReport
 from qa.service.errors import error
 from qa.settings import Settings
-from qa.store import Store
 
 MAX_NAME = 255
 UPLOAD = "upload:"  # an uploaded file's origin, and its key when it gives no source

@@ -8,10 +8,10 @@ from typing import NoReturn, TypeVar
 
 from fastapi.exceptions import RequestValidationError
 
+from qa.index.search import Searcher
+from qa.index.store import Store
 from qa.models import Release
-from qa.search import Searcher
 from qa.service.schemas import MAX_QUESTION, check_order, day
-from qa.store import Store
 
 # Hits asked of the search for q: releases are listed by their best chunk, and a release's chunks share the
 # hits, so k is generous; a query matching more releases than this lists its best ones.

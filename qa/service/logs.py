@@ -15,8 +15,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from qa.answer_log import AnswerLog, LogEntry, LogError, UnknownConversation, log_path, new_id
-from qa.conversation import Turn
+from qa.index.answer_log import AnswerLog, LogEntry, LogError, UnknownConversation, log_path, new_id
+from qa.index.conversation import Turn
 from qa.schemas import Answer
 from qa.service.errors import error
 from qa.settings import Settings

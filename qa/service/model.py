@@ -16,8 +16,8 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import Future
 from typing import Any, TypeVar, cast
 
-from qa.llm_client import ModelClient, ModelError
-from qa.local_model import LocalModelError
+from qa.llm.client import ModelClient, ModelError
+from qa.llm.local_model import LocalModelError
 
 log = logging.getLogger(__name__)
 

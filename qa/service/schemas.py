@@ -6,8 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from qa.dates import iso_date
 from qa.models import Hit
+from qa.text.dates import iso_date
 
 MAX_QUESTION = 1000
 MAX_BATCH = 500
@@ -30,7 +30,7 @@ class IngestIn(BaseModel):
 
 
 def day(value: str | None) -> str | None:
-    """A since/until as an ISO date, None for none; ValueError (qa.dates.DateError) saying why it is none."""
+    """A since/until as an ISO date, None for none; ValueError (qa.text.dates.DateError) saying why it is none."""
     return (iso_date(value) or None) if value is not None else None
 
 
@@ -50,7 +50,7 @@ class _DateRange(BaseModel):
     def _iso(cls, value: str | None) -> str | None:
         try:
             return day(value)
-        except ValueError as err:  # qa.dates.DateError
+        except ValueError as err:  # qa.text.dates.DateError
             raise ValueError(str(err)) from None
 
     @model_validator(mode="after")

@@ -1,0 +1,84 @@
+"""A briefing as a Markdown memo an analyst can paste: title, date range, overview, sections, timeline,
+figures that changed, and the sources as a numbered list with links."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from qa.schemas import Briefing, Citation
+from qa.text import sentences
+
+
+def numbered(b: Briefing) -> Briefing:
+    """The briefing with every citation numbered as its sources list numbers it (one number per cited sentence,
+    in reading order: overview, sections, timeline, changes) and the overview's sentence spans, when each of
+    its sentences has its citation. The memo, the command line and the page all number from this."""
+    numbers: dict[tuple[str, int], int] = {}
+
+    def num(c: Citation) -> Citation:
+        return c.model_copy(update={"n": numbers.setdefault((c.release_id, c.start), len(numbers) + 1)})
+
+    spans = sentences.spans(b.overview)
+    marked = len(spans) == len(b.overview_citations)
+    overview = [num(c) for c in b.overview_citations] if marked else b.overview_citations
+    sections = [s.model_copy(update={"bullets": [x.model_copy(update={"citation": num(x.citation)})
+                                                 for x in s.bullets]}) for s in b.sections]
+    timeline = [ev.model_copy(update={"citation": num(ev.citation)}) for ev in b.timeline]
+    changes = [ch.model_copy(update={"before_citation": num(ch.before_citation),
+                                     "after_citation": num(ch.after_citation)}) for ch in b.changes]
+    return b.model_copy(update={"overview_citations": overview, "overview_spans": spans if marked else [],
+                                "sections": sections, "timeline": timeline, "changes": changes})
+
+
+def markdown(b: Briefing) -> str:
+    """The memo; every bullet, event and figure carries the number of its source in the list at the end."""
+    b = numbered(b)
+    cited: dict[int, Citation] = {}
+
+    def mark(c: Citation) -> str:
+        cited[c.n] = c
+        return f"[{c.n}]"
+
+    subject = b.query or "Releases"
+    span = " to ".join(p for p in (b.since, b.until) if p) or "all dates"
+    lines = [f"# Briefing: {_escape(subject)}", "", f"*{span}; {len(b.releases)} release(s)*", ""]
+    if not b.releases:
+        return "\n".join([*lines, "No stored release matches.", ""])
+    lines += ["## Overview", "", _marked(b, mark)]
+    if b.overview_mode != "model":
+        lines[-1] += " *(the releases' leads, verbatim)*"
+    for section in b.sections:
+        lines += ["", f"## {_escape(section.topic)}", ""]
+        lines += [f"- {_escape(bullet.text)} {mark(bullet.citation)}" for bullet in section.bullets]
+    if b.timeline:
+        lines += ["", "## Timeline", ""]
+        lines += [f"- **{ev.date}** {_escape(ev.event)} {mark(ev.citation)}" for ev in b.timeline]
+    if b.changes:
+        lines += ["", "## Figures that changed", ""]
+        lines += [f"- {_escape(ch.measure)}: {ch.before.value} ({ch.before_citation.date}) "
+                  f"{mark(ch.before_citation)} → {ch.after.value} ({ch.after_citation.date}) "
+                  f"{mark(ch.after_citation)}" for ch in b.changes]
+    lines += ["", "## Sources", ""]
+    for n in sorted(cited):
+        c = cited[n]
+        title = _escape(c.title or "(untitled)")
+        url = c.source.split()[0] if c.source.strip() else ""  # "URL (re-publication of URL)": the first
+        linked = f"[{title}](<{url}>)" if url.startswith(("http://", "https://")) else title
+        lines.append(f"{n}. {linked}, {c.date or 'undated'} (chunk {c.chunk_id}, chars {c.start}-{c.end})")
+    return "\n".join(lines) + "\n"
+
+
+def _marked(b: Briefing, mark: Callable[[Citation], str]) -> str:
+    """The overview with the marker of its backing release sentence after each of its sentences."""
+    if not b.overview_spans:
+        return _escape(b.overview)
+    return " ".join(f"{_escape(b.overview[s:e])} {mark(c)}" for (s, e), c in zip(b.overview_spans,
+                                                                                   b.overview_citations))
+
+
+def _escape(text: str) -> str:
+    """Release text as Markdown text: characters that would start markup are escaped, lines joined."""
+    text = " ".join(text.split())
+    for ch in "\\`*_[]<>#|":
+        text = text.replace(ch, "\\" + ch)
+    return text

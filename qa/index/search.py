@@ -1,0 +1,102 @@
+"""Questions in, ranked chunks out."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+from qa.index import bm25
+from qa.index.rerank import Question, rerank_scores
+from qa.index.store import Store
+from qa.models import Hit
+from qa.settings import SearchSettings
+from qa.text import analyze
+
+
+def _day(iso: str) -> int:
+    return int(iso.replace("-", ""))
+
+
+class SharedIndex:
+    """One copy of the BM25 arrays for all the threads of a process (the service's); the first thread
+    to see that the releases changed reloads them.
+
+    save=False keeps a busy service from writing the arrays into the file after every ingest: that
+    write takes the file's write lock, which ingests need too.
+    """
+
+    def __init__(self, save: bool = True) -> None:
+        self._save = save
+        self._lock = threading.Lock()
+        self._index: bm25.BM25Index | None = None
+
+    def fresh(self, store: Store) -> bool:
+        """Whether the arrays in memory are those of the store's current releases."""
+        return self._index is not None and self._index.generation == store.generation()
+
+    def get(self, store: Store, k1: float, b: float) -> bm25.BM25Index:
+        generation = store.generation()
+        current = self._index
+        if current is not None and current.generation == generation:
+            return current
+        # While one thread rebuilds, the others answer from the previous arrays rather than queue
+        # behind it: a search a few milliseconds stale beats one that waits (removed chunks are skipped).
+        if not self._lock.acquire(blocking=current is None):
+            return current  # type: ignore[return-value]
+        try:
+            if self._index is None or self._index.generation != store.generation():
+                self._index = bm25.load(store, k1, b, save=self._save)
+            return self._index
+        finally:
+            self._lock.release()
+
+
+class Searcher:
+    """Keeps the BM25 arrays in memory and reloads them when the store changes."""
+
+    def __init__(self, store: Store, settings: SearchSettings | None = None, shared: SharedIndex | None = None) -> None:
+        self.store = store
+        self.settings = settings or SearchSettings()
+        self._shared = shared or SharedIndex()
+
+    @property
+    def index(self) -> bm25.BM25Index:
+        return self._shared.get(self.store, self.settings.k1, self.settings.b)
+
+    def _allowed(self, idx: bm25.BM25Index, since: str | None, until: str | None,
+                 source: str | None) -> np.ndarray | None:
+        if not (since or until or source):
+            return None
+        allowed = np.ones(idx.n_docs, dtype=bool)
+        if since:
+            allowed &= idx.dates >= _day(since)
+        if until:
+            allowed &= (idx.dates <= _day(until)) & (idx.dates > 0)
+        if source:
+            pattern = "%" + source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            allowed &= np.isin(idx.release_rowids, self.store.release_rowids(pattern))
+        return allowed
+
+    def search(self, query: str, k: int | None = None, *, since: str | None = None,
+               until: str | None = None, source: str | None = None) -> list[Hit]:
+        """The k best chunks for a query, optionally only from releases dated
+        since/until (ISO dates, inclusive) or whose source contains `source`."""
+        k = k or self.settings.k
+        cfg = self.settings
+        query_terms = analyze.terms(query)
+        words = sorted(set(query_terms))
+        hashes = np.array([analyze.term_hash(t) for t in words], dtype=np.uint64)
+        idx = self.index
+        depth = max(k, cfg.rerank_depth) if cfg.rerank_depth and cfg.rerank_weight else k
+        docs, scores = idx.top(hashes, depth, self._allowed(idx, since, until, source))
+        rowids = idx.chunk_rowids[docs].tolist()
+        found = self.store.hit_rows(rowids) if rowids else {}
+        # A writer may have removed some chunks since the arrays were loaded.
+        ranked = [(found[r], s) for r, s in zip(rowids, scores.tolist()) if r in found]
+        if depth > k and ranked:
+            question = Question(query, query_terms, dict(zip(words, idx.idf(hashes).tolist())))
+            new = rerank_scores(question, [layout for (_, layout), _ in ranked], [s for _, s in ranked],
+                                cfg.rerank_weight, cfg.type_bonus)
+            ranked = sorted(zip([row for row, _ in ranked], new), key=lambda p: -p[1])
+        return [hit.model_copy(update={"score": round(score, 4)}) for (hit, _), score in ranked[:k]]

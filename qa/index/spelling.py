@@ -1,0 +1,318 @@
+"""The question as searched: the reader's typos corrected, and the forms the releases use added.
+
+Three gaps between how a reader asks and how releases write keep BM25 from
+finding the right chunk (and make the coverage check decline a question the
+releases answer):
+
+- typos: "pakage", "Ukrane". A question word that no release holds but that is
+  within a small edit distance of a word releases do hold is replaced by it,
+  in place. Words releases hold, real English words the releases happen not to
+  use ("Golden Dome"), short words and acronyms are never touched.
+- reader's forms: "450 million" where releases write "$450 million", "17-24"
+  for "17 to 24", "FY2024" for "fiscal year 2024".
+- acronyms and long forms: "HIMARS" and "High Mobility Artillery Rocket
+  Systems", learned from the releases (qa.text.acronyms) and kept in the index file.
+
+Equivalent forms are appended as a trailer, `question (written = other form;
+...)`: BM25 ORs the terms, and qa.answer.coverage reads the trailer back
+(`alternatives`) so a chunk holding either form counts as holding what the
+reader wrote.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import re
+import threading
+import weakref
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from pydantic import BaseModel, Field
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from qa.index.store import Store
+from qa.settings import AnswerSettings
+from qa.text import analyze
+
+Group = tuple[str, list[str]]  # what the reader wrote, and the other forms it stands for
+
+
+class Rewrite(BaseModel):
+    """A question as it is searched, and what was changed in it."""
+
+    question: str = Field(description="Typos corrected in place; equivalent forms appended in parentheses")
+    corrections: list[tuple[str, str]] = Field(
+        default_factory=list, description="(wrote, searched) for each corrected word, e.g. ('Ukrane', 'Ukraine')")
+
+
+# --- the trailer of equivalent forms -------------------------------------------------------------
+
+_TRAILER = re.compile(r"\s\(([^()]*?\S\s=\s\S[^()]*)\)$")
+
+
+def with_alternatives(question: str, groups: list[Group]) -> str:
+    """The question with its groups appended: `question (450 million = $450 million; ...)`."""
+    if not groups:
+        return question
+    return f"{question} (" + "; ".join(" = ".join([written, *others]) for written, others in groups) + ")"
+
+
+def alternatives(question: str) -> tuple[str, list[Group]]:
+    """The question without its trailer, and the trailer's groups (none when it has no trailer)."""
+    m = _TRAILER.search(question)
+    if not m:
+        return question, []
+    groups = []
+    for item in m.group(1).split("; "):
+        forms = [f.strip() for f in item.split(" = ") if f.strip()]
+        if len(forms) > 1:
+            groups.append((forms[0], forms[1:]))
+    return question[:m.start()], groups
+
+
+# --- reader's forms ---------------------------------------------------------------------------------
+
+_BARE_AMOUNT = re.compile(
+    r"(?<![$\w.,])(\d[\d,]*(?:\.\d+)?)\s+(thousand|million|billion|trillion)\b(?!\s+dollars)", re.IGNORECASE)
+# "820m", "1.1bn", "$300M": short scales a reader types.
+_SHORT_AMOUNT = re.compile(r"(?<![\w.,])\$?(\d[\d,]*(?:\.\d+)?)\s?(m|mn|mil|bn|b|k)\b", re.IGNORECASE)
+_SHORT_SCALES = {"m": "million", "mn": "million", "mil": "million", "bn": "billion", "b": "billion", "k": "thousand"}
+_DASH_RANGE = re.compile(r"(?<![\w.,/-])(\d{1,4})\s?[-–—]\s?(\d{1,4})(?![\w.,/-]*\d)")
+_TO_RANGE = re.compile(r"(?<![\w.,/-])(\d{1,4})\s+(?:to|through)\s+(\d{1,4})\b(?![.,]\d)", re.IGNORECASE)
+_FISCAL = re.compile(r"\b(?:FY\s?'?(\d{4}|\d{2})|fiscal\s+(?:year\s+)?(\d{4}))\b", re.IGNORECASE)
+
+
+# A question asks "where did they meet"; releases report "they met". The stemmer leaves irregular verbs apart,
+# so a question's present form is searched with its past form too (English grammar, not a list of topics).
+_IRREGULAR = {"meet": "met", "take": "took", "lead": "led", "give": "gave", "send": "sent", "speak": "spoke",
+              "hold": "held", "say": "said", "begin": "began", "make": "made", "tell": "told", "swear": "swore",
+              "buy": "bought", "pay": "paid", "win": "won", "choose": "chose", "go": "went",
+              "bring": "brought", "fight": "fought", "see": "saw", "leave": "left", "seek": "sought",
+              "write": "wrote", "grow": "grew", "sell": "sold", "fall": "fell", "rise": "rose"}
+_IRREGULAR_WORD = re.compile(r"\b(" + "|".join(_IRREGULAR) + r")\b", re.IGNORECASE)
+
+
+# A reader's British spelling of words the (American) releases spell otherwise.
+_BRITISH = {"defence": "defense", "offence": "offense", "programme": "program", "centre": "center",
+            "organisation": "organization", "labour": "labor", "honour": "honor", "armour": "armor",
+            "harbour": "harbor", "licence": "license", "catalogue": "catalog", "modernisation": "modernization"}
+_BRITISH_WORD = re.compile(r"\b(" + "|".join(_BRITISH) + r")\b", re.IGNORECASE)
+
+
+def american(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """The question in the releases' spelling, with each change as a correction ("defence" -> "defense"): kept
+    beside its American form, a British word would weigh as a rare term and find only the releases that use it."""
+    changes: list[tuple[str, str]] = []
+
+    def fix(m: re.Match[str]) -> str:
+        word = _styled(m.group(), _BRITISH[m.group().lower()])
+        changes.append((m.group(), word))
+        return word
+
+    return _BRITISH_WORD.sub(fix, text), changes
+
+
+def reader_forms(text: str) -> list[Group]:
+    """Numbers written the reader's way, and irregular verbs in the present, each with the forms releases write
+    them in."""
+    groups: list[Group] = []
+    for m in _IRREGULAR_WORD.finditer(text):
+        groups.append((m.group(), [_IRREGULAR[m.group(1).lower()]]))
+    for m in _BARE_AMOUNT.finditer(text):
+        groups.append((m.group(), [f"${m.group(1)} {m.group(2).lower()}"]))
+    for m in _SHORT_AMOUNT.finditer(text):
+        groups.append((m.group(), [f"${m.group(1)} {_SHORT_SCALES[m.group(2).lower()]}"]))
+    for m in _DASH_RANGE.finditer(text):
+        groups.append((m.group(), [f"{m.group(1)} to {m.group(2)}"]))
+    for m in _TO_RANGE.finditer(text):
+        groups.append((m.group(), [f"{m.group(1)}-{m.group(2)}"]))
+    for m in _FISCAL.finditer(text):
+        year = m.group(1) or m.group(2)
+        year = f"20{year}" if len(year) == 2 else year
+        written = set(analyze.terms(m.group()))
+        others = [f for f in (f"fiscal year {year}", f"FY {year}", f"FY{year}") if set(analyze.terms(f)) != written]
+        groups.append((m.group(), others))
+    return groups
+
+
+# --- acronyms ---------------------------------------------------------------------------------------
+
+def _flat(text: str) -> list[str]:
+    """Terms with hyphens read as spaces, so "high-mobility" and "High Mobility" compare equal."""
+    return analyze.terms(text.replace("-", " ").replace("–", " "))
+
+
+def _holds(seq: list[str], part: list[str]) -> bool:
+    n = len(part)
+    return n > 0 and any(seq[i:i + n] == part for i in range(len(seq) - n + 1))
+
+
+def acronym_forms(text: str, pairs: list[tuple[str, str, int]]) -> list[Group]:
+    """For each learned acronym the text uses without its long form (or the other way round), the other one."""
+    words = {w: w for w in re.findall(r"\b[A-Za-z]{2,}s?\b", text)}
+    lower = {w.lower(): w for w in words}
+    flat = _flat(text)
+    best: dict[str, str] = {}
+    for short, long, _ in pairs:  # most releases first
+        best.setdefault(short, long)
+    groups: dict[tuple[str, ...], Group] = {}
+    for short, long in best.items():
+        # Exact case, or any case when the acronym is no English word ("himars" yes, "aim" no).
+        wrote = words.get(short) or (lower.get(short.lower()) if short.lower() not in english_words() else None)
+        has_long = _holds(flat, _flat(long))
+        if wrote and not has_long:
+            written, other = wrote, long
+        elif has_long and not wrote:
+            written, other = long, short
+        else:
+            continue
+        key = tuple(_flat(written))
+        _, others = groups.setdefault(key, (written, []))
+        if all(_flat(o) != _flat(other) for o in others):
+            others.append(other)
+    return list(groups.values())
+
+
+# --- typos ------------------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """English words (symspellpy's 82,765-word frequency list): a question word among them is spelt right,
+    even when no release uses it, and is never "corrected" into a word of the releases."""
+    listing = importlib.resources.files("symspellpy") / "frequency_dictionary_en_82_765.txt"
+    return frozenset(line.split(" ", 1)[0] for line in listing.read_text(encoding="utf-8").splitlines())
+
+
+@dataclass
+class _Cached:
+    """What one version of a store's releases gives rewriting, read from the file when first needed."""
+
+    generation: int
+    words: list[str] | None = None
+    prefixes: frozenset[str] | None = None
+    counts: list[int] | None = None
+    acronyms: list[tuple[str, str, int]] | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+_cache: weakref.WeakKeyDictionary[Store, _Cached] = weakref.WeakKeyDictionary()
+_cache_lock = threading.Lock()
+
+
+def _cached(store: Store) -> _Cached:
+    generation = store.generation()
+    with _cache_lock:
+        entry = _cache.get(store)
+        if entry is None or entry.generation != generation:
+            entry = _cache[store] = _Cached(generation)
+    return entry
+
+
+def _vocabulary(entry: _Cached, store: Store) -> tuple[list[str], list[int]]:
+    with entry.lock:
+        if entry.words is None:
+            vocab = store.vocabulary()
+            entry.words, entry.counts = list(vocab), list(vocab.values())
+    assert entry.counts is not None
+    return entry.words, entry.counts
+
+
+def unheard(words: list[str], store: Store) -> list[str]:
+    """The words of which the releases hold no form: neither the word nor one sharing its first four letters
+    ("swore" has "sworn", "introduced" has "introduction"; "golden" and "dome" have none). A question's subject
+    that the releases never name is the strongest sign that they do not answer it."""
+    entry = _cached(store)
+    vocabulary, _ = _vocabulary(entry, store)
+    with entry.lock:
+        if entry.prefixes is None:
+            entry.prefixes = frozenset(w[:4] for w in vocabulary if len(w) >= 4)
+    known = set(vocabulary)
+    return [w for w in words if w.lower() not in known and (len(w) < 5 or w.lower()[:4] not in entry.prefixes)]
+
+
+def _acronyms(entry: _Cached, store: Store) -> list[tuple[str, str, int]]:
+    with entry.lock:
+        if entry.acronyms is None:
+            entry.acronyms = store.acronyms()
+    return entry.acronyms
+
+
+def _styled(wrote: str, word: str) -> str:
+    """The correction in the reader's casing: "Ukrane" -> "Ukraine", "pakage" -> "package"."""
+    if len(wrote) > 1 and wrote.isupper():
+        return word.upper()
+    return word[:1].upper() + word[1:] if wrote[:1].isupper() else word
+
+
+def _nearest(word: str, limit: int, words: list[str], counts: list[int]) -> str | None:
+    """The closest index word within `limit` edits (transpositions count one); the more frequent on ties."""
+    found = process.extract(word, words, scorer=OSA.distance, score_cutoff=limit, limit=None)
+    if not found:
+        return None
+    _, _, i = min(found, key=lambda f: (f[1], -counts[f[2]], f[0]))
+    return words[i]
+
+
+_QUESTION_WORD = re.compile(r"\b[A-Za-z]+\b")
+
+
+def correct(question: str, store: Store, settings: AnswerSettings) -> tuple[str, list[tuple[str, str]]]:
+    """The question with each unknown word replaced by the nearest index word, and the (wrote, searched) pairs."""
+    if settings.typo_distance <= 0:
+        return question, []
+    candidates = {}
+    for m in _QUESTION_WORD.finditer(question):
+        word = m.group()
+        lower = word.lower()
+        if len(word) < settings.typo_min_length or (word.isupper() and len(word) > 1):
+            continue  # short words are too often other words; capitals are acronyms, not typos
+        word_terms = analyze.terms(lower)
+        if not word_terms or any(t[0] in "$#0123456789" for t in word_terms):
+            continue  # stop words and number words are not looked up
+        candidates[lower] = word
+    if not candidates:
+        return question, []
+    unknown = set(candidates) - store.known_words(list(candidates))
+    unknown -= english_words() & unknown
+    if not unknown:
+        return question, []
+    entry = _cached(store)
+    words, counts = _vocabulary(entry, store)
+    replacement: dict[str, str] = {}
+    for lower in sorted(unknown):
+        # A third of a short word is too much to change: one edit below six letters.
+        limit = min(settings.typo_distance, 1 if len(lower) < 6 else 2)
+        if near := _nearest(lower, limit, words, counts):
+            replacement[lower] = near
+    if not replacement:
+        return question, []
+    corrections: list[tuple[str, str]] = []
+
+    def fix(m: re.Match[str]) -> str:
+        wrote = m.group()
+        near = replacement.get(wrote.lower())
+        if near is None:
+            return wrote
+        searched = _styled(wrote, near)
+        if (wrote, searched) not in corrections:
+            corrections.append((wrote, searched))
+        return searched
+
+    return _QUESTION_WORD.sub(fix, question), corrections
+
+
+def rewrite(question: str, store: Store, settings: AnswerSettings) -> Rewrite:
+    """The question as retrieval, coverage and answering should see it: typos corrected in place, then
+    the releases' forms of its amounts, ranges, fiscal years and acronyms appended as alternatives."""
+    main, groups = alternatives(" ".join(question.split()))
+    main, corrections = american(main)
+    main, fixed = correct(main, store, settings)
+    corrections += fixed
+    seen = {tuple(_flat(w)) for w, _ in groups}
+    for written, others in reader_forms(main) + acronym_forms(main, _acronyms(_cached(store), store)):
+        if others and tuple(_flat(written)) not in seen:
+            seen.add(tuple(_flat(written)))
+            groups.append((written, others))
+    return Rewrite(question=with_alternatives(main, groups), corrections=corrections)

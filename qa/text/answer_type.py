@@ -1,0 +1,88 @@
+"""What kind of value a question asks for, and whether a sentence holds one.
+
+Used to prefer, among passages that match a question's words, those that
+contain the kind of thing it asks for: a money amount for "how much", a
+count for "how many", a date for "when".
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from operator import itemgetter
+
+from qa.text.analyze import MONTH_NAMES, stem
+
+
+class AnswerType(str, Enum):
+    MONEY = "money"
+    PERCENT = "percent"
+    COUNT = "count"
+    ORDINAL = "ordinal"
+    DATE = "date"
+    PERSON = "person"
+    PLACE = "place"
+    OTHER = "other"
+
+
+_RULES: list[tuple[AnswerType, re.Pattern[str]]] = [
+    (AnswerType.PERCENT, re.compile(r"\bwhat (percentage|percent|share)\b")),
+    (AnswerType.MONEY, re.compile(r"\bhow much\b|\b(value|worth|cost|price|amount|assistance figures?)\b")),
+    (AnswerType.COUNT, re.compile(r"\bhow (many|old|long)\b|\b(the|a|total) number of\b")),
+    (AnswerType.ORDINAL, re.compile(r"\b(ordinal|anniversary|iteration|which (\w+ )?(round|drawdown|tranche))\b")),
+    (AnswerType.DATE, re.compile(r"\bwhen\b|\b(what|which) (date|day|year|month)\b"
+                                 r"|\b(what|which) (is|was) the (\w+ ){0,2}(date|day|year)\b")),
+    # Up to three words between "which" and the title, none a verb: "which acting Pentagon press secretary".
+    (AnswerType.PERSON, re.compile(r"^(who|whom)\b|\bwho\b|\bname of (the )?(\w+ ){0,3}(secretary|minister|"
+                                   r"spokes\w+|general|official|chief|commander|ambassador)\b|"
+                                   r"\b(which|what) ((?!(?:did|does|do|was|were|is|are|has|"
+                                   r"had|will)\b)\w+ ){0,3}(secretary|minister|official|"
+                                   r"spokes\w+|general|officer|person|leader|chief|commander|director|president|"
+                                   r"ambassador|chairman|admiral)s?\b(?! (?:role|position|post|office|title|job)\b)")),
+    (AnswerType.PLACE, re.compile(r"\bwhere\b|\b(which|what) (city|country|base|place|location)\b")),
+]
+
+MONTH_TERMS = frozenset(stem(m) for m in MONTH_NAMES)
+_DIGITS = frozenset("0123456789")
+_YEAR = re.compile(r"(?<!\S)(?:1[89]|20)\d\d(?!\S)")
+
+
+def answer_type(question: str) -> AnswerType:
+    """The kind of the earliest asking phrase: "Where was he ... when he issued ..." asks for a place."""
+    q = question.lower()
+    found = [(m.start(), order, kind) for order, (kind, pattern) in enumerate(_RULES) if (m := pattern.search(q))]
+    return min(found)[2] if found else AnswerType.OTHER
+
+
+def held_kinds(sentence_terms: list[str]) -> set[AnswerType]:
+    """The kinds of value that a sentence's terms (from analyze.terms) contain.
+
+    Names and places are left out: told apart only by capitals, nearly every
+    sentence of a release would hold one, so they would reward nothing.
+    """
+    kinds: set[AnswerType] = set()
+    heads = set(map(itemgetter(0), sentence_terms))
+    if "$" in heads:
+        kinds.add(AnswerType.MONEY)
+    if "#" in heads:
+        kinds.add(AnswerType.ORDINAL)
+    if not heads.isdisjoint(_DIGITS):
+        kinds.add(AnswerType.COUNT)
+        if "percent" in sentence_terms:
+            kinds.add(AnswerType.PERCENT)
+        if _YEAR.search(" ".join(sentence_terms)):
+            kinds.add(AnswerType.DATE)
+    if not MONTH_TERMS.isdisjoint(sentence_terms):
+        kinds.add(AnswerType.DATE)
+    return kinds
+
+
+_BITS = {kind: 1 << i for i, kind in enumerate(AnswerType)}
+
+
+def to_mask(kinds: set[AnswerType]) -> int:
+    return sum(_BITS[k] for k in kinds)
+
+
+def bit(kind: AnswerType) -> int:
+    return _BITS[kind]
