@@ -26,7 +26,8 @@ from pydantic import BaseModel
 
 from qa.brief.briefing import Briefer
 from qa.brief.summarize import Summarizer
-from qa.cli import main as cli
+from qa.cli import brief as brief_command
+from qa.cli.common import out
 from qa.evals.scoring import fact_found
 from qa.index.store import Store
 from qa.ingest.pipeline import ingest_paths
@@ -73,8 +74,8 @@ def load_gold(path: Path) -> list[Gold]:
 
 def rendered(b: Briefing) -> str:
     """The briefing as `qa brief` prints it (its printer, captured; nothing reaches the terminal)."""
-    with cli.out.capture() as captured:
-        cli._print_brief(b)
+    with out.capture() as captured:
+        brief_command._print_brief(b)
     return captured.get()
 
 

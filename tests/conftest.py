@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import vcr
 
-from qa.cli.main import sample_path
+from qa.cli.common import sample_path
 from qa.evals.evaluation import make_recorder
 from qa.index.store import Store
 from qa.ingest.pipeline import ingest_drafts, ingest_paths

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from qa.cli import main as cli
+import qa.cli.main  # noqa: F401 - registers the commands on the app
+from qa.cli import common as cli
 from qa.llm import endpoint
 from qa.llm.client import ModelClient, no_model_client
 from qa.settings import Settings

@@ -13,7 +13,8 @@ import typer.completion
 from rich.console import Console
 from rich.status import Status
 
-from qa.cli import main as cli
+import qa.cli.main  # noqa: F401 - registers the commands on the app
+from qa.cli import common as cli
 from qa.llm import local_model
 from qa.testing.fake_models import FakeModel, Oracle
 from tests import test_cli

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.cli.main import sample_path
+from qa.cli.common import sample_path
 from qa.index import bm25 as index_module
 from qa.index.search import Searcher
 from qa.index.store import Store

@@ -9,7 +9,7 @@ import vcr
 from qa.brief import extract
 from qa.brief.prose import problems_with, whole_sentences
 from qa.brief.summarize import Summarizer
-from qa.cli.main import sample_path
+from qa.cli.common import sample_path
 from qa.index.store import Store
 from qa.ingest.pipeline import ingest_drafts, ingest_paths, release_id
 from qa.llm.client import ModelClient
