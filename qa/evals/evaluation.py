@@ -11,7 +11,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
@@ -47,6 +47,10 @@ class Dataset(BaseModel):
     name: str
     questions: Path
     corpus: list[Path]
+    split: Literal["train", "validation"] | None = Field(
+        None, description="train: the rules and thresholds may be fitted on it; validation: fixed before fitting, "
+        "only reported")
+    model: bool = Field(True, description="false: extractive answers only, no model and no cassette")
     thresholds: dict[str, float] = Field(
         default_factory=dict, description="<score>: a floor (fails under it); max_<score>: a ceiling (fails above it)")
 
@@ -194,6 +198,8 @@ def run(dataset: Dataset, settings: Settings, *, record: bool, base_url: str,
 
     questions = load_dataset(dataset.questions)
     cassette = cassette_path(settings.model.model, dataset.name)
+    if not dataset.model:  # extractive only: nothing is asked of a model, so nothing is recorded or replayed
+        client, record = (lambda: no_model_client(settings.model)), False
     if client is None and not record and not cassette.exists():
         raise EvalError(f"no cassette for dataset {dataset.name!r} and model {settings.model.model!r} at {cassette}; "
                         f"record it: qa eval --record --dataset {dataset.name}")
@@ -208,7 +214,7 @@ def run(dataset: Dataset, settings: Settings, *, record: bool, base_url: str,
         ids = {Path(r.origin).name: r.id for r in store.releases()}
         plain = Answerer(store, settings.with_mode("extractive"), lambda: no_model_client(settings.model))
         extractive = {q.id: plain.ask(q.question) for q in questions}
-        settings = settings.with_mode("model")
+        settings = settings.with_mode("model" if dataset.model else "extractive")
         searcher = Searcher(store, settings.search)
         scores = []
         with contextlib.nullcontext() if client else recorder.use_cassette(str(cassette)):

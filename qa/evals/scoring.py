@@ -38,7 +38,7 @@ from collections import defaultdict
 from functools import lru_cache
 from statistics import fmean
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from qa.evals.retrieval import GoldQuestion
 from qa.schemas import Answer
@@ -141,6 +141,7 @@ class QuestionScore(BaseModel):
     partial: bool = False  # answerable: printed as partial support
     extractive_answer: str | None = None  # the same question answered without the model; None: not computed
     extractive_right: bool | None = None  # that answer scored by the same rules as `all_facts`
+    in_evidence: bool = False  # answerable: every gold fact in the answer or the sentences it cites
 
     @property
     def answerable(self) -> bool:
@@ -190,6 +191,8 @@ def score_question(q: GoldQuestion, answer: Answer, gold_release_ids: set[str], 
         partial=bool(q.gold_facts) and answer.answered and answer.support == "partial",
         extractive_answer=None if extractive is None else extractive.answer,
         extractive_right=None if extractive is None else right(q, extractive),
+        in_evidence=bool(q.gold_facts) and answer.answered and all(
+            fact_found(f, " ".join([answer.answer, *(c.quote for c in answer.evidence)])) for f in q.gold_facts),
     )
 
 
@@ -198,6 +201,17 @@ class KindSummary(BaseModel):
     questions: int
     all_facts: float
     fact_share: float
+    wrong: int = 0  # printed as a full answer with a fact missing (answerable), or answered (unanswerable)
+    declined: int = 0
+
+
+class SupportSummary(BaseModel):
+    """How often an answer printed at one support level was right: the calibration of that level."""
+
+    support: str  # full, partial, none (declined)
+    answers: int
+    right: int
+    precision: float | None  # right / answers; None when there were none
 
 
 class RunScore(BaseModel):
@@ -223,6 +237,8 @@ class RunScore(BaseModel):
     model_improved: int = 0  # questions right with the model and wrong without it
     model_worsened: int = 0  # questions wrong with the model and right without it
     model_gain: int = 0  # questions right with the model minus right without it (improved - worsened)
+    in_evidence: float = 0.0  # share of answerable questions with every fact in the answer or its cited sentences
+    calibration: list[SupportSummary] = Field(default_factory=list)  # right answers by printed support level
 
 
 def _mean(values: list[float]) -> float:
@@ -273,7 +289,9 @@ def summarize(scores: list[QuestionScore], price_per_million: tuple[float, float
         latency_p95_s=percentile(latencies, 95),
         cost_usd=cost,
         by_kind=[KindSummary(kind=kind, questions=len(group), all_facts=_mean([s.all_facts for s in group]),
-                             fact_share=_mean([s.fact_share for s in group]))
+                             fact_share=_mean([s.fact_share for s in group]),
+                             wrong=sum(s.answered_wrong or s.hallucinated for s in group),
+                             declined=sum(s.declined for s in group))
                  for kind, group in sorted(kinds.items())],
         short_answers=_mean([s.short for s in answerable]),
         answered_wrong=_mean([s.answered_wrong for s in answerable]),
@@ -284,4 +302,19 @@ def summarize(scores: list[QuestionScore], price_per_million: tuple[float, float
         model_improved=improved,
         model_worsened=worsened,
         model_gain=improved - worsened,
+        in_evidence=_mean([s.in_evidence for s in answerable]),
+        calibration=calibration(scores),
     )
+
+
+def calibration(scores: list[QuestionScore]) -> list[SupportSummary]:
+    """Per printed support level, how many answers were right: full ones should almost always be (a wrong answer
+    printed as full costs a reader most), partial ones are the closest the releases come, declines are right on
+    unanswerable questions."""
+    out = []
+    for level in ("full", "partial", "none"):
+        group = [s for s in scores if (s.support if s.answered else "none") == level]
+        right = sum(s.all_facts for s in group)
+        out.append(SupportSummary(support=level, answers=len(group), right=right,
+                                  precision=right / len(group) if group else None))
+    return out
