@@ -71,6 +71,17 @@ class AnswerSettings(BaseModel):
     partial_missing: float = Field(
         0.5, ge=0, le=1, description="Share of the question's key weight missing from the evidence's release that "
         "makes an answer partial (dev: 0.5 keeps every right answer full; r001_q2 from the wrong release is 0.66)")
+    full_sentence_share: float = Field(
+        0.0, ge=0, le=1, description="Share of the question's key weight that the evidence sentences themselves (with "
+        "their release's title) must hold for a full answer; under it the answer is partial (fitted on grow-train "
+        "by scripts/fit-support)")
+    calibrated: bool = Field(
+        True, description="Print a lifted answer as full only when the confidence model fitted on grow-train "
+        "(qa/answer/confidence.json, scripts/fit-support) puts it at or above its threshold")
+    common_words: int = Field(
+        3000, ge=0, description="Nouns of a question among this many most frequent English words are its frame, "
+        "not its subject: their absence never declines it (0: every noun may be; fitted on grow-train "
+        "by scripts/fit-support)")
     decline_missing: float = Field(
         0.3, ge=0, le=1, description="The same share that declines when no value of the kind asked stands in the "
         "evidence either (dev: u07 at 0.37 declined; answerable questions without a value stay at or under 0.26)")

@@ -149,6 +149,10 @@ def test_every_adversary_kind_claims_something_false(kind: str) -> None:
         if kind == "echo":
             words = set(re.findall(r"\w+", q.question.lower()))
             assert set(re.findall(r"\w+", reply.answer.lower())) <= words
+        elif kind == "irrelevant":
+            # True to its sentence, and that sentence not the one that answers: grounded, yet no answer.
+            assert not grounding.check(reply.answer, [reply.quote]).ungrounded, reply.answer
+            assert not any(fact_found(f, reply.quote) for f in q.gold_facts), reply.quote
         else:
             ungrounded = grounding.check(reply.answer, CANDIDATES).ungrounded
             assert ungrounded, (kind, reply.answer)

@@ -88,13 +88,14 @@ def _groups(question: str) -> tuple[str, list[_Group]]:
     return main, groups
 
 
-def uncovered(question: str, hits: list[Hit], idf: dict[str, float]) -> str | None:
+def uncovered(question: str, hits: list[Hit], idf: dict[str, float], frame: frozenset[str] = frozenset()) -> str | None:
     """Why the hits cannot answer the question, or None when they may. `idf` holds the question's terms
-    (those of its appended forms too)."""
+    (those of its appended forms too); `frame` are numbers that count what is asked ("which four countries"),
+    which no release need hold."""
     main, groups = _groups(question)
     grouped = set().union(*(g.written for g in groups))
     terms = set(analyze.terms(main)) - grouped
-    numbers = sorted(t for t in terms if _is_number(t))
+    numbers = sorted(t for t in terms if _is_number(t) and t not in frame)
     counted = [g for g in groups if g.number_forms()]
     if not hits:
         if numbers:

@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass
 
 from qa.answer.question import Question
-from qa.text import analyze, boilerplate, grounding
+from qa.text import analyze, boilerplate, grounding, spans
 from qa.text.answer_type import MONTH_TERMS, AnswerType
+from qa.text.subject import tied_words
 
 # A capitalised run: a name, a place, a title of a thing ("Security Sector Assistance Roadmap", "Article IV",
 # "1947 National Security Act", "Under Secretary of Defense for Policy", "Sierra Nevada Corp.").
@@ -50,7 +51,20 @@ class Span:
 
 def lift(q: Question, text: str, *, dated: bool = False) -> Span | None:
     """The short answer in `text` (evidence sentences, verbatim), or None when none of its kind stands there.
-    dated: the text's release has a date, so its "today" answers "when" (the answer prints that date)."""
+    dated: the text's release has a date, so its "today" answers "when" (the answer prints that date).
+    A name, place or thing is the whole of what the text names, as the parser reads it (qa.text.spans)."""
+    span = _lifted(q, text, dated=dated)
+    if span is None or q.kind not in _NAMED or q.identity:
+        return span
+    start, end = spans.complete(text, span.start, span.end)
+    return Span(text[start:end], start, end)
+
+
+# Kinds whose answer is a name: grown to the whole name. Figures and dates keep the lexicon's own bounds.
+_NAMED = frozenset({AnswerType.PERSON, AnswerType.PLACE, AnswerType.OTHER})
+
+
+def _lifted(q: Question, text: str, *, dated: bool = False) -> Span | None:
     found = values(q, text)
     # Only for a question opening with "when" that gives no time of its own: "When Austin called ... in
     # September 2023, when was the next meeting" asks about another event than the release's "today" (dev r009_q1).
@@ -259,6 +273,11 @@ def _people(q: Question, text: str, body_start: int) -> list[Span]:
     # The speaker of a quote, named by surname alone: '"... from U.S. stocks," Austin said.'
     names += [Span(m.group(1), m.start(1), m.end(1)) for m in _SPEAKER.finditer(text)
               if is_new(q, m.group(1)) and not any(n.start <= m.start(1) < n.end for n in names)]
+    if q.role:
+        # "who is the secretary of the army": only a person the text ties to that role answers, by the parse.
+        weight = sum(q.idf.get(t, 1.0) for t in q.role)
+        names = [n for n in names
+                 if sum(q.idf.get(t, 1.0) for t in q.role & tied_words(text, n.start, n.end)) >= weight / 2]
     return names
 
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from qa.answer import attribution, confidence, coverage, parts
 from qa.answer import candidates as cands
-from qa.answer import coverage, parts
 from qa.answer.candidates import Evidence
 from qa.answer.followup import Context, context
-from qa.answer.lift import is_today, lift, titled
+from qa.answer.lift import is_today, lift, titled, values
 from qa.answer.question import Question, analyse
 from qa.answer.verify import check_model, missing, support, surface
 from qa.index import spelling
@@ -54,6 +54,7 @@ class Outcome:
     declined: bool = False
     hits: list[Hit] = field(default_factory=list)
     candidates: list[Evidence] = field(default_factory=list)
+    features: confidence.Features | None = None  # of a lifted answer found full before calibration
 
 
 @dataclass
@@ -146,11 +147,11 @@ class Answerer:
         was about something else), as a question of its own."""
         question, searched, corrections = retrieval.question, retrieval.searched, retrieval.corrections
         turns = retrieval.followup.turns if retrieval.followup else []
-        outcomes = [self._evidence(p, hits) for p, hits in retrieval.earlier]
+        outcomes = [self.evidence(p, hits) for p, hits in retrieval.earlier]
         if not outcomes or not self._answers_own(question, outcomes, full=True):
-            outcomes = [self._evidence(p, hits) for p, hits in retrieval.parts]
+            outcomes = [self.evidence(p, hits) for p, hits in retrieval.parts]
             if retrieval.alone and not self._answers_own(question, outcomes, full=False):
-                outcomes, turns = [self._evidence(p, hits) for p, hits in retrieval.alone], []
+                outcomes, turns = [self.evidence(p, hits) for p, hits in retrieval.alone], []
         declined = next((o for o in outcomes if o.declined), None)
         if declined is not None:
             return Answer(question=question, answered=False, answer=f"{DECLINE}: {declined.reason}.",
@@ -178,7 +179,8 @@ class Answerer:
         # lower case is the question's subject, and its absence is the strongest sign the releases do not answer.
         rarest = bm25_idf(1, max(1, self.searcher.index.n_docs))
         absent = {t for w in spelling.unheard(re.findall(r"[A-Za-z]+", text), self.store) for t in analyze.terms(w)}
-        return analyse(text, {t: (rarest if w == 0 and t in absent else w) for t, w in idf.items()}), idf
+        weights = {t: (rarest if w == 0 and t in absent else w) for t, w in idf.items()}
+        return analyse(text, weights, self.settings.answer.common_words), idf
 
     def _answers_own(self, question: str, outcomes: list[Outcome], full: bool) -> bool:
         """Whether the outcomes answer a follow-up (`full`: fully) from releases that hold its own subject: the
@@ -190,10 +192,13 @@ class Answerer:
         gone, share = missing(self._question(question)[0], [e for o in outcomes for e in o.evidence])
         return len(gone) < NEW_SUBJECT or share < self.settings.answer.partial_missing
 
-    def _evidence(self, text: str, hits: list[Hit]) -> Outcome:
+    def evidence(self, text: str, hits: list[Hit]) -> Outcome:
         """Check coverage of one question's hits, and rank its candidate evidence."""
         q, idf = self._question(text)
-        reason = coverage.uncovered(text, hits, idf)
+        if attribution.asks_credit(text) and (credit := attribution.credited(hits, self.store)) is not None:
+            return Outcome(q, evidence=[credit], answer=_shown(credit), support="full", hits=hits,
+                           candidates=[credit])
+        reason = coverage.uncovered(text, hits, idf, frame=q.frame_numbers)
         if reason:
             return Outcome(q, declined=True, reason=reason)
         found = cands.gather(q, hits, self.store, self.settings.answer)
@@ -227,9 +232,15 @@ class Answerer:
             if gone and share >= settings.decline_missing:
                 return Outcome(q, declined=True, reason="the releases do not mention "
                                + ", ".join(f"“{surface(q, t)}”" for t in gone[:3]))
-        level, why = support(q, [best], best.short is not None, settings.partial_missing)
+        level, why = support(q, [best], best.short is not None, settings.partial_missing,
+                             settings.full_sentence_share, best.short.text if best.short else None)
+        features = None
+        if level == "full" and best.short is not None and not is_today(best.short):
+            features = confidence.features(q, best, found, len(values(q, best.text)))
+            if settings.calibrated and not confidence.sure(features):
+                level, why = "partial", f"“{best.short.text}” may not be what the question asks for"
         return Outcome(q, evidence=[best], answer=_shown(best), support=level,
-                       reason=why, hits=hits, candidates=found)
+                       reason=why, hits=hits, candidates=found, features=features)
 
     def _extractive(self, outcomes: list[Outcome], question: str, corrections: list[Correction]) -> Answer:
         evidence = [e for o in outcomes for e in o.evidence]
@@ -271,16 +282,22 @@ class Answerer:
         except (ModelError, LocalModelError) as err:
             # The answer does not depend on the model: without it, the extractive one stands.
             return fallback.model_copy(update={"ungrounded": [f"the model failed: {err}"]})
-        q = outcomes[0].question if len(outcomes) == 1 else analyse(fallback.question, outcomes[0].question.idf)
+        q = outcomes[0].question if len(outcomes) == 1 else analyse(fallback.question, outcomes[0].question.idf,
+                                                                 self.settings.answer.common_words)
         verdict = check_model(q, reply.answer, by_option.get(reply.quote), options)
         if not verdict.accepted:
             return fallback.model_copy(update={"usage": usage, "ungrounded": verdict.problems})
         if len(outcomes) == 1:
-            level, why = support(q, verdict.cited, True, self.settings.answer.partial_missing)
+            level, why = support(q, verdict.cited, True, self.settings.answer.partial_missing,
+                                 self.settings.answer.full_sentence_share, " ".join(reply.answer.split()))
         else:
             level = "full" if len({e.release_id for e in verdict.cited}) >= len(outcomes) else "partial"
             why = "" if level == "full" else "the answer stands on fewer releases than the question asks about"
-        answer = " ".join(reply.answer.split()) if level == "full" else verdict.cited[0].text
+        if level != "full":
+            # The model's answer meets the extractive answer's bar or is not printed: a real value of a sentence
+            # that does not answer the question is grounded, and wrong.
+            return fallback.model_copy(update={"usage": usage, "ungrounded": [f"the model's answer: {why}"]})
+        answer = " ".join(reply.answer.split())
         return fallback.model_copy(update={
             "answer": answer, "support": level, "mode": "model", "evidence": _citations(verdict.cited, outcomes),
             "usage": usage, "ungrounded": [], "reason": why})

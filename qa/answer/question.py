@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from qa.text import analyze
 from qa.text.answer_type import AnswerType, answer_type
+from qa.text.subject import role, subject
 
 # After "which" or "what" (and "is the"), the head noun runs until a function word, a verb or a participle:
 # "which company received" -> company, "which roadmap advancing" -> roadmap, "what is the contract number of".
@@ -71,6 +72,9 @@ class Question:
     idf: dict[str, float] = field(default_factory=dict)
     identity: str | None = None  # "who is NAME": the name, whose title is the answer
     keywords: bool = False  # typed as search words ("patriot missiles ukraine"): every word is the subject
+    subject: frozenset[str] | None = None  # terms whose absence may decline it (qa.text.subject); None: all
+    frame_numbers: frozenset[str] = frozenset()  # numbers that count what is asked for: "which four countries"
+    role: frozenset[str] = frozenset()  # "who is the secretary of the army": the role's terms the person needs
 
     @property
     def term_set(self) -> set[str]:
@@ -99,12 +103,19 @@ class Question:
 _CONTRACTED = re.compile(r"\b(what|who|where|when|which)['’]?s\b", re.IGNORECASE)
 
 
-def analyse(text: str, idf: dict[str, float]) -> Question:
+def analyse(text: str, idf: dict[str, float], common_top: int | None = None) -> Question:
+    """The question read once. With `common_top` (the pipeline's), its subject, frame numbers and role are read
+    off the parse (nouns among that many most frequent English words are frame words); without, every key term
+    is its subject, as for a question analysed for its terms alone."""
     text = _CONTRACTED.sub(r"\1 is", text)
     kind = answer_type(text)
     focus = _focus(text) if kind in (AnswerType.OTHER, AnswerType.PLACE, AnswerType.PERSON) else None
     m = _COUNTED.search(text)
     counted = next(iter(analyze.terms(m.group(1))), None) if m else None
     identity = m.group(1) if (m := _IDENTITY.match(text)) else None
+    keywords = "?" not in text and not _ASKING.match(text)
+    about = subject(text, common_top) if common_top is not None and not keywords else None
     return Question(text=text, terms=analyze.terms(text), kind=kind, focus=focus, counted=counted, idf=idf,
-                    identity=identity, keywords="?" not in text and not _ASKING.match(text))
+                    identity=identity, keywords=keywords, subject=about.terms if about else None,
+                    frame_numbers=about.frame_numbers if about else frozenset(),
+                    role=role(text) if about and kind is AnswerType.PERSON and not identity else frozenset())

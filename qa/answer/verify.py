@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from qa.answer.candidates import Evidence, swallowed
 from qa.answer.lift import Span, is_new, titled, values
 from qa.answer.question import FRAME_WORDS, Question
-from qa.text import analyze, grounding
+from qa.text import analyze, grounding, spans
 from qa.text.answer_type import AnswerType
 
 # Words a capable model frames a short answer with that need not stand in the sources ("It was worth ...").
@@ -207,15 +207,27 @@ def missing(q: Question, evidence: list[Evidence]) -> tuple[list[str], float]:
     held: set[str] = set()
     for ev in evidence:
         held |= set(analyze.terms(ev.release_text)) | set(analyze.terms(ev.title)) | set(analyze.date_terms(ev.date))
-    gone = [t for t in q.key_terms if t not in held]
+    gone = [t for t in q.key_terms if t not in held and (q.subject is None or t in q.subject)]
     return gone, sum(q.idf.get(t, 0.0) for t in gone) / q.total_weight
 
 
-def support(q: Question, evidence: list[Evidence], has_value: bool, partial_missing: float) -> tuple[str, str]:
-    """("full" or "partial", why partial) for an answer standing on `evidence`."""
+def support(q: Question, evidence: list[Evidence], has_value: bool, partial_missing: float,
+            sentence_share: float = 0.0, short: str | None = None) -> tuple[str, str]:
+    """("full" or "partial", why partial) for an answer standing on `evidence`: full only when its value is of
+    the kind asked (`short`, read by the entity recogniser in the evidence) and the evidence sentences themselves
+    hold `sentence_share` of the question's key weight."""
     if not has_value and (q.kind is not AnswerType.OTHER or q.focus):
         what = q.kind.value if q.kind is not AnswerType.OTHER else surface(q, q.focus or "")
         return "partial", f"the closest sentence gives no {what}"
+    if short is not None and (wrong := wrong_kind(q, short, evidence)):
+        return "partial", wrong
+    if evidence and sentence_share > 0:
+        # The release's title and date speak for each of its sentences ("the March 12, 2024 package").
+        said = set().union(*(set(analyze.terms(ev.text)) | set(analyze.terms(ev.title))
+                             | set(analyze.date_terms(ev.date)) for ev in evidence))
+        absent = [t for t in q.key_terms if t not in said]
+        if sum(q.idf.get(t, 0.0) for t in absent) / q.total_weight > 1 - sentence_share:
+            return "partial", "the sentence does not mention " + ", ".join(f"“{surface(q, t)}”" for t in absent[:3])
     inside: set[str] = set()
     for ev in evidence:
         inside |= swallowed(q, ev.text)
@@ -230,6 +242,31 @@ def support(q: Question, evidence: list[Evidence], has_value: bool, partial_miss
         t = sorted(inside)[0]
         return "partial", f"“{surface(q, t)}” stands only as part of another name"
     return "full", ""
+
+
+# The kinds of thing the entity recogniser may call a value of the kind asked: a person for "who", a place for
+# "where" (the Pentagon is an organisation's building as often as a place). A value it gives no label is let
+# be (a surname alone, "Mike [Gruss]"); one it calls something else ("Airborne Division", "Middle East" for
+# "who") is no answer of that kind.
+_KIND_LABELS = {AnswerType.PERSON: frozenset({"PERSON"}),
+                AnswerType.PLACE: spans.PLACE_LABELS | {"ORG"}}
+
+
+def wrong_kind(q: Question, value: str, evidence: list[Evidence]) -> str:
+    """Why `value` is not of the kind the question asks for, or "" when it is (or the kind has no label)."""
+    wanted = _KIND_LABELS.get(q.kind)
+    if wanted is None or q.identity:
+        return ""
+    for ev in evidence:
+        at = ev.text.find(value)
+        if at >= 0:
+            found = spans.labels(ev.text, at, at + len(value))
+            break
+    else:
+        found = spans.labels(value, 0, len(value))
+    if not found & spans.NAME_LABELS or found & wanted:
+        return ""
+    return f"“{value}” is not the {q.kind.value} asked about"
 
 
 def surface(q: Question, term: str) -> str:

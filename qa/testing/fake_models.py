@@ -42,8 +42,8 @@ NOT_SAID = "The passages do not say."
 MAX_ANSWER = 80  # ModelAnswer.answer's max_length
 FAKE_URL = "http://fake-model.test/v1"
 Shape = Literal["json_schema", "json_object", "tool"]
-AdversaryKind = Literal["number", "name", "date", "echo"]
-ADVERSARY_KINDS: tuple[AdversaryKind, ...] = ("number", "name", "date", "echo")
+AdversaryKind = Literal["number", "name", "date", "echo", "irrelevant"]
+ADVERSARY_KINDS: tuple[AdversaryKind, ...] = ("number", "name", "date", "echo", "irrelevant")
 
 # Real people of the corpus (tests/test_fake_models.py checks each stands in it): a name from another
 # release is the most plausible wrong answer a model can give.
@@ -353,6 +353,9 @@ class Adversary(FakeModel):
         facts = gold.gold_facts if gold else []
         index = holding(facts, request.candidates) if facts else None
         quote = request.candidates[index or 0]
+        if self.kind == "irrelevant":
+            quote, answer = self._irrelevant(request, facts)
+            return {"quote": quote, "answer": answer[:MAX_ANSWER]}
         answer = {"number": self._number, "name": self._name, "date": self._date, "echo": self._echo}[self.kind](
             request, facts, quote)
         return {"quote": quote, "answer": answer[:MAX_ANSWER]}
@@ -394,6 +397,17 @@ class Adversary(FakeModel):
             if grounding.check(date, request.candidates).ungrounded:
                 return f"On {date}."
         return "On Feb. 30, 1901."  # pragma: no cover
+
+    @staticmethod
+    def _irrelevant(request: ChatRequest, facts: list[str]) -> tuple[str, str]:
+        """A real value of a retrieved sentence that does not answer the question: the first figure, date or name
+        of a candidate holding no gold fact (of the last candidate when every one holds one), quoting it."""
+        plain = [c for c in request.candidates if not any(fact_found(f, c) for f in facts)] or request.candidates[-1:]
+        for candidate in plain:
+            for kind, value, _, _ in grounding.claims(candidate):
+                if kind in ("money", "number", "date", "person") and not any(fact_found(f, value) for f in facts):
+                    return candidate, value
+        return plain[0], " ".join(plain[0].split()[:6])
 
     @staticmethod
     def _echo(request: ChatRequest, facts: list[str], quote: str) -> str:

@@ -1,0 +1,60 @@
+"""Who provided, wrote or is credited with a release: answered from its attribution lines.
+
+Bylines ("By C. Todd Lopez"), readout introductions ("Pentagon Press Secretary John Kirby provided the following
+readout:") and "Attributed to ...:" lines are boilerplate: never a lead, bullet or evidence for what a release
+reports. They are, though, the release's own word on who speaks in it, so a question about that ("who provided
+the readout of Austin's call", "who wrote the article on ...") is answered from them, and from nothing else.
+"""
+
+from __future__ import annotations
+
+from qa.answer.candidates import Evidence
+from qa.answer.lift import Span
+from qa.index.store import Store
+from qa.models import Hit
+from qa.text import boilerplate, spans
+
+# The boilerplate kinds that credit someone with a release.
+CREDITS = frozenset({"byline", "readout"})
+# Lemmas of the verbs and nouns that make a "who" question one about a release's credit, read by the parser:
+# "who provided the readout", "who wrote the article", "who is the announcement attributed to".
+_VERBS = frozenset({"provide", "write", "author", "attribute", "issue", "give", "deliver", "release", "credit"})
+_THINGS = frozenset({"readout", "statement", "article", "story", "announcement", "release", "byline", "report"})
+
+
+def asks_credit(question: str) -> bool:
+    """Whether the question asks who is credited with a release (its readout, article or statement)."""
+    doc = spans.parse(question)
+    lemmas = {t.lemma_.lower() for t in doc}
+    return bool({"who", "whom"} & lemmas) and bool(_VERBS & lemmas) and bool(_THINGS & lemmas)
+
+
+def credited(hits: list[Hit], store: Store) -> Evidence | None:
+    """The attribution line of the best-ranked release, with the person it names as the short answer; None when
+    that release credits nobody (another release's byline would answer a question nobody asked)."""
+    for hit in hits[:1]:
+        text = store.release_text(hit.release_id)
+        for line in store.boilerplate(hit.release_id):
+            if line.kind not in CREDITS:
+                continue
+            start, end = _trimmed(text, line)
+            # The last name the line gives: "Pentagon Press Secretary Brig. Gen. Pat Ryder provided ..." may read
+            # "Brig" as a name of its own too.
+            person = next((e for e in reversed(spans.parse(text[start:end]).ents) if e.label_ == "PERSON"), None)
+            if person is None:
+                continue
+            ev = Evidence(release_id=hit.release_id, title=hit.title, date=hit.date, source=hit.source,
+                          release_text=text, spans=[(start, end)], chunk_ids=[hit.chunk_id], score=hit.score)
+            ev.short = Span(person.text, person.start_char, person.end_char)  # offsets in the line, as lift's
+            return ev
+    return None
+
+
+def _trimmed(text: str, line: boilerplate.Span) -> tuple[int, int]:
+    """The line without the whitespace around it: citation spans start and end on characters."""
+    start, end = line.start, line.end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

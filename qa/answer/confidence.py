@@ -1,0 +1,137 @@
+"""How likely a lifted short answer is the value asked for: a logistic model over what the parse and the
+ranking tell, fitted on the train split, so that "full" means what it says.
+
+A short answer can be grounded, of the right form and still wrong: another figure of the same sentence, a name
+the sentence gives for something else. Hand rules fitted to the questions one has seen catch those questions
+and miss the next ones; a few general signals, weighed by a model fitted on questions kept apart from the ones
+it is reported on, carry over. The weights and the threshold live in confidence.json beside this module,
+written by scripts/fit-support from the train split only; printed as full is only an answer whose probability
+reaches the threshold, the rest are partial ("the closest the releases come").
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from qa.answer.candidates import Evidence
+from qa.answer.question import Question
+from qa.text import analyze, spans
+from qa.text.answer_type import AnswerType
+
+WEIGHTS = Path(__file__).with_name("confidence.json")
+_LABELLED = {AnswerType.PERSON: {"PERSON"}, AnswerType.PLACE: spans.PLACE_LABELS | {"ORG"},
+             AnswerType.DATE: {"DATE"}, AnswerType.MONEY: {"MONEY"}, AnswerType.PERCENT: {"PERCENT"},
+             AnswerType.COUNT: {"CARDINAL", "QUANTITY", "MONEY"}, AnswerType.ORDINAL: {"ORDINAL"}}
+
+
+@dataclass(frozen=True)
+class Features:
+    """What is known of one lifted answer, each in [0, 1]."""
+
+    label_agrees: float  # the recogniser's label of the value fits the kind asked (0.5: no label, or no kind)
+    sentence_share: float  # share of the question's key weight held by the evidence sentences themselves
+    release_share: float  # the same share held anywhere in the evidence's release
+    alone: float  # 1 / the number of values of the kind in the evidence: one value is no choice
+    margin: float  # how far the evidence's score stands above the next candidate's
+    near: float  # how close the value stands to the question's rarest words in the sentence
+    named: float  # the kind asked is a name (person, place, thing), not a figure or a date
+    focused: float  # a "which X" / "what X" question: the value must be an X
+    typed: float  # typed as search words, not a question
+
+    def vector(self) -> list[float]:
+        return [1.0, self.label_agrees, self.sentence_share, self.release_share, self.alone, self.margin, self.near,
+                self.named, self.focused, self.typed]
+
+
+NAMES = ["bias", "label_agrees", "sentence_share", "release_share", "alone", "margin", "near", "named", "focused",
+         "typed"]
+
+
+def features(q: Question, best: Evidence, found: list[Evidence], values_in_evidence: int) -> Features:
+    """The features of `best`'s short answer among the ranked candidates `found`."""
+    assert best.short is not None
+    text, short = best.text, best.short
+    wanted = _LABELLED.get(q.kind)
+    got = spans.labels(text, short.start, short.end)
+    agrees = 0.5 if wanted is None or not got else float(bool(got & wanted))
+    said = set(analyze.terms(text)) | set(analyze.terms(best.title)) | set(analyze.date_terms(best.date))
+    held = set(analyze.terms(best.release_text)) | said
+    total = q.total_weight
+    others = [e.score for e in found if e.key != best.key]
+    second = max(others, default=0.0)
+    margin = (best.score - second) / best.score if best.score > 0 else 0.0
+    return Features(
+        label_agrees=agrees,
+        sentence_share=q.weight(said) / total,
+        release_share=q.weight(held) / total,
+        alone=1.0 / max(1, values_in_evidence),
+        margin=max(0.0, min(1.0, margin)),
+        near=_near(q, text, short.start, short.end),
+        named=1.0 if q.kind in (AnswerType.PERSON, AnswerType.PLACE, AnswerType.OTHER) else 0.0,
+        focused=1.0 if q.focus else 0.0,
+        typed=1.0 if q.keywords or q.text[:1].islower() else 0.0,
+    )
+
+
+def _near(q: Question, text: str, start: int, end: int) -> float:
+    """1 when the rarest question word stands next to the value, falling with the words between them."""
+    rare = q.key_terms[:3]
+    if not rare:
+        return 0.0
+    words = [(m, analyze.terms(m)) for m in text.split()]
+    positions, at, pos = [], None, 0
+    for i, (word, terms) in enumerate(words):
+        found = text.find(word, pos)
+        pos = found + len(word)
+        if at is None and found >= start:
+            at = i
+        if set(terms) & set(rare):
+            positions.append(i)
+    if not positions or at is None:
+        return 0.0
+    gap = min(abs(p - at) for p in positions)
+    return 1.0 / (1.0 + gap / 4.0)
+
+
+@lru_cache(maxsize=1)
+def model() -> tuple[list[float], float] | None:
+    """The fitted weights and the threshold of a full answer; None before any fit (every answer stays as is)."""
+    try:
+        data = json.loads(WEIGHTS.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    weights = [float(data["weights"][name]) for name in NAMES]
+    return weights, float(data["threshold"])
+
+
+def probability(f: Features, weights: list[float]) -> float:
+    z = sum(w * x for w, x in zip(weights, f.vector()))
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def sure(f: Features) -> bool:
+    """Whether the fitted model puts this answer at or above the threshold of a full answer."""
+    fitted = model()
+    if fitted is None:
+        return True
+    weights, threshold = fitted
+    return probability(f, weights) >= threshold
+
+
+def fit(rows: list[tuple[Features, bool]], l2: float = 0.1, steps: int = 3000, rate: float = 0.5) -> list[float]:
+    """Logistic regression by gradient descent on (features, right) pairs; small, dependency-free, deterministic."""
+    w = [0.0] * len(NAMES)
+    n = max(1, len(rows))
+    for _ in range(steps):
+        grad = [0.0] * len(w)
+        for f, right in rows:
+            x = f.vector()
+            err = probability(f, w) - (1.0 if right else 0.0)
+            for i, xi in enumerate(x):
+                grad[i] += err * xi
+        w = [wi - rate * (g / n + (l2 * wi if i else 0.0)) for i, (wi, g) in enumerate(zip(w, grad))]
+    return w

@@ -1,0 +1,110 @@
+"""Whole spans from the trained parse: a name with its ordinal, qualifier and place parts, never a fragment.
+
+A value found by the lexicon of figures and names, or by a capitalised run, can stop inside what the text names:
+"Airborne Division" of "the 82nd Airborne Division", "Mountain Pass" of "Mountain Pass, California", "Public Law
+117" of "Public Law 117-169". The parser and the entity recogniser know where the name ends; this module grows
+a span to that end and tells what kind of thing it names. Sentences are parsed once per process (cached): the
+same candidate sentences come back for every question about a release.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from qa.text import nlp
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+# Entity labels that name a thing (not a quantity): a span touching one grows to its whole.
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "EVENT", "LAW", "WORK_OF_ART"})
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# Modifiers that belong to a name before its head: "10th" of "10th Mountain Division", "Brigade Support".
+_NAME_MODIFIERS = frozenset({"compound", "amod", "nummod", "nmod"})
+
+
+@lru_cache(maxsize=8192)
+def parse(text: str) -> Doc:
+    """The parse of one piece of evidence (a sentence or two), cached for the process."""
+    return nlp.pipeline()(text)
+
+
+def _tokens(doc: Doc, start: int, end: int) -> list[Token]:
+    return [t for t in doc if t.idx < end and t.idx + len(t) > start]
+
+
+def labels(text: str, start: int, end: int) -> set[str]:
+    """The entity labels the recogniser gives to what the span [start, end) of `text` overlaps."""
+    return {e.label_ for e in parse(text).ents if e.start_char < end and e.end_char > start}
+
+
+def _root(tokens: list[Token]) -> Token:
+    """The token of the span whose head lies outside it: the head of the phrase."""
+    inside = {t.i for t in tokens}
+    return next((t for t in tokens if t.head.i not in inside or t.head.i == t.i), tokens[-1])
+
+
+def _is_name_part(t: Token) -> bool:
+    return t.is_title or t.is_upper or t.like_num or t.text[:1].isdigit()
+
+
+def complete(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span [start, end) of `text` grown to the whole name it stands in."""
+    doc = parse(text)
+    tokens = _tokens(doc, start, end)
+    if not tokens:
+        return start, end
+    start, end = min(start, tokens[0].idx), max(end, tokens[-1].idx + len(tokens[-1]))
+    for ent in doc.ents:
+        if ent.label_ in NAME_LABELS and ent.start_char < end and ent.end_char > start and len(ent) <= 8:
+            first = ent[1:] if ent[0].dep_ == "det" or ent[0].lower_ == "the" else ent
+            if len(first):
+                start, end = min(start, first.start_char), max(end, ent.end_char)
+    tokens = _tokens(doc, start, end)
+    root = _root(tokens)
+    # Left modifiers of the head that are parts of the name: "10th" before "Brigade Support Battalion".
+    left = tokens[0].i - 1
+    while left >= 0 and doc[left].head.i in {t.i for t in _tokens(doc, start, end)} \
+            and doc[left].dep_ in _NAME_MODIFIERS and _is_name_part(doc[left]):
+        start = doc[left].idx
+        left -= 1
+    end = _parenthetical(doc, root, end)
+    end = _place_part(doc, root, start, end)
+    end = _joined(text, end)
+    if text.count("(", start, end) > text.count(")", start, end):
+        close = text.find(")", end)
+        end = close + 1 if 0 <= close - end < 40 else end
+    return start, end
+
+
+def _parenthetical(doc: Doc, root: Token, end: int) -> int:
+    """A bracketed qualifier of the name: "10th Mountain Division (Light Infantry)"."""
+    after = [t for t in doc if t.idx >= end]
+    if len(after) >= 3 and after[0].text == "(" and after[0].head.i == root.i:
+        close = next((t for t in after[1:6] if t.text == ")"), None)
+        if close is not None and all(_is_name_part(t) for t in after[1:close.i - after[0].i]):
+            return close.idx + 1
+    return end
+
+
+def _place_part(doc: Doc, root: Token, start: int, end: int) -> int:
+    """A place with the state or country that qualifies it: "Mountain Pass, California", "Aurora, Colorado"."""
+    if not labels(doc.text, start, end) & PLACE_LABELS:
+        return end
+    after = [t for t in doc if t.idx >= end]
+    if len(after) >= 2 and after[0].text == "," and after[1].dep_ in ("appos", "npadvmod") \
+            and after[1].head.i == root.i:
+        part = next((e for e in doc.ents if e.start == after[1].i and e.label_ in PLACE_LABELS), None)
+        if part is not None:
+            return part.end_char
+    return end
+
+
+def _joined(text: str, end: int) -> int:
+    """Characters joined to the span without a space: "117-169", "AIM-9M"."""
+    while end + 1 < len(text) and text[end] in "-/" and text[end + 1].isalnum():
+        end += 1
+        while end < len(text) and (text[end].isalnum()):
+            end += 1
+    return end

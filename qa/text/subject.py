@@ -1,0 +1,71 @@
+"""What a question is about, read off its parse: the words that must stand in a release for it to answer.
+
+A question's frame ("which four countries", "what 2 things", "how big", "like demining stuff", "flag as a ...")
+is not its subject: a release that lacks those words may still answer it. Its subject is its names and its
+distinctive nouns and numbers: proper nouns and entities, nouns rarer than everyday English, numbers that are
+not counting the thing asked for. Only a missing subject word is a reason to decline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from qa.text import analyze, english, spans
+
+_CONTENT = frozenset({"PROPN", "NOUN", "NUM", "X"})
+_WH = frozenset({"which", "what", "whose", "how"})
+
+
+@dataclass(frozen=True)
+class Subject:
+    terms: frozenset[str]  # analyzer terms of the subject words
+    frame_numbers: frozenset[str]  # terms of numbers that count what is asked for ("which four countries")
+
+
+def subject(question: str, common_top: int) -> Subject:
+    """The subject of `question`; nouns among the `common_top` most frequent English words are frame words."""
+    doc = spans.parse(question)
+    asked = {t.head.i for t in doc if t.lower_ in _WH and t.dep_ in ("det", "advmod")}
+    frame_numbers = {t.i for t in doc if t.like_num and t.dep_ == "nummod" and t.head.i in asked}
+    terms: set[str] = set()
+    for t in doc:
+        if t.i in asked or t.i in frame_numbers:
+            continue
+        named = t.ent_type_ in spans.NAME_LABELS or t.pos_ == "PROPN"
+        if not named and (t.pos_ not in _CONTENT or (t.pos_ == "NOUN" and english.is_common(t.text, common_top))):
+            continue
+        terms.update(analyze.terms(t.text))
+    return Subject(frozenset(terms), frozenset(x for i in frame_numbers for x in analyze.terms(doc[i].text)))
+
+
+def role(question: str) -> frozenset[str]:
+    """For "who is/was the <role>" ("the secretary of the army", "Japan's National Security Advisor"): the terms
+    of the role's nouns, which the person answering must be tied to in the text; empty for other questions."""
+    doc = spans.parse(question)
+    for t in doc:
+        if t.lemma_ != "be" or not any(c.lower_ in ("who", "whom") for c in t.children):
+            continue
+        head = next((c for c in t.children if c.dep_ in ("attr", "nsubj") and c.lower_ not in ("who", "whom")
+                     and c.pos_ in ("NOUN", "PROPN")), None)
+        if head is None:
+            return frozenset()
+        skip = {x.i for c in head.children if c.dep_ in ("relcl", "acl") for x in c.subtree}
+        return frozenset(x for w in head.subtree if w.i not in skip and w.pos_ in ("NOUN", "PROPN")
+                         for x in analyze.terms(w.text))
+    return frozenset()
+
+
+def tied_words(text: str, start: int, end: int) -> set[str]:
+    """The terms of the noun phrase a name stands in: its own modifiers and appositives, and those of the noun it
+    completes ("the confirmation of Christine Wormuth as the 25th Secretary of the Army")."""
+    doc = spans.parse(text)
+    inside = [t for t in doc if t.idx < end and t.idx + len(t) > start]
+    if not inside:
+        return set()
+    root = next((t for t in inside if t.head.i not in {x.i for x in inside} or t.head.i == t.i), inside[-1])
+    top = root
+    if root.dep_ == "pobj" and root.head.dep_ == "prep" and root.head.head.pos_ in ("NOUN", "PROPN"):
+        top = root.head.head
+    elif root.dep_ == "appos" and root.head.pos_ in ("NOUN", "PROPN"):
+        top = root.head
+    return {x for w in top.subtree for x in analyze.terms(w.text)}
