@@ -254,6 +254,17 @@ def model_settings(config: EvalConfig, base: ModelSettings) -> ModelSettings:
         raise EvalError(f"[model] in the eval config: {err.errors()[0]['loc']}: {err.errors()[0]['msg']}") from err
 
 
+def reports_folder(config: Path, record: bool) -> Path:
+    """Where `qa eval` writes its reports when not told. A recorded run's are the committed ones beside the config
+    (evals/reports, which auto mode reads through qa.llm.model_value); a replay's go to the user data folder, as
+    the index does: its latencies are the replay's, and rewriting the committed reports left the tree dirty."""
+    if record:
+        return config.parent / "reports"
+    from platformdirs import user_data_path
+
+    return user_data_path("qa", appauthor=False) / "eval-reports"
+
+
 def write_reports(report: EvalReport, folder: Path, stem: str | None = None) -> tuple[Path, Path]:
     """<stem>.json and .md, the stem being the dataset's name unless given."""
     folder.mkdir(parents=True, exist_ok=True)
