@@ -70,3 +70,11 @@ def test_reports_go_where_told(tmp_path: Path, data_home: Path) -> None:
 def test_a_recorded_run_writes_the_committed_reports_beside_the_config(tmp_path: Path) -> None:
     assert evaluation.reports_folder(CONFIG, record=True) == COMMITTED
     assert evaluation.reports_folder(tmp_path / "config.toml", record=False) != tmp_path / "reports"
+
+
+def test_the_markdown_of_a_compared_model_says_no_threshold_applies() -> None:
+    compared = evaluation.load_report(COMMITTED / "seed-gemma3-270m.json")
+    assert compared.thresholds == {}
+    assert evaluation.NO_THRESHOLDS in evaluation.markdown(compared)
+    gated = evaluation.load_report(COMMITTED / "seed.json")
+    assert gated.thresholds and evaluation.NO_THRESHOLDS not in evaluation.markdown(gated)

@@ -281,6 +281,11 @@ def _limit(thresholds: dict[str, float], name: str) -> str:
     return f"at most {thresholds[MAX_PREFIX + name]:.3f}" if MAX_PREFIX + name in thresholds else ""
 
 
+# Said of a run held to no threshold, rather than leave the threshold column blank without a word.
+NO_THRESHOLDS = ("No thresholds apply to this run: only the eval config's own model is held to them; a model compared "
+                 "with it (qa eval -m A -m B) is not.")
+
+
 def markdown(report: EvalReport) -> str:
     s = report.score
     lines = [
@@ -289,6 +294,7 @@ def markdown(report: EvalReport) -> str:
         f"Model `{report.model}`, prompt `{report.prompt}`, "
         f"{'replayed from cassettes' if report.replayed else 'recorded live'}.",
         "",
+        *([] if report.thresholds else [NO_THRESHOLDS, ""]),
         "| measure | score | threshold |",
         "|---|---|---|",
     ]
