@@ -76,6 +76,8 @@ class Answer(BaseModel):
     conversation_id: str | None = Field(
         None, description="The conversation this answer was logged in: send it with the next question to ask a "
         "follow-up (\"and what did it include?\"); none when the answer was not logged")
+    model: str = Field("", description="The model asked for this answer, named also when it failed or its reply "
+                       "was not used (see ungrounded); empty when no model was asked")
 
 
 class SummaryReply(BaseModel):

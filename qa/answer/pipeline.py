@@ -162,7 +162,8 @@ class Answerer:
             outcomes = [_from_releases(outcomes[0], several)]
         answer = self._extractive(outcomes, question, corrections)
         if self.uses_model():
-            answer = self._with_model(outcomes, answer, turns)
+            # Named whatever came of it: usage names only a model that replied, and one that failed is worth naming.
+            answer = self._with_model(outcomes, answer, turns).model_copy(update={"model": self.settings.model.model})
         return answer
 
     # --- stages -------------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ without the model does not pay for them.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -48,11 +49,35 @@ class _Commands(TyperGroup):
         names = super().list_commands(ctx)
         return sorted(names, key=lambda n: self.ORDER.index(n) if n in self.ORDER else len(self.ORDER))
 
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        # `qa --help | head` and `qa --version | head` print here, before any command runs.
+        with _quiet_closed_pipe():
+            return super().make_context(info_name, args, parent, **extra)
+
     def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except StoreError as e:
-            _fail(str(e))
+        with _quiet_closed_pipe():
+            try:
+                return super().invoke(ctx)
+            except StoreError as e:
+                _fail(str(e))
+            finally:
+                # What is still buffered is written now, while a closed pipe can still be caught here.
+                sys.stdout.flush()
+
+
+@contextmanager
+def _quiet_closed_pipe() -> Iterator[None]:
+    """A reader that stops early (`qa releases | head`) ends the command quietly with 0, as other command-line
+    tools do; click would exit 1. Python's advice (the signal module's docs, "Note on SIGPIPE"): point stdout at
+    devnull, so the flush at exit cannot fail again and print a traceback."""
+    try:
+        yield
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        raise typer.Exit(0) from None
 
 
 app = typer.Typer(
@@ -66,9 +91,18 @@ app = typer.Typer(
 )
 model_app = typer.Typer(help="The embedded local model server (SmolLM2-135M by default).", no_args_is_help=True)
 app.add_typer(model_app, name="model")
+
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """Hands a closed pipe to _quiet_closed_pipe, which ends with 0 (rich's own handler exits 1)."""
+        self.quiet = True
+        raise BrokenPipeError
+
+
 # No markup and no emoji codes: titles, file names and answers may hold "[brackets]" and ":words:".
-err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
-out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
+err = _Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+out = _Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 DbOption = Annotated[
     Optional[Path],  # noqa: UP045 - typer reads the annotation at run time, also on Python 3.9 syntax

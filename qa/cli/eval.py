@@ -17,7 +17,9 @@ from qa.cli.common import (
     _say,
     _settings,
     _state_dir,
+    _text,
     app,
+    err,
 )
 from qa.settings import Settings
 
@@ -38,14 +40,20 @@ def eval_(
     ] = None,
     record: Annotated[bool, typer.Option("--record", help="Ask the configured model and record its traffic")] = False,
     compare: Annotated[Optional[Path], typer.Option(help="An earlier JSON report: list what regressed")] = None,  # noqa: UP045
-    reports: Annotated[Optional[Path], typer.Option(help="Where reports go [default: reports/ beside the config]")] = None,  # noqa: UP045,E501
+    reports: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(help="Where reports go [default: with --record, reports/ beside the config; a replay, "
+                     "eval-reports/ in the user data folder]", show_default=False),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Run gold datasets through the real pipeline, score every answer, write JSON and Markdown reports,
     and exit 1 when a score falls under its threshold.
 
     Model traffic replays from cassettes/<model>/eval/ by default (no key, no network); --record asks the
-    configured model (the embedded one is started if needed) and records it. With -m A -m B each model runs
+    configured model (the embedded one is started if needed) and records it. A replay writes its reports to
+    the user data folder, leaving the committed ones (evals/reports, recorded live) as they are; --record
+    rewrites those. With -m A -m B each model runs
     over the same datasets, from its own cassettes, and the comparison is printed and written beside the
     reports (compare-A-vs-B.md); only the config's own model is held to the thresholds.
 
@@ -66,7 +74,7 @@ def eval_(
         if not chosen:
             _fail(f"no dataset named {', '.join(dataset or [])} in {config}")
         old = evaluation.load_report(compare) if compare else None
-        folder = reports or config.parent / "reports"
+        folder = reports or evaluation.reports_folder(config, record)
         if models:
             progress = _progress(f"eval {' vs '.join(models)}", as_json)
             with progress:
@@ -81,6 +89,8 @@ def eval_(
             results = _eval_config_model(cfg, settings, chosen, record, folder, as_json)
     except (evaluation.EvalError, local_model.LocalModelError) as e:
         _fail(str(e))
+    # On stderr: stdout is the comparison or the JSON a script reads.
+    err.print(_text(f"qa: reports written to {folder}"))
     if as_json:
         _dump(comparison if several and comparison is not None else {"reports": [r.model_dump() for r in results]})
     elif several and comparison is not None:

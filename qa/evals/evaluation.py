@@ -260,6 +260,17 @@ def model_settings(config: EvalConfig, base: ModelSettings) -> ModelSettings:
         raise EvalError(f"[model] in the eval config: {err.errors()[0]['loc']}: {err.errors()[0]['msg']}") from err
 
 
+def reports_folder(config: Path, record: bool) -> Path:
+    """Where `qa eval` writes its reports when not told. A recorded run's are the committed ones beside the config
+    (evals/reports, which auto mode reads through qa.llm.model_value); a replay's go to the user data folder, as
+    the index does: its latencies are the replay's, and rewriting the committed reports left the tree dirty."""
+    if record:
+        return config.parent / "reports"
+    from platformdirs import user_data_path
+
+    return user_data_path("qa", appauthor=False) / "eval-reports"
+
+
 def write_reports(report: EvalReport, folder: Path, stem: str | None = None) -> tuple[Path, Path]:
     """<stem>.json and .md, the stem being the dataset's name unless given."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -276,6 +287,11 @@ def _limit(thresholds: dict[str, float], name: str) -> str:
     return f"at most {thresholds[MAX_PREFIX + name]:.3f}" if MAX_PREFIX + name in thresholds else ""
 
 
+# Said of a run held to no threshold, rather than leave the threshold column blank without a word.
+NO_THRESHOLDS = ("No thresholds apply to this run: only the eval config's own model is held to them; a model compared "
+                 "with it (qa eval -m A -m B) is not.")
+
+
 def markdown(report: EvalReport) -> str:
     s = report.score
     lines = [
@@ -284,6 +300,7 @@ def markdown(report: EvalReport) -> str:
         f"Model `{report.model}`, prompt `{report.prompt}`, "
         f"{'replayed from cassettes' if report.replayed else 'recorded live'}.",
         "",
+        *([] if report.thresholds else [NO_THRESHOLDS, ""]),
         "| measure | score | threshold |",
         "|---|---|---|",
     ]

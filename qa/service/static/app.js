@@ -195,9 +195,11 @@ function citationCard(c) {
 
 function smallPrint(a, seconds) {
   const models = [...new Set((a.usage || []).map((u) => u.model))];
+  // A model that failed has no usage; the answer still names the model it asked (an older service does not).
+  const asked = models.length ? models.join(", ") : a.model ? a.model + " (no reply)" : "none asked";
   return h("p", { class: "fine" }, meta(
     "mode: " + a.mode,
-    "model: " + (models.length ? models.join(", ") : "none asked"),
+    "model: " + asked,
     models.length && a.prompt ? "prompt: " + a.prompt : "",
     a.verified ? "every figure checked against its sentence" : "",
     seconds.toFixed(2) + " s"));
@@ -211,7 +213,8 @@ function renderAnswer(turn, a, seconds) {
     parts.push(h("p", { class: "fine" }, "Searched " + a.corrections.map((c) => "“" + c.searched + "” for “" + c.wrote + "”").join(", ") + "."));
   }
   if (a.ungrounded && a.ungrounded.length) {
-    parts.push(h("p", { class: "fine" }, "The model's reply was not used: " + a.ungrounded.join("; ")));
+    const why = a.ungrounded.map((u) => (a.model ? u.replace(/^the model failed\b/, "the model " + a.model + " failed") : u));
+    parts.push(h("p", { class: "fine" }, "The model's reply was not used: " + why.join("; ")));
   }
   if (a.evidence.length) {
     parts.push(h("h3", { class: "sr-only" }, "Evidence"), h("ol", { class: "evidence" }, a.evidence.map(citationCard)));
@@ -572,6 +575,10 @@ function table(caption, head, rows) {
 }
 
 function checksTable(report) {
+  // A model compared with the config's own (qa eval -m A -m B) is held to no threshold: say so, not an empty table.
+  if (!(report.checks || []).length) {
+    return h("p", { class: "no-checks" }, "No thresholds apply to this run: only the eval config's own model is held to them; a model compared with it (qa eval -m A -m B) is not.");
+  }
   return table("Scores against their thresholds", ["Score", "Value", "Threshold", "Result"],
     (report.checks || []).map((c) => [c.measure, pct(c.score), (c.ceiling ? "at most " : "at least ") + pct(c.threshold), mark(c.passed)]));
 }
