@@ -78,6 +78,8 @@ class Answer(BaseModel):
         "follow-up (\"and what did it include?\"); none when the answer was not logged")
     model: str = Field("", description="The model asked for this answer, named also when it failed or its reply "
                        "was not used (see ungrounded); empty when no model was asked")
+    conflict: bool = Field(False, description="Releases give different values for what was asked: the answer shows "
+                           "each with its release and date, the official source first, and settles none")
 
 
 class SummaryReply(BaseModel):

@@ -83,9 +83,22 @@ class AnswerSettings(BaseModel):
         True, description="Print a lifted answer as full only when the confidence model fitted on grow-train "
         "(qa/answer/confidence.json, scripts/fit-support) puts it at or above its threshold")
     common_words: int = Field(
-        3000, ge=0, description="Nouns of a question among this many most frequent English words are its frame, "
+        0, ge=0, description="Nouns of a question among this many most frequent English words are its frame, "
         "not its subject: their absence never declines it (0: every noun may be; fitted on grow-train "
         "by scripts/fit-support)")
+    trusted_sources: list[str] = Field(
+        default_factory=lambda: ["defense.gov", "war.gov"], description="Official source domains (and their "
+        "subdomains): when releases disagree, theirs is shown first")
+    conflict_share: float = Field(
+        0.8, ge=0, le=1, description="Another release's evidence conflicts when it holds at least this share of "
+        "the best evidence's question weight, with a different value (set on the planted corrections of "
+        "tests/test_conflicts.py, not on any question set)")
+    conflict_score: float = Field(
+        0.5, ge=0, le=1, description="... and scores at least this share of the best evidence's score")
+    decline_unsaid: float = Field(
+        0.3, ge=0, le=1.01, description="Share of the question's subject weight missing from the closest sentence "
+        "(its title and date included) that declines an answer that would be partial (1.01: never; fitted on "
+        "grow-train by scripts/fit-support)")
     decline_missing: float = Field(
         0.3, ge=0, le=1, description="The same share that declines when no value of the kind asked stands in the "
         "evidence either (dev: u07 at 0.37 declined; answerable questions without a value stay at or under 0.26)")

@@ -11,16 +11,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlparse
 
 import numpy as np
 
-from qa.answer import attribution, confidence, coverage, parts
+from qa.answer import attribution, confidence, conflicts, coverage, parts
 from qa.answer import candidates as cands
 from qa.answer.candidates import Evidence
 from qa.answer.followup import Context, context
 from qa.answer.lift import is_today, lift, titled, values
 from qa.answer.question import Question, analyse
-from qa.answer.verify import check_model, missing, support, surface
+from qa.answer.verify import check_model, missing, support, surface, unsaid
 from qa.index import spelling
 from qa.index.bm25 import bm25_idf
 from qa.index.conversation import Turn, prior_messages
@@ -55,6 +56,7 @@ class Outcome:
     hits: list[Hit] = field(default_factory=list)
     candidates: list[Evidence] = field(default_factory=list)
     features: confidence.Features | None = None  # of a lifted answer found full before calibration
+    conflict: bool = False  # the evidence is two releases giving different values (qa.answer.conflicts)
 
 
 @dataclass
@@ -161,7 +163,7 @@ class Answerer:
         if several:
             outcomes = [_from_releases(outcomes[0], several)]
         answer = self._extractive(outcomes, question, corrections)
-        if self.uses_model():
+        if self.uses_model() and not answer.conflict:  # a model would pick one value of two: never settle it
             # Named whatever came of it: usage names only a model that replied, and one that failed is worth naming.
             answer = self._with_model(outcomes, answer, turns).model_copy(update={"model": self.settings.model.model})
         return answer
@@ -240,6 +242,18 @@ class Answerer:
             features = confidence.features(q, best, found, len(values(q, best.text)))
             if settings.calibrated and not confidence.sure(features):
                 level, why = "partial", f"“{best.short.text}” may not be what the question asks for"
+        if level != "full":
+            # The closest sentence, without most of what the question is about, answers nothing: say so.
+            gone, share = unsaid(q, [best])
+            if share >= settings.decline_unsaid:
+                return Outcome(q, declined=True, reason="the releases do not say anything about "
+                               + ", ".join(f"“{surface(q, t)}”" for t in gone[:3]), hits=hits, candidates=found)
+        other = conflicts.rival(q, best, found, settings.conflict_share, settings.conflict_score)
+        if other is not None:
+            pair = conflicts.official_first([best, other], settings.trusted_sources)
+            return Outcome(q, evidence=pair, answer=_shown(pair[0]), support="partial", hits=hits, candidates=found,
+                           conflict=True, reason="the releases give different values: "
+                           + "; ".join(f"{_shown(e)} in “{e.title}”" for e in pair))
         return Outcome(q, evidence=[best], answer=_shown(best), support=level,
                        reason=why, hits=hits, candidates=found, features=features)
 
@@ -253,10 +267,14 @@ class Answerer:
             # One claim per piece of evidence, each with its release's date.
             text = "; ".join(f"{_shown(e)} ({_when(e.date)})" if e.date and not is_today(e.short) else _shown(e)
                              for e in evidence)
+        conflict = any(o.conflict for o in outcomes)
+        if conflict:
+            text = "; ".join(f"{_shown(e)} ({_when(e.date) if e.date else 'undated'}, {_origin(e.source)})"
+                             for e in evidence)
         return Answer(question=question, answered=True, answer=text, support="full" if full else "partial",
                       mode="extractive", verified=True, evidence=_citations(evidence, outcomes),
                       corrections=corrections, reason="; ".join(o.reason for o in outcomes if o.reason),
-                      prompt=self.prompt.tag)
+                      prompt=self.prompt.tag, conflict=conflict)
 
     def _with_model(self, outcomes: list[Outcome], fallback: Answer, turns: list[Turn]) -> Answer:
         """One model call over the candidates; its answer replaces the extractive one only when verified.
@@ -339,6 +357,12 @@ def _when(iso: str) -> str:
         return f"{_MONTHS[month - 1]} {day}, {year}"
     except (ValueError, IndexError):
         return iso
+
+
+def _origin(source: str) -> str:
+    """Where a release comes from, as a reader names it: the site's host, else the file's name."""
+    host = urlparse(source).hostname
+    return host.removeprefix("www.") if host else (source.rsplit("/", 1)[-1] or "unknown source")
 
 
 def _option(sentence: str) -> str:

@@ -156,6 +156,8 @@ def _print_answer(a: Answer) -> None:
     if a.mode == "declined" or not a.answered:
         reason = a.reason.strip().rstrip(".")
         _say(f"{DECLINE}: {reason}." if reason else f"{DECLINE}.", "bold")
+    elif a.conflict:
+        _say(_fill(f"The releases disagree: {a.answer}{marks}"), "bold")
     elif a.support == "full":
         _say(_fill(a.answer + marks), "bold")
     else:
