@@ -122,7 +122,7 @@ def sure(f: Features) -> bool:
     return probability(f, weights) >= threshold
 
 
-def fit(rows: list[tuple[Features, bool]], l2: float = 0.1, steps: int = 3000, rate: float = 0.5) -> list[float]:
+def fit(rows: list[tuple[Features, bool]], l2: float = 0.01, steps: int = 3000, rate: float = 0.5) -> list[float]:
     """Logistic regression by gradient descent on (features, right) pairs; small, dependency-free, deterministic."""
     w = [0.0] * len(NAMES)
     n = max(1, len(rows))

@@ -54,6 +54,10 @@ def lift(q: Question, text: str, *, dated: bool = False) -> Span | None:
     dated: the text's release has a date, so its "today" answers "when" (the answer prints that date).
     A name, place or thing is the whole of what the text names, as the parser reads it (qa.text.spans)."""
     span = _lifted(q, text, dated=dated)
+    if span is not None and q.kind is AnswerType.COUNT:
+        # A count with its noun, not the rest of the clause: "43,519 accessions", not "... in fiscal year 2014".
+        end = spans.phrase_end(text, span.start, span.end)
+        return Span(text[span.start:end], span.start, end)
     if span is None or q.kind not in _NAMED or q.identity:
         return span
     start, end = spans.complete(text, span.start, span.end)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, Field, ValidationError
 
 from qa.answer import Answerer
-from qa.evals import scoring
+from qa.evals import scoring, squad
 from qa.evals.retrieval import GoldQuestion
 from qa.index.search import Searcher
 from qa.index.store import Store
@@ -51,6 +51,9 @@ class Dataset(BaseModel):
         None, description="train: the rules and thresholds may be fitted on it; validation: fixed before fitting, "
         "only reported")
     model: bool = Field(True, description="false: extractive answers only, no model and no cassette")
+    format: Literal["gold", "squad"] = Field(
+        "gold", description="gold: JSONL gold questions over `corpus`; squad: a SQuAD 1.1/2.0 JSON file whose "
+        "paragraphs are the corpus, scored by exact match and F1")
     thresholds: dict[str, float] = Field(
         default_factory=dict, description="<score>: a floor (fails under it); max_<score>: a ceiling (fails above it)")
 
@@ -196,7 +199,6 @@ def run(dataset: Dataset, settings: Settings, *, record: bool, base_url: str,
     """
     from vcr.errors import CannotOverwriteExistingCassetteException
 
-    questions = load_dataset(dataset.questions)
     cassette = cassette_path(settings.model.model, dataset.name)
     if not dataset.model:  # extractive only: nothing is asked of a model, so nothing is recorded or replayed
         client, record = (lambda: no_model_client(settings.model)), False
@@ -207,8 +209,16 @@ def run(dataset: Dataset, settings: Settings, *, record: bool, base_url: str,
         cassette.unlink(missing_ok=True)
     recorder = make_recorder("all" if record else "none")
     with tempfile.TemporaryDirectory() as tmp:
+        if dataset.format == "squad":
+            try:
+                questions = squad.load(dataset.questions, Path(tmp) / "paragraphs")
+            except squad.SquadError as err:
+                raise EvalError(str(err)) from err
+            corpus = [Path(tmp) / "paragraphs"]
+        else:
+            questions, corpus = load_dataset(dataset.questions), dataset.corpus
         store = Store(Path(tmp) / "eval.db")
-        report = ingest_paths(store, dataset.corpus, settings.index)
+        report = ingest_paths(store, corpus, settings.index)
         if report.errors:
             raise EvalError(f"corpus of {dataset.name!r}: {report.errors[0].origin}: {report.errors[0].reason}")
         ids = {Path(r.origin).name: r.id for r in store.releases()}
@@ -318,8 +328,17 @@ def markdown(report: EvalReport) -> str:
               f"| printed answers that are the model's | {s.model_answers} | 0 |",
               f"| model_gain (right with - right without) | {s.model_gain:+d} "
               f"({s.model_improved} improved, {s.model_worsened} worsened) | |", ""]
-    lines += ["| kind | questions | all facts | fact share |", "|---|---|---|---|"]
-    lines += [f"| {k.kind} | {k.questions} | {k.all_facts:.3f} | {k.fact_share:.3f} |" for k in s.by_kind]
+    if s.exact is not None and s.f1 is not None:
+        lines += [f"Reading comprehension (SQuAD scoring of the printed answer): exact match {s.exact:.3f}, "
+                  f"F1 {s.f1:.3f}.", ""]
+    lines += ["| kind | questions | all facts | fact share | wrong as full | declined |", "|---|---|---|---|---|---|"]
+    lines += [f"| {k.kind} | {k.questions} | {k.all_facts:.3f} | {k.fact_share:.3f} | {k.wrong} | {k.declined} |"
+              for k in s.by_kind]
+    if s.calibration:
+        lines += ["", f"In the answer or its cited evidence: {s.in_evidence:.3f} of the answerable questions.", "",
+                  "| printed as | answers | right | precision |", "|---|---|---|---|"]
+        lines += [f"| {c.support} | {c.answers} | {c.right} | "
+                  f"{'–' if c.precision is None else f'{c.precision:.3f}'} |" for c in s.calibration]
     lines += ["", "| id | kind | ok | mode | support | answer | missing | citations | extractive ok "
               "| extractive answer |",
               "|---|---|---|---|---|---|---|---|---|---|"]

@@ -40,6 +40,7 @@ from statistics import fmean
 
 from pydantic import BaseModel, Field
 
+from qa.evals import squad
 from qa.evals.retrieval import GoldQuestion
 from qa.schemas import Answer
 from qa.text.analyze import CARDINALS, ORDINALS, STOP_WORDS, terms
@@ -115,6 +116,9 @@ def fact_found(fact: str, answer: str) -> bool:
     return _has_run(_terms(answer), run)
 
 
+SQUAD = "squad"  # the kind of an answerable question of a SQuAD-format dataset
+
+
 class QuestionScore(BaseModel):
     id: str
     kind: str
@@ -142,6 +146,8 @@ class QuestionScore(BaseModel):
     extractive_answer: str | None = None  # the same question answered without the model; None: not computed
     extractive_right: bool | None = None  # that answer scored by the same rules as `all_facts`
     in_evidence: bool = False  # answerable: every gold fact in the answer or the sentences it cites
+    exact: float | None = None  # SQuAD questions: exact match of the printed answer, best over the gold answers
+    f1: float | None = None  # SQuAD questions: token F1 of the printed answer, best over the gold answers
 
     @property
     def answerable(self) -> bool:
@@ -150,7 +156,11 @@ class QuestionScore(BaseModel):
 
 def _missing(q: GoldQuestion, answer: Answer) -> list[str]:
     # A decline often repeats the question ("no release says how many of the $450 million..."): it finds nothing.
-    return list(q.gold_facts) if not answer.answered else [f for f in q.gold_facts if not fact_found(f, answer.answer)]
+    if not answer.answered:
+        return list(q.gold_facts)
+    missing = [f for f in q.gold_facts if not fact_found(f, answer.answer)]
+    # A reading-comprehension question's facts are its crowd's alternative answers: any one of them will do.
+    return [] if q.kind == SQUAD and len(missing) < len(q.gold_facts) else missing
 
 
 def right(q: GoldQuestion, answer: Answer) -> bool:
@@ -191,8 +201,10 @@ def score_question(q: GoldQuestion, answer: Answer, gold_release_ids: set[str], 
         partial=bool(q.gold_facts) and answer.answered and answer.support == "partial",
         extractive_answer=None if extractive is None else extractive.answer,
         extractive_right=None if extractive is None else right(q, extractive),
-        in_evidence=bool(q.gold_facts) and answer.answered and all(
+        in_evidence=bool(q.gold_facts) and answer.answered and (any if q.kind == SQUAD else all)(
             fact_found(f, " ".join([answer.answer, *(c.quote for c in answer.evidence)])) for f in q.gold_facts),
+        exact=squad.best("exact", answer.answer if answer.answered else "", q.gold_facts) if q.kind == SQUAD else None,
+        f1=squad.best("f1", answer.answer if answer.answered else "", q.gold_facts) if q.kind == SQUAD else None,
     )
 
 
@@ -239,6 +251,8 @@ class RunScore(BaseModel):
     model_gain: int = 0  # questions right with the model minus right without it (improved - worsened)
     in_evidence: float = 0.0  # share of answerable questions with every fact in the answer or its cited sentences
     calibration: list[SupportSummary] = Field(default_factory=list)  # right answers by printed support level
+    exact: float | None = None  # SQuAD datasets: mean exact match over the answerable questions
+    f1: float | None = None  # SQuAD datasets: mean token F1 over the answerable questions
 
 
 def _mean(values: list[float]) -> float:
@@ -304,6 +318,9 @@ def summarize(scores: list[QuestionScore], price_per_million: tuple[float, float
         model_gain=improved - worsened,
         in_evidence=_mean([s.in_evidence for s in answerable]),
         calibration=calibration(scores),
+        exact=_mean([s.exact for s in answerable if s.exact is not None]) if any(
+            s.exact is not None for s in answerable) else None,
+        f1=_mean([s.f1 for s in answerable if s.f1 is not None]) if any(s.f1 is not None for s in answerable) else None,
     )
 
 
