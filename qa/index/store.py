@@ -34,7 +34,7 @@ from qa.text import acronyms, analyze, boilerplate
 
 SCHEMA_VERSION = "1"
 # Bumped when qa.text.boilerplate marks a new kind, so indexes stored before are marked again when opened.
-BOILERPLATE_VERSION = "2"
+BOILERPLATE_VERSION = "3"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
