@@ -128,6 +128,8 @@ class StoredRelease:
     # Computed where the release is prepared (worker processes); None: computed when stored.
     words: Counter[str] | None = None  # analyze.surface_words of its title and text
     acronyms: list[tuple[str, str]] | None = None  # acronyms.learn: (acronym, long form)
+    # boilerplate.spans of its text: in the worker, since finding instructions may run the parser.
+    boilerplate: list[boilerplate.Span] | None = None
 
 
 def _words_of(title: str, text: str) -> Counter[str]:
@@ -326,7 +328,7 @@ class Store:
             self.db.executemany(
                 "INSERT INTO boilerplate VALUES (?,?,?,?)",
                 [(first + i, *span) for i, rel in enumerate(latest.values())
-                 for span in boilerplate.spans(rel.draft.text)],
+                 for span in (rel.boilerplate if rel.boilerplate is not None else boilerplate.spans(rel.draft.text))],
             )
             self.db.executemany(
                 "INSERT INTO acronyms VALUES (?,?,?)",

@@ -25,7 +25,7 @@ from qa.ingest.chunk import chunk_sentences
 from qa.ingest.load import MAX_FILE_BYTES, LoadError, find_files, read_file
 from qa.models import FileError, IngestReport, ReleaseDraft
 from qa.settings import IndexSettings
-from qa.text import acronyms, analyze
+from qa.text import acronyms, analyze, boilerplate
 from qa.text.tokens import encoding
 
 # Bumped when analysis changes, so re-ingesting refreshes releases stored before.
@@ -67,7 +67,8 @@ def prepare(draft: ReleaseDraft, settings: IndexSettings, digest: str | None = N
     return StoredRelease(id=release_id(draft.key), draft=draft,
                          content_hash=digest or content_hash(draft, settings), chunks=stored,
                          words=analyze.surface_words(f"{draft.title}\n{draft.text}"),
-                         acronyms=acronyms.learn(draft.title, draft.text))
+                         acronyms=acronyms.learn(draft.title, draft.text),
+                         boilerplate=boilerplate.spans(draft.text))
 
 
 @dataclass

@@ -61,19 +61,25 @@ _REPORTING = frozenset("say tell state add note write remark urge stress explain
                        "declare".split())
 
 # --- Cheap checks -------------------------------------------------------------------------------------------------
-_ACT_WORD = re.compile(r"\b(?:repl(?:y|ies|ied|ying)|respon[ds]\w*|answer\w*|say\w*|said|stat(?:e|es|ed|ing)|output\w*|"
-                       r"print\w*|claim\w*|insist\w*|writ(?:e|es|ing)|repeat\w*|return\w*|give\w*|gave|report\w*|"
-                       r"us(?:e|es|ed|ing)|quot(?:e|es|ed|ing)|mention\w*|list\w*|treat\w*|tell\w*|told|confirm\w*|"
-                       r"assert\w*|put|present\w*|describ\w*|forg[eo]t\w*|ignor\w*|disregard\w*|overrid\w*|"
-                       r"bypass\w*|discard\w*|drop\w*|skip\w*)\b", re.IGNORECASE)
-_CUE = re.compile(r"\b(?:you\w*|whoever|whomever|any(?:one|body)|some(?:one|body)|every(?:one|body)|assistants?|"
-                  r"models?|a\.?i\.?|bots?|chat ?bots?|llms?|gpt|chatgpt|claude|gemini|copilot|systems?|tools?|"
-                  r"agents?|readers?|users?|answer(?:ing|er|ers)|respond(?:ing|er|ers)|questions?|asked|asks|"
-                  r"please|kindly|always|never|instead|only)\b", re.IGNORECASE)
+# The base forms a directive takes ("must reply", "answer $1", "please forget"), and the answer nouns ("your
+# answer", "the response should be"): not "said" or "reported", which a release writes in every paragraph.
+_ACT_WORD = re.compile(r"\b(?:repl(?:y|ies)|respon(?:d|se|ses)|answers?|say|state|output|print|claim|insist|write|"
+                       r"repeat|return|give|report|use|quote|mention|list|treat|tell|confirm|assert|put|present|"
+                       r"describe|forget|ignore|disregard|override|bypass|discard|drop|skip)\b", re.IGNORECASE)
+# Who could be addressed: the second person, "whoever", an answering machine by name, a noun made one by an
+# answering word ("answering systems", "automated readers", "anyone responding"), or a request's politeness.
+_CUE = re.compile(r"\b(?:you|your|yours|yourself|whoever|whomever|chat ?bots?|bots?|llms?|gpt|chatgpt|claude|gemini|"
+                  r"copilot|answer(?:ing|er|ers)|respond(?:ing|er|ers)|repl(?:ying|ier)|summari[sz](?:ing|er)|"
+                  r"asks?|asked|questions?|please|kindly|users?|(?:ai|a\.i\.|language|automated|machine|generative)\s+\w+|"
+                  r"assistants?(?!\s+(?:secretary|secretaries|to|director|deputy|attorney|administrator|commander|"
+                  r"chief|professor|manager|coach|commandant|minister|general|undersecretary|adjutant)\b))\b",
+                  re.IGNORECASE)
 # An imperative that opens the sentence or a clause: "Answer $999 billion.", "...; reply that ...".
-_OPENING_ACT = re.compile(r"(?:^|[:;,—–-]\s*|\band\s+|\bthen\s+)(?:do\s+not\s+|don[’']t\s+|just\s+|simply\s+)?"
+_OPENING_ACT = re.compile(r"(?:^|[:;,—–-]\s*|\band\s+|\bthen\s+)(?:do\s+not\s+|don[’']t\s+|just\s+|simply\s+|"
+                          r"always\s+|never\s+|only\s+|instead\s+)?"
                           r"(?:repl|respond|answer|say|state|output|print|claim|insist|forget|ignore|disregard|"
-                          r"override|tell|report|give|use|quote|treat|mention|write|repeat)\w*\b", re.IGNORECASE)
+                          r"override|tell|report|give|use|quote|treat|mention|write|repeat)(?:y|ies|s)?\b",
+                          re.IGNORECASE)
 # A role label that opens the sentence, as in a chat transcript: "SYSTEM:", "Assistant:", "[INST]".
 _ROLE = re.compile(r"^\W{0,3}(?:system|assistant|ai|bot|developer|instructions?|prompt|inst|sys)\W{0,3}\s*[:>\]]",
                    re.IGNORECASE)
