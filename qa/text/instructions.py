@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from contextlib import suppress
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -131,6 +132,14 @@ def _addressed_by_prefix(sentence: str) -> bool:
 
 def _stem_in(word: str, stems: Iterable[str]) -> bool:
     return any(word.startswith(s) for s in stems)
+
+
+def preload() -> None:
+    """Load the parser now (before worker processes fork), if it is installed."""
+    from qa.text.nlp import NlpUnavailable, pipeline
+
+    with suppress(NlpUnavailable):
+        pipeline()
 
 
 @lru_cache(maxsize=4096)
