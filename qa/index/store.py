@@ -24,6 +24,7 @@ from qa.index.storage_errors import (
     DAMAGED,
     GuardedConnection,
     GuardedCursor,
+    IndexUnavailable,
     StorageFault,
     StoreError,
     read_only,
@@ -160,7 +161,7 @@ class Store:
     def __init__(self, path: Path, *, create: bool = True) -> None:
         self.path = Path(path)
         if not create and not self.path.exists():
-            raise StoreError(f"no index at {self.path}; run `qa ingest` first or pass --db")
+            raise IndexUnavailable(f"no index at {self.path}; run `qa ingest` first or pass --db")
         self.read_only = self.path.exists() and not _writable(self.path)
         try:
             with translated(self.path):
@@ -176,14 +177,14 @@ class Store:
         except OSError as err:  # its folder cannot be made
             raise read_only(self.path, f"{err.strerror}: {err.filename}" if err.filename else str(err)) from err
         except sqlite3.DatabaseError as err:
-            raise StoreError(f"{self.path} is not a qa index: {err}") from err
+            raise IndexUnavailable(f"{self.path} is not a qa index: {err}") from err
 
     def _outdated(self) -> bool:
         """Whether opening must write: a new file, or one an older qa stored. Read first, so that opening an
         index as it should be takes no write lock (and works read-only)."""
         if self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone() is None:
             if self.read_only:
-                raise StoreError(f"{self.path} is not a qa index (it holds no releases) and cannot be written")
+                raise IndexUnavailable(f"{self.path} is not a qa index (it holds no releases) and cannot be written")
             return True
         meta = dict(self.db.execute("SELECT key, value FROM meta WHERE key IN ('schema', 'vocab', 'boilerplate')"))
         self._check_schema(meta.get("schema"))
@@ -192,7 +193,7 @@ class Store:
 
     def _check_schema(self, version: str | None) -> None:
         if version is not None and version != SCHEMA_VERSION:
-            raise StoreError(f"{self.path} has index schema {version}, this qa reads {SCHEMA_VERSION}")
+            raise IndexUnavailable(f"{self.path} has index schema {version}, this qa reads {SCHEMA_VERSION}")
 
     def _migrate(self) -> None:
         with self.write():
