@@ -227,6 +227,16 @@ class ServiceSettings(BaseModel):
                              "better with more")
     model_queue: int = Field(16, ge=0, description="Requests that may wait for a model slot; past that, 429 with "
                              "Retry-After")
+    bind: str = Field("127.0.0.1", description="The address `qa serve --host` binds (it sets this); the service "
+                      "answers requests whose Host is it, a loopback name, or one of `hosts`")
+    hosts: list[str] = Field(default_factory=list, description="Host names the service answers besides its bound "
+                             "address and localhost: a proxy's public name; any other Host gets 421")
+    trusted_proxies: list[str] = Field(default_factory=list, description="Addresses (or CIDR ranges) of proxies "
+                                       "whose X-Forwarded-For and X-Forwarded-Proto are believed; none: ignored")
+    read_timeout: float = Field(30.0, gt=0, description="Seconds a client has to send a request's headers and "
+                                "body; past that, the connection is closed")
+    max_connections: int = Field(1000, ge=8, description="Open connections at most; more are closed at once "
+                                 "(kept below the process's open-file limit)")
 
 
 class LogSettings(BaseModel):

@@ -72,6 +72,12 @@ def _numeric(name: str) -> bool:
 
 
 @pytest.fixture(autouse=True)
+def test_client_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Starlette's TestClient sends `Host: testserver`: a name the service answers only when told to."""
+    monkeypatch.setenv("QA_SERVICE__HOSTS", '["testserver"]')
+
+
+@pytest.fixture(autouse=True)
 def answer_log(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Each test's answer log and model config in a folder of their own, never the user's (Settings read
     QA_LOG__PATH)."""

@@ -32,11 +32,28 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        body = json.dumps({"object": "chat.completion", "choices": [
+            {"index": 0, "message": {"role": "assistant", "content": "OK"}, "finish_reason": "length"}]}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def log_message(self, *args):
         pass
 
 http.server.HTTPServer(("127.0.0.1", port), Handler).serve_forever()
 """
+# Lists its model, then dies of SIGSEGV on the first completion: what llama-cpp-python built for another CPU does.
+SEGFAULTING_SERVER = FAKE_SERVER.replace("""    def do_POST(self):
+""", """    def do_POST(self):
+        import os, signal
+        print("llama_decode: running the first batch", flush=True)
+        os.kill(os.getpid(), signal.SIGSEGV)
+""")
 
 CRASHING_SERVER = """
 import sys
@@ -386,3 +403,43 @@ def test_python_and_python3_of_one_install_find_the_same_server(tmp_path: Path,
     monkeypatch.setattr(sys, "prefix", str(tmp_path / "other-venv"))
     other = local_model._Files(tmp_path, command(Path("m.gguf"), 0, "m", 512)).state
     assert keys[0] == keys[1] and other != keys[0]
+
+
+def test_a_server_that_segfaults_on_its_first_completion_is_reported_in_one_line(
+    loopback: None, tmp_path: Path, settings: ModelSettings, state_dir: Path
+) -> None:
+    command = script_command(tmp_path, SEGFAULTING_SERVER)
+    with pytest.raises(LocalModelError) as err:
+        ensure_server(settings, state_dir, wait_s=20, command=command)
+    message = str(err.value)
+    assert "\n" not in message
+    assert message.startswith("the local model server exited with signal 11 (segfault) during its first completion; "
+                              "log: ")
+    assert "llama_decode: running the first batch" in message and 'CMAKE_ARGS="-DGGML_NATIVE=OFF"' in message
+    assert not status(settings, state_dir, command=command).running  # never said to run
+
+
+def test_the_previous_log_is_kept_and_a_dead_child_is_reaped(
+    loopback: None, tmp_path: Path, settings: ModelSettings, state_dir: Path
+) -> None:
+    import os
+    import time
+
+    crashing = script_command(tmp_path, CRASHING_SERVER)
+    paths = files(settings, state_dir, crashing)
+    for _ in range(2):
+        with pytest.raises(LocalModelError):
+            ensure_server(settings, state_dir, wait_s=20, command=crashing)
+    previous = paths.log.with_name(paths.log.name + ".1")
+    assert "invalid magic number" in previous.read_text() and "invalid magic number" in paths.log.read_text()
+    # A server that dies later, with nobody asking about it (as under `qa serve`), leaves no zombie behind.
+    command = script_command(tmp_path, FAKE_SERVER)
+    ensure_server(settings, state_dir, wait_s=20, command=command)
+    pid = status(settings, state_dir, command=command).pid
+    assert pid is not None
+    os.kill(pid, 9)
+    deadline = time.monotonic() + 5
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not Path(f"/proc/{pid}").exists()  # reaped: not even a zombie's entry is left
+    stop(settings, state_dir, command=command)

@@ -105,7 +105,7 @@ def test_a_client_that_leaves_cancels_its_model_call(tmp_path: Path) -> None:
         body = json.dumps({"question": BOATS, "mode": "model"}).encode()
         port = int(url.rsplit(":", 1)[1])
         with socket.create_connection(("127.0.0.1", port), timeout=BOUND) as raw:
-            raw.sendall(b"POST /v1/ask HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+            raw.sendall(b"POST /v1/ask HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                         b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
             assert started.wait(BOUND * 2)
         # The connection is closed with the model call under way: the service notices and cancels it.
@@ -129,7 +129,7 @@ def _raw(port: int, head: bytes, chunks: int, chunk: bytes = b"x" * 4096) -> tup
     return int(head_text.split()[1]), json.loads(body)
 
 
-CHUNKED = (b"POST /v1/releases HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+CHUNKED = (b"POST /v1/releases HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
            b"Transfer-Encoding: chunked\r\n")
 
 
@@ -151,7 +151,7 @@ def test_a_wrong_token_gets_401_before_the_body_is_read(tmp_path: Path) -> None:
         status, body = _raw(port, CHUNKED + b"Authorization: Bearer wrong\r\n\r\n", chunks=1)
         assert status == 401 and body["code"] == "unauthorized"
         # A declared 58 MB body, none of it sent: the answer is 401 (auth first), not 413, and comes at once.
-        status, body = _raw(port, b"POST /v1/releases HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+        status, body = _raw(port, b"POST /v1/releases HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                                   b"Content-Length: 58000000\r\n\r\n", chunks=0)
         assert status == 401 and body["code"] == "unauthorized"
         with httpx.Client(base_url=url, timeout=BOUND, headers={"Authorization": "Bearer s3cret"}) as http:

@@ -112,13 +112,15 @@ def api(tmp_path: Path) -> TestClient:
 
 
 def _upload(api: TestClient, name: str, body: bytes | str, **headers: str):  # noqa: ANN202 - httpx.Response
+    headers.setdefault("content-type", "application/octet-stream")
     return api.post("/v1/files", params={"name": name}, content=body, headers=headers)
 
 
 def test_a_text_file_with_a_header_is_read_as_qa_ingest_reads_it(api: TestClient) -> None:
     text = ("Title: Navy Accepts Two Patrol Boats\nDate: March 4, 2024\nSource: https://example.test/boats\n\n"
             "The Navy accepted two patrol boats at Norfolk on Monday.\n")
-    got = _upload(api, "boats.txt", text.encode(), **{"Content-Type": "text/plain"})
+    # As the page sends a .txt file: text/plain, from its own origin.
+    got = _upload(api, "boats.txt", text.encode(), **{"Content-Type": "text/plain", "Origin": "http://testserver"})
     assert got.status_code == 200, got.text
     report = got.json()
     assert report["added"] == [release_id("https://example.test/boats")] and report["errors"] == []
@@ -210,7 +212,7 @@ def test_a_name_that_is_blank_or_a_path_is_422(api: TestClient, name: str) -> No
     got = _upload(api, name, b"Title: T\n\nBody.")
     assert got.status_code == 422 and got.json()["code"] == "invalid_request"
     assert got.json()["message"].startswith("query.name: ")
-    missing = api.post("/v1/files", content=b"Body.")
+    missing = api.post("/v1/files", content=b"Body.", headers={"content-type": "application/octet-stream"})
     assert missing.status_code == 422 and missing.json()["message"].startswith("query.name: ")
     assert api.get("/v1/releases").json() == []
 
@@ -322,6 +324,7 @@ def test_every_new_route_needs_the_token(tmp_path: Path, reports: Path) -> None:
                          ("GET", "/v1/evals/dev")]:
         assert api.request(method, path, content=b"Body.").status_code == 401, path
     auth = {"Authorization": f"Bearer {TOKEN}"}
-    assert api.post("/v1/files", params={"name": "a.txt"}, content=b"Body.", headers=auth).status_code == 200
+    assert api.post("/v1/files", params={"name": "a.txt"}, content=b"Body.",
+                    headers={**auth, "content-type": "application/octet-stream"}).status_code == 200
     assert api.get("/v1/releases", params={"q": "body"}, headers=auth).json()[0]["origin"] == "upload:a.txt"
     assert api.get("/v1/evals/dev", headers=auth).status_code == 200

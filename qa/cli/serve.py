@@ -38,7 +38,12 @@ def serve(
     token = os.environ.get("QA_API_TOKEN") or None
     if not is_loopback(host) and not token:
         _fail(f"binding {host} exposes the API beyond this machine; set QA_API_TOKEN to require a bearer token")
+    from qa.service.server import options
+
+    # Each worker builds its app from the environment: the index, and the address whose Host name it answers.
+    os.environ["QA_SERVICE__BIND"] = host
     settings = _settings(db)
-    os.environ["QA_DB"] = str(settings.db)  # each worker builds its app from the environment
+    os.environ["QA_DB"] = str(settings.db)
     _open(settings, create=True)
-    uvicorn.run("qa.service:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="info")
+    uvicorn.run("qa.service:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="info",
+                **options(settings))

@@ -19,10 +19,16 @@ class StoreError(RuntimeError):
     """A release or an index that is not there (an unknown id, no index file, another schema)."""
 
 
-class StorageFault(StoreError):
-    """The index file cannot be read or written: damaged, read-only, or the disk is full.
+class IndexUnavailable(StoreError):
+    """No usable index at the path: none there, not a qa index, or another schema."""
 
-    `code` is stable for scripts and the API: "storage_damaged", "storage_read_only" or "storage_full".
+
+class StorageFault(StoreError):
+    """The index file cannot be read or written: damaged, read-only, the disk full, a write refused (a file-size
+    limit, a failing disk), or no file descriptor left to open it.
+
+    `code` is stable for scripts and the API: "storage_damaged", "storage_read_only", "storage_full",
+    "storage_write_failed" or "storage_no_descriptors".
     """
 
     def __init__(self, message: str, code: str) -> None:
@@ -31,6 +37,11 @@ class StorageFault(StoreError):
 
 
 DAMAGED, READ_ONLY, FULL = "storage_damaged", "storage_read_only", "storage_full"
+WRITE_FAILED, NO_DESCRIPTORS = "storage_write_failed", "storage_no_descriptors"
+# SQLite's extended codes (Python 3.11+) for a write the system refused: EFBIG from a file-size limit (ulimit -f)
+# comes back as SQLITE_IOERR_WRITE, as does a failing disk; the file itself is intact. (ENOSPC is SQLITE_FULL.)
+_WRITE_ERRORS = frozenset({"SQLITE_IOERR_WRITE", "SQLITE_IOERR_FSYNC", "SQLITE_IOERR_DIR_FSYNC",
+                           "SQLITE_IOERR_TRUNCATE"})
 
 # SQLite's own wording of each error (sqlite3_errstr), which every Python version reports; the error
 # codes themselves are on exceptions only from Python 3.11.
@@ -53,6 +64,13 @@ def fault(err: sqlite3.Error, path: Path) -> StorageFault | None:
     """The StorageFault an SQLite error means, or None when it is not the file's fault (a bad statement, a lock)."""
     said = str(err)
     code = next((code for needle, code in _KINDS if needle in said.lower()), None)
+    if getattr(err, "sqlite_errorname", None) in _WRITE_ERRORS:
+        return StorageFault(f"{path} could not be written ({said}; {err.sqlite_errorname}): the system refused "
+                            "the write, as a file-size limit (ulimit -f) or a failing disk does; the file is intact "
+                            "and releases stored before are kept", WRITE_FAILED)
+    if code == READ_ONLY and "unable to open" in said.lower() and _out_of_descriptors():
+        return StorageFault(f"{path} could not be opened: this process has no file descriptor left (too many "
+                            "connections or files open); the file is fine", NO_DESCRIPTORS)
     if code == DAMAGED:
         what = "is not a qa index, or is damaged" if "not a database" in said else "is damaged"
         return StorageFault(f"{path} {what} ({said}): restore it from a backup, "
@@ -63,6 +81,19 @@ def fault(err: sqlite3.Error, path: Path) -> StorageFault | None:
         return StorageFault(f"{path}: the disk is full ({said}); releases stored before are kept; "
                             "free some space and ingest again", code)
     return None
+
+
+def _out_of_descriptors() -> bool:
+    """Whether opening any file fails for want of a descriptor (EMFILE, ENFILE): SQLite says only "unable to
+    open", which otherwise reads as a read-only file."""
+    import errno
+    import os
+
+    try:
+        os.close(os.open(os.devnull, os.O_RDONLY))
+    except OSError as err:
+        return err.errno in (errno.EMFILE, errno.ENFILE)
+    return False
 
 
 @contextmanager

@@ -24,6 +24,7 @@ from qa.index.storage_errors import (
     DAMAGED,
     GuardedConnection,
     GuardedCursor,
+    IndexUnavailable,
     StorageFault,
     StoreError,
     read_only,
@@ -34,7 +35,7 @@ from qa.text import acronyms, analyze, boilerplate
 
 SCHEMA_VERSION = "1"
 # Bumped when qa.text.boilerplate marks a new kind, so indexes stored before are marked again when opened.
-BOILERPLATE_VERSION = "2"
+BOILERPLATE_VERSION = "3"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -128,6 +129,8 @@ class StoredRelease:
     # Computed where the release is prepared (worker processes); None: computed when stored.
     words: Counter[str] | None = None  # analyze.surface_words of its title and text
     acronyms: list[tuple[str, str]] | None = None  # acronyms.learn: (acronym, long form)
+    # boilerplate.spans of its text: in the worker, since finding instructions may run the parser.
+    boilerplate: list[boilerplate.Span] | None = None
 
 
 def _words_of(title: str, text: str) -> Counter[str]:
@@ -158,7 +161,7 @@ class Store:
     def __init__(self, path: Path, *, create: bool = True) -> None:
         self.path = Path(path)
         if not create and not self.path.exists():
-            raise StoreError(f"no index at {self.path}; run `qa ingest` first or pass --db")
+            raise IndexUnavailable(f"no index at {self.path}; run `qa ingest` first or pass --db")
         self.read_only = self.path.exists() and not _writable(self.path)
         try:
             with translated(self.path):
@@ -174,14 +177,14 @@ class Store:
         except OSError as err:  # its folder cannot be made
             raise read_only(self.path, f"{err.strerror}: {err.filename}" if err.filename else str(err)) from err
         except sqlite3.DatabaseError as err:
-            raise StoreError(f"{self.path} is not a qa index: {err}") from err
+            raise IndexUnavailable(f"{self.path} is not a qa index: {err}") from err
 
     def _outdated(self) -> bool:
         """Whether opening must write: a new file, or one an older qa stored. Read first, so that opening an
         index as it should be takes no write lock (and works read-only)."""
         if self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone() is None:
             if self.read_only:
-                raise StoreError(f"{self.path} is not a qa index (it holds no releases) and cannot be written")
+                raise IndexUnavailable(f"{self.path} is not a qa index (it holds no releases) and cannot be written")
             return True
         meta = dict(self.db.execute("SELECT key, value FROM meta WHERE key IN ('schema', 'vocab', 'boilerplate')"))
         self._check_schema(meta.get("schema"))
@@ -190,7 +193,7 @@ class Store:
 
     def _check_schema(self, version: str | None) -> None:
         if version is not None and version != SCHEMA_VERSION:
-            raise StoreError(f"{self.path} has index schema {version}, this qa reads {SCHEMA_VERSION}")
+            raise IndexUnavailable(f"{self.path} has index schema {version}, this qa reads {SCHEMA_VERSION}")
 
     def _migrate(self) -> None:
         with self.write():
@@ -326,7 +329,7 @@ class Store:
             self.db.executemany(
                 "INSERT INTO boilerplate VALUES (?,?,?,?)",
                 [(first + i, *span) for i, rel in enumerate(latest.values())
-                 for span in boilerplate.spans(rel.draft.text)],
+                 for span in (rel.boilerplate if rel.boilerplate is not None else boilerplate.spans(rel.draft.text))],
             )
             self.db.executemany(
                 "INSERT INTO acronyms VALUES (?,?,?)",

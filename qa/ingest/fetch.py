@@ -236,7 +236,7 @@ class Fetcher:
             accept: Collection[str] | None = None) -> Fetched:
         """The page at url, following redirects; raises FetchError with a code and a reason."""
         shown = _shown(url)
-        here = self._check_url(url, shown, url)
+        here = self._check_url(url, shown, None)
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -263,9 +263,11 @@ class Fetcher:
 
     # --- One hop ---------------------------------------------------------------------------------------------------
 
-    def _check_url(self, url: str, shown: str, hop: str) -> httpx2.URL:
-        """The URL parsed, if it is one we may ask for; an IP literal host is checked here, before anything."""
-        where = "" if hop == shown else f" (redirected to {hop})"
+    def _check_url(self, url: str, shown: str, hop: str | None) -> httpx2.URL:
+        """The URL parsed, if it is one we may ask for; an IP literal host is checked here, before anything.
+        `hop`: where a redirect led (as shown), None for the URL asked for: compared as text, "file:///x" and
+        its parsed form "file:/x" differ, and a URL nobody redirected was said to be "redirected"."""
+        where = "" if hop is None else f" (redirected to {hop})"
         try:
             parsed = httpx2.URL(url)
         except (httpx2.InvalidURL, TypeError, ValueError) as err:

@@ -25,7 +25,7 @@ from qa.ingest.chunk import chunk_sentences
 from qa.ingest.load import MAX_FILE_BYTES, LoadError, find_files, read_file
 from qa.models import FileError, IngestReport, ReleaseDraft
 from qa.settings import IndexSettings
-from qa.text import acronyms, analyze
+from qa.text import acronyms, analyze, boilerplate, instructions
 from qa.text.tokens import encoding
 
 # Bumped when analysis changes, so re-ingesting refreshes releases stored before.
@@ -67,7 +67,8 @@ def prepare(draft: ReleaseDraft, settings: IndexSettings, digest: str | None = N
     return StoredRelease(id=release_id(draft.key), draft=draft,
                          content_hash=digest or content_hash(draft, settings), chunks=stored,
                          words=analyze.surface_words(f"{draft.title}\n{draft.text}"),
-                         acronyms=acronyms.learn(draft.title, draft.text))
+                         acronyms=acronyms.learn(draft.title, draft.text),
+                         boilerplate=boilerplate.spans(draft.text))
 
 
 @dataclass
@@ -185,6 +186,10 @@ def ingest_paths(
     ingestor = Ingestor(store, report)
     encoding(settings.encoding)  # load once, before workers fork, rather than once in each
     n_workers = workers if workers is not None else (os.cpu_count() or 1)
+    if n_workers > 1 and len(files) >= PARALLEL_FROM:
+        # The parser that checks the rare sentence that may address a reader: loaded once here and shared by
+        # the forked workers, rather than loaded (seconds each) in every one.
+        instructions.preload()
     with _outcomes(files, settings, dict(ingestor.known), max_file_bytes, n_workers) as outcomes:
         for done, file_outcomes in enumerate(outcomes, 1):
             for outcome in file_outcomes:

@@ -20,6 +20,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -39,7 +40,6 @@ FILE_STEM = "local-model"  # each server's files: local-model-<key>.json, .lock 
 MAX_N_CTX = 8192  # the KV cache grows with the window, and our prompts (context_budget) stay far below this
 _POLL_S = 0.25
 _STOP_GRACE_S = 5.0
-_LOG_TAIL = 10
 # Straight to loopback: an http_proxy in the environment must not see, or break, local traffic.
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
@@ -195,6 +195,9 @@ def ensure_server(
         _started.append(proc.pid)
         try:
             _wait_ready(port, settings.model, state, proc, files.log, wait_s)
+            # Listing its model is not answering: a build that crashes on this CPU lists it, then dies on the
+            # first completion. One token is asked for before the server is said to run.
+            _first_completion(port, settings.model, proc, files.log, wait_s)
         except LocalModelError:
             if not _alive(state):
                 _clear_state(files.state)
@@ -224,6 +227,7 @@ def _used(files: _Files, state: dict[str, Any], idle_stop: float) -> None:
             proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, env=env,
                                     start_new_session=True)  # it outlives us, as the server does
         _children[proc.pid] = proc
+        _reap(proc)
         state["watchdog"] = {"pid": proc.pid, "proc_start": _proc_start(proc.pid)}
     _write_state(files.state, state)
 
@@ -270,7 +274,8 @@ def stop(settings: ModelSettings, state_dir: Path, *, command: ServerCommand = s
 
 
 def _spawn(argv: list[str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("wb") as out:  # truncated per start, so a crash report quotes this start only
+    _rotate(log)
+    with log.open("wb") as out:  # a new file per start, so a crash report quotes this start only
         out.write(f"# qa: {' '.join(argv)}\n".encode())
         out.flush()
         try:
@@ -286,7 +291,21 @@ def _spawn(argv: list[str], log: Path) -> subprocess.Popen[bytes]:
         except OSError as err:
             raise LocalModelError(f"cannot start the local model server ({argv[0]}): {err}") from err
     _children[proc.pid] = proc
+    _reap(proc)
     return proc
+
+
+def _rotate(log: Path) -> None:
+    """The previous start's log kept as LOG.1 (one generation), so a crash before this start still reads."""
+    with suppress(OSError):
+        if log.stat().st_size > 0:
+            os.replace(log, log.with_name(log.name + ".1"))
+
+
+def _reap(proc: subprocess.Popen[bytes]) -> None:
+    """Waits for the child in a thread of its own: one that dies while this process lives on (`qa serve`) is
+    reaped at once instead of lingering as a zombie, and its exit status is kept for the report."""
+    threading.Thread(target=proc.wait, name=f"reap-{proc.pid}", daemon=True).start()
 
 
 def _port_for(wanted: int) -> int:
@@ -315,11 +334,9 @@ def _wait_ready(
             return
         code = proc.poll() if proc is not None else None
         if code is not None or (proc is None and not _alive(state)):
-            how = f"exited with code {code}" if code is not None else "exited"
             raise LocalModelError(
-                f"the local model server {how} while starting; last lines of {log}:\n{_tail(log)}\n"
-                "Fix what the log reports (a bad or unsupported GGUF, too little memory for QA_MODEL__CONTEXT_WINDOW, "
-                "a busy port), then run the command again"
+                f"{died(code, 'while starting', log)}. Fix what the log reports (a bad or unsupported GGUF, too "
+                "little memory for QA_MODEL__CONTEXT_WINDOW, a busy port), then run the command again"
             )
         if time.monotonic() >= deadline:
             raise LocalModelError(
@@ -339,12 +356,57 @@ def _serves(port: int, alias: str) -> bool:
     return any(isinstance(m, dict) and m.get("id") == alias for m in models)
 
 
-def _tail(log: Path) -> str:
+# Signals a native library dies of when it was built for another CPU (or is broken), with their common names.
+_SIGNAL_NAMES = {signal.SIGSEGV: "segfault", signal.SIGILL: "illegal instruction", signal.SIGBUS: "bus error",
+                 signal.SIGABRT: "abort", signal.SIGKILL: "killed", signal.SIGTERM: "terminated"}
+_NATIVE_CRASH = frozenset({signal.SIGSEGV, signal.SIGILL, signal.SIGBUS})
+REBUILD = ("CMAKE_ARGS=\"-DGGML_NATIVE=OFF\" pip install --force-reinstall --no-cache-dir "
+           "'llama-cpp-python[server]'")
+
+
+def died(code: int | None, when: str, log: Path) -> str:
+    """One line: how the server ended, when, and the end of its log (with how to rebuild llama.cpp when it
+    crashed in native code)."""
+    if code is not None and code < 0:
+        sig = signal.Signals(-code)
+        how = f"exited with signal {-code} ({_SIGNAL_NAMES.get(sig, signal.strsignal(sig) or sig.name)})"
+    else:
+        how = f"exited with code {code}" if code is not None else "exited"
+    line = f"the local model server {how} {when}; log: {_tail_line(log)} ({log})"
+    if code is not None and code < 0 and signal.Signals(-code) in _NATIVE_CRASH:
+        line += (f"; llama-cpp-python's native build crashes on this machine: rebuild it for any CPU with {REBUILD}")
+    return line
+
+
+def _tail_line(log: Path, lines: int = 4, chars: int = 400) -> str:
+    """The last lines of the log on one line, the qa header left out."""
     try:
-        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+        kept = [x.strip() for x in log.read_text(encoding="utf-8", errors="replace").splitlines()
+                if x.strip() and not x.startswith("# qa:")]
     except OSError:
         return "(log unreadable)"
-    return "\n".join(lines[-_LOG_TAIL:]) or "(log empty)"
+    return (" | ".join(kept[-lines:]) or "(log empty)")[-chars:]
+
+
+def _first_completion(port: int, alias: str, proc: subprocess.Popen[bytes], log: Path, wait_s: float) -> None:
+    """One one-token chat completion from the new server; LocalModelError (one line) if it dies or fails."""
+    body = json.dumps({"model": alias, "messages": [{"role": "user", "content": "Say OK."}], "max_tokens": 1,
+                       "temperature": 0}).encode()
+    request = urllib.request.Request(f"{base_url(port)}/chat/completions", data=body,
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with _OPENER.open(request, timeout=wait_s) as reply:
+            if json.load(reply).get("choices"):
+                return
+            problem = "a reply without choices"
+    except (OSError, ValueError) as err:
+        problem = str(err)
+    with suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=2.0)  # a crash closes the connection a moment before the process is gone
+    if proc.poll() is not None:
+        raise LocalModelError(died(proc.poll(), "during its first completion", log))
+    raise LocalModelError(f"the local model server (pid {proc.pid}) did not answer its first completion ({problem}); "
+                          f"log: {_tail_line(log)} ({log})")
 
 
 def _proc_stat(pid: int) -> list[str] | None:

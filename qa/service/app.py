@@ -50,6 +50,7 @@ from qa.service.guard import BearerAuth, BodyLimit
 from qa.service.listing import list_releases
 from qa.service.logs import ServiceLog
 from qa.service.model import GRACE, Busy, ModelGate, RequestModel, Stopped, Workers, failed, wait
+from qa.service.origin import HostNames, PreflightedBodies, SameOrigin
 from qa.service.schemas import AskIn, BriefIn, IngestIn, SearchIn, SearchOut
 from qa.settings import Settings
 
@@ -98,9 +99,12 @@ def create_app(settings: Settings, *, token: str | None = None,
     answer_log = ServiceLog(settings)
     answer_log.install(app)
     app.add_middleware(BodyLimit, limit=settings.service.max_body_bytes)
-    if token is not None:  # added last, so it runs first: a request without the token is never read
+    app.add_middleware(PreflightedBodies)
+    if token is not None:  # added late, so it runs early: a request without the token is never read
         app.add_middleware(BearerAuth, token=token, open_paths=OPEN_PATHS,
                            open_prefixes=(service_docs.ASSETS, web.STATIC))
+    # Outermost: a wrong Host, or another site's write, is refused before the token is even looked at.
+    app.add_middleware(SameOrigin, hosts=HostNames(settings.service.bind, settings.service.hosts))
 
     local = threading.local()
     shared_index = SharedIndex(save=False)

@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 # A report's name is its file's stem: nothing that could name a file outside the folder.
 NAME = re.compile(r"[A-Za-z0-9._-]+")
+MAX_NAME = 200  # below any file system's limit on a name (255 bytes), ".json" included
 
 
 class EvalEntry(BaseModel):
@@ -74,10 +75,13 @@ def list_reports(folder: Path | None) -> EvalList:
 def show_report(folder: Path | None, name: str) -> dict[str, Any]:
     """The report's JSON as stored, with `checks` beside each report's thresholds (in a comparison: in each run's
     each report). UnknownReport for a name that is none."""
-    if folder is None or not NAME.fullmatch(name):
-        raise UnknownReport(f"no eval report named {name!r}")
+    if folder is None or len(name) > MAX_NAME or not NAME.fullmatch(name):
+        raise UnknownReport("no eval report by that name" if len(name) > MAX_NAME else f"no eval report named {name!r}")
     path = folder / f"{name}.json"
-    parsed = _load(path) if path.is_file() else None
+    try:
+        parsed = _load(path) if path.is_file() else None
+    except OSError:  # a name the file system refuses is no report's
+        parsed = None
     if parsed is None:
         raise UnknownReport(f"no eval report named {name!r}")
     report, stored = parsed

@@ -39,7 +39,8 @@ def is_loopback(host: str | None) -> bool:
         return False
 
 
-def _header(scope: Scope, name: bytes) -> bytes | None:
+def header(scope: Scope, name: bytes) -> bytes | None:
+    """A request header's value (the first), or None."""
     return next((v for k, v in scope.get("headers", []) if k.lower() == name), None)
 
 
@@ -56,9 +57,11 @@ class BearerAuth:
         path = scope.get("path", "")
         if scope["type"] != "http" or path in self.open_paths or path.startswith(self.open_prefixes):
             return await self.app(scope, receive, send)
-        if not hmac.compare_digest(_header(scope, b"authorization") or b"", self.expected):
+        if not hmac.compare_digest(header(scope, b"authorization") or b"", self.expected):
+            # Connection: close, so the server drops the connection after the 401 rather than reading (and
+            # discarding) whatever body a stranger is still sending.
             return await send_error(send, 401, "unauthorized", "missing or wrong bearer token",
-                                    [(b"www-authenticate", b"Bearer")])
+                                    [(b"www-authenticate", b"Bearer"), (b"connection", b"close")])
         return await self.app(scope, receive, send)
 
 
@@ -78,9 +81,9 @@ class BodyLimit:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         too_large = f"request bodies are limited to {self.limit} bytes"
-        length = _header(scope, b"content-length")
+        length = header(scope, b"content-length")
         if length is not None and length.isdigit() and int(length) > self.limit:
-            return await send_error(send, 413, "body_too_large", too_large)
+            return await send_error(send, 413, "body_too_large", too_large, [(b"connection", b"close")])
         read = 0
         over = False
         started = False
@@ -108,4 +111,4 @@ class BodyLimit:
             if not over:
                 raise
         if over and not started:
-            await send_error(send, 413, "body_too_large", too_large)
+            await send_error(send, 413, "body_too_large", too_large, [(b"connection", b"close")])

@@ -66,6 +66,8 @@ class ChatRequest:
     tool: str = ""
     model: str = "fake"
     prompt_chars: int = 0
+    # Every message as sent, role by role: what a test checks the model was (never) shown.
+    messages: list[dict[str, str]] = field(default_factory=list)
 
 
 def parse_request(body: dict[str, Any]) -> ChatRequest:
@@ -90,8 +92,10 @@ def parse_request(body: dict[str, Any]) -> ChatRequest:
     else:
         shape, schema = "json_object", fmt.get("schema", {})
     chars = sum(len(m.get("content") or "") for m in messages if isinstance(m, dict))
+    sent = [{"role": str(m.get("role", "")), "content": str(m.get("content") or "")}
+            for m in messages if isinstance(m, dict)]
     return ChatRequest(question=question, candidates=quote_choices(schema), shape=shape, tool=tool,
-                       model=str(body.get("model", "fake")), prompt_chars=chars)
+                       model=str(body.get("model", "fake")), prompt_chars=chars, messages=sent)
 
 
 def quote_choices(schema: object) -> list[str]:
