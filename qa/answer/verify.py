@@ -211,6 +211,18 @@ def missing(q: Question, evidence: list[Evidence]) -> tuple[list[str], float]:
     return gone, sum(q.idf.get(t, 0.0) for t in gone) / q.total_weight
 
 
+def unsaid(q: Question, evidence: list[Evidence]) -> tuple[list[str], float]:
+    """The question's subject terms that the evidence sentences themselves (with their releases' titles and
+    dates) do not hold, and their share of the subject's weight."""
+    said: set[str] = set()
+    for ev in evidence:
+        said |= set(analyze.terms(ev.text)) | set(analyze.terms(ev.title)) | set(analyze.date_terms(ev.date))
+    keys = [t for t in q.key_terms if q.subject is None or t in q.subject]
+    gone = [t for t in keys if t not in said]
+    total = sum(q.idf.get(t, 0.0) for t in keys) or 1.0
+    return gone, sum(q.idf.get(t, 0.0) for t in gone) / total
+
+
 def support(q: Question, evidence: list[Evidence], has_value: bool, partial_missing: float,
             sentence_share: float = 0.0, short: str | None = None) -> tuple[str, str]:
     """("full" or "partial", why partial) for an answer standing on `evidence`: full only when its value is of
