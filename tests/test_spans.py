@@ -1,0 +1,67 @@
+"""Whole spans and a question's subject, read off the trained parse (qa.text.spans, qa.text.subject)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.text import spans, subject
+
+GROWN = [
+    ("He was assigned to the 10th Brigade Support Battalion, 10th Mountain Division (Light Infantry), Fort Drum.",
+     "Brigade Support Battalion", "10th Brigade Support Battalion"),
+    ("He was assigned to the 10th Brigade Support Battalion, 10th Mountain Division (Light Infantry), Fort Drum.",
+     "Mountain Division", "10th Mountain Division (Light Infantry)"),
+    ("MP Materials operates the Mountain Pass, California, rare earth mine.", "Mountain Pass",
+     "Mountain Pass, California"),
+    ("Funds were appropriated by the Inflation Reduction Act (Public Law 117-169).", "Public Law 117",
+     "Public Law 117-169"),
+    ("Gen. B. Chance Saltzman spoke at the AFA Warfare Symposium in Aurora, Colorado.", "Aurora", "Aurora, Colorado"),
+    ("The 82nd Airborne Division deployed to Poland.", "Airborne Division", "82nd Airborne Division"),
+]
+
+
+@pytest.mark.parametrize(("text", "cut", "whole"), GROWN)
+def test_a_cut_name_grows_to_the_whole_name(text: str, cut: str, whole: str) -> None:
+    start = text.index(cut)
+    a, b = spans.complete(text, start, start + len(cut))
+    assert text[a:b] == whole
+
+
+def test_a_whole_name_stays_as_it_is() -> None:
+    text = "Secretary Austin met Ukrainian Minister of Defense Rustem Umerov in Kyiv."
+    start = text.index("Kyiv")
+    assert spans.complete(text, start, start + 4) == (start, start + 4)
+
+
+def test_labels_tell_a_person_from_a_unit() -> None:
+    text = "Maj. Gen. Brett G. Sylvia is commanding general, 101st Airborne Division, Fort Campbell."
+    assert "PERSON" in spans.labels(text, text.index("Brett"), text.index(" is"))
+    assert "PERSON" not in spans.labels(text, text.index("101st"), text.index(", Fort"))
+
+
+def test_a_count_ends_with_its_noun_phrase() -> None:
+    text = "The Army National Guard recorded 43,519 accessions in fiscal year 2014."
+    start = text.index("43,519")
+    assert text[start:spans.phrase_end(text, start, len(text) - 1)] == "43,519 accessions"
+
+
+def test_frame_words_are_not_the_subject() -> None:
+    about = subject.subject("Which four countries were on Carter's weeklong Middle East trip in July 2015?", 0)
+    assert "four" in about.frame_numbers or "4" in about.frame_numbers
+    assert {"carter", "middl", "east"} & about.terms
+    assert not {"countri", "weeklong"} & about.terms  # the asked-for noun and an adjective frame the question
+    typed = subject.subject("what did the latest package include for the counteroffensive, like demining stuff",
+                            3000)
+    assert "stuff" not in typed.terms and "like" not in typed.terms
+
+
+def test_a_role_is_read_off_who_is_questions_and_tied_by_the_parse() -> None:
+    role = subject.role("who is the secretary of the army")
+    assert role == {"secretari", "armi"}
+    assert subject.role("when did austin call umerov") == frozenset()
+    text = ("I thank the Senate for their historic confirmation of Christine Wormuth as the 25th Secretary of the "
+            "Army, the first woman to hold the position.")
+    tied = subject.tied_words(text, text.index("Christine"), text.index(" as the"))
+    assert role <= tied
+    other = "Statement by Secretary of Defense Lloyd J. Austin III on the confirmation."
+    assert not role <= subject.tied_words(other, other.index("Lloyd"), other.index(" on the"))
