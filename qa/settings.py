@@ -96,7 +96,7 @@ class AnswerSettings(BaseModel):
     conflict_score: float = Field(
         0.5, ge=0, le=1, description="... and scores at least this share of the best evidence's score")
     decline_unsaid: float = Field(
-        0.3, ge=0, le=1.01, description="Share of the question's subject weight missing from the closest sentence "
+        0.6, ge=0, le=1.01, description="Share of the question's subject weight missing from the closest sentence "
         "(its title and date included) that declines an answer that would be partial (1.01: never; fitted on "
         "grow-train by scripts/fit-support)")
     decline_missing: float = Field(

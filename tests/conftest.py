@@ -114,7 +114,7 @@ def write_release(folder: Path, name: str, title: str, date: str, source: str, b
 
 
 # Model traffic: replayed from cassettes recorded from a real model server. QA_RECORD=1 records them
-# again (README: "Recording cassettes"); without it a request that is not on a cassette fails at once.
+# again (docs/evals.md, "Cassettes"); without it a request that is not on a cassette fails at once.
 RECORDING = os.environ.get("QA_RECORD") == "1"
 CASSETTES = Path(__file__).resolve().parent.parent / "cassettes"
 

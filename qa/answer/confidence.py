@@ -41,14 +41,19 @@ class Features:
     named: float  # the kind asked is a name (person, place, thing), not a figure or a date
     focused: float  # a "which X" / "what X" question: the value must be an X
     typed: float  # typed as search words, not a question
+    agree: float = 0.0  # share of the next best candidates whose own short answer is the same value
+    figure: float = 0.0  # the kind asked is a figure (money, count, percent, ordinal)
+    date: float = 0.0  # the kind asked is a date
 
     def vector(self) -> list[float]:
         return [1.0, self.label_agrees, self.sentence_share, self.release_share, self.alone, self.margin, self.near,
-                self.named, self.focused, self.typed]
+                self.named, self.focused, self.typed, self.agree, self.figure, self.date]
 
 
 NAMES = ["bias", "label_agrees", "sentence_share", "release_share", "alone", "margin", "near", "named", "focused",
-         "typed"]
+         "typed", "agree", "figure", "date"]
+_FIGURES = frozenset({AnswerType.MONEY, AnswerType.COUNT, AnswerType.PERCENT, AnswerType.ORDINAL})
+_AGREE_OF = 3  # how many of the next candidates vote on the value
 
 
 def features(q: Question, best: Evidence, found: list[Evidence], values_in_evidence: int) -> Features:
@@ -74,7 +79,21 @@ def features(q: Question, best: Evidence, found: list[Evidence], values_in_evide
         named=1.0 if q.kind in (AnswerType.PERSON, AnswerType.PLACE, AnswerType.OTHER) else 0.0,
         focused=1.0 if q.focus else 0.0,
         typed=1.0 if q.keywords or q.text[:1].islower() else 0.0,
+        agree=_agreement(best, found),
+        figure=1.0 if q.kind in _FIGURES else 0.0,
+        date=1.0 if q.kind is AnswerType.DATE else 0.0,
     )
+
+
+def _agreement(best: Evidence, found: list[Evidence]) -> float:
+    """How many of the next best candidates lift the same value (answer redundancy: a value several sentences
+    give for the question is likelier the one asked for)."""
+    assert best.short is not None
+    value = set(analyze.terms(best.short.text))
+    others = [e for e in found if e.key != best.key and e.short is not None][:_AGREE_OF]
+    if not others or not value:
+        return 0.0
+    return sum(bool(value & set(analyze.terms(e.short.text))) for e in others if e.short) / _AGREE_OF
 
 
 def _near(q: Question, text: str, start: int, end: int) -> float:

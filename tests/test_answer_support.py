@@ -1,0 +1,93 @@
+"""What decides how an answer is printed: who a release credits, the kind of the value, the confidence model
+fitted on the train split, and declines when the closest sentence is about something else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa.answer import Answerer, attribution, confidence
+from qa.index.store import Store
+from qa.ingest.pipeline import ingest_paths
+from qa.llm.client import no_model_client
+from qa.settings import Settings
+
+READOUT = """Title: Readout of Secretary of Defense Lloyd J. Austin III's Call With Japanese Minister of Defense
+Date: 2021-03-30
+Source: https://www.defense.gov/News/Releases/Release/Article/1/
+
+Pentagon Press Secretary John F. Kirby provided the following readout:
+
+Secretary of Defense Lloyd J. Austin III spoke by phone today with Japanese Minister of Defense Nobuo Kishi. \
+Secretary Austin affirmed that the Senkaku Islands are covered by Article V of the U.S.-Japan Security Treaty.
+"""
+ARTICLE = """Title: Austin Calls New Ukrainian Defense Minister
+Date: 2023-09-07
+Source: https://www.defense.gov/News/News-Stories/Article/Article/2/
+
+By C. Todd Lopez
+
+Secretary of Defense Lloyd J. Austin III spoke with the new Ukrainian defense minister, Rustem Umerov, today.
+"""
+
+
+@pytest.fixture()
+def answerer(tmp_path: Path) -> Answerer:
+    for name, text in (("readout.txt", READOUT), ("article.txt", ARTICLE)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
+    store = Store(settings.db)
+    ingest_paths(store, [tmp_path / "readout.txt", tmp_path / "article.txt"], settings.index)
+    return Answerer(store, settings, lambda: no_model_client(settings.model))
+
+
+@pytest.mark.parametrize(("question", "asks"), [
+    ("Who provided the readout of Austin's call with Kishi?", True),
+    ("who wrote the article on austin's call with umerov", True),
+    ("who is the 820m ukraine announcement attributed to", True),
+    ("Who did Austin call?", False),
+    ("What did the readout say about the Senkaku Islands?", False),
+])
+def test_credit_questions_are_told_by_their_parse(question: str, asks: bool) -> None:
+    assert attribution.asks_credit(question) is asks
+
+
+@pytest.mark.parametrize(("question", "who"), [
+    ("Who provided the readout of Austin's call with Kishi?", "John F. Kirby"),
+    ("who wrote the article on austin's call with the new ukrainian minister", "C. Todd Lopez"),
+])
+def test_a_release_credits_its_readout_and_its_article(answerer: Answerer, question: str, who: str) -> None:
+    answer = answerer.ask(question)
+    assert answer.answer == who and answer.support == "full", answer
+    assert who in answer.evidence[0].quote
+
+
+def test_a_value_the_recogniser_calls_something_else_is_no_person(answerer: Answerer) -> None:
+    from qa.answer.question import analyse
+    from qa.answer.verify import wrong_kind
+
+    q = analyse("Who covers the Senkaku Islands?", {}, 0)
+    assert wrong_kind(q, "Article V of the U.S.-Japan Security Treaty", []) != ""
+    assert wrong_kind(q, "Nobuo Kishi", []) == ""
+
+
+def _features(right: bool) -> confidence.Features:
+    x = 1.0 if right else 0.0
+    return confidence.Features(label_agrees=x, sentence_share=x, release_share=1.0, alone=0.5, margin=x, near=x,
+                               named=1.0, focused=0.0, typed=0.0, agree=x)
+
+
+def test_the_confidence_model_learns_which_answers_are_right() -> None:
+    rows = [(_features(True), True)] * 20 + [(_features(False), False)] * 20
+    weights = confidence.fit(rows)
+    assert confidence.probability(_features(True), weights) > 0.8
+    assert confidence.probability(_features(False), weights) < 0.2
+
+
+def test_the_committed_model_was_fitted_on_train_data_only() -> None:
+    import json
+
+    fitted = json.loads(confidence.WEIGHTS.read_text(encoding="utf-8"))
+    assert fitted["fitted_on"] and not any("validation" in name for name in fitted["fitted_on"])
+    assert set(fitted["weights"]) == set(confidence.NAMES) and 0 < fitted["threshold"] < 1
