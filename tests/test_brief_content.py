@@ -39,7 +39,8 @@ def test_key_facts_are_one_sentence_each_with_what_they_measure() -> None:
     text = ("The package includes four high-mobility artillery rocket systems, 36,000 rounds of 105 mm ammunition "
             "and 18 tactical vehicles to tow 155 mm artillery. It also includes AIM-9M missiles.")
     [fact] = extract.fact_sentences(text)
-    assert fact.value == "four high-mobility artillery rocket systems; 36,000 rounds; 18 tactical vehicles"
+    assert fact.value == ("four high-mobility artillery rocket systems; 36,000 rounds of 105 mm ammunition; "
+                          "18 tactical vehicles")
     assert fact.quote.startswith("The package includes")
     assert not any(f.value in {"105", "155", "AIM-9M"} for f in extract.key_facts(text))
 

@@ -74,6 +74,7 @@ def _print_summary(r: ReleaseSummary) -> None:
         ("Key facts", [f"{f.value}: “{f.quote}”" for f in r.key_facts]),
         ("People", [f"{p.name}, {p.role}" if p.role else p.name for p in r.people]),
         ("Organisations", r.organizations),
+        ("Places", r.places),
         ("Equipment", r.equipment),
         ("Quotes", [f"{q.speaker or 'unattributed'}: “{q.text}”" for q in r.quotes]),
     ]
