@@ -123,7 +123,8 @@ def read(text: str) -> Cast:
             and _is_name(e)]
     # Words of the titles the recognised people wear ("secretary", "defense", "minister"): a capitalised word
     # among them before a name is part of a title, not of the name.
-    title_words = {w.lower() for e in ents for w in _title(doc, e.root, _grow_left(doc, e))[0].split() if len(w) > 2}
+    title_words = {doc[i].lower_ for e in ents for i in _title(doc, e.root, _grow_left(doc, e))[1]
+                   if doc[i].pos_ in ("PROPN", "NOUN") and not doc[i].is_stop and len(doc[i]) > 2}
     people: dict[str, list[Mention]] = {}
     named_tokens: set[int] = set()
     for ent in ents:
