@@ -138,6 +138,8 @@ class Bullet(BaseModel):
 class Section(BaseModel):
     topic: str
     bullets: list[Bullet]
+    release_id: str = Field("", description="The release every bullet of the section comes from")
+    date: str = Field("", description="That release's date, when it has one")
 
 
 class TimelineEvent(BaseModel):
