@@ -92,3 +92,10 @@ def test_a_topic_of_several_words_needs_most_of_them_among_the_release_topic_wor
     assert relevance.about(query, "Rare Earth Award", about)
     assert not relevance.about(query, "Readout of a Meeting", aside)
     assert relevance.about("Umerov", "Austin Calls Umerov", "Austin telephoned Rustem Umerov today.")
+
+
+def test_a_label_is_a_whole_phrase_never_a_clause_cut_short_nor_a_code() -> None:
+    text = ("The department's name remained the same for over 150 years until it merged with the Department of the "
+            "Navy. IMMEDIATE RELEASE No. 1031-06. For information, call (315) 772-5461.")
+    labels = [f.label for f in figures.figures(text)]
+    assert labels == ["150 years"]

@@ -21,8 +21,11 @@ if TYPE_CHECKING:
 
 KINDS = {"money", "number", "ordinal", "date"}
 # Prepositions that set a figure's baseline or period: closed-class words of English.
-SCOPE = {"since", "through", "under", "until", "from", "during"}
+SCOPE = {"since", "through", "under", "until"}
 MEASURE = {"in", "of", "for"}
+# Entities whose words are names, not quantities.
+NAMES = {"ORG", "FAC", "GPE", "LOC", "PERSON", "LAW", "WORK_OF_ART", "PRODUCT"}
+_CODE = re.compile(r"-\d|\)")
 _CALIBER = re.compile(r"\s?mm\b", re.IGNORECASE)
 _DESIGNATION = re.compile(r"[A-Za-z]-?\d|\d-?[A-Za-z]")
 
@@ -104,8 +107,10 @@ def _scope(root: Token, anchor: Token) -> str:
     for holder in holders:
         for c in holder.children:
             # "since 2014" (a phrase), or "Since Russia invaded Ukraine on Feb. 24, 2022" (a clause)
-            clause = c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in SCOPE for m in c.children)
-            if (c.dep_ == "prep" and c.lower_ in SCOPE) or clause:
+            clause = c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "since" for m in c.children)
+            # A phrase with a noun ("until 2025"), not a clause ("until it merged with ...": what happened next).
+            phrase = c.dep_ == "prep" and c.lower_ in SCOPE and any(x.dep_ == "pobj" for x in c.children)
+            if (phrase or clause) and not any(x.i == root.i for x in c.subtree):
                 words = _subtree(c)
                 cut = next((i for i, t in enumerate(words) if t.is_punct and t.text != "-"), len(words))
                 scope = _words(words[:cut])  # up to a comma: ", including ..." is another figure's
@@ -126,9 +131,12 @@ def figures(text: str) -> list[Figure]:
             if kind == "number" and (_CALIBER.match(sentence, end) or _DESIGNATION.search(value)):
                 continue
             root = _root(doc, s + start, s + end)
-            if kind == "number" and value.isdigit() and len(value) == 4 and root is not None and \
-                    root.ent_type_ == "DATE":
-                continue  # a year ("Since 2014"), said by the scope of the figure it dates
+            if root is not None and root.ent_type_ in NAMES:
+                continue  # a word of a name: "Second Thomas Shoal", "10th Mountain Division"
+            if kind == "number" and (_CODE.match(sentence, end) or sentence[max(0, start - 1):start] in ("(", "-")):
+                continue  # a code or a telephone number: "No. 1031-06", "(315) 772-5461"
+            if kind == "number" and value.isdigit() and (value.startswith("0") or 1800 <= int(value) <= 2100):
+                continue  # a year ("Since 2014", "the 1951 Treaty"), said by what it dates; "06" of a code
             measure, anchor, scope = "", None, ""
             if root is not None and kind != "date":
                 measure, anchor = _measure(root, s + end)
