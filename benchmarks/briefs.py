@@ -247,10 +247,12 @@ def table(mode: str, briefs: dict, summaries: dict) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--gold", type=Path, action="append",
+                        help="briefing gold JSONL (repeatable) [default: the corpus's briefs-dev.jsonl]")
     parser.add_argument("--model", action="store_true", help="ask the configured model (default: none, extractive)")
     args = parser.parse_args()
     started = time.perf_counter()
-    golds = load_gold(args.corpus / "briefs-dev.jsonl")
+    golds = [g for path in args.gold or [args.corpus / "briefs-dev.jsonl"] for g in load_gold(path)]
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(db=Path(tmp) / "bench.db")
         store = Store(settings.db)

@@ -92,6 +92,8 @@ class KeyFact(BaseModel):
     value: str = Field(description="A figure as the release writes it: $175 million, 52nd, four, Dec. 6")
     kind: str = Field(description="money, number, ordinal or date")
     quote: str = Field(description="The sentence that states it")
+    measure: str = Field("", description="What it counts or amounts to, as the parse reads it: security assistance")
+    scope: str = Field("", description="The baseline or period it is stated over: since 2014; empty when none")
 
 
 class Person(BaseModel):
@@ -118,6 +120,7 @@ class ReleaseSummary(BaseModel):
     dollar_amounts: list[KeyFact] = Field(default_factory=list)
     people: list[Person] = Field(default_factory=list)
     organizations: list[str] = Field(default_factory=list)
+    places: list[str] = Field(default_factory=list, description="Places the entity recogniser names")
     equipment: list[str] = Field(default_factory=list)
     quotes: list[Quotation] = Field(default_factory=list)
     ungrounded: list[str] = Field(default_factory=list, description="Claims of the model's summary not in the release")
@@ -139,6 +142,8 @@ class Bullet(BaseModel):
 class Section(BaseModel):
     topic: str
     bullets: list[Bullet]
+    release_id: str = Field("", description="The release every bullet of the section comes from")
+    date: str = Field("", description="That release's date, when it has one")
 
 
 class TimelineEvent(BaseModel):
@@ -148,7 +153,8 @@ class TimelineEvent(BaseModel):
 
 
 class FigureChange(BaseModel):
-    measure: str = Field(description="Words the two sentences share, naming what the figure counts")
+    measure: str = Field(description="What the two figures measure, as the later release words it")
+    scope: str = Field("", description="The baseline both figures are stated over (since 2014), when they name one")
     before: KeyFact
     after: KeyFact
     before_citation: Citation

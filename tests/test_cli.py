@@ -319,10 +319,10 @@ def test_summarize_and_brief_print_cited_output(sample_db: Path, monkeypatch: py
     summary = json.loads(out)
     assert code == 0 and summary["headline"].startswith("Austin Meets") and summary["people"]
     assert summary["summary_mode"] == "extractive"
-    assert any(f["value"] == "$175 million" for f in summary["key_facts"])
+    assert any(f["value"].startswith("$175 million") for f in summary["key_facts"])  # with what it measures
     code, out, _ = run("brief", "--since", "2023-01-01", "--db", str(sample_db))
     assert code == 0 and "Timeline" in out and "2023-12-06" in out and "Sources" in out
-    assert f"chunk {SAMPLE_ID}:0" in out
+    assert f"release {SAMPLE_ID}" in out  # the sources: one per release
     code, memo, _ = run("brief", "--since", "2023-01-01", "--db", str(sample_db), "--format", "md")
     assert code == 0 and memo.startswith("# Briefing: Releases\n") and "## Timeline" in memo
     assert "1. [Austin Meets With Ukrainian Minister of Defense at Pentagon](<https://www.defense.gov/" in memo

@@ -78,7 +78,7 @@ def test_summarize_the_seed_release(summarizer: Summarizer, recorder: vcr.VCR, s
     with recorder.use_cassette("seed.yaml"):
         summary = summarizer.summarize(seed.id)
     assert ("Lloyd J. Austin III", "Secretary of Defense") in [(p.name, p.role) for p in summary.people]
-    assert any(q.speaker == "Austin" for q in summary.quotes)
+    assert any(q.speaker == "Secretary of Defense Lloyd J. Austin III" for q in summary.quotes)
     assert summary.summary and (summary.summary_mode == "extractive" or not problems_with(
         summary.summary, store.release_text(seed.id)))
 

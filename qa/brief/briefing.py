@@ -1,8 +1,11 @@
-"""A briefing over several releases: topics, cited bullets, a timeline, and the figures that changed.
+"""A briefing over several releases: a section per release, cited bullets, a timeline, and the figures that
+changed.
 
-Everything but the overview is read off the releases' sentences, so every
-bullet cites the sentence it is; the model's overview is kept only when every
-figure and name in it stands in the releases, else the releases' leads are used.
+Everything but the overview is read off the releases' sentences, so every bullet cites the sentence it is,
+under the release it comes from; the model's overview is kept only when every figure and name in it stands in
+the releases, else the releases' leads are used, their relative dates ("Today") anchored to the release's
+date. Releases are chosen by qa.brief.relevance; two figures are compared only when they measure the same
+thing over the same scope (qa.brief.figures).
 """
 
 from __future__ import annotations
@@ -10,8 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
-from qa.brief import extract
+from qa.brief import extract, figures, parsed, relevance
+from qa.brief.dates import anchored
 from qa.brief.memo import numbered
 from qa.brief.prose import grounded_prose
 from qa.index.search import Searcher
@@ -20,14 +25,20 @@ from qa.llm import prompting
 from qa.llm.client import ModelClient, Usage
 from qa.llm.model_value import wanted
 from qa.models import Release
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 from qa.schemas import Briefing, BriefReply, Bullet, Citation, FigureChange, KeyFact, Section, TimelineEvent
 from qa.settings import Settings
 from qa.text import analyze, boilerplate, grounding, sentences
 
-# Releases whose title and lead share this much (Jaccard of terms) go under one topic.
-SAME_TOPIC = 0.2
-# Two figures measure the same thing when their sentences share this much, numbers aside.
-SAME_MEASURE = 0.35
+# Two figures measure the same thing when their measures name the same nouns (Jaccard 1: "security assistance"
+# is not "security assistance package", one package), and count from the same baseline when the nouns and
+# numbers of their scopes share this much.
+SAME_MEASURE = 1.0
+SAME_SCOPE = 0.5
+# Bullets a release gives at most: its lead, then its sentences that state most (figures, names, the query).
+BULLETS = 5
 _MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
                                         "dec"], 1)}
 
@@ -47,12 +58,13 @@ class Briefer:
         chosen = self._select(since, until, query, limit)
         texts = {r.id: self.store.release_text(r.id) for r in chosen}
         overview, mode, problems, usage = self._overview(chosen, texts)
-        timeline = self._timeline(chosen, texts)
+        # A dated sentence the overview already says is not printed again as an event.
+        timeline = [ev for ev in self._timeline(chosen, texts) if ev.event not in overview]
         # Each sentence once: a bullet never repeats the overview's leads or a dated event of the timeline.
         printed = [set(analyze.terms(ev.event)) for ev in timeline]
         printed += [set(analyze.terms(overview[s:e])) for s, e in sentences.spans(overview)]
         sections = []
-        for section in self._sections(chosen, texts):
+        for section in self._sections(chosen, texts, query):
             bullets = []
             for bullet in section.bullets:
                 said = set(analyze.terms(bullet.text))
@@ -78,10 +90,14 @@ class Briefer:
             best: dict[str, float] = {}
             for h in hits:
                 best[h.release_id] = max(best.get(h.release_id, 0.0), h.score)
-            # A release is about the query when it scores near the best release, not merely when some chunk hits.
-            floor = self.settings.brief.relevance * max(best.values(), default=0.0)
-            ids = [rid for rid, score in sorted(best.items(), key=lambda kv: -kv[1]) if score >= floor][:limit]
-            chosen = [self.store.release(i) for i in ids]
+            # Search finds the candidates; the release's own topic words (title, entities, noun chunks) say
+            # whether it is about the query, whatever its score next to the best one's.
+            chosen = []
+            for rid in sorted(best, key=lambda r: -best[r]):
+                release = self.store.release(rid)
+                if relevance.about(query, release.title, self.store.release_text(rid)):
+                    chosen.append(release)
+            chosen = chosen[:limit]
         else:
             chosen = [r for r in self.store.releases()
                       if (not since or (r.date and r.date >= since)) and (not until or (r.date and r.date <= until))]
@@ -107,32 +123,30 @@ class Briefer:
         return Citation(n=0, chunk_id=f"{release.id}:{ordinal}", release_id=release.id, title=release.title,
                         date=release.date, source=release.source, start=start, end=end, quote=text[start:end])
 
-    def _sections(self, chosen: list[Release], texts: dict[str, str]) -> list[Section]:
-        groups: list[list[Release]] = []
-        keys: list[set[str]] = []
-        for r in chosen:
-            key = set(analyze.terms(r.title + " " + extract.lead(texts[r.id], 1)))
-            for i, other in enumerate(keys):
-                if key and len(key & other) / len(key | other) >= SAME_TOPIC:
-                    groups[i].append(r)
-                    keys[i] = other | key
-                    break
-            else:
-                groups.append([r])
-                keys.append(key)
+    def _sections(self, chosen: list[Release], texts: dict[str, str], query: str | None) -> list[Section]:
+        """A section per release, under its title and date, with its own sentences only: its lead, then those
+        that state most (figures with what they measure, named people, bodies and places, the query's words)."""
+        wanted = set(relevance.query_terms(query or ""))
         sections = []
-        for group in groups:
-            bullets = []
-            for r in group:
-                text = texts[r.id]
-                spans = boilerplate.content_sentences(text)
-                picked = [spans[0]] if spans else []
-                for fact in extract.key_facts(text, limit=6):
-                    span = next((s for s in spans if text[s[0]:s[1]] == fact.quote), None)
-                    if span and span not in picked and len(picked) < 3:
-                        picked.append(span)
-                bullets += [Bullet(text=text[s:e], citation=self._cite(r, text, s, e)) for s, e in sorted(picked)]
-            sections.append(Section(topic=_topic(group), bullets=bullets))
+        for r in chosen:
+            text = texts[r.id]
+            spans = [sp for sp in boilerplate.content_sentences(text)
+                     if _balanced(text[sp[0]:sp[1]]) and _clause(parsed.doc(text), *sp)]
+            first = lead_span(text)
+            if first in spans:  # the lead first: a line of letterhead ("IMMEDIATE RELEASE No. 1031-06") is none
+                spans.remove(first)
+                spans.insert(0, first)
+            if not spans:
+                continue
+            counted: dict[str, int] = {}
+            for f in figures.figures(text):  # an amount of money counts for more: what a briefing is read for
+                counted[f.sentence] = counted.get(f.sentence, 0) + (2 if f.kind == "money" else 1)
+            rest = sorted(spans[1:], key=lambda sp, t=text, c=counted: -_weight(t, sp, c, wanted))
+            rest = [sp for sp in rest if _weight(text, sp, counted, wanted) > 0]
+            picked = sorted([spans[0], *rest[:BULLETS - 1]])
+            bullets = [Bullet(text=text[s:e], citation=self._cite(r, text, s, e)) for s, e in picked]
+            sections.append(Section(topic=" ".join(r.title.split()) or "(untitled)", bullets=bullets, release_id=r.id,
+                                    date=r.date or ""))
         return sections
 
     def _timeline(self, chosen: list[Release], texts: dict[str, str]) -> list[TimelineEvent]:
@@ -151,34 +165,30 @@ class Briefer:
         return sorted(unique.values(), key=lambda ev: ev.date)
 
     def _changes(self, chosen: list[Release], texts: dict[str, str]) -> list[FigureChange]:
-        """A dollar figure restated for the same measure in a later release: each later figure paired with the
-        latest earlier one whose words around it say the same thing, labelled with those words."""
+        """A dollar figure restated in a later release for the same measure over the same scope (the same nouns
+        measured, the same baseline: "since 2014" is never compared with "since the invasion"): each later
+        figure paired with the latest earlier one of its kind, labelled with what it measures."""
         facts = [(r, f) for r in sorted(chosen, key=lambda r: r.date) if r.date
-                 for f in extract.key_facts(texts[r.id], limit=30)
-                 if f.kind == "money"]  # counts of different things share too many words to pair safely
+                 for f in figures.figures(texts[r.id]) if f.kind == "money" and f.measure]
         changes = []
         for r2, f2 in facts:
-            b = _context(f2)
-            earlier = [(r1, f1, len(_context(f1) & b) / len(_context(f1) | b)) for r1, f1 in facts
-                       if r1.date < r2.date and _context(f1) and b]
-            if any(share >= SAME_MEASURE / 2 and analyze.terms(f1.value) == analyze.terms(f2.value)
-                   for _, f1, share in earlier):
-                continue  # restated unchanged since an earlier release
-            same = [(r1, f1, share) for r1, f1, share in earlier if share >= SAME_MEASURE]
-            if not same:
+            alike = [(r1, f1) for r1, f1 in facts if r1.date < r2.date and like(f1, f2)]
+            if not alike:
                 continue
-            r1, f1, _ = max(same, key=lambda x: (x[2], x[0].date))
-            if analyze.terms(f1.value) != analyze.terms(f2.value):
-                changes.append(FigureChange(
-                    measure=_measure(f2, _context(f1) & b), before=f1, after=f2,
-                    before_citation=self._cite(r1, texts[r1.id], *_span(texts[r1.id], f1)),
-                    after_citation=self._cite(r2, texts[r2.id], *_span(texts[r2.id], f2))))
+            r1, f1 = max(alike, key=lambda x: (x[0].date, x[1].start))
+            if analyze.terms(f1.value) == analyze.terms(f2.value):
+                continue  # restated unchanged
+            changes.append(FigureChange(
+                measure=f2.measure, scope=f2.scope, before=_fact(f1), after=_fact(f2),
+                before_citation=self._cite(r1, texts[r1.id], *_span(texts[r1.id], f1.sentence)),
+                after_citation=self._cite(r2, texts[r2.id], *_span(texts[r2.id], f2.sentence))))
         return changes
 
     def _overview(self, chosen: list[Release], texts: dict[str, str]) -> tuple[str, str, list[str], list[Usage]]:
         if not chosen:
             return "No stored release matches.", "extractive", [], []
-        leads = " ".join(extract.lead(texts[r.id], 1) for r in chosen[:4])
+        # One lead per release, whole sentences, with "Today" and "yesterday" said as the release's date.
+        leads = " ".join(anchored(_lead(texts[r.id]), r.date) for r in chosen[:4])
         if not wanted(self.settings.answer.mode, self.settings.model.model, self.settings.answer.reports):
             return leads, "extractive", [], []
         budget = self.settings.model.text_budget
@@ -194,43 +204,69 @@ class Briefer:
         return leads, "extractive", problems, usage
 
 
-def _topic(group: list[Release]) -> str:
-    """A section's name in plain words: the longest run of words its releases' titles share ("Ukraine Defense
-    Contact Group"), else the title of its latest release."""
-    titles = [r.title.split() for r in group if r.title]
-    if not titles:
-        return "(untitled)"
-    if len(titles) > 1:
-        first, rest = titles[0], [" ".join(t).lower() for t in titles[1:]]
-        for n in range(len(first), 1, -1):
-            for i in range(len(first) - n + 1):
-                run = first[i:i + n]
-                if all(f" {' '.join(run).lower()} " in f" {t} " for t in rest) and any(
-                        w.lower() not in analyze.STOP_WORDS for w in run):
-                    return " ".join(run)
-    return " ".join(max(group, key=lambda r: r.date).title.split()) or "(untitled)"
+def _balanced(sentence: str) -> bool:
+    """Whether a sentence's quote marks pair up: a sentence cut out of a longer quotation starts or ends with a
+    stray mark, and reads as someone else's words."""
+    return sentence.count("“") == sentence.count("”") and sentence.count('"') % 2 == 0
 
 
-def _context(fact: KeyFact, words: int = 6) -> set[str]:
-    """The words around a figure in its sentence: what it counts, not the rest of a long sentence."""
-    at = fact.quote.find(fact.value)
-    before = fact.quote[:max(at, 0)].split()[-words:]
-    after = fact.quote[at + len(fact.value):].split()[:words] if at >= 0 else []
-    return {t for t in analyze.terms(" ".join(before + after)) if t[0] not in "$#0123456789"}
+def lead_span(text: str) -> tuple[int, int] | None:
+    """The release's first content sentence that is a clause (a verb with its subject)."""
+    doc = parsed.doc(text)
+    for s, e in boilerplate.content_sentences(text):
+        if _clause(doc, s, e):
+            return s, e
+    spans = boilerplate.content_sentences(text)
+    return spans[0] if spans else None
 
 
-def _measure(fact: KeyFact, shared: set[str]) -> str:
-    """The words around a figure that two releases share, as the later one writes them: "security assistance
-    to Ukraine", not stems."""
-    at = fact.quote.find(fact.value)
-    words = fact.quote[:max(at, 0)].split()[-6:] + (fact.quote[at + len(fact.value):].split()[:6] if at >= 0 else [])
-    kept = [w.strip(",.;:()“”\"") for w in words if set(analyze.terms(w)) & shared]
-    return " ".join(kept) or " ".join(sorted(shared))
+def _clause(doc: Doc, start: int, end: int) -> bool:
+    """Whether the characters hold a clause: a verb with its subject ("IMMEDIATE RELEASE No. 1031-06", a line
+    of letterhead, holds none)."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span is not None and any(t.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass", "expl")
+                                                                       for c in t.children) for t in span)
 
 
-def _span(text: str, fact: KeyFact) -> tuple[int, int]:
-    start = text.find(fact.quote)
-    return (start, start + len(fact.quote)) if start >= 0 else (0, 0)
+def _lead(text: str) -> str:
+    span = lead_span(text)
+    return text[span[0]:span[1]] if span else ""
+
+
+def _weight(text: str, span: tuple[int, int], counted: dict[str, int], wanted: set[str]) -> int:
+    """How much a sentence states: each figure four, each of the query's words two, names one each up to two
+    (a sentence full of place names says no more than one with two)."""
+    s, e = span
+    names = sum(1 for ent in parsed.doc(text).ents
+                if s <= ent.start_char < e and ent.label_ in relevance.TOPIC_ENTITIES)
+    return 4 * counted.get(text[s:e], 0) + min(names, 2) + 2 * len(wanted & set(analyze.terms(text[s:e])))
+
+
+def _key(text: str) -> set[str]:
+    """The nouns and numbers of a phrase, as lemmas: what it names, whatever words hold them together."""
+    return {t.lemma_.lower() for t in parsed.phrase(text) if t.pos_ in ("NOUN", "PROPN", "NUM")}
+
+
+def _share(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a | b else 1.0
+
+
+def like(a: figures.Figure, b: figures.Figure) -> bool:
+    """Whether two figures measure the same thing over the same scope: both measures' nouns agree, and both
+    scopes' nouns and numbers agree (two figures without a scope agree on it)."""
+    if not a.measure or not b.measure or bool(a.scope) != bool(b.scope):
+        return False
+    return _share(_key(a.measure), _key(b.measure)) >= SAME_MEASURE and \
+        _share(_key(a.scope), _key(b.scope)) >= SAME_SCOPE
+
+
+def _fact(f: figures.Figure) -> KeyFact:
+    return KeyFact(value=f.value, kind=f.kind, quote=f.sentence, measure=f.measure, scope=f.scope)
+
+
+def _span(text: str, sentence: str) -> tuple[int, int]:
+    start = text.find(sentence)
+    return (start, start + len(sentence)) if start >= 0 else (0, 0)
 
 
 def _full_date(value: str) -> str | None:

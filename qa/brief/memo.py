@@ -10,13 +10,14 @@ from qa.text import sentences
 
 
 def numbered(b: Briefing) -> Briefing:
-    """The briefing with every citation numbered as its sources list numbers it (one number per cited sentence,
-    in reading order: overview, sections, timeline, changes) and the overview's sentence spans, when each of
-    its sentences has its citation. The memo, the command line and the page all number from this."""
-    numbers: dict[tuple[str, int], int] = {}
+    """The briefing with every citation numbered as its sources list numbers it: one number per release, in
+    reading order (overview, sections, timeline, changes), so a release is one source however many of its
+    sentences are cited; and the overview's sentence spans, when each of its sentences has its citation. The
+    memo, the command line and the page all number from this."""
+    numbers: dict[str, int] = {}
 
     def num(c: Citation) -> Citation:
-        return c.model_copy(update={"n": numbers.setdefault((c.release_id, c.start), len(numbers) + 1)})
+        return c.model_copy(update={"n": numbers.setdefault(c.release_id, len(numbers) + 1)})
 
     spans = sentences.spans(b.overview)
     marked = len(spans) == len(b.overview_citations)
@@ -46,16 +47,17 @@ def markdown(b: Briefing) -> str:
         return "\n".join([*lines, "No stored release matches.", ""])
     lines += ["## Overview", "", _marked(b, mark)]
     if b.overview_mode != "model":
-        lines[-1] += " *(the releases' leads, verbatim)*"
+        lines[-1] += " *(the releases' leads, relative dates anchored)*"
     for section in b.sections:
-        lines += ["", f"## {_escape(section.topic)}", ""]
+        lines += ["", f"## {_escape(section.topic)}" + (f" ({section.date})" if section.date else ""), ""]
         lines += [f"- {_escape(bullet.text)} {mark(bullet.citation)}" for bullet in section.bullets]
     if b.timeline:
         lines += ["", "## Timeline", ""]
         lines += [f"- **{ev.date}** {_escape(ev.event)} {mark(ev.citation)}" for ev in b.timeline]
     if b.changes:
         lines += ["", "## Figures that changed", ""]
-        lines += [f"- {_escape(ch.measure)}: {ch.before.value} ({ch.before_citation.date}) "
+        lines += [f"- {_escape(ch.measure)}{' ' + _escape(ch.scope) if ch.scope else ''}: {ch.before.value} "
+                  f"({ch.before_citation.date}) "
                   f"{mark(ch.before_citation)} → {ch.after.value} ({ch.after_citation.date}) "
                   f"{mark(ch.after_citation)}" for ch in b.changes]
     lines += ["", "## Sources", ""]
@@ -64,7 +66,7 @@ def markdown(b: Briefing) -> str:
         title = _escape(c.title or "(untitled)")
         url = c.source.split()[0] if c.source.strip() else ""  # "URL (re-publication of URL)": the first
         linked = f"[{title}](<{url}>)" if url.startswith(("http://", "https://")) else title
-        lines.append(f"{n}. {linked}, {c.date or 'undated'} (chunk {c.chunk_id}, chars {c.start}-{c.end})")
+        lines.append(f"{n}. {linked}, {c.date or 'undated'} (release {c.release_id})")
     return "\n".join(lines) + "\n"
 
 

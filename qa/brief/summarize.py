@@ -34,7 +34,7 @@ class Summarizer:
             release_id=rid, headline=meta.title or extract.lead(text, 1), date=meta.date, source=meta.source,
             summary=summary, summary_mode=mode, key_facts=extract.fact_sentences(text),
             dollar_amounts=[f for f in facts if f.kind == "money"], people=extract.people(text),
-            organizations=extract.organizations(text), equipment=extract.equipment(text),
+            organizations=extract.organizations(text), places=extract.places(text), equipment=extract.equipment(text),
             quotes=extract.quotations(text), ungrounded=problems, prompt=self.prompt.tag, usage=usage,
         )
 

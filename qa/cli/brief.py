@@ -74,6 +74,7 @@ def _print_summary(r: ReleaseSummary) -> None:
         ("Key facts", [f"{f.value}: “{f.quote}”" for f in r.key_facts]),
         ("People", [f"{p.name}, {p.role}" if p.role else p.name for p in r.people]),
         ("Organisations", r.organizations),
+        ("Places", r.places),
         ("Equipment", r.equipment),
         ("Quotes", [f"{q.speaker or 'unattributed'}: “{q.text}”" for q in r.quotes]),
     ]
@@ -141,12 +142,12 @@ def _print_brief(b: Briefing) -> None:
         cited[c.n] = c
         return f"[{c.n}]"
 
-    label = "" if b.overview_mode == "model" else " (the releases' leads, verbatim)"
+    label = "" if b.overview_mode == "model" else " (the releases' leads, relative dates anchored)"
     _say("Overview", "bold")
     overview = " ".join(f"{b.overview[s:e]} {cite(c)}" for (s, e), c in zip(b.overview_spans, b.overview_citations))
     _say(textwrap.fill(overview or b.overview, 100) + label)
     for section in b.sections:
-        _say("\n" + section.topic, "bold")
+        _say("\n" + section.topic + (f" ({section.date})" if section.date else ""), "bold")
         for bullet in section.bullets:
             _say("  - " + textwrap.fill(f"{bullet.text} {cite(bullet.citation)}", 96, subsequent_indent="    "))
     if b.timeline:
@@ -158,8 +159,9 @@ def _print_brief(b: Briefing) -> None:
         _say("\nFigures that changed", "bold")
         for ch in b.changes:
             _say(f"  {ch.before.value} ({ch.before_citation.date}) {cite(ch.before_citation)} -> {ch.after.value} "
-                 f"({ch.after_citation.date}) {cite(ch.after_citation)}: {ch.measure}")
+                 f"({ch.after_citation.date}) {cite(ch.after_citation)}: {ch.measure}"
+                 + (f", {ch.scope}" if ch.scope else ""))
     _say("\nSources", "bold")
     for n in sorted(cited):
         c = cited[n]
-        _say(f"  [{n}] {c.title} ({c.date or 'undated'}), chunk {c.chunk_id}, chars {c.start}-{c.end}")
+        _say(f"  [{n}] {c.title} ({c.date or 'undated'}), release {c.release_id}")

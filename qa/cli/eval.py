@@ -71,7 +71,8 @@ def eval_(
         settings = _settings(None)
         settings.model = evaluation.model_settings(cfg, settings.model)
         chosen = [d for d in cfg.dataset if not dataset or d.name in dataset]
-        if not chosen:
+        briefing_sets = [b for b in cfg.briefings if not dataset or b.name in dataset]
+        if not chosen and not briefing_sets:
             _fail(f"no dataset named {', '.join(dataset or [])} in {config}")
         old = evaluation.load_report(compare) if compare else None
         folder = reports or evaluation.reports_folder(config, record)
@@ -87,6 +88,7 @@ def eval_(
             results = [r for run in comparison.runs for r in run.reports]
         else:
             results = _eval_config_model(cfg, settings, chosen, record, folder, as_json)
+        briefed = _eval_briefings(briefing_sets, settings, folder) if not models else []
     except (evaluation.EvalError, local_model.LocalModelError) as e:
         _fail(str(e))
     # On stderr: stdout is the comparison or the JSON a script reads.
@@ -109,7 +111,27 @@ def eval_(
             _say(f"  regressed: {', '.join(regressed) or 'none'}; improved: {', '.join(improved) or 'none'}")
         for failure in r.failures:
             _error(f"{r.dataset}: {failure}")
-    raise typer.Exit(1 if any(r.failures for r in results) else 0)
+    for b in briefed:
+        if not as_json:
+            s = b.score
+            _say(f"{b.dataset}: briefings {len(b.briefings)}, facts {s.facts_present:.3f}, wanted in "
+                 f"{s.wanted_in:.3f}, unwanted out {s.unwanted_out:.3f}, boilerplate {s.boilerplate}, repeated "
+                 f"{s.repeated}, misplaced bullets {s.misplaced_bullets}, mixed scopes {s.mixed_scopes}")
+        for failure in b.failures:
+            _error(f"{b.dataset}: {failure}")
+    raise typer.Exit(1 if any(r.failures for r in results) or any(b.failures for b in briefed) else 0)
+
+
+def _eval_briefings(sets: list, settings: Settings, folder: Path) -> list:
+    """The [[briefings]] sets of the config: `qa brief` on each gold briefing (no model), scored and written."""
+    from qa.evals import briefings
+
+    reports = []
+    for bs in sets:
+        report = briefings.run(bs, settings)
+        briefings.write(report, folder)
+        reports.append(report)
+    return reports
 
 
 def _eval_config_model(cfg: EvalConfig, settings: Settings, chosen: list[Dataset], record: bool, folder: Path,

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from qa.answer import Answerer
 from qa.evals import scoring, squad
+from qa.evals.briefings import BriefDataset, BriefRunScore
 from qa.evals.retrieval import GoldQuestion
 from qa.index.search import Searcher
 from qa.index.store import Store
@@ -64,6 +65,8 @@ class EvalConfig(BaseModel):
         None, description="USD per million prompt and completion tokens, when the model has a price"
     )
     dataset: list[Dataset]
+    briefings: list[BriefDataset] = Field(
+        default_factory=list, description="Gold briefings `qa brief` is scored on ([[briefings]] tables)")
 
 
 class EvalReport(BaseModel):
@@ -87,6 +90,13 @@ def load_config(path: Path) -> EvalConfig:
         raise EvalError(f"{path}: not valid TOML: {err}") from err
     except ValidationError as err:
         raise EvalError(f"{path}: {err.errors()[0]['loc']}: {err.errors()[0]['msg']}") from err
+    for bs in config.briefings:
+        bs.briefs = (path.parent / bs.briefs).resolve()
+        bs.corpus = [(path.parent / c).resolve() for c in bs.corpus]
+        for name in bs.thresholds:
+            if _measure(name) not in BriefRunScore.model_fields:
+                raise EvalError(f"{path}: briefings {bs.name!r}: no score named {_measure(name)!r} for threshold "
+                                f"{name!r}; known: {', '.join(BriefRunScore.model_fields)}")
     for ds in config.dataset:  # paths in the config are relative to it
         ds.questions = (path.parent / ds.questions).resolve()
         ds.corpus = [(path.parent / c).resolve() for c in ds.corpus]

@@ -1,0 +1,71 @@
+"""Every gold briefing (the corpus's briefs-dev and evals/briefs/*.jsonl) as `qa brief` writes it: every bullet
+under the release it comes from, no "Figures that changed" pair of different scopes; and `qa eval` scores
+briefings as a dataset kind."""
+
+from pathlib import Path
+
+import pytest
+
+from qa.brief.briefing import Briefer
+from qa.evals import briefings, evaluation
+from qa.index.store import Store
+from qa.ingest.pipeline import ingest_paths
+from qa.llm.client import no_model_client
+from qa.settings import IndexSettings, Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _golds(corpus: Path) -> list[briefings.BriefGold]:
+    files = [corpus / "briefs-dev.jsonl", *sorted((ROOT / "evals" / "briefs").glob("*.jsonl"))]
+    return [g for f in files for g in briefings.load(f)]
+
+
+def test_every_bullet_sits_under_its_release_and_no_change_mixes_scopes(corpus: Path, store: Store) -> None:
+    ingest_paths(store, [corpus / "dod-releases"], IndexSettings())
+    briefer = Briefer(store, Settings(db=store.path), lambda: no_model_client())
+    golds = _golds(corpus)
+    assert len(golds) >= 16
+    for gold in golds:
+        b = briefer.brief(query=gold.query, since=gold.since, until=gold.until)
+        assert b.sections and all(s.release_id for s in b.sections), gold.id
+        assert briefings.misplaced(b) == [], gold.id
+        assert briefings.mixed_scopes(b) == [], gold.id
+        assert len({s.release_id for s in b.sections}) == len(b.sections), gold.id  # one section per release
+        numbers = {}
+        for s in b.sections:
+            for bullet in s.bullets:
+                numbers.setdefault(bullet.citation.release_id, set()).add(bullet.citation.n)
+        assert all(len(n) == 1 for n in numbers.values()), gold.id  # one source number per release
+
+
+def test_a_misplaced_bullet_and_a_mixed_pair_are_counted() -> None:
+    from qa.schemas import Briefing, Bullet, Citation, FigureChange, KeyFact, Section
+
+    cite = Citation(n=1, chunk_id="r2:0", release_id="r2", title="t", date="2024-01-01", source="s", start=0, end=1,
+                    quote="x")
+    b = Briefing(sections=[Section(topic="one", release_id="r1", bullets=[Bullet(text="x", citation=cite)])],
+                 changes=[FigureChange(measure="security assistance",
+                                       before=KeyFact(value="$8.8 billion", kind="money", quote="q",
+                                                      measure="security assistance", scope="since 2014"),
+                                       after=KeyFact(value="$44.2 billion", kind="money", quote="q",
+                                                     measure="security assistance", scope="since the invasion"),
+                                       before_citation=cite, after_citation=cite)])
+    assert briefings.misplaced(b) == ["x"]
+    assert briefings.mixed_scopes(b) == ["$8.8 billion (since 2014) -> $44.2 billion (since the invasion)"]
+
+
+def test_qa_eval_scores_briefings_and_names_a_wrong_threshold(corpus: Path, tmp_path: Path) -> None:
+    config = evaluation.load_config(ROOT / "evals" / "config.toml")
+    names = [b.name for b in config.briefings]
+    assert {"briefs-dev", "briefs-train", "briefs-validation"} <= set(names)
+    dev = next(b for b in config.briefings if b.name == "briefs-dev")
+    report = briefings.run(dev, Settings(db=tmp_path / "unused.db"))
+    assert report.score.facts_present is not None and report.score.misplaced_bullets == 0
+    assert len(report.briefings) == 4 and report.failures == []
+    bad = tmp_path / "config.toml"
+    bad.write_text('[[dataset]]\nname = "x"\nquestions = "q.jsonl"\ncorpus = []\n'
+                   '[[briefings]]\nname = "b"\nbriefs = "b.jsonl"\ncorpus = []\n'
+                   '[briefings.thresholds]\nfacts_presnt = 0.9\n')
+    with pytest.raises(evaluation.EvalError, match="facts_presnt"):
+        evaluation.load_config(bad)
