@@ -57,6 +57,7 @@ class Outcome:
     candidates: list[Evidence] = field(default_factory=list)
     features: confidence.Features | None = None  # of a lifted answer found full before calibration
     conflict: bool = False  # the evidence is two releases giving different values (qa.answer.conflicts)
+    hedged: bool = False  # a lifted value the confidence model is not sure of: shown first, as partial
 
 
 @dataclass
@@ -241,7 +242,7 @@ class Answerer:
         if level == "full" and best.short is not None and not is_today(best.short):
             features = confidence.features(q, best, found, len(values(q, best.text)))
             if settings.calibrated and not confidence.sure(features):
-                level, why = "partial", f"“{best.short.text}” may not be what the question asks for"
+                level, why = "partial", "read off the sentence below, which may not say exactly what was asked"
         if level != "full":
             # The closest sentence, without most of what the question is about, answers nothing: say so.
             gone, share = unsaid(q, [best])
@@ -254,15 +255,17 @@ class Answerer:
             return Outcome(q, evidence=pair, answer=_shown(pair[0]), support="partial", hits=hits, candidates=found,
                            conflict=True, reason="the releases give different values: "
                            + "; ".join(f"{_shown(e)} in “{e.title}”" for e in pair))
-        return Outcome(q, evidence=[best], answer=_shown(best), support=level,
-                       reason=why, hits=hits, candidates=found, features=features)
+        return Outcome(q, evidence=[best], answer=_shown(best), support=level, reason=why, hits=hits,
+                       candidates=found, features=features, hedged=level != "full" and features is not None)
 
     def _extractive(self, outcomes: list[Outcome], question: str, corrections: list[Correction]) -> Answer:
         evidence = [e for o in outcomes for e in o.evidence]
         full = all(o.support == "full" for o in outcomes)
         if len(outcomes) == 1 and len(evidence) == 1:
             o = outcomes[0]
-            text = o.answer if full else o.evidence[0].text
+            # A value the confidence model doubts is still the answer a reader looks for, printed as partial with
+            # its sentence; with no value of the kind asked, the sentence is all there is.
+            text = o.answer if full or o.hedged else o.evidence[0].text
         else:
             # One claim per piece of evidence, each with its release's date.
             text = "; ".join(f"{_shown(e)} ({_when(e.date)})" if e.date and not is_today(e.short) else _shown(e)
