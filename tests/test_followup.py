@@ -13,6 +13,7 @@ import pytest
 
 from qa.answer import Answerer
 from qa.answer.followup import context, names_subject, subject_words
+from qa.answer.pipeline import HEDGED
 from qa.evals.retrieval import GoldQuestion
 from qa.evals.scoring import fact_found
 from qa.index.conversation import Turn
@@ -69,7 +70,8 @@ def _release(answer: Answer) -> str | None:
 def test_a_follow_up_is_answered_from_the_earlier_release(dev: tuple[Store, Settings, dict[str, str]], first: str,
                                                           release: str, then: str) -> None:
     earlier = _ask(dev, first)
-    assert _release(earlier) == dev[2][release] and earlier.support == "full"
+    # Full, or its value shown first as partial where the confidence model doubts it.
+    assert _release(earlier) == dev[2][release] and (earlier.support == "full" or earlier.reason == HEDGED)
     answer = _ask(dev, then, [Turn(first, earlier)])
     assert answer.question == then and answer.answered
     assert {c.release_id for c in answer.evidence} == {dev[2][release]}

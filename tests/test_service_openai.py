@@ -102,7 +102,7 @@ def test_a_question_the_releases_do_not_cover_is_declined_with_why(tmp_path: Pat
         done = _ask(client, "what did the releases say about golden dome")
     text = done.choices[0].message.content or ""
     assert text.startswith("The releases do not say: the releases do not mention")
-    assert "golden" in text and "Sources" not in text
+    assert "dome" in text and "Sources" not in text  # lower case, "golden" reads as an adjective
     assert done.model_extra and done.model_extra["qa"]["mode"] == "declined"
 
 

@@ -60,7 +60,7 @@ def lift(q: Question, text: str, *, dated: bool = False) -> Span | None:
         return Span(text[span.start:end], span.start, end)
     if span is None or q.kind not in _NAMED or q.identity:
         return span
-    start, end = spans.complete(text, span.start, span.end)
+    start, end = spans.complete(text, span.start, span.end, person=q.kind is AnswerType.PERSON)
     return Span(text[start:end], start, end)
 
 

@@ -19,7 +19,7 @@ from qa.answer import attribution, confidence, conflicts, coverage, parts
 from qa.answer import candidates as cands
 from qa.answer.candidates import Evidence
 from qa.answer.followup import Context, context
-from qa.answer.lift import is_today, lift, titled, values
+from qa.answer.lift import Span, is_today, lift, titled, values
 from qa.answer.question import Question, analyse
 from qa.answer.verify import check_model, missing, support, surface, unsaid
 from qa.index import spelling
@@ -32,7 +32,7 @@ from qa.llm.client import ModelClient, ModelError, Usage
 from qa.models import Hit
 from qa.schemas import Answer, Citation, Correction, answer_schema
 from qa.settings import Settings
-from qa.text import analyze
+from qa.text import analyze, grounding
 from qa.text.answer_type import AnswerType
 
 DECLINE = "The releases do not say"
@@ -41,6 +41,8 @@ DECLINE = "The releases do not say"
 # cover?" after the Teodoro roadmap, one).
 NEW_SUBJECT = 2
 PARTIAL = "The closest the releases come"
+# Why a lifted value is partial when the confidence model doubts it: it is shown first all the same.
+HEDGED = "read off the sentence below, which may not say exactly what was asked"
 
 
 @dataclass
@@ -186,14 +188,38 @@ class Answerer:
         weights = {t: (rarest if w == 0 and t in absent else w) for t, w in idf.items()}
         return analyse(text, weights, self.settings.answer.common_words), idf
 
+    def _sure_of(self, q: Question, answer: str, cited: Evidence, outcome: Outcome) -> bool:
+        """Whether the model's answer may be printed as full where the extractive answer lifted a value: it is that
+        value, or the confidence model would print it as full had it been lifted from the sentence it stands in,
+        among the same candidates (the bar every extractive answer meets)."""
+        lifted_here = [e.short for e in outcome.evidence if e.short is not None]
+        if not lifted_here:
+            return True  # nothing to weigh it against: the checks above (kind, the question's words) stand alone
+        said = set(analyze.terms(answer)) - q.term_set
+        for s in lifted_here:
+            claims = grounding.check(answer, [s.text])
+            if said & set(analyze.terms(s.text)) or (claims.claims and not claims.ungrounded):
+                return True  # the value the extractive answer lifted too, in any form: two readings agree
+        value = _value_in(answer, cited)
+        if value is None:
+            return False
+        ranked = next((e for e in outcome.candidates if e.key == cited.key), cited)
+        lifted = Evidence(release_id=ranked.release_id, title=ranked.title, date=ranked.date, source=ranked.source,
+                          release_text=ranked.release_text, spans=ranked.spans, chunk_ids=ranked.chunk_ids,
+                          score=ranked.score, short=value)
+        return confidence.sure(confidence.features(q, lifted, outcome.candidates, len(values(q, cited.text))))
+
     def _answers_own(self, question: str, outcomes: list[Outcome], full: bool) -> bool:
         """Whether the outcomes answer a follow-up (`full`: fully) from releases that hold its own subject: the
         earlier subject's words, searched along, must not make a release look like the one asked about. A
         subject of its own is more than one key word, most of its key weight, that those releases lack ("hicks
         ... replicator remarks"); one ("how many years does it cover?") is a word the release puts otherwise."""
-        if any(o.declined or (full and o.support != "full") for o in outcomes):
+        # A value the confidence model doubts (hedged) still stands on the release as a full answer would.
+        if any(o.declined or (full and o.support != "full" and not o.hedged) for o in outcomes):
             return False
-        gone, share = missing(self._question(question)[0], [e for o in outcomes for e in o.evidence])
+        # Every key word counts here, not only the subject's: "her replicator remarks" is about something else.
+        gone, share = missing(self._question(question)[0], [e for o in outcomes for e in o.evidence],
+                              subject_only=False)
         return len(gone) < NEW_SUBJECT or share < self.settings.answer.partial_missing
 
     def evidence(self, text: str, hits: list[Hit]) -> Outcome:
@@ -242,7 +268,7 @@ class Answerer:
         if level == "full" and best.short is not None and not is_today(best.short):
             features = confidence.features(q, best, found, len(values(q, best.text)))
             if settings.calibrated and not confidence.sure(features):
-                level, why = "partial", "read off the sentence below, which may not say exactly what was asked"
+                level, why = "partial", HEDGED
         if level != "full":
             # The closest sentence, without most of what the question is about, answers nothing: say so.
             gone, share = unsaid(q, [best])
@@ -312,6 +338,14 @@ class Answerer:
         if len(outcomes) == 1:
             level, why = support(q, verdict.cited, True, self.settings.answer.partial_missing,
                                  self.settings.answer.full_sentence_share, " ".join(reply.answer.split()))
+            # The model's sentence must say as much of the question as the extractive answer's: a real value of a
+            # sentence about something else is grounded, and no answer.
+            if level == "full" and outcomes[0].evidence and \
+                    unsaid(q, verdict.cited)[1] > unsaid(q, outcomes[0].evidence)[1] + 1e-9:
+                level, why = "partial", "its sentence says less of the question than the closest one"
+            elif level == "full" and self.settings.answer.calibrated and not self._sure_of(
+                    q, " ".join(reply.answer.split()), verdict.cited[0], outcomes[0]):
+                level, why = "partial", "the confidence model doubts it is what the question asks for"
         else:
             level = "full" if len({e.release_id for e in verdict.cited}) >= len(outcomes) else "partial"
             why = "" if level == "full" else "the answer stands on fewer releases than the question asks about"
@@ -323,6 +357,18 @@ class Answerer:
         return fallback.model_copy(update={
             "answer": answer, "support": level, "mode": "model", "evidence": _citations(verdict.cited, outcomes),
             "usage": usage, "ungrounded": [], "reason": why})
+
+
+def _value_in(answer: str, ev: Evidence) -> Span | None:
+    """Where the model's answer (or its first figure, date or name) stands in the evidence's text."""
+    at = ev.text.find(answer)
+    if at >= 0:
+        return Span(answer, at, at + len(answer))
+    for _, value, _, _ in grounding.claims(answer):
+        at = ev.text.find(value)
+        if at >= 0:
+            return Span(value, at, at + len(value))
+    return None
 
 
 def _from_releases(outcome: Outcome, n: int) -> Outcome:

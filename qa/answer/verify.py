@@ -202,12 +202,13 @@ _BARE_NAME_WORDS = 5
 _OPENERS = frozenset({"it", "the", "he", "she", "they", "this", "that", "in", "at", "on", "a", "an"})
 
 
-def missing(q: Question, evidence: list[Evidence]) -> tuple[list[str], float]:
-    """The question's key terms that no release of the evidence holds, and their share of the key weight."""
+def missing(q: Question, evidence: list[Evidence], subject_only: bool = True) -> tuple[list[str], float]:
+    """The question's key terms that no release of the evidence holds, and their share of the key weight;
+    `subject_only`: only those of its subject (qa.text.subject) count as missing."""
     held: set[str] = set()
     for ev in evidence:
         held |= set(analyze.terms(ev.release_text)) | set(analyze.terms(ev.title)) | set(analyze.date_terms(ev.date))
-    gone = [t for t in q.key_terms if t not in held and (q.subject is None or t in q.subject)]
+    gone = [t for t in q.key_terms if t not in held and (not subject_only or q.subject is None or t in q.subject)]
     return gone, sum(q.idf.get(t, 0.0) for t in gone) / q.total_weight
 
 

@@ -49,20 +49,26 @@ def _is_name_part(t: Token) -> bool:
     return t.is_title or t.is_upper or t.like_num or t.text[:1].isdigit()
 
 
-def complete(text: str, start: int, end: int) -> tuple[int, int]:
-    """The span [start, end) of `text` grown to the whole name it stands in."""
+def complete(text: str, start: int, end: int, person: bool = False) -> tuple[int, int]:
+    """The span [start, end) of `text` grown to the whole name it stands in. `person`: a person's name, grown to
+    the recogniser's whole name only, never to the title before it ("Moisiuk", not "Lieutenant General Moisiuk")."""
     doc = parse(text)
     tokens = _tokens(doc, start, end)
     if not tokens:
         return start, end
     start, end = min(start, tokens[0].idx), max(end, tokens[-1].idx + len(tokens[-1]))
     for ent in doc.ents:
+        if person and ent.label_ != "PERSON":
+            continue
         if ent.label_ in NAME_LABELS and ent.start_char < end and ent.end_char > start and len(ent) <= 8:
             first = ent[1:] if ent[0].dep_ == "det" or ent[0].lower_ == "the" else ent
             if len(first):
                 start, end = min(start, first.start_char), max(end, ent.end_char)
     tokens = _tokens(doc, start, end)
     root = _root(tokens)
+    if person or any(e.label_ == "PERSON" and e.start_char < end and e.end_char > start for e in doc.ents):
+        # A person's name is the answer, not the title before it ("JD Vance", not "Vice President JD Vance").
+        return start, _joined(text, end)
     # Left modifiers of the head that are parts of the name: "10th" before "Brigade Support Battalion".
     left = tokens[0].i - 1
     while left >= 0 and doc[left].head.i in {t.i for t in _tokens(doc, start, end)} \
