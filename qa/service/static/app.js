@@ -568,8 +568,9 @@ function setupBrief() {
 const pct = (x) => (typeof x === "number" ? (x <= 1 && x >= 0 ? (100 * x).toFixed(1) + "%" : String(Math.round(x * 1000) / 1000)) : "—");
 const mark = (ok) => h("span", { class: ok ? "pass" : "fail" }, ok ? "✓ pass" : "✗ fail");
 
+// A table scrolls sideways in its box when wider than it (on a phone): focusable, so the keyboard can scroll it.
 function table(caption, head, rows) {
-  return h("table", {}, h("caption", {}, caption),
+  return h("table", { tabindex: "0" }, h("caption", {}, caption),
     h("thead", {}, h("tr", {}, head.map((x) => h("th", { scope: "col" }, x)))),
     h("tbody", {}, rows.map((cells) => h("tr", {}, cells.map((c) => h("td", {}, c))))));
 }
