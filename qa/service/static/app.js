@@ -568,10 +568,129 @@ function setupBrief() {
 const pct = (x) => (typeof x === "number" ? (x <= 1 && x >= 0 ? (100 * x).toFixed(1) + "%" : String(Math.round(x * 1000) / 1000)) : "—");
 const mark = (ok) => h("span", { class: ok ? "pass" : "fail" }, ok ? "✓ pass" : "✗ fail");
 
+// A table scrolls sideways in its box when wider than it (on a phone): focusable, so the keyboard can scroll it.
 function table(caption, head, rows) {
-  return h("table", {}, h("caption", {}, caption),
+  return h("table", { tabindex: "0" }, h("caption", {}, caption),
     h("thead", {}, h("tr", {}, head.map((x) => h("th", { scope: "col" }, x)))),
     h("tbody", {}, rows.map((cells) => h("tr", {}, cells.map((c) => h("td", {}, c))))));
+}
+
+// ---- Charts of a report: inline SVG drawn here, no library; the tables below them carry the same numbers ----
+
+const SVG = "http://www.w3.org/2000/svg";
+
+// svg("rect", {x: 1}, child): an SVG element, made as h() makes an HTML one (attributes only, never markup).
+function svg(tag, attrs, ...children) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attrs || {})) if (value !== null && value !== undefined) el.setAttribute(name, String(value));
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : String(child));
+  }
+  return el;
+}
+
+const num = (x) => typeof x === "number" && Number.isFinite(x);
+const share = (n, of) => (of > 0 ? n / of : 0);
+const LABEL_W = 112;  // the row labels' column, wide enough for "multi_release" and "None (declined)"
+
+// The chart as an image with a name: the short title, and every number in its label and desc, so a screen
+// reader hears what the bars show (the figure's children are drawn, not read).
+function chartFigure(caption, summary, width, height, parts) {
+  const drawing = svg("svg", { class: "chart-svg", viewBox: "0 0 " + width + " " + height, width, height, role: "img", "aria-label": caption + ". " + summary },
+    svg("title", {}, caption), svg("desc", {}, summary), parts);
+  return h("figure", { class: "chart" }, h("figcaption", {}, caption), drawing);
+}
+
+function legend(items) {
+  let x = 0;
+  return svg("g", { class: "legend" }, items.map((item) => {
+    const at = x;
+    x += 22 + item.label.length * 6.6;  // about a 12px system font's average advance
+    return svg("g", {}, svg("rect", { class: "bar " + item.cls, x: at, y: 2, width: 12, height: 12 }),
+      svg("text", { x: at + 16, y: 12 }, item.label));
+  }));
+}
+
+// Grid lines and tick labels of a horizontal axis from `left`, `plot` wide; ticks: [value shown, fraction].
+function xAxis(left, plot, top, bottom, ticks, title) {
+  return svg("g", { class: "axis" },
+    ticks.map(([shown, at]) => [svg("line", { class: "grid", x1: left + plot * at, x2: left + plot * at, y1: top, y2: bottom }),
+      svg("text", { class: "tick", x: left + plot * at, y: bottom + 14, "text-anchor": "middle" }, shown)]),
+    svg("line", { class: "baseline", x1: left, x2: left, y1: top, y2: bottom }),
+    svg("text", { class: "axis-title", x: left + plot / 2, y: bottom + 32, "text-anchor": "middle" }, title));
+}
+
+const KIND_BARS = [
+  { cls: "bar-right", label: "All facts", share: (k) => k.all_facts, text: (k) => pct(k.all_facts) },
+  { cls: "bar-wrong", label: "Wrong, printed as full", share: (k) => share(k.wrong, k.questions), text: (k) => k.wrong + " of " + k.questions },
+  { cls: "bar-declined", label: "Declined", share: (k) => share(k.declined, k.questions), text: (k) => k.declined + " of " + k.questions },
+];
+
+// One group of three bars a kind: the share with all facts, and wrong and declined answers as shares of its questions.
+function kindChart(kinds) {
+  const plot = 300, barH = 12, gap = 3, groupGap = 14, top = 30;
+  const groupH = KIND_BARS.length * (barH + gap) - gap;
+  const bottom = top + kinds.length * (groupH + groupGap) - groupGap + 4;
+  const width = LABEL_W + plot + 100, height = bottom + 40;
+  const at = (x) => LABEL_W + plot * Math.max(0, Math.min(1, x));
+  const groups = kinds.map((k, i) => {
+    const y0 = top + i * (groupH + groupGap);
+    return svg("g", { class: "kind", "data-kind": k.kind },
+      svg("text", { class: "row-label", x: LABEL_W - 8, y: y0 + groupH / 2 + 4, "text-anchor": "end" }, k.kind),
+      KIND_BARS.map((b, j) => {
+        const y = y0 + j * (barH + gap);
+        const x = b.share(k);
+        return [svg("rect", { class: "bar " + b.cls, x: LABEL_W, y, width: at(x) - LABEL_W, height: barH }),
+          svg("text", { class: "value", x: at(x) + 4, y: y + barH - 2 }, b.text(k))];
+      }));
+  });
+  const summary = kinds.map((k) => k.kind + ": " + k.questions + " questions, all facts " + pct(k.all_facts) +
+    ", " + k.wrong + " wrong, " + k.declined + " declined").join("; ") + ".";
+  return chartFigure("Scores by kind", summary, width, height,
+    [legend(KIND_BARS), xAxis(LABEL_W, plot, top - 4, bottom, [0, 0.25, 0.5, 0.75, 1].map((t) => [t * 100 + "%", t]), "Share of the kind's questions"), groups]);
+}
+
+const LEVELS = { full: "Full", partial: "Partial", none: "None (declined)" };
+
+// A stacked bar a support level: its right answers, then its wrong ones, on one count scale; precision beside.
+function supportChart(levels) {
+  const plot = 190, barH = 18, gap = 12, top = 30;
+  const most = Math.max(1, ...levels.map((l) => l.answers));
+  const step = Math.max(1, Math.ceil(most / 4));
+  const end = step * Math.ceil(most / step);  // the axis ends on a tick
+  const bottom = top + levels.length * (barH + gap) - gap + 4;
+  const width = LABEL_W + plot + 250, height = bottom + 40;
+  const len = (n) => plot * n / end;
+  const ticks = [];
+  for (let t = 0; t <= end; t += step) ticks.push([String(t), t / end]);
+  const said = (l) => l.right + " right, " + (l.answers - l.right) + " wrong · precision " + (num(l.precision) ? pct(l.precision) : "— (none)");
+  const rows = levels.map((l, i) => {
+    const y = top + i * (barH + gap);
+    const wrong = l.answers - l.right;
+    return svg("g", { class: "level", "data-support": l.support },
+      svg("text", { class: "row-label", x: LABEL_W - 8, y: y + barH - 5, "text-anchor": "end" }, LEVELS[l.support] || l.support),
+      svg("rect", { class: "bar bar-right", x: LABEL_W, y, width: len(l.right), height: barH }),
+      svg("rect", { class: "bar bar-wrong", x: LABEL_W + len(l.right), y, width: len(wrong), height: barH }),
+      svg("text", { class: "value", x: LABEL_W + len(l.answers) + 6, y: y + barH - 5 }, said(l)));
+  });
+  const summary = levels.map((l) => (LEVELS[l.support] || l.support) + ": " + l.answers + " answers, " + said(l)).join("; ") + ".";
+  return chartFigure("Right and wrong by support level", summary, width, height,
+    [legend([{ cls: "bar-right", label: "Right" }, { cls: "bar-wrong", label: "Wrong" }]), xAxis(LABEL_W, plot, top - 4, bottom, ticks, "Answers"), rows]);
+}
+
+// The charts a report's score has the numbers for; an older report lacks them and gets none (its tables stay).
+function reportCharts(s) {
+  const kinds = s.by_kind || [];
+  const levels = (s.calibration || []).filter((l) => num(l.answers) && num(l.right));
+  const parts = [];
+  if (kinds.length && kinds.every((k) => num(k.questions) && num(k.all_facts) && num(k.wrong) && num(k.declined))) parts.push(kindChart(kinds));
+  if (levels.length) parts.push(supportChart(levels));
+  if (num(s.exact) && num(s.f1)) {
+    parts.push(h("dl", { class: "squad" }, h("div", {}, h("dt", {}, "Exact match"), h("dd", {}, pct(s.exact))),
+      h("div", {}, h("dt", {}, "F1"), h("dd", {}, pct(s.f1)))));
+  }
+  return parts.length ? h("div", { class: "charts" }, parts) : null;
 }
 
 function checksTable(report) {
@@ -590,13 +709,28 @@ function questionRow(q) {
     q.citations_in_gold === null || q.citations_in_gold === undefined ? "—" : q.citations_in_gold ? "in gold" : "not in gold", mark(ok)];
 }
 
+// The charts' numbers as text too; a column an older report has no numbers for is left out.
+function kindTable(kinds) {
+  const counted = kinds.length && kinds.every((k) => num(k.wrong) && num(k.declined));
+  return table("By kind of question", ["Kind", "Questions", "All facts", "Fact share", ...(counted ? ["Wrong, printed as full", "Declined"] : [])],
+    kinds.map((k) => [k.kind, k.questions, pct(k.all_facts), pct(k.fact_share), ...(counted ? [k.wrong, k.declined] : [])]));
+}
+
+function calibrationTable(levels) {
+  if (!levels.length) return null;
+  return table("By support level", ["Support", "Answers", "Right", "Wrong", "Precision"],
+    levels.map((l) => [LEVELS[l.support] || l.support, l.answers, l.right, l.answers - l.right, num(l.precision) ? pct(l.precision) : "—"]));
+}
+
 function renderReport(r) {
   const s = r.score;
   return [
     h("p", { class: "meta" }, meta("dataset " + r.dataset, "model " + r.model, "prompt " + r.prompt, r.replayed ? "replayed from cassettes" : "recorded live",
       s.questions + " questions", "latency p50 " + (s.latency_p50_s || 0).toFixed(2) + " s")),
     checksTable(r),
-    table("By kind of question", ["Kind", "Questions", "All facts", "Fact share"], (s.by_kind || []).map((k) => [k.kind, k.questions, pct(k.all_facts), pct(k.fact_share)])),
+    reportCharts(s),
+    kindTable(s.by_kind || []),
+    calibrationTable(s.calibration || []),
     table("Every question", ["Id", "Kind", "Question", "Answer", "Missing facts", "Citations", "Result"], r.questions.map(questionRow)),
   ];
 }
