@@ -90,7 +90,9 @@ def test_the_key_facts_table_fits_its_box_with_a_long_figure(chromium: Any, sett
         assert all(r["sentence"] >= 0.4 * got["box"] for r in rows), got
         assert all(r["row"] - r["content"] <= 24 for r in rows), rows
         if viewport is DESKTOP:
-            assert max(r["row"] for r in rows) <= 150, rows
+            # A key fact now names what it counts and its scope, a line or two more than a bare figure; the
+            # squeezed table of the rough edge made rows of 270 px and more.
+            assert max(r["row"] for r in rows) <= 200, rows
         assert browser.violations(page) == []
         watch.check()
     page.context.close()

@@ -197,6 +197,8 @@ def _counts(q: Question, text: str, body_start: int) -> list[Span]:
             continue  # the "six" of "four of the six"
         if not is_new(q, number.text) or (_YEAR.fullmatch(number.text) and "year" not in q.text.lower()):
             continue
+        if _YEAR.fullmatch(number.text) and "DATE" in spans.labels(text, number.start, number.end):
+            continue  # "Fiscal Year 2015": a year, as the recogniser reads it, never the count asked for
         if re.search(r"[A-Za-z]\d|\d[A-Za-z]", number.text):
             continue  # a designation ("F-16", "W56HZV-20"), not a count
         prefix = re.search(r"([A-Za-z]+)-$", text[:number.start])
@@ -277,6 +279,10 @@ def _people(q: Question, text: str, body_start: int) -> list[Span]:
     # The speaker of a quote, named by surname alone: '"... from U.S. stocks," Austin said.'
     names += [Span(m.group(1), m.start(1), m.end(1)) for m in _SPEAKER.finditer(text)
               if is_new(q, m.group(1)) and not any(n.start <= m.start(1) < n.end for n in names)]
+    # The names the entity recogniser finds that the lexicon does not ("Christine" alone).
+    names += [Span(e.text, e.start_char, e.end_char) for e in spans.parse(text).ents
+              if e.label_ == "PERSON" and e.start_char >= body_start and is_new(q, e.text)
+              and not any(n.start < e.end_char and e.start_char < n.end for n in names)]
     if q.role:
         # "who is the secretary of the army": only a person the text ties to that role answers, by the parse.
         weight = sum(q.idf.get(t, 1.0) for t in q.role)

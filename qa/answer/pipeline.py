@@ -186,7 +186,10 @@ class Answerer:
         rarest = bm25_idf(1, max(1, self.searcher.index.n_docs))
         absent = {t for w in spelling.unheard(re.findall(r"[A-Za-z]+", text), self.store) for t in analyze.terms(w)}
         weights = {t: (rarest if w == 0 and t in absent else w) for t, w in idf.items()}
-        return analyse(text, weights, self.settings.answer.common_words), idf
+        # Written otherwise in the releases ("FY2014" for "fiscal year 2014"): not unheard of.
+        reworded = {t for surface, _ in spelling.alternatives(text)[1] + spelling.reader_forms(text)
+                    for t in analyze.terms(surface)}
+        return analyse(text, weights, self.settings.answer.common_words, frozenset(absent), frozenset(reworded)), idf
 
     def _sure_of(self, q: Question, answer: str, cited: Evidence, outcome: Outcome) -> bool:
         """Whether the model's answer may be printed as full where the extractive answer lifted a value: it is that
@@ -270,6 +273,12 @@ class Answerer:
             if settings.calibrated and not confidence.sure(features):
                 level, why = "partial", HEDGED
         if level != "full":
+            # A name the question is about ("norway", typed in lower case) that the release never gives, or a
+            # word no release holds in any form ("f16s"): the closest sentence is about something else.
+            lacking = [t for t in q.key_terms if t in q.names | q.unheard and t not in _held(best)]
+            if lacking:
+                return Outcome(q, declined=True, reason="the releases do not mention "
+                               + ", ".join(f"“{surface(q, t)}”" for t in lacking[:3]), hits=hits, candidates=found)
             # The closest sentence, without most of what the question is about, answers nothing: say so.
             gone, share = unsaid(q, [best])
             if share >= settings.decline_unsaid:
@@ -357,6 +366,11 @@ class Answerer:
         return fallback.model_copy(update={
             "answer": answer, "support": level, "mode": "model", "evidence": _citations(verdict.cited, outcomes),
             "usage": usage, "ungrounded": [], "reason": why})
+
+
+def _held(ev: Evidence) -> set[str]:
+    """The terms of the evidence's release: its text, title and date."""
+    return set(analyze.terms(ev.release_text)) | set(analyze.terms(ev.title)) | set(analyze.date_terms(ev.date))
 
 
 def _value_in(answer: str, ev: Evidence) -> Span | None:

@@ -75,6 +75,8 @@ class Question:
     subject: frozenset[str] | None = None  # terms whose absence may decline it (qa.text.subject); None: all
     frame_numbers: frozenset[str] = frozenset()  # numbers that count what is asked for: "which four countries"
     role: frozenset[str] = frozenset()  # "who is the secretary of the army": the role's terms the person needs
+    names: frozenset[str] = frozenset()  # the subject's proper names, read by the parser ("norway", "Gallant")
+    unheard: frozenset[str] = frozenset()  # names of the subject no release holds in any form ("f16s")
 
     @property
     def term_set(self) -> set[str]:
@@ -103,10 +105,12 @@ class Question:
 _CONTRACTED = re.compile(r"\b(what|who|where|when|which)['’]?s\b", re.IGNORECASE)
 
 
-def analyse(text: str, idf: dict[str, float], common_top: int | None = None) -> Question:
+def analyse(text: str, idf: dict[str, float], common_top: int | None = None,
+            unheard: frozenset[str] = frozenset(), reworded: frozenset[str] = frozenset()) -> Question:
     """The question read once. With `common_top` (the pipeline's), its subject, frame numbers and role are read
     off the parse (nouns among that many most frequent English words are frame words); without, every key term
-    is its subject, as for a question analysed for its terms alone."""
+    is its subject, as for a question analysed for its terms alone. `unheard`: terms no release holds in any
+    form; `reworded`: terms the releases write otherwise ("FY2014"), never counted as names they lack."""
     text = _CONTRACTED.sub(r"\1 is", text)
     kind = answer_type(text)
     focus = _focus(text) if kind in (AnswerType.OTHER, AnswerType.PLACE, AnswerType.PERSON) else None
@@ -118,4 +122,6 @@ def analyse(text: str, idf: dict[str, float], common_top: int | None = None) -> 
     return Question(text=text, terms=analyze.terms(text), kind=kind, focus=focus, counted=counted, idf=idf,
                     identity=identity, keywords=keywords, subject=about.terms if about else None,
                     frame_numbers=about.frame_numbers if about else frozenset(),
-                    role=role(text) if about and kind is AnswerType.PERSON and not identity else frozenset())
+                    role=role(text) if about and kind is AnswerType.PERSON and not identity else frozenset(),
+                    names=about.names - reworded if about else frozenset(),
+                    unheard=(unheard & about.names) - reworded if about else frozenset())

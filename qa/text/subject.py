@@ -20,6 +20,7 @@ _WH = frozenset({"which", "what", "whose", "how"})
 class Subject:
     terms: frozenset[str]  # analyzer terms of the subject words
     frame_numbers: frozenset[str]  # terms of numbers that count what is asked for ("which four countries")
+    names: frozenset[str] = frozenset()  # the subject's proper names and entities ("norway" typed in lower case)
 
 
 def subject(question: str, common_top: int) -> Subject:
@@ -28,14 +29,20 @@ def subject(question: str, common_top: int) -> Subject:
     asked = {t.head.i for t in doc if t.lower_ in _WH and t.dep_ in ("det", "advmod")}
     frame_numbers = {t.i for t in doc if t.like_num and t.dep_ == "nummod" and t.head.i in asked}
     terms: set[str] = set()
+    names: set[str] = set()
     for t in doc:
         if t.i in asked or t.i in frame_numbers:
             continue
-        named = t.ent_type_ in spans.NAME_LABELS or t.pos_ == "PROPN"
+        # A designation the tagger cannot place ("f16s" read as punctuation) names a thing all the same.
+        odd = t.pos_ in ("PUNCT", "SYM") and any(c.isalpha() for c in t.text) and any(c.isdigit() for c in t.text)
+        named = t.ent_type_ in spans.NAME_LABELS or t.pos_ == "PROPN" or odd
         if not named and (t.pos_ not in _CONTENT or (t.pos_ == "NOUN" and english.is_common(t.text, common_top))):
             continue
         terms.update(analyze.terms(t.text))
-    return Subject(frozenset(terms), frozenset(x for i in frame_numbers for x in analyze.terms(doc[i].text)))
+        if named:
+            names.update(analyze.terms(t.text))
+    return Subject(frozenset(terms), frozenset(x for i in frame_numbers for x in analyze.terms(doc[i].text)),
+                   frozenset(names))
 
 
 def role(question: str) -> frozenset[str]:
