@@ -83,7 +83,7 @@ class AnswerSettings(BaseModel):
         True, description="Print a lifted answer as full only when the confidence model fitted on grow-train "
         "(qa/answer/confidence.json, scripts/fit-support) puts it at or above its threshold")
     common_words: int = Field(
-        0, ge=0, description="Nouns of a question among this many most frequent English words are its frame, "
+        1000, ge=0, description="Nouns of a question among this many most frequent English words are its frame, "
         "not its subject: their absence never declines it (0: every noun may be; fitted on grow-train "
         "by scripts/fit-support)")
     trusted_sources: list[str] = Field(
@@ -96,7 +96,7 @@ class AnswerSettings(BaseModel):
     conflict_score: float = Field(
         0.5, ge=0, le=1, description="... and scores at least this share of the best evidence's score")
     decline_unsaid: float = Field(
-        0.6, ge=0, le=1.01, description="Share of the question's subject weight missing from the closest sentence "
+        0.7, ge=0, le=1.01, description="Share of the question's subject weight missing from the closest sentence "
         "(its title and date included) that declines an answer that would be partial (1.01: never; fitted on "
         "grow-train by scripts/fit-support)")
     decline_missing: float = Field(
@@ -135,10 +135,6 @@ class AnswerSettings(BaseModel):
 class BriefSettings(BaseModel):
     """How `qa brief` chooses and lays out releases; each threshold names the benchmark that set it."""
 
-    relevance: float = Field(
-        0.5, ge=0, le=1, description="Share of the best release's search score a release needs to enter a --query "
-        "briefing (benchmarks/briefs.py on briefs-dev: 0.3 to 0.6 keep every wanted release in and the Philippines "
-        "readout out of 'Ukraine security assistance')")
     same_fact: float = Field(
         0.6, ge=0, le=1, description="Share of words (Jaccard) at which a bullet restates a sentence already "
         "printed in the briefing and is left out (benchmarks/briefs.py: no fact printed twice across releases)")

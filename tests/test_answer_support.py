@@ -91,3 +91,22 @@ def test_the_committed_model_was_fitted_on_train_data_only() -> None:
     fitted = json.loads(confidence.WEIGHTS.read_text(encoding="utf-8"))
     assert fitted["fitted_on"] and not any("validation" in name for name in fitted["fitted_on"])
     assert set(fitted["weights"]) == set(confidence.NAMES) and 0 < fitted["threshold"] < 1
+
+
+@pytest.mark.parametrize(("question", "named"), [
+    ("how many tanks did norway send", "norway"),  # a country typed in lower case, never in the release
+    ("how many f16s has the us sent to ukraine", "f16s"),  # a designation no release holds
+])
+def test_a_partial_answer_about_something_else_is_a_decline(tmp_path: Path, question: str, named: str) -> None:
+    """Issue 18's rough edge: the closest sentence, holding none of what the question names, is no answer."""
+    from qa.cli.common import sample_path
+
+    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
+    store = Store(settings.db)
+    ingest_paths(store, [sample_path()], settings.index)
+    answer = Answerer(store, settings, lambda: no_model_client(settings.model)).ask(question)
+    assert not answer.answered and answer.support == "none" and not answer.evidence
+    assert f"“{named}”" in answer.answer
+    # The release's own subject still answers.
+    assert Answerer(store, settings, lambda: no_model_client(settings.model)).ask(
+        "how much is the 52nd drawdown worth").answer == "$175 million"
