@@ -282,6 +282,7 @@ def _people(q: Question, text: str, body_start: int) -> list[Span]:
     # The names the entity recogniser finds that the lexicon does not ("Christine" alone).
     names += [Span(e.text, e.start_char, e.end_char) for e in spans.parse(text).ents
               if e.label_ == "PERSON" and e.start_char >= body_start and is_new(q, e.text)
+              and not set(analyze.terms(_surname(e.text))) & q.term_set
               and not any(n.start < e.end_char and e.start_char < n.end for n in names)]
     if q.role:
         # "who is the secretary of the army": only a person the text ties to that role answers, by the parse.

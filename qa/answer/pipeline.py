@@ -189,7 +189,8 @@ class Answerer:
         # Written otherwise in the releases ("FY2014" for "fiscal year 2014"): not unheard of.
         reworded = {t for surface, _ in spelling.alternatives(text)[1] + spelling.reader_forms(text)
                     for t in analyze.terms(surface)}
-        return analyse(text, weights, self.settings.answer.common_words, frozenset(absent), frozenset(reworded)), idf
+        return analyse(text, weights, self.settings.answer.common_words, frozenset(absent), frozenset(reworded),
+                       asked=spelling.alternatives(text)[0]), idf
 
     def _sure_of(self, q: Question, answer: str, cited: Evidence, outcome: Outcome) -> bool:
         """Whether the model's answer may be printed as full where the extractive answer lifted a value: it is that

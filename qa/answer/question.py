@@ -106,11 +106,13 @@ _CONTRACTED = re.compile(r"\b(what|who|where|when|which)['’]?s\b", re.IGNORECA
 
 
 def analyse(text: str, idf: dict[str, float], common_top: int | None = None,
-            unheard: frozenset[str] = frozenset(), reworded: frozenset[str] = frozenset()) -> Question:
+            unheard: frozenset[str] = frozenset(), reworded: frozenset[str] = frozenset(),
+            asked: str | None = None) -> Question:
     """The question read once. With `common_top` (the pipeline's), its subject, frame numbers and role are read
     off the parse (nouns among that many most frequent English words are frame words); without, every key term
     is its subject, as for a question analysed for its terms alone. `unheard`: terms no release holds in any
-    form; `reworded`: terms the releases write otherwise ("FY2014"), never counted as names they lack."""
+    form; `reworded`: terms the releases write otherwise ("FY2014"), never counted as names they lack; `asked`:
+    the question as the reader wrote it, without the forms search appended, whose parse gives the subject."""
     text = _CONTRACTED.sub(r"\1 is", text)
     kind = answer_type(text)
     focus = _focus(text) if kind in (AnswerType.OTHER, AnswerType.PLACE, AnswerType.PERSON) else None
@@ -118,10 +120,10 @@ def analyse(text: str, idf: dict[str, float], common_top: int | None = None,
     counted = next(iter(analyze.terms(m.group(1))), None) if m else None
     identity = m.group(1) if (m := _IDENTITY.match(text)) else None
     keywords = "?" not in text and not _ASKING.match(text)
-    about = subject(text, common_top) if common_top is not None and not keywords else None
+    about = subject(asked or text, common_top) if common_top is not None and not keywords else None
     return Question(text=text, terms=analyze.terms(text), kind=kind, focus=focus, counted=counted, idf=idf,
                     identity=identity, keywords=keywords, subject=about.terms if about else None,
                     frame_numbers=about.frame_numbers if about else frozenset(),
-                    role=role(text) if about and kind is AnswerType.PERSON and not identity else frozenset(),
+                    role=role(asked or text) if about and kind is AnswerType.PERSON and not identity else frozenset(),
                     names=about.names - reworded if about else frozenset(),
                     unheard=(unheard & about.names) - reworded if about else frozenset())

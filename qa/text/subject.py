@@ -30,8 +30,12 @@ def subject(question: str, common_top: int) -> Subject:
     frame_numbers = {t.i for t in doc if t.like_num and t.dep_ == "nummod" and t.head.i in asked}
     terms: set[str] = set()
     names: set[str] = set()
+    # A word in brackets glosses the words before it ("which drawdown (ordinal)", "the UDCG's (UDCG)"): not more
+    # of what the question is about.
+    bracketed = {x.i for o in doc if o.text == "(" for x in doc[o.i + 1:] if x.i < next(
+        (c.i for c in doc[o.i + 1:] if c.text == ")"), len(doc))}
     for t in doc:
-        if t.i in asked or t.i in frame_numbers:
+        if t.i in asked or t.i in frame_numbers or t.i in bracketed:
             continue
         # A designation the tagger cannot place ("f16s" read as punctuation) names a thing all the same.
         odd = t.pos_ in ("PUNCT", "SYM") and any(c.isalpha() for c in t.text) and any(c.isdigit() for c in t.text)
