@@ -83,7 +83,7 @@ class AnswerSettings(BaseModel):
         True, description="Print a lifted answer as full only when the confidence model fitted on grow-train "
         "(qa/answer/confidence.json, scripts/fit-support) puts it at or above its threshold")
     common_words: int = Field(
-        1000, ge=0, description="Nouns of a question among this many most frequent English words are its frame, "
+        0, ge=0, description="Nouns of a question among this many most frequent English words are its frame, "
         "not its subject: their absence never declines it (0: every noun may be; fitted on grow-train "
         "by scripts/fit-support)")
     trusted_sources: list[str] = Field(
@@ -96,7 +96,7 @@ class AnswerSettings(BaseModel):
     conflict_score: float = Field(
         0.5, ge=0, le=1, description="... and scores at least this share of the best evidence's score")
     decline_unsaid: float = Field(
-        0.7, ge=0, le=1.01, description="Share of the question's subject weight missing from the closest sentence "
+        0.5, ge=0, le=1.01, description="Share of the question's subject weight missing from the closest sentence "
         "(its title and date included) that declines an answer that would be partial (1.01: never; fitted on "
         "grow-train by scripts/fit-support)")
     decline_missing: float = Field(
