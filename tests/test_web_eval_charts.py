@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -74,7 +73,14 @@ def reports(tmp_path: Path) -> tuple[Path, RunScore]:
     folder.mkdir()
     report = _new_report()
     (folder / "charts.json").write_text(report.model_dump_json(), encoding="utf-8")
-    shutil.copy(OLD, folder / "old.json")
+    # A report recorded before the calibration and by-kind counts existed: the same report without them.
+    old = json.loads(OLD.read_text(encoding="utf-8"))
+    for key in ("calibration", "in_evidence", "exact", "f1"):
+        old["score"].pop(key, None)
+    for kind in old["score"]["by_kind"]:
+        kind.pop("wrong", None)
+        kind.pop("declined", None)
+    (folder / "old.json").write_text(json.dumps(old), encoding="utf-8")
     return folder, report.score
 
 
@@ -153,7 +159,7 @@ def test_a_report_draws_its_scores_by_kind_and_by_support_level(page: Any, tmp_p
 def test_an_older_report_without_those_numbers_draws_no_chart(page: Any, tmp_path: Path,
                                                               reports: tuple[Path, RunScore]) -> None:
     folder, _ = reports
-    old = json.loads(OLD.read_text())["score"]
+    old = json.loads((folder / "old.json").read_text())["score"]
     assert "calibration" not in old and "wrong" not in old["by_kind"][0] and "f1" not in old  # still an old one
     with serving(_app(tmp_path, folder)) as base:
         watch = browser.Watch(page, base)
