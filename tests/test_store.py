@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from qa.index.sqlite_store import SqliteStore
 from qa.index.store import StorageFault, Store, StoreError
 from qa.ingest.pipeline import ingest_drafts, release_id
 from qa.models import ReleaseDraft
@@ -148,7 +149,7 @@ def test_opening_an_index_as_it_should_be_writes_nothing(tmp_path: Path, monkeyp
     def no_writes(self: Store) -> None:
         raise AssertionError("opened with a write transaction")
 
-    monkeypatch.setattr(Store, "_migrate", no_writes)
+    monkeypatch.setattr(SqliteStore, "_migrate", no_writes)
     reopened = Store(tmp_path / "index.db")
     assert reopened.releases() == [] and not reopened.read_only
     reopened.close()

@@ -40,5 +40,5 @@ def serve(
         _fail(f"binding {host} exposes the API beyond this machine; set QA_API_TOKEN to require a bearer token")
     settings = _settings(db)
     os.environ["QA_DB"] = str(settings.db)  # each worker builds its app from the environment
-    _open(settings, create=True)
+    _open(settings, create=True).close()
     uvicorn.run("qa.service:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="info")
