@@ -35,6 +35,9 @@ def db_target(value: Path | str) -> Path | str:
     return str(value) if is_postgres(value) else Path(value)
 
 
+DbTarget = Annotated[Path | str, BeforeValidator(db_target)]
+
+
 def shown(target: Path | str) -> str:
     """An index target as it may be printed or logged: a URL's password is never shown."""
     text = str(target)
@@ -225,7 +228,8 @@ class LogSettings(BaseModel):
     """The log of every answer, summary and briefing: what was told, from which release, by which model."""
 
     enabled: bool = Field(True, description="Write every answer to the log; --no-log turns it off for one command")
-    path: Path | None = Field(None, description="The log file (SQLite); unset: logs.db beside the index's default "
+    path: DbTarget | None = Field(None, description="The log: a file (SQLite) or a PostgreSQL database; unset: the "
+                              "index's PostgreSQL database, else logs.db beside the index's default "
                               "folder, in the user data folder")
 
 
@@ -238,9 +242,6 @@ class PostgresSettings(BaseModel):
                                    "store answers storage_unavailable")
     follow_interval: float = Field(0.2, gt=0, le=60, description="Seconds between a replica's looks for writes "
                                    "made through other replicas")
-
-
-DbTarget = Annotated[Path | str, BeforeValidator(db_target)]
 
 
 class Settings(BaseSettings):
