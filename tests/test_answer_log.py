@@ -46,7 +46,8 @@ def _ask(store: Store, settings: Settings, question: str = WORTH) -> Answer:
     return Answerer(store, settings, no_model_client).ask(question)
 
 
-def test_an_answer_is_logged_with_what_was_told_and_how(store: Store, settings: Settings, log_target: Path | str) -> None:
+def test_an_answer_is_logged_with_what_was_told_and_how(store: Store, settings: Settings,
+                                                        log_target: Path | str) -> None:
     log = AnswerLog(log_target)
     answer = _ask(store, settings)
     entry = log.record(kind="ask", request=WORTH, result=answer, endpoint="cli", latency_s=0.25)

@@ -57,8 +57,8 @@ def _paths(site: FakeWeb) -> list[str]:
     return [r.path for r in site.requests]
 
 
-def test_a_release_page_by_url_is_stored_with_its_title_date_and_canonical_url_once(db_target: Path | str, site: FakeWeb,
-                                                                                   tmp_path: Path) -> None:
+def test_a_release_page_by_url_is_stored_with_its_title_date_and_canonical_url_once(site: FakeWeb,
+                                                                                   db_target: Path | str) -> None:
     url = _publish(site, [SEED])[0]
     settings = _settings(db_target)
     store = Store(settings.db)
@@ -73,7 +73,7 @@ def test_a_release_page_by_url_is_stored_with_its_title_date_and_canonical_url_o
     assert agent.startswith("qa/")
 
 
-def test_a_feed_brings_its_entries_and_polling_it_unchanged_costs_one_conditional_request(db_target: Path | str, 
+def test_a_feed_brings_its_entries_and_polling_it_unchanged_costs_one_conditional_request(db_target: Path | str,
         site: FakeWeb, tmp_path: Path) -> None:
     releases = RELEASES[:6]
     urls = _publish(site, releases)
@@ -98,7 +98,8 @@ def test_a_feed_brings_its_entries_and_polling_it_unchanged_costs_one_conditiona
     assert (status.status, status.entries, status.added, status.polls) == ("not_modified", 6, 6, 2)
 
 
-def test_a_changed_feed_fetches_only_its_new_and_changed_entries(db_target: Path | str, site: FakeWeb, tmp_path: Path) -> None:
+def test_a_changed_feed_fetches_only_its_new_and_changed_entries(site: FakeWeb, tmp_path: Path,
+        db_target: Path | str) -> None:
     urls = _publish(site, RELEASES[:4])
     settings = _settings(db_target)
     store = Store(settings.db)
@@ -119,7 +120,8 @@ def test_a_changed_feed_fetches_only_its_new_and_changed_entries(db_target: Path
     assert store.release(release_id(urls[1])).title.endswith("(Updated)")
 
 
-def test_every_failure_is_named_and_nothing_stored_is_lost(db_target: Path | str, site: FakeWeb, tmp_path: Path) -> None:
+def test_every_failure_is_named_and_nothing_stored_is_lost(site: FakeWeb, tmp_path: Path,
+        db_target: Path | str) -> None:
     settings = _settings(db_target, max_bytes=200_000)
     store = Store(settings.db)
     kept = _publish(site, [SEED])[0]
@@ -143,7 +145,8 @@ def test_every_failure_is_named_and_nothing_stored_is_lost(db_target: Path | str
     assert [r.id for r in store.releases()] == [release_id(kept)]
 
 
-def test_an_entry_whose_page_cannot_be_had_is_stored_from_the_feeds_own_text(db_target: Path | str, site: FakeWeb, tmp_path: Path) -> None:
+def test_an_entry_whose_page_cannot_be_had_is_stored_from_the_feeds_own_text(site: FakeWeb, tmp_path: Path,
+        db_target: Path | str) -> None:
     good, gone = RELEASES[2], RELEASES[3]
     url = f"{site.base}/News/Releases/{good.slug}/"
     site.page(f"/News/Releases/{good.slug}/", article_page(good, url))
@@ -158,7 +161,8 @@ def test_an_entry_whose_page_cannot_be_had_is_stored_from_the_feeds_own_text(db_
     assert store.release_text(fallback.id).split("\n")[0] == gone.body.split("\n")[0]
 
 
-def test_a_429_with_retry_after_is_waited_for_then_the_page_is_ingested(db_target: Path | str, site: FakeWeb, tmp_path: Path) -> None:
+def test_a_429_with_retry_after_is_waited_for_then_the_page_is_ingested(site: FakeWeb, tmp_path: Path,
+        db_target: Path | str) -> None:
     url = _publish(site, [SEED])[0]
     site.failing(f"/News/Releases/{SEED.slug}/", [429], retry_after="2")
     waited: list[float] = []
@@ -205,7 +209,8 @@ def test_urls_are_told_from_paths() -> None:
     assert not is_url("releases/") and not is_url("C:\\releases") and not is_url("release.txt")
 
 
-def test_the_service_watches_feeds_behind_the_token_and_never_for_strangers(db_target: Path | str, site: FakeWeb, tmp_path: Path) -> None:
+def test_the_service_watches_feeds_behind_the_token_and_never_for_strangers(site: FakeWeb, tmp_path: Path,
+        db_target: Path | str) -> None:
     from fastapi.testclient import TestClient
 
     from qa.service import create_app

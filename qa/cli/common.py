@@ -25,7 +25,7 @@ from typer.core import TyperGroup
 
 from qa.cli.terminal import json_safe, visible
 from qa.index.store import Store, StoreError
-from qa.settings import Settings, db_target, shown
+from qa.settings import Settings, db_target
 from qa.text.dates import DateError, iso_date
 
 if TYPE_CHECKING:

@@ -3,9 +3,10 @@ model and prompt, at what cost; and the conversations follow-up questions contin
 
 One SQLite file of its own (`logs.db` beside the default index, or settings.log.path), never the index: a
 read-only index still logs, and removing releases never touches what was told. With the index in PostgreSQL
-(and no log path set) the log is that database's table log_entries: every replica's entries in one log. Nothing secret is written: the
-results hold no keys, only what a user was shown and how it was made. A write that fails raises LogError, one
-line naming the file, which callers print as a warning: the log never stops an answer.
+(and no log path set) the log is that database's table log_entries: every replica's entries in one log.
+Nothing secret is written: the results hold no keys, only what a user was shown and how it was made. A write
+that fails raises LogError, one line naming the file, which callers print as a warning: the log never stops
+an answer.
 """
 
 from __future__ import annotations

@@ -113,17 +113,19 @@ class FeedStore:
     def fingerprints(self, url: str) -> dict[str, str]:
         return dict(self.db.execute("SELECT entry, fingerprint FROM feed_entries WHERE feed = ?", (url,)).fetchall())
 
-    def claim_due(self, at: datetime | None = None) -> list[str]:
+    def claim_due(self, at: datetime | None = None, limit: int | None = None) -> list[str]:
         """The feeds due now, each pushed to its next time in the same transaction: of several processes
         polling one index, one polls each feed. On PostgreSQL the due rows are locked as they are read and
-        rows another replica is claiming are skipped (FOR UPDATE SKIP LOCKED): claims never wait or collide."""
+        rows another replica is claiming are skipped (FOR UPDATE SKIP LOCKED): claims never wait or collide.
+        `limit`: claim at most this many (a replica claiming one at a time shares the round with the others)."""
         if not self._has_tables():
             return []
         moment = at or now()
         claimed = []
         with self.store.write(exclusive=False):
-            due = self.db.execute("SELECT url, every FROM feeds WHERE next_fetch <= ? ORDER BY next_fetch"
-                                  + self.store.SKIP_LOCKED, (stamp(moment),)).fetchall()
+            due = self.db.execute("SELECT url, every FROM feeds WHERE next_fetch <= ? ORDER BY next_fetch, url"
+                                  + (f" LIMIT {int(limit)}" if limit else "") + self.store.SKIP_LOCKED,
+                                  (stamp(moment),)).fetchall()
             for url, every in due:
                 self.db.execute("UPDATE feeds SET next_fetch = ? WHERE url = ?",
                                 (stamp(moment + timedelta(seconds=every)), url))

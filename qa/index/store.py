@@ -32,7 +32,8 @@ __all__ = ["BOILERPLATE_VERSION", "StorageFault", "Store", "StoreError", "Stored
 BOILERPLATE_VERSION = "2"
 
 # The chunk columns the BM25 arrays are built from, in the order bm25 reads them.
-_BAG = "SELECT c.rowid, c.release, c.length, r.date, c.terms, c.tfs FROM chunks c JOIN releases r ON r.rowid = c.release"
+_BAG = ("SELECT c.rowid, c.release, c.length, r.date, c.terms, c.tfs"
+        " FROM chunks c JOIN releases r ON r.rowid = c.release")
 
 
 @dataclass

@@ -2,7 +2,8 @@
 listening on a free loopback port, stopped (and its folder removed) when done.
 
 Run as root, the server runs as the `postgres` user (PostgreSQL refuses root), through runuser. The server is
-tuned for throwaway data (fsync off): what it tests is qa's behaviour, not the disk's.
+tuned for throwaway data (fsync off: a crash of the machine may lose data, but a crash or stop of the server
+never loses a commit): what it tests is qa's behaviour, not the disk's.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ class PgServer:
     def start(self) -> None:
         log = self.folder / "server.log"
         opts = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off "
-                "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=64MB")
+                "-c full_page_writes=off -c max_connections=200 -c shared_buffers=64MB")
         done = subprocess.run(_as_owner([str(self.bin / "pg_ctl"), "-D", str(self.folder / "data"), "-l", str(log),
                                          "-o", opts, "-w", "-t", "60", "start"]), capture_output=True, timeout=90)
         if done.returncode != 0:
