@@ -39,6 +39,10 @@ def eval_(
     record: Annotated[bool, typer.Option("--record", help="Ask the configured model and record its traffic")] = False,
     compare: Annotated[Optional[Path], typer.Option(help="An earlier JSON report: list what regressed")] = None,  # noqa: UP045
     reports: Annotated[Optional[Path], typer.Option(help="Where reports go [default: reports/ beside the config]")] = None,  # noqa: UP045,E501
+    index_db: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--index-db", metavar="POSTGRESQL_URL", show_default=False,
+        help="Build the eval's index in this PostgreSQL database (a schema of its own, dropped afterwards) "
+        "[default: a temporary SQLite file]")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Run gold datasets through the real pipeline, score every answer, write JSON and Markdown reports,
@@ -52,9 +56,12 @@ def eval_(
     Examples: qa eval --dataset dev --compare evals/reports/dev.json; qa eval -m smollm2 -m gemma3-270m
     """
     from qa.evals import evaluation
+    from qa.index.storage_errors import StoreError
     from qa.llm import local_model
 
     several = len(models or []) > 1
+    if index_db and models:
+        _fail("--index-db runs the config's own model; give no -m")
     if several and compare:
         _fail("--compare reads one model's report; give one -m, or none")
     comparison = None
@@ -78,8 +85,8 @@ def eval_(
             evaluation.write_model_reports(comparison, folder)
             results = [r for run in comparison.runs for r in run.reports]
         else:
-            results = _eval_config_model(cfg, settings, chosen, record, folder, as_json)
-    except (evaluation.EvalError, local_model.LocalModelError) as e:
+            results = _eval_config_model(cfg, settings, chosen, record, folder, as_json, index_db)
+    except (evaluation.EvalError, local_model.LocalModelError, StoreError) as e:
         _fail(str(e))
     if as_json:
         _dump(comparison if several and comparison is not None else {"reports": [r.model_dump() for r in results]})
@@ -103,7 +110,7 @@ def eval_(
 
 
 def _eval_config_model(cfg: EvalConfig, settings: Settings, chosen: list[Dataset], record: bool, folder: Path,
-                       as_json: bool) -> list[EvalReport]:
+                       as_json: bool, index_db: str | None = None) -> list[EvalReport]:
     """The eval config's own model over the datasets, each report written as it is done."""
     from qa.evals import evaluation
     from qa.llm import local_model
@@ -120,7 +127,7 @@ def _eval_config_model(cfg: EvalConfig, settings: Settings, chosen: list[Dataset
         with progress:
             task = progress.add_task(ds.name, total=None)
             report = evaluation.run(ds, settings, record=record, base_url=base_url,
-                                    price_per_million=cfg.price_per_million,
+                                    price_per_million=cfg.price_per_million, index_at=index_db,
                                     progress=lambda d, t, bar=progress, task=task: bar.update(task, completed=d,
                                                                                               total=t))
         evaluation.write_reports(report, folder)

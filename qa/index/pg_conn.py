@@ -71,6 +71,13 @@ def pool(dsn: str, settings: PostgresSettings) -> psycopg_pool.ConnectionPool:
         return found
 
 
+def close_pool(dsn: str) -> None:
+    """Close this process's pools to one database."""
+    with _pools_lock:
+        for key in [k for k in _pools if k[0] == dsn]:
+            _pools.pop(key).close(timeout=1)
+
+
 def close_pools() -> None:
     """Close every pool of this process (tests, and a server shutting down)."""
     with _pools_lock:

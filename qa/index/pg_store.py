@@ -10,14 +10,17 @@ replica holds (FOR UPDATE SKIP LOCKED). A database in read-only mode (a hot stan
 from __future__ import annotations
 
 import itertools
+import os
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
 
 from qa.index import pg_schema
-from qa.index.pg_conn import PgConnection, translated
+from qa.index.pg_conn import PgConnection, close_pool, translated
 from qa.index.storage_errors import StorageFault, StoreError, read_only
 from qa.index.store import BOILERPLATE_VERSION, Store
 from qa.settings import PostgresSettings, shown
@@ -96,6 +99,30 @@ class PostgresStore(Store):
                 " sentence_starts, sentence_kinds, gen) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
+
+
+def in_schema(dsn: str, schema: str) -> str:
+    """The URL of a database with its tables looked for (and made) in one schema of it."""
+    parts = urlsplit(dsn)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "options"]
+    query.append(("options", f"-csearch_path={schema}"))
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+@contextmanager
+def scratch(dsn: str) -> Iterator[str]:
+    """A schema of its own in a database for the block (an index made and thrown away, as qa eval's is),
+    dropped afterwards: whatever else the database holds is never touched."""
+    name = f"qa_scratch_{os.getpid()}_{secrets.token_hex(4)}"
+    with translated(dsn), psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{name}"')
+    inside = in_schema(dsn, name)
+    try:
+        yield inside
+    finally:
+        close_pool(inside)
+        with translated(dsn), psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{name}" CASCADE')
 
 
 def _settings() -> PostgresSettings:
