@@ -42,7 +42,7 @@ class _Commands(TyperGroup):
 
     # Help lists the commands in the order a reader uses them, not the order their modules were imported in.
     ORDER = ("ingest", "watch", "feeds", "releases", "remove", "search", "ask", "summarize", "brief", "logs",
-             "models", "eval", "serve", "model", "settings")
+             "models", "eval", "serve", "migrate", "model", "settings")
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         names = super().list_commands(ctx)

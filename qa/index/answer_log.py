@@ -177,6 +177,19 @@ class AnswerLog:
                        [row[c] for c in _COLUMNS])
         return entry
 
+    def insert_rows(self, rows: list[dict[str, Any]]) -> None:
+        """Entries as stored (another log's, qa migrate), each once: one already here by its id is left."""
+        with self._connect(write=True) as db:
+            db.executemany(f"INSERT INTO {self.table} ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
+                           " ON CONFLICT (id) DO NOTHING", [[r[c] for c in _COLUMNS] for r in rows])
+
+    def ids(self) -> set[str]:
+        """The id of every entry."""
+        if not self.pg and not Path(self.path).exists():
+            return set()
+        with self._connect(write=False) as db:
+            return {r[0] for r in db.execute(f"SELECT id FROM {self.table}").fetchall()}
+
     def _select(self, where: str, args: list[Any], order: str, limit: int | None = None) -> list[LogEntry]:
         if not self.pg and not Path(self.path).exists():
             return []

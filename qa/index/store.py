@@ -69,6 +69,7 @@ class StoredRelease:
     # Computed where the release is prepared (worker processes); None: computed when stored.
     words: Counter[str] | None = None  # analyze.surface_words of its title and text
     acronyms: list[tuple[str, str]] | None = None  # acronyms.learn: (acronym, long form)
+    ingested_at: str | None = None  # kept when a release is copied from another index (qa migrate); None: now
 
 
 def _words_of(title: str, text: str) -> Counter[str]:
@@ -216,7 +217,7 @@ class Store:
                 "INSERT INTO releases (rowid, id, title, date, source, origin, content_hash, text,"
                 " n_chunks, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 [(first + i, rel.id, rel.draft.title, rel.draft.date, rel.draft.source, rel.draft.origin,
-                  rel.content_hash, rel.draft.text, len(rel.chunks), now)
+                  rel.content_hash, rel.draft.text, len(rel.chunks), rel.ingested_at or now)
                  for i, rel in enumerate(latest.values())],
             )
             self._insert_chunks(
