@@ -29,7 +29,8 @@ class NoServer(RuntimeError):
 def binaries() -> Path | None:
     """The folder of initdb and pg_ctl: QA_PG_BIN, else Debian's newest, else the PATH's."""
     if os.environ.get("QA_PG_BIN"):
-        return Path(os.environ["QA_PG_BIN"])
+        chosen = Path(os.environ["QA_PG_BIN"])
+        return chosen if (chosen / "pg_ctl").exists() else None
     if _DEBIAN.is_dir():
         for version in sorted(_DEBIAN.iterdir(), key=lambda p: p.name, reverse=True):
             if (version / "bin" / "pg_ctl").exists():
