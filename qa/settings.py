@@ -237,7 +237,8 @@ class PostgresSettings(BaseModel):
     """The PostgreSQL store (--db postgresql://...): its connection pool, and how a replica follows writes."""
 
     pool_min: int = Field(1, ge=0, le=1000, description="Connections each process keeps open")
-    pool_max: int = Field(10, ge=1, le=1000, description="Most connections each process opens")
+    pool_max: int = Field(20, ge=1, le=1000, description="Most connections each process opens; a request that waits "
+                          "longer than connect_timeout for one is answered 503 storage_unavailable")
     connect_timeout: float = Field(3.0, gt=0, le=120, description="Seconds to wait for a connection before the "
                                    "store answers storage_unavailable")
     follow_interval: float = Field(0.2, gt=0, le=60, description="Seconds between a replica's looks for writes "
