@@ -8,9 +8,9 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
-
-import httpx
 
 from qa.testing.pg_server import free_port
 
@@ -44,9 +44,10 @@ class Replica:
             if self.proc is not None and self.proc.poll() is not None:
                 raise RuntimeError(f"replica on port {self.port} exited with {self.proc.returncode}")
             try:
-                if httpx.get(self.url + "/readyz", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
+                with urllib.request.urlopen(self.url + "/readyz", timeout=2) as reply:  # loopback only
+                    if reply.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
                 pass
             if time.monotonic() > give_up:
                 raise TimeoutError(f"replica on port {self.port} not ready in {timeout} s")
