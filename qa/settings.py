@@ -5,11 +5,12 @@ Nested fields read from variables such as QA_INDEX__MAX_TOKENS=256.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from platformdirs import user_data_path
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from qa.text.tokens import DEFAULT_ENCODING
@@ -17,6 +18,32 @@ from qa.text.tokens import DEFAULT_ENCODING
 
 def default_db() -> Path:
     return user_data_path("qa", appauthor=False) / "qa.db"
+
+
+# What --db and QA_DB may name besides a file: a PostgreSQL database, by URL or libpq keywords ("service=qa").
+_PG_PREFIXES = ("postgresql://", "postgres://")
+
+
+def is_postgres(target: Path | str) -> bool:
+    """Whether an index target names a PostgreSQL database rather than an SQLite file."""
+    text = str(target)
+    return text.startswith(_PG_PREFIXES) or (isinstance(target, str) and text.startswith("service="))
+
+
+def db_target(value: Path | str) -> Path | str:
+    """A PostgreSQL URL kept as text (a Path would fold its '//'), anything else a file path."""
+    return str(value) if is_postgres(value) else Path(value)
+
+
+DbTarget = Annotated[Path | str, BeforeValidator(db_target)]
+
+
+def shown(target: Path | str) -> str:
+    """An index target as it may be printed or logged: a URL's password is never shown."""
+    text = str(target)
+    if not is_postgres(target):
+        return text
+    return re.sub(r"(://[^/@:]*):[^/@]*@", r"\1:***@", re.sub(r"(password=)[^&\s]*", r"\1***", text))
 
 
 class IndexSettings(BaseModel):
@@ -239,15 +266,31 @@ class LogSettings(BaseModel):
     """The log of every answer, summary and briefing: what was told, from which release, by which model."""
 
     enabled: bool = Field(True, description="Write every answer to the log; --no-log turns it off for one command")
-    path: Path | None = Field(None, description="The log file (SQLite); unset: logs.db beside the index's default "
+    path: DbTarget | None = Field(None, description="The log: a file (SQLite) or a PostgreSQL database; unset: the "
+                              "index's PostgreSQL database, else logs.db beside the index's default "
                               "folder, in the user data folder")
+
+
+class PostgresSettings(BaseModel):
+    """The PostgreSQL store (--db postgresql://...): its connection pool, and how a replica follows writes."""
+
+    pool_min: int = Field(1, ge=0, le=1000, description="Connections each process keeps open")
+    pool_max: int = Field(20, ge=1, le=1000, description="Most connections each process opens; a request that waits "
+                          "longer than connect_timeout for one is answered 503 storage_unavailable")
+    connect_timeout: float = Field(3.0, gt=0, le=120, description="Seconds to wait for a connection before the "
+                                   "store answers storage_unavailable")
+    follow_interval: float = Field(0.2, gt=0, le=60, description="Seconds between a replica's looks for writes "
+                                   "made through other replicas")
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="QA_", env_nested_delimiter="__", extra="ignore")
 
-    db: Path = Field(default_factory=default_db, description="The index file (SQLite); default: qa.db in the user "
-                     "data folder (~/.local/share/qa/qa.db on Linux); --db sets it for one command")
+    db: DbTarget = Field(default_factory=default_db, description="The index: an SQLite file, or a PostgreSQL "
+                         "database (postgresql://... or service=NAME; credentials from the environment or a libpq "
+                         "service file); default: qa.db in the user data folder (~/.local/share/qa/qa.db on Linux); "
+                         "--db sets it for one command")
+    pg: PostgresSettings = Field(default_factory=PostgresSettings, description="The PostgreSQL store")
     index: IndexSettings = Field(default_factory=IndexSettings, description="Chunking and indexing")
     search: SearchSettings = Field(default_factory=SearchSettings, description="Ranking")
     answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Answering questions")

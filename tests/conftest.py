@@ -4,8 +4,10 @@ name lookup that would ask a DNS server."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -95,9 +97,49 @@ def corpus() -> Path:
     return CORPUS
 
 
+# In CI (.ci/run sets QA_REQUIRE_POSTGRES=1) a machine without PostgreSQL fails the tests that need it;
+# elsewhere they skip, saying why.
+REQUIRE_POSTGRES = os.environ.get("QA_REQUIRE_POSTGRES") == "1"
+STORES = ["sqlite", "postgresql"]
+_databases = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[object]:
+    """One throwaway PostgreSQL server for the session (Debian's initdb and pg_ctl, a free loopback port)."""
+    from qa.testing.pg_server import NoServer, running
+
+    try:
+        with running() as server:
+            yield server
+            return
+    except NoServer as err:
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"PostgreSQL is required (QA_REQUIRE_POSTGRES=1) but: {err}")
+        pytest.skip(f"no PostgreSQL on this machine: {err}")
+
+
 @pytest.fixture()
-def store(tmp_path: Path) -> Store:
-    s = Store(tmp_path / "index.db")
+def pg_dsn(pg_server: object) -> Iterator[str]:
+    """A new, empty database on the session's server; the process's pools to it closed afterwards."""
+    from qa.index.pg_conn import close_pools
+
+    dsn = pg_server.create(f"qa_test_{os.getpid()}_{next(_databases)}")  # type: ignore[attr-defined]
+    yield dsn
+    close_pools()
+
+
+@pytest.fixture(params=STORES)
+def db_target(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """Where an index goes, once for each kind of store: an SQLite file, then a PostgreSQL database."""
+    if request.param == "sqlite":
+        return tmp_path / "index.db"
+    return request.getfixturevalue("pg_dsn")
+
+
+@pytest.fixture()
+def store(db_target: Path | str) -> Iterator[Store]:
+    s = Store(db_target)
     yield s
     s.close()
 

@@ -36,12 +36,19 @@ def settings(store: Store) -> Settings:
     return settings
 
 
+@pytest.fixture()
+def log_target(db_target: Path | str, tmp_path: Path) -> Path | str:
+    """The log beside each kind of store: a file of its own, or the index's PostgreSQL database."""
+    return db_target if isinstance(db_target, str) else tmp_path / "logs.db"
+
+
 def _ask(store: Store, settings: Settings, question: str = WORTH) -> Answer:
     return Answerer(store, settings, no_model_client).ask(question)
 
 
-def test_an_answer_is_logged_with_what_was_told_and_how(store: Store, settings: Settings, tmp_path: Path) -> None:
-    log = AnswerLog(tmp_path / "logs.db")
+def test_an_answer_is_logged_with_what_was_told_and_how(store: Store, settings: Settings,
+                                                        log_target: Path | str) -> None:
+    log = AnswerLog(log_target)
     answer = _ask(store, settings)
     entry = log.record(kind="ask", request=WORTH, result=answer, endpoint="cli", latency_s=0.25)
     [stored] = log.entries()
@@ -56,8 +63,8 @@ def test_an_answer_is_logged_with_what_was_told_and_how(store: Store, settings: 
 
 
 def test_entries_are_newest_first_and_found_by_question_answer_or_conversation(store: Store, settings: Settings,
-                                                                               tmp_path: Path) -> None:
-    log = AnswerLog(tmp_path / "logs.db")
+                                                                               log_target: Path | str) -> None:
+    log = AnswerLog(log_target)
     first = log.record(kind="ask", request=WORTH, result=_ask(store, settings), endpoint="cli", latency_s=0.1)
     where = "Where had Austin and Umerov most recently met?"
     second = log.record(kind="ask", request=where, result=_ask(store, settings, where), endpoint="api", latency_s=0.1,
@@ -88,8 +95,8 @@ def test_a_model_answer_logs_its_model_tokens_and_no_key(store: Store, settings:
 
 
 def test_summaries_and_briefings_are_logged_with_their_request(store: Store, settings: Settings,
-                                                              tmp_path: Path) -> None:
-    log = AnswerLog(tmp_path / "logs.db")
+                                                              log_target: Path | str) -> None:
+    log = AnswerLog(log_target)
     rid = store.releases()[0].id
     summary = Summarizer(store, settings, no_model_client).summarize(rid)
     entry = log.record(kind="summary", request=json.dumps({"release_id": rid}), result=summary, endpoint="cli",
@@ -104,9 +111,9 @@ def test_summaries_and_briefings_are_logged_with_their_request(store: Store, set
 
 
 def test_render_gives_time_model_question_answer_and_sources(store: Store, settings: Settings,
-                                                            tmp_path: Path) -> None:
+                                                            log_target: Path | str) -> None:
     answer = _ask(store, settings)
-    entry = AnswerLog(tmp_path / "logs.db").record(kind="ask", request=WORTH, result=answer, endpoint="cli",
+    entry = AnswerLog(log_target).record(kind="ask", request=WORTH, result=answer, endpoint="cli",
                                                    latency_s=0.2, model="smollm2-135m-instruct")
     text = render(entry)
     for part in (entry.time, "smollm2-135m-instruct", WORTH, "$175 million", answer.evidence[0].title,
@@ -125,6 +132,8 @@ def test_the_log_lives_beside_the_default_index_not_in_the_index(monkeypatch: py
 
 def test_a_log_that_cannot_be_written_says_so_in_one_line_and_leaves_the_index_alone(
         store: Store, settings: Settings, tmp_path: Path) -> None:
+    if not isinstance(store.path, Path):
+        pytest.skip("a log file beside an index file; the database's log: test_a_log_whose_database_is_down_...")
     answer = _ask(store, settings)
     index_bytes = store.path.read_bytes()
     blocked = tmp_path / "a-file"
@@ -140,8 +149,20 @@ def test_a_log_that_cannot_be_written_says_so_in_one_line_and_leaves_the_index_a
         AnswerLog(damaged).entries()
 
 
-def test_a_conversation_gives_its_turns_oldest_first(store: Store, settings: Settings, tmp_path: Path) -> None:
-    log = AnswerLog(tmp_path / "logs.db")
+def test_a_log_whose_database_is_down_says_so_in_one_line_without_its_password(store: Store, settings: Settings,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QA_PG__CONNECT_TIMEOUT", "1")
+    answer = _ask(store, settings)
+    from qa.testing.pg_server import free_port
+
+    down = AnswerLog(f"postgresql://qa:hunter2@127.0.0.1:{free_port()}/none")
+    with pytest.raises(LogError) as err:
+        down.record(kind="ask", request=WORTH, result=answer, endpoint="api", latency_s=0)
+    assert "\n" not in str(err.value) and "hunter2" not in str(err.value) and "127.0.0.1" in str(err.value)
+
+
+def test_a_conversation_gives_its_turns_oldest_first(store: Store, settings: Settings, log_target: Path | str) -> None:
+    log = AnswerLog(log_target)
     assert log.entries() == [] and log.last_conversation_id() is None  # no file yet: nothing logged
     first = _ask(store, settings)
     cid = log.record(kind="ask", request=WORTH, result=first, endpoint="cli", latency_s=0.1).conversation_id
@@ -168,8 +189,8 @@ AUTH = {"Authorization": "Bearer s3cret"}
 
 
 def test_the_service_logs_its_answers_and_continues_conversations(store: Store, settings: Settings,
-                                                                  answer_log: Path) -> None:
-    api = _service(store, settings, answer_log)
+                                                                  log_target: Path | str) -> None:
+    api = _service(store, settings, log_target)
     first = api.post("/v1/ask", json={"question": WORTH}, headers=AUTH).json()
     assert first["answer"] == "$175 million" and first["conversation_id"]
     then = api.post("/v1/ask", json={"question": "what did it include?", "conversation_id": first["conversation_id"]},

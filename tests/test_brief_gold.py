@@ -69,3 +69,10 @@ def test_qa_eval_scores_briefings_and_names_a_wrong_threshold(corpus: Path, tmp_
                    '[briefings.thresholds]\nfacts_presnt = 0.9\n')
     with pytest.raises(evaluation.EvalError, match="facts_presnt"):
         evaluation.load_config(bad)
+
+
+def test_briefing_evals_score_the_same_on_postgresql(corpus: Path, tmp_path: Path, pg_dsn: str) -> None:
+    dev = next(b for b in evaluation.load_config(ROOT / "evals" / "config.toml").briefings if b.name == "briefs-dev")
+    on_file = briefings.run(dev, Settings(db=tmp_path / "unused.db"))
+    on_server = briefings.run(dev, Settings(db=tmp_path / "unused.db"), index_at=pg_dsn)
+    assert on_server.failures == [] and on_server.model_dump() == on_file.model_dump()

@@ -1,6 +1,5 @@
 import json
 import re
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
@@ -37,8 +36,9 @@ def own_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture()
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "cli.db"
+def db(db_target: Path | str) -> Path | str:
+    """The index of each test, once an SQLite file and once a PostgreSQL database: every command takes either."""
+    return db_target
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -104,7 +104,7 @@ def test_errors_are_clear(db: Path, tmp_path: Path) -> None:
 def test_db_from_the_environment(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("QA_DB", str(db))
     assert run("ingest", "--sample")[0] == 0
-    assert db.exists()
+    assert len(Store(db).releases()) == 1
 
 
 def test_filters_on_the_command_line(db: Path) -> None:
@@ -337,13 +337,13 @@ def test_ask_without_an_index_is_a_clear_error(tmp_path: Path) -> None:
 # --- Stored text reaches the terminal shown, never obeyed (issue 10) -------------------------------------------------
 
 def test_control_characters_in_stored_text_are_shown_not_obeyed(sample_db: Path) -> None:
-    con = sqlite3.connect(sample_db)  # as an index written before ingest removed control characters
-    text = con.execute("SELECT text FROM releases").fetchone()[0]
-    con.execute("UPDATE releases SET title = ?, source = ?, text = ?",
-                ("Evil \x1b]0;pwned\x07 [bold]Title[/bold] :warning: \x9b2J", "https://s/\x1b[2J",
-                 text.replace("Umerov", "\x1b[31mX", 1)))  # as long as what it replaces: the spans still hold
-    con.commit()
-    con.close()
+    store = Store(sample_db)  # as an index written before ingest removed control characters
+    text = store.db.execute("SELECT text FROM releases").fetchone()[0]
+    with store.write():
+        store.db.execute("UPDATE releases SET title = ?, source = ?, text = ?",
+                         ("Evil \x1b]0;pwned\x07 [bold]Title[/bold] :warning: \x9b2J", "https://s/\x1b[2J",
+                          text.replace("Umerov", "\x1b[31mX", 1)))  # as long as what it replaces: the spans hold
+    store.close()
     shown = "Evil \\x1b]0;pwned\\x07 [bold]Title[/bold] :warning: \\x9b2J"
     code, out, _ = run("releases", "--db", str(sample_db))
     assert code == 0 and shown in out and "\x1b" not in out and "\x9b" not in out

@@ -1,5 +1,6 @@
 """The eval harness: datasets, config, record then replay, gating, reports and compare."""
 
+import functools
 import json
 import socket
 import threading
@@ -65,9 +66,31 @@ def test_the_seed_dataset_replays_and_passes_its_thresholds(monkeypatch: pytest.
     assert report.score.unanswerable_declined == 1.0 and report.score.grounding_rate == 1.0
 
 
+@functools.lru_cache(maxsize=1)
+def _dev_on_file() -> evaluation.EvalReport:
+    """The dev eval on the default store, once for the tests that read it."""
+    return _replay(_dataset("dev"))
+
+
 def test_the_dev_dataset_replays_and_passes_its_thresholds(corpus: Path) -> None:
-    report = _replay(_dataset("dev"))
+    report = _dev_on_file()
     assert report.failures == [] and len(report.questions) == 74
+
+
+def _timeless(report: evaluation.EvalReport) -> dict:
+    """A report without its timings: what must not depend on the store."""
+    def strip(node: object) -> object:
+        if isinstance(node, dict):
+            return {k: strip(v) for k, v in node.items() if "latency" not in k}
+        return [strip(v) for v in node] if isinstance(node, list) else node
+    return strip(report.model_dump(mode="json"))  # type: ignore[return-value]
+
+
+def test_the_dev_eval_gives_the_same_report_on_both_stores(corpus: Path, pg_dsn: str) -> None:
+    on_file = _dev_on_file()
+    on_server = evaluation.run(_dataset("dev"), _settings(), record=False, base_url="http://127.0.0.1:8765/v1",
+                               index_at=pg_dsn)
+    assert on_server.failures == [] and _timeless(on_server) == _timeless(on_file)
 
 
 def test_a_wrong_gold_fact_fails_the_run_naming_the_question(tmp_path: Path) -> None:

@@ -20,12 +20,13 @@ def _folder(tmp_path: Path) -> Path:
     return folder
 
 
-def _rows(db: Path) -> tuple[list[tuple], list[tuple]]:
-    con = sqlite3.connect(db)
-    releases = con.execute("SELECT id, content_hash, n_chunks FROM releases ORDER BY id").fetchall()
-    chunks = con.execute("SELECT release, ordinal, char_start, char_end FROM chunks ORDER BY rowid").fetchall()
+def _rows(db: Path | str) -> tuple[list[tuple], list[tuple]]:
+    """What is committed, read through a connection of its own (either kind of store)."""
+    con = Store(db)
+    releases = con.db.execute("SELECT id, content_hash, n_chunks FROM releases ORDER BY id").fetchall()
+    chunks = con.db.execute("SELECT release, ordinal, char_start, char_end FROM chunks ORDER BY rowid").fetchall()
     con.close()
-    return releases, chunks
+    return [tuple(r) for r in releases], [tuple(c) for c in chunks]
 
 
 def test_ingest_stores_releases_with_stable_ids(store: Store, tmp_path: Path, index_settings: IndexSettings) -> None:

@@ -117,8 +117,9 @@ def test_briefings_and_summaries_leave_planted_instructions_out(store: Store, tm
     assert "disregard" not in printed and "$999 billion" not in printed and "Dear assistant" not in printed
 
 
-def test_an_index_marked_before_gets_the_new_marks(tmp_path: Path) -> None:
-    store = Store(tmp_path / "qa.db")
+def test_an_index_marked_before_gets_the_new_marks(db_target: Path | str) -> None:
+    """On either store: the boilerplate version an index was marked with is read when it opens."""
+    store = Store(db_target)
     ingest_drafts(store, [ReleaseDraft(title=t, date=d, source=s, text=x, origin=s, key=s) for s, t, d, x in PLANTED],
                   IndexSettings())
     rid = store.releases()[0].id
@@ -127,6 +128,7 @@ def test_an_index_marked_before_gets_the_new_marks(tmp_path: Path) -> None:
         store.db.execute("UPDATE meta SET value = '1' WHERE key = 'boilerplate'")
     assert not [s for s in store.boilerplate(rid) if s.kind == "instruction"]
     store.close()
-    reopened = Store(tmp_path / "qa.db")
+    reopened = Store(db_target)
     assert len([s for s in reopened.boilerplate(rid) if s.kind == "instruction"]) == 3
     assert reopened.db.execute("SELECT value FROM meta WHERE key = 'boilerplate'").fetchone()[0] == BOILERPLATE_VERSION
+    reopened.close()

@@ -86,9 +86,9 @@ def test_scores_are_ranked_and_k_is_respected(searcher: Searcher) -> None:
     assert len(hits) == 2 and hits[0].score >= hits[1].score
 
 
-def test_the_index_persists_and_is_rebuilt_only_after_changes(searcher: Searcher, store: Store,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    searcher.search("drawdown", 1)  # builds and caches the arrays in the file
+def test_the_index_persists_and_catches_up_on_changes_without_a_build(searcher: Searcher, store: Store,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    searcher.search("drawdown", 1)  # builds and caches the arrays in the index
     builds: list[int] = []
     real_build = index_module.build
     monkeypatch.setattr(index_module, "build", lambda *a, **k: builds.append(1) or real_build(*a, **k))
@@ -97,7 +97,27 @@ def test_the_index_persists_and_is_rebuilt_only_after_changes(searcher: Searcher
     ingest_drafts(store, [ReleaseDraft(title="New", text="A new drawdown of $5 million.", origin="n", key="n")],
                   IndexSettings())
     assert any(h.title == "New" for h in fresh.search("new drawdown $5 million", 3))
-    assert builds == [1]
+    assert builds == []  # the new chunk was read and merged in, not the whole index again
+
+
+def _same(a: index_module.BM25Index, b: index_module.BM25Index) -> None:
+    assert a.generation == b.generation
+    for name in index_module.BM25Index.ARRAYS:
+        x, y = getattr(a, name), getattr(b, name)
+        assert x.dtype == y.dtype and x.tobytes() == y.tobytes(), name
+
+
+def test_catching_up_gives_the_arrays_a_build_gives_to_the_bit(searcher: Searcher, store: Store) -> None:
+    before = index_module.build(store)
+    drafts = [ReleaseDraft(title=f"New {i}", text=f"Drawdown number {i} of ${i} million for Ukraine. " * (i + 1),
+                           origin=f"n{i}", key=f"n{i}") for i in range(5)]
+    ingest_drafts(store, drafts[:3], IndexSettings())
+    store.remove([store.releases()[-1].id])  # one of the first ones, gone
+    ingest_drafts(store, [drafts[0].model_copy(update={"text": "Replaced: a drawdown of $9 million."})] + drafts[3:],
+                  IndexSettings())
+    caught_up = index_module.update(before, store)
+    assert caught_up is not None and caught_up.generation == before.generation + 3
+    _same(caught_up, index_module.build(store))
 
 
 def test_removed_releases_leave_the_results(searcher: Searcher, store: Store) -> None:
@@ -106,5 +126,5 @@ def test_removed_releases_leave_the_results(searcher: Searcher, store: Store) ->
     assert all(h.release_id != hit.release_id for h in searcher.search("Stryker contract", 5))
 
 
-def test_an_empty_index_finds_nothing(tmp_path: Path) -> None:
-    assert Searcher(Store(tmp_path / "empty.db")).search("drawdown", 5) == []
+def test_an_empty_index_finds_nothing(db_target: Path | str) -> None:
+    assert Searcher(Store(db_target)).search("drawdown", 5) == []

@@ -63,3 +63,13 @@ def test_a_squad_dataset_is_scored_by_exact_match_and_f1(tmp_path: Path) -> None
     assert report.score.exact is not None and report.score.f1 is not None
     assert report.score.f1 >= report.score.exact
     assert "exact match" in evaluation.markdown(report)
+
+
+def test_a_squad_dataset_scores_the_same_on_postgresql(tmp_path: Path, pg_dsn: str) -> None:
+    """`qa eval --index-db`: the paragraphs folder made from the SQuAD file is the corpus of the scratch schema."""
+    dataset = evaluation.Dataset(name="squad", questions=_squad_file(tmp_path / "sq.json"), corpus=[],
+                                 model=False, format="squad")
+    on_file = evaluation.run(dataset, Settings(), record=False, base_url="http://127.0.0.1:9/v1")
+    on_server = evaluation.run(dataset, Settings(), record=False, base_url="http://127.0.0.1:9/v1", index_at=pg_dsn)
+    assert [(q.id, q.answer, q.exact, q.f1) for q in on_server.questions] == \
+        [(q.id, q.answer, q.exact, q.f1) for q in on_file.questions]

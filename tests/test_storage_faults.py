@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from qa.cli.main import app
-from qa.index import store as store_module
+from qa.index import sqlite_store
 from qa.index.search import Searcher
 from qa.index.storage_errors import fault
 from qa.index.store import StorageFault, Store
@@ -133,7 +133,7 @@ def test_on_a_read_only_index_only_writing_commands_fail(read_only: Path, comman
 
 def _limited(pages: int) -> Callable[[Path, bool], sqlite3.Connection]:
     """Connections that may grow the file to `pages` pages: past that SQLite says the disk is full."""
-    real = store_module._connect
+    real = sqlite_store._connect
 
     def connect(path: Path, writable: bool) -> sqlite3.Connection:
         db = real(path, writable)
@@ -153,7 +153,7 @@ def test_a_full_disk_keeps_the_batches_stored_before_it(tmp_path: Path, monkeypa
     _folder(folder, 2, first=4, sentences=2)  # the next batch, small: it fits
     _folder(folder, 2, first=6, sentences=3000)  # the one after, 500 kB: it does not
     monkeypatch.setattr(ingest_module, "BATCH", 2)
-    monkeypatch.setattr(store_module, "_connect", _limited(pages + 30))
+    monkeypatch.setattr(sqlite_store, "_connect", _limited(pages + 30))
     store = Store(db)
     generation = store.generation()
     with pytest.raises(StorageFault, match="the disk is full") as raised:
@@ -173,7 +173,7 @@ def test_a_full_disk_is_one_line_from_the_command_line(tmp_path: Path, monkeypat
     folder = _folder(tmp_path / "in", 2, sentences=2)
     _folder(folder, 2, first=2, sentences=3000)
     monkeypatch.setattr(ingest_module, "BATCH", 2)
-    monkeypatch.setattr(store_module, "_connect", _limited(60))
+    monkeypatch.setattr(sqlite_store, "_connect", _limited(60))
     result = runner.invoke(app, ["ingest", str(folder), "--db", str(db)])
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.startswith(f"qa: error: {db}: the disk is full (database or disk is full); ")

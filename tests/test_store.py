@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from qa.index.sqlite_store import SqliteStore
 from qa.index.store import StorageFault, Store, StoreError
 from qa.ingest.pipeline import ingest_drafts, release_id
 from qa.models import ReleaseDraft
@@ -148,7 +149,32 @@ def test_opening_an_index_as_it_should_be_writes_nothing(tmp_path: Path, monkeyp
     def no_writes(self: Store) -> None:
         raise AssertionError("opened with a write transaction")
 
-    monkeypatch.setattr(Store, "_migrate", no_writes)
+    monkeypatch.setattr(SqliteStore, "_migrate", no_writes)
     reopened = Store(tmp_path / "index.db")
     assert reopened.releases() == [] and not reopened.read_only
     reopened.close()
+
+
+def test_an_index_file_of_schema_1_is_migrated_when_opened(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    store = Store(path)
+    ingest_drafts(store, [_draft("https://s/1", "One")], IndexSettings())
+    with store.write():  # as qa wrote it before chunks carried their generation
+        store.db.execute("DROP INDEX chunks_gen")
+        store.db.execute("ALTER TABLE chunks DROP COLUMN gen")
+        store.db.execute("UPDATE meta SET value = '1' WHERE key = 'schema'")
+    store.close()
+    reopened = Store(path)
+    assert reopened.db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0] == "2"
+    assert reopened.db.execute("SELECT gen FROM chunks").fetchall() == [(0,)]
+    ingest_drafts(reopened, [_draft("https://s/2", "Two")], IndexSettings())
+    assert [len(reopened.bags_since(g)) for g in (0, reopened.generation() - 1)] == [1, 1]
+
+
+def test_a_database_is_migrated_once_and_a_newer_schema_is_refused(pg_dsn: str) -> None:
+    Store(pg_dsn).close()
+    store = Store(pg_dsn)  # opened again: nothing to apply
+    assert store.db.execute("SELECT version FROM schema_migrations").fetchall() == [(1,)]
+    store.db.execute("INSERT INTO schema_migrations (version, name) VALUES (99, 'from a newer qa')")
+    with pytest.raises(StoreError, match="schema 99"):
+        Store(pg_dsn)

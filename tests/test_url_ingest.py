@@ -34,8 +34,10 @@ def site() -> Iterator[FakeWeb]:
         yield web
 
 
-def _settings(tmp_path: Path, **fetch: object) -> Settings:
-    return Settings(db=tmp_path / "urls.db", fetch=FetchSettings(
+def _settings(db: Path | str, **fetch: object) -> Settings:
+    """The fetch settings of these tests over an index of either kind (db_target: an SQLite file, then a
+    PostgreSQL database)."""
+    return Settings(db=db, fetch=FetchSettings(
         allow_private=True, host_delay=0, private_host_delay=0, timeout=5, retries=2, **fetch))
 
 
@@ -56,9 +58,9 @@ def _paths(site: FakeWeb) -> list[str]:
 
 
 def test_a_release_page_by_url_is_stored_with_its_title_date_and_canonical_url_once(site: FakeWeb,
-                                                                                   tmp_path: Path) -> None:
+                                                                                   db_target: Path | str) -> None:
     url = _publish(site, [SEED])[0]
-    settings = _settings(tmp_path)
+    settings = _settings(db_target)
     store = Store(settings.db)
     first = UrlIngestor(store, settings).ingest([url])
     assert first.added == [release_id(url)] and first.errors == []
@@ -71,11 +73,11 @@ def test_a_release_page_by_url_is_stored_with_its_title_date_and_canonical_url_o
     assert agent.startswith("qa/")
 
 
-def test_a_feed_brings_its_entries_and_polling_it_unchanged_costs_one_conditional_request(
+def test_a_feed_brings_its_entries_and_polling_it_unchanged_costs_one_conditional_request(db_target: Path | str,
         site: FakeWeb, tmp_path: Path) -> None:
     releases = RELEASES[:6]
     urls = _publish(site, releases)
-    settings = _settings(tmp_path)
+    settings = _settings(db_target)
     store = Store(settings.db)
     ingestor = UrlIngestor(store, settings)
     first = ingestor.poll(site.base + "/feed.xml")
@@ -96,9 +98,10 @@ def test_a_feed_brings_its_entries_and_polling_it_unchanged_costs_one_conditiona
     assert (status.status, status.entries, status.added, status.polls) == ("not_modified", 6, 6, 2)
 
 
-def test_a_changed_feed_fetches_only_its_new_and_changed_entries(site: FakeWeb, tmp_path: Path) -> None:
+def test_a_changed_feed_fetches_only_its_new_and_changed_entries(site: FakeWeb, tmp_path: Path,
+        db_target: Path | str) -> None:
     urls = _publish(site, RELEASES[:4])
-    settings = _settings(tmp_path)
+    settings = _settings(db_target)
     store = Store(settings.db)
     ingestor = UrlIngestor(store, settings)
     ingestor.poll(site.base + "/feed.xml")
@@ -117,8 +120,9 @@ def test_a_changed_feed_fetches_only_its_new_and_changed_entries(site: FakeWeb, 
     assert store.release(release_id(urls[1])).title.endswith("(Updated)")
 
 
-def test_every_failure_is_named_and_nothing_stored_is_lost(site: FakeWeb, tmp_path: Path) -> None:
-    settings = _settings(tmp_path, max_bytes=200_000)
+def test_every_failure_is_named_and_nothing_stored_is_lost(site: FakeWeb, tmp_path: Path,
+        db_target: Path | str) -> None:
+    settings = _settings(db_target, max_bytes=200_000)
     store = Store(settings.db)
     kept = _publish(site, [SEED])[0]
     assert UrlIngestor(store, settings).ingest([kept]).added
@@ -141,13 +145,14 @@ def test_every_failure_is_named_and_nothing_stored_is_lost(site: FakeWeb, tmp_pa
     assert [r.id for r in store.releases()] == [release_id(kept)]
 
 
-def test_an_entry_whose_page_cannot_be_had_is_stored_from_the_feeds_own_text(site: FakeWeb, tmp_path: Path) -> None:
+def test_an_entry_whose_page_cannot_be_had_is_stored_from_the_feeds_own_text(site: FakeWeb, tmp_path: Path,
+        db_target: Path | str) -> None:
     good, gone = RELEASES[2], RELEASES[3]
     url = f"{site.base}/News/Releases/{good.slug}/"
     site.page(f"/News/Releases/{good.slug}/", article_page(good, url))
     gone_url = f"{site.base}/News/Releases/{gone.slug}/"  # never published: 404
     site.page("/atom.xml", atom("DoD", [(good, url), (gone, gone_url)]), content_type="application/atom+xml")
-    settings = _settings(tmp_path)
+    settings = _settings(db_target)
     store = Store(settings.db)
     poll = UrlIngestor(store, settings).poll(site.base + "/atom.xml")
     assert (poll.new, poll.from_feed, poll.report.errors) == (2, 1, [])
@@ -156,11 +161,12 @@ def test_an_entry_whose_page_cannot_be_had_is_stored_from_the_feeds_own_text(sit
     assert store.release_text(fallback.id).split("\n")[0] == gone.body.split("\n")[0]
 
 
-def test_a_429_with_retry_after_is_waited_for_then_the_page_is_ingested(site: FakeWeb, tmp_path: Path) -> None:
+def test_a_429_with_retry_after_is_waited_for_then_the_page_is_ingested(site: FakeWeb, tmp_path: Path,
+        db_target: Path | str) -> None:
     url = _publish(site, [SEED])[0]
     site.failing(f"/News/Releases/{SEED.slug}/", [429], retry_after="2")
     waited: list[float] = []
-    settings = _settings(tmp_path)
+    settings = _settings(db_target)
     fetcher = Fetcher(settings.fetch, sleep=waited.append)
     report = UrlIngestor(Store(settings.db), settings, fetcher=fetcher).ingest([url])
     assert report.added == [release_id(url)]
@@ -203,7 +209,8 @@ def test_urls_are_told_from_paths() -> None:
     assert not is_url("releases/") and not is_url("C:\\releases") and not is_url("release.txt")
 
 
-def test_the_service_watches_feeds_behind_the_token_and_never_for_strangers(site: FakeWeb, tmp_path: Path) -> None:
+def test_the_service_watches_feeds_behind_the_token_and_never_for_strangers(site: FakeWeb, tmp_path: Path,
+        db_target: Path | str) -> None:
     from fastapi.testclient import TestClient
 
     from qa.service import create_app
@@ -211,7 +218,7 @@ def test_the_service_watches_feeds_behind_the_token_and_never_for_strangers(site
 
     _publish(site, RELEASES[:3])
     feed = site.base + "/feed.xml"
-    settings = _settings(tmp_path)
+    settings = _settings(db_target)
     api = TestClient(create_app(settings, token="tok"))
     assert api.post("/v1/feeds", json={"url": feed}).status_code == 401
     auth = {"Authorization": "Bearer tok"}
@@ -242,14 +249,14 @@ def test_the_service_watches_feeds_behind_the_token_and_never_for_strangers(site
         assert local.status_code == 200 and len(local.json()["poll"]["report"]["unchanged"]) == 3
 
 
-def test_recorded_http_traffic_of_a_feed_replays_without_the_site(tmp_path: Path) -> None:
+def test_recorded_http_traffic_of_a_feed_replays_without_the_site(db_target: Path | str, tmp_path: Path) -> None:
     """The feed and its pages as recorded from the loopback site (QA_RECORD=1 records them again): replayed,
     with no server at all, they ingest the same releases; a request not on the cassette fails loudly."""
     from qa.evals.evaluation import make_recorder
     from tests.conftest import CASSETTES, RECORDING
 
     recorder = make_recorder("all" if RECORDING else "none", CASSETTES / "http" / "test_url_ingest")
-    settings = _settings(tmp_path)
+    settings = _settings(db_target)
     with FakeWeb() as site:
         _publish(site, RELEASES[:3])
         # Matched on method, path and body: the port the site had when recorded does not matter.
@@ -262,13 +269,13 @@ def test_recorded_http_traffic_of_a_feed_replays_without_the_site(tmp_path: Path
     assert titles == {r.title for r in RELEASES[:3]}
 
 
-def test_pdfs_by_url_are_read_and_a_scanned_one_is_named(site: FakeWeb, tmp_path: Path) -> None:
+def test_pdfs_by_url_are_read_and_a_scanned_one_is_named(db_target: Path | str, site: FakeWeb, tmp_path: Path) -> None:
     from tests import pdf_samples
 
     site.page("/docs/seed.pdf", pdf_samples.text_pdf(SEED), content_type="application/pdf")
     site.page("/docs/two.pdf", pdf_samples.two_column_pdf(SEED), content_type="application/octet-stream")
     site.page("/docs/scan.pdf", pdf_samples.scanned_pdf(SEED), content_type="application/pdf")
-    settings = _settings(tmp_path)
+    settings = _settings(db_target)
     store = Store(settings.db)
     site.page("/docs/blob.bin", b"\x00\x01 not a document", content_type="application/octet-stream")
     report = UrlIngestor(store, settings).ingest([site.base + "/docs/seed.pdf", site.base + "/docs/two.pdf",
@@ -283,11 +290,11 @@ def test_pdfs_by_url_are_read_and_a_scanned_one_is_named(site: FakeWeb, tmp_path
     assert "no text layer" in reasons[site.base + "/docs/scan.pdf"]
 
 
-def test_the_services_poller_polls_each_due_feed_once(site: FakeWeb, tmp_path: Path) -> None:
+def test_the_services_poller_polls_each_due_feed_once(db_target: Path | str, site: FakeWeb, tmp_path: Path) -> None:
     from qa.service.feeds import Poller
 
     _publish(site, RELEASES[:2])
-    settings = _settings(tmp_path)
+    settings = _settings(db_target)
     FeedStore(Store(settings.db)).watch(site.base + "/feed.xml", 600)
     poller = Poller(settings)
     poller._poll_due()  # due at once: watched, never fetched

@@ -26,7 +26,7 @@ from typer.core import TyperGroup
 
 from qa.cli.terminal import json_safe, visible
 from qa.index.store import Store, StoreError
-from qa.settings import Settings
+from qa.settings import Settings, db_target
 from qa.text.dates import DateError, iso_date
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ class _Commands(TyperGroup):
 
     # Help lists the commands in the order a reader uses them, not the order their modules were imported in.
     ORDER = ("ingest", "watch", "feeds", "releases", "remove", "search", "ask", "summarize", "brief", "logs",
-             "models", "eval", "serve", "model", "settings")
+             "models", "eval", "serve", "migrate", "model", "settings")
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         names = super().list_commands(ctx)
@@ -105,8 +105,9 @@ err = _Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji
 out = _Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 DbOption = Annotated[
-    Optional[Path],  # noqa: UP045 - typer reads the annotation at run time, also on Python 3.9 syntax
-    typer.Option("--db", help="Index file [env: QA_DB; default: the user data folder]", show_default=False),
+    Optional[str],  # noqa: UP045 - typer reads the annotation at run time, also on Python 3.9 syntax
+    typer.Option("--db", help="Index file, or a PostgreSQL database (postgresql://... or service=NAME) "
+                 "[env: QA_DB; default: a file in the user data folder]", show_default=False),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object for scripts")]
 
@@ -145,13 +146,13 @@ def _main(
     pass
 
 
-def _settings(db: Path | None) -> Settings:
+def _settings(db: str | Path | None) -> Settings:
     try:
         settings = Settings()
     except ValidationError as e:
         _fail(f"bad setting in the environment: {e}")
     if db is not None:
-        settings.db = db
+        settings.db = db_target(db)
     return settings
 
 
@@ -242,7 +243,7 @@ def _date_range(since: str | None, until: str | None) -> tuple[str | None, str |
     return first, last
 
 
-def _model_settings(db: Path | None, name: str | None) -> Settings:
+def _model_settings(db: str | Path | None, name: str | None) -> Settings:
     """The settings with the model named (or qa.toml's default): one line naming the config file when wrong."""
     from qa.llm.model_config import ModelConfigError, config_path, settings_for
 

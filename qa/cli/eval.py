@@ -45,6 +45,10 @@ def eval_(
         typer.Option(help="Where reports go [default: with --record, reports/ beside the config; a replay, "
                      "eval-reports/ in the user data folder]", show_default=False),
     ] = None,
+    index_db: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--index-db", metavar="POSTGRESQL_URL", show_default=False,
+        help="Build the eval's index in this PostgreSQL database (a schema of its own, dropped afterwards) "
+        "[default: a temporary SQLite file]")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Run gold datasets through the real pipeline, score every answer, write JSON and Markdown reports,
@@ -60,9 +64,12 @@ def eval_(
     Examples: qa eval --dataset dev --compare evals/reports/dev.json; qa eval -m smollm2 -m gemma3-270m
     """
     from qa.evals import evaluation
+    from qa.index.storage_errors import StoreError
     from qa.llm import local_model
 
     several = len(models or []) > 1
+    if index_db and models:
+        _fail("--index-db runs the config's own model; give no -m")
     if several and compare:
         _fail("--compare reads one model's report; give one -m, or none")
     comparison = None
@@ -87,9 +94,9 @@ def eval_(
             evaluation.write_model_reports(comparison, folder)
             results = [r for run in comparison.runs for r in run.reports]
         else:
-            results = _eval_config_model(cfg, settings, chosen, record, folder, as_json)
-        briefed = _eval_briefings(briefing_sets, settings, folder) if not models else []
-    except (evaluation.EvalError, local_model.LocalModelError) as e:
+            results = _eval_config_model(cfg, settings, chosen, record, folder, as_json, index_db)
+        briefed = _eval_briefings(briefing_sets, settings, folder, index_db) if not models else []
+    except (evaluation.EvalError, local_model.LocalModelError, StoreError) as e:
         _fail(str(e))
     # On stderr: stdout is the comparison or the JSON a script reads.
     err.print(_text(f"qa: reports written to {folder}"))
@@ -122,20 +129,20 @@ def eval_(
     raise typer.Exit(1 if any(r.failures for r in results) or any(b.failures for b in briefed) else 0)
 
 
-def _eval_briefings(sets: list, settings: Settings, folder: Path) -> list:
+def _eval_briefings(sets: list, settings: Settings, folder: Path, index_db: str | None = None) -> list:
     """The [[briefings]] sets of the config: `qa brief` on each gold briefing (no model), scored and written."""
     from qa.evals import briefings
 
     reports = []
     for bs in sets:
-        report = briefings.run(bs, settings)
+        report = briefings.run(bs, settings, index_at=index_db)
         briefings.write(report, folder)
         reports.append(report)
     return reports
 
 
 def _eval_config_model(cfg: EvalConfig, settings: Settings, chosen: list[Dataset], record: bool, folder: Path,
-                       as_json: bool) -> list[EvalReport]:
+                       as_json: bool, index_db: str | None = None) -> list[EvalReport]:
     """The eval config's own model over the datasets, each report written as it is done."""
     from qa.evals import evaluation
     from qa.llm import local_model
@@ -152,7 +159,7 @@ def _eval_config_model(cfg: EvalConfig, settings: Settings, chosen: list[Dataset
         with progress:
             task = progress.add_task(ds.name, total=None)
             report = evaluation.run(ds, settings, record=record, base_url=base_url,
-                                    price_per_million=cfg.price_per_million,
+                                    price_per_million=cfg.price_per_million, index_at=index_db,
                                     progress=lambda d, t, bar=progress, task=task: bar.update(task, completed=d,
                                                                                               total=t))
         evaluation.write_reports(report, folder)

@@ -23,6 +23,7 @@ from qa.cli.common import (
     sample_path,
 )
 from qa.index.store import StoreError
+from qa.settings import shown
 
 if TYPE_CHECKING:
     from qa.models import IngestReport
@@ -89,7 +90,7 @@ def ingest(
     raise typer.Exit(1 if report.errors else 0)
 
 
-def _print_ingest(report: IngestReport, db: Path) -> None:
+def _print_ingest(report: IngestReport, db: Path | str) -> None:
     for e in report.errors:
         _error(f"{e.origin}: {e.reason}")
     if report.skipped_files:
@@ -99,7 +100,7 @@ def _print_ingest(report: IngestReport, db: Path) -> None:
     summary = (
         f"{n} release(s) stored ({len(report.added)} new, {len(report.replaced)} replaced), "
         f"{len(report.unchanged)} unchanged, {len(report.errors)} failed; "
-        f"{report.chunks} chunks in {report.seconds:.2f}s -> {db}"
+        f"{report.chunks} chunks in {report.seconds:.2f}s -> {shown(db)}"
     )
     _say(summary)
 

@@ -39,6 +39,7 @@ def logs(
     Examples: qa logs -n 10; qa logs -q drawdown; qa logs --cid 01jd... --json
     """
     from qa.index.answer_log import AnswerLog, LogError, log_path, render
+    from qa.settings import shown
 
     settings = _settings(None)
     log = AnswerLog(log_path(settings))
@@ -51,6 +52,6 @@ def logs(
         return
     if not entries:
         off = "" if settings.log.enabled else "; logging is off (QA_LOG__ENABLED)"
-        _say(f"nothing logged{' that matches' if query or conversation else ''} in {log.path}{off}")
+        _say(f"nothing logged{' that matches' if query or conversation else ''} in {shown(log.path)}{off}")
     for n, entry in enumerate(entries):
         _say(("\n" if n else "") + render(entry))

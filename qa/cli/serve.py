@@ -44,6 +44,6 @@ def serve(
     os.environ["QA_SERVICE__BIND"] = host
     settings = _settings(db)
     os.environ["QA_DB"] = str(settings.db)
-    _open(settings, create=True)
+    _open(settings, create=True).close()
     uvicorn.run("qa.service:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="info",
                 **options(settings))

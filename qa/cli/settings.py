@@ -33,7 +33,8 @@ from qa.cli.common import (
     _say,
     app,
 )
-from qa.settings import ModelSettings, Settings
+from qa.settings import ModelSettings, Settings, is_postgres
+from qa.settings import shown as shown_target
 
 PREFIX = "QA_"
 NESTED = "__"
@@ -113,8 +114,11 @@ def _is_secret(name: str, field: FieldInfo) -> bool:
 
 
 def _members(annotation: Any) -> tuple[Any, ...]:
+    """The types a field takes: a union's members, with Annotated aliases (qa.settings.DbTarget) unwrapped."""
+    if typing.get_origin(annotation) is Annotated:
+        return _members(typing.get_args(annotation)[0])
     if typing.get_origin(annotation) in (Union, types.UnionType):
-        return typing.get_args(annotation)
+        return tuple(m for arg in typing.get_args(annotation) for m in _members(arg))
     return (annotation,)
 
 
@@ -341,9 +345,12 @@ def _file_models(path: Path) -> set[str]:
 
 
 def _shown(value: Any) -> Any:
-    """A value as JSON shows it: paths as text, and a URL's password (https://user:pw@host) hidden."""
+    """A value as JSON shows it: paths as text, and a URL's password (https://user:pw@host, or a PostgreSQL
+    target's password=...) hidden."""
     if isinstance(value, Path):
         return str(value)
+    if isinstance(value, str) and is_postgres(value):
+        return shown_target(value)
     if isinstance(value, str) and "@" in value and "://" in value:
         return _hide_password(value)
     return value
@@ -366,7 +373,7 @@ def _secret_state(value: Any, default: Any) -> str:
     return "set" if raw and raw != fallback else "unset"
 
 
-def current(db: Path | None = None, model: str | None = None) -> list[SettingValue]:
+def current(db: str | Path | None = None, model: str | None = None) -> list[SettingValue]:
     """Every setting with its value now and where it came from, as a command given these flags sees it."""
     settings = _model_settings(db, model)
     named = _named_source(model)

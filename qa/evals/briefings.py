@@ -160,13 +160,14 @@ def gate(s: BriefRunScore, thresholds: dict[str, float]) -> list[str]:
     return failures
 
 
-def run(dataset: BriefDataset, settings: Settings) -> BriefReport:
-    """The dataset's corpus into a fresh index, every gold briefing briefed (no model) and scored."""
-    from qa.evals.evaluation import EvalError
+def run(dataset: BriefDataset, settings: Settings, index_at: str | None = None) -> BriefReport:
+    """The dataset's corpus into a fresh index, every gold briefing briefed (no model) and scored. `index_at`: a
+    PostgreSQL database to hold that index (in a schema of its own); unset, a temporary SQLite file."""
+    from qa.evals.evaluation import EvalError, _scratch_index
 
     golds = load(dataset.briefs)
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = settings.model_copy(update={"db": Path(tmp) / "briefs.db"}).with_mode("extractive")
+    with tempfile.TemporaryDirectory() as tmp, _scratch_index(Path(tmp), index_at, "briefs.db") as where:
+        settings = settings.model_copy(update={"db": where}).with_mode("extractive")
         store = Store(settings.db)
         report = ingest_paths(store, dataset.corpus, settings.index)
         if report.errors:

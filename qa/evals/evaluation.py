@@ -9,7 +9,7 @@ import re
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -197,8 +197,9 @@ def _safe(name: str) -> str:
 def run(dataset: Dataset, settings: Settings, *, record: bool, base_url: str,
         progress: Callable[[int, int], None] | None = None,
         price_per_million: tuple[float, float] | None = None,
-        client: Callable[[], ModelClient] | None = None) -> EvalReport:
-    """Ingest the dataset's corpus into a fresh index, ask every question, score, gate.
+        client: Callable[[], ModelClient] | None = None, index_at: str | None = None) -> EvalReport:
+    """Ingest the dataset's corpus into a fresh index, ask every question, score, gate. `index_at`: a
+    PostgreSQL database to hold that index (in a schema of its own); unset, a temporary SQLite file.
 
     `client` replaces the model and its cassette (qa.testing.fake_models: a scripted model, for tests).
 
@@ -218,7 +219,7 @@ def run(dataset: Dataset, settings: Settings, *, record: bool, base_url: str,
     if record and client is None:
         cassette.unlink(missing_ok=True)
     recorder = make_recorder("all" if record else "none")
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, _scratch_index(Path(tmp), index_at) as where:
         if dataset.format == "squad":
             try:
                 questions = squad.load(dataset.questions, Path(tmp) / "paragraphs")
@@ -227,7 +228,7 @@ def run(dataset: Dataset, settings: Settings, *, record: bool, base_url: str,
             corpus = [Path(tmp) / "paragraphs"]
         else:
             questions, corpus = load_dataset(dataset.questions), dataset.corpus
-        store = Store(Path(tmp) / "eval.db")
+        store = Store(where)
         report = ingest_paths(store, corpus, settings.index)
         if report.errors:
             raise EvalError(f"corpus of {dataset.name!r}: {report.errors[0].origin}: {report.errors[0].reason}")
@@ -270,6 +271,19 @@ def run(dataset: Dataset, settings: Settings, *, record: bool, base_url: str,
                             + ", ".join(q.id for q in scores if q.answered_wrong))
     return EvalReport(dataset=dataset.name, model=settings.model.model, prompt=answerer.prompt.tag, replayed=not record,
                       score=score, thresholds=dataset.thresholds, failures=failures, questions=scores)
+
+
+@contextlib.contextmanager
+def _scratch_index(folder: Path, index_at: str | None, name: str = "eval.db") -> Iterator[Path | str]:
+    """Where the eval's own index goes: a file `name` in `folder`, or a schema of its own in the PostgreSQL
+    database `index_at` (dropped afterwards), so the same eval can be scored on either store."""
+    if not index_at:
+        yield folder / name
+        return
+    from qa.index.pg_store import scratch
+
+    with scratch(index_at) as dsn:
+        yield dsn
 
 
 def model_settings(config: EvalConfig, base: ModelSettings) -> ModelSettings:

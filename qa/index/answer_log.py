@@ -2,9 +2,11 @@
 model and prompt, at what cost; and the conversations follow-up questions continue.
 
 One SQLite file of its own (`logs.db` beside the default index, or settings.log.path), never the index: a
-read-only index still logs, and removing releases never touches what was told. Nothing secret is written: the
-results hold no keys, only what a user was shown and how it was made. A write that fails raises LogError, one
-line naming the file, which callers print as a warning: the log never stops an answer.
+read-only index still logs, and removing releases never touches what was told. With the index in PostgreSQL
+(and no log path set) the log is that database's table log_entries: every replica's entries in one log.
+Nothing secret is written: the results hold no keys, only what a user was shown and how it was made. A write
+that fails raises LogError, one line naming the file, which callers print as a warning: the log never stops
+an answer.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from pydantic import BaseModel
 
 from qa.index.conversation import Turn
 from qa.schemas import Answer, Briefing, ReleaseSummary
-from qa.settings import Settings, default_db
+from qa.settings import Settings, default_db, is_postgres, shown
 
 Kind = Literal["ask", "summary", "brief"]
 PARTIAL = "The closest the releases come"  # as qa.answer prints a partial answer; that module loads the pipeline
@@ -52,6 +54,8 @@ CREATE INDEX IF NOT EXISTS entries_conversation ON entries (conversation_id, seq
 """
 _COLUMNS = ("id", "time", "kind", "request", "answer", "support", "mode", "model", "endpoint", "prompt",
             "prompt_tokens", "completion_tokens", "latency_s", "conversation_id", "result")
+# PostgreSQL databases whose schema this process has brought up to date.
+_migrated: set[str] = set()
 # Crockford's base32, lower case: ids that sort by time, as llm's conversation ids do.
 _ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 
@@ -82,10 +86,12 @@ class LogEntry(BaseModel):
     result: dict[str, Any]
 
 
-def log_path(settings: Settings) -> Path:
-    """settings.log.path, else logs.db in the default index's folder (the user data folder), whatever index
-    the command uses: one log of everything a user was told."""
-    return settings.log.path or default_db().parent / "logs.db"
+def log_path(settings: Settings) -> Path | str:
+    """settings.log.path, else the PostgreSQL database the index is in, else logs.db in the default index's
+    folder (the user data folder), whatever index file the command uses: one log of everything a user was told."""
+    if settings.log.path:
+        return settings.log.path
+    return settings.db if is_postgres(settings.db) else default_db().parent / "logs.db"
 
 
 def new_id() -> str:
@@ -95,13 +101,20 @@ def new_id() -> str:
 
 
 class AnswerLog:
-    """The log file at `path`; nothing is opened until the first write or read."""
+    """The log at `path`, a file or a PostgreSQL database; nothing is opened until the first write or read."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, path: Path | str) -> None:
+        self.pg = is_postgres(path)
+        self.path: Path | str = str(path) if self.pg else Path(path)
+        self.table = "log_entries" if self.pg else "entries"
+        self.like = "ILIKE" if self.pg else "LIKE"
 
     @contextmanager
-    def _connect(self, write: bool) -> Iterator[sqlite3.Connection]:
+    def _connect(self, write: bool) -> Iterator[Any]:
+        if self.pg:
+            with self._connect_pg(write) as db:
+                yield db
+            return
         try:
             if write:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -117,6 +130,26 @@ class AnswerLog:
                 db.close()
         except (sqlite3.Error, OSError) as err:
             raise LogError(f"the answer log {self.path} cannot be {'written' if write else 'read'}: {err}") from err
+
+    @contextmanager
+    def _connect_pg(self, write: bool) -> Iterator[Any]:
+        """The database's pool (the index's, when they are one database), its schema brought up to date once."""
+        import psycopg
+
+        from qa.index import pg_schema
+        from qa.index.pg_conn import PgConnection
+        from qa.index.storage_errors import StorageFault
+
+        try:
+            db = PgConnection(str(self.path), Settings().pg)
+            if str(self.path) not in _migrated:
+                with db.pool.connection() as conn:
+                    pg_schema.migrate(conn)
+                _migrated.add(str(self.path))
+            yield db
+        except (psycopg.Error, StorageFault) as err:
+            raise LogError(f"the answer log {shown(self.path)} cannot be {'written' if write else 'read'}: "
+                           f"{str(err).splitlines()[0] if str(err) else type(err).__name__}") from err
 
     def record(self, *, kind: str, request: str, result: BaseModel, endpoint: str, latency_s: float,
                conversation_id: str | None = None, model: str | None = None) -> LogEntry:
@@ -140,14 +173,27 @@ class AnswerLog:
         row = entry.model_dump()
         row["result"] = json.dumps(row["result"], ensure_ascii=False)
         with self._connect(write=True) as db:
-            db.execute(f"INSERT INTO entries ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
+            db.execute(f"INSERT INTO {self.table} ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
                        [row[c] for c in _COLUMNS])
         return entry
 
+    def insert_rows(self, rows: list[dict[str, Any]]) -> None:
+        """Entries as stored (another log's, qa migrate), each once: one already here by its id is left."""
+        with self._connect(write=True) as db:
+            db.executemany(f"INSERT INTO {self.table} ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
+                           " ON CONFLICT (id) DO NOTHING", [[r[c] for c in _COLUMNS] for r in rows])
+
+    def ids(self) -> set[str]:
+        """The id of every entry."""
+        if not self.pg and not Path(self.path).exists():
+            return set()
+        with self._connect(write=False) as db:
+            return {r[0] for r in db.execute(f"SELECT id FROM {self.table}").fetchall()}
+
     def _select(self, where: str, args: list[Any], order: str, limit: int | None = None) -> list[LogEntry]:
-        if not self.path.exists():
+        if not self.pg and not Path(self.path).exists():
             return []
-        sql = f"SELECT {', '.join(_COLUMNS)} FROM entries {where} ORDER BY seq {order}"
+        sql = f"SELECT {', '.join(_COLUMNS)} FROM {self.table} {where} ORDER BY seq {order}"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         with self._connect(write=False) as db:
@@ -164,7 +210,7 @@ class AnswerLog:
         clauses, args = [], []
         if query:
             pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            clauses.append("(request LIKE ? ESCAPE '\\' OR answer LIKE ? ESCAPE '\\')")
+            clauses.append(f"(request {self.like} ? ESCAPE '\\' OR answer {self.like} ? ESCAPE '\\')")
             args += [pattern, pattern]
         if conversation_id:
             clauses.append("conversation_id = ?")
@@ -181,7 +227,7 @@ class AnswerLog:
         """The conversation's questions and answers, oldest first."""
         asked = self._select("WHERE kind = 'ask' AND conversation_id = ?", [conversation_id], "ASC")
         if not asked:
-            raise UnknownConversation(f"no conversation {conversation_id!r} in the answer log {self.path}")
+            raise UnknownConversation(f"no conversation {conversation_id!r} in the answer log {shown(self.path)}")
         return [Turn(question=e.request, answer=Answer.model_validate(e.result)) for e in asked]
 
 

@@ -1,4 +1,4 @@
-"""Watched feeds, kept in the index file beside the releases they bring: each feed's validators (ETag,
+"""Watched feeds, kept in the index beside the releases they bring: each feed's validators (ETag,
 Last-Modified) for conditional requests, when it was fetched and with what outcome, its counts, and each
 entry's fingerprint, so a poll fetches only entries that are new or changed."""
 
@@ -61,23 +61,25 @@ def stamp(moment: datetime) -> str:
 
 
 class FeedStore:
-    """The watched feeds of one index; made when first used, so older index files need no migration."""
+    """The watched feeds of one index; in an SQLite file made when first used, so older files need no
+    migration (PostgreSQL's schema has them from its first migration)."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self.db = store.db
-        if not store.read_only and self.db.execute(
-                "SELECT 1 FROM sqlite_master WHERE name = 'feed_entries'").fetchone() is None:
+        self._tables = store.has_table("feed_entries")
+        if not store.read_only and not self._tables:
             with store.write():
                 for statement in _SCHEMA.split(";"):
                     self.db.execute(statement)
+            self._tables = True
 
     def _has_tables(self) -> bool:
-        return self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'feeds'").fetchone() is not None
+        return self._tables
 
     def watch(self, url: str, every: float) -> FeedStatus:
         """Watch a feed (again: its interval is updated, its history kept); due at once when new."""
-        with self.store.write():
+        with self.store.write(exclusive=False):
             self.db.execute("INSERT INTO feeds (url, every) VALUES (?, ?) ON CONFLICT(url) DO UPDATE SET every = "
                             "excluded.every", (url, every))
         return self.get(url)
@@ -87,7 +89,7 @@ class FeedStore:
         return bool(found)
 
     def unwatch(self, url: str) -> bool:
-        with self.store.write():
+        with self.store.write(exclusive=False):
             return self.db.execute("DELETE FROM feeds WHERE url = ?", (url,)).rowcount > 0
 
     def get(self, url: str) -> FeedStatus:
@@ -109,17 +111,20 @@ class FeedStore:
         return (row[0], row[1]) if row else (None, None)
 
     def fingerprints(self, url: str) -> dict[str, str]:
-        return dict(self.db.execute("SELECT entry, fingerprint FROM feed_entries WHERE feed = ?", (url,)))
+        return dict(self.db.execute("SELECT entry, fingerprint FROM feed_entries WHERE feed = ?", (url,)).fetchall())
 
-    def claim_due(self, at: datetime | None = None) -> list[str]:
+    def claim_due(self, at: datetime | None = None, limit: int | None = None) -> list[str]:
         """The feeds due now, each pushed to its next time in the same transaction: of several processes
-        polling one index, one polls each feed."""
+        polling one index, one polls each feed. On PostgreSQL the due rows are locked as they are read and
+        rows another replica is claiming are skipped (FOR UPDATE SKIP LOCKED): claims never wait or collide.
+        `limit`: claim at most this many (a replica claiming one at a time shares the round with the others)."""
         if not self._has_tables():
             return []
         moment = at or now()
         claimed = []
-        with self.store.write():
-            due = self.db.execute("SELECT url, every FROM feeds WHERE next_fetch <= ? ORDER BY next_fetch",
+        with self.store.write(exclusive=False):
+            due = self.db.execute("SELECT url, every FROM feeds WHERE next_fetch <= ? ORDER BY next_fetch, url"
+                                  + (f" LIMIT {int(limit)}" if limit else "") + self.store.SKIP_LOCKED,
                                   (stamp(moment),)).fetchall()
             for url, every in due:
                 self.db.execute("UPDATE feeds SET next_fetch = ? WHERE url = ?",
@@ -138,13 +143,14 @@ class FeedStore:
         """A poll's outcome. seen: entry id -> (fingerprint, release id) of the entries ingested (or found
         unchanged); entries that failed are left out, so the next poll tries them again."""
         moment = now()
-        with self.store.write():
+        with self.store.write(exclusive=False):
             row = self.db.execute("SELECT every FROM feeds WHERE url = ?", (url,)).fetchone()
             if row is None:  # read once, not watched (qa ingest FEED): nothing is kept, nothing will poll it
                 return
             self.db.execute(
                 "UPDATE feeds SET last_fetch = ?, status = ?, error = ?, polls = polls + 1, added = added + ?, "
-                "replaced = replaced + ?, failed = failed + ?, next_fetch = max(next_fetch, ?) WHERE url = ?",
+                f"replaced = replaced + ?, failed = failed + ?, next_fetch = {self.store.GREATEST}(next_fetch, ?) "
+                "WHERE url = ?",
                 (stamp(moment), status, error, added, replaced, failed,
                  stamp(moment + timedelta(seconds=row[0])), url))
             if title is not None:

@@ -20,7 +20,8 @@ def _day(iso: str) -> int:
 
 class SharedIndex:
     """One copy of the BM25 arrays for all the threads of a process (the service's); the first thread
-    to see that the releases changed reloads them.
+    to see that the releases changed (through this process or any other) catches them up from the chunks
+    written since (bm25.update), or loads them when there are none yet.
 
     save=False keeps a busy service from writing the arrays into the file after every ingest: that
     write takes the file's write lock, which ingests need too.
@@ -45,8 +46,10 @@ class SharedIndex:
         if not self._lock.acquire(blocking=current is None):
             return current  # type: ignore[return-value]
         try:
-            if self._index is None or self._index.generation != store.generation():
+            if self._index is None:
                 self._index = bm25.load(store, k1, b, save=self._save)
+            elif self._index.generation != store.generation():
+                self._index = bm25.update(self._index, store, k1, b) or bm25.load(store, k1, b, save=self._save)
             return self._index
         finally:
             self._lock.release()

@@ -28,7 +28,7 @@ class StorageFault(StoreError):
     limit, a failing disk), or no file descriptor left to open it.
 
     `code` is stable for scripts and the API: "storage_damaged", "storage_read_only", "storage_full",
-    "storage_write_failed" or "storage_no_descriptors".
+    "storage_write_failed", "storage_no_descriptors", or (a PostgreSQL store, qa.index.pg_conn) "storage_unavailable".
     """
 
     def __init__(self, message: str, code: str) -> None:

@@ -1,99 +1,39 @@
-"""The index file: releases, their chunks and term bags, in one SQLite database.
+"""The index: releases, their chunks and term bags, in one database, SQLite (a file) or PostgreSQL (a server).
 
-SQLite in WAL mode gives what the index needs: each write is one transaction
-(a release and all its chunks go in together or not at all), readers see a
-consistent snapshot while a writer works, and the file survives crashes.
+Each write is one transaction (a release and all its chunks go in together or
+not at all), readers see a consistent snapshot while a writer works, and every
+write bumps the index's generation, stamped on the chunks it adds, so a reader
+holding the BM25 arrays in memory can follow the writes of any process
+(qa.index.follow) without rebuilding.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any, ClassVar
 
 import numpy as np
 
 from qa.index.layout import Layout
-from qa.index.storage_errors import (
-    DAMAGED,
-    GuardedConnection,
-    GuardedCursor,
-    IndexUnavailable,
-    StorageFault,
-    StoreError,
-    read_only,
-    translated,
-)
+from qa.index.storage_errors import DAMAGED, StorageFault, StoreError, read_only
 from qa.models import Hit, Release, ReleaseDraft
+from qa.settings import is_postgres
 from qa.text import acronyms, analyze, boilerplate
 
-SCHEMA_VERSION = "1"
+__all__ = ["BOILERPLATE_VERSION", "StorageFault", "Store", "StoreError", "StoredChunk", "StoredRelease"]
+
+
 # Bumped when qa.text.boilerplate marks a new kind, so indexes stored before are marked again when opened.
 BOILERPLATE_VERSION = "3"
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS releases (
-    rowid INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    title TEXT NOT NULL,
-    date TEXT NOT NULL,
-    source TEXT NOT NULL,
-    origin TEXT NOT NULL,
-    content_hash TEXT NOT NULL,
-    text TEXT NOT NULL,
-    n_chunks INTEGER NOT NULL,
-    ingested_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS chunks (
-    rowid INTEGER PRIMARY KEY,
-    release INTEGER NOT NULL REFERENCES releases(rowid) ON DELETE CASCADE,
-    ordinal INTEGER NOT NULL,
-    char_start INTEGER NOT NULL,
-    char_end INTEGER NOT NULL,
-    n_tokens INTEGER NOT NULL,
-    n_terms INTEGER NOT NULL,
-    length INTEGER NOT NULL,
-    terms BLOB NOT NULL,
-    tfs BLOB NOT NULL,
-    seq BLOB NOT NULL,
-    sentence_starts BLOB NOT NULL,
-    sentence_kinds BLOB NOT NULL,
-    UNIQUE (release, ordinal)
-);
--- The releases' words as written (lower-cased) with their counts over all releases, and each word's
--- analyzed term: what typo correction matches against. Kept in the transaction that adds or removes releases.
-CREATE TABLE IF NOT EXISTS vocab (word TEXT PRIMARY KEY, term TEXT NOT NULL, count INTEGER NOT NULL) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS vocab_term ON vocab(term);
--- Acronyms each release defines, with their long forms, deleted with their release.
-CREATE TABLE IF NOT EXISTS acronyms (
-    release INTEGER NOT NULL REFERENCES releases(rowid) ON DELETE CASCADE,
-    short TEXT NOT NULL,
-    long TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS acronyms_release ON acronyms(release);
--- Boilerplate of each release (qa.text.boilerplate): character spans of its text, never content.
-CREATE TABLE IF NOT EXISTS boilerplate (
-    release INTEGER NOT NULL REFERENCES releases(rowid) ON DELETE CASCADE,
-    char_start INTEGER NOT NULL,
-    char_end INTEGER NOT NULL,
-    kind TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS boilerplate_release ON boilerplate(release);
-CREATE TABLE IF NOT EXISTS index_cache (
-    name TEXT PRIMARY KEY,
-    generation INTEGER NOT NULL,
-    params TEXT NOT NULL,
-    dtype TEXT NOT NULL,
-    data BLOB NOT NULL
-);
-"""
+# The chunk columns the BM25 arrays are built from, in the order bm25 reads them.
+_BAG = ("SELECT c.rowid, c.release, c.length, r.date, c.terms, c.tfs"
+        " FROM chunks c JOIN releases r ON r.rowid = c.release")
 
 
 @dataclass
@@ -131,100 +71,103 @@ class StoredRelease:
     acronyms: list[tuple[str, str]] | None = None  # acronyms.learn: (acronym, long form)
     # boilerplate.spans of its text: in the worker, since finding instructions may run the parser.
     boilerplate: list[boilerplate.Span] | None = None
+    ingested_at: str | None = None  # kept when a release is copied from another index (qa migrate); None: now
 
 
 def _words_of(title: str, text: str) -> Counter[str]:
     return analyze.surface_words(f"{title}\n{text}")
 
 
-def _writable(path: Path) -> bool:
-    """Whether the index can be written: SQLite writes the file and, beside it, the -wal and -shm files.
-    os.access also says no on a read-only mount, where even root cannot write."""
-    return os.access(path.parent, os.W_OK) and os.access(path, os.W_OK)
-
-
-def _connect(path: Path, writable: bool) -> sqlite3.Connection:
-    if writable:
-        return sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
-    uri = path.resolve().as_uri() + "?mode=ro"
-    if not os.access(path.parent, os.W_OK) and not path.with_name(path.name + "-shm").exists():
-        # A WAL reader needs the -shm file, which SQLite cannot make in a read-only folder; with no
-        # -shm no writer is at work, and none can start there, so the file alone is the index.
-        uri += "&immutable=1"
-    return sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30, check_same_thread=False)
-
-
 class Store:
-    """The index file. One that cannot be written (the file, its folder or its disk) opens read-only:
-    search and reads work, and writes raise StorageFault "storage_read_only"."""
+    """The index: releases, their chunks and term bags, vocabulary, acronyms, boilerplate, feeds, the BM25
+    arrays' cache and a generation that every write bumps.
 
-    def __init__(self, path: Path, *, create: bool = True) -> None:
-        self.path = Path(path)
-        if not create and not self.path.exists():
-            raise IndexUnavailable(f"no index at {self.path}; run `qa ingest` first or pass --db")
-        self.read_only = self.path.exists() and not _writable(self.path)
-        try:
-            with translated(self.path):
-                if not self.read_only:
-                    self.path.parent.mkdir(parents=True, exist_ok=True)
-                self.db = GuardedConnection(_connect(self.path, not self.read_only), self.path)
-            if not self.read_only:
-                self.db.execute("PRAGMA journal_mode=WAL")
-                self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
-            if self._outdated():
-                self._migrate()
-        except OSError as err:  # its folder cannot be made
-            raise read_only(self.path, f"{err.strerror}: {err.filename}" if err.filename else str(err)) from err
-        except sqlite3.DatabaseError as err:
-            raise IndexUnavailable(f"{self.path} is not a qa index: {err}") from err
+    `Store(target)` opens the implementation its target names: an SQLite file (qa.index.sqlite_store, the
+    default) or a PostgreSQL database, `postgresql://...` (qa.index.pg_store). Callers never know which: the
+    SQL here is written once, with `?` marks, in the dialect both speak; each implementation supplies its
+    connection, transactions and the few spellings that differ (the class attributes below).
 
-    def _outdated(self) -> bool:
-        """Whether opening must write: a new file, or one an older qa stored. Read first, so that opening an
-        index as it should be takes no write lock (and works read-only)."""
-        if self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone() is None:
-            if self.read_only:
-                raise IndexUnavailable(f"{self.path} is not a qa index (it holds no releases) and cannot be written")
-            return True
-        meta = dict(self.db.execute("SELECT key, value FROM meta WHERE key IN ('schema', 'vocab', 'boilerplate')"))
-        self._check_schema(meta.get("schema"))
-        # Read-only, an older file is read as it is: its boilerplate marks or vocabulary may lag.
-        return not self.read_only and (meta.get("vocab") is None or meta.get("boilerplate") != BOILERPLATE_VERSION)
+    One that cannot be written opens read-only: search and reads work, and writes raise StorageFault
+    "storage_read_only".
+    """
 
-    def _check_schema(self, version: str | None) -> None:
-        if version is not None and version != SCHEMA_VERSION:
-            raise IndexUnavailable(f"{self.path} has index schema {version}, this qa reads {SCHEMA_VERSION}")
+    # Whether reads are local (a file): cheap enough to run on the service's event loop. A server's are not.
+    local: ClassVar[bool] = True
+    # The case-insensitive LIKE (SQLite's LIKE already ignores ASCII case) and the two-argument maximum.
+    LIKE: ClassVar[str] = "LIKE"
+    GREATEST: ClassVar[str] = "max"
+    # Appended to the SELECT that claims due feeds, so that concurrent claimers skip each other's rows.
+    SKIP_LOCKED: ClassVar[str] = ""
+    # The error a write meets when another holds the index too long (SQLite's "database is locked").
+    BUSY: ClassVar[type[Exception] | tuple[type[Exception], ...]] = ()
 
-    def _migrate(self) -> None:
-        with self.write():
-            for statement in _SCHEMA.split(";"):
-                self.db.execute(statement)
-            row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-            if row is None:
-                self.db.execute("INSERT INTO meta VALUES ('schema', ?), ('generation', '0')",
-                                (SCHEMA_VERSION,))
-            self._check_schema(row and row[0])
-            if self.db.execute("SELECT 1 FROM meta WHERE key='vocab'").fetchone() is None:
-                self._backfill_vocab()
-            marked = self.db.execute("SELECT value FROM meta WHERE key='boilerplate'").fetchone()
-            if marked is None or marked[0] != BOILERPLATE_VERSION:
-                # Releases stored before boilerplate (or the latest kind of it) was marked get their marks once.
-                self.db.execute("DELETE FROM boilerplate")
-                self.db.executemany("INSERT INTO boilerplate VALUES (?,?,?,?)", [
-                    (rowid, *span) for rowid, text in self.db.execute("SELECT rowid, text FROM releases")
-                    for span in boilerplate.spans(text)])
-                self.db.execute("INSERT OR REPLACE INTO meta VALUES ('boilerplate', ?)", (BOILERPLATE_VERSION,))
+    db: Any
+    read_only: bool = False
+    path: Path | str
+
+    def __new__(cls, target: Path | str, *args: Any, **kwargs: Any) -> Store:
+        if cls is Store:
+            if is_postgres(target):
+                from qa.index.pg_store import PostgresStore
+
+                cls = PostgresStore
+            else:
+                from qa.index.sqlite_store import SqliteStore
+
+                cls = SqliteStore
+        return super().__new__(cls)
+
+    # What each implementation provides.
+    def close(self) -> None:
+        raise NotImplementedError
+
+    @contextmanager
+    def write(self, exclusive: bool = True) -> Iterator[None]:
+        """One write transaction. `exclusive`: one at a time over the whole index (releases and their
+        generation); feeds' bookkeeping locks only its rows."""
+        raise NotImplementedError
+        yield
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """A read transaction: everything read inside sees one version of the index."""
+        raise NotImplementedError
+        yield
+
+    def has_table(self, name: str) -> bool:
+        raise NotImplementedError
+
+    def stream(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """Rows of a large read, fetched in batches (fetchmany) rather than all at once; inside snapshot()."""
+        return self.db.execute(sql, params)
+
+    def require_writable(self) -> None:
+        """Raise StorageFault "storage_read_only" when the index was opened read-only."""
+        if self.read_only:
+            raise read_only(self.path, "the file, its folder or its disk is read-only")
 
     def _backfill_vocab(self) -> None:
-        """Vocabulary and acronyms of releases stored before they were kept (once per file)."""
+        """Vocabulary and acronyms of releases stored before they were kept (once per index)."""
         words: Counter[str] = Counter()
         learned = []
-        for rowid, title, text in self.db.execute("SELECT rowid, title, text FROM releases"):
+        for rowid, title, text in self.db.execute("SELECT rowid, title, text FROM releases").fetchall():
             words.update(_words_of(title, text))
             learned += [(rowid, short, long) for short, long in acronyms.learn(title, text)]
         self._count_words(words, 1)
         self.db.executemany("INSERT INTO acronyms VALUES (?,?,?)", learned)
-        self.db.execute("INSERT INTO meta VALUES ('vocab', '1')")
+        self._set_meta("vocab", "1")
+
+    def _mark_boilerplate(self) -> None:
+        """Releases stored before boilerplate (or the latest kind of it) was marked get their marks once."""
+        self.db.execute("DELETE FROM boilerplate")
+        self.db.executemany("INSERT INTO boilerplate VALUES (?,?,?,?)", [
+            (rowid, *span) for rowid, text in self.db.execute("SELECT rowid, text FROM releases").fetchall()
+            for span in boilerplate.spans(text)])
+        self._set_meta("boilerplate", BOILERPLATE_VERSION)
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                        (key, value))
 
     def _count_words(self, words: Counter[str], sign: int) -> None:
         """Add (sign 1) or take away (sign -1) word counts; words no release holds any more go."""
@@ -232,7 +175,7 @@ class Store:
             return
         self.db.executemany(
             "INSERT INTO vocab (word, term, count) VALUES (?,?,?)"
-            " ON CONFLICT(word) DO UPDATE SET count = count + excluded.count",
+            " ON CONFLICT(word) DO UPDATE SET count = vocab.count + excluded.count",
             [(w, " ".join(analyze.terms(w)), sign * n) for w, n in words.items()],
         )
         if sign < 0:
@@ -245,55 +188,19 @@ class Store:
         for i in range(0, len(ids), 500):
             part = ids[i:i + 500]
             rows = self.db.execute(f"SELECT title, text FROM releases WHERE id IN ({','.join('?' * len(part))})",
-                                   part)
+                                   part).fetchall()
             for title, text in rows:
                 words.update(_words_of(title, text))
         return words
-
-    def close(self) -> None:
-        self.db.close()
-
-    def require_writable(self) -> None:
-        """Raise StorageFault "storage_read_only" when the index was opened read-only."""
-        if self.read_only:
-            raise read_only(self.path, "the file, its folder or its disk is read-only")
-
-    @contextmanager
-    def write(self) -> Iterator[None]:
-        """One write transaction; it takes the write lock at once so it cannot deadlock."""
-        self.require_writable()
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-            self.db.execute("COMMIT")
-        except BaseException:
-            # After some errors (a full disk) SQLite has rolled back already; a failed rollback must not
-            # hide the error that caused it.
-            if self.db.in_transaction:
-                with contextlib.suppress(sqlite3.Error, StoreError):
-                    self.db.execute("ROLLBACK")
-            raise
-
-    @contextmanager
-    def snapshot(self) -> Iterator[None]:
-        """A read transaction: everything read inside sees one version of the index."""
-        if self.db.in_transaction:
-            yield
-            return
-        self.db.execute("BEGIN")
-        try:
-            yield
-        finally:
-            self.db.execute("COMMIT")
 
     def generation(self) -> int:
         return int(self.db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()[0])
 
     def _bump(self) -> None:
-        self.db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key='generation'")
+        self.db.execute("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key='generation'")
 
     def content_hashes(self) -> dict[str, str]:
-        return dict(self.db.execute("SELECT id, content_hash FROM releases"))
+        return dict(self.db.execute("SELECT id, content_hash FROM releases").fetchall())
 
     def put(self, releases: Sequence[StoredRelease]) -> None:
         """Add or replace releases, all in one transaction."""
@@ -302,6 +209,8 @@ class Store:
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         latest = {rel.id: rel for rel in releases}  # the same release twice in a batch: the last wins
         with self.write():
+            # The generation this write makes, stamped on its chunks: what a follower reads to catch up.
+            gen = self.generation() + 1
             words = self._stored_words(latest)  # of the replaced versions, taken away below
             self.db.executemany("DELETE FROM releases WHERE id = ?", [(rid,) for rid in latest])
             # Rowids given here, under the write lock, so all chunks go in with one statement.
@@ -310,14 +219,12 @@ class Store:
                 "INSERT INTO releases (rowid, id, title, date, source, origin, content_hash, text,"
                 " n_chunks, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 [(first + i, rel.id, rel.draft.title, rel.draft.date, rel.draft.source, rel.draft.origin,
-                  rel.content_hash, rel.draft.text, len(rel.chunks), now)
+                  rel.content_hash, rel.draft.text, len(rel.chunks), rel.ingested_at or now)
                  for i, rel in enumerate(latest.values())],
             )
-            self.db.executemany(
-                "INSERT INTO chunks (release, ordinal, char_start, char_end, n_tokens, n_terms, length,"
-                " terms, tfs, seq, sentence_starts, sentence_kinds) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            self._insert_chunks(
                 [(first + i, c.ordinal, c.start, c.end, c.n_tokens, c.n_terms, c.length, c.terms, c.tfs,
-                  c.seq, c.sentence_starts, c.sentence_kinds)
+                  c.seq, c.sentence_starts, c.sentence_kinds, gen)
                  for i, rel in enumerate(latest.values()) for c in rel.chunks],
             )
             added: Counter[str] = Counter()
@@ -338,6 +245,11 @@ class Store:
                                      else acronyms.learn(rel.draft.title, rel.draft.text))],
             )
             self._bump()
+
+    def _insert_chunks(self, rows: list[tuple[Any, ...]]) -> None:
+        self.db.executemany(
+            "INSERT INTO chunks (release, ordinal, char_start, char_end, n_tokens, n_terms, length,"
+            " terms, tfs, seq, sentence_starts, sentence_kinds, gen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
 
     def resolve(self, id_or_prefix: str) -> str:
         """A release id from its id or a unique prefix of it."""
@@ -390,7 +302,7 @@ class Store:
         """The boilerplate spans of a release's text, in order."""
         rows = self.db.execute(
             "SELECT b.char_start, b.char_end, b.kind FROM boilerplate b JOIN releases r ON r.rowid = b.release"
-            " WHERE r.id = ? ORDER BY b.char_start", (release_id,))
+            " WHERE r.id = ? ORDER BY b.char_start", (release_id,)).fetchall()
         return [boilerplate.Span(*row) for row in rows]
 
     def release_text(self, release_id: str) -> str:
@@ -405,15 +317,21 @@ class Store:
         n_releases = self.db.execute("SELECT COUNT(*) FROM releases").fetchone()[0]
         return n_chunks, n_terms, n_releases
 
-    def bags(self) -> GuardedCursor:
-        """Rows of (chunk rowid, release rowid, length, release date, terms, tfs), by chunk rowid."""
-        return self.db.execute(
-            "SELECT c.rowid, c.release, c.length, r.date, c.terms, c.tfs"
-            " FROM chunks c JOIN releases r ON r.rowid = c.release ORDER BY c.rowid"
-        )
+    def bags(self) -> Any:
+        """Rows of (chunk rowid, release rowid, length, release date, terms, tfs), by chunk rowid (fetchmany)."""
+        return self.stream(_BAG + " ORDER BY c.rowid")
+
+    def bags_since(self, generation: int) -> list[tuple[Any, ...]]:
+        """The bags of chunks written after a generation, as bags() gives them."""
+        return self.db.execute(_BAG + " WHERE c.gen > ? ORDER BY c.rowid", (generation,)).fetchall()
+
+    def chunk_rowids(self) -> np.ndarray:
+        """Every stored chunk's rowid, ascending."""
+        rows = self.db.execute("SELECT rowid FROM chunks ORDER BY rowid").fetchall()
+        return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
 
     def release_rowids(self, source_like: str) -> np.ndarray:
-        rows = self.db.execute("SELECT rowid FROM releases WHERE source LIKE ? ESCAPE '\\'",
+        rows = self.db.execute(f"SELECT rowid FROM releases WHERE source {self.LIKE} ? ESCAPE '\\'",
                                (source_like,)).fetchall()
         return np.array([r[0] for r in rows], dtype=np.int64)
 
@@ -440,20 +358,21 @@ class Store:
             return set()
         terms = {w: " ".join(analyze.terms(w)) for w in words}
         marks = ",".join("?" * len(words))
-        held = {r[0] for r in self.db.execute(f"SELECT word FROM vocab WHERE word IN ({marks})", list(words))}
+        held = {r[0] for r in self.db.execute(f"SELECT word FROM vocab WHERE word IN ({marks})",
+                                              list(words)).fetchall()}
         held_terms = {r[0] for r in self.db.execute(f"SELECT DISTINCT term FROM vocab WHERE term IN ({marks})",
-                                                   list(terms.values()))}
+                                                   list(terms.values())).fetchall()}
         return {w for w in words if w in held or terms[w] in held_terms}
 
     def vocabulary(self) -> dict[str, int]:
         """Every word of the releases (lower-cased) with its count."""
-        return dict(self.db.execute("SELECT word, count FROM vocab"))
+        return dict(self.db.execute("SELECT word, count FROM vocab").fetchall())
 
     def acronyms(self) -> list[tuple[str, str, int]]:
         """(acronym, long form, releases defining it so), most defined first."""
         return self.db.execute(
             "SELECT short, long, COUNT(*) AS n FROM acronyms GROUP BY short, long ORDER BY n DESC, short, long"
-        ).fetchall()
+        ).fetchall()  # type: ignore[no-any-return]
 
     def load_arrays(self, generation: int, params: str) -> dict[str, np.ndarray] | None:
         rows = self.db.execute(
@@ -479,6 +398,6 @@ class Store:
             if err.code == DAMAGED:
                 raise
             return False  # a full disk: the next search builds again
-        except sqlite3.OperationalError:
+        except self.BUSY:
             return False  # a long write elsewhere: the next search builds again
         return True

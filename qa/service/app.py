@@ -46,6 +46,7 @@ from qa.service import files as service_files
 from qa.service import openai_api as service_openai
 from qa.service import web
 from qa.service.errors import error, response_for
+from qa.service.follow import Follower
 from qa.service.guard import BearerAuth, BodyLimit
 from qa.service.listing import list_releases
 from qa.service.logs import ServiceLog
@@ -86,7 +87,9 @@ def create_app(settings: Settings, *, token: str | None = None,
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         poller.start()
+        follower.start()
         yield
+        follower.stop()
         poller.stop()
         gate.close()
         fallbacks.close()
@@ -108,6 +111,7 @@ def create_app(settings: Settings, *, token: str | None = None,
 
     local = threading.local()
     shared_index = SharedIndex(save=False)
+    follower = Follower(settings, shared_index)
     extractive = settings.with_mode("extractive")
 
     def make_client() -> ModelClient:
@@ -152,8 +156,13 @@ def create_app(settings: Settings, *, token: str | None = None,
 
     @app.get("/readyz", tags=["probes"])
     async def ready() -> dict[str, Any]:
-        # One small query: on the loop, so a busy thread pool never makes the service look down.
-        n_chunks, _, n_releases = store().counts()
+        # One small query: on the loop for a file, so a busy thread pool never makes the service look down; a
+        # server's on a thread, so a database that is away (503 storage_unavailable, within the pool's timeout)
+        # never stalls the loop.
+        if store().local:
+            n_chunks, _, n_releases = store().counts()
+        else:
+            n_chunks, _, n_releases = await run_in_threadpool(lambda: store().counts())
         return {"status": "ready", "releases": n_releases, "chunks": n_chunks}
 
     @app.post("/v1/releases", response_model=IngestReport)
@@ -194,7 +203,8 @@ def create_app(settings: Settings, *, token: str | None = None,
         def run() -> list[Hit]:
             return searcher().search(body.query, body.k, since=body.since, until=body.until, source=body.source)
 
-        hits = run() if shared_index.fresh(store()) else await run_in_threadpool(run)
+        # A server's reads go to a thread always: the loop must never wait on the network.
+        hits = run() if store().local and shared_index.fresh(store()) else await run_in_threadpool(run)
         return SearchOut(query=body.query, hits=hits)
 
     @app.post("/v1/ask", response_model=Answer)

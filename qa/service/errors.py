@@ -28,6 +28,7 @@ _STORAGE = {
     "storage_write_failed": "the system refused a write to the index (a file-size limit or a failing disk); the "
                             "index is intact",
     "storage_no_descriptors": "the server has too many files or connections open; try again shortly",
+    "storage_unavailable": "the database holding the index cannot be reached; try again shortly",
 }
 
 _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",

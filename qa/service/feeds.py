@@ -75,18 +75,17 @@ class Poller:
         try:
             if store.read_only:  # a read-only index is served as it is: nothing is watched into it
                 return
-            due = FeedStore(store).claim_due()
-            if not due:
-                return
-            ingestor = UrlIngestor(store, self.settings)
+            feeds = FeedStore(store)
+            ingestor: UrlIngestor | None = None
             try:
-                for url in due:
-                    if self.stopped.is_set():
-                        break
-                    poll = ingestor.poll(url)
-                    log.info("feed %s: %s, %d new, %d changed", url, poll.status, poll.new, poll.changed)
+                # One feed claimed at a time: replicas polling one index share a round, each feed polled once.
+                while not self.stopped.is_set() and (due := feeds.claim_due(limit=1)):
+                    ingestor = ingestor or UrlIngestor(store, self.settings)
+                    poll = ingestor.poll(due[0])
+                    log.info("feed %s: %s, %d new, %d changed", due[0], poll.status, poll.new, poll.changed)
             finally:
-                ingestor.close()
+                if ingestor is not None:
+                    ingestor.close()
         finally:
             store.close()
 

@@ -1,0 +1,74 @@
+"""The PostgreSQL store in operation: --db and QA_DB take a URL as written; the pool is sized by settings.pg
+and a request that cannot get a connection in time is storage_unavailable, never a hang; a database that is
+away is one line that never shows the password."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from qa.cli.main import app
+from qa.index.pg_conn import UNAVAILABLE, PgConnection
+from qa.index.storage_errors import StorageFault
+from qa.index.store import Store
+from qa.settings import PostgresSettings, Settings, shown
+from qa.testing.pg_server import free_port
+
+
+def test_a_database_url_is_kept_as_written_and_a_file_stays_a_path(monkeypatch: pytest.MonkeyPatch,
+                                                                    tmp_path: Path) -> None:
+    url = "postgresql://qa@db.example:5432/qa?sslmode=require"
+    monkeypatch.setenv("QA_DB", url)
+    assert Settings().db == url  # a Path would have folded "//" into "/"
+    assert Settings(db="service=qa").db == "service=qa"
+    assert Settings(db=str(tmp_path / "x.db")).db == tmp_path / "x.db"
+
+
+def test_passwords_are_never_shown() -> None:
+    assert shown("postgresql://qa:hunter2@db/qa") == "postgresql://qa:***@db/qa"
+    assert shown("postgresql://db/qa?password=hunter2&sslmode=require") == \
+        "postgresql://db/qa?password=***&sslmode=require"
+    assert shown(Path("/tmp/qa.db")) == "/tmp/qa.db"
+
+
+def test_a_database_that_is_away_is_one_line_without_its_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QA_PG__CONNECT_TIMEOUT", "1")
+    url = f"postgresql://qa:hunter2@127.0.0.1:{free_port()}/qa"
+    began = time.monotonic()
+    with pytest.raises(StorageFault) as raised:
+        Store(url)
+    assert raised.value.code == UNAVAILABLE and "hunter2" not in str(raised.value)
+    assert time.monotonic() - began < 5
+    result = CliRunner().invoke(app, ["search", "drawdown", "--db", url])
+    assert result.exit_code == 2 and "hunter2" not in result.output and "cannot be reached" in result.output
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_the_pool_is_sized_by_the_setting_and_waiting_past_its_timeout_is_unavailable(pg_dsn: str) -> None:
+    Store(pg_dsn).close()
+    db = PgConnection(pg_dsn, PostgresSettings(pool_min=0, pool_max=2, connect_timeout=1))
+    assert db.pool.max_size == 2
+    held = threading.Barrier(3)
+    done = threading.Event()
+
+    def hold() -> None:
+        with db.hold("BEGIN"):
+            held.wait(10)
+            done.wait(10)
+
+    holders = [threading.Thread(target=hold) for _ in range(2)]
+    for t in holders:
+        t.start()
+    held.wait(10)  # both connections of the pool are in use
+    began = time.monotonic()
+    with pytest.raises(StorageFault) as raised:
+        db.execute("SELECT 1")
+    assert raised.value.code == UNAVAILABLE and 0.5 < time.monotonic() - began < 5
+    done.set()
+    for t in holders:
+        t.join(10)
+    assert db.execute("SELECT 1").fetchone()[0] == 1  # and back once one is free
