@@ -22,12 +22,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from pydantic import BaseModel
-
 from qa.brief.briefing import Briefer
 from qa.brief.summarize import Summarizer
 from qa.cli import brief as brief_command
 from qa.cli.common import out
+from qa.evals.briefings import BriefGold
+from qa.evals.briefings import load as load_briefs
 from qa.evals.scoring import fact_found
 from qa.index.store import Store
 from qa.ingest.pipeline import ingest_paths
@@ -55,19 +55,9 @@ _BYLINE = re.compile(
     re.MULTILINE)
 
 
-class Gold(BaseModel):
-    id: str
-    query: str | None = None
-    since: str | None = None
-    until: str | None = None
-    must_include: list[str] = []
-    must_exclude: list[str] = []
-    facts: list[str] = []
-    noise: list[str] = []
-
-
-def load_gold(path: Path) -> list[Gold]:
-    return [Gold.model_validate_json(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+# The gold briefings are read as `qa eval` reads them (qa.evals.briefings).
+Gold = BriefGold
+load_gold = load_briefs
 
 
 # ---- briefings ---------------------------------------------------------------------------------------------
