@@ -47,6 +47,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
         settings = Settings(db=db).with_mode("extractive")
+        settings.service.hosts = ["testserver"]  # the Host FastAPI's TestClient sends
         ingest_paths(Store(db), CORPUS, settings.index)
         cli_ask = [_timed([*QA, "ask", "--db", str(db), "--mode", "extractive", "--no-log", q])
                    for q in questions[: args.runs]]
