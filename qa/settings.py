@@ -102,10 +102,6 @@ class AnswerSettings(BaseModel):
     partial_missing: float = Field(
         0.5, ge=0, le=1, description="Share of the question's key weight missing from the evidence's release that "
         "makes an answer partial (dev: 0.5 keeps every right answer full; r001_q2 from the wrong release is 0.66)")
-    full_sentence_share: float = Field(
-        0.0, ge=0, le=1, description="Share of the question's key weight that the evidence sentences themselves (with "
-        "their release's title) must hold for a full answer; under it the answer is partial (fitted on grow-train "
-        "by scripts/fit-support)")
     calibrated: bool = Field(
         True, description="Print a lifted answer as full only when the confidence model fitted on grow-train "
         "(qa/answer/confidence.json, scripts/fit-support) puts it at or above its threshold")

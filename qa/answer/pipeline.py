@@ -267,7 +267,7 @@ class Answerer:
                 return Outcome(q, declined=True, reason="the releases do not mention "
                                + ", ".join(f"“{surface(q, t)}”" for t in gone[:3]))
         level, why = support(q, [best], best.short is not None, settings.partial_missing,
-                             settings.full_sentence_share, best.short.text if best.short else None)
+                             best.short.text if best.short else None)
         features = None
         if level == "full" and best.short is not None and not is_today(best.short):
             features = confidence.features(q, best, found, len(values(q, best.text)))
@@ -347,7 +347,7 @@ class Answerer:
             return fallback.model_copy(update={"usage": usage, "ungrounded": verdict.problems})
         if len(outcomes) == 1:
             level, why = support(q, verdict.cited, True, self.settings.answer.partial_missing,
-                                 self.settings.answer.full_sentence_share, " ".join(reply.answer.split()))
+                                 " ".join(reply.answer.split()))
             # The model's sentence must say as much of the question as the extractive answer's: a real value of a
             # sentence about something else is grounded, and no answer.
             if level == "full" and outcomes[0].evidence and \

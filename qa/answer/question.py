@@ -90,7 +90,7 @@ class Question:
     def key_terms(self) -> list[str]:
         """Content terms of the question, rarest first, frame words left out."""
         keys = {t for t in self.terms if t not in FRAME_WORDS and t != self.focus}
-        return sorted(keys, key=lambda t: -self.idf.get(t, 0.0))
+        return sorted(keys, key=lambda t: (-self.idf.get(t, 0.0), t))  # ties by name: the same order in every run
 
     def weight(self, terms: set[str]) -> float:
         """The idf mass of the question's key terms among `terms`."""

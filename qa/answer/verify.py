@@ -225,22 +225,15 @@ def unsaid(q: Question, evidence: list[Evidence]) -> tuple[list[str], float]:
 
 
 def support(q: Question, evidence: list[Evidence], has_value: bool, partial_missing: float,
-            sentence_share: float = 0.0, short: str | None = None) -> tuple[str, str]:
+            short: str | None = None) -> tuple[str, str]:
     """("full" or "partial", why partial) for an answer standing on `evidence`: full only when its value is of
-    the kind asked (`short`, read by the entity recogniser in the evidence) and the evidence sentences themselves
-    hold `sentence_share` of the question's key weight."""
+    the kind asked (`short`, read by the entity recogniser in the evidence). How much of the question its
+    sentences hold is weighed by the confidence model (qa.answer.confidence), not by a cut here."""
     if not has_value and (q.kind is not AnswerType.OTHER or q.focus):
         what = q.kind.value if q.kind is not AnswerType.OTHER else surface(q, q.focus or "")
         return "partial", f"the closest sentence gives no {what}"
     if short is not None and (wrong := wrong_kind(q, short, evidence)):
         return "partial", wrong
-    if evidence and sentence_share > 0:
-        # The release's title and date speak for each of its sentences ("the March 12, 2024 package").
-        said = set().union(*(set(analyze.terms(ev.text)) | set(analyze.terms(ev.title))
-                             | set(analyze.date_terms(ev.date)) for ev in evidence))
-        absent = [t for t in q.key_terms if t not in said]
-        if sum(q.idf.get(t, 0.0) for t in absent) / q.total_weight > 1 - sentence_share:
-            return "partial", "the sentence does not mention " + ", ".join(f"“{surface(q, t)}”" for t in absent[:3])
     inside: set[str] = set()
     for ev in evidence:
         inside |= swallowed(q, ev.text)
