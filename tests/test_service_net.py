@@ -92,6 +92,7 @@ def test_a_hung_model_holds_neither_probes_nor_search_nor_ingest(tmp_path: Path,
             body = r.json()
             assert body["mode"] == "extractive" and body["answer"].startswith("18 ")
             assert body["ungrounded"] in (["the model failed: model_deadline"], ["the model failed: model_cancelled"])
+            assert body["model"] == settings.model.model  # the model that ran past the deadline is named
 
 
 def test_a_client_that_leaves_cancels_its_model_call(tmp_path: Path) -> None:

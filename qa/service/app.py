@@ -224,8 +224,9 @@ def create_app(settings: Settings, *, token: str | None = None,
             return answerer.answer(retrieval) if retrieval is not None else answerer.ask(body.question, history)
 
         def fallback(retrieval: Retrieval | None) -> Callable[[str], Answer]:
+            # The model that failed (timed out, was cancelled, was not there) is named, as the pipeline names it.
             return lambda code: answer(retrieval, extractive, make_client).model_copy(
-                update={"ungrounded": [failed(code)]})
+                update={"ungrounded": [failed(code)], "model": asked.model.model})
 
         async def logged(result: Any) -> Any:
             if not isinstance(result, Answer):
@@ -290,7 +291,7 @@ def create_app(settings: Settings, *, token: str | None = None,
         result = await model_work(
             request, asked, lambda m: Answerer(store(), asked, m.client, searcher()).ask(question),
             lambda code: Answerer(store(), extractive, make_client, searcher()).ask(question).model_copy(
-                update={"ungrounded": [failed(code)]}))
+                update={"ungrounded": [failed(code)], "model": asked.model.model}))
         return await answer_log.answer(question, result, started, None) if isinstance(result, Answer) else result
 
     service_openai.install(app, ask_in_mode)
