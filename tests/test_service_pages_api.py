@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from qa.evals.evaluation import EvalReport, checks, gate
+from qa.evals.evaluation import EvalReport
+from qa.evals.thresholds import checks, gate
 from qa.index.store import Store
 from qa.ingest.pipeline import release_id
 from qa.service import create_app

@@ -19,14 +19,13 @@ from qa.brief.briefing import Briefer, like
 from qa.brief.figures import Figure
 from qa.brief.memo import markdown
 from qa.evals.scoring import fact_found
+from qa.evals.thresholds import MAX_PREFIX, gate
 from qa.index.store import Store
 from qa.ingest.pipeline import ingest_paths
 from qa.llm.client import no_model_client
 from qa.schemas import Briefing, FigureChange
 from qa.settings import Settings
 from qa.text import sentences
-
-MAX_PREFIX = "max_"
 
 
 class BriefGold(BaseModel):
@@ -148,16 +147,6 @@ def summarize(rows: list[BriefScore]) -> BriefRunScore:
         unwanted_out=_share(exclude - sum(len(r.unwanted_kept) for r in rows), exclude),
         boilerplate=sum(len(r.noise) for r in rows), repeated=sum(len(r.repeated) for r in rows),
         misplaced_bullets=sum(len(r.misplaced) for r in rows), mixed_scopes=sum(len(r.mixed) for r in rows))
-
-
-def gate(s: BriefRunScore, thresholds: dict[str, float]) -> list[str]:
-    failures = []
-    for name, limit in thresholds.items():
-        ceiling = name.startswith(MAX_PREFIX)
-        value = getattr(s, name.removeprefix(MAX_PREFIX))
-        if value is None or (value > limit if ceiling else value < limit):
-            failures.append(f"{name} {value} {'>' if ceiling else '<'} {limit}")
-    return failures
 
 
 def run(dataset: BriefDataset, settings: Settings, index_at: str | None = None) -> BriefReport:

@@ -19,6 +19,7 @@ from qa.answer import Answerer
 from qa.evals import scoring, squad
 from qa.evals.briefings import BriefDataset, BriefRunScore
 from qa.evals.retrieval import GoldQuestion
+from qa.evals.thresholds import MAX_PREFIX, gate, measure
 from qa.index.search import Searcher
 from qa.index.store import Store
 from qa.ingest.pipeline import ingest_paths
@@ -39,9 +40,6 @@ CASSETTES = Path(__file__).resolve().parents[2] / "cassettes"
 
 class EvalError(RuntimeError):
     """A dataset, config or cassette problem; the message names the file, line or question."""
-
-
-MAX_PREFIX = "max_"  # a threshold named max_<score> is a ceiling: the run fails when the score is above it
 
 
 class Dataset(BaseModel):
@@ -94,15 +92,15 @@ def load_config(path: Path) -> EvalConfig:
         bs.briefs = (path.parent / bs.briefs).resolve()
         bs.corpus = [(path.parent / c).resolve() for c in bs.corpus]
         for name in bs.thresholds:
-            if _measure(name) not in BriefRunScore.model_fields:
-                raise EvalError(f"{path}: briefings {bs.name!r}: no score named {_measure(name)!r} for threshold "
+            if measure(name) not in BriefRunScore.model_fields:
+                raise EvalError(f"{path}: briefings {bs.name!r}: no score named {measure(name)!r} for threshold "
                                 f"{name!r}; known: {', '.join(BriefRunScore.model_fields)}")
     for ds in config.dataset:  # paths in the config are relative to it
         ds.questions = (path.parent / ds.questions).resolve()
         ds.corpus = [(path.parent / c).resolve() for c in ds.corpus]
         for name in ds.thresholds:
-            if _measure(name) not in _GATED:
-                raise EvalError(f"{path}: dataset {ds.name!r}: no score named {_measure(name)!r} for threshold "
+            if measure(name) not in _GATED:
+                raise EvalError(f"{path}: dataset {ds.name!r}: no score named {measure(name)!r} for threshold "
                                 f"{name!r}; known: {', '.join(sorted(_GATED))}")
     return config
 
@@ -110,48 +108,6 @@ def load_config(path: Path) -> EvalConfig:
 # Scores a threshold can name: the numeric fields of a run's score.
 _GATED = frozenset(name for name, info in scoring.RunScore.model_fields.items()
                    if info.annotation in (int, float, float | None, "int", "float", "float | None"))
-
-
-def _measure(threshold: str) -> str:
-    return threshold.removeprefix(MAX_PREFIX) if threshold.startswith(MAX_PREFIX) else threshold
-
-
-class Check(BaseModel):
-    """One threshold held against a run's score."""
-
-    name: str = Field(description="The threshold's name: <measure> for a floor, max_<measure> for a ceiling")
-    measure: str = Field(description="The score field it holds")
-    score: float | None = Field(description="The run's value; null when the run did not measure it")
-    threshold: float
-    ceiling: bool
-    passed: bool
-
-
-def checks(score: scoring.RunScore, thresholds: dict[str, float]) -> list[Check]:
-    """Each threshold held against the score: the one rule `gate` and the service's eval pages both use."""
-    found = []
-    for name, limit in thresholds.items():
-        measure, ceiling = _measure(name), name.startswith(MAX_PREFIX)
-        value = getattr(score, measure)
-        # A measure the run did not compute (the extractive answers of a scripted model) passes no threshold.
-        passed = value is not None and (value <= limit if ceiling else value >= limit)
-        found.append(Check(name=name, measure=measure, score=value, threshold=limit, ceiling=ceiling, passed=passed))
-    return found
-
-
-def gate(score: scoring.RunScore, thresholds: dict[str, float]) -> list[str]:
-    """The thresholds a score breaks: under a floor (`name`), or above a ceiling (`max_name`)."""
-    failures = []
-    for c in checks(score, thresholds):
-        if c.passed:
-            continue
-        if c.score is None:
-            failures.append(f"{c.measure} was not measured")
-        elif c.ceiling:
-            failures.append(f"{c.measure} {c.score:.3f} > {c.threshold:.3f} (ceiling)")
-        else:
-            failures.append(f"{c.name} {c.score:.3f} < {c.threshold:.3f}")
-    return failures
 
 
 def load_dataset(path: Path) -> list[GoldQuestion]:

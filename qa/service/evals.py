@@ -2,7 +2,7 @@
 
 Reports are the JSON files `qa eval` writes (one model over one dataset) and `qa eval -m A -m B` writes
 (a comparison: every model over every dataset). A shown report is the file as stored, with each threshold
-checked against its score by qa.evals.evaluation.checks, the very rule the eval's gate applies.
+checked against its score by qa.evals.thresholds.checks, the very rule the eval's gate applies.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from fastapi import FastAPI
 from pydantic import BaseModel, SerializerFunctionWrapHandler, ValidationError, model_serializer
 from starlette.exceptions import HTTPException
 
-from qa.evals.evaluation import Comparison, EvalReport, checks
+from qa.evals.evaluation import Comparison, EvalReport
+from qa.evals.thresholds import checks
 from qa.llm.model_value import default_reports
 from qa.settings import Settings
 
