@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 # Nothing of the browser's own reaches out either: no updates, sync or safe-browsing lists.
 ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--disable-default-apps", "--no-first-run", "--disable-dev-shm-usage"]
@@ -50,6 +52,17 @@ def chromium() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+@pytest.fixture(scope="module", name="chromium")
+def chromium_fixture() -> Iterator[Any]:
+    """One headless Chromium per test module; where none can run, the module's tests skip (pytestmark) or, with
+    QA_REQUIRE_BROWSER=1, fail here. Test modules import it to use it."""
+    why = missing()
+    if why is not None:
+        pytest.fail(f"QA_REQUIRE_BROWSER=1, but {why}")
+    with chromium() as b:
+        yield b
+
 
 
 def violations(page: Any) -> list[str]:

@@ -21,6 +21,7 @@ from qa.service import create_app
 from qa.settings import FetchSettings, IndexSettings, Settings
 from qa.testing.fake_web import FakeWeb
 from tests import browser
+from tests.browser import chromium_fixture  # noqa: F401 - the module's Chromium
 from tests.conftest import CORPUS, model_url, sample_path
 from tests.test_service_net import serving
 from tests.web_corpus import article_page, corpus_releases, rss
@@ -34,13 +35,6 @@ SEED = "How much is the 52nd drawdown worth?"
 TOKEN = "page-token-7"
 WAIT = 20_000  # ms: any step of the page; the model's replies come from the cassette
 
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    if WHY is not None:
-        pytest.fail(f"QA_REQUIRE_BROWSER=1, but {WHY}")
-    with browser.chromium() as b:
-        yield b
 
 
 @pytest.fixture()

@@ -21,6 +21,7 @@ from qa.index.store import Store
 from qa.service import create_app
 from qa.settings import AnswerSettings, Settings
 from tests import browser
+from tests.browser import chromium_fixture  # noqa: F401 - the module's Chromium
 from tests.test_service_net import serving
 
 WHY = browser.missing()
@@ -58,13 +59,6 @@ def _new_report() -> EvalReport:
     return EvalReport(dataset="charts", model="none", prompt="answer@5", replayed=True, score=summarize(questions),
                       thresholds={}, failures=[], questions=questions)
 
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    if WHY is not None:
-        pytest.fail(f"QA_REQUIRE_BROWSER=1, but {WHY}")
-    with browser.chromium() as b:
-        yield b
 
 
 @pytest.fixture()

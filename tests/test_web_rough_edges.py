@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,6 +16,7 @@ from qa.service import create_app
 from qa.settings import IndexSettings, Settings
 from qa.testing.fake_models import HeldModel
 from tests import browser
+from tests.browser import chromium_fixture  # noqa: F401 - the module's Chromium
 from tests.conftest import CORPUS, sample_path
 from tests.test_service_net import serving
 
@@ -29,13 +29,6 @@ WAIT = 20_000  # ms
 LONG_FIGURE = "r7110ac99f36a"  # its key fact "four high-mobility artillery rocket systems; 36,000 rounds; ..."
 DESKTOP, PHONE = {"width": 1100, "height": 900}, {"width": 390, "height": 844}
 
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    if WHY is not None:
-        pytest.fail(f"QA_REQUIRE_BROWSER=1, but {WHY}")
-    with browser.chromium() as b:
-        yield b
 
 
 @pytest.fixture(scope="module")
