@@ -10,9 +10,7 @@ thing over the same scope (qa.brief.figures).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from datetime import date
 from typing import TYPE_CHECKING
 
 from qa.brief import extract, figures, parsed, relevance
@@ -31,6 +29,7 @@ if TYPE_CHECKING:
 from qa.schemas import Briefing, BriefReply, Bullet, Citation, FigureChange, KeyFact, Section, TimelineEvent
 from qa.settings import Settings
 from qa.text import analyze, boilerplate, grounding, sentences
+from qa.text.dates import DateError, iso_date
 
 # Two figures measure the same thing when their measures name the same nouns (Jaccard 1: "security assistance"
 # is not "security assistance package", one package), and count from the same baseline when the nouns and
@@ -39,8 +38,6 @@ SAME_MEASURE = 1.0
 SAME_SCOPE = 0.5
 # Bullets a release gives at most: its lead, then its sentences that state most (figures, names, the query).
 BULLETS = 5
-_MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
-                                        "dec"], 1)}
 
 
 class Briefer:
@@ -270,11 +267,8 @@ def _span(text: str, sentence: str) -> tuple[int, int]:
 
 
 def _full_date(value: str) -> str | None:
-    """ISO form of a date that gives day, month and year ("March 31, 2022"), else None."""
-    m = re.match(r"([A-Za-z]+)\.?\s+(\d{1,2}),\s+(\d{4})", value)
-    if not m or m.group(1)[:3].lower() not in _MONTHS:
-        return None
+    """ISO form of a date that gives day, month and year ("March 31, 2022"), by the one date parser; else None."""
     try:
-        return date(int(m.group(3)), _MONTHS[m.group(1)[:3].lower()], int(m.group(2))).isoformat()
-    except ValueError:
+        return iso_date(value) or None
+    except DateError:
         return None
