@@ -80,6 +80,8 @@ class Answer(BaseModel):
                        "was not used (see ungrounded); empty when no model was asked")
     conflict: bool = Field(False, description="Releases give different values for what was asked: the answer shows "
                            "each with its release and date, the official source first, and settles none")
+    computed: str = Field("", description="A comparison worked out from the answer's values (\"a difference of $1.33 "
+                          "billion\"): arithmetic, not a quote, so shown beside the answer rather than in it")
 
 
 class SummaryReply(BaseModel):

@@ -78,6 +78,9 @@ class SearchSettings(BaseModel):
     )
     rerank_weight: float = Field(2.0, ge=0, description="Weight of the best sentence's score in the second look")
     type_bonus: float = Field(0.2, ge=0, description="Share added to a sentence holding the kind of value asked for")
+    date_bonus: float = Field(1.0, ge=0, description="Share added to the BM25 score of a release dated in a month the "
+                              "question names with its year (\"the June 2023 package\"); 0 turns it off "
+                              "(scripts/fit-support --months)")
 
 
 class AnswerSettings(BaseModel):
@@ -153,6 +156,9 @@ class AnswerSettings(BaseModel):
         "sentence itself")
     rank_decay: float = Field(
         0.35, ge=0, description="How much less each later chunk counts: score / (1 + rank_decay * rank)")
+    month_factor: float = Field(
+        1.5, ge=1, description="Factor on the sentences of a release dated in a month the question names with its "
+        "year (\"the June 2023 package\"): its figures, not another month's, answer (scripts/fit-support --months)")
 
 
 class BriefSettings(BaseModel):

@@ -135,18 +135,6 @@ def test_candidates_join_a_neighbour_that_refers_back_and_rank_the_value_first(s
     assert [e.score for e in found] == sorted((e.score for e in found), reverse=True)
 
 
-@pytest.mark.parametrize("question, expected", [
-    ("Which ordinal drawdowns were the $450 million drawdown and the $50 million drawdown for Ukraine?",
-     ["Which ordinal drawdowns were the $450 million drawdown?",
-      "Which ordinal drawdowns were the $50 million drawdown for Ukraine?"]),
-    ("What is the combined value of the fifth Presidential Drawdown and the 13th presidential drawdown?",
-     ["What is the value of the fifth Presidential Drawdown?", "What is the value of the 13th presidential drawdown?"]),
-    ("How much did Austin and Umerov announce?", ["How much did Austin and Umerov announce?"]),
-])
-def test_multi_part_questions_split_into_one_question_per_thing(question: str, expected: list[str]) -> None:
-    assert parts.split(question) == expected
-
-
 def test_which_two_asks_for_several_releases() -> None:
     assert parts.wants_several("Which two Philippine defense officials did Austin speak with?") == 2
     assert parts.wants_several("Which Philippine official did Austin speak with?") == 0

@@ -18,7 +18,7 @@ from qa.answer.question import Question
 from qa.index.store import Store
 from qa.models import Hit
 from qa.settings import AnswerSettings
-from qa.text import analyze, boilerplate
+from qa.text import analyze, boilerplate, dates
 from qa.text.answer_type import AnswerType
 
 _CUMULATIVE = re.compile(r"\b(?:cumulative|in total|altogether|overall|so far|to date|all told|as of)\b", re.IGNORECASE)
@@ -117,6 +117,7 @@ def gather(q: Question, hits: list[Hit], store: Store, w: AnswerSettings) -> lis
     release_spans: dict[str, list[tuple[int, int]]] = {}
     out: dict[tuple, Evidence] = {}
     subject = _standalone(q)
+    months = {f"{y:04d}-{m:02d}" for y, m in dates.months_named(q.text)}
     for position, hit in enumerate(hits):
         if hit.release_id not in texts:
             texts[hit.release_id] = store.release_text(hit.release_id)
@@ -130,6 +131,8 @@ def gather(q: Question, hits: list[Hit], store: Store, w: AnswerSettings) -> lis
         held_share = q.weight(held) / q.total_weight
         title_terms = set(analyze.terms(hit.title))
         decay = (1 - w.release_share + w.release_share * held_share) / (1 + w.rank_decay * position)
+        if hit.date[:7] in months:
+            decay *= w.month_factor
         for i, (start, end) in enumerate(spans):
             if start < hit.start or end > hit.end:
                 continue

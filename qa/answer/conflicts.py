@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 from qa.answer.candidates import Evidence
 from qa.answer.question import Question
-from qa.text import analyze
+from qa.text import analyze, dates
 from qa.text.answer_type import AnswerType
 
 # Kinds whose values can disagree as values: two figures or two dates for one thing.
@@ -37,8 +37,12 @@ def rival(q: Question, best: Evidence, found: list[Evidence], share: float, scor
     if q.kind not in _VALUES or best.short is None or not _value(best):
         return None
     ours = _said(q, best)
+    # A question that names its month ("the June 2023 package") is not answered by another month's release.
+    months = {f"{y:04d}-{m:02d}" for y, m in dates.months_named(q.text)}
     for e in found:
         if e.release_id == best.release_id or e.short is None or e.score < score_share * best.score:
+            continue
+        if best.date[:7] in months and e.date[:7] not in months:
             continue
         theirs = _value(e)
         if theirs and theirs != _value(best) and _said(q, e) >= share * ours:

@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from qa.answer import attribution, confidence, conflicts, coverage, parts
+from qa.answer import attribution, compare, confidence, conflicts, coverage, parts
 from qa.answer import candidates as cands
 from qa.answer.candidates import Evidence
 from qa.answer.followup import Context, context
@@ -32,7 +32,7 @@ from qa.llm.client import ModelClient, ModelError, Usage
 from qa.models import Hit
 from qa.schemas import Answer, Citation, Correction, answer_schema
 from qa.settings import Settings
-from qa.text import analyze, grounding
+from qa.text import analyze, coordination, grounding
 from qa.text.answer_type import AnswerType
 
 DECLINE = "The releases do not say"
@@ -76,12 +76,13 @@ class Retrieval:
     followup: Context | None = None
     earlier: list[tuple[str, list[Hit]]] = field(default_factory=list)
     alone: list[tuple[str, list[Hit]]] = field(default_factory=list)
+    whole: list[tuple[str, list[Hit]]] = field(default_factory=list)  # the unsplit question's, when it has parts
 
     @property
     def hits(self) -> list[Hit]:
         """Every part's hits, each chunk once."""
         seen: dict[str, Hit] = {}
-        for _, hits in self.earlier + self.parts + self.alone:
+        for _, hits in self.earlier + self.parts + self.alone + self.whole:
             for h in hits:
                 seen.setdefault(h.chunk_id, h)
         return list(seen.values())
@@ -123,7 +124,8 @@ class Answerer:
         searched, corrections, found = self._search(question)
         followup = context(question, history or [])
         if followup is None:
-            return Retrieval(question, searched, corrections, found)
+            whole = [(searched, self.searcher.search(searched, self.settings.search.k))] if len(found) > 1 else []
+            return Retrieval(question, searched, corrections, found, whole=whole)
         with_earlier, _, carried = self._search(followup.query(question))
         earlier = [(p, self._within(p, followup.releases)) for p, _ in carried] if followup.releases else []
         return Retrieval(question, with_earlier, corrections, carried, followup, earlier, alone=found)
@@ -133,7 +135,8 @@ class Answerer:
         rewrite = spelling.rewrite(question, self.store, self.settings.answer)
         corrections = [Correction(wrote=w, searched=s) for w, s in rewrite.corrections]
         k = self.settings.search.k
-        return rewrite.question, corrections, [(p, self.searcher.search(p, k)) for p in parts.split(rewrite.question)]
+        return rewrite.question, corrections, [(p, self.searcher.search(p, k))
+                                               for p in coordination.split(rewrite.question)]
 
     def _within(self, text: str, releases: dict[str, str]) -> list[Hit]:
         """The best chunks of these releases only: the source narrows the search, the id decides."""
@@ -157,6 +160,9 @@ class Answerer:
             outcomes = [self.evidence(p, hits) for p, hits in retrieval.parts]
             if retrieval.alone and not self._answers_own(question, outcomes, full=False):
                 outcomes, turns = [self.evidence(p, hits) for p, hits in retrieval.alone], []
+            elif retrieval.whole and not _apart(outcomes):
+                # Parts the releases do not answer apart ("Austin and Umerov" met in one release): one question.
+                outcomes = [self.evidence(p, hits) for p, hits in retrieval.whole]
         declined = next((o for o in outcomes if o.declined), None)
         if declined is not None:
             return Answer(question=question, answered=False, answer=f"{DECLINE}: {declined.reason}.",
@@ -166,6 +172,8 @@ class Answerer:
         if several:
             outcomes = [_from_releases(outcomes[0], several)]
         answer = self._extractive(outcomes, question, corrections)
+        if len(outcomes) == 2 and coordination.compares(question) is not None:
+            answer = compare.computed(answer, outcomes[0].evidence, outcomes[1].evidence)
         if self.uses_model() and not answer.conflict:  # a model would pick one value of two: never settle it
             # Named whatever came of it: usage names only a model that replied, and one that failed is worth naming.
             answer = self._with_model(outcomes, answer, turns).model_copy(update={"model": self.settings.model.model})
@@ -367,6 +375,13 @@ class Answerer:
         return fallback.model_copy(update={
             "answer": answer, "support": level, "mode": "model", "evidence": _citations(verdict.cited, outcomes),
             "usage": usage, "ungrounded": [], "reason": why})
+
+
+def _apart(outcomes: list[Outcome]) -> bool:
+    """Whether each part of a question is answered, each from a release of its own."""
+    releases = [{e.release_id for e in o.evidence} for o in outcomes]
+    return all(not o.declined and o.evidence for o in outcomes) and all(
+        not (a & b) for i, a in enumerate(releases) for b in releases[i + 1:])
 
 
 def _held(ev: Evidence) -> set[str]:

@@ -164,6 +164,8 @@ def _print_answer(a: Answer) -> None:
         _say(_fill(f"{PARTIAL}: {a.answer}{marks}"))
         if a.reason:
             _say(_fill(a.reason), "dim")
+    if a.computed and a.answered:
+        _say(_fill(f"Worked out from these values: {a.computed}."))
     for c in a.evidence:
         _say(f"\n[{c.n}] {c.title or '(untitled)'} ({c.date or 'undated'})")
         _say(textwrap.indent(textwrap.fill(f"“{' '.join(c.quote.split())}”", 96), "    "))

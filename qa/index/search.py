@@ -11,7 +11,18 @@ from qa.index.rerank import Question, rerank_scores
 from qa.index.store import Store
 from qa.models import Hit
 from qa.settings import SearchSettings
-from qa.text import analyze
+from qa.text import analyze, dates
+
+
+def _merged(docs: np.ndarray, scores: np.ndarray, more: np.ndarray,
+            more_scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Two top lists as one, each document once, best first (ties: earlier chunk first)."""
+    all_docs = np.concatenate([docs, more])
+    all_scores = np.concatenate([scores, more_scores])
+    unique, first = np.unique(all_docs, return_index=True)
+    kept = all_scores[first]
+    order = np.lexsort((unique, -kept))
+    return unique[order], kept[order]
 
 
 def _day(iso: str) -> int:
@@ -81,6 +92,15 @@ class Searcher:
             allowed &= np.isin(idx.release_rowids, self.store.release_rowids(pattern))
         return allowed
 
+    def _dated(self, idx: bm25.BM25Index, query: str, allowed: np.ndarray | None) -> np.ndarray | None:
+        """The chunks of releases dated in a month the query names with its year, or None when it names none."""
+        months = dates.months_named(query)
+        if not months:
+            return None
+        day = idx.dates // 100  # YYYYMM of each chunk's release; 0 when undated
+        inside = np.isin(day, [year * 100 + month for year, month in months])
+        return inside if allowed is None else inside & allowed
+
     def search(self, query: str, k: int | None = None, *, since: str | None = None,
                until: str | None = None, source: str | None = None) -> list[Hit]:
         """The k best chunks for a query, optionally only from releases dated
@@ -92,7 +112,15 @@ class Searcher:
         hashes = np.array([analyze.term_hash(t) for t in words], dtype=np.uint64)
         idx = self.index
         depth = max(k, cfg.rerank_depth) if cfg.rerank_depth and cfg.rerank_weight else k
-        docs, scores = idx.top(hashes, depth, self._allowed(idx, since, until, source))
+        allowed = self._allowed(idx, since, until, source)
+        docs, scores = idx.top(hashes, depth, allowed)
+        dated = self._dated(idx, query, allowed) if cfg.date_bonus else None
+        if dated is not None:
+            # Releases of the month the question names ("the June 2023 package") are candidates whatever their
+            # words' weight, and rank above the same words in a release of another month.
+            more, more_scores = idx.top(hashes, depth, dated)
+            docs, scores = _merged(docs, scores, more, more_scores)
+            scores = scores * np.where(dated[docs], 1 + cfg.date_bonus, 1.0)
         rowids = idx.chunk_rowids[docs].tolist()
         found = self.store.hit_rows(rowids) if rowids else {}
         # A writer may have removed some chunks since the arrays were loaded.

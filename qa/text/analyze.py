@@ -87,6 +87,22 @@ def stem(word: str) -> str:
     return _stemmer.stemWord(word)
 
 
+_AMOUNT = re.compile(r"(\$\s?)?(\d[\d,]*(?:\.\d+)?)(?:\s*(thousand|million|billion|trillion)\b)?"
+                     r"|\b([a-z]+(?:-[a-z]+)?)\b", re.IGNORECASE)
+
+
+def amount(text: str) -> tuple[float, bool] | None:
+    """The first figure of `text` as a number, and whether it is money: "$2.1 billion" → (2.1e9, True),
+    "twelve recipients" → (12.0, False); None when it holds no figure."""
+    for m in _AMOUNT.finditer(text):
+        dollar, digits, scale, word = m.groups()
+        if digits:
+            return float(digits.replace(",", "")) * _UNITS.get((scale or "").lower(), 1), bool(dollar)
+        if word and word.lower() in CARDINALS:
+            return float(CARDINALS[word.lower()]), False
+    return None
+
+
 def _money_term(amount: str, unit: str) -> str:
     value = float(amount.replace(",", "")) * _UNITS.get(unit, 1)
     return f"${value:.0f}" if value >= 1 else f"${value:g}"

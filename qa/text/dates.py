@@ -50,3 +50,14 @@ def _checked(day: date, raw: str) -> str:
     if day.year < EARLIEST_YEAR:
         raise DateError(f"impossible date {raw!r}: before {EARLIEST_YEAR}")
     return day.isoformat()
+
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# A month a question names with its year: "June 2023", "feb 2023", "Sept. 11, 2023", "june 9 2023".
+_PERIOD = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?\s+"
+                     r"(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?((?:19|20)\d\d)\b", re.IGNORECASE)
+
+
+def months_named(text: str) -> list[tuple[int, int]]:
+    """The (year, month) of every month `text` names with its year, in order."""
+    return [(int(m[2]), _MONTHS.index(m[1][:3].lower()) + 1) for m in _PERIOD.finditer(text)]

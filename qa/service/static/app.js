@@ -209,6 +209,7 @@ function renderAnswer(turn, a, seconds) {
   turn.dataset.support = a.answered ? a.support : "none";
   const parts = [h("p", { class: "verdict" }, verdict(a)), h("p", { class: "value" }, a.answer)];
   if (a.reason && a.support !== "full") parts.push(h("p", { class: "reason" }, a.reason));
+  if (a.computed && a.answered) parts.push(h("p", { class: "computed" }, "Worked out from these values: " + a.computed + "."));
   if (a.corrections && a.corrections.length) {
     parts.push(h("p", { class: "fine" }, "Searched " + a.corrections.map((c) => "“" + c.searched + "” for “" + c.wrote + "”").join(", ") + "."));
   }

@@ -1,0 +1,203 @@
+"""A question about two things, split by its parse into one question per thing.
+
+"Which posts were Selva and Caine nominated for?", "… in the February 2025 article and in the September 2025
+release?", "who swore in hegseth and who greeted him": the parser marks the two conjuncts (`cc`, `conj`); each
+part is the question with the other conjunct left out. Two coordinated questions ("when was X signed and how
+much Y was awarded") become the two questions, a pronoun of the second ("him") standing for the name of the
+first. A comparison ("How much larger was A than B?", "Which was larger: A or B?") names its two things by
+"than" or by "or". Nothing here knows the releases: whether the parts are about different things is for the
+answer to find out (each part's evidence from its own release).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from qa.text import spans
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+_WH = frozenset({"who", "whom", "whose", "what", "which", "when", "where", "why", "how"})
+_NOMINAL = frozenset({"NOUN", "PROPN", "NUM", "PRON"})
+_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "it", "its", "they", "them", "their"})
+# Verbs of change over two times or things: "how much did aid grow between A and B".
+_CHANGE = frozenset({"grow", "increase", "rise", "fall", "drop", "decrease", "decline", "change", "differ", "shrink"})
+_FIGURE_WORDS = frozenset({"total", "combined", "cumulative", "overall"})
+
+
+def split(question: str) -> list[str]:
+    """The question's parts, each a whole question; [question] when the parse finds one thing asked about."""
+    doc = spans.parse(question)
+    for cc in doc:
+        if cc.dep_ != "cc" or cc.lower_ not in ("and", "or"):
+            continue
+        right = _right_conjunct(doc, cc)
+        if right is None:
+            continue
+        if _is_clause(right) and any(t.lower_ in _WH for t in doc[cc.i + 1:right.right_edge.i + 1]):
+            return _clauses(doc, cc)
+        left = _left_conjunct(doc, cc, right)
+        if left is None or not _two_things(doc, cc, left, right):
+            continue
+        return _conjuncts(doc, cc, left, right)
+    than = next((t for t in doc if t.lower_ == "than" and t.head.tag_ in ("JJR", "RBR", "NN", "NNS")), None)
+    if than is not None:
+        return _than(doc, than)
+    return [question]
+
+
+def compares(question: str) -> str | None:
+    """The word that asks for a comparison ("larger", "more", "grow"), or None."""
+    doc = spans.parse(question)
+    for t in doc:
+        if t.tag_ in ("JJR", "RBR") and t.lower_ not in ("more", "less") or t.lemma_ in _CHANGE:
+            return t.lower_
+        if t.lower_ in ("more", "less", "fewer") and t.dep_ in ("acomp", "amod", "advmod", "dobj", "attr"):
+            return t.lower_
+    return None
+
+
+def _two_things(doc: Doc, cc: Token, left: Token, right: Token) -> bool:
+    """Whether the conjuncts name two things the question asks the same of: each holds a name, a figure or a date
+    ("Selva and Caine", "the $450 million drawdown and the $50 million drawdown"), neither holds the question word,
+    the pair is not inside one name ("Air and Space Forces Association") and not a list of three or more."""
+    if any(e.start <= cc.i < e.end for e in doc.ents) or left.dep_ == "conj":
+        return False
+    if any(t.dep_ == "conj" and t.head.i == left.i and t.i != right.i for t in doc):
+        return False
+    first, second = doc[left.left_edge.i:cc.i], doc[cc.i + 1:_end(doc, left.left_edge.i, right)]
+    return all(not _holds_wh(doc, part.start, part.end) and any(_anchor(t) for t in part) for part in (first, second))
+
+
+def _anchor(t: Token) -> bool:
+    return t.pos_ == "PROPN" or bool(t.ent_type_) or t.like_num or (t.is_title and t.i > 0)
+
+
+def _end(doc: Doc, start: int, right: Token) -> int:
+    """Where the second conjunct ends: its subtree, and the words after it the parser hung on either conjunct
+    ("… in the March 12, 2024 Army-savings article", its "article" attached to the first)."""
+    end = right.right_edge.i + 1
+    while end < len(doc) and not doc[end].is_punct or (end < len(doc) - 1 and doc[end].text == ","):
+        if not _hangs_inside(doc[end], start, end):
+            break
+        end = max(end + 1, doc[end].right_edge.i + 1)
+    return end
+
+
+def _hangs_inside(t: Token, start: int, end: int) -> bool:
+    return any(start <= a.i < end for a in [t, *t.ancestors])
+
+
+def _right_conjunct(doc: Doc, cc: Token) -> Token | None:
+    """The head of the conjunct after `cc`: its `conj` sibling, or the first word after it."""
+    after = [t for t in doc[cc.i + 1:] if t.dep_ == "conj" and t.head.i == cc.head.i]
+    if after:
+        return after[0]
+    return next((t for t in doc[cc.i + 1:] if t.dep_ == "conj"), None)
+
+
+def _is_clause(t: Token) -> bool:
+    return t.pos_ in ("VERB", "AUX")
+
+
+def _holds_wh(doc: Doc, start: int, end: int) -> bool:
+    return any(t.lower_ in _WH for t in doc[start:end])
+
+
+def _left_conjunct(doc: Doc, cc: Token, right: Token) -> Token | None:
+    """The head of the conjunct before `cc` that matches the one after it: a preposition for a preposition ("in
+    …  and in …"), else a noun phrase; the parser's own head when it is of the same kind."""
+    head = right.head if right.head.i < cc.i else None
+    if right.pos_ == "ADP":
+        if head is not None and head.pos_ == "ADP" and head.lower_ == right.lower_:
+            return head
+        return next((t for t in reversed(doc[:cc.i]) if t.pos_ == "ADP" and t.lower_ == right.lower_), None)
+    if right.pos_ not in _NOMINAL:
+        return None
+    if head is not None and head.pos_ in _NOMINAL and head.lower_ not in _WH:
+        return head
+    inside = _bracketed(doc)
+    return next((t for t in reversed(doc[:cc.i]) if t.pos_ in _NOMINAL and t.i not in inside
+                 and t.dep_ in ("pobj", "dobj", "nsubj", "nsubjpass", "attr", "conj", "appos")
+                 and t.lower_ not in _WH), None)
+
+
+def _bracketed(doc: Doc) -> set[int]:
+    inside: set[int] = set()
+    depth = 0
+    for t in doc:
+        depth += t.text == "("
+        if depth:
+            inside.add(t.i)
+        depth -= t.text == ")" and depth > 0
+    return inside
+
+
+def _text(tokens: list[Token]) -> str:
+    return re.sub(r"\s+([?,.;:])", r"\1", "".join(t.text_with_ws for t in tokens)).strip(" ,;:")
+
+
+def _question(text: str, ending: str) -> str:
+    text = text.strip(" ,;:")
+    return text if text.endswith("?") or not ending else text + ending
+
+
+def _conjuncts(doc: Doc, cc: Token, left: Token, right: Token) -> list[str]:
+    """"the readout of A and the readout of B" → one question with A, one with B."""
+    start = left.left_edge.i
+    end = _end(doc, start, right)
+    # "both" / "either" before the first conjunct asks about the pair, which each part is not.
+    skip = {t.i for t in doc[start:cc.i] if t.dep_ == "preconj"}
+    # "the combined value of A and B": each part asks for its own value, not the pair's.
+    skip |= {t.i for t in doc if t.lower_ in _FIGURE_WORDS and t.dep_ == "amod" and t.head in left.ancestors}
+    ending = "?" if doc[-1].text == "?" else ""
+    before = [t for t in doc[:start] if t.i not in skip]
+    first = [t for t in doc[start:cc.i] if t.i not in skip]
+    second = list(doc[right.left_edge.i if right.left_edge.i > cc.i else cc.i + 1:end])
+    after = list(doc[end:])
+    if not first or not second:
+        return [doc.text]
+    one = _question(_text(before + first + after), ending)
+    two = _question(_text(before + second + after), ending)
+    return [one, two]
+
+
+def _clauses(doc: Doc, cc: Token) -> list[str]:
+    """"who swore in hegseth and who greeted him" → "who swore in hegseth", "who greeted hegseth"."""
+    ending = "?" if doc[-1].text == "?" else ""
+    first = list(doc[:cc.i])
+    second = list(doc[cc.i + 1:])
+    name = _antecedent(first)
+    words = [(t.text if t.lower_ not in _PRONOUNS or name is None else name + "'s" * (t.tag_ == "PRP$"))
+             + t.whitespace_ for t in second]
+    return [_question(_text(first), ending) or doc.text, _question("".join(words), ending)]
+
+
+def _antecedent(tokens: list[Token]) -> str | None:
+    """What a pronoun of the second question stands for: the first question's named subject, else its last
+    name or noun phrase."""
+    subject = next((t for t in tokens if t.dep_ in ("nsubj", "nsubjpass") and t.lower_ not in _WH
+                    and t.pos_ == "PROPN"), None)
+    if subject is None:
+        subject = next((t for t in reversed(tokens) if t.pos_ in ("PROPN", "NOUN") and t.dep_ in ("pobj", "dobj")),
+                       None)
+    if subject is None:
+        return None
+    return _text([t for t in subject.subtree if t.dep_ in ("compound", "flat") or t.i == subject.i])
+
+
+def _than(doc: Doc, than: Token) -> list[str]:
+    """"How much larger was A than B?" → "How much larger was A?", "How much larger was B?"."""
+    objects = [t for t in than.children if t.dep_ == "pobj"]
+    subject = next((t for t in doc if t.dep_ in ("nsubj", "nsubjpass") and t.lower_ not in _WH), None)
+    if not objects or subject is None or subject.i > than.i:
+        return [doc.text]
+    other = objects[0]
+    ending = "?" if doc[-1].text == "?" else ""
+    start, end = subject.left_edge.i, subject.right_edge.i + 1
+    tail = [t for t in doc[end:] if not (than.i <= t.i <= other.right_edge.i)]
+    first = _text(list(doc[:start]) + [t for t in doc[start:end] if t.i < than.i] + tail)
+    second = _text(list(doc[:start]) + list(doc[other.left_edge.i:other.right_edge.i + 1]) + tail)
+    return [_question(first, ending), _question(second, ending)]

@@ -1,0 +1,131 @@
+"""Questions about two things are split by their parse; comparisons are worked out from both parts' values; a
+month the question names picks the release of that month."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa.answer import Answerer
+from qa.answer.candidates import Evidence
+from qa.answer.compare import computed
+from qa.answer.lift import Span
+from qa.index.search import Searcher
+from qa.index.store import Store
+from qa.ingest.pipeline import ingest_paths
+from qa.llm.client import no_model_client
+from qa.schemas import Answer
+from qa.settings import Settings
+from qa.text import coordination, dates
+
+
+@pytest.mark.parametrize("question, expected", [
+    # Two things named by figures, the "combined" of the pair dropped from each part.
+    ("What was the combined value of the $300 million grant and the $40 million loan for Poland?",
+     ["What was the value of the $300 million grant?", "What was the value of the $40 million loan for Poland?"]),
+    # Two prepositional phrases, each naming its month.
+    ("Which title does the May 2021 memo and the October 2022 statement give Smith?",
+     ["Which title does the May 2021 memo give Smith?", "Which title does the October 2022 statement give Smith?"]),
+    ("What rank is Jones given in the March 2019 release and in the July 2020 release?",
+     ["What rank is Jones given in the March 2019 release?", "What rank is Jones given in the July 2020 release?"]),
+    # Two named people asked the same of.
+    ("Which commands were Maria Lopez and David Chen nominated for?",
+     ["Which commands were Maria Lopez nominated for?", "Which commands were David Chen nominated for?"]),
+    # Two questions in one; the pronoun of the second stands for the first's name.
+    ("Where did Kowalski speak in March 2023, and whom did he replace as commander?",
+     ["Where did Kowalski speak in March 2023?", "whom did Kowalski replace as commander?"]),
+    # A comparison by "than".
+    ("How much larger was the 2021 aid package than the 2019 training grant?",
+     ["How much larger was the 2021 aid package?", "How much larger was the 2019 training grant?"]),
+])
+def test_a_question_about_two_things_splits_into_one_question_per_thing(question: str, expected: list[str]) -> None:
+    assert coordination.split(question) == expected
+
+
+@pytest.mark.parametrize("question", [
+    "What did the two ministers say about peace and security in the region?",  # no name, figure or date in either
+    "Who spoke at the Air and Space Forces Association symposium?",  # "and" inside one name
+    "How many troops did the Army send?",
+])
+def test_one_thing_asked_about_is_not_split(question: str) -> None:
+    assert coordination.split(question) == [question]
+
+
+@pytest.mark.parametrize("question, word", [
+    ("Which was larger, the grant or the loan?", "larger"),
+    ("how much did total aid grow between may and june", "grow"),
+    ("Who received more money, Poland or Estonia?", "more"),
+    ("Who signed the memo?", None),
+])
+def test_a_comparison_is_told_by_its_word(question: str, word: str | None) -> None:
+    assert coordination.compares(question) == word
+
+
+def test_months_named_with_their_year_in_the_reader_s_forms() -> None:
+    assert dates.months_named("the June 2023 package and the sept 11 2023 call, feb. 2024, Dec. 6, 2023") == [
+        (2023, 6), (2023, 9), (2024, 2), (2023, 12)]
+    assert dates.months_named("in May, and in 2023") == []
+
+
+def _evidence(value: str, release: str) -> Evidence:
+    text = f"The package is valued at {value}."
+    at = text.index(value)
+    ev = Evidence(release_id=release, title="t", date="2023-06-09", source="s", release_text=text,
+                  spans=[(0, len(text))], chunk_ids=[f"{release}:0"])
+    ev.short = Span(value, at, at + len(value))
+    return ev
+
+
+def test_a_difference_is_worked_out_only_between_figures_of_one_kind() -> None:
+    answer = Answer(question="q", answered=True, answer="a", mode="extractive", verified=True)
+    money = computed(answer, [_evidence("$2.1 billion", "a")], [_evidence("$770 million", "b")])
+    assert money.computed == "a difference of $1.33 billion" and money.answer == "a"
+    counts = computed(answer, [_evidence("twelve recipients", "a")], [_evidence("3 recipients", "b")])
+    assert counts.computed == "a difference of 9"
+    assert computed(answer, [_evidence("$5 million", "a")], [_evidence("12 recipients", "b")]).computed == ""
+
+
+RELEASES = {
+    "grant_may.txt": ("Poland Receives Training Grant", "2021-05-04",
+                      "The Department of Defense today announced a training grant for Poland valued at $40 million. "
+                      "The grant funds officer exchanges."),
+    "grant_oct.txt": ("Poland Receives Second Training Grant", "2022-10-12",
+                      "The Department of Defense today announced a training grant for Poland valued at $65 million. "
+                      "The grant funds officer exchanges and range upgrades."),
+    "meeting.txt": ("Austin Meets Polish Minister", "2022-03-01",
+                    "Secretary of Defense Lloyd J. Austin III and Polish Minister of Defense Mariusz Blaszczak met "
+                    "at the Pentagon today. They last met in Warsaw in February."),
+}
+
+
+@pytest.fixture()
+def answerer(tmp_path: Path) -> Answerer:
+    folder = tmp_path / "releases"
+    folder.mkdir()
+    for name, (title, date, text) in RELEASES.items():
+        (folder / name).write_text(f"Title: {title}\nDate: {date}\nSource: https://www.defense.gov/{name}\n\n{text}\n",
+                                   encoding="utf-8")
+    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
+    store = Store(settings.db)
+    ingest_paths(store, [folder], settings.index)
+    return Answerer(store, settings, lambda: no_model_client(settings.model))
+
+
+def test_the_month_named_picks_its_release_with_no_conflict_shown(answerer: Answerer) -> None:
+    hits = Searcher(answerer.store).search("value of the october 2022 training grant for poland", 2)
+    assert hits[0].date == "2022-10-12"
+    answer = answerer.ask("What was the value of the October 2022 training grant for Poland?")
+    assert "$65 million" in answer.answer and "$40 million" not in answer.answer and not answer.conflict
+
+
+def test_a_comparison_of_two_months_shows_both_values_and_their_difference(answerer: Answerer) -> None:
+    answer = answerer.ask("How much larger was the October 2022 training grant than the May 2021 training grant?")
+    assert "$65 million" in answer.answer and "$40 million" in answer.answer, answer
+    assert answer.computed == "a difference of $25 million"
+    assert {c.date for c in answer.evidence} == {"2022-10-12", "2021-05-04"}
+
+
+def test_two_names_of_one_release_are_answered_as_one_question(answerer: Answerer) -> None:
+    answer = answerer.ask("Where had Austin and Blaszczak last met?")
+    assert answer.answer == "Warsaw" and {c.release_id for c in answer.evidence} == {answer.evidence[0].release_id}
