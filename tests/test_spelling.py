@@ -153,3 +153,15 @@ def test_words_of_which_the_releases_hold_no_form_are_unheard(corpus_store: Stor
 
     assert unheard(["golden", "dome", "swore", "introduced", "Umerov", "drawdowns"], corpus_store) == [
         "golden", "dome"]
+
+
+def test_a_people_s_word_the_releases_never_use_is_searched_as_its_country(tmp_path: Path) -> None:
+    store = Store(tmp_path / "index.db")
+    ingest_drafts(store, [ReleaseDraft(title="Call With Minister", date="2024-01-02", source="s", origin="a.txt",
+                                       key="a", text="The Secretary spoke with the Minister of Defense of Estonia and "
+                                            "discussed the China Coast Guard's actions near the Philippines.")],
+                  IndexSettings())
+    searched = rewrite("what did the chinese coast guard do near estonian waters", store, SETTINGS).question
+    assert searched.endswith("(chinese = china; estonian = estonia)")
+    # A word the releases use is left as it is, whatever its end.
+    assert rewrite("what did the minister discuss", store, SETTINGS).question == "what did the minister discuss"

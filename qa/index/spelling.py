@@ -303,6 +303,35 @@ def correct(question: str, store: Store, settings: AnswerSettings) -> tuple[str,
     return _QUESTION_WORD.sub(fix, question), corrections
 
 
+# A people's adjective and its country's name differ at the end: Chinese/China, Ukrainian/Ukraine, Israeli/Israel,
+# Polish/Poland, Afghan/Afghanistan, Turkish/Turkey. The word's end is swapped and the releases' vocabulary decides.
+_DEMONYM_ENDS = ("ese", "ian", "ean", "an", "ish", "i", "")
+_COUNTRY_ENDS = ("", "a", "e", "y", "ia", "ey", "any", "ain", "and", "istan", "s")
+
+
+def demonym_forms(text: str, store: Store) -> list[Group]:
+    """"Chinese = China" for a people's word the releases never use whose country they name (either way round:
+    "Ukraine" asked, "Ukrainian" written)."""
+    words = {m.group().lower(): m.group() for m in _QUESTION_WORD.finditer(text) if len(m.group()) >= 5}
+    if not words:
+        return []
+    unknown = set(words) - store.known_words(list(words))
+    entry = _cached(store)
+    vocabulary, _ = _vocabulary(entry, store)
+    with entry.lock:
+        if entry.prefixes is None:
+            entry.prefixes = frozenset(w[:4] for w in vocabulary if len(w) >= 4)
+    groups: list[Group] = []
+    for lower in sorted(unknown):
+        forms = {lower[:len(lower) - len(end)] + ending for end in _DEMONYM_ENDS if lower.endswith(end)
+                 for ending in _COUNTRY_ENDS + _DEMONYM_ENDS} - {lower}
+        held = sorted(f for f in forms if len(f) >= 4 and f[:4] in entry.prefixes)
+        held = sorted(store.known_words(held)) if held else []
+        if held:
+            groups.append((words[lower], [_styled(words[lower], held[0])]))
+    return groups
+
+
 def rewrite(question: str, store: Store, settings: AnswerSettings) -> Rewrite:
     """The question as retrieval, coverage and answering should see it: typos corrected in place, then
     the releases' forms of its amounts, ranges, fiscal years and acronyms appended as alternatives."""
@@ -311,7 +340,8 @@ def rewrite(question: str, store: Store, settings: AnswerSettings) -> Rewrite:
     main, fixed = correct(main, store, settings)
     corrections += fixed
     seen = {tuple(_flat(w)) for w, _ in groups}
-    for written, others in reader_forms(main) + acronym_forms(main, _acronyms(_cached(store), store)):
+    for written, others in (reader_forms(main) + acronym_forms(main, _acronyms(_cached(store), store))
+                            + demonym_forms(main, store)):
         if others and tuple(_flat(written)) not in seen:
             seen.add(tuple(_flat(written)))
             groups.append((written, others))
