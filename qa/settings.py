@@ -156,6 +156,10 @@ class AnswerSettings(BaseModel):
         "sentence itself")
     rank_decay: float = Field(
         0.35, ge=0, description="How much less each later chunk counts: score / (1 + rank_decay * rank)")
+    read_spans: bool = Field(True, description="Where no value of a kind the lexicon knows stands in the closest "
+                             "sentence, show the phrase the trained reader (qa/text/reader.py, fitted on SQuAD train "
+                             "by scripts/fit-reader) finds, as partial, when its probability reaches the fitted "
+                             "threshold")
     month_factor: float = Field(
         1.5, ge=1, description="Factor on the sentences of a release dated in a month the question names with its "
         "year (\"the June 2023 package\"): its figures, not another month's, answer (scripts/fit-support --months)")

@@ -32,7 +32,7 @@ from qa.llm.client import ModelClient, ModelError, Usage
 from qa.models import Hit
 from qa.schemas import Answer, Citation, Correction, answer_schema
 from qa.settings import Settings
-from qa.text import analyze, coordination, grounding
+from qa.text import analyze, coordination, grounding, reader
 from qa.text.answer_type import AnswerType
 
 DECLINE = "The releases do not say"
@@ -293,6 +293,13 @@ class Answerer:
             if share >= settings.decline_unsaid:
                 return Outcome(q, declined=True, reason="the releases do not say anything about "
                                + ", ".join(f"“{surface(q, t)}”" for t in gone[:3]), hits=hits, candidates=found)
+        read = False
+        if best.short is None and level != "full" and settings.read_spans:
+            # No value of a kind the lexicon knows: the trained reader may still find the phrase that answers
+            # ("Catholic" for "what religion were the Normans"), shown first as partial, with its sentence.
+            span = reader.read(spelling.alternatives(q.text)[0], best.text)
+            if span is not None and span.probability >= reader.threshold():
+                best.short, read, why = Span(span.text, span.start, span.end), True, HEDGED
         other = conflicts.rival(q, best, found, settings.conflict_share, settings.conflict_score)
         if other is not None:
             pair = conflicts.official_first([best, other], settings.trusted_sources)
@@ -300,7 +307,7 @@ class Answerer:
                            conflict=True, reason="the releases give different values: "
                            + "; ".join(f"{_shown(e)} in “{e.title}”" for e in pair))
         return Outcome(q, evidence=[best], answer=_shown(best), support=level, reason=why, hits=hits,
-                       candidates=found, features=features, hedged=level != "full" and features is not None)
+                       candidates=found, features=features, hedged=level != "full" and (features is not None or read))
 
     def _extractive(self, outcomes: list[Outcome], question: str, corrections: list[Correction]) -> Answer:
         evidence = [e for o in outcomes for e in o.evidence]

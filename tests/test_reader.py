@@ -1,0 +1,66 @@
+"""The trained reader finds the phrase that answers where no value of a kind the lexicon knows stands."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.text import reader
+
+
+@pytest.mark.parametrize("question, sentence, answer", [
+    ("What religion did the settlers follow?",
+     "The settlers were known for their piety and became followers of the Lutheran church within a generation.",
+     "the Lutheran church"),
+    ("Who led the expedition?",
+     "The expedition, which left the harbor in April, was led by Captain Maria Alvarez of the coast guard.",
+     "Captain Maria Alvarez"),
+    ("Which city hosted the summit?",
+     "Leaders from twelve nations met in Geneva for the summit on trade and security.",
+     "Geneva"),
+])
+def test_the_reader_finds_the_phrase_that_answers(question: str, sentence: str, answer: str) -> None:
+    found = reader.read(question, sentence)
+    assert found is not None and found.text == answer
+    assert sentence[found.start:found.end] == found.text and 0.0 < found.probability < 1.0
+
+
+def test_the_reader_prefers_what_the_question_does_not_already_say() -> None:
+    q = reader.asked("Who led the expedition to Geneva?")
+    doc = reader.spans.parse("The expedition to Geneva was led by Captain Maria Alvarez.")
+    weights, _ = reader.model()
+    scored = {c.text: reader.probability(reader.features(q, c), weights) for c in reader.candidates(doc)}
+    assert scored["Captain Maria Alvarez"] > scored["Geneva"]
+
+
+def test_the_question_word_and_focus_are_read_off_the_parse() -> None:
+    assert reader.asked("How many ships sailed?").wh == "how many"
+    assert reader.asked("In what year was the treaty signed?").wh == "what time"
+    asked = reader.asked("Which religion did they follow?")
+    assert asked.wh == "which" and asked.focus == "religion"
+
+
+def test_the_fitted_threshold_is_a_probability() -> None:
+    assert 0.0 < reader.threshold() <= 1.01
+
+
+def test_an_answer_with_no_value_of_a_known_kind_shows_the_read_phrase_first_as_partial(tmp_path) -> None:
+    from qa.answer import Answerer
+    from qa.index.store import Store
+    from qa.ingest.pipeline import ingest_paths
+    from qa.llm.client import no_model_client
+    from qa.settings import Settings
+
+    (tmp_path / "r.txt").write_text("Title: Navy Names New Ship\nDate: 2024-03-02\nSource: https://www.defense.gov/r\n\n"
+                                    "The Navy named its newest survey ship after the explorer Matthew Henson. "
+                                    "The ship will chart the Arctic seabed.\n", encoding="utf-8")
+    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
+    store = Store(settings.db)
+    ingest_paths(store, [tmp_path / "r.txt"], settings.index)
+    answer = Answerer(store, settings, lambda: no_model_client(settings.model)).ask(
+        "What explorer was the new survey ship named after?")
+    assert answer.answer == "Matthew Henson" and answer.support == "partial"
+    assert "Matthew Henson" in answer.evidence[0].quote
+    settings.answer.read_spans = False
+    plain = Answerer(store, settings, lambda: no_model_client(settings.model)).ask(
+        "What explorer was the new survey ship named after?")
+    assert plain.answer == answer.evidence[0].quote
