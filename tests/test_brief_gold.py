@@ -39,6 +39,15 @@ def test_every_bullet_sits_under_its_release_and_no_change_mixes_scopes(corpus: 
         assert all(len(n) == 1 for n in numbers.values()), gold.id  # one source number per release
 
 
+def test_every_gold_fact_stands_in_a_release_the_briefing_must_cite() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, str(ROOT / "evals" / "briefs" / "check.py")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout
+    assert done.stdout.strip().endswith("0 problems")
+
+
 def test_a_misplaced_bullet_and_a_mixed_pair_are_counted() -> None:
     from qa.schemas import Briefing, Bullet, Citation, FigureChange, KeyFact, Section
 
