@@ -21,8 +21,9 @@ import argparse
 import json
 import os
 import sys
-import tomllib
 from datetime import date
+
+import tomllib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIELDS = {"id": str, "query": (str, type(None)), "since": (str, type(None)), "until": (str, type(None)),
