@@ -144,8 +144,12 @@ class Bullet(BaseModel):
 class Section(BaseModel):
     topic: str
     bullets: list[Bullet]
-    release_id: str = Field("", description="The release every bullet of the section comes from")
+    release_id: str = Field("", description="The release the section is headed by (its title and date); the only "
+                            "one unless the section reports one event from several releases")
     date: str = Field("", description="That release's date, when it has one")
+    release_ids: list[str] = Field(default_factory=list, description="Every release of the section, first the "
+                                   "heading's: releases about one event (a call and its readout) share a section, "
+                                   "each bullet cited to its own")
 
 
 class TimelineEvent(BaseModel):
@@ -161,6 +165,11 @@ class FigureChange(BaseModel):
     after: KeyFact
     before_citation: Citation
     after_citation: Citation
+
+
+class FigureApart(BaseModel):
+    fact: KeyFact
+    citation: Citation
 
 
 class Briefing(BaseModel):
@@ -179,6 +188,10 @@ class Briefing(BaseModel):
     sections: list[Section] = Field(default_factory=list)
     timeline: list[TimelineEvent] = Field(default_factory=list)
     changes: list[FigureChange] = Field(default_factory=list)
+    apart: list[FigureApart] = Field(
+        default_factory=list, description="Amounts that measure what another release's amount measures but over "
+        "another scope (since 2014, since the invasion), or that measure another thing under a shared noun: listed "
+        "each with its scope, never set against each other")
     ungrounded: list[str] = Field(default_factory=list)
     prompt: str = ""
     usage: list[Usage] = Field(default_factory=list)

@@ -22,21 +22,33 @@ def _golds(corpus: Path) -> list[briefings.BriefGold]:
 
 
 def test_every_bullet_sits_under_its_release_and_no_change_mixes_scopes(corpus: Path, store: Store) -> None:
-    ingest_paths(store, [corpus / "dod-releases"], IndexSettings())
+    ingest_paths(store, [corpus / "dod-releases", ROOT / "evals" / "data" / "releases"], IndexSettings())
     briefer = Briefer(store, Settings(db=store.path), lambda: no_model_client())
     golds = _golds(corpus)
-    assert len(golds) >= 16
+    assert len(golds) >= 28
     for gold in golds:
         b = briefer.brief(query=gold.query, since=gold.since, until=gold.until)
-        assert b.sections and all(s.release_id for s in b.sections), gold.id
+        assert b.sections and all(s.release_id and s.release_id == s.release_ids[0] for s in b.sections), gold.id
         assert briefings.misplaced(b) == [], gold.id
+        for s in b.sections:  # every bullet under a section that holds its release
+            assert {x.citation.release_id for x in s.bullets} <= set(s.release_ids), gold.id
         assert briefings.mixed_scopes(b) == [], gold.id
-        assert len({s.release_id for s in b.sections}) == len(b.sections), gold.id  # one section per release
+        held = [rid for s in b.sections for rid in s.release_ids]
+        assert len(held) == len(set(held)), gold.id  # each release in one section
         numbers = {}
         for s in b.sections:
             for bullet in s.bullets:
                 numbers.setdefault(bullet.citation.release_id, set()).add(bullet.citation.n)
         assert all(len(n) == 1 for n in numbers.values()), gold.id  # one source number per release
+
+
+def test_every_gold_fact_stands_in_a_release_the_briefing_must_cite() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, str(ROOT / "evals" / "briefs" / "check.py")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout
+    assert done.stdout.strip().endswith("0 problems")
 
 
 def test_a_misplaced_bullet_and_a_mixed_pair_are_counted() -> None:
@@ -52,6 +64,8 @@ def test_a_misplaced_bullet_and_a_mixed_pair_are_counted() -> None:
                                                      measure="security assistance", scope="since the invasion"),
                                        before_citation=cite, after_citation=cite)])
     assert briefings.misplaced(b) == ["x"]
+    grouped = b.model_copy(update={"sections": [b.sections[0].model_copy(update={"release_ids": ["r1", "r2"]})]})
+    assert briefings.misplaced(grouped) == []  # r2's bullet under the section of one event that holds r2
     assert briefings.mixed_scopes(b) == ["$8.8 billion (since 2014) -> $44.2 billion (since the invasion)"]
 
 

@@ -157,3 +157,22 @@ def test_eval_json_is_the_comparison_for_several_models_and_the_reports_for_one(
     code, out, _ = run(*common, "-m", "again")
     [report] = json.loads(out)["reports"]
     assert code == 0 and report["dataset"] == "seed" and report["model"] == "smollm2-135m-instruct"
+
+
+def test_eval_with_models_and_with_json_scores_the_briefing_sets_too(tmp_path: Path, corpus: Path,
+                                                                     config: Callable[[str], Path]) -> None:
+    config(MODELS)
+    common = ["eval", "--config", str(ROOT / "evals" / "config.toml"), "--dataset", "seed", "--dataset",
+              "briefs-dev", "--reports", str(tmp_path)]
+    code, out, _ = run(*common, "--json", "-m", "smollm2", "-m", "again")
+    compared = json.loads(out)
+    assert code == 0 and [r["name"] for r in compared["runs"]] == ["smollm2", "again"]
+    assert [b["dataset"] for b in compared["briefings"]] == ["briefs-dev"]
+    assert compared["briefings"][0]["kind"] == "briefings" and compared["briefings"][0]["failures"] == []
+    code, out, _ = run(*common, "--json")
+    plain = json.loads(out)
+    assert code == 0 and [r["dataset"] for r in plain["reports"]] == ["seed"]
+    assert plain["briefings"][0]["score"] == compared["briefings"][0]["score"]
+    code, out, _ = run(*common, "-m", "smollm2", "-m", "again")
+    assert code == 0 and out.startswith("# Eval: smollm2 vs again\n")
+    assert "briefs-dev: briefings 4, facts " in out and (tmp_path / "briefs-dev.md").is_file()

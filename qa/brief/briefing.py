@@ -10,10 +10,11 @@ thing over the same scope (qa.brief.figures).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from qa.brief import extract, figures, parsed, relevance
+from qa.brief import entities, events, extract, figures, lists, parsed, relevance
 from qa.brief.dates import anchored
 from qa.brief.memo import numbered
 from qa.brief.prose import grounded_prose
@@ -26,7 +27,17 @@ from qa.models import Release
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
-from qa.schemas import Briefing, BriefReply, Bullet, Citation, FigureChange, KeyFact, Section, TimelineEvent
+from qa.schemas import (
+    Briefing,
+    BriefReply,
+    Bullet,
+    Citation,
+    FigureApart,
+    FigureChange,
+    KeyFact,
+    Section,
+    TimelineEvent,
+)
 from qa.settings import Settings
 from qa.text import analyze, boilerplate, grounding, sentences
 from qa.text.dates import DateError, iso_date
@@ -54,32 +65,48 @@ class Briefer:
               limit: int = 8) -> Briefing:
         chosen = self._select(since, until, query, limit)
         texts = {r.id: self.store.release_text(r.id) for r in chosen}
-        overview, mode, problems, usage = self._overview(chosen, texts)
+        grouped = events.groups(chosen, texts)
+        overview, mode, problems, usage, backing, spans = self._overview(grouped, texts)
         # A dated sentence the overview already says is not printed again as an event.
         timeline = [ev for ev in self._timeline(chosen, texts) if ev.event not in overview]
         # Each sentence once: a bullet never repeats the overview's leads or a dated event of the timeline.
         printed = [set(analyze.terms(ev.event)) for ev in timeline]
         printed += [set(analyze.terms(overview[s:e])) for s, e in sentences.spans(overview)]
+        wanted_terms = set(relevance.query_terms(query or ""))
         sections = []
-        for section in self._sections(chosen, texts, query):
+        for group in grouped:
             bullets = []
-            for bullet in section.bullets:
-                said = set(analyze.terms(bullet.text))
-                # One bullet per fact: a sentence the overview, the timeline or another release already says
-                # (the same words, near enough) is not said again.
-                same = self.settings.brief.same_fact
-                if said and not any(len(said & other) / len(said | other) >= same for other in printed):
-                    bullets.append(bullet)
-                    printed.append(said)
+            for r in group:
+                bullets += self._bullets(r, texts[r.id], wanted_terms, printed)
             if bullets:
-                sections.append(section.model_copy(update={"bullets": bullets}))
+                head = group[0]
+                sections.append(Section(topic=" ".join(head.title.split()) or "(untitled)", bullets=bullets,
+                                        release_id=head.id, date=head.date or "",
+                                        release_ids=[r.id for r in group]))
+        changes, apart = self._changes(chosen, texts)
         # Numbered as the memo's sources list numbers them, so JSON, terminal, memo and page agree.
         return numbered(Briefing(
             query=query or "", since=since or "", until=until or "", releases=[r.id for r in chosen],
-            overview=overview, overview_mode=mode, overview_citations=self._backing(overview, chosen, texts),
-            sections=sections, timeline=timeline,
-            changes=self._changes(chosen, texts), ungrounded=problems, prompt=self.prompt.tag, usage=usage,
+            overview=overview, overview_mode=mode, overview_citations=backing, overview_spans=spans,
+            sections=sections, timeline=timeline, changes=changes, apart=apart, ungrounded=problems,
+            prompt=self.prompt.tag, usage=usage,
         ))
+
+    def _bullets(self, r: Release, text: str, wanted: set[str], printed: list[set[str]]) -> list[Bullet]:
+        """The release's first BULLETS ranked sentences (qa.brief.briefing._ranked) that say something new, in
+        the release's order; what they say is added to `printed`."""
+        bullets: list[Bullet] = []
+        same = self.settings.brief.same_fact
+        for s, e in _ranked(text, wanted):  # the lead, then by how much each states
+            if len(bullets) == BULLETS:
+                break
+            said = set(analyze.terms(text[s:e]))
+            # One bullet per fact: a sentence the overview, the timeline or another release already says (the
+            # same words, near enough) is not said again, and the next one takes its place.
+            if said and not any(len(said & other) / len(said | other) >= same for other in printed):
+                bullets.append(Bullet(text=text[s:e], citation=self._cite(r, text, s, e)))
+                printed.append(said)
+        return sorted(bullets, key=lambda b: b.citation.start)
 
     def _select(self, since: str | None, until: str | None, query: str | None, limit: int) -> list[Release]:
         if query:
@@ -120,39 +147,17 @@ class Briefer:
         return Citation(n=0, chunk_id=f"{release.id}:{ordinal}", release_id=release.id, title=release.title,
                         date=release.date, source=release.source, start=start, end=end, quote=text[start:end])
 
-    def _sections(self, chosen: list[Release], texts: dict[str, str], query: str | None) -> list[Section]:
-        """A section per release, under its title and date, with its own sentences only: its lead, then those
-        that state most (figures with what they measure, named people, bodies and places, the query's words)."""
-        wanted = set(relevance.query_terms(query or ""))
-        sections = []
-        for r in chosen:
-            text = texts[r.id]
-            spans = [sp for sp in boilerplate.content_sentences(text)
-                     if _balanced(text[sp[0]:sp[1]]) and _clause(parsed.doc(text), *sp)]
-            first = lead_span(text)
-            if first in spans:  # the lead first: a line of letterhead ("IMMEDIATE RELEASE No. 1031-06") is none
-                spans.remove(first)
-                spans.insert(0, first)
-            if not spans:
-                continue
-            counted: dict[str, int] = {}
-            for f in figures.figures(text):  # an amount of money counts for more: what a briefing is read for
-                counted[f.sentence] = counted.get(f.sentence, 0) + (2 if f.kind == "money" else 1)
-            rest = sorted(spans[1:], key=lambda sp, t=text, c=counted: -_weight(t, sp, c, wanted))
-            rest = [sp for sp in rest if _weight(text, sp, counted, wanted) > 0]
-            picked = sorted([spans[0], *rest[:BULLETS - 1]])
-            bullets = [Bullet(text=text[s:e], citation=self._cite(r, text, s, e)) for s, e in picked]
-            sections.append(Section(topic=" ".join(r.title.split()) or "(untitled)", bullets=bullets, release_id=r.id,
-                                    date=r.date or ""))
-        return sections
-
     def _timeline(self, chosen: list[Release], texts: dict[str, str]) -> list[TimelineEvent]:
+        titles = Counter(" ".join(r.title.split()) for r in chosen)
         events = []
         for r in chosen:
             text = texts[r.id]
             spans = boilerplate.content_sentences(text)
             if r.date and spans:
-                events.append(TimelineEvent(date=r.date, event=r.title, citation=self._cite(r, text, *spans[0])))
+                title = " ".join(r.title.split())
+                if titles[title] > 1:  # "Army Casualty" twice: said with whom each is about
+                    title = " — ".join(p for p in (title, _first_name(text)) if p)
+                events.append(TimelineEvent(date=r.date, event=title, citation=self._cite(r, text, *spans[0])))
             for s, e in spans:
                 for kind, value, _, _ in grounding.claims(text[s:e]):
                     day = _full_date(value) if kind == "date" else None
@@ -161,33 +166,61 @@ class Briefer:
         unique = {(ev.date, ev.event): ev for ev in events}
         return sorted(unique.values(), key=lambda ev: ev.date)
 
-    def _changes(self, chosen: list[Release], texts: dict[str, str]) -> list[FigureChange]:
+    def _changes(self, chosen: list[Release], texts: dict[str, str]) -> tuple[list[FigureChange], list[FigureApart]]:
         """A dollar figure restated in a later release for the same measure over the same scope (the same nouns
         measured, the same baseline: "since 2014" is never compared with "since the invasion"): each later
-        figure paired with the latest earlier one of its kind, labelled with what it measures."""
+        figure paired with the latest earlier one of its kind, labelled with what it measures. And apart, each
+        with its scope, the amounts that pair with none but share a measured noun or a baseline with another
+        release's amount: a comparison a reader might make, which the briefing does not make for them."""
         facts = [(r, f) for r in sorted(chosen, key=lambda r: r.date) if r.date
                  for f in figures.figures(texts[r.id]) if f.kind == "money" and f.measure]
         changes = []
+        paired: set[tuple[str, int]] = set()
         for r2, f2 in facts:
             alike = [(r1, f1) for r1, f1 in facts if r1.date < r2.date and like(f1, f2)]
             if not alike:
                 continue
             r1, f1 = max(alike, key=lambda x: (x[0].date, x[1].start))
+            paired |= {(r1.id, f1.start), (r2.id, f2.start)}
             if analyze.terms(f1.value) == analyze.terms(f2.value):
                 continue  # restated unchanged
             changes.append(FigureChange(
                 measure=f2.measure, scope=f2.scope, before=_fact(f1), after=_fact(f2),
                 before_citation=self._cite(r1, texts[r1.id], *_span(texts[r1.id], f1.sentence)),
                 after_citation=self._cite(r2, texts[r2.id], *_span(texts[r2.id], f2.sentence))))
-        return changes
+        apart, seen = [], set()
+        for r, f in facts:
+            kin = any(o.id != r.id and _kin(f, g) for o, g in facts)
+            said = (r.id, f.value, f.measure, f.scope)
+            if kin and (r.id, f.start) not in paired and said not in seen:
+                seen.add(said)
+                apart.append(FigureApart(fact=_fact(f), citation=self._cite(r, texts[r.id],
+                                                                            *_span(texts[r.id], f.sentence))))
+        return changes, apart
 
-    def _overview(self, chosen: list[Release], texts: dict[str, str]) -> tuple[str, str, list[str], list[Usage]]:
+    def _overview(self, grouped: list[list[Release]], texts: dict[str, str]) -> tuple[
+            str, str, list[str], list[Usage], list[Citation], list[tuple[int, int]]]:
+        """The overview, its mode, the model's problems and usage, and each sentence's citation and span.
+        Without a model (or when the model's prose fails the check) it is the lead of each section's first
+        release, each cited to its release, relative days ("Today", "This afternoon") said as that release's
+        date; the model's prose has each relative day said as the date of the release its sentence stands on."""
+        chosen = [r for g in grouped for r in g]
         if not chosen:
-            return "No stored release matches.", "extractive", [], []
-        # One lead per release, whole sentences, with "Today" and "yesterday" said as the release's date.
-        leads = " ".join(anchored(_lead(texts[r.id]), r.date) for r in chosen[:4])
+            return "No stored release matches.", "extractive", [], [], [], []
+        leads, cites, spans, at = [], [], [], 0
+        for group in grouped:
+            r = group[0]
+            span = lead_span(texts[r.id])
+            if span is None:
+                continue
+            said = anchored(texts[r.id][span[0]:span[1]], r.date)
+            leads.append(said)
+            cites.append(self._cite(r, texts[r.id], *span))
+            spans.append((at, at + len(said)))
+            at += len(said) + 1
+        extractive = " ".join(leads)
         if not wanted(self.settings.answer.mode, self.settings.model.model, self.settings.answer.reports):
-            return leads, "extractive", [], []
+            return extractive, "extractive", [], [], cites, spans
         budget = self.settings.model.text_budget
         per = max(1, budget // (60 * len(chosen)))
         blocks = "\n\n".join(f"<<<RELEASE | {r.title} | {r.date}\n{extract.lead(texts[r.id], per)}\nEND>>>"
@@ -196,9 +229,37 @@ class Briefer:
         messages = self.prompt.messages(releases=blocks)
         overview, problems, usage = grounded_prose(self._client_factory, self.prompt, messages, BriefReply,
                                                    "overview", source, "overview", "the releases", "brief")
-        if overview is not None:
-            return overview, "model", [], usage
-        return leads, "extractive", problems, usage
+        if overview is None:
+            return extractive, "extractive", problems, usage, cites, spans
+        backing = self._backing(overview, chosen, texts)
+        overview = " ".join(anchored(overview[s:e], c.date) for (s, e), c in zip(sentences.spans(overview), backing))
+        return overview, "model", [], usage, self._backing(overview, chosen, texts), []
+
+def _ranked(text: str, wanted: set[str]) -> list[tuple[int, int]]:
+    """The release's sentences a bullet may be, ranked: its lead, then those that state most (figures with what
+    they measure, named people, bodies and places, the query's words). A sentence is a clause (a line of
+    letterhead, "IMMEDIATE RELEASE No. 1031-06", is none) or an item of a list (qa.brief.lists: "Army: 50,290
+    accessions ...", which has no verb)."""
+    doc = parsed.doc(text)
+    spans = []
+    for sp in boilerplate.content_sentences(text):
+        if _balanced(text[sp[0]:sp[1]]):
+            kept = sp if _clause(doc, *sp) else lists.item(text, *sp)
+            if kept:
+                spans.append(kept)
+    first = lead_span(text)
+    if first in spans:  # the lead first
+        spans.remove(first)
+        spans.insert(0, first)
+    if not spans:
+        return []
+    counted: dict[tuple[int, int], int] = {}
+    for f in figures.figures(text):  # an amount of money counts for more: what a briefing is read for
+        held = next((sp for sp in spans if sp[0] <= f.start < sp[1]), None)
+        if held:
+            counted[held] = counted.get(held, 0) + (2 if f.kind == "money" else 1)
+    rest = sorted(spans[1:], key=lambda sp: -_weight(text, sp, counted, wanted))
+    return [spans[0], *(sp for sp in rest if _weight(text, sp, counted, wanted) > 0)]
 
 
 def _balanced(sentence: str) -> bool:
@@ -225,18 +286,22 @@ def _clause(doc: Doc, start: int, end: int) -> bool:
                                                                        for c in t.children) for t in span)
 
 
-def _lead(text: str) -> str:
-    span = lead_span(text)
-    return text[span[0]:span[1]] if span else ""
+def _first_name(text: str) -> str:
+    """The first person the release names, else its first place: what tells apart releases of one title."""
+    people = entities.people(text)
+    if people:
+        return people[0].name
+    places = entities.places(text)
+    return places[0] if places else ""
 
 
-def _weight(text: str, span: tuple[int, int], counted: dict[str, int], wanted: set[str]) -> int:
+def _weight(text: str, span: tuple[int, int], counted: dict[tuple[int, int], int], wanted: set[str]) -> int:
     """How much a sentence states: each figure four, each of the query's words two, names one each up to two
     (a sentence full of place names says no more than one with two)."""
     s, e = span
     names = sum(1 for ent in parsed.doc(text).ents
                 if s <= ent.start_char < e and ent.label_ in relevance.TOPIC_ENTITIES)
-    return 4 * counted.get(text[s:e], 0) + min(names, 2) + 2 * len(wanted & set(analyze.terms(text[s:e])))
+    return 4 * counted.get(span, 0) + min(names, 2) + 2 * len(wanted & set(analyze.terms(text[s:e])))
 
 
 def _key(text: str) -> set[str]:
@@ -255,6 +320,13 @@ def like(a: figures.Figure, b: figures.Figure) -> bool:
         return False
     return _share(_key(a.measure), _key(b.measure)) >= SAME_MEASURE and \
         _share(_key(a.scope), _key(b.scope)) >= SAME_SCOPE
+
+
+def _kin(a: figures.Figure, b: figures.Figure) -> bool:
+    """Whether two amounts invite comparison: they share a noun of what they measure ("security assistance",
+    "security assistance package") or of their baselines ("since the Russian invasion of Ukraine", "since the
+    beginning of Russia's invasion")."""
+    return bool(_key(a.measure) & _key(b.measure) or _key(a.scope) & _key(b.scope))
 
 
 def _fact(f: figures.Figure) -> KeyFact:

@@ -11,15 +11,18 @@ from qa.text import sentences
 
 def numbered(b: Briefing) -> Briefing:
     """The briefing with every citation numbered as its sources list numbers it: one number per release, in
-    reading order (overview, sections, timeline, changes), so a release is one source however many of its
-    sentences are cited; and the overview's sentence spans, when each of its sentences has its citation. The
-    memo, the command line and the page all number from this."""
+    reading order (overview, sections, timeline, changes, figures apart), so a release is one source however
+    many of its sentences are cited; and the overview's sentence spans (the briefer's, else the sentence
+    splitter's), when each of its sentences has its citation. The memo, the command line and the page all
+    number from this."""
     numbers: dict[str, int] = {}
 
     def num(c: Citation) -> Citation:
         return c.model_copy(update={"n": numbers.setdefault(c.release_id, len(numbers) + 1)})
 
-    spans = sentences.spans(b.overview)
+    # The briefer's own spans when it gave one per citation (a lead is one span however the splitter reads it).
+    given = b.overview_spans and len(b.overview_spans) == len(b.overview_citations)
+    spans = b.overview_spans if given else sentences.spans(b.overview)
     marked = len(spans) == len(b.overview_citations)
     overview = [num(c) for c in b.overview_citations] if marked else b.overview_citations
     sections = [s.model_copy(update={"bullets": [x.model_copy(update={"citation": num(x.citation)})
@@ -27,8 +30,9 @@ def numbered(b: Briefing) -> Briefing:
     timeline = [ev.model_copy(update={"citation": num(ev.citation)}) for ev in b.timeline]
     changes = [ch.model_copy(update={"before_citation": num(ch.before_citation),
                                      "after_citation": num(ch.after_citation)}) for ch in b.changes]
+    apart = [a.model_copy(update={"citation": num(a.citation)}) for a in b.apart]
     return b.model_copy(update={"overview_citations": overview, "overview_spans": spans if marked else [],
-                                "sections": sections, "timeline": timeline, "changes": changes})
+                                "sections": sections, "timeline": timeline, "changes": changes, "apart": apart})
 
 
 def markdown(b: Briefing) -> str:
@@ -50,6 +54,11 @@ def markdown(b: Briefing) -> str:
         lines[-1] += " *(the releases' leads, relative dates anchored)*"
     for section in b.sections:
         lines += ["", f"## {_escape(section.topic)}" + (f" ({section.date})" if section.date else ""), ""]
+        if len(section.release_ids) > 1:  # one event, several releases: each named with its source number
+            first = {x.citation.release_id: x.citation for x in reversed(section.bullets)}
+            lines += ["*One event, reported in " + "; ".join(
+                f"{_escape(c.title)} ({c.date or 'undated'}) {mark(c)}" for rid in section.release_ids
+                if (c := first.get(rid))) + "*", ""]
         lines += [f"- {_escape(bullet.text)} {mark(bullet.citation)}" for bullet in section.bullets]
     if b.timeline:
         lines += ["", "## Timeline", ""]
@@ -60,6 +69,11 @@ def markdown(b: Briefing) -> str:
                   f"({ch.before_citation.date}) "
                   f"{mark(ch.before_citation)} → {ch.after.value} ({ch.after_citation.date}) "
                   f"{mark(ch.after_citation)}" for ch in b.changes]
+    if b.apart:
+        lines += ["", "## Figures not compared", "",
+                  "*Amounts of a kind another release gives too, but of another measure or scope:*", ""]
+        lines += [f"- {a.fact.value} {_escape(a.fact.measure)}{' ' + _escape(a.fact.scope) if a.fact.scope else ''} "
+                  f"({a.citation.date}) {mark(a.citation)}" for a in b.apart]
     lines += ["", "## Sources", ""]
     for n in sorted(cited):
         c = cited[n]

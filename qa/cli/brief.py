@@ -148,6 +148,10 @@ def _print_brief(b: Briefing) -> None:
     _say(textwrap.fill(overview or b.overview, 100) + label)
     for section in b.sections:
         _say("\n" + section.topic + (f" ({section.date})" if section.date else ""), "bold")
+        if len(section.release_ids) > 1:  # one event, several releases: each with its source number
+            first = {x.citation.release_id: x.citation for x in reversed(section.bullets)}
+            _say("  one event, reported in " + "; ".join(f"{c.title} {cite(c)}" for rid in section.release_ids
+                                                         if (c := first.get(rid))))
         for bullet in section.bullets:
             _say("  - " + textwrap.fill(f"{bullet.text} {cite(bullet.citation)}", 96, subsequent_indent="    "))
     if b.timeline:
@@ -161,6 +165,11 @@ def _print_brief(b: Briefing) -> None:
             _say(f"  {ch.before.value} ({ch.before_citation.date}) {cite(ch.before_citation)} -> {ch.after.value} "
                  f"({ch.after_citation.date}) {cite(ch.after_citation)}: {ch.measure}"
                  + (f", {ch.scope}" if ch.scope else ""))
+    if b.apart:
+        _say("\nFigures not compared (another measure or scope)", "bold")
+        for a in b.apart:
+            _say(f"  {a.fact.value} {a.fact.measure}" + (f" {a.fact.scope}" if a.fact.scope else "")
+                 + f" ({a.citation.date}) {cite(a.citation)}")
     _say("\nSources", "bold")
     for n in sorted(cited):
         c = cited[n]

@@ -59,7 +59,9 @@ def eval_(
     the user data folder, leaving the committed ones (evals/reports, recorded live) as they are; --record
     rewrites those. With -m A -m B each model runs
     over the same datasets, from its own cassettes, and the comparison is printed and written beside the
-    reports (compare-A-vs-B.md); only the config's own model is held to the thresholds.
+    reports (compare-A-vs-B.md); only the config's own model is held to the thresholds. The briefing sets
+    ([[briefings]]) ask no model: they run once, with or without -m, and --json lists their reports under
+    "briefings".
 
     Examples: qa eval --dataset dev --compare evals/reports/dev.json; qa eval -m smollm2 -m gemma3-270m
     """
@@ -95,13 +97,16 @@ def eval_(
             results = [r for run in comparison.runs for r in run.reports]
         else:
             results = _eval_config_model(cfg, settings, chosen, record, folder, as_json, index_db)
-        briefed = _eval_briefings(briefing_sets, settings, folder, index_db) if not models else []
+        # Briefings ask no model: the same sets, scored and gated, whichever model (-m) answers the questions.
+        briefed = _eval_briefings(briefing_sets, settings, folder, index_db)
     except (evaluation.EvalError, local_model.LocalModelError, StoreError) as e:
         _fail(str(e))
     # On stderr: stdout is the comparison or the JSON a script reads.
     err.print(_text(f"qa: reports written to {folder}"))
     if as_json:
-        _dump(comparison if several and comparison is not None else {"reports": [r.model_dump() for r in results]})
+        out = comparison.model_dump() if several and comparison is not None else {
+            "reports": [r.model_dump() for r in results]}
+        _dump({**out, "briefings": [b.model_dump() for b in briefed]})
     elif several and comparison is not None:
         _say(evaluation.comparison_markdown(comparison).rstrip("\n"))
     for r in results:

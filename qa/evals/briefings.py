@@ -3,7 +3,8 @@
 Each gold briefing is run as `qa brief` runs it, with no model (every part scored is read off the releases;
 the overview is the releases' anchored leads), printed as the Markdown memo, and scored: gold facts found
 anywhere in it (matched as answers' facts are), must_include releases in, must_exclude releases out, noise
-strings (bylines, datelines) printed, sentences printed twice, bullets under a section of another release, and
+strings (bylines, datelines) printed, sentences printed twice, bullets under a section that does not hold their
+release, and
 "Figures that changed" pairs whose two figures name different scopes.
 """
 
@@ -102,9 +103,10 @@ def printed_sentences(b: Briefing) -> list[str]:
 
 
 def misplaced(b: Briefing) -> list[str]:
-    """Bullets whose cited release is not the release of the section they are printed under."""
+    """Bullets whose cited release is not a release of the section they are printed under (its heading's, or
+    one of the releases on the same event it groups)."""
     return [bullet.text for section in b.sections for bullet in section.bullets
-            if section.release_id and bullet.citation.release_id != section.release_id]
+            if section.release_id and bullet.citation.release_id not in (section.release_ids or [section.release_id])]
 
 
 def mixed_scopes(b: Briefing) -> list[str]:

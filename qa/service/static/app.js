@@ -503,9 +503,14 @@ function renderBrief(b) {
     parts.push(h("h2", {}, "Figures that changed"), h("ul", {}, b.changes.map((c) => h("li", {},
       c.measure + ": " + c.before.value + " ", cite(c.before_citation), " → " + c.after.value + " ", cite(c.after_citation)))));
   }
+  if (b.apart && b.apart.length) {
+    // Amounts of another measure or scope: listed each with its scope, never set against each other.
+    parts.push(h("h2", {}, "Figures not compared"), h("ul", {}, b.apart.map((a) => h("li", {},
+      [a.fact.value, a.fact.measure, a.fact.scope].filter(Boolean).join(" ") + " ", cite(a.citation)))));
+  }
   const sources = new Map();
   const all = [...b.overview_citations, ...b.sections.flatMap((s) => s.bullets.map((x) => x.citation)), ...b.timeline.map((t) => t.citation),
-    ...b.changes.flatMap((c) => [c.before_citation, c.after_citation])];
+    ...b.changes.flatMap((c) => [c.before_citation, c.after_citation]), ...(b.apart || []).map((a) => a.citation)];
   for (const c of all) if (c.n && !sources.has(c.n)) sources.set(c.n, c);
   if (sources.size) {
     parts.push(h("h2", {}, "Sources"), h("ol", { class: "sources" }, [...sources.values()].sort((x, y) => x.n - y.n).map((c) =>
