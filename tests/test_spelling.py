@@ -165,3 +165,12 @@ def test_a_people_s_word_the_releases_never_use_is_searched_as_its_country(tmp_p
     assert searched.endswith("(chinese = china; estonian = estonia)")
     # A word the releases use is left as it is, whatever its end.
     assert rewrite("what did the minister discuss", store, SETTINGS).question == "what did the minister discuss"
+
+
+def test_shorthand_a_reader_types_is_searched_with_the_word_releases_spell_out() -> None:
+    from qa.index.spelling import reader_forms
+
+    assert reader_forms("where is army central hq, how many yrs, and did the US agree") == [
+        ("hq", ["headquarters"]), ("yrs", ["years"]), ("US", ["United States"])]
+    # Inside a word or an abbreviation with its dots, nothing is read as shorthand.
+    assert reader_forms("the hqx of U.S. forces in the Mideastern region") == []

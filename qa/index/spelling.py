@@ -114,10 +114,24 @@ def american(text: str) -> tuple[str, list[tuple[str, str]]]:
     return _BRITISH_WORD.sub(fix, text), changes
 
 
+# Shorthand a hurried reader types for what releases spell out: standard English abbreviations and short names.
+_SHORTHAND = {"hq": "headquarters", "dept": "department", "depts": "departments", "yr": "year", "yrs": "years",
+              "hr": "hour", "hrs": "hours", "mins": "minutes", "govt": "government", "intl": "international",
+              "natl": "national", "mideast": "Middle East", "us": "United States", "usa": "United States",
+              "uk": "United Kingdom", "lt": "lieutenant", "gen": "general", "maj": "major", "col": "colonel",
+              "sgt": "sergeant", "adm": "admiral", "capt": "captain", "cmdr": "commander", "asst": "assistant",
+              "secdef": "Secretary of Defense", "sec": "secretary", "mil": "military", "approx": "approximately",
+              "info": "information", "tech": "technology", "admin": "administration", "ppl": "people",
+              "dir": "director", "mgmt": "management", "natsec": "national security"}
+_SHORTHAND_WORD = re.compile(r"(?<![\w.])(" + "|".join(_SHORTHAND) + r")(?![\w.])", re.IGNORECASE)
+
+
 def reader_forms(text: str) -> list[Group]:
-    """Numbers written the reader's way, and irregular verbs in the present, each with the forms releases write
-    them in."""
+    """Numbers written the reader's way, irregular verbs in the present and shorthand ("hq", "yrs"), each with
+    the forms releases write them in."""
     groups: list[Group] = []
+    for m in _SHORTHAND_WORD.finditer(text):
+        groups.append((m.group(), [_SHORTHAND[m.group().lower()]]))
     for m in _IRREGULAR_WORD.finditer(text):
         groups.append((m.group(), [_IRREGULAR[m.group(1).lower()]]))
     for m in _BARE_AMOUNT.finditer(text):
