@@ -35,6 +35,9 @@ from qa.text import coordination, dates
     # Two questions in one; the pronoun of the second stands for the first's name.
     ("Where did Kowalski speak in March 2023, and whom did he replace as commander?",
      ["Where did Kowalski speak in March 2023?", "whom did Kowalski replace as commander?"]),
+    # Two noun phrases the parser hung apart ("worth" taken for the conjunct), read by their tags.
+    ("How much were the 5th tranche and the 9th tranche worth?",
+     ["How much were the 5th tranche worth?", "How much were the 9th tranche worth?"]),
     # A comparison by "than".
     ("How much larger was the 2021 aid package than the 2019 training grant?",
      ["How much larger was the 2021 aid package?", "How much larger was the 2019 training grant?"]),

@@ -64,3 +64,23 @@ def test_an_answer_with_no_value_of_a_known_kind_shows_the_read_phrase_first_as_
     plain = Answerer(store, settings, lambda: no_model_client(settings.model)).ask(
         "What explorer was the new survey ship named after?")
     assert plain.answer == answer.evidence[0].quote
+
+
+def test_a_whole_sentence_is_never_printed_as_a_full_answer(tmp_path) -> None:
+    from qa.answer import Answerer
+    from qa.answer.pipeline import WHOLE_SENTENCE
+    from qa.index.store import Store
+    from qa.ingest.pipeline import ingest_paths
+    from qa.llm.client import no_model_client
+    from qa.settings import Settings
+
+    (tmp_path / "r.txt").write_text("Title: Navy Names New Ship\nDate: 2024-03-02\nSource: https://www.defense.gov/r\n\n"
+                                    "The Navy named its newest survey ship after the explorer Matthew Henson. "
+                                    "The ship will chart the Arctic seabed with new sonar.\n", encoding="utf-8")
+    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
+    store = Store(settings.db)
+    ingest_paths(store, [tmp_path / "r.txt"], settings.index)
+    answer = Answerer(store, settings, lambda: no_model_client(settings.model)).ask(
+        "What will the survey ship do in the Arctic?")
+    assert answer.answered and answer.support == "partial" and answer.reason == WHOLE_SENTENCE
+    assert "chart the Arctic seabed" in answer.evidence[0].quote

@@ -39,9 +39,11 @@ def split(question: str) -> list[str]:
         if _is_clause(right) and any(t.lower_ in _WH for t in doc[cc.i + 1:right.right_edge.i + 1]):
             return _clauses(doc, cc)
         left = _left_conjunct(doc, cc, right)
-        if left is None or not _two_things(doc, cc, left, right):
-            continue
-        return _conjuncts(doc, cc, left, right)
+        if left is not None and _two_things(doc, cc, left, right):
+            return _conjuncts(doc, cc, left, right)
+        phrases = _tagged_pair(doc, cc)
+        if phrases is not None:
+            return phrases
     than = next((t for t in doc if t.lower_ == "than" and t.head.tag_ in ("JJR", "RBR", "NN", "NNS")), None)
     if than is not None:
         return _than(doc, than)
@@ -88,6 +90,33 @@ def _end(doc: Doc, start: int, right: Token) -> int:
 
 def _hangs_inside(t: Token, start: int, end: int) -> bool:
     return any(start <= a.i < end for a in [t, *t.ancestors])
+
+
+_PHRASE_TAGS = frozenset({"DET", "ADJ", "NUM", "NOUN", "PROPN", "SYM"})
+
+
+def _tagged_pair(doc: Doc, cc: Token) -> list[str] | None:
+    """Two noun phrases either side of "and", read by their tags where the parser hung the second one elsewhere
+    ("the 13th presidential drawdown and the 52nd drawdown worth": "worth" as the conjunct)."""
+    start = cc.i
+    while start > 0 and doc[start - 1].pos_ in _PHRASE_TAGS:
+        start -= 1
+    end = cc.i + 1
+    while end < len(doc) and doc[end].pos_ in _PHRASE_TAGS:
+        end += 1
+    while end > cc.i + 1 and doc[end - 1].pos_ not in ("NOUN", "PROPN"):
+        end -= 1
+    first, second = doc[start:cc.i], doc[cc.i + 1:end]
+    if not len(first) or not len(second) or doc[cc.i - 1].pos_ not in ("NOUN", "PROPN"):
+        return None
+    if any(e.start <= cc.i < e.end for e in doc.ents) or not all(any(_anchor(t) for t in p) for p in (first, second)):
+        return None
+    if _holds_wh(doc, start, end):
+        return None
+    ending = "?" if doc[-1].text == "?" else ""
+    before, after = list(doc[:start]), list(doc[end:])
+    return [_question(_text(before + list(first) + after), ending),
+            _question(_text(before + list(second) + after), ending)]
 
 
 def _right_conjunct(doc: Doc, cc: Token) -> Token | None:
