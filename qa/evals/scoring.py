@@ -45,7 +45,8 @@ from qa.evals.retrieval import GoldQuestion
 from qa.schemas import Answer
 from qa.text.analyze import CARDINALS, ORDINALS, STOP_WORDS, terms
 from qa.text.answer_type import MONTH_TERMS
-from qa.text.grounding import MONTH, check
+from qa.text.dates import MONTH
+from qa.text.grounding import check
 
 _ARTICLES = frozenset({"a", "an", "the"})
 # Not after an apostrophe or a dot, so the "s" of "Austin's" and of "U.S." is no stop word.

@@ -52,10 +52,12 @@ def _checked(day: date, raw: str) -> str:
     return day.isoformat()
 
 
+# A month as releases and readers write it (grounding matches it capitalised only, so "may" is no date).
+MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept(?:ember)?|Sep"
+         r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b\.?")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-# A month a question names with its year: "June 2023", "feb 2023", "Sept. 11, 2023", "june 9 2023".
-_PERIOD = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?\s+"
-                     r"(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?((?:19|20)\d\d)\b", re.IGNORECASE)
+# A month a question names with its year, in any case: "June 2023", "feb 2023", "Sept. 11, 2023", "june 9 2023".
+_PERIOD = re.compile(rf"\b({MONTH})\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?((?:19|20)\d\d)\b", re.IGNORECASE)
 
 
 def months_named(text: str) -> list[tuple[int, int]]:

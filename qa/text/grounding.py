@@ -45,6 +45,7 @@ from typing import Literal, cast
 from pydantic import BaseModel
 
 from qa.text.analyze import CARDINALS, MONTH_NAMES, ORDINALS, STOP_WORDS, terms
+from qa.text.dates import MONTH
 
 ClaimKind = Literal["money", "number", "ordinal", "date", "quote", "person"]
 
@@ -74,9 +75,6 @@ class Grounding(BaseModel):
 
 # --- Patterns -------------------------------------------------------------------------------------------------------
 
-# A month as releases and readers write it; shared with the scorer.
-MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept(?:ember)?|Sep"
-          r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b\.?")
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?!\w)"
 _YEAR = r"[12]\d{3}(?!\w)"
 _ISO = r"\b[12]\d{3}-(?:1[0-2]|0?[1-9])-(?:[12]\d|3[01]|0?[1-9])\b"
