@@ -5,7 +5,7 @@ import pytest
 
 from qa.answer import coverage, parts
 from qa.answer.candidates import Evidence, gather
-from qa.answer.lift import lift
+from qa.answer.lift import is_today, lift
 from qa.answer.question import analyse
 from qa.answer.verify import check_model, holds_value
 from qa.index.search import Searcher
@@ -192,3 +192,11 @@ def test_a_copied_out_sentence_is_no_answer_and_a_title_asked_for_picks_the_name
     assert not check_model(q, "Joe Biden", lead, [lead, quote]).accepted  # named, but not the title asked for
     right = check_model(q, "Todd Breasseale", lead, [lead, quote])
     assert right.accepted and right.cited == [quote]
+
+
+@pytest.mark.parametrize("sentence, day", [("Austin departed Washington this morning for Asia.", "this morning"),
+                                           ("This afternoon, the Department announced the award.", "This afternoon"),
+                                           ("Today, Austin spoke with Umerov.", "Today")])
+def test_a_dated_release_s_this_morning_answers_when(sentence: str, day: str) -> None:
+    found = lift(analyse("When did it happen?", {}), sentence, dated=True)
+    assert found is not None and found.text == day and is_today(found)

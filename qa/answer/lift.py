@@ -127,14 +127,14 @@ def _body_start(text: str) -> int:
 
 
 # "Austin spoke today with ...": the event is on the release's own date.
-_TODAY = re.compile(r"\b[Tt]oday\b")
+_TODAY = re.compile(r"\b(?:[Tt]oday|[Tt]his (?:morning|afternoon|evening)|[Tt]onight)\b")
 # "when did ...": the event's day; not "in what year was the treaty signed", which "today" never answers.
 _WHEN = re.compile(r"\s*when\b", re.IGNORECASE)
 
 
 def is_today(span: Span | None) -> bool:
     """Whether a lifted date is the release's "today", printed as the release's date."""
-    return span is not None and span.text.lower() == "today"
+    return span is not None and _TODAY.fullmatch(span.text) is not None
 
 
 _UNQUOTE = str.maketrans({'"': " ", "“": " ", "”": " "})
