@@ -200,3 +200,10 @@ def test_a_copied_out_sentence_is_no_answer_and_a_title_asked_for_picks_the_name
 def test_a_dated_release_s_this_morning_answers_when(sentence: str, day: str) -> None:
     found = lift(analyse("When did it happen?", {}), sentence, dated=True)
     assert found is not None and found.text == day and is_today(found)
+
+
+def test_a_stretch_of_time_is_no_count_of_people() -> None:
+    sentence = "The exercise involves 13 nations and more than 30,000 military personnel; it will span two weeks."
+    assert lift(analyse("how many troops took part in the exercise", {}), sentence).text == \
+        "30,000 military personnel"
+    assert lift(analyse("how many weeks does the exercise last", {}), sentence).text == "two weeks"
