@@ -275,8 +275,9 @@ class PostgresSettings(BaseModel):
                           "longer than connect_timeout for one is answered 503 storage_unavailable")
     connect_timeout: float = Field(3.0, gt=0, le=120, description="Seconds to wait for a connection before the "
                                    "store answers storage_unavailable")
-    follow_interval: float = Field(0.2, gt=0, le=60, description="Seconds between a replica's looks for writes "
-                                   "made through other replicas")
+    follow_interval: float = Field(1.0, gt=0, le=60, description="Seconds between a replica's looks for writes "
+                                   "made through other replicas when none is announced: each write wakes every "
+                                   "replica as it commits (LISTEN/NOTIFY); the looks are the fallback")
 
 
 class Settings(BaseSettings):

@@ -6,12 +6,14 @@ Every socket is loopback, every wait bounded."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
@@ -33,19 +35,55 @@ def _release(i: int, text: str | None = None) -> dict[str, str]:
             "text": text or f"The Navy ordered {i} tugboats named zebra{i} for the harbor. They arrive in May."}
 
 
-@pytest.fixture()
-def replicas(pg_dsn: str, tmp_path: Path) -> Iterator[list[Replica]]:
+@contextlib.contextmanager
+def started(pg_dsn: str, tmp_path: Path, follow_interval: float = 0.1) -> Iterator[list[Replica]]:
     """Two replicas over one database, their answer log that database too."""
     Store(pg_dsn).close()  # the schema, once, before both start
-    env: dict[str, str | None] = {"QA_LOG__PATH": None, "QA_PG__FOLLOW_INTERVAL": "0.1"}
-    started = [Replica(pg_dsn, env=env, log=tmp_path / f"replica{i}.log").start() for i in range(2)]
+    env: dict[str, str | None] = {"QA_LOG__PATH": None, "QA_PG__FOLLOW_INTERVAL": str(follow_interval)}
+    both = [Replica(pg_dsn, env=env, log=tmp_path / f"replica{i}.log").start() for i in range(2)]
     try:
-        for r in started:
+        for r in both:
             r.wait_ready()
-        yield started
+        yield both
     finally:
-        for r in started:
+        for r in both:
             r.stop()
+
+
+@pytest.fixture()
+def replicas(pg_dsn: str, tmp_path: Path) -> Iterator[list[Replica]]:
+    with started(pg_dsn, tmp_path) as both:
+        yield both
+
+
+def _caught_up(http: httpx.Client, replica: Replica, generation: int, within: float) -> float:
+    """Seconds until the replica's search arrays hold a generation (its /readyz says), failing past `within`;
+    /readyz reads them without catching them up, as a search would."""
+    began = time.monotonic()
+    while (http.get(replica.url + "/readyz").json()["index_generation"] or 0) < generation:
+        assert time.monotonic() - began < within, f"generation {generation} not followed in {within} s"
+        time.sleep(0.01)
+    return time.monotonic() - began
+
+
+def test_a_write_wakes_the_other_replica_at_once_not_at_its_next_poll(pg_dsn: str, tmp_path: Path) -> None:
+    # Polling every 30 s: only the notification sent when the write commits can bring it over within 1 s.
+    with started(pg_dsn, tmp_path, follow_interval=30) as (a, b), httpx.Client(timeout=10) as http:
+        store = Store(pg_dsn)
+        lags = []
+        for i in range(5):
+            assert http.post(a.url + "/v1/releases", json={"releases": [_release(i)]}).json()["added"]
+            lags.append(_caught_up(http, b, store.generation(), within=1.0))
+        assert max(lags) < 1.0
+        assert http.post(b.url + "/v1/search", json={"query": "zebra4"}).json()["hits"]
+        # Its listening connection dropped: the follower looks at once and listens again.
+        with psycopg.connect(pg_dsn, autocommit=True) as admin:
+            dropped = admin.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                                    " WHERE application_name = 'qa-listen'").fetchone()
+        assert dropped is not None and dropped[0] == 2
+        for i in range(5, 8):
+            assert http.post(a.url + "/v1/releases", json={"releases": [_release(i)]}).json()["added"]
+            _caught_up(http, b, store.generation(), within=5.0)
 
 
 def test_a_release_ingested_through_one_replica_is_answerable_through_another_within_a_second(

@@ -21,6 +21,7 @@ import psycopg
 
 from qa.index import pg_schema
 from qa.index.pg_conn import PgConnection, close_pool, translated
+from qa.index.pg_listen import CHANNEL
 from qa.index.storage_errors import IndexUnavailable, StorageFault, read_only
 from qa.index.store import BOILERPLATE_VERSION, Store
 from qa.settings import PostgresSettings, shown
@@ -78,6 +79,11 @@ class PostgresStore(Store):
     def snapshot(self) -> Iterator[None]:
         with self.db.hold("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"):
             yield
+
+    def _bump(self) -> None:
+        super()._bump()
+        # Sent when this write commits (never for one rolled back): replicas listening catch up at once.
+        self.db.execute("SELECT pg_notify(?, current_schema())", (CHANNEL,))
 
     def stream(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
         """A server-side cursor, read in batches in binary (term bags are bytes); inside snapshot()."""
