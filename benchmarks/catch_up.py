@@ -104,10 +104,10 @@ def main() -> int:
               f"{len(fresh.arrays()['docs']):,} postings")
         print(f"catch-up with {args.releases} new release(s) (bm25.update): best {up_best * 1000:.1f} ms, "
               f"median {up_med * 1000:.1f} ms")
-        print(f"full build (bm25.build), the baseline: best {build_best * 1000:.0f} ms, median {build_med * 1000:.0f} ms"
-              f"  -> catch-up is {build_med / up_med:.0f}x cheaper")
-        print(f"search (top 100, {len(queries)} dev questions): built {_search_ms(fresh, queries, args.repeat):.3f} ms"
-              f"/query, caught up {_search_ms(after, queries, args.repeat):.3f} ms/query; same results: {same}")
+        print(f"full build (bm25.build), the baseline: best {build_best * 1000:.0f} ms, median "
+              f"{build_med * 1000:.0f} ms  -> catch-up is {build_med / up_med:.0f}x cheaper")
+        print(f"search (top 100, {len(queries)} dev questions): built {_search_ms(fresh, queries, args.repeat):.3f} "
+              f"ms/query, caught up {_search_ms(after, queries, args.repeat):.3f} ms/query; same results: {same}")
         store.close()
     return 0
 

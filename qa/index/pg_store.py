@@ -80,6 +80,11 @@ class PostgresStore(Store):
         with self.db.hold("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"):
             yield
 
+    def gather_statistics(self) -> None:
+        # Until autovacuum gets to a table just filled, the planner guesses: a catch-up reading one new chunk
+        # was planned as a parallel scan of every chunk, with JIT compilation (100 ms instead of 2).
+        self.db.execute("ANALYZE releases, chunks")
+
     def _bump(self) -> None:
         super()._bump()
         # Sent when this write commits (never for one rolled back): replicas listening catch up at once.

@@ -137,6 +137,9 @@ class Store:
     def has_table(self, name: str) -> bool:
         raise NotImplementedError
 
+    def gather_statistics(self) -> None:
+        """After a bulk copy: what the database plans its queries by, gathered now rather than when it gets to it."""
+
     def stream(self, sql: str, params: Sequence[Any] = ()) -> Any:
         """Rows of a large read, fetched in batches (fetchmany) rather than all at once; inside snapshot()."""
         return self.db.execute(sql, params)
@@ -212,7 +215,8 @@ class Store:
             # The generation this write makes, stamped on its chunks: what a follower reads to catch up.
             gen = self.generation() + 1
             words = self._stored_words(latest)  # of the replaced versions, taken away below
-            self.db.executemany("DELETE FROM releases WHERE id = ?", [(rid,) for rid in latest])
+            if self.db.executemany("DELETE FROM releases WHERE id = ?", [(rid,) for rid in latest]).rowcount:
+                self._set_meta("removed", str(gen))
             # Rowids given here, under the write lock, so all chunks go in with one statement.
             first = self.db.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM releases").fetchone()[0]
             self.db.executemany(
@@ -269,6 +273,7 @@ class Store:
         with self.write():
             self._count_words(self._stored_words(resolved), -1)
             self.db.executemany("DELETE FROM releases WHERE id = ?", [(i,) for i in resolved])
+            self._set_meta("removed", str(self.generation() + 1))
             self._bump()
         return resolved
 
@@ -321,9 +326,21 @@ class Store:
         """Rows of (chunk rowid, release rowid, length, release date, terms, tfs), by chunk rowid (fetchmany)."""
         return self.stream(_BAG + " ORDER BY c.rowid")
 
+    def removed_since(self, generation: int) -> bool:
+        """Whether a write after a generation removed chunks (replaced or removed releases): every write that
+        does marks its generation (meta 'removed'), so a follower needs no list of the chunks still stored."""
+        row = self.db.execute("SELECT value FROM meta WHERE key='removed'").fetchone()
+        return row is not None and int(row[0]) > generation
+
     def bags_since(self, generation: int) -> list[tuple[Any, ...]]:
         """The bags of chunks written after a generation, as bags() gives them."""
-        return self.db.execute(_BAG + " WHERE c.gen > ? ORDER BY c.rowid", (generation,)).fetchall()
+        # Written so that the work follows the few new chunks, never the index's size: "+c.rowid" sorts after
+        # the search, so SQLite finds them by the gen index instead of scanning every chunk in rowid order;
+        # each one's release date is looked up by its key, where a join let PostgreSQL (its statistics not
+        # yet gathered after a bulk load) hash every release.
+        return self.db.execute(
+            "SELECT c.rowid, c.release, c.length, (SELECT r.date FROM releases r WHERE r.rowid = c.release),"
+            " c.terms, c.tfs FROM chunks c WHERE c.gen > ? ORDER BY +c.rowid", (generation,)).fetchall()
 
     def chunk_rowids(self) -> np.ndarray:
         """Every stored chunk's rowid, ascending."""
