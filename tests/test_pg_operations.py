@@ -72,3 +72,32 @@ def test_the_pool_is_sized_by_the_setting_and_waiting_past_its_timeout_is_unavai
     for t in holders:
         t.join(10)
     assert db.execute("SELECT 1").fetchone()[0] == 1  # and back once one is free
+
+
+def test_a_dead_pooled_connection_is_retried_once_only_where_running_twice_is_safe(pg_dsn: str) -> None:
+    import psycopg
+
+    from qa.index.pg_conn import repeatable
+
+    assert repeatable("SELECT 1") and repeatable(" with x AS (SELECT 1) SELECT * FROM x")
+    assert repeatable("INSERT INTO t VALUES (?) ON CONFLICT (id) DO NOTHING")
+    assert not repeatable("SELECT 1 FROM t FOR UPDATE") and not repeatable("UPDATE t SET n = n + 1")
+    assert not repeatable("INSERT INTO t VALUES (?) ON CONFLICT (id) DO UPDATE SET n = t.n + 1")
+    db = PgConnection(pg_dsn, PostgresSettings(pool_min=1, pool_max=1))
+    db.execute("CREATE TABLE counter (n INTEGER)")
+    db.execute("INSERT INTO counter VALUES (0)")
+
+    def end_sessions() -> None:
+        with psycopg.connect(pg_dsn, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'qa'")
+
+    end_sessions()
+    assert db.execute("SELECT n FROM counter").fetchone()[0] == 0  # a read: again, on a live connection
+    end_sessions()
+    with db.hold("BEGIN"):  # a transaction dead at its BEGIN: nothing done yet, so begun again
+        db.execute("UPDATE counter SET n = n + 1")
+    end_sessions()
+    with pytest.raises(StorageFault) as raised:  # a write that may not run twice: not retried
+        db.execute("UPDATE counter SET n = n + 1")
+    assert raised.value.code == UNAVAILABLE
+    assert db.execute("SELECT n FROM counter").fetchone()[0] == 1

@@ -80,7 +80,7 @@ def test_a_write_wakes_the_other_replica_at_once_not_at_its_next_poll(pg_dsn: st
         with psycopg.connect(pg_dsn, autocommit=True) as admin:
             dropped = admin.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
                                     " WHERE application_name = 'qa-listen'").fetchone()
-        assert dropped is not None and dropped[0] == 2
+        assert dropped is not None and dropped[0] == 2  # one for each replica
         for i in range(5, 8):
             assert http.post(a.url + "/v1/releases", json={"releases": [_release(i)]}).json()["added"]
             _caught_up(http, b, store.generation(), within=5.0)
@@ -162,6 +162,38 @@ def test_killing_a_replica_during_an_ingest_loses_no_acknowledged_release(replic
         # The dead replica's lock and transaction went with its connections: B still writes.
         assert http.post(b.url + "/v1/releases", json={"releases": [_release(7)]}).json()["added"] == [
             release_id("https://example.test/r/7")]
+
+
+def _end_sessions(pg_dsn: str) -> int:
+    """pg_terminate_backend on every session of the replicas (pooled and listening): what a server restart or
+    an administrator does to them."""
+    with psycopg.connect(pg_dsn, autocommit=True) as admin:
+        row = admin.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                            " WHERE application_name IN ('qa', 'qa-listen')").fetchone()
+    return int(row[0]) if row else 0
+
+
+def test_sessions_ended_under_a_replica_cost_a_retry_not_a_request(replicas: list[Replica], pg_dsn: str) -> None:
+    a, b = replicas
+    with httpx.Client(timeout=10) as http:
+        assert http.post(a.url + "/v1/releases", json={"releases": [RELEASE]}).status_code == 200
+        requests = [  # each the first request after the sessions ended: a read, a write, the probe, an answer
+            lambda: http.post(b.url + "/v1/search", json={"query": "patrol boats"}),
+            lambda: http.get(b.url + "/v1/releases"),
+            lambda: http.post(b.url + "/v1/releases", json={"releases": [_release(1)]}),
+            lambda: http.get(b.url + "/readyz"),
+            lambda: http.post(b.url + "/v1/ask", json={"question": "How many tugboats named zebra1 did the Navy "
+                                                                   "order?"}),
+            lambda: http.get(b.url + "/v1/logs", params={"n": 1}),
+        ]
+        for request in requests:
+            assert request().status_code == 200  # the replica's pool holds connections again
+            assert _end_sessions(pg_dsn) >= 2
+            reply = request()
+            assert reply.status_code == 200, reply.text
+        assert http.post(b.url + "/v1/search", json={"query": "zebra1"}).json()["hits"]
+        assert http.post(b.url + "/v1/ask", json={"question": "How many tugboats named zebra1 did the Navy order?"}
+                         ).json()["answer"].startswith("1")
 
 
 def test_two_replicas_polling_five_feeds_poll_each_once_per_round(pg_dsn: str, tmp_path: Path) -> None:

@@ -40,9 +40,10 @@ class PostgresStore(Store):
         self.path = self.dsn = str(dsn)
         self.settings = settings or _settings()
         self.db = PgConnection(self.dsn, self.settings)
+        # A read first (retried on a live connection when the pool's is dead), then the schema on the pool's.
+        self.read_only = bool(self.db.execute("SELECT current_setting('transaction_read_only') = 'on'")
+                              .fetchone()[0])
         with translated(self.dsn), self.db.pool.connection() as conn:
-            self.read_only = bool(conn.execute("SELECT current_setting('transaction_read_only') = 'on'")
-                                  .fetchone()[0])
             current = pg_schema.applied(conn)
             if current == 0 and (not create or self.read_only):
                 raise IndexUnavailable(f"no qa index in {shown(self.dsn)}; run `qa ingest` first or pass --db")
