@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -246,3 +246,75 @@ def test_readyz_fails_while_the_database_is_away_and_recovers(tmp_path: Path,
             time.sleep(0.2)
         assert api.post("/v1/search", json={"query": "patrol boats"}).json()["hits"]
         close_pools()
+
+
+def test_losing_the_database_under_a_replica_while_it_ingests(tmp_path: Path) -> None:
+    """The server stopped (immediate: no goodbyes) under a `qa serve` taking batches, then started again: every
+    request meanwhile is answered promptly, 503 storage_unavailable; every acknowledged release is there
+    afterwards; /readyz comes back by itself."""
+    from qa.index.pg_conn import close_pool
+    from qa.testing.pg_server import running
+
+    with running() as server:
+        dsn = server.create("lost")
+        Store(dsn).close()
+        replica = Replica(dsn, env={"QA_LOG__PATH": None, "QA_PG__CONNECT_TIMEOUT": "1"},
+                          log=tmp_path / "replica.log").start()
+        acknowledged: list[str] = []
+        refused: list[tuple[int, str]] = []
+        failures: list[str] = []  # transport errors: a hang past the client's timeout would be one
+        slowest = [0.0]
+        stop = threading.Event()
+
+        def ingest() -> None:
+            with httpx.Client(timeout=15) as http:
+                for n in range(100_000):
+                    if stop.is_set():
+                        return
+                    batch = [_release(5000 + 10 * n + j, "Long text about tugboats. " * 200) for j in range(10)]
+                    began = time.monotonic()
+                    try:
+                        reply = http.post(replica.url + "/v1/releases", json={"releases": batch})
+                    except httpx.HTTPError as err:
+                        failures.append(repr(err))
+                        continue
+                    slowest[0] = max(slowest[0], time.monotonic() - began)
+                    if reply.status_code == 200:
+                        acknowledged.extend(reply.json()["added"])
+                    else:
+                        refused.append((reply.status_code, reply.json().get("code", "")))
+                        time.sleep(0.05)
+
+        def until(condition: Callable[[], bool], within: float, what: str) -> None:
+            give_up = time.monotonic() + within
+            while not condition():
+                assert time.monotonic() < give_up, what
+                time.sleep(0.05)
+
+        writer = threading.Thread(target=ingest)
+        try:
+            replica.wait_ready()
+            writer.start()
+            until(lambda: len(acknowledged) >= 30, 60, "no batches acknowledged")
+            server.stop("immediate")  # mid-ingest
+            with httpx.Client(timeout=15) as http:
+                for probe in (lambda: http.get(replica.url + "/readyz"),
+                              lambda: http.post(replica.url + "/v1/search", json={"query": "tugboats"})):
+                    began = time.monotonic()
+                    reply = probe()
+                    assert reply.status_code == 503 and reply.json()["code"] == "storage_unavailable", reply.text
+                    assert time.monotonic() - began < 5
+                until(lambda: len(refused) >= 3, 30, "the ingest was not refused while the database was away")
+                server.start()
+                until(lambda: http.get(replica.url + "/readyz").status_code == 200, 30, "not ready again")
+                after = len(acknowledged)
+                until(lambda: len(acknowledged) > after + 20, 60, "no batches acknowledged after the restart")
+        finally:
+            stop.set()
+            writer.join(60)
+            replica.stop()
+        assert failures == [] and slowest[0] < 10  # never a hang
+        assert set(refused) == {(503, "storage_unavailable")}
+        stored = {r.id for r in Store(dsn).releases()}
+        close_pool(dsn)
+        assert set(acknowledged) <= stored
