@@ -101,3 +101,33 @@ def test_a_dead_pooled_connection_is_retried_once_only_where_running_twice_is_sa
         db.execute("UPDATE counter SET n = n + 1")
     assert raised.value.code == UNAVAILABLE
     assert db.execute("SELECT n FROM counter").fetchone()[0] == 1
+
+
+def _keywords(url: str) -> str:
+    """The libpq keyword=value string for a postgresql:// URL."""
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    return make_conninfo(**{k: str(v) for k, v in conninfo_to_dict(url).items()})
+
+
+def test_libpq_keyword_strings_are_databases_wherever_urls_are(monkeypatch: pytest.MonkeyPatch, pg_dsn: str,
+                                                               tmp_path: Path) -> None:
+    from qa.index.pg_store import scratch
+
+    keywords = "host=127.0.0.1 port=5432 dbname=qa user=qa"
+    assert Settings(db=keywords).db == keywords and Settings(db=" port=5432 dbname=qa").db == " port=5432 dbname=qa"
+    monkeypatch.setenv("QA_DB", keywords)
+    assert Settings().db == keywords
+    assert Settings(db=str(tmp_path / "hostname.db")).db == tmp_path / "hostname.db"  # a file stays a file
+    assert shown(keywords + " password=hunter2") == keywords + " password=***"
+    assert shown("host=db password='hunter 2' dbname=qa") == "host=db password=*** dbname=qa"
+    db = _keywords(pg_dsn)
+    assert "://" not in db and db.startswith(("host=", "user=", "dbname=", "port="))
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", "--sample", "--db", db]).exit_code == 0
+    found = runner.invoke(app, ["search", "Where had Austin and Umerov most recently met?", "-k", "1", "--db", db])
+    assert found.exit_code == 0 and "Austin Meets With Ukrainian Minister of Defense" in found.stdout
+    assert Store(pg_dsn).counts()[2] == 1  # the same database as its URL names
+    with scratch(db) as inside:  # qa eval --index-db: a schema of its own, also from keywords
+        Store(inside).close()
+        assert Store(inside).counts() == (0, 0, 0)

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
+from psycopg.conninfo import make_conninfo
 
 from qa.index import pg_schema
 from qa.index.pg_conn import PgConnection, close_pool, translated
@@ -114,7 +115,10 @@ class PostgresStore(Store):
 
 
 def in_schema(dsn: str, schema: str) -> str:
-    """The URL of a database with its tables looked for (and made) in one schema of it."""
+    """The address of a database (a URL, or libpq keywords) with its tables looked for (and made) in one
+    schema of it."""
+    if "://" not in dsn:
+        return make_conninfo(dsn, options=f"-csearch_path={schema}")
     parts = urlsplit(dsn)
     query = [(k, v) for k, v in parse_qsl(parts.query) if k != "options"]
     query.append(("options", f"-csearch_path={schema}"))
