@@ -12,7 +12,8 @@ from __future__ import annotations
 import itertools
 import os
 import secrets
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -26,6 +27,7 @@ from qa.index.pg_listen import CHANNEL
 from qa.index.storage_errors import IndexUnavailable, StorageFault, read_only
 from qa.index.store import BOILERPLATE_VERSION, Store
 from qa.settings import PostgresSettings, shown
+from qa.text import analyze
 
 _cursor_names = itertools.count()
 
@@ -102,16 +104,31 @@ class PostgresStore(Store):
             cur.execute(sql.replace("?", "%s"), params or None)
         return cur
 
-    def _insert_chunks(self, rows: list[tuple[Any, ...]]) -> None:
-        # COPY: several times faster than INSERTs for the bulk of an ingest (the chunks and their bags).
+    def _insert(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        # COPY: several times faster than INSERTs for the bulk of an ingest (releases, chunks and their bags).
         conn = self.db.held
         if conn is None:  # never: put() writes in a transaction
-            raise StorageFault("chunks are written inside a write transaction", "storage_damaged")
-        with translated(self.dsn), conn.cursor().copy(
-                "COPY chunks (release, ordinal, char_start, char_end, n_tokens, n_terms, length, terms, tfs, seq,"
-                " sentence_starts, sentence_kinds, gen) FROM STDIN") as copy:
+            raise StorageFault("rows are written inside a write transaction", "storage_damaged")
+        if not rows:
+            return
+        with translated(self.dsn), conn.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
+
+    def _delete_releases(self, ids: list[str]) -> int:
+        return int(self.db.execute("DELETE FROM releases WHERE id = ANY(?::text[])", (ids,)).rowcount)
+
+    def _count_words(self, words: Counter[str], sign: int) -> None:
+        # One statement over arrays, not one upsert a word (thousands a batch): the words are distinct.
+        if not words:
+            return
+        listed = list(words)
+        self.db.execute(
+            "INSERT INTO vocab (word, term, count) SELECT * FROM unnest(?::text[], ?::text[], ?::integer[])"
+            " ON CONFLICT (word) DO UPDATE SET count = vocab.count + excluded.count",
+            (listed, [" ".join(analyze.terms(w)) for w in listed], [sign * words[w] for w in listed]))
+        if sign < 0:
+            self.db.execute("DELETE FROM vocab WHERE word = ANY(?::text[]) AND count <= 0", (listed,))
 
 
 def in_schema(dsn: str, schema: str) -> str:

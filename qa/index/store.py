@@ -31,6 +31,11 @@ __all__ = ["BOILERPLATE_VERSION", "StorageFault", "Store", "StoreError", "Stored
 # Bumped when qa.text.boilerplate marks a new kind, so indexes stored before are marked again when opened.
 BOILERPLATE_VERSION = "3"
 
+_RELEASE_COLUMNS = ("rowid", "id", "title", "date", "source", "origin", "content_hash", "text", "n_chunks",
+                    "ingested_at")
+_CHUNK_COLUMNS = ("release", "ordinal", "char_start", "char_end", "n_tokens", "n_terms", "length", "terms", "tfs",
+                  "seq", "sentence_starts", "sentence_kinds", "gen")
+
 # The chunk columns the BM25 arrays are built from, in the order bm25 reads them.
 _BAG = ("SELECT c.rowid, c.release, c.length, r.date, c.terms, c.tfs"
         " FROM chunks c JOIN releases r ON r.rowid = c.release")
@@ -215,18 +220,18 @@ class Store:
             # The generation this write makes, stamped on its chunks: what a follower reads to catch up.
             gen = self.generation() + 1
             words = self._stored_words(latest)  # of the replaced versions, taken away below
-            if self.db.executemany("DELETE FROM releases WHERE id = ?", [(rid,) for rid in latest]).rowcount:
+            if self._delete_releases(list(latest)):
                 self._set_meta("removed", str(gen))
             # Rowids given here, under the write lock, so all chunks go in with one statement.
             first = self.db.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM releases").fetchone()[0]
-            self.db.executemany(
-                "INSERT INTO releases (rowid, id, title, date, source, origin, content_hash, text,"
-                " n_chunks, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            self._insert(
+                "releases", _RELEASE_COLUMNS,
                 [(first + i, rel.id, rel.draft.title, rel.draft.date, rel.draft.source, rel.draft.origin,
                   rel.content_hash, rel.draft.text, len(rel.chunks), rel.ingested_at or now)
                  for i, rel in enumerate(latest.values())],
             )
-            self._insert_chunks(
+            self._insert(
+                "chunks", _CHUNK_COLUMNS,
                 [(first + i, c.ordinal, c.start, c.end, c.n_tokens, c.n_terms, c.length, c.terms, c.tfs,
                   c.seq, c.sentence_starts, c.sentence_kinds, gen)
                  for i, rel in enumerate(latest.values()) for c in rel.chunks],
@@ -237,23 +242,27 @@ class Store:
             added.subtract(words)  # net change: replacing a release with itself touches few rows
             self._count_words(+added, 1)
             self._count_words(+(-added), -1)
-            self.db.executemany(
-                "INSERT INTO boilerplate VALUES (?,?,?,?)",
+            self._insert(
+                "boilerplate", ("release", "char_start", "char_end", "kind"),
                 [(first + i, *span) for i, rel in enumerate(latest.values())
                  for span in (rel.boilerplate if rel.boilerplate is not None else boilerplate.spans(rel.draft.text))],
             )
-            self.db.executemany(
-                "INSERT INTO acronyms VALUES (?,?,?)",
+            self._insert(
+                "acronyms", ("release", "short", "long"),
                 [(first + i, short, long) for i, rel in enumerate(latest.values())
                  for short, long in (rel.acronyms if rel.acronyms is not None
                                      else acronyms.learn(rel.draft.title, rel.draft.text))],
             )
             self._bump()
 
-    def _insert_chunks(self, rows: list[tuple[Any, ...]]) -> None:
-        self.db.executemany(
-            "INSERT INTO chunks (release, ordinal, char_start, char_end, n_tokens, n_terms, length,"
-            " terms, tfs, seq, sentence_starts, sentence_kinds, gen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    def _delete_releases(self, ids: list[str]) -> int:
+        """Delete releases (their chunks and marks go with them), inside a write; how many there were."""
+        return int(self.db.executemany("DELETE FROM releases WHERE id = ?", [(rid,) for rid in ids]).rowcount)
+
+    def _insert(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        """Rows into a table, inside a write (a server's store sends them in bulk)."""
+        self.db.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({','.join('?' * len(columns))})",
+                            rows)
 
     def resolve(self, id_or_prefix: str) -> str:
         """A release id from its id or a unique prefix of it."""
@@ -272,7 +281,7 @@ class Store:
         resolved = [self.resolve(i) for i in ids]
         with self.write():
             self._count_words(self._stored_words(resolved), -1)
-            self.db.executemany("DELETE FROM releases WHERE id = ?", [(i,) for i in resolved])
+            self._delete_releases(resolved)
             self._set_meta("removed", str(self.generation() + 1))
             self._bump()
         return resolved
