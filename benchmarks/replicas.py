@@ -146,6 +146,8 @@ def _start(db: str | Path, n: int, tmp: Path, extra: dict[str, str | None] | Non
     for r in replicas:
         r.wait_ready(120)
         httpx.post(r.url + "/v1/search", json={"query": "warm up"}, timeout=300)  # its arrays, built once
+        # And its language pipeline, loaded once: many first asks at once would each load their own.
+        httpx.post(r.url + "/v1/ask", json={"question": "Who met whom?", "mode": "extractive"}, timeout=300)
     return replicas
 
 
