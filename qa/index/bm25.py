@@ -11,7 +11,7 @@ them. Either way the scores are those of a fresh build, to the bit (tests/test_s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -85,6 +85,7 @@ class BM25Index:
     lengths: np.ndarray  # BM25 length of each document (float32)
     k1: float = 1.2
     b: float = 0.75
+    norm: np.ndarray = field(init=False, repr=False)  # each document's length normalisation (float32)
 
     # What the index cache keeps: the postings as one segment, and the documents.
     ARRAYS = ("hashes", "indptr", "docs", "tfs", "chunk_rowids", "release_rowids", "dates", "lengths")
