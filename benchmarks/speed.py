@@ -190,7 +190,7 @@ def task_ours(db: str, questions: list[str], timed: list[str], profile: bool) ->
     cfg = SearchSettings()
     store = Store(Path(db))
     build_s, built = best_of(lambda: index.build(store, cfg.k1, cfg.b))
-    stats = {"docs": built.n_docs, "terms": len(built.hashes), "postings": len(built.docs),
+    stats = {"docs": built.n_docs, "terms": len(built.merged().hashes), "postings": built.n_postings,
              "arrays_mb": sum(a.nbytes for a in built.arrays().values()) / 2**20}
     store.save_arrays(built.generation, index.params(cfg.k1, cfg.b), built.arrays())
     del built

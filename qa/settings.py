@@ -20,14 +20,18 @@ def default_db() -> Path:
     return user_data_path("qa", appauthor=False) / "qa.db"
 
 
-# What --db and QA_DB may name besides a file: a PostgreSQL database, by URL or libpq keywords ("service=qa").
+# What --db and QA_DB may name besides a file: a PostgreSQL database, by URL or by libpq's keyword=value
+# connection string ("host=db port=5432 dbname=qa user=qa", "service=qa"), told by its first keyword.
 _PG_PREFIXES = ("postgresql://", "postgres://")
+_LIBPQ_KEYWORDS = re.compile(
+    r"\s*(host|hostaddr|port|dbname|user|password|passfile|service|sslmode|sslrootcert|sslcert|sslkey|"
+    r"application_name|connect_timeout|options|target_session_attrs|gssencmode|channel_binding)\s*=")
 
 
 def is_postgres(target: Path | str) -> bool:
     """Whether an index target names a PostgreSQL database rather than an SQLite file."""
     text = str(target)
-    return text.startswith(_PG_PREFIXES) or (isinstance(target, str) and text.startswith("service="))
+    return text.startswith(_PG_PREFIXES) or (isinstance(target, str) and bool(_LIBPQ_KEYWORDS.match(text)))
 
 
 def db_target(value: Path | str) -> Path | str:
@@ -39,11 +43,13 @@ DbTarget = Annotated[Path | str, BeforeValidator(db_target)]
 
 
 def shown(target: Path | str) -> str:
-    """An index target as it may be printed or logged: a URL's password is never shown."""
+    """An index target as it may be printed or logged: the password of a URL (user:PASSWORD@, ?password=) or
+    of a keyword string (password=..., quoted or not) is never shown."""
     text = str(target)
     if not is_postgres(target):
         return text
-    return re.sub(r"(://[^/@:]*):[^/@]*@", r"\1:***@", re.sub(r"(password=)[^&\s]*", r"\1***", text))
+    text = re.sub(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^&\s]*)", r"\1***", text)
+    return re.sub(r"(://[^/@:]*):[^/@]*@", r"\1:***@", text)
 
 
 class IndexSettings(BaseModel):
@@ -288,15 +294,17 @@ class PostgresSettings(BaseModel):
                           "longer than connect_timeout for one is answered 503 storage_unavailable")
     connect_timeout: float = Field(3.0, gt=0, le=120, description="Seconds to wait for a connection before the "
                                    "store answers storage_unavailable")
-    follow_interval: float = Field(0.2, gt=0, le=60, description="Seconds between a replica's looks for writes "
-                                   "made through other replicas")
+    follow_interval: float = Field(1.0, gt=0, le=60, description="Seconds between a replica's looks for writes "
+                                   "made through other replicas when none is announced: each write wakes every "
+                                   "replica as it commits (LISTEN/NOTIFY); the looks are the fallback")
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="QA_", env_nested_delimiter="__", extra="ignore")
 
     db: DbTarget = Field(default_factory=default_db, description="The index: an SQLite file, or a PostgreSQL "
-                         "database (postgresql://... or service=NAME; credentials from the environment or a libpq "
+                         "database (postgresql://..., or libpq keywords: 'host=H dbname=D user=U', service=NAME; "
+                         "credentials from the environment or a libpq "
                          "service file); default: qa.db in the user data folder (~/.local/share/qa/qa.db on Linux); "
                          "--db sets it for one command")
     pg: PostgresSettings = Field(default_factory=PostgresSettings, description="The PostgreSQL store")

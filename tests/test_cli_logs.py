@@ -8,6 +8,7 @@ import pytest
 
 from qa.answer import Answerer
 from qa.index.conversation import Turn
+from qa.index.store import Store
 from qa.llm import endpoint
 from qa.llm.client import no_model_client
 from qa.schemas import Answer
@@ -137,3 +138,19 @@ def test_a_follow_up_with_nothing_to_follow_is_a_clear_error(sample_db: Path, no
     assert err.startswith("qa: error: no earlier question to continue in the answer log ")
     code, _, err = ask(sample_db, "and how much was it worth?", "--cid", "01nosuch")
     assert code == 2 and "no conversation '01nosuch' in the answer log" in err
+
+
+def test_logs_takes_db_and_reads_the_log_ask_wrote_with_it(pg_server: object, pg_dsn: str, no_model: None,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    # No log path of its own: an index on PostgreSQL keeps its log in that database, and `qa logs --db` reads it.
+    monkeypatch.delenv("QA_LOG__PATH")
+    other = pg_server.create("qa_logs_other")  # type: ignore[attr-defined]
+    Store(other).close()
+    monkeypatch.setenv("QA_DB", other)
+    assert run("ingest", "--sample", "--db", pg_dsn)[0] == 0
+    assert ask(pg_dsn, MET)[0] == 0  # type: ignore[arg-type]
+    code, out, err = run("logs", "--json", "--db", pg_dsn)
+    assert code == 0 and err == "", err
+    assert [e["request"] for e in json.loads(out)] == [MET]
+    code, out, _ = run("logs", "--json")  # QA_DB's index: its log is another
+    assert code == 0 and json.loads(out) == []

@@ -244,3 +244,20 @@ def test_the_settings_outside_the_tree_are_the_names_the_code_reads() -> None:
     assert names["config"] == CONFIG_ENV
     for module in ("qa/cli/serve.py", "qa/service/app.py"):
         assert f'os.environ.get("{names["api_token"]}")' in (ROOT / module).read_text(encoding="utf-8")
+
+
+def test_a_database_password_never_appears_in_the_output(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """QA_DB, --db and the log's path as libpq keywords or a URL: `password=...` (quoted or not) and a URL's
+    user:password@ are shown as ***."""
+    targets = [f"host=127.0.0.1 port=5432 dbname=qa user=qa password={URL_PASSWORD}",
+               f"host=db.example dbname=qa password = '{URL_PASSWORD} with spaces' sslmode=require",
+               f"postgresql://qa:{URL_PASSWORD}@db.example/qa", f"postgresql://db.example/qa?password={URL_PASSWORD}"]
+    for target in targets:
+        monkeypatch.setenv("QA_DB", target)
+        monkeypatch.setenv("QA_LOG__PATH", target)
+        for args in ([], ["--json"], ["db"], ["--db", target], ["--db", target, "--json"]):
+            code, out, err = run("settings", *args)
+            assert code == 0, err
+            assert URL_PASSWORD not in out + err and "with spaces" not in out + err
+    rows = by_name(settings_json("--db", targets[0]))
+    assert rows["db"]["value"] == "host=127.0.0.1 port=5432 dbname=qa user=qa password=***"

@@ -122,3 +122,29 @@ def test_a_model_without_cassettes_says_how_to_record(offline: list[object], tmp
     monkeypatch.setenv("QA_CONFIG", str(config))
     with pytest.raises(evaluation.EvalError, match="no cassette for dataset 'seed' and model 'fresh'"):
         _compare(["smollm2", "fresh"], ["seed"])
+
+
+def test_a_comparison_builds_its_indexes_on_postgresql_with_index_db(pg_dsn: str, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    import psycopg
+    from typer.testing import CliRunner
+
+    from qa.cli.main import app
+    from qa.index import pg_store
+
+    used: list[str] = []
+    real = pg_store.scratch
+    monkeypatch.setattr(pg_store, "scratch", lambda dsn: used.append(dsn) or real(dsn))
+    monkeypatch.setenv("QA_CONFIG", str(tmp_path / "absent.toml"))
+    result = CliRunner().invoke(app, ["eval", "-m", NAMES[0], "-m", NAMES[1], "--dataset", "seed", "--index-db",
+                                      pg_dsn, "--reports", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    on_server = evaluation.Comparison.model_validate(json.loads(result.stdout))
+    assert used == [pg_dsn, pg_dsn]  # one index for each model, in the database
+    on_file = _compare(NAMES, ["seed"])
+    for a, b in zip(on_server.runs, on_file.runs):
+        assert [(q.id, q.answer) for q in a.reports[0].questions] == [(q.id, q.answer) for q in b.reports[0].questions]
+    with psycopg.connect(pg_dsn) as conn:  # each model's index was a scratch schema, dropped afterwards
+        assert conn.execute("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'qa_scratch_%'").fetchone()[0] == 0

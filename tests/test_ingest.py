@@ -90,40 +90,21 @@ def test_a_failed_write_loses_nothing_already_stored(store: Store, tmp_path: Pat
     write_release(folder, "a.txt", "Changed", "2023-12-07", "https://s/a", "New text for the first release.")
     write_release(folder, "c.txt", "New", "2023-12-08", "https://s/c", "A third release.")
 
-    real_insert = Store.put
+    real_insert = type(store)._insert
+    calls = {"n": 0}
 
-    def crash_midway(self: Store, releases: list) -> None:
-        # Fail after the first release of the batch is written, inside the transaction.
-        original = self.db.executemany
-        calls = {"n": 0}
+    def crash_midway(self: Store, table: str, columns: object, rows: list) -> None:
+        # Fail at the chunks, after the replaced release was deleted and the releases written, inside the
+        # transaction.
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise sqlite3.OperationalError("disk I/O error")
+        real_insert(self, table, columns, rows)  # type: ignore[arg-type]
 
-        def failing(sql: str, rows: object) -> object:
-            calls["n"] += 1
-            if calls["n"] == 2:
-                raise sqlite3.OperationalError("disk I/O error")
-            return original(sql, rows)
-
-        self.db = _Proxy(self.db, failing)
-        try:
-            real_insert(self, releases)
-        finally:
-            self.db = self.db.inner
-
-    monkeypatch.setattr(Store, "put", crash_midway)
+    monkeypatch.setattr(type(store), "_insert", crash_midway)
     with pytest.raises(sqlite3.OperationalError):
         ingest_paths(store, [folder], index_settings)
     assert _rows(store.path) == before
-
-
-class _Proxy:
-    """A connection whose executemany fails on demand; all else goes through."""
-
-    def __init__(self, inner: sqlite3.Connection, executemany: object) -> None:
-        self.inner = inner
-        self.executemany = executemany
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.inner, name)
 
 
 def test_batches_commit_separately(store: Store, tmp_path: Path, index_settings: IndexSettings,

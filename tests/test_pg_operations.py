@@ -72,3 +72,62 @@ def test_the_pool_is_sized_by_the_setting_and_waiting_past_its_timeout_is_unavai
     for t in holders:
         t.join(10)
     assert db.execute("SELECT 1").fetchone()[0] == 1  # and back once one is free
+
+
+def test_a_dead_pooled_connection_is_retried_once_only_where_running_twice_is_safe(pg_dsn: str) -> None:
+    import psycopg
+
+    from qa.index.pg_conn import repeatable
+
+    assert repeatable("SELECT 1") and repeatable(" with x AS (SELECT 1) SELECT * FROM x")
+    assert repeatable("INSERT INTO t VALUES (?) ON CONFLICT (id) DO NOTHING")
+    assert not repeatable("SELECT 1 FROM t FOR UPDATE") and not repeatable("UPDATE t SET n = n + 1")
+    assert not repeatable("INSERT INTO t VALUES (?) ON CONFLICT (id) DO UPDATE SET n = t.n + 1")
+    db = PgConnection(pg_dsn, PostgresSettings(pool_min=1, pool_max=1))
+    db.execute("CREATE TABLE counter (n INTEGER)")
+    db.execute("INSERT INTO counter VALUES (0)")
+
+    def end_sessions() -> None:
+        with psycopg.connect(pg_dsn, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'qa'")
+
+    end_sessions()
+    assert db.execute("SELECT n FROM counter").fetchone()[0] == 0  # a read: again, on a live connection
+    end_sessions()
+    with db.hold("BEGIN"):  # a transaction dead at its BEGIN: nothing done yet, so begun again
+        db.execute("UPDATE counter SET n = n + 1")
+    end_sessions()
+    with pytest.raises(StorageFault) as raised:  # a write that may not run twice: not retried
+        db.execute("UPDATE counter SET n = n + 1")
+    assert raised.value.code == UNAVAILABLE
+    assert db.execute("SELECT n FROM counter").fetchone()[0] == 1
+
+
+def _keywords(url: str) -> str:
+    """The libpq keyword=value string for a postgresql:// URL."""
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    return make_conninfo(**{k: str(v) for k, v in conninfo_to_dict(url).items()})
+
+
+def test_libpq_keyword_strings_are_databases_wherever_urls_are(monkeypatch: pytest.MonkeyPatch, pg_dsn: str,
+                                                               tmp_path: Path) -> None:
+    from qa.index.pg_store import scratch
+
+    keywords = "host=127.0.0.1 port=5432 dbname=qa user=qa"
+    assert Settings(db=keywords).db == keywords and Settings(db=" port=5432 dbname=qa").db == " port=5432 dbname=qa"
+    monkeypatch.setenv("QA_DB", keywords)
+    assert Settings().db == keywords
+    assert Settings(db=str(tmp_path / "hostname.db")).db == tmp_path / "hostname.db"  # a file stays a file
+    assert shown(keywords + " password=hunter2") == keywords + " password=***"
+    assert shown("host=db password='hunter 2' dbname=qa") == "host=db password=*** dbname=qa"
+    db = _keywords(pg_dsn)
+    assert "://" not in db and db.startswith(("host=", "user=", "dbname=", "port="))
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", "--sample", "--db", db]).exit_code == 0
+    found = runner.invoke(app, ["search", "Where had Austin and Umerov most recently met?", "-k", "1", "--db", db])
+    assert found.exit_code == 0 and "Austin Meets With Ukrainian Minister of Defense" in found.stdout
+    assert Store(pg_dsn).counts()[2] == 1  # the same database as its URL names
+    with scratch(db) as inside:  # qa eval --index-db: a schema of its own, also from keywords
+        Store(inside).close()
+        assert Store(inside).counts() == (0, 0, 0)

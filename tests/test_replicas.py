@@ -6,12 +6,14 @@ Every socket is loopback, every wait bounded."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
+import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
@@ -33,19 +35,55 @@ def _release(i: int, text: str | None = None) -> dict[str, str]:
             "text": text or f"The Navy ordered {i} tugboats named zebra{i} for the harbor. They arrive in May."}
 
 
-@pytest.fixture()
-def replicas(pg_dsn: str, tmp_path: Path) -> Iterator[list[Replica]]:
+@contextlib.contextmanager
+def started(pg_dsn: str, tmp_path: Path, follow_interval: float = 0.1) -> Iterator[list[Replica]]:
     """Two replicas over one database, their answer log that database too."""
     Store(pg_dsn).close()  # the schema, once, before both start
-    env: dict[str, str | None] = {"QA_LOG__PATH": None, "QA_PG__FOLLOW_INTERVAL": "0.1"}
-    started = [Replica(pg_dsn, env=env, log=tmp_path / f"replica{i}.log").start() for i in range(2)]
+    env: dict[str, str | None] = {"QA_LOG__PATH": None, "QA_PG__FOLLOW_INTERVAL": str(follow_interval)}
+    both = [Replica(pg_dsn, env=env, log=tmp_path / f"replica{i}.log").start() for i in range(2)]
     try:
-        for r in started:
+        for r in both:
             r.wait_ready()
-        yield started
+        yield both
     finally:
-        for r in started:
+        for r in both:
             r.stop()
+
+
+@pytest.fixture()
+def replicas(pg_dsn: str, tmp_path: Path) -> Iterator[list[Replica]]:
+    with started(pg_dsn, tmp_path) as both:
+        yield both
+
+
+def _caught_up(http: httpx.Client, replica: Replica, generation: int, within: float) -> float:
+    """Seconds until the replica's search arrays hold a generation (its /readyz says), failing past `within`;
+    /readyz reads them without catching them up, as a search would."""
+    began = time.monotonic()
+    while (http.get(replica.url + "/readyz").json()["index_generation"] or 0) < generation:
+        assert time.monotonic() - began < within, f"generation {generation} not followed in {within} s"
+        time.sleep(0.01)
+    return time.monotonic() - began
+
+
+def test_a_write_wakes_the_other_replica_at_once_not_at_its_next_poll(pg_dsn: str, tmp_path: Path) -> None:
+    # Polling every 30 s: only the notification sent when the write commits can bring it over within 1 s.
+    with started(pg_dsn, tmp_path, follow_interval=30) as (a, b), httpx.Client(timeout=10) as http:
+        store = Store(pg_dsn)
+        lags = []
+        for i in range(5):
+            assert http.post(a.url + "/v1/releases", json={"releases": [_release(i)]}).json()["added"]
+            lags.append(_caught_up(http, b, store.generation(), within=1.0))
+        assert max(lags) < 1.0
+        assert http.post(b.url + "/v1/search", json={"query": "zebra4"}).json()["hits"]
+        # Its listening connection dropped: the follower looks at once and listens again.
+        with psycopg.connect(pg_dsn, autocommit=True) as admin:
+            dropped = admin.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                                    " WHERE application_name = 'qa-listen'").fetchone()
+        assert dropped is not None and dropped[0] == 2  # one for each replica
+        for i in range(5, 8):
+            assert http.post(a.url + "/v1/releases", json={"releases": [_release(i)]}).json()["added"]
+            _caught_up(http, b, store.generation(), within=5.0)
 
 
 def test_a_release_ingested_through_one_replica_is_answerable_through_another_within_a_second(
@@ -126,6 +164,38 @@ def test_killing_a_replica_during_an_ingest_loses_no_acknowledged_release(replic
             release_id("https://example.test/r/7")]
 
 
+def _end_sessions(pg_dsn: str) -> int:
+    """pg_terminate_backend on every session of the replicas (pooled and listening): what a server restart or
+    an administrator does to them."""
+    with psycopg.connect(pg_dsn, autocommit=True) as admin:
+        row = admin.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                            " WHERE application_name IN ('qa', 'qa-listen')").fetchone()
+    return int(row[0]) if row else 0
+
+
+def test_sessions_ended_under_a_replica_cost_a_retry_not_a_request(replicas: list[Replica], pg_dsn: str) -> None:
+    a, b = replicas
+    with httpx.Client(timeout=10) as http:
+        assert http.post(a.url + "/v1/releases", json={"releases": [RELEASE]}).status_code == 200
+        requests = [  # each the first request after the sessions ended: a read, a write, the probe, an answer
+            lambda: http.post(b.url + "/v1/search", json={"query": "patrol boats"}),
+            lambda: http.get(b.url + "/v1/releases"),
+            lambda: http.post(b.url + "/v1/releases", json={"releases": [_release(1)]}),
+            lambda: http.get(b.url + "/readyz"),
+            lambda: http.post(b.url + "/v1/ask", json={"question": "How many tugboats named zebra1 did the Navy "
+                                                                   "order?"}),
+            lambda: http.get(b.url + "/v1/logs", params={"n": 1}),
+        ]
+        for request in requests:
+            assert request().status_code == 200  # the replica's pool holds connections again
+            assert _end_sessions(pg_dsn) >= 2
+            reply = request()
+            assert reply.status_code == 200, reply.text
+        assert http.post(b.url + "/v1/search", json={"query": "zebra1"}).json()["hits"]
+        assert http.post(b.url + "/v1/ask", json={"question": "How many tugboats named zebra1 did the Navy order?"}
+                         ).json()["answer"].startswith("1")
+
+
 def test_two_replicas_polling_five_feeds_poll_each_once_per_round(pg_dsn: str, tmp_path: Path) -> None:
     from qa.service.feeds import Poller
 
@@ -176,3 +246,75 @@ def test_readyz_fails_while_the_database_is_away_and_recovers(tmp_path: Path,
             time.sleep(0.2)
         assert api.post("/v1/search", json={"query": "patrol boats"}).json()["hits"]
         close_pools()
+
+
+def test_losing_the_database_under_a_replica_while_it_ingests(tmp_path: Path) -> None:
+    """The server stopped (immediate: no goodbyes) under a `qa serve` taking batches, then started again: every
+    request meanwhile is answered promptly, 503 storage_unavailable; every acknowledged release is there
+    afterwards; /readyz comes back by itself."""
+    from qa.index.pg_conn import close_pool
+    from qa.testing.pg_server import running
+
+    with running() as server:
+        dsn = server.create("lost")
+        Store(dsn).close()
+        replica = Replica(dsn, env={"QA_LOG__PATH": None, "QA_PG__CONNECT_TIMEOUT": "1"},
+                          log=tmp_path / "replica.log").start()
+        acknowledged: list[str] = []
+        refused: list[tuple[int, str]] = []
+        failures: list[str] = []  # transport errors: a hang past the client's timeout would be one
+        slowest = [0.0]
+        stop = threading.Event()
+
+        def ingest() -> None:
+            with httpx.Client(timeout=15) as http:
+                for n in range(100_000):
+                    if stop.is_set():
+                        return
+                    batch = [_release(5000 + 10 * n + j, "Long text about tugboats. " * 200) for j in range(10)]
+                    began = time.monotonic()
+                    try:
+                        reply = http.post(replica.url + "/v1/releases", json={"releases": batch})
+                    except httpx.HTTPError as err:
+                        failures.append(repr(err))
+                        continue
+                    slowest[0] = max(slowest[0], time.monotonic() - began)
+                    if reply.status_code == 200:
+                        acknowledged.extend(reply.json()["added"])
+                    else:
+                        refused.append((reply.status_code, reply.json().get("code", "")))
+                        time.sleep(0.05)
+
+        def until(condition: Callable[[], bool], within: float, what: str) -> None:
+            give_up = time.monotonic() + within
+            while not condition():
+                assert time.monotonic() < give_up, what
+                time.sleep(0.05)
+
+        writer = threading.Thread(target=ingest)
+        try:
+            replica.wait_ready()
+            writer.start()
+            until(lambda: len(acknowledged) >= 30, 60, "no batches acknowledged")
+            server.stop("immediate")  # mid-ingest
+            with httpx.Client(timeout=15) as http:
+                for probe in (lambda: http.get(replica.url + "/readyz"),
+                              lambda: http.post(replica.url + "/v1/search", json={"query": "tugboats"})):
+                    began = time.monotonic()
+                    reply = probe()
+                    assert reply.status_code == 503 and reply.json()["code"] == "storage_unavailable", reply.text
+                    assert time.monotonic() - began < 5
+                until(lambda: len(refused) >= 3, 30, "the ingest was not refused while the database was away")
+                server.start()
+                until(lambda: http.get(replica.url + "/readyz").status_code == 200, 30, "not ready again")
+                after = len(acknowledged)
+                until(lambda: len(acknowledged) > after + 20, 60, "no batches acknowledged after the restart")
+        finally:
+            stop.set()
+            writer.join(60)
+            replica.stop()
+        assert failures == [] and slowest[0] < 10  # never a hang
+        assert set(refused) == {(503, "storage_unavailable")}
+        stored = {r.id for r in Store(dsn).releases()}
+        close_pool(dsn)
+        assert set(acknowledged) <= stored

@@ -40,7 +40,8 @@ def api(settings: Settings, recorder: vcr.VCR) -> TestClient:
 
 def test_probes_and_openapi(api: TestClient) -> None:
     assert api.get("/healthz").json() == {"status": "ok"}
-    assert api.get("/readyz").json() == {"status": "ready", "releases": 0, "chunks": 0}
+    assert api.get("/readyz").json() == {"status": "ready", "releases": 0, "chunks": 0,
+                                          "index_generation": None}
     paths = api.get("/openapi.json").json()["paths"]
     assert {"/v1/releases", "/v1/search", "/v1/ask", "/v1/brief", "/v1/releases/{release_id}/summary"} <= set(paths)
 

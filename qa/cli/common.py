@@ -106,8 +106,8 @@ out = _Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 DbOption = Annotated[
     Optional[str],  # noqa: UP045 - typer reads the annotation at run time, also on Python 3.9 syntax
-    typer.Option("--db", help="Index file, or a PostgreSQL database (postgresql://... or service=NAME) "
-                 "[env: QA_DB; default: a file in the user data folder]", show_default=False),
+    typer.Option("--db", help="Index file, or a PostgreSQL database (postgresql://..., 'host=H dbname=D user=U' "
+                 "or service=NAME) [env: QA_DB; default: a file in the user data folder]", show_default=False),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object for scripts")]
 

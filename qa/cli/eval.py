@@ -70,8 +70,6 @@ def eval_(
     from qa.llm import local_model
 
     several = len(models or []) > 1
-    if index_db and models:
-        _fail("--index-db runs the config's own model; give no -m")
     if several and compare:
         _fail("--compare reads one model's report; give one -m, or none")
     comparison = None
@@ -90,7 +88,7 @@ def eval_(
             with progress:
                 task = progress.add_task("eval", total=None)
                 comparison = evaluation.run_models(
-                    cfg, settings, models, chosen, record,
+                    cfg, settings, models, chosen, record, index_at=index_db,
                     progress=lambda name, ds, d, t: progress.update(task, completed=d, total=t))
             evaluation.write_comparison(comparison, folder)
             evaluation.write_model_reports(comparison, folder)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from qa.cli.common import (
+    DbOption,
     JsonOption,
     _dump,
     _fail,
@@ -31,17 +32,20 @@ def logs(
         Optional[str],  # noqa: UP045
         typer.Option("--cid", metavar="ID", show_default=False, help="Only this conversation's entries"),
     ] = None,
+    db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Show the answer log: each answer, summary and briefing given, newest first, with its question, model,
     time, conversation id (for `qa ask --cid`) and sources.
 
-    Examples: qa logs -n 10; qa logs -q drawdown; qa logs --cid 01jd... --json
+    The log is the one `qa ask` writes with the same --db: the database itself when it is PostgreSQL.
+
+    Examples: qa logs -n 10; qa logs -q drawdown; qa logs --cid 01jd... --json; qa logs --db postgresql://...
     """
     from qa.index.answer_log import AnswerLog, LogError, log_path, render
     from qa.settings import shown
 
-    settings = _settings(None)
+    settings = _settings(db)
     log = AnswerLog(log_path(settings))
     try:
         entries = log.entries(count, query, conversation)

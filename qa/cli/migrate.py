@@ -15,7 +15,8 @@ from qa.cli.common import JsonOption, _dump, _fail, _progress, _say, _settings, 
 def migrate(
     source: Annotated[Path, typer.Argument(metavar="SQLITE_FILE", help="The index file to copy from")],
     target: Annotated[str, typer.Argument(metavar="POSTGRESQL_URL",
-                                          help="The database to copy into (postgresql://... or service=NAME)")],
+                                          help="The database to copy into (postgresql://..., "
+                                          "'host=H dbname=D user=U' or service=NAME)")],
     log: Annotated[Optional[Path], typer.Option(  # noqa: UP045
         "--log", metavar="FILE", show_default=False,
         help="The answer log file to copy into the database's log [default: the log setting's file, if any]")] = None,
@@ -38,7 +39,8 @@ def migrate(
     if is_postgres(str(source)) or not source.exists():
         _fail(f"{source}: no such index file (the source is an SQLite file)")
     if not is_postgres(target):
-        _fail(f"{target}: the target is a PostgreSQL database, postgresql://... or service=NAME")
+        _fail(f"{target}: the target is a PostgreSQL database: postgresql://..., 'host=H dbname=D user=U' "
+              "or service=NAME")
     settings = _settings(None)
     report = MigrationReport()
     try:

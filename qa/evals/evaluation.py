@@ -372,10 +372,12 @@ class Comparison(BaseModel):
 
 
 def run_models(config: EvalConfig, settings: Settings, names: list[str], datasets: list[Dataset], record: bool,
-               *, progress: Callable[[str, str, int, int], None] | None = None) -> Comparison:
+               *, progress: Callable[[str, str, int, int], None] | None = None,
+               index_at: str | None = None) -> Comparison:
     """Each named model (qa.llm.model_config) over the datasets, replayed from its own cassettes, or recorded from
     it with `record` (a local model's server is started if needed). Only the config's own model is gated:
-    the thresholds are its recorded scores. `progress` gets (name, dataset, done, total)."""
+    the thresholds are its recorded scores. `progress` gets (name, dataset, done, total); `index_at`: a
+    PostgreSQL database for each run's index, as run() takes it."""
     from qa.llm.endpoint import base_url
     from qa.llm.model_config import ModelConfigError, price_per_million, settings_for
 
@@ -392,7 +394,7 @@ def run_models(config: EvalConfig, settings: Settings, names: list[str], dataset
         # A replay never reaches the model: the address only has to be well formed.
         url = base_url(named.model) if record else named.model.base_url or "http://127.0.0.1:1/v1"
         reports = [run(ds if own else ds.model_copy(update={"thresholds": {}}), named, record=record, base_url=url,
-                       price_per_million=price,
+                       price_per_million=price, index_at=index_at,
                        progress=(lambda d, t, n=name, ds=ds.name: progress(n, ds, d, t)) if progress else None)
                    for ds in datasets]
         runs.append(ModelRun(name=name, model=named.model.model, gated=own, reports=reports))

@@ -173,8 +173,9 @@ class AnswerLog:
         row = entry.model_dump()
         row["result"] = json.dumps(row["result"], ensure_ascii=False)
         with self._connect(write=True) as db:
-            db.execute(f"INSERT INTO {self.table} ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
-                       [row[c] for c in _COLUMNS])
+            # Its id is new: "DO NOTHING" only makes the insert safe to run again on a dropped connection.
+            db.execute(f"INSERT INTO {self.table} ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
+                       " ON CONFLICT (id) DO NOTHING", [row[c] for c in _COLUMNS])
         return entry
 
     def insert_rows(self, rows: list[dict[str, Any]]) -> None:

@@ -1,17 +1,17 @@
-"""The BM25 index: term postings with precomputed weights, in numpy arrays.
+"""The BM25 index: term postings in numpy arrays, their weights computed at query time.
 
-Weights are computed once at build time (as bm25s does), so a query is a few
-array slices and additions. The arrays are kept in the index, stamped with
-the store's generation. When releases were added or removed since, `update`
-catches up from the chunks written after that generation (and the rowids of
-those still stored), merging them into the arrays in memory: what another
-replica wrote is read, not the whole index again. The result is the arrays a
-fresh build gives, to the bit (tests/test_search.py checks).
+A query reads the postings of its few terms and weighs them with the current document count, document
+frequencies and average length (per-document length normalisations are kept), so no stored weight ever
+goes stale. The postings are kept in the index, stamped with the store's generation. When releases were
+added since, `update` reads the chunks written after that generation and adds their postings as a segment
+of their own (merged into older ones as they grow): what another replica wrote is read, and only that is
+worked on, never the whole index. When releases were also removed, the postings are rewritten without
+them. Either way the scores are those of a fresh build, to the bit (tests/test_search.py checks).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -27,49 +27,132 @@ def bm25_idf(df: np.ndarray | float, n_docs: int) -> np.ndarray | float:
 
 
 @dataclass
-class BM25Index:
-    generation: int
+class Postings:
+    """Postings of some documents by term: a build's, or those of the documents a catch-up added."""
+
     hashes: np.ndarray  # sorted distinct term hashes (uint64)
     indptr: np.ndarray  # postings of term i are [indptr[i], indptr[i+1]) (int64)
-    docs: np.ndarray  # document (chunk position) of each posting (int32)
-    weights: np.ndarray  # BM25 weight of each posting (float32)
+    docs: np.ndarray  # document (position in the index) of each posting, ascending within a term (int32)
+    tfs: np.ndarray  # term count of each posting (uint16)
+
+    @classmethod
+    def of(cls, terms: np.ndarray, docs: np.ndarray, tfs: np.ndarray) -> Postings:
+        """From postings sorted by term (each term's in document order)."""
+        n = len(terms)
+        starts = np.flatnonzero(np.diff(terms)) + 1 if n else np.empty(0, np.int64)
+        indptr = np.concatenate(([0], starts, [n])).astype(np.int64) if n else np.zeros(1, np.int64)
+        return cls(terms[indptr[:-1]].copy(), indptr, docs, tfs)
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def find(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each query term hash: its row here, and whether it is here at all."""
+        if len(self.hashes) == 0:
+            return np.zeros(len(query), np.int64), np.zeros(len(query), bool)
+        pos = np.minimum(np.searchsorted(self.hashes, query), len(self.hashes) - 1)
+        return pos, self.hashes[pos] == query
+
+    def flat(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(terms, docs, tfs) of every posting, by term."""
+        return np.repeat(self.hashes, np.diff(self.indptr)), self.docs, self.tfs
+
+
+def _merge(older: Postings, newer: Postings) -> Postings:
+    """One set of postings of both, where every document of `newer` comes after those of `older`."""
+    terms, docs, tfs = older.flat()
+    new_terms, new_docs, new_tfs = newer.flat()
+    # Each new posting goes after the older postings of its term: every term's postings stay in document order.
+    at = np.searchsorted(terms, new_terms, side="right")
+    return Postings.of(np.insert(terms, at, new_terms), np.insert(docs, at, new_docs), np.insert(tfs, at, new_tfs))
+
+
+@dataclass
+class BM25Index:
+    """BM25 over postings in segments: a build's, then those each catch-up adds (merged as they grow, as a
+    log-structured index merges, so a catch-up's work follows what it added, not the index's size).
+
+    Weights are computed at query time, for the query's terms only, from each posting's term count and the
+    current document count, document frequencies and average length: so adding documents rewrites no
+    weight, and the scores are those of a fresh build, to the bit (tests/test_search.py checks).
+    """
+
+    generation: int
+    segments: list[Postings]  # the oldest first; each one's documents after the previous one's
     chunk_rowids: np.ndarray  # store rowid of each document (int64)
     release_rowids: np.ndarray  # release rowid of each document (int64)
     dates: np.ndarray  # release date of each document as YYYYMMDD, 0 when unknown (int32)
-    tfs: np.ndarray  # term count of each posting (uint16): what update() recomputes the weights from
     lengths: np.ndarray  # BM25 length of each document (float32)
+    k1: float = 1.2
+    b: float = 0.75
+    norm: np.ndarray = field(init=False, repr=False)  # each document's length normalisation (float32)
 
-    ARRAYS = ("hashes", "indptr", "docs", "weights", "chunk_rowids", "release_rowids", "dates", "tfs", "lengths")
+    # What the index cache keeps: the postings as one segment, and the documents.
+    ARRAYS = ("hashes", "indptr", "docs", "tfs", "chunk_rowids", "release_rowids", "dates", "lengths")
+
+    def __post_init__(self) -> None:
+        avg = float(self.lengths.mean()) if self.n_docs else 1.0
+        # Each document's length normalisation: per document, so a catch-up's cost is documents', not postings'.
+        self.norm = (self.k1 * (1 - self.b + self.b * self.lengths / max(avg, 1e-9))).astype(np.float32)
 
     @property
     def n_docs(self) -> int:
         return len(self.chunk_rowids)
 
+    @property
+    def n_postings(self) -> int:
+        return sum(len(s) for s in self.segments)
+
+    def merged(self) -> Postings:
+        """Every posting as one segment."""
+        merged = self.segments[0]
+        for s in self.segments[1:]:
+            merged = _merge(merged, s)
+        return merged
+
     def arrays(self) -> dict[str, np.ndarray]:
-        return {name: getattr(self, name) for name in self.ARRAYS}
+        postings = self.merged()
+        return {"hashes": postings.hashes, "indptr": postings.indptr, "docs": postings.docs, "tfs": postings.tfs,
+                "chunk_rowids": self.chunk_rowids, "release_rowids": self.release_rowids, "dates": self.dates,
+                "lengths": self.lengths}
+
+    @classmethod
+    def from_arrays(cls, generation: int, arrays: dict[str, np.ndarray], k1: float, b: float) -> BM25Index:
+        return cls(generation, [Postings(arrays["hashes"], arrays["indptr"], arrays["docs"], arrays["tfs"])],
+                   arrays["chunk_rowids"], arrays["release_rowids"], arrays["dates"], arrays["lengths"], k1, b)
+
+    def _df(self, query: np.ndarray) -> tuple[np.ndarray, list[tuple[Postings, np.ndarray, np.ndarray]]]:
+        """Each query term's document frequency, and where it is in each segment."""
+        df = np.zeros(len(query), np.int64)
+        found = []
+        for seg in self.segments:
+            pos, here = seg.find(query)
+            df[here] += (seg.indptr[pos + 1] - seg.indptr[pos])[here]
+            found.append((seg, pos, here))
+        return df, found
 
     def idf(self, query: np.ndarray) -> np.ndarray:
         """BM25 idf of each query term hash; 0 for terms not in the index."""
+        df, _ = self._df(query)
         out = np.zeros(len(query), dtype=np.float32)
-        pos = np.searchsorted(self.hashes, query)
-        for i, (p, h) in enumerate(zip(pos.tolist(), query.tolist())):
-            if p < len(self.hashes) and int(self.hashes[p]) == h:
-                df = self.indptr[p + 1] - self.indptr[p]
-                out[i] = bm25_idf(df, self.n_docs)
+        out[df > 0] = bm25_idf(df[df > 0].astype(np.float64), self.n_docs)
         return out
 
     def top(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Documents and scores of the k best matches of distinct query term hashes."""
         if self.n_docs == 0 or len(query) == 0:
             return np.empty(0, np.int64), np.empty(0, np.float32)
-        pos = np.searchsorted(self.hashes, query)
-        inside = pos < len(self.hashes)
-        pos = pos[inside]
-        pos = pos[self.hashes[pos] == query[inside]]
+        df, found = self._df(query)
+        # As a build would weigh them (float32 throughout, term by term in query order): the same scores.
+        idf = bm25_idf(df.astype(np.float32), self.n_docs).astype(np.float32)
         scores = np.zeros(self.n_docs, dtype=np.float32)
-        for i in pos:
-            lo, hi = self.indptr[i], self.indptr[i + 1]
-            scores[self.docs[lo:hi]] += self.weights[lo:hi]
+        for t in np.flatnonzero(df).tolist():
+            for seg, pos, here in found:
+                if here[t]:
+                    lo, hi = seg.indptr[pos[t]], seg.indptr[pos[t] + 1]
+                    docs = seg.docs[lo:hi]
+                    tf = seg.tfs[lo:hi].astype(np.float32)
+                    scores[docs] += idf[t] * (tf * (self.k1 + 1) / (tf + self.norm[docs]))
         if allowed is not None:
             scores[~allowed] = 0
         if self.n_docs > k:
@@ -83,7 +166,7 @@ class BM25Index:
 
 
 def params(k1: float, b: float) -> str:
-    return f"bm25:k1={k1}:b={b}:v2"
+    return f"bm25:k1={k1}:b={b}:v3"
 
 
 @dataclass
@@ -131,39 +214,33 @@ def _sort(bags: _Bags) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return terms, docs, bags.tfs[order]
 
 
-def _finish(generation: int, terms: np.ndarray, docs: np.ndarray, tfs: np.ndarray, lengths: np.ndarray,
-            chunk_rowids: np.ndarray, release_rowids: np.ndarray, dates: np.ndarray, k1: float,
-            b: float) -> BM25Index:
-    """The index of sorted postings: term offsets, and every posting's weight under the current counts."""
-    n_docs, n_postings = len(lengths), len(terms)
-    starts = np.flatnonzero(np.diff(terms)) + 1 if n_postings else np.empty(0, np.int64)
-    indptr = np.concatenate(([0], starts, [n_postings])).astype(np.int64) if n_postings else np.zeros(1, np.int64)
-    hashes = terms[indptr[:-1]].copy()
-    del terms
-    df = np.diff(indptr).astype(np.float32)
-    idf = bm25_idf(df, n_docs).astype(np.float32)
-    avg = float(lengths.mean()) if n_docs else 1.0
-    norm = (k1 * (1 - b + b * lengths / max(avg, 1e-9))).astype(np.float32)
-    tf = tfs.astype(np.float32)
-    weights = np.repeat(idf, np.diff(indptr)) * (tf * (k1 + 1) / (tf + norm[docs]))
-    return BM25Index(generation, hashes, indptr, docs, weights.astype(np.float32), chunk_rowids,
-                     release_rowids, dates, tfs, lengths)
-
-
 def build(store: Store, k1: float = 1.2, b: float = 0.75) -> BM25Index:
     """Build from the store's term bags (read in one snapshot)."""
     with store.snapshot():
         generation = store.generation()
         n_docs, n_postings, _ = store.counts()
         bags = _read(store.bags(), n_docs, n_postings)
-    terms, docs, tfs = _sort(bags)
-    return _finish(generation, terms, docs, tfs, bags.lengths, bags.chunk_rowids, bags.release_rowids, bags.dates,
-                   k1, b)
+    return BM25Index(generation, [Postings.of(*_sort(bags))], bags.chunk_rowids, bags.release_rowids, bags.dates,
+                     bags.lengths, k1, b)
+
+
+def _tiered(segments: list[Postings]) -> list[Postings]:
+    """The segments with the newest merged into the one before while it is at least half its size: sizes
+    at least halve from oldest to newest, so there are few, and each posting is merged only a few times."""
+    segments = list(segments)
+    while len(segments) > 1 and 2 * len(segments[-1]) >= len(segments[-2]):
+        newer = segments.pop()
+        segments[-1] = _merge(segments[-1], newer)
+    return segments
 
 
 def update(index: BM25Index, store: Store, k1: float = 1.2, b: float = 0.75) -> BM25Index | None:
     """The index caught up with the store from the chunks written since its generation; None when so much
-    changed that a build is the cheaper way (more new chunks than half the index)."""
+    changed that a build is the cheaper way (more new chunks than half the index).
+
+    Chunks only added (what following another replica's ingest mostly is) become a segment of their own: the
+    work is the new chunks' (and a copy of the per-document arrays), whatever the index's size. When chunks
+    were also removed since (a release removed or replaced), the postings are rewritten without them."""
     with store.snapshot():
         generation = store.generation()
         if generation == index.generation:
@@ -171,27 +248,27 @@ def update(index: BM25Index, store: Store, k1: float = 1.2, b: float = 0.75) -> 
         added = store.bags_since(index.generation)
         if len(added) > max(1000, index.n_docs // 2):
             return None
-        live = store.chunk_rowids()
+        live = store.chunk_rowids() if store.removed_since(index.generation) else None
     new = _read(_Rows(added), len(added), sum(len(r[5]) // 2 for r in added))
-    # Documents kept: still stored, and not rewritten since (a chunk written again comes back as new). New
-    # chunks' rowids are above every kept one, so kept-then-new is rowid order, as a build reads them.
+    new_terms, new_docs, new_tfs = _sort(new)
+    if live is None:
+        # New chunks' rowids are above every kept one, so kept-then-new is rowid order, as a build reads them.
+        segments = _tiered([*index.segments, Postings.of(new_terms, new_docs + index.n_docs, new_tfs)])
+        return BM25Index(generation, segments, np.concatenate((index.chunk_rowids, new.chunk_rowids)),
+                         np.concatenate((index.release_rowids, new.release_rowids)),
+                         np.concatenate((index.dates, new.dates)), np.concatenate((index.lengths, new.lengths)), k1, b)
+    # Documents kept: still stored, and not rewritten since (a chunk written again comes back as new).
     keep = np.isin(index.chunk_rowids, live) & ~np.isin(index.chunk_rowids, new.chunk_rowids)
     renumber = (np.cumsum(keep) - 1).astype(np.int32)
-    kept_postings = keep[index.docs]
-    terms = np.repeat(index.hashes, np.diff(index.indptr))[kept_postings]
-    docs = renumber[index.docs[kept_postings]]
-    tfs = index.tfs[kept_postings]
+    terms, docs, tfs = index.merged().flat()
+    kept_postings = keep[docs]
+    kept = Postings.of(terms[kept_postings], renumber[docs[kept_postings]], tfs[kept_postings])
     n_kept = int(keep.sum())
-    new_terms, new_docs, new_tfs = _sort(new)
-    # Each new posting goes after the kept postings of its term: every term's postings stay in document order.
-    at = np.searchsorted(terms, new_terms, side="right")
-    terms = np.insert(terms, at, new_terms)
-    docs = np.insert(docs, at, new_docs + n_kept)
-    tfs = np.insert(tfs, at, new_tfs)
-    return _finish(generation, terms, docs, tfs, np.concatenate((index.lengths[keep], new.lengths)),
-                   np.concatenate((index.chunk_rowids[keep], new.chunk_rowids)),
-                   np.concatenate((index.release_rowids[keep], new.release_rowids)),
-                   np.concatenate((index.dates[keep], new.dates)), k1, b)
+    postings = _merge(kept, Postings.of(new_terms, new_docs + n_kept, new_tfs))
+    return BM25Index(generation, [postings], np.concatenate((index.chunk_rowids[keep], new.chunk_rowids)),
+                     np.concatenate((index.release_rowids[keep], new.release_rowids)),
+                     np.concatenate((index.dates[keep], new.dates)),
+                     np.concatenate((index.lengths[keep], new.lengths)), k1, b)
 
 
 class _Rows:
@@ -213,7 +290,7 @@ def load(store: Store, k1: float = 1.2, b: float = 0.75, *, save: bool = True) -
         generation = store.generation()
         cached = store.load_arrays(generation, key)
     if cached is not None and set(cached) == set(BM25Index.ARRAYS):
-        return BM25Index(generation=generation, **cached)
+        return BM25Index.from_arrays(generation, cached, k1, b)
     index = build(store, k1, b)
     if save:
         store.save_arrays(index.generation, key, index.arrays())

@@ -101,6 +101,8 @@ def copy_index(source: Store, target: Store, progress: Callable[[int, int], None
         if progress:
             progress(done, report.releases)
     _copy_feeds(source, target, report)
+    if report.copied:
+        target.gather_statistics()
     ids = list(wanted)
     report.chunks, report.term_entries, _ = _totals(source, ids)
     report.chunks_in_target, report.term_entries_in_target, found = _totals(target, ids)

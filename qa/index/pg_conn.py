@@ -1,7 +1,10 @@
 """Connections to PostgreSQL for the store and the answer log: one pool per process and database, sized by
 settings.pg, and statements written with SQLite's `?` marks run as psycopg's `%s`.
 
-Every error that means the server cannot be reached (refused, timed out, dropped mid-query, the pool
+A pooled connection found dead (the server restarted, or its session was ended) is replaced and the work
+retried once, where that is safe: a transaction that failed at its BEGIN, and a statement outside one that
+is a read or an insert that ignores rows already there (`repeatable`). Every other error that means the
+server cannot be reached (refused, timed out, dropped mid-query, the pool
 exhausted past its timeout) comes out as StorageFault "storage_unavailable", one line that names the database
 without its password; the service answers it with 503, and the next statement tries the server again.
 """
@@ -33,6 +36,15 @@ def pg_sql(sql: str) -> str:
     return sql.replace("%", "%%").replace("?", "%s")
 
 
+def repeatable(sql: str) -> bool:
+    """Whether a statement run outside a transaction may run again when its connection died under it (it may
+    have run once already): a read, or an insert that leaves a row already there as it is."""
+    words = sql.lstrip().split(None, 1)
+    head = words[0].upper() if words else ""
+    return (head in ("SELECT", "WITH") and " FOR UPDATE" not in sql.upper()) or (
+        head == "INSERT" and "ON CONFLICT" in sql.upper() and sql.upper().rstrip().endswith("DO NOTHING"))
+
+
 def _run(conn: psycopg.Connection, sql: str, params: Sequence[Any]) -> psycopg.Cursor:
     return conn.execute(pg_sql(sql), params) if params else conn.execute(sql)
 
@@ -56,8 +68,8 @@ def translated(dsn: str) -> Iterator[None]:
 def pool(dsn: str, settings: PostgresSettings) -> psycopg_pool.ConnectionPool:
     """The process's pool for a database: connections in autocommit (transactions are begun explicitly).
     Connections are not checked before each use (a round trip per statement, which doubled a search's
-    time): one the server dropped fails its statement once (storage_unavailable) and the pool, seeing it
-    broken when it comes back, replaces it."""
+    time): one the server dropped is found dead by the statement that uses it, which is retried on a live
+    one where that is safe (PgConnection), and the pool, seeing it broken when it comes back, replaces it."""
     key = (dsn, settings.pool_min, settings.pool_max, settings.connect_timeout)
     with _pools_lock:
         found = _pools.get(key)
@@ -134,6 +146,28 @@ class PgConnection:
         conn = self.held
         return conn is not None and conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
 
+    def _renew(self) -> None:
+        """After a pooled connection was found dead: the pool's idle ones checked, the dead replaced, so the
+        retry gets a live one (the server restarted, or an administrator ended this process's sessions)."""
+        with contextlib.suppress(psycopg.Error, psycopg_pool.PoolTimeout):
+            self.pool.check()
+
+    @contextlib.contextmanager
+    def _begun(self, begin: str) -> Iterator[psycopg.Connection]:
+        """A connection of the pool with a transaction begun. One that turns out dead at BEGIN, before anything
+        was done on it, is replaced once: a dropped connection costs a retry, not the request."""
+        for attempt in (0, 1):
+            with self.pool.connection() as conn:
+                try:
+                    conn.execute(begin)
+                except psycopg.OperationalError:
+                    if attempt or not conn.broken:
+                        raise
+                else:
+                    yield conn
+                    return
+            self._renew()
+
     @contextlib.contextmanager
     def hold(self, begin: str) -> Iterator[psycopg.Connection]:
         """A connection of the pool for one transaction, begun with `begin`; committed when the block ends,
@@ -141,10 +175,9 @@ class PgConnection:
         if self.held is not None:  # nested: the outer transaction
             yield self.held
             return
-        with translated(self.dsn), self.pool.connection() as conn:
+        with translated(self.dsn), self._begun(begin) as conn:
             self._local.conn = conn
             try:
-                conn.execute(begin)
                 yield conn
                 conn.execute("COMMIT")
             except BaseException:
@@ -160,9 +193,17 @@ class PgConnection:
             conn = self.held
             if conn is not None:
                 return _run(conn, sql, params)
-            with self.pool.connection() as conn:
-                cur = _run(conn, sql, params)
-                return Rows(cur.fetchall() if cur.description else [], cur.rowcount)
+            for attempt in (0, 1):
+                with self.pool.connection() as conn:
+                    try:
+                        cur = _run(conn, sql, params)
+                        return Rows(cur.fetchall() if cur.description else [], cur.rowcount)
+                    except psycopg.OperationalError:
+                        # Dead before it answered: run again on a live connection, if running twice is safe.
+                        if attempt or not conn.broken or not repeatable(sql):
+                            raise
+                self._renew()
+            raise AssertionError("unreachable")
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> Any:
         rows = list(rows)

@@ -24,6 +24,9 @@ def _merged(docs: np.ndarray, scores: np.ndarray, more: np.ndarray,
     order = np.lexsort((unique, -kept))
     return unique[order], kept[order]
 
+# Longest a search waits for another thread's catch-up before it answers from the previous arrays.
+_WAIT = 1.0
+
 
 def _day(iso: str) -> int:
     return int(iso.replace("-", ""))
@@ -43,6 +46,12 @@ class SharedIndex:
         self._lock = threading.Lock()
         self._index: bm25.BM25Index | None = None
 
+    @property
+    def generation(self) -> int | None:
+        """The generation of the arrays in memory: the writes searches see (None before the first search)."""
+        current = self._index
+        return None if current is None else current.generation
+
     def fresh(self, store: Store) -> bool:
         """Whether the arrays in memory are those of the store's current releases."""
         return self._index is not None and self._index.generation == store.generation()
@@ -52,9 +61,11 @@ class SharedIndex:
         current = self._index
         if current is not None and current.generation == generation:
             return current
-        # While one thread rebuilds, the others answer from the previous arrays rather than queue
-        # behind it: a search a few milliseconds stale beats one that waits (removed chunks are skipped).
-        if not self._lock.acquire(blocking=current is None):
+        # While one thread catches up (a replica's follower, woken by the very write a client is about to
+        # search for), the others wait for it: merging new chunks takes milliseconds. Only one that takes
+        # longer (a full load) is not waited for past _WAIT: the previous arrays answer meanwhile (removed
+        # chunks are skipped).
+        if not self._lock.acquire(timeout=-1 if current is None else _WAIT):
             return current  # type: ignore[return-value]
         try:
             if self._index is None:

@@ -31,6 +31,11 @@ __all__ = ["BOILERPLATE_VERSION", "StorageFault", "Store", "StoreError", "Stored
 # Bumped when qa.text.boilerplate marks a new kind, so indexes stored before are marked again when opened.
 BOILERPLATE_VERSION = "3"
 
+_RELEASE_COLUMNS = ("rowid", "id", "title", "date", "source", "origin", "content_hash", "text", "n_chunks",
+                    "ingested_at")
+_CHUNK_COLUMNS = ("release", "ordinal", "char_start", "char_end", "n_tokens", "n_terms", "length", "terms", "tfs",
+                  "seq", "sentence_starts", "sentence_kinds", "gen")
+
 # The chunk columns the BM25 arrays are built from, in the order bm25 reads them.
 _BAG = ("SELECT c.rowid, c.release, c.length, r.date, c.terms, c.tfs"
         " FROM chunks c JOIN releases r ON r.rowid = c.release")
@@ -137,6 +142,9 @@ class Store:
     def has_table(self, name: str) -> bool:
         raise NotImplementedError
 
+    def gather_statistics(self) -> None:
+        """After a bulk copy: what the database plans its queries by, gathered now rather than when it gets to it."""
+
     def stream(self, sql: str, params: Sequence[Any] = ()) -> Any:
         """Rows of a large read, fetched in batches (fetchmany) rather than all at once; inside snapshot()."""
         return self.db.execute(sql, params)
@@ -212,17 +220,18 @@ class Store:
             # The generation this write makes, stamped on its chunks: what a follower reads to catch up.
             gen = self.generation() + 1
             words = self._stored_words(latest)  # of the replaced versions, taken away below
-            self.db.executemany("DELETE FROM releases WHERE id = ?", [(rid,) for rid in latest])
+            if self._delete_releases(list(latest)):
+                self._set_meta("removed", str(gen))
             # Rowids given here, under the write lock, so all chunks go in with one statement.
             first = self.db.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM releases").fetchone()[0]
-            self.db.executemany(
-                "INSERT INTO releases (rowid, id, title, date, source, origin, content_hash, text,"
-                " n_chunks, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            self._insert(
+                "releases", _RELEASE_COLUMNS,
                 [(first + i, rel.id, rel.draft.title, rel.draft.date, rel.draft.source, rel.draft.origin,
                   rel.content_hash, rel.draft.text, len(rel.chunks), rel.ingested_at or now)
                  for i, rel in enumerate(latest.values())],
             )
-            self._insert_chunks(
+            self._insert(
+                "chunks", _CHUNK_COLUMNS,
                 [(first + i, c.ordinal, c.start, c.end, c.n_tokens, c.n_terms, c.length, c.terms, c.tfs,
                   c.seq, c.sentence_starts, c.sentence_kinds, gen)
                  for i, rel in enumerate(latest.values()) for c in rel.chunks],
@@ -233,23 +242,27 @@ class Store:
             added.subtract(words)  # net change: replacing a release with itself touches few rows
             self._count_words(+added, 1)
             self._count_words(+(-added), -1)
-            self.db.executemany(
-                "INSERT INTO boilerplate VALUES (?,?,?,?)",
+            self._insert(
+                "boilerplate", ("release", "char_start", "char_end", "kind"),
                 [(first + i, *span) for i, rel in enumerate(latest.values())
                  for span in (rel.boilerplate if rel.boilerplate is not None else boilerplate.spans(rel.draft.text))],
             )
-            self.db.executemany(
-                "INSERT INTO acronyms VALUES (?,?,?)",
+            self._insert(
+                "acronyms", ("release", "short", "long"),
                 [(first + i, short, long) for i, rel in enumerate(latest.values())
                  for short, long in (rel.acronyms if rel.acronyms is not None
                                      else acronyms.learn(rel.draft.title, rel.draft.text))],
             )
             self._bump()
 
-    def _insert_chunks(self, rows: list[tuple[Any, ...]]) -> None:
-        self.db.executemany(
-            "INSERT INTO chunks (release, ordinal, char_start, char_end, n_tokens, n_terms, length,"
-            " terms, tfs, seq, sentence_starts, sentence_kinds, gen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    def _delete_releases(self, ids: list[str]) -> int:
+        """Delete releases (their chunks and marks go with them), inside a write; how many there were."""
+        return int(self.db.executemany("DELETE FROM releases WHERE id = ?", [(rid,) for rid in ids]).rowcount)
+
+    def _insert(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        """Rows into a table, inside a write (a server's store sends them in bulk)."""
+        self.db.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({','.join('?' * len(columns))})",
+                            rows)
 
     def resolve(self, id_or_prefix: str) -> str:
         """A release id from its id or a unique prefix of it."""
@@ -268,7 +281,8 @@ class Store:
         resolved = [self.resolve(i) for i in ids]
         with self.write():
             self._count_words(self._stored_words(resolved), -1)
-            self.db.executemany("DELETE FROM releases WHERE id = ?", [(i,) for i in resolved])
+            self._delete_releases(resolved)
+            self._set_meta("removed", str(self.generation() + 1))
             self._bump()
         return resolved
 
@@ -321,9 +335,21 @@ class Store:
         """Rows of (chunk rowid, release rowid, length, release date, terms, tfs), by chunk rowid (fetchmany)."""
         return self.stream(_BAG + " ORDER BY c.rowid")
 
+    def removed_since(self, generation: int) -> bool:
+        """Whether a write after a generation removed chunks (replaced or removed releases): every write that
+        does marks its generation (meta 'removed'), so a follower needs no list of the chunks still stored."""
+        row = self.db.execute("SELECT value FROM meta WHERE key='removed'").fetchone()
+        return row is not None and int(row[0]) > generation
+
     def bags_since(self, generation: int) -> list[tuple[Any, ...]]:
         """The bags of chunks written after a generation, as bags() gives them."""
-        return self.db.execute(_BAG + " WHERE c.gen > ? ORDER BY c.rowid", (generation,)).fetchall()
+        # Written so that the work follows the few new chunks, never the index's size: "+c.rowid" sorts after
+        # the search, so SQLite finds them by the gen index instead of scanning every chunk in rowid order;
+        # each one's release date is looked up by its key, where a join let PostgreSQL (its statistics not
+        # yet gathered after a bulk load) hash every release.
+        return self.db.execute(
+            "SELECT c.rowid, c.release, c.length, (SELECT r.date FROM releases r WHERE r.rowid = c.release),"
+            " c.terms, c.tfs FROM chunks c WHERE c.gen > ? ORDER BY +c.rowid", (generation,)).fetchall()
 
     def chunk_rowids(self) -> np.ndarray:
         """Every stored chunk's rowid, ascending."""

@@ -163,7 +163,9 @@ def create_app(settings: Settings, *, token: str | None = None,
             n_chunks, _, n_releases = store().counts()
         else:
             n_chunks, _, n_releases = await run_in_threadpool(lambda: store().counts())
-        return {"status": "ready", "releases": n_releases, "chunks": n_chunks}
+        # index_generation: the writes this process's search arrays hold (a replica's, caught up as others write).
+        return {"status": "ready", "releases": n_releases, "chunks": n_chunks,
+                "index_generation": shared_index.generation}
 
     @app.post("/v1/releases", response_model=IngestReport)
     def ingest(body: IngestIn) -> IngestReport:
