@@ -174,11 +174,12 @@ class Answerer:
         if several:
             outcomes = [_from_releases(outcomes[0], several)]
         answer = self._extractive(outcomes, question, corrections)
-        if len(outcomes) == 2 and coordination.compares(question) is not None:
-            answer = compare.computed(answer, outcomes[0].evidence, outcomes[1].evidence)
         if self.uses_model() and not answer.conflict:  # a model would pick one value of two: never settle it
             # Named whatever came of it: usage names only a model that replied, and one that failed is worth naming.
             answer = self._with_model(outcomes, answer, turns).model_copy(update={"model": self.settings.model.model})
+        if answer.mode == "extractive" and len(outcomes) == 2 and coordination.compares(question) is not None:
+            # Worked out from the two values shown; a model's own wording of them is left as it is.
+            answer = compare.computed(answer, outcomes[0].evidence, outcomes[1].evidence)
         return answer
 
     # --- stages -------------------------------------------------------------------------------------------------
