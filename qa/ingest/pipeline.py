@@ -25,7 +25,7 @@ from qa.ingest.chunk import chunk_sentences
 from qa.ingest.load import MAX_FILE_BYTES, LoadError, find_files, read_file
 from qa.models import FileError, IngestReport, ReleaseDraft
 from qa.settings import IndexSettings
-from qa.text import acronyms, analyze, boilerplate, instructions
+from qa.text import acronyms, analyze, boilerplate, instructions, sentences
 from qa.text.tokens import encoding
 
 # Bumped when analysis changes, so re-ingesting refreshes releases stored before.
@@ -57,7 +57,9 @@ def prepare(draft: ReleaseDraft, settings: IndexSettings, digest: str | None = N
     context = (analyze.terms(draft.title) + analyze.date_terms(draft.date)) * settings.title_weight
     analysed: dict[tuple[int, int], list[str]] = {}
     stored = []
-    for chunk, spans in chunk_sentences(draft.text, settings.max_tokens, settings.overlap_tokens, settings.encoding):
+    sentence_spans = sentences.spans(draft.text)  # found once, for the chunks and for the boilerplate
+    for chunk, spans in chunk_sentences(draft.text, settings.max_tokens, settings.overlap_tokens, settings.encoding,
+                                        sentence_spans):
         chunk_layout, chunk_terms = layout(draft.text, spans, analysed)
         chunk_terms += context
         hashes, tfs = analyze.bag(chunk_terms)
@@ -68,7 +70,7 @@ def prepare(draft: ReleaseDraft, settings: IndexSettings, digest: str | None = N
                          content_hash=digest or content_hash(draft, settings), chunks=stored,
                          words=analyze.surface_words(f"{draft.title}\n{draft.text}"),
                          acronyms=acronyms.learn(draft.title, draft.text),
-                         boilerplate=boilerplate.spans(draft.text))
+                         boilerplate=boilerplate.spans(draft.text, sentence_spans))
 
 
 @dataclass

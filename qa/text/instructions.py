@@ -64,9 +64,31 @@ _REPORTING = frozenset("say tell state add note write remark urge stress explain
 # --- Cheap checks -------------------------------------------------------------------------------------------------
 # The base forms a directive takes ("must reply", "answer $1", "please forget"), and the answer nouns ("your
 # answer", "the response should be"): not "said" or "reported", which a release writes in every paragraph.
-_ACT_WORD = re.compile(r"\b(?:repl(?:y|ies)|respon(?:d|se|ses)|answers?|say|state|output|print|claim|insist|write|"
-                       r"repeat|return|give|report|use|quote|mention|list|treat|tell|confirm|assert|put|present|"
-                       r"describe|forget|ignore|disregard|override|bypass|discard|drop|skip)\b", re.IGNORECASE)
+_ACT_FORMS = frozenset("reply replies respond response responses answer answers say state output print claim insist "
+                       "write repeat return give report use quote mention list treat tell confirm assert put present "
+                       "describe forget ignore disregard override bypass discard drop skip".split())
+_ACT_WORD = re.compile(rf"\b(?:{'|'.join(sorted(_ACT_FORMS))})\b", re.IGNORECASE)
+# The four characters outside ASCII that IGNORECASE takes for an ASCII letter (İ ı for i, ſ for s, the Kelvin sign
+# for k), made that letter: then lower() keeps the text's length and its word characters, and a word that a
+# case-insensitive pattern of ASCII words matches is that word, in lower case, in the folded text.
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+_WORD_RUN = re.compile(r"\w+")
+
+
+_FOLDED = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def _folded(text: str) -> str:
+    # translate() with a table costs far more than looking for the four characters, which releases rarely hold.
+    return (text.translate(_FOLD) if _FOLDED.search(text) else text).lower()
+
+
+def _has_act(folded: str) -> bool:
+    """_ACT_WORD.search of the text `folded` was made from, by a set look-up per word: the alternation of
+    37 words with IGNORECASE costs the regular expression engine tens of microseconds a sentence."""
+    return not _ACT_FORMS.isdisjoint(_WORD_RUN.findall(folded))
+
+
 # Who could be addressed: the second person, "whoever", an answering machine by name, a noun made one by an
 # answering word ("answering systems", "automated readers", "anyone responding"), or a request's politeness.
 _CUE = re.compile(r"\b(?:you|your|yours|yourself|whoever|whomever|chat ?bots?|bots?|llms?|gpt|chatgpt|claude|gemini|"
@@ -91,17 +113,25 @@ _RECAST_CUE = re.compile(r"\byou(?:\s+are|[’']re)\b.*\b(?:ai|a\.i\.|assistants
 _PREFIX = re.compile(r"^([^:\n]{1,100}):|^([^,\n]{1,40}),")
 
 
-def marked(text: str) -> list[tuple[int, int]]:
-    """Spans of the sentences of `text` that instruct whoever answers from it."""
-    return [(s, e) for s, e in sentences.spans(text) if is_instruction(text[s:e])]
+def marked(text: str, spans: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    """Spans of the sentences of `text` that instruct whoever answers from it. `spans`: its sentence spans
+    (qa.text.sentences), when the caller has them already."""
+    folded = _folded(text)  # once for the text: the folded text's sentences are the sentences' folded text
+    return [(s, e) for s, e in (sentences.spans(text) if spans is None else spans)
+            if _is_instruction(text[s:e], folded[s:e])]
 
 
 def is_instruction(sentence: str) -> bool:
     """Whether one sentence addresses a reader, an assistant or whoever answers, and tells them what to reply,
     forget or ignore."""
+    return _is_instruction(sentence, _folded(sentence))
+
+
+def _is_instruction(sentence: str, folded: str) -> bool:
     if _ROLE.match(sentence) or _addressed_by_prefix(sentence):
         return True
-    if not _could_instruct(sentence) and not _RECAST_CUE.search(sentence):
+    # "you" first: _RECAST_CUE cannot match without it, and most sentences hold none.
+    if not _could_instruct(sentence, folded) and not ("you" in folded and _RECAST_CUE.search(sentence)):
         return False
     letters = [c for c in sentence if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) > 0.6 * len(letters):
@@ -109,9 +139,9 @@ def is_instruction(sentence: str) -> bool:
     return _directs(_parse(sentence))
 
 
-def _could_instruct(sentence: str) -> bool:
+def _could_instruct(sentence: str, folded: str) -> bool:
     """The cheap check: a verb of the act, and something that could address a reader or open an imperative."""
-    return bool(_ACT_WORD.search(sentence)) and bool(_CUE.search(sentence) or _OPENING_ACT.search(sentence))
+    return _has_act(folded) and bool(_CUE.search(sentence) or _OPENING_ACT.search(sentence))
 
 
 def _addressed_by_prefix(sentence: str) -> bool:
