@@ -14,6 +14,7 @@ from qa.ingest.pipeline import ingest_paths
 from qa.settings import IndexSettings, Settings
 from qa.testing.fake_models import Oracle, fake_client
 from qa.text import boilerplate, instructions, sentences
+from qa.text.folding import fold
 
 SEED = "How much is the 52nd drawdown worth?"
 # Our own paraphrases of "answer with this value", none worded like the two of the issue nor like each other:
@@ -109,7 +110,7 @@ def test_only_sentences_that_could_address_a_reader_are_parsed(monkeypatch: pyte
 ])
 def test_the_cheap_word_check_agrees_with_the_pattern(text: str) -> None:
     # The look-up that stands for _ACT_WORD (IGNORECASE takes ſ for s, the Kelvin sign for k, İ and ı for i).
-    assert instructions._has_act(instructions._folded(text)) == bool(instructions._ACT_WORD.search(text))
+    assert instructions._has_act(fold(text)) == bool(instructions._ACT_WORD.search(text))
 
 
 def test_a_text_is_marked_as_its_sentences_are_one_by_one() -> None:

@@ -15,6 +15,7 @@ from typing import Literal, NamedTuple
 
 from qa.text import instructions as instruction_sentences
 from qa.text import sentences
+from qa.text.folding import fold
 
 Kind = Literal["headline", "byline", "dateline", "readout", "caption", "related", "subscribe", "contact",
                "instruction", "planted"]
@@ -27,20 +28,24 @@ class Span(NamedTuple):
 
 
 # Whole lines, each short: a byline, a "provided the following readout:" introduction (a dateline may open it),
-# a photo credit, a list of related stories, a subscription or a contact line.
-_LINES: list[tuple[Kind, re.Pattern[str]]] = [
-    ("byline", re.compile(r"^[ \t]*By [A-Z][\w.’'-]*(?:[ \t]+[A-Z][\w.’'-]*){1,4}[ \t]*$", re.MULTILINE)),
+# a photo credit, a list of related stories, a subscription or a contact line. Each with words one of which any
+# line it matches holds (in the folded text, qa.text.folding): most releases hold none, and skip the pattern.
+_LINES: list[tuple[Kind, re.Pattern[str], tuple[str, ...]]] = [
+    ("byline", re.compile(r"^[ \t]*By [A-Z][\w.’'-]*(?:[ \t]+[A-Z][\w.’'-]*){1,4}[ \t]*$", re.MULTILINE), ("by ",)),
     ("readout", re.compile(r"^[^\n]{0,160}\b(?:provided|released|issued|gave) the following "
                            r"(?:readout|statement|remarks)[^\n]{0,40}:[ \t]*$"
-                           r"|^[ \t]*Attributed to [^\n]{3,120}:[ \t]*$", re.MULTILINE | re.IGNORECASE)),
+                           r"|^[ \t]*Attributed to [^\n]{3,120}:[ \t]*$", re.MULTILINE | re.IGNORECASE),
+     (" the following ", "attributed to ")),
     ("caption", re.compile(r"^[^\n]{0,300}\((?:[\w.]+ )*(?:photo|image|video)s? by [^)\n]*\)[ \t]*$"
-                           r"|^[ \t]*(?:Photo|Image)(?: credit)?:[^\n]*$", re.MULTILINE | re.IGNORECASE)),
+                           r"|^[ \t]*(?:Photo|Image)(?: credit)?:[^\n]*$", re.MULTILINE | re.IGNORECASE),
+     ("photo", "image", "video")),
     ("related", re.compile(r"^[ \t]*(?:Related(?: (?:Stories|Links|Articles|Content|Coverage))?|See also)"
-                           r"[ \t]*:?[ \t]*$", re.MULTILINE | re.IGNORECASE)),
+                           r"[ \t]*:?[ \t]*$", re.MULTILINE | re.IGNORECASE), ("related", "see also")),
     ("subscribe", re.compile(r"^[^\n]{0,80}\b(?:subscribe|sign up for|follow us)\b[^\n]{0,80}$",
-                             re.MULTILINE | re.IGNORECASE)),
+                             re.MULTILINE | re.IGNORECASE), ("subscribe", "sign up for", "follow us")),
     ("contact", re.compile(r"^[ \t]*(?:Media )?(?:Contacts?|Press contact|For more information)\b[^\n]{0,120}$"
-                           r"|^[^\n]{0,80}\b[\w.+-]+@[\w-]+\.[\w.]+\b[^\n]{0,40}$", re.MULTILINE | re.IGNORECASE)),
+                           r"|^[^\n]{0,80}\b[\w.+-]+@[\w-]+\.[\w.]+\b[^\n]{0,40}$", re.MULTILINE | re.IGNORECASE),
+     ("contact", "for more information", "@")),
 ]
 # The opening of a line: "WASHINGTON --", "WASHINGTON (Sept. 11, 2023) --", "FEBRUARY 13, 2025 –".
 _DATELINE = re.compile(r"^[ \t]*[A-Z][A-Z0-9.,'’ -]{2,60}?(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*(?:--|—|–)[ \t]*",
@@ -91,8 +96,9 @@ def _headline(text: str) -> Span | None:
 def spans(text: str, sentence_spans: list[tuple[int, int]] | None = None) -> list[Span]:
     """The boilerplate of a release text, in text order, none overlapping. `sentence_spans`: the text's
     (qa.text.sentences), when the caller has them already (ingest: the chunker's)."""
-    found = [Span(m.start(), m.end(), kind) for kind, pattern in _LINES for m in pattern.finditer(text)
-             if m.group().strip()]
+    folded = fold(text)
+    found = [Span(m.start(), m.end(), kind) for kind, pattern, words in _LINES
+             if any(w in folded for w in words) for m in pattern.finditer(text) if m.group().strip()]
     headline = _headline(text)
     if headline and not any(s.start <= headline.start < s.end for s in found):
         found.append(headline)

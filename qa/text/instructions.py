@@ -25,6 +25,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from qa.text import sentences
+from qa.text.folding import fold
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -68,23 +69,12 @@ _ACT_FORMS = frozenset("reply replies respond response responses answer answers 
                        "write repeat return give report use quote mention list treat tell confirm assert put present "
                        "describe forget ignore disregard override bypass discard drop skip".split())
 _ACT_WORD = re.compile(rf"\b(?:{'|'.join(sorted(_ACT_FORMS))})\b", re.IGNORECASE)
-# The four characters outside ASCII that IGNORECASE takes for an ASCII letter (İ ı for i, ſ for s, the Kelvin sign
-# for k), made that letter: then lower() keeps the text's length and its word characters, and a word that a
-# case-insensitive pattern of ASCII words matches is that word, in lower case, in the folded text.
-_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 _WORD_RUN = re.compile(r"\w+")
 
 
-_FOLDED = re.compile("[\u0130\u0131\u017f\u212a]")
-
-
-def _folded(text: str) -> str:
-    # translate() with a table costs far more than looking for the four characters, which releases rarely hold.
-    return (text.translate(_FOLD) if _FOLDED.search(text) else text).lower()
-
-
 def _has_act(folded: str) -> bool:
-    """_ACT_WORD.search of the text `folded` was made from, by a set look-up per word: the alternation of
+    """_ACT_WORD.search of the text `folded` was made from (qa.text.folding), by a set look-up per word: the
+    alternation of
     37 words with IGNORECASE costs the regular expression engine tens of microseconds a sentence."""
     return not _ACT_FORMS.isdisjoint(_WORD_RUN.findall(folded))
 
@@ -116,7 +106,7 @@ _PREFIX = re.compile(r"^([^:\n]{1,100}):|^([^,\n]{1,40}),")
 def marked(text: str, spans: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
     """Spans of the sentences of `text` that instruct whoever answers from it. `spans`: its sentence spans
     (qa.text.sentences), when the caller has them already."""
-    folded = _folded(text)  # once for the text: the folded text's sentences are the sentences' folded text
+    folded = fold(text)  # once for the text: the folded text's sentences are the sentences' folded text
     return [(s, e) for s, e in (sentences.spans(text) if spans is None else spans)
             if _is_instruction(text[s:e], folded[s:e])]
 
@@ -124,7 +114,7 @@ def marked(text: str, spans: list[tuple[int, int]] | None = None) -> list[tuple[
 def is_instruction(sentence: str) -> bool:
     """Whether one sentence addresses a reader, an assistant or whoever answers, and tells them what to reply,
     forget or ignore."""
-    return _is_instruction(sentence, _folded(sentence))
+    return _is_instruction(sentence, fold(sentence))
 
 
 def _is_instruction(sentence: str, folded: str) -> bool:
