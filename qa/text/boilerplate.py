@@ -52,10 +52,11 @@ _DATELINE = re.compile(r"^[ \t]*[A-Z][A-Z0-9.,'’ -]{2,60}?(?:[ \t]*\([^)\n]{1,
                        re.MULTILINE)
 
 
-def instructions(text: str, sentence_spans: list[tuple[int, int]] | None = None) -> list[Span]:
+def instructions(text: str, sentence_spans: list[tuple[int, int]] | None = None, *, parser: bool = True) -> list[Span]:
     """Sentences of a release text that instruct whoever answers from it (qa.text.instructions): never
-    evidence, never answers, never prompt text. `sentence_spans`: the text's (qa.text.sentences), if known."""
-    return [Span(s, e, "instruction") for s, e in instruction_sentences.marked(text, sentence_spans)]
+    evidence, never answers, never prompt text. `sentence_spans`: the text's (qa.text.sentences), if known.
+    `parser`: False raises instructions.ParserNeeded where a sentence needs the parser."""
+    return [Span(s, e, "instruction") for s, e in instruction_sentences.marked(text, sentence_spans, parser=parser)]
 
 
 def planted(text: str, marked: list[Span], sentence_spans: list[tuple[int, int]] | None = None) -> list[Span]:
@@ -93,9 +94,10 @@ def _headline(text: str) -> Span | None:
     return None
 
 
-def spans(text: str, sentence_spans: list[tuple[int, int]] | None = None) -> list[Span]:
+def spans(text: str, sentence_spans: list[tuple[int, int]] | None = None, *, parser: bool = True) -> list[Span]:
     """The boilerplate of a release text, in text order, none overlapping. `sentence_spans`: the text's
-    (qa.text.sentences), when the caller has them already (ingest: the chunker's)."""
+    (qa.text.sentences), when the caller has them already (ingest: the chunker's). `parser`: False raises
+    qa.text.instructions.ParserNeeded where telling an instruction needs the parser."""
     folded = fold(text)
     found = [Span(m.start(), m.end(), kind) for kind, pattern, words in _LINES
              if any(w in folded for w in words) for m in pattern.finditer(text) if m.group().strip()]
@@ -104,7 +106,7 @@ def spans(text: str, sentence_spans: list[tuple[int, int]] | None = None) -> lis
         found.append(headline)
     found += [Span(m.start(), m.end(), "dateline") for m in _DATELINE.finditer(text)
               if not any(s.start <= m.start() < s.end for s in found)]
-    acts = instructions(text, sentence_spans)
+    acts = instructions(text, sentence_spans, parser=parser)
     found += [i for i in [*acts, *planted(text, acts, sentence_spans)]
               if not any(s.start <= i.start and i.end <= s.end for s in found)]
     return sorted(found)

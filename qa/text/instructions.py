@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from contextlib import suppress
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -103,12 +102,18 @@ _RECAST_CUE = re.compile(r"\byou(?:\s+are|[’']re)\b.*\b(?:ai|a\.i\.|assistants
 _PREFIX = re.compile(r"^([^:\n]{1,100}):|^([^,\n]{1,40}),")
 
 
-def marked(text: str, spans: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+class ParserNeeded(Exception):
+    """A sentence passed the cheap checks and only the parser can tell: raised where the parser is not to be
+    loaded (an ingest worker, which leaves such a release's marks to its parent process)."""
+
+
+def marked(text: str, spans: list[tuple[int, int]] | None = None, *, parser: bool = True) -> list[tuple[int, int]]:
     """Spans of the sentences of `text` that instruct whoever answers from it. `spans`: its sentence spans
-    (qa.text.sentences), when the caller has them already."""
+    (qa.text.sentences), when the caller has them already. `parser`: False raises ParserNeeded rather than
+    parse a sentence."""
     folded = fold(text)  # once for the text: the folded text's sentences are the sentences' folded text
     return [(s, e) for s, e in (sentences.spans(text) if spans is None else spans)
-            if _is_instruction(text[s:e], folded[s:e])]
+            if _is_instruction(text[s:e], folded[s:e], parser)]
 
 
 def is_instruction(sentence: str) -> bool:
@@ -117,12 +122,14 @@ def is_instruction(sentence: str) -> bool:
     return _is_instruction(sentence, fold(sentence))
 
 
-def _is_instruction(sentence: str, folded: str) -> bool:
+def _is_instruction(sentence: str, folded: str, parser: bool = True) -> bool:
     if _ROLE.match(sentence) or _addressed_by_prefix(sentence):
         return True
     # "you" first: _RECAST_CUE cannot match without it, and most sentences hold none.
     if not _could_instruct(sentence, folded) and not ("you" in folded and _RECAST_CUE.search(sentence)):
         return False
+    if not parser:
+        raise ParserNeeded(sentence)
     letters = [c for c in sentence if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) > 0.6 * len(letters):
         sentence = sentence[0] + sentence[1:].lower()  # the parser reads shouting as a row of names
@@ -152,14 +159,6 @@ def _addressed_by_prefix(sentence: str) -> bool:
 
 def _stem_in(word: str, stems: Iterable[str]) -> bool:
     return any(word.startswith(s) for s in stems)
-
-
-def preload() -> None:
-    """Load the parser now (before worker processes fork), if it is installed."""
-    from qa.text.nlp import NlpUnavailable, pipeline
-
-    with suppress(NlpUnavailable):
-        pipeline()
 
 
 @lru_cache(maxsize=4096)
