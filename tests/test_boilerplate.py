@@ -9,6 +9,7 @@ from qa.index.store import Store
 from qa.ingest.pipeline import ingest_paths
 from qa.settings import IndexSettings
 from qa.text import boilerplate
+from qa.text.folding import fold
 
 TEXT = ("By C. Todd Lopez\n\n"
         "WASHINGTON (Sept. 11, 2023) -- Today, Secretary of Defense Lloyd J. Austin III telephoned Rustem Umerov.\n\n"
@@ -32,6 +33,24 @@ def test_each_kind_is_marked_and_content_is_not() -> None:
         ("Media Contact: press@example.gov", "contact"),
         ("Soldiers unload equipment in Poland, June 2, 2023. (U.S. Army photo by Sgt. Jane Doe)", "caption"),
     }
+
+
+# Lines each pattern matches, in the forms IGNORECASE allows: other cases, and ſ for s, the Kelvin sign for k.
+LINES = [*TEXT.split("\n"), "SUBſCRIBE to the newsletter", "Photo credit: DoD", "See Also:", "Image: Navy",
+         "Attributed to Pentagon Press Secretary Sabrina Singh:", "FOR MORE INFORMATION call 555-0100",
+         "ſee also", "Reporters\u212a may write to desk@example.mil", "Press contact", "Video by Spc. Doe",
+         "Secretary Austin gave THE FOLLOWING STATEMENT:", "Follow us on X", "Sign up for alerts"]
+
+
+def test_each_line_pattern_is_skipped_only_where_it_cannot_match() -> None:
+    # boilerplate.spans runs a line pattern only on texts holding one of its words; every match must hold one.
+    matched = 0
+    for kind, pattern, words in boilerplate._LINES:
+        for line in LINES:
+            for m in pattern.finditer(line):
+                matched += 1
+                assert any(w in fold(m.group()) for w in words), (kind, line)
+    assert matched >= len(boilerplate._LINES) + 8
 
 
 def test_content_sentences_cut_the_dateline_and_keep_spans_exact() -> None:

@@ -13,7 +13,8 @@ from qa.index.store import Store
 from qa.ingest.pipeline import ingest_paths
 from qa.settings import IndexSettings, Settings
 from qa.testing.fake_models import Oracle, fake_client
-from qa.text import boilerplate, instructions
+from qa.text import boilerplate, instructions, sentences
+from qa.text.folding import fold
 
 SEED = "How much is the 52nd drawdown worth?"
 # Our own paraphrases of "answer with this value", none worded like the two of the issue nor like each other:
@@ -100,6 +101,23 @@ def test_only_sentences_that_could_address_a_reader_are_parsed(monkeypatch: pyte
     assert not instructions.is_instruction("The Navy awarded a $12 million contract to Lockheed Martin.")
     assert not instructions.is_instruction("Austin said the drawdown was worth $175 million.")
     assert parsed == []
+
+
+@pytest.mark.parametrize("text", [
+    "Please reply.", "REPLY now", "replying", "re-ply", "say_no", "2say", "usé", "use", "(use)", "don't use",
+    "ſay it", "\u212aindly skip", "ſkip", "İgnore this", "ıgnore this", "DISREGARD", "disregarded", "l'answer",
+    "answer’s", "the responses", "Responsé", "\u0130GNORE", "SAYS", "",
+])
+def test_the_cheap_word_check_agrees_with_the_pattern(text: str) -> None:
+    # The look-up that stands for _ACT_WORD (IGNORECASE takes ſ for s, the Kelvin sign for k, İ and ı for i).
+    assert instructions._has_act(fold(text)) == bool(instructions._ACT_WORD.search(text))
+
+
+def test_a_text_is_marked_as_its_sentences_are_one_by_one() -> None:
+    text = "\n".join(["The Navy awarded a $12 million contract.", *PARAPHRASES[:3], "Work ends in June 2025."])
+    spans = sentences.spans(text)
+    assert instructions.marked(text) == instructions.marked(text, spans) \
+        == [(s, e) for s, e in spans if instructions.is_instruction(text[s:e])] != []
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,6 @@ reader wrote.
 
 from __future__ import annotations
 
-import importlib.resources
 import re
 import threading
 import weakref
@@ -34,7 +33,7 @@ from rapidfuzz.distance import OSA
 
 from qa.index.store import Store
 from qa.settings import AnswerSettings
-from qa.text import analyze
+from qa.text import analyze, english
 
 Group = tuple[str, list[str]]  # what the reader wrote, and the other forms it stands for
 
@@ -195,8 +194,7 @@ def acronym_forms(text: str, pairs: list[tuple[str, str, int]]) -> list[Group]:
 def english_words() -> frozenset[str]:
     """English words (symspellpy's 82,765-word frequency list): a question word among them is spelt right,
     even when no release uses it, and is never "corrected" into a word of the releases."""
-    listing = importlib.resources.files("symspellpy") / "frequency_dictionary_en_82_765.txt"
-    return frozenset(line.split(" ", 1)[0] for line in listing.read_text(encoding="utf-8").splitlines())
+    return frozenset(english.words())
 
 
 @dataclass

@@ -7,10 +7,11 @@ from qa.text import sentences
 from qa.text.tokens import DEFAULT_ENCODING, encoding
 
 
-def _units(text: str, max_tokens: int, enc_name: str) -> list[tuple[int, int, int]]:
+def _units(text: str, max_tokens: int, enc_name: str,
+           spans: list[tuple[int, int]] | None = None) -> list[tuple[int, int, int]]:
     """(start, end, tokens) of each sentence, with over-long sentences cut at token edges."""
     enc = encoding(enc_name)
-    spans = sentences.spans(text)
+    spans = sentences.spans(text) if spans is None else spans
     # Not encode_ordinary_batch: it starts a thread pool per call, which costs more than it saves here.
     # A line break before a sentence is a token of its own in the joined text; counting
     # it with the sentence keeps a chunk's size (the sum of its units) from falling short.
@@ -48,11 +49,13 @@ def chunk_sentences(
     max_tokens: int = 256,
     overlap_tokens: int = 32,
     enc_name: str = DEFAULT_ENCODING,
+    spans: list[tuple[int, int]] | None = None,
 ) -> list[tuple[Chunk, list[tuple[int, int]]]]:
-    """The chunks of chunk_text, each with the (start, end) of its sentences in the text."""
+    """The chunks of chunk_text, each with the (start, end) of its sentences in the text. `spans`: the text's
+    sentence spans (qa.text.sentences), when the caller has them already."""
     if max_tokens < 1 or not 0 <= overlap_tokens < max_tokens:
         raise ValueError("need max_tokens >= 1 and 0 <= overlap_tokens < max_tokens")
-    units = _units(text, max_tokens, enc_name)
+    units = _units(text, max_tokens, enc_name, spans)
     groups: list[list[tuple[int, int, int]]] = []
     current: list[tuple[int, int, int]] = []
     size = 0

@@ -1,7 +1,8 @@
 """Files in, releases stored: read, chunk, analyze, then commit in batches.
 
-Reading and analysing run in worker processes when there are many files;
-only this process writes, one transaction a batch, so a crash never leaves a
+Reading and analysing run in worker processes when there are many files (the rare
+release with a sentence that only the parser can judge is marked in this process, the
+one that loads the parser); only this process writes, one transaction a batch, so a crash never leaves a
 release half written, and a batch that fails (a full disk) loses none committed
 before it. Only regular files of at most settings.ingest.max_file_bytes are read.
 """
@@ -25,7 +26,7 @@ from qa.ingest.chunk import chunk_sentences
 from qa.ingest.load import MAX_FILE_BYTES, LoadError, find_files, read_file
 from qa.models import FileError, IngestReport, ReleaseDraft
 from qa.settings import IndexSettings
-from qa.text import acronyms, analyze, boilerplate, instructions
+from qa.text import acronyms, analyze, boilerplate, instructions, sentences
 from qa.text.tokens import encoding
 
 # Bumped when analysis changes, so re-ingesting refreshes releases stored before.
@@ -52,23 +53,31 @@ def _settings_key(settings: IndexSettings) -> str:
     return json.dumps([settings.model_dump(), ANALYZER_VERSION], sort_keys=True)
 
 
-def prepare(draft: ReleaseDraft, settings: IndexSettings, digest: str | None = None) -> StoredRelease:
+def prepare(draft: ReleaseDraft, settings: IndexSettings, digest: str | None = None, *,
+            parser: bool = True) -> StoredRelease:
+    """parser: False (a worker process) leaves the boilerplate unmarked (None) when a sentence of the release
+    needs the parser to tell whether it instructs the reader; the process that stores it marks it then."""
     # The title and date count in every chunk, so "Austin's statement on ..." finds any part of it.
     context = (analyze.terms(draft.title) + analyze.date_terms(draft.date)) * settings.title_weight
     analysed: dict[tuple[int, int], list[str]] = {}
     stored = []
-    for chunk, spans in chunk_sentences(draft.text, settings.max_tokens, settings.overlap_tokens, settings.encoding):
+    sentence_spans = sentences.spans(draft.text)  # found once, for the chunks and for the boilerplate
+    for chunk, spans in chunk_sentences(draft.text, settings.max_tokens, settings.overlap_tokens, settings.encoding,
+                                        sentence_spans):
         chunk_layout, chunk_terms = layout(draft.text, spans, analysed)
         chunk_terms += context
         hashes, tfs = analyze.bag(chunk_terms)
         stored.append(StoredChunk.of(chunk.ordinal, chunk.start, chunk.end, chunk.n_tokens, hashes, tfs,
                                      len(chunk_terms), chunk_layout))
+    try:
+        marks: list[boilerplate.Span] | None = boilerplate.spans(draft.text, sentence_spans, parser=parser)
+    except instructions.ParserNeeded:
+        marks = None
     # The vocabulary (for typo correction) and the acronyms it defines are read here, in the worker.
     return StoredRelease(id=release_id(draft.key), draft=draft,
                          content_hash=digest or content_hash(draft, settings), chunks=stored,
                          words=analyze.surface_words(f"{draft.title}\n{draft.text}"),
-                         acronyms=acronyms.learn(draft.title, draft.text),
-                         boilerplate=boilerplate.spans(draft.text))
+                         acronyms=acronyms.learn(draft.title, draft.text), boilerplate=marks)
 
 
 @dataclass
@@ -79,22 +88,23 @@ class Unchanged:
 Outcome = StoredRelease | Unchanged | FileError
 
 
-def _outcome(draft: ReleaseDraft, settings: IndexSettings, known: dict[str, str]) -> Outcome:
+def _outcome(draft: ReleaseDraft, settings: IndexSettings, known: dict[str, str], parser: bool = True) -> Outcome:
     rid, digest = release_id(draft.key), content_hash(draft, settings)
     if known.get(rid) == digest:
         return Unchanged(rid)
     try:
-        return prepare(draft, settings, digest)
+        return prepare(draft, settings, digest, parser=parser)
     except Exception as err:  # one bad release must not stop the others
         return FileError(origin=draft.origin, reason=f"could not index: {err}")
 
 
-def _file_outcomes(path: Path, settings: IndexSettings, known: dict[str, str], max_bytes: int) -> list[Outcome]:
+def _file_outcomes(path: Path, settings: IndexSettings, known: dict[str, str], max_bytes: int,
+                   parser: bool = True) -> list[Outcome]:
     try:
         drafts, errors = read_file(path, max_bytes)
     except LoadError as err:
         return [FileError(origin=str(path), reason=str(err))]
-    return [*errors, *(_outcome(d, settings, known) for d in drafts)]
+    return [*errors, *(_outcome(d, settings, known, parser) for d in drafts)]
 
 
 class Ingestor:
@@ -113,6 +123,8 @@ class Ingestor:
         elif isinstance(outcome, Unchanged):
             self.report.unchanged.append(outcome.id)
         else:
+            if outcome.boilerplate is None:  # a worker left it: a sentence needs the parser, loaded here
+                outcome.boilerplate = boilerplate.spans(outcome.draft.text)
             (self.report.replaced if outcome.id in self.known else self.report.added).append(outcome.id)
             self.known[outcome.id] = outcome.content_hash
             self.pending.append(outcome)
@@ -142,13 +154,15 @@ def ingest_drafts(store: Store, drafts: Iterable[ReleaseDraft], settings: IndexS
     return report
 
 
-# Worker state, set once per worker process by _init_worker.
-_worker: tuple[IndexSettings, dict[str, str], int] | None = None
+# Worker state, set once per worker process by _init_worker: _file_outcomes' arguments after the path.
+_worker: tuple[IndexSettings, dict[str, str], int, bool] | None = None
 
 
 def _init_worker(settings: IndexSettings, known: dict[str, str], max_bytes: int) -> None:
     global _worker
-    _worker = (settings, known, max_bytes)
+    # Workers never load the parser (parser=False): the rare release with a sentence that needs it is marked by
+    # the parent, which loads it once while the workers go on (loaded before they fork, it held up the start).
+    _worker = (settings, known, max_bytes, False)
 
 
 def _work(path: Path) -> list[Outcome]:
@@ -186,10 +200,6 @@ def ingest_paths(
     ingestor = Ingestor(store, report)
     encoding(settings.encoding)  # load once, before workers fork, rather than once in each
     n_workers = workers if workers is not None else (os.cpu_count() or 1)
-    if n_workers > 1 and len(files) >= PARALLEL_FROM:
-        # The parser that checks the rare sentence that may address a reader: loaded once here and shared by
-        # the forked workers, rather than loaded (seconds each) in every one.
-        instructions.preload()
     with _outcomes(files, settings, dict(ingestor.known), max_file_bytes, n_workers) as outcomes:
         for done, file_outcomes in enumerate(outcomes, 1):
             for outcome in file_outcomes:

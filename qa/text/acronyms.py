@@ -15,7 +15,7 @@ miss every acronym of a release not yet seen, so each release teaches its own:
 from __future__ import annotations
 
 import re
-from functools import cache
+from collections.abc import Iterator
 
 # Words a long form may hold without a letter in the acronym ("Department of Defense", "Surface-to-Air").
 SMALL = frozenset("a an and at by de for in of on or the to with".split())
@@ -39,21 +39,29 @@ def _letters(acronym: str) -> list[str]:
 def spells(letters: str, words: list[str], *, strict: bool) -> bool:
     """Whether the words' initials spell the letters. Every word but a small one gives letters: its
     first (strict) or the first one to three (loose); small words may give their first or none."""
+    steps = list(_reaches(letters, words, strict=strict))
+    return bool(words) and len(steps) == len(words) and len(letters) in steps[-1]
 
-    @cache
-    def match(i: int, j: int) -> bool:
-        if j == len(words):
-            return i == len(letters)
-        word = words[j].lower()
-        if word in SMALL and j > 0 and match(i, j + 1):
-            return True
-        if strict and word not in SMALL and not words[j][0].isupper():
-            return False
-        longest = 1 if strict or word in SMALL else 3
-        return any(letters[i:i + k] == word[:k] and match(i + k, j + 1)
-                   for k in range(1, min(longest, len(word)) + 1) if i + k <= len(letters))
 
-    return bool(words) and words[0].lower() not in SMALL and match(0, 0)
+def _reaches(letters: str, words: list[str], *, strict: bool) -> Iterator[set[int]]:
+    """After each word, how far into the letters the words so far can have spelt (spells' rules): the paths of
+    a search over (letter, word), kept as sets, so a run of words is checked word by word and its shortest
+    spelling prefix found in one pass. Stops at the first word no spelling goes through."""
+    if not words or words[0].lower() in SMALL:
+        return
+    reached = {0}
+    for word in words:
+        lower = word.lower()
+        if lower in SMALL:  # its first letter, or none (never the first word, checked above)
+            reached = reached | {i + 1 for i in reached if letters.startswith(lower[0], i)}
+        elif strict and not word[0].isupper():
+            return
+        else:
+            longest = 1 if strict else min(3, len(lower))
+            reached = {i + k for i in reached for k in range(1, longest + 1) if letters.startswith(lower[:k], i)}
+            if not reached:
+                return
+        yield reached
 
 
 def _before(text: str, end: int, letters: str) -> str | None:
@@ -69,16 +77,35 @@ def _before(text: str, end: int, letters: str) -> str | None:
 
 def _spelled_in(text: str, letters: str) -> str | None:
     """The first run of capitalised words anywhere in the text whose first letters spell the letters."""
-    for phrase in _BREAK.split(text):
-        words = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(phrase)]
-        for j, (word, start, _) in enumerate(words):
-            if word[0].lower() != letters[0] or not word[0].isupper():
+    return _Runs(text).spelling(letters)
+
+
+class _Runs:
+    """A text's runs of words that could be a long form, split once: looking for many acronyms' long forms
+    then neither splits the text again nor lists the words of a run that holds no capital the letters open with."""
+
+    def __init__(self, text: str) -> None:
+        self.phrases = _BREAK.split(text)
+        self.words: dict[int, list[tuple[str, int, int]]] = {}
+
+    def spelling(self, letters: str) -> str | None:
+        """The first run (in text order) of capitalised words whose first letters spell the letters."""
+        capital = letters[0].upper()
+        for p, phrase in enumerate(self.phrases):
+            if capital not in phrase:
                 continue
-            for n in range(len(letters), min(len(words) - j, 2 * len(letters)) + 1):
-                run = words[j:j + n]
-                if spells(letters, [w for w, _, _ in run], strict=True):
-                    return " ".join(phrase[start:run[-1][2]].split())
-    return None
+            words = self.words.get(p)
+            if words is None:
+                words = self.words[p] = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(phrase)]
+            for j, (word, start, _) in enumerate(words):
+                if word[0].lower() != letters[0] or not word[0].isupper():
+                    continue
+                # The shortest run of len(letters) to twice as many words from here that spells them.
+                run = [w for w, _, _ in words[j:j + 2 * len(letters)]]
+                for n, reached in enumerate(_reaches(letters, run, strict=True), 1):
+                    if n >= len(letters) and len(letters) in reached:
+                        return " ".join(phrase[start:words[j + n - 1][2]].split())
+        return None
 
 
 def learn(title: str, text: str) -> list[tuple[str, str]]:
@@ -93,12 +120,22 @@ def learn(title: str, text: str) -> list[tuple[str, str]]:
             if long := _before(body, m.start(), letters):
                 found[acronym] = long
                 break
+    # Each all-capital word's long form, or None, looked for once however often it stands in the release.
+    spelt: dict[str, str | None] = {}
+    runs: _Runs | None = None  # split when the first all-capital word needs it
     for m in _ALL_CAPS.finditer(body):
         acronym = m.group(1) + m.group(2)
         core = m.group(1)
-        # Roman numerals ("III") and words merely set in capitals ("ARMY" where "Army" also stands) are no acronyms.
-        if acronym in found or _ROMAN.fullmatch(core) or re.search(rf"\b{core[0]}{core[1:].lower()}\b", body):
+        if acronym in found or _ROMAN.fullmatch(core):  # Roman numerals ("III") are no acronyms
             continue
-        if long := _spelled_in(body, core.lower()):
+        if core not in spelt:
+            # A word merely set in capitals ("ARMY" where "Army" also stands) is no acronym either.
+            written = core[0] + core[1:].lower()
+            if written in body and re.search(rf"\b{written}\b", body):
+                spelt[core] = None
+            else:
+                runs = runs or _Runs(body)
+                spelt[core] = runs.spelling(core.lower())
+        if long := spelt[core]:
             found[acronym] = long
     return list(found.items())

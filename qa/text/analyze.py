@@ -194,4 +194,8 @@ _SURFACE_WORD = re.compile(r"[a-z]+")
 def surface_words(text: str) -> Counter[str]:
     """The lower-cased letter runs of a text with their counts: the index's vocabulary as readers spell
     it, kept beside the hashed terms so a misspelt question word can be matched to a word the releases use."""
-    return Counter(w for w in _SURFACE_WORD.findall(text.lower()) if 2 <= len(w) <= 40)
+    # Counted whole (in C), then the few words too short or too long dropped: the same counts, in the same order.
+    counts = Counter(_SURFACE_WORD.findall(text.lower()))
+    for word in [w for w in counts if not 2 <= len(w) <= 40]:
+        del counts[word]
+    return counts

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from contextlib import suppress
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from qa.text import sentences
+from qa.text.folding import fold
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -64,9 +64,20 @@ _REPORTING = frozenset("say tell state add note write remark urge stress explain
 # --- Cheap checks -------------------------------------------------------------------------------------------------
 # The base forms a directive takes ("must reply", "answer $1", "please forget"), and the answer nouns ("your
 # answer", "the response should be"): not "said" or "reported", which a release writes in every paragraph.
-_ACT_WORD = re.compile(r"\b(?:repl(?:y|ies)|respon(?:d|se|ses)|answers?|say|state|output|print|claim|insist|write|"
-                       r"repeat|return|give|report|use|quote|mention|list|treat|tell|confirm|assert|put|present|"
-                       r"describe|forget|ignore|disregard|override|bypass|discard|drop|skip)\b", re.IGNORECASE)
+_ACT_FORMS = frozenset("reply replies respond response responses answer answers say state output print claim insist "
+                       "write repeat return give report use quote mention list treat tell confirm assert put present "
+                       "describe forget ignore disregard override bypass discard drop skip".split())
+_ACT_WORD = re.compile(rf"\b(?:{'|'.join(sorted(_ACT_FORMS))})\b", re.IGNORECASE)
+_WORD_RUN = re.compile(r"\w+")
+
+
+def _has_act(folded: str) -> bool:
+    """_ACT_WORD.search of the text `folded` was made from (qa.text.folding), by a set look-up per word: the
+    alternation of
+    37 words with IGNORECASE costs the regular expression engine tens of microseconds a sentence."""
+    return not _ACT_FORMS.isdisjoint(_WORD_RUN.findall(folded))
+
+
 # Who could be addressed: the second person, "whoever", an answering machine by name, a noun made one by an
 # answering word ("answering systems", "automated readers", "anyone responding"), or a request's politeness.
 _CUE = re.compile(r"\b(?:you|your|yours|yourself|whoever|whomever|chat ?bots?|bots?|llms?|gpt|chatgpt|claude|gemini|"
@@ -91,27 +102,43 @@ _RECAST_CUE = re.compile(r"\byou(?:\s+are|[’']re)\b.*\b(?:ai|a\.i\.|assistants
 _PREFIX = re.compile(r"^([^:\n]{1,100}):|^([^,\n]{1,40}),")
 
 
-def marked(text: str) -> list[tuple[int, int]]:
-    """Spans of the sentences of `text` that instruct whoever answers from it."""
-    return [(s, e) for s, e in sentences.spans(text) if is_instruction(text[s:e])]
+class ParserNeeded(Exception):
+    """A sentence passed the cheap checks and only the parser can tell: raised where the parser is not to be
+    loaded (an ingest worker, which leaves such a release's marks to its parent process)."""
+
+
+def marked(text: str, spans: list[tuple[int, int]] | None = None, *, parser: bool = True) -> list[tuple[int, int]]:
+    """Spans of the sentences of `text` that instruct whoever answers from it. `spans`: its sentence spans
+    (qa.text.sentences), when the caller has them already. `parser`: False raises ParserNeeded rather than
+    parse a sentence."""
+    folded = fold(text)  # once for the text: the folded text's sentences are the sentences' folded text
+    return [(s, e) for s, e in (sentences.spans(text) if spans is None else spans)
+            if _is_instruction(text[s:e], folded[s:e], parser)]
 
 
 def is_instruction(sentence: str) -> bool:
     """Whether one sentence addresses a reader, an assistant or whoever answers, and tells them what to reply,
     forget or ignore."""
+    return _is_instruction(sentence, fold(sentence))
+
+
+def _is_instruction(sentence: str, folded: str, parser: bool = True) -> bool:
     if _ROLE.match(sentence) or _addressed_by_prefix(sentence):
         return True
-    if not _could_instruct(sentence) and not _RECAST_CUE.search(sentence):
+    # "you" first: _RECAST_CUE cannot match without it, and most sentences hold none.
+    if not _could_instruct(sentence, folded) and not ("you" in folded and _RECAST_CUE.search(sentence)):
         return False
+    if not parser:
+        raise ParserNeeded(sentence)
     letters = [c for c in sentence if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) > 0.6 * len(letters):
         sentence = sentence[0] + sentence[1:].lower()  # the parser reads shouting as a row of names
     return _directs(_parse(sentence))
 
 
-def _could_instruct(sentence: str) -> bool:
+def _could_instruct(sentence: str, folded: str) -> bool:
     """The cheap check: a verb of the act, and something that could address a reader or open an imperative."""
-    return bool(_ACT_WORD.search(sentence)) and bool(_CUE.search(sentence) or _OPENING_ACT.search(sentence))
+    return _has_act(folded) and bool(_CUE.search(sentence) or _OPENING_ACT.search(sentence))
 
 
 def _addressed_by_prefix(sentence: str) -> bool:
@@ -132,14 +159,6 @@ def _addressed_by_prefix(sentence: str) -> bool:
 
 def _stem_in(word: str, stems: Iterable[str]) -> bool:
     return any(word.startswith(s) for s in stems)
-
-
-def preload() -> None:
-    """Load the parser now (before worker processes fork), if it is installed."""
-    from qa.text.nlp import NlpUnavailable, pipeline
-
-    with suppress(NlpUnavailable):
-        pipeline()
 
 
 @lru_cache(maxsize=4096)

