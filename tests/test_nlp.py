@@ -50,3 +50,18 @@ def _package_name() -> str:
     import importlib.util
 
     return next(name for name in nlp.MODEL_PACKAGES if importlib.util.find_spec(name) is not None)
+
+
+def test_threads_asking_at_once_share_one_pipeline() -> None:
+    import threading
+
+    from qa.text import nlp
+
+    nlp._load.cache_clear()  # a first load, as in a fresh service: without the lock each thread loads its own
+    got: list[object] = []
+    threads = [threading.Thread(target=lambda: got.append(nlp.pipeline())) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert len(got) == 4 and all(p is got[0] for p in got)

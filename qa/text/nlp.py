@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
+import threading
 import types
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,9 +36,18 @@ _EXCLUDED = ["senter"]
 _BARE_TOKENIZER = "qa.bare_tokenizer.v1"
 
 
-@lru_cache(maxsize=1)
+_loading = threading.Lock()
+
+
 def pipeline() -> Language:
-    """The process's one English pipeline."""
+    """The process's one English pipeline. Threads asking at once (the service's first questions) wait for the
+    one load, rather than each loading a copy of their own (some 100 MB each)."""
+    with _loading:
+        return _load()
+
+
+@lru_cache(maxsize=1)
+def _load() -> Language:
     with _without_spacy_cli():
         for name in MODEL_PACKAGES:
             try:
