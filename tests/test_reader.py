@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from qa.answer import Answerer
+from qa.answer.pipeline import WHOLE_SENTENCE
+from qa.index.store import Store
+from qa.ingest.pipeline import ingest_paths
+from qa.llm.client import no_model_client
+from qa.settings import Settings
 from qa.text import reader
 
 
@@ -43,44 +51,31 @@ def test_the_fitted_threshold_is_a_probability() -> None:
     assert 0.0 < reader.threshold() <= 1.01
 
 
-def test_an_answer_with_no_value_of_a_known_kind_shows_the_read_phrase_first_as_partial(tmp_path) -> None:
-    from qa.answer import Answerer
-    from qa.index.store import Store
-    from qa.ingest.pipeline import ingest_paths
-    from qa.llm.client import no_model_client
-    from qa.settings import Settings
-
-    (tmp_path / "r.txt").write_text("Title: Navy Names New Ship\nDate: 2024-03-02\nSource: https://www.defense.gov/r\n\n"
-                                    "The Navy named its newest survey ship after the explorer Matthew Henson. "
-                                    "The ship will chart the Arctic seabed.\n", encoding="utf-8")
+def _answerer(tmp_path: Path, body: str, **answer: object) -> Answerer:
+    """An extractive answerer over one release with this body."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "r.txt").write_text("Title: Navy Names New Ship\nDate: 2024-03-02\nSource: https://www.defense.gov/r"
+                                    f"\n\n{body}\n", encoding="utf-8")
     settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
+    settings.answer = settings.answer.model_copy(update=answer)
     store = Store(settings.db)
     ingest_paths(store, [tmp_path / "r.txt"], settings.index)
-    answer = Answerer(store, settings, lambda: no_model_client(settings.model)).ask(
-        "What explorer was the new survey ship named after?")
+    return Answerer(store, settings, lambda: no_model_client(settings.model))
+
+
+SHIP = "The Navy named its newest survey ship after the explorer Matthew Henson. The ship will chart the Arctic seabed."
+
+
+def test_an_answer_with_no_value_of_a_known_kind_shows_the_read_phrase_first_as_partial(tmp_path: Path) -> None:
+    question = "What explorer was the new survey ship named after?"
+    answer = _answerer(tmp_path / "a", SHIP).ask(question)
     assert answer.answer == "Matthew Henson" and answer.support == "partial"
     assert "Matthew Henson" in answer.evidence[0].quote
-    settings.answer.read_spans = False
-    plain = Answerer(store, settings, lambda: no_model_client(settings.model)).ask(
-        "What explorer was the new survey ship named after?")
+    plain = _answerer(tmp_path / "b", SHIP, read_spans=False).ask(question)
     assert plain.answer == answer.evidence[0].quote
 
 
-def test_a_whole_sentence_is_never_printed_as_a_full_answer(tmp_path) -> None:
-    from qa.answer import Answerer
-    from qa.answer.pipeline import WHOLE_SENTENCE
-    from qa.index.store import Store
-    from qa.ingest.pipeline import ingest_paths
-    from qa.llm.client import no_model_client
-    from qa.settings import Settings
-
-    (tmp_path / "r.txt").write_text("Title: Navy Names New Ship\nDate: 2024-03-02\nSource: https://www.defense.gov/r\n\n"
-                                    "The Navy named its newest survey ship after the explorer Matthew Henson. "
-                                    "The ship will chart the Arctic seabed with new sonar.\n", encoding="utf-8")
-    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
-    store = Store(settings.db)
-    ingest_paths(store, [tmp_path / "r.txt"], settings.index)
-    answer = Answerer(store, settings, lambda: no_model_client(settings.model)).ask(
-        "What will the survey ship do in the Arctic?")
+def test_a_whole_sentence_is_never_printed_as_a_full_answer(tmp_path: Path) -> None:
+    answer = _answerer(tmp_path, SHIP).ask("What will the survey ship do in the Arctic?")
     assert answer.answered and answer.support == "partial" and answer.reason == WHOLE_SENTENCE
     assert "chart the Arctic seabed" in answer.evidence[0].quote
