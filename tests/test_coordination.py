@@ -38,6 +38,9 @@ from qa.text import coordination, dates
     # Two noun phrases the parser hung apart ("worth" taken for the conjunct), read by their tags.
     ("How much were the 5th tranche and the 9th tranche worth?",
      ["How much were the 5th tranche worth?", "How much were the 9th tranche worth?"]),
+    # The second question's pronoun stands for a name, never for a date of the first.
+    ("who did austin meet in december 2023 and who did he call in september 2023",
+     ["who did austin meet in december 2023", "who did austin call in september 2023"]),
     # A comparison by "than".
     ("How much larger was the 2021 aid package than the 2019 training grant?",
      ["How much larger was the 2021 aid package?", "How much larger was the 2019 training grant?"]),

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from qa.text import spans
+from qa.text import dates, spans
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -208,10 +208,11 @@ def _antecedent(tokens: list[Token]) -> str | None:
     """What a pronoun of the second question stands for: the first question's named subject, else its last
     name or noun phrase."""
     subject = next((t for t in tokens if t.dep_ in ("nsubj", "nsubjpass") and t.lower_ not in _WH
-                    and t.pos_ == "PROPN"), None)
+                    and t.pos_ in ("PROPN", "NOUN")), None)
     if subject is None:
-        subject = next((t for t in reversed(tokens) if t.pos_ in ("PROPN", "NOUN") and t.dep_ in ("pobj", "dobj")),
-                       None)
+        # Never a date ("in december 2023"): a pronoun stands for a person or a thing.
+        subject = next((t for t in reversed(tokens) if t.pos_ in ("PROPN", "NOUN") and t.dep_ in ("pobj", "dobj")
+                        and t.ent_type_ not in ("DATE", "TIME") and not dates.months_named(f"{t.text} 2000")), None)
     if subject is None:
         return None
     return _text([t for t in subject.subtree if t.dep_ in ("compound", "flat") or t.i == subject.i])
