@@ -54,7 +54,7 @@ def compares(question: str) -> str | None:
     """The word that asks for a comparison ("larger", "more", "grow"), or None."""
     doc = spans.parse(question)
     for t in doc:
-        if t.tag_ in ("JJR", "RBR") and t.lower_ not in ("more", "less") or t.lemma_ in _CHANGE:
+        if (t.tag_ in ("JJR", "RBR") and t.lower_ not in ("more", "less")) or t.lemma_ in _CHANGE:
             return t.lower_
         if t.lower_ in ("more", "less", "fewer") and t.dep_ in ("acomp", "amod", "advmod", "dobj", "attr"):
             return t.lower_
