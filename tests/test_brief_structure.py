@@ -144,3 +144,17 @@ def test_the_models_overview_has_its_relative_days_anchored_to_the_release_it_st
     assert b.overview.startswith("Today (April 19, 2023), the Department of Defense announced")
     assert "today (June 9, 2023) announced an additional security assistance package" in b.overview
     assert [c.date for c in b.overview_citations] == ["2023-04-19", "2023-06-09"]
+
+
+def test_the_overview_leaves_a_story_s_dateline_out(store: Store, tmp_path: Path) -> None:
+    _release(tmp_path, "a.txt", "Army Replaces Two Brigades in Europe", "2010-10-12",
+             "WASHINGTON, Oct. 12, 2010 - The Army will replace two brigades in Europe with rotating units.")
+    _release(tmp_path, "b.txt", "Air Force Names New Wing", "2011-07-25",
+             "7/25/2011 - WASHINGTON (AFNS) -- Air Force officials named a new wing at Dover Air Force Base.")
+    ingest_paths(store, [tmp_path], IndexSettings())
+    b = Briefer(store, Settings(db=store.path), lambda: no_model_client()).brief(since="2010-01-01",
+                                                                                 until="2011-12-31")
+    assert "The Army will replace two brigades" in b.overview and "Air Force officials named" in b.overview
+    assert "WASHINGTON" not in b.overview and "7/25/2011" not in b.overview
+    for (s, e), c in zip(b.overview_spans, b.overview_citations):
+        assert c.quote in b.overview[s:e]  # each lead still cites the words it shows

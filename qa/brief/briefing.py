@@ -40,7 +40,7 @@ from qa.schemas import (
 )
 from qa.settings import Settings
 from qa.text import analyze, boilerplate, grounding, sentences
-from qa.text.dates import DateError, iso_date
+from qa.text.dates import DateError, iso_date, story_dateline_end
 
 # Two figures measure the same thing when their measures name the same nouns (Jaccard 1: "security assistance"
 # is not "security assistance package", one package), and count from the same baseline when the nouns and
@@ -213,6 +213,8 @@ class Briefer:
             span = lead_span(texts[r.id])
             if span is None:
                 continue
+            # An overview reads as prose: a story's dateline ("WASHINGTON, Oct. 12, 2010 -") is left out of it.
+            span = (span[0] + story_dateline_end(texts[r.id][span[0]:span[1]]), span[1])
             said = anchored(texts[r.id][span[0]:span[1]], r.date)
             leads.append(said)
             cites.append(self._cite(r, texts[r.id], *span))

@@ -63,3 +63,14 @@ _PERIOD = re.compile(rf"\b({MONTH})\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?((?:19|
 def months_named(text: str) -> list[tuple[int, int]]:
     """The (year, month) of every month `text` names with its year, in order."""
     return [(int(m[2]), _MONTHS.index(m[1][:3].lower()) + 1) for m in _PERIOD.finditer(text)]
+
+
+# A news story's dateline: "WASHINGTON, Oct. 12, 2010 -", "7/25/2011 - WASHINGTON (AFNS) --".
+_STORY_DATELINE = re.compile(rf"[A-Z][A-Za-z .'’-]{{1,40}},\s+{MONTH}\s+\d{{1,2}},\s+\d{{4}}\s*[-–—]+\s*"
+                             r"|\d{1,2}/\d{1,2}/\d{4}\s*[-–—]+\s*[A-Z][A-Z .,'’-]{1,40}(?:\s*\([A-Z]+\))?\s*[-–—]+\s*")
+
+
+def story_dateline_end(text: str) -> int:
+    """Where a news story's dateline that opens `text` ends, else 0."""
+    m = _STORY_DATELINE.match(text)
+    return m.end() if m else 0
