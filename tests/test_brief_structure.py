@@ -158,3 +158,15 @@ def test_the_overview_leaves_a_story_s_dateline_out(store: Store, tmp_path: Path
     assert "WASHINGTON" not in b.overview and "7/25/2011" not in b.overview
     for (s, e), c in zip(b.overview_spans, b.overview_citations):
         assert c.quote in b.overview[s:e]  # each lead still cites the words it shows
+
+
+def test_a_contact_line_is_no_bullet(store: Store, tmp_path: Path) -> None:
+    _release(tmp_path, "a.txt", "Army Casualty", "2006-07-01",
+             "The Department of Defense announced today the death of a soldier who was supporting Operation Iraqi "
+             "Freedom. He died July 1 in Baghdad, Iraq. Media with questions about this soldier can call the Army "
+             "Public Affairs Office at 703-692-2000.")
+    ingest_paths(store, [tmp_path], IndexSettings())
+    b = Briefer(store, Settings(db=store.path), lambda: no_model_client()).brief(since="2006-01-01",
+                                                                                 until="2006-12-31")
+    assert any("died July 1" in x for x in _bullets(b))
+    assert not any("703-692-2000" in x for x in _bullets(b))

@@ -10,6 +10,7 @@ thing over the same scope (qa.brief.figures).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -245,7 +246,8 @@ def _ranked(text: str, wanted: set[str]) -> list[tuple[int, int]]:
     doc = parsed.doc(text)
     spans = []
     for sp in boilerplate.content_sentences(text):
-        if _balanced(text[sp[0]:sp[1]]):
+        # Whom the press may call or write to is how to reach the office, not what the release says.
+        if _balanced(text[sp[0]:sp[1]]) and not _CONTACT.search(text, sp[0], sp[1]):
             kept = sp if _clause(doc, *sp) else lists.item(text, *sp)
             if kept:
                 spans.append(kept)
@@ -262,6 +264,10 @@ def _ranked(text: str, wanted: set[str]) -> list[tuple[int, int]]:
             counted[held] = counted.get(held, 0) + (2 if f.kind == "money" else 1)
     rest = sorted(spans[1:], key=lambda sp: -_weight(text, sp, counted, wanted))
     return [spans[0], *(sp for sp in rest if _weight(text, sp, counted, wanted) > 0)]
+
+
+# A telephone number or an e-mail address: "703-692-2000", "(315) 772-5461", "osd.pa@mail.mil".
+_CONTACT = re.compile(r"\(?\b\d{3}\)?[-. ]\d{3}-\d{4}\b|\b[\w.+-]+@[\w-]+\.[A-Za-z.]{2,}\b")
 
 
 def _balanced(sentence: str) -> bool:
