@@ -97,3 +97,15 @@ class Watch:
         errors = [e for e in self.errors if not any(a in e for a in allowed)]
         assert errors == [], f"console errors: {errors}"
         assert self.outside == [], f"requests that would leave the machine: {self.outside}"
+
+
+WAIT = 20_000  # ms: any step of a page; a model's replies come from cassettes
+
+
+@pytest.fixture(name="page")
+def page_fixture(chromium: Any) -> Iterator[Any]:
+    """A desktop-sized page of the module's Chromium, each step waiting at most WAIT."""
+    context = chromium.new_context(viewport={"width": 1100, "height": 900})
+    context.set_default_timeout(WAIT)
+    yield context.new_page()
+    context.close()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ from qa.service import create_app
 from qa.settings import FetchSettings, IndexSettings, Settings
 from qa.testing.fake_web import FakeWeb
 from tests import browser
-from tests.browser import chromium_fixture  # noqa: F401 - the module's Chromium
+from tests.browser import WAIT, chromium_fixture, page_fixture  # noqa: F401 - the module's Chromium and page
 from tests.conftest import CORPUS, model_url, sample_path
 from tests.test_service_net import serving
 from tests.web_corpus import article_page, corpus_releases, rss
@@ -33,7 +32,6 @@ pytestmark = [pytest.mark.skipif(WHY is not None and os.environ.get("QA_REQUIRE_
 
 SEED = "How much is the 52nd drawdown worth?"
 TOKEN = "page-token-7"
-WAIT = 20_000  # ms: any step of the page; the model's replies come from the cassette
 
 
 
@@ -49,14 +47,6 @@ def _get(page: Any, url: str, **options: Any) -> Any:
     response = page.request.get(url, **options)
     assert response.ok, response.text()
     return response.json()
-
-
-@pytest.fixture()
-def page(chromium: Any) -> Iterator[Any]:
-    context = chromium.new_context(viewport={"width": 1100, "height": 900})
-    context.set_default_timeout(WAIT)
-    yield context.new_page()
-    context.close()
 
 
 def test_the_seed_question_is_answered_and_its_sentence_marked_in_its_release(

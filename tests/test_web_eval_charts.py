@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +20,13 @@ from qa.index.store import Store
 from qa.service import create_app
 from qa.settings import AnswerSettings, Settings
 from tests import browser
-from tests.browser import chromium_fixture  # noqa: F401 - the module's Chromium
+from tests.browser import chromium_fixture, page_fixture  # noqa: F401 - the module's Chromium and page
 from tests.test_service_net import serving
 
 WHY = browser.missing()
 pytestmark = [pytest.mark.skipif(WHY is not None and os.environ.get("QA_REQUIRE_BROWSER") != "1", reason=str(WHY)),
               pytest.mark.usefixtures("loopback")]
 
-WAIT = 20_000  # ms
 OLD = Path(__file__).resolve().parent.parent / "evals" / "reports" / "seed.json"
 
 
@@ -76,14 +74,6 @@ def reports(tmp_path: Path) -> tuple[Path, RunScore]:
         kind.pop("declined", None)
     (folder / "old.json").write_text(json.dumps(old), encoding="utf-8")
     return folder, report.score
-
-
-@pytest.fixture()
-def page(chromium: Any) -> Iterator[Any]:
-    context = chromium.new_context(viewport={"width": 1100, "height": 900})
-    context.set_default_timeout(WAIT)
-    yield context.new_page()
-    context.close()
 
 
 def _app(tmp_path: Path, folder: Path) -> Any:
