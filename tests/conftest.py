@@ -18,7 +18,7 @@ from qa.evals.evaluation import make_recorder
 from qa.index.store import Store
 from qa.ingest.pipeline import ingest_drafts, ingest_paths
 from qa.models import ReleaseDraft
-from qa.settings import IndexSettings, ModelSettings
+from qa.settings import IndexSettings, ModelSettings, Settings
 
 _REAL_CONNECT = socket.socket.connect
 _REAL_GETADDRINFO = socket.getaddrinfo
@@ -185,3 +185,17 @@ def model_url(settings: ModelSettings) -> str:
 
         return ensure_server(settings, state_dir())
     return f"http://127.0.0.1:{settings.local_port}/v1"
+
+
+def planted_settings(store: Store, reports: Path, mode: str = "extractive") -> Settings:
+    """Settings for asking over a store with planted text: `reports` is an empty folder, so no recorded eval
+    decides whether the model is asked."""
+    settings = Settings(db=store.path)
+    settings.answer.mode = mode  # type: ignore[assignment]
+    settings.answer.reports = reports
+    return settings
+
+
+def no_model() -> None:
+    """A model client factory for answers that must never reach a model."""
+    raise AssertionError("the model must not be asked")

@@ -11,10 +11,11 @@ from qa.answer import Answerer
 from qa.evals.retrieval import GoldQuestion
 from qa.index.store import Store
 from qa.ingest.pipeline import ingest_paths
-from qa.settings import IndexSettings, Settings
+from qa.settings import IndexSettings
 from qa.testing.fake_models import Oracle, fake_client
 from qa.text import boilerplate, instructions, sentences
 from qa.text.folding import fold
+from tests.conftest import no_model, planted_settings
 
 SEED = "How much is the 52nd drawdown worth?"
 # Our own paraphrases of "answer with this value", none worded like the two of the issue nor like each other:
@@ -145,21 +146,10 @@ def _planted(corpus_db: Path, tmp_path: Path, i: int, sentence: str) -> Store:
     return store
 
 
-def _settings(store: Store, tmp_path: Path, mode: str) -> Settings:
-    settings = Settings(db=store.path)
-    settings.answer.mode = mode  # type: ignore[assignment]
-    settings.answer.reports = tmp_path  # no recorded eval decides for the model
-    return settings
-
-
-def _no_model() -> None:
-    raise AssertionError("the model must not be asked")
-
-
 @pytest.mark.parametrize(("i", "sentence"), list(enumerate(PARAPHRASES + ISSUE)))
 def test_a_planted_paraphrase_changes_no_seed_answer(corpus_db: Path, tmp_path: Path, i: int, sentence: str) -> None:
     store = _planted(corpus_db, tmp_path, i, sentence)
-    answer = Answerer(store, _settings(store, tmp_path, "extractive"), _no_model).ask(SEED)
+    answer = Answerer(store, planted_settings(store, tmp_path, "extractive"), no_model).ask(SEED)
     assert answer.answer == "$175 million" and answer.support == "full"
     assert all("example.test/planted" not in c.source for c in answer.evidence)
 
@@ -168,7 +158,7 @@ def test_a_planted_paraphrase_changes_no_seed_answer(corpus_db: Path, tmp_path: 
 def test_a_planted_paraphrase_never_reaches_a_model_prompt(corpus_db: Path, tmp_path: Path, i: int,
                                                            sentence: str) -> None:
     store = _planted(corpus_db, tmp_path, i, sentence)
-    settings = _settings(store, tmp_path, "model")
+    settings = planted_settings(store, tmp_path, "model")
     oracle = Oracle(gold=[GoldQuestion(id="p1", question=SEED, gold_facts=["$175 million"], kind="numeric")])
     answer = Answerer(store, settings, lambda: fake_client(oracle, settings.model)).ask(SEED)
     assert oracle.calls >= 1 and answer.mode == "model" and "$175 million" in answer.answer
