@@ -43,12 +43,13 @@ def test_a_malformed_line_is_reported_with_its_number(tmp_path: Path) -> None:
 
 def test_the_config_names_datasets_corpus_and_thresholds() -> None:
     config = evaluation.load_config(CONFIG)
-    assert [d.name for d in config.dataset] == ["seed", "dev", "grow-train", "grow-validation"]
+    assert [d.name for d in config.dataset] == ["seed", "dev", "grow-train", "squad-train", "grow-validation"]
     seed = config.dataset[0]
     assert seed.questions.is_file() and seed.corpus[0].is_dir() and "answerable_all_facts" in seed.thresholds
     # Fitted on train, reported on validation; our own sets need no model.
-    assert [d.split for d in config.dataset] == [None, "train", "train", "validation"]
-    assert [d.model for d in config.dataset] == [True, True, False, False]
+    assert [d.split for d in config.dataset] == [None, "train", "train", "train", "validation"]
+    assert [d.model for d in config.dataset] == [True, True, False, False, False]
+    assert [d.format for d in config.dataset] == ["gold", "gold", "gold", "squad", "gold"]
     assert all(c.is_dir() for d in config.dataset for c in d.corpus)
 
 

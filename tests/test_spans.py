@@ -17,6 +17,9 @@ GROWN = [
      "Public Law 117-169"),
     ("Gen. B. Chance Saltzman spoke at the AFA Warfare Symposium in Aurora, Colorado.", "Aurora", "Aurora, Colorado"),
     ("The 82nd Airborne Division deployed to Poland.", "Airborne Division", "82nd Airborne Division"),
+    # A proper name the recogniser gives no place label still takes the state that follows it.
+    ("Press Briefing at Naval Submarine Base Kings Bay, Georgia", "Naval Submarine Base Kings Bay",
+     "Naval Submarine Base Kings Bay, Georgia"),
 ]
 
 

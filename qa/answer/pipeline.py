@@ -32,7 +32,7 @@ from qa.llm.client import ModelClient, ModelError, Usage
 from qa.models import Hit
 from qa.schemas import Answer, Citation, Correction, answer_schema
 from qa.settings import Settings
-from qa.text import analyze, coordination, grounding, reader
+from qa.text import analyze, coordination, grounding, reader, spans
 from qa.text.answer_type import AnswerType
 
 DECLINE = "The releases do not say"
@@ -307,7 +307,9 @@ class Answerer:
             # ("Catholic" for "what religion were the Normans"), shown first as partial, with its sentence.
             span = reader.read(spelling.alternatives(q.text)[0], best.text)
             if span is not None and span.probability >= reader.threshold():
-                best.short, read, why = Span(span.text, span.start, span.end), True, HEDGED
+                # The reader's phrase, grown as a lifted name is: "Kings Bay" with its ", Georgia".
+                start, end = spans.complete(best.text, span.start, span.end)
+                best.short, read, why = Span(best.text[start:end], start, end), True, HEDGED
         other = conflicts.rival(q, best, found, settings.conflict_share, settings.conflict_score)
         if other is not None:
             pair = conflicts.official_first([best, other], settings.trusted_sources)

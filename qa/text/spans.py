@@ -95,8 +95,10 @@ def _parenthetical(doc: Doc, root: Token, end: int) -> int:
 
 
 def _place_part(doc: Doc, root: Token, start: int, end: int) -> int:
-    """A place with the state or country that qualifies it: "Mountain Pass, California", "Aurora, Colorado"."""
-    if not labels(doc.text, start, end) & PLACE_LABELS:
+    """A place with the state or country that qualifies it: "Mountain Pass, California", "Aurora, Colorado"; also
+    a proper name the recogniser gave no place label when what follows is one ("Naval Submarine Base Kings Bay,
+    Georgia")."""
+    if not labels(doc.text, start, end) & PLACE_LABELS and root.pos_ != "PROPN":
         return end
     after = [t for t in doc if t.idx >= end]
     if len(after) >= 2 and after[0].text == "," and after[1].dep_ in ("appos", "npadvmod") \
