@@ -47,6 +47,24 @@ def test_the_question_word_and_focus_are_read_off_the_parse() -> None:
     assert asked.wh == "which" and asked.focus == "religion"
 
 
+@pytest.mark.parametrize(("question", "focus", "many"), [
+    ("Which religion did they follow?", "religion", False),
+    ("In which two capitals did the secretary meet allies?", "capital", True),
+    ("Which battalion and regiment was he assigned to?", "battalion", True),
+    ("Which materials does the determination cover?", "material", True),
+    ("Which one company won the contract?", "company", False),
+])
+def test_a_focus_that_asks_for_several_things_is_told(question: str, focus: str, many: bool) -> None:
+    asked = reader.asked(question)
+    assert (asked.focus, asked.many) == (focus, many)
+
+
+def test_several_things_asked_are_answered_with_all_of_them() -> None:
+    sentence = "The determination covers lithium, nickel and cobalt used in large-capacity batteries."
+    found = reader.read("Which minerals does the determination cover?", sentence)
+    assert found is not None and found.text == "lithium, nickel and cobalt"
+
+
 def test_the_fitted_threshold_is_a_probability() -> None:
     assert 0.0 < reader.threshold() <= 1.01
 

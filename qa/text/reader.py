@@ -41,6 +41,7 @@ class Asked:
     wh: str
     focus: str
     lemmas: frozenset[str]
+    many: bool = False  # the focus asks for more than one ("which two capitals", "which battalion and regiment")
 
 
 @dataclass(frozen=True)
@@ -66,13 +67,22 @@ def asked(question: str) -> Asked:
         wh = f"how {nxt.lower_}" if nxt.lower_ in ("many", "much", "long", "old", "far", "large") else "how adj"
     elif wh in ("what", "which", "whose"):
         head = wh_token.head if wh_token.dep_ == "det" else None
-        if head is None and nxt is not None and nxt.pos_ in ("NOUN", "PROPN"):
+        if head is None and nxt is not None and nxt.pos_ in ("NOUN", "PROPN", "NUM"):  # "which two capitals"
             head = next((t for t in doc[nxt.i:] if t.pos_ in ("NOUN", "PROPN") and t.dep_ != "compound"), nxt)
         if head is not None and head.pos_ in ("NOUN", "PROPN"):
             focus = head.lemma_.lower()
             if focus in _TIME_NOUNS:
                 wh = "what time"
+            return Asked(wh, focus, lemmas, _many(head))
     return Asked(wh, focus, lemmas)
+
+
+def _many(focus: Token) -> bool:
+    """Whether the focus noun asks for several things: a plural, a count above one, or two nouns joined."""
+    counted = next((c for c in focus.children if c.dep_ == "nummod" and c.like_num), None)
+    if counted is not None:
+        return counted.lower_ not in ("1", "one")
+    return focus.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in focus.children)
 
 
 def candidates(doc: Doc) -> list[Span]:
@@ -124,6 +134,8 @@ def features(q: Asked, cand: Span) -> dict[str, float]:
         "right_asked": float(cand.end < len(doc) and doc[cand.end].lemma_.lower() in q.lemmas
                              and not doc[cand.end].is_stop),
         "proper": sum(t.pos_ == "PROPN" for t in cand) / len(cand),
+        # Several things asked, and a coordination of them offered (or not): "lithium, nickel and cobalt".
+        f"many={q.many}|joined={any(t.dep_ == 'conj' and t.head.i in inside for t in cand)}": 1.0,
         "number": float(any(t.like_num for t in cand)),
     }
     if q.focus:
