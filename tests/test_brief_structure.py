@@ -14,6 +14,7 @@ from qa.index.store import Store
 from qa.ingest.pipeline import ingest_paths
 from qa.llm.client import no_model_client
 from qa.settings import IndexSettings, Settings
+from tests import one_event
 
 ROOT = Path(__file__).resolve().parent.parent
 GROWN = ROOT / "evals" / "data" / "releases"
@@ -70,23 +71,9 @@ def test_key_facts_keep_the_figures_of_list_lines() -> None:
     assert any("38,918 accessions" in f.value for f in extract.fact_sentences(text))
 
 
-def _release(folder: Path, name: str, title: str, day: str, body: str) -> None:
-    (folder / name).write_text(f"Title: {title}\nDate: {day}\nSource: https://example.mil/{name}\n\n{body}\n")
-
-
 def test_releases_about_one_event_share_a_section_and_each_bullet_keeps_its_release(store: Store,
                                                                                     tmp_path: Path) -> None:
-    _release(tmp_path, "a.txt", "Readout of Secretary of Defense Lloyd J. Austin III's Call With Ukrainian Minister "
-             "of Defense Rustem Umerov", "2023-09-11",
-             "Secretary of Defense Lloyd J. Austin III spoke today with Ukrainian Minister of Defense Rustem Umerov. "
-             "Secretary Austin reaffirmed that the United States will provide $175 million in artillery rounds.")
-    _release(tmp_path, "b.txt", "Austin Makes Call to New Counterpart in Ukraine", "2023-09-12",
-             "Secretary of Defense Lloyd J. Austin III called Rustem Umerov, the new minister of defense of Ukraine, "
-             "on Monday. Umerov thanked Austin for 4,000 rounds of ammunition delivered to Kyiv last week.")
-    _release(tmp_path, "c.txt", "Readout of Secretary of Defense Lloyd J. Austin III's Call With Israeli Minister of "
-             "Defense Yoav Gallant", "2023-09-11",
-             "Secretary of Defense Lloyd J. Austin III spoke today with Israeli Minister of Defense Yoav Gallant. "
-             "Secretary Austin discussed the hostages held by Hamas in Gaza with Minister Gallant.")
+    one_event.write(tmp_path)
     ingest_paths(store, [tmp_path], IndexSettings())
     b = Briefer(store, Settings(db=store.path), lambda: no_model_client()).brief(since="2023-09-01",
                                                                                  until="2023-09-30")
@@ -98,7 +85,7 @@ def test_releases_about_one_event_share_a_section_and_each_bullet_keeps_its_rele
     for s in b.sections:  # each bullet under a section that holds its release
         assert all(x.citation.release_id in s.release_ids for x in s.bullets)
     memo = markdown(b)
-    assert "*One event, reported in " in memo and "Austin Makes Call to New Counterpart in Ukraine" in memo
+    assert "*One event, reported in " in memo and one_event.STORY[0] in memo
 
 
 def test_amounts_that_cannot_be_paired_are_listed_apart_with_their_scopes(both: Store) -> None:
@@ -147,9 +134,9 @@ def test_the_models_overview_has_its_relative_days_anchored_to_the_release_it_st
 
 
 def test_the_overview_leaves_a_story_s_dateline_out(store: Store, tmp_path: Path) -> None:
-    _release(tmp_path, "a.txt", "Army Replaces Two Brigades in Europe", "2010-10-12",
+    one_event.release(tmp_path, "a.txt", "Army Replaces Two Brigades in Europe", "2010-10-12",
              "WASHINGTON, Oct. 12, 2010 - The Army will replace two brigades in Europe with rotating units.")
-    _release(tmp_path, "b.txt", "Air Force Names New Wing", "2011-07-25",
+    one_event.release(tmp_path, "b.txt", "Air Force Names New Wing", "2011-07-25",
              "7/25/2011 - WASHINGTON (AFNS) -- Air Force officials named a new wing at Dover Air Force Base.")
     ingest_paths(store, [tmp_path], IndexSettings())
     b = Briefer(store, Settings(db=store.path), lambda: no_model_client()).brief(since="2010-01-01",
@@ -161,7 +148,7 @@ def test_the_overview_leaves_a_story_s_dateline_out(store: Store, tmp_path: Path
 
 
 def test_a_contact_line_is_no_bullet(store: Store, tmp_path: Path) -> None:
-    _release(tmp_path, "a.txt", "Army Casualty", "2006-07-01",
+    one_event.release(tmp_path, "a.txt", "Army Casualty", "2006-07-01",
              "The Department of Defense announced today the death of a soldier who was supporting Operation Iraqi "
              "Freedom. He died July 1 in Baghdad, Iraq. Media with questions about this soldier can call the Army "
              "Public Affairs Office at 703-692-2000.")

@@ -494,7 +494,15 @@ function renderBrief(b) {
     })));
   }
   for (const section of b.sections) {
-    parts.push(h("h2", {}, section.topic), h("ul", {}, section.bullets.map((bullet) => h("li", {}, bullet.text, " ", cite(bullet.citation)))));
+    parts.push(h("h2", {}, section.topic));
+    if (section.release_ids.length > 1) {
+      // One event, several releases: each named with its source number, as the memo and the terminal name them.
+      const first = new Map();
+      for (const bullet of section.bullets) if (!first.has(bullet.citation.release_id)) first.set(bullet.citation.release_id, bullet.citation);
+      const named = section.release_ids.filter((id) => first.has(id)).map((id) => first.get(id));
+      parts.push(h("p", { class: "event" }, "One event, reported in ", named.map((c, i) => [i ? "; " : "", c.title, " (" + (c.date || "undated") + ") ", cite(c)])));
+    }
+    parts.push(h("ul", {}, section.bullets.map((bullet) => h("li", {}, bullet.text, " ", cite(bullet.citation)))));
   }
   if (b.timeline.length) {
     parts.push(h("h2", {}, "Timeline"), h("ul", { class: "timeline" }, b.timeline.map((t) => h("li", {}, h("strong", {}, t.date), " ", t.event, " ", cite(t.citation)))));
