@@ -12,7 +12,11 @@ process (qa.testing.replicas). Measured:
 4. Scale: --chunks chunks of synthetic releases (benchmarks/synth.py) ingested into an SQLite file and into
    the database (`qa ingest`): releases/s; then one replica over each: search p50/p95 and its memory (RSS).
 
-Run: .venv/bin/python benchmarks/replicas.py [--seconds 10] [--chunks 100000] [--replicas 1 2 4]
+With --client wrk (Debian's `wrk`, written in C), part 1's load comes from one wrk process per replica instead
+of the asyncio client: on 2 cores a Python client takes much of one core itself, so it measures how much CPU is
+left over as much as how the replicas scale.
+
+Run: .venv/bin/python benchmarks/replicas.py [--seconds 10] [--chunks 100000] [--replicas 1 2 4] [--client wrk]
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ import argparse
 import asyncio
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -139,6 +145,58 @@ async def _load(ports: list[int], path: str, bodies: list[bytes], seconds: float
     return run
 
 
+# wrk's request script: POST the bodies of the file QA_WRK_BODIES (one JSON body a line) in turn.
+WRK_SCRIPT = """
+local bodies = {}
+for line in io.lines(os.getenv("QA_WRK_BODIES")) do bodies[#bodies + 1] = line end
+local i = 0
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+request = function()
+  i = i + 1
+  return wrk.format(nil, nil, nil, bodies[(i % #bodies) + 1])
+end
+"""
+
+
+def _unit_ms(value: str) -> float:
+    m = re.fullmatch(r"([\d.]+)(us|ms|s)", value)
+    if m is None:
+        raise RuntimeError(f"wrk printed a latency of {value!r}")
+    number, unit = m.groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def _wrk(ports: list[int], path: str, bodies: list[bytes], seconds: float, connections: int, tmp: Path) -> str:
+    """Part 1's load from one wrk process per replica, all at once: the requests/s answered 2xx, summed, and the
+    slowest replica's p50 and p99."""
+    script, lines = tmp / "bodies.lua", tmp / "bodies.jsonl"
+    script.write_text(WRK_SCRIPT, encoding="utf-8")
+    lines.write_bytes(b"\n".join(bodies) + b"\n")
+    each = max(1, connections // len(ports))
+    procs = [subprocess.Popen(["wrk", "-t1", f"-c{each}", f"-d{seconds:g}s", "--latency", "-s", str(script),
+                               f"http://127.0.0.1:{port}{path}"], stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, "QA_WRK_BODIES": str(lines)}) for port in ports]
+    rps, p50, p99, bad = 0.0, 0.0, 0.0, 0
+    for proc in procs:
+        out, _ = proc.communicate(timeout=seconds + 60)
+        done = int(_found(r"(\d+) requests in ", out))
+        failed = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", out)) else 0
+        rps += float(_found(r"Requests/sec:\s+([\d.]+)", out)) * (done - failed) / max(1, done)
+        p50 = max(p50, _unit_ms(_found(r"50%\s+(\S+)", out)))
+        p99 = max(p99, _unit_ms(_found(r"99%\s+(\S+)", out)))
+        bad += failed
+    return (f"{rps:,.0f} requests/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms ({bad} not 2xx; wrk, {each} connections "
+            "a replica)")
+
+
+def _found(pattern: str, out: str) -> str:
+    m = re.search(pattern, out)
+    if m is None:
+        raise RuntimeError(f"wrk printed no {pattern!r}:\n{out}")
+    return m.group(1)
+
+
 def _start(db: str | Path, n: int, tmp: Path, extra: dict[str, str | None] | None = None) -> list[Replica]:
     env: dict[str, str | None] = {"QA_LOG__ENABLED": "false", "QA_PG__FOLLOW_INTERVAL": str(FOLLOW_INTERVAL),
                                   **(extra or {})}
@@ -206,14 +264,18 @@ def main() -> int:
     parser.add_argument("--base", type=int, default=3000, help="synthetic releases beside the corpus for parts 1-3")
     parser.add_argument("--chunks", type=int, default=100_000, help="chunks for part 4 (0: skip it)")
     parser.add_argument("--lag-writes", type=int, default=30)
+    parser.add_argument("--client", choices=["asyncio", "wrk"], default="asyncio", help="part 1's load generator")
     args = parser.parse_args()
+    if args.client == "wrk" and shutil.which("wrk") is None:
+        print("--client wrk: no wrk on the PATH (apt-get install wrk)", file=sys.stderr)
+        return 2
     if not (CORPUS / "gold-dev.jsonl").exists():
         print(f"corpus not found at {CORPUS}", file=sys.stderr)
         return 2
     questions = [json.loads(line)["question"] for line in (CORPUS / "gold-dev.jsonl").open()]
     searches = [json.dumps({"query": q, "k": 5}).encode() for q in questions]
     asks = [json.dumps({"question": q, "mode": "extractive"}).encode() for q in questions]
-    print(f"machine: {os.cpu_count()} cores (shared with whatever else runs); client: asyncio, "
+    print(f"machine: {os.cpu_count()} cores (shared with whatever else runs); client: {args.client}, "
           f"{args.connections} connections, {args.seconds:g} s per run")
     with tempfile.TemporaryDirectory() as tmp_name, running() as server:
         tmp = Path(tmp_name)
@@ -228,11 +290,18 @@ def main() -> int:
         for n in args.replicas:
             replicas = _start(dsn, n, tmp)
             ports = [r.port for r in replicas]
-            search = asyncio.run(_load(ports, "/v1/search", searches, args.seconds, args.connections))
-            ask = asyncio.run(_load(ports, "/v1/ask", asks, args.seconds, args.connections))
-            rss = max(r.rss_mb() for r in replicas)
-            print(search.line(f"{n} replica(s) /v1/search"))
-            print(ask.line(f"{n} replica(s) /v1/ask (extractive)") + f"; replica RSS {rss:.0f} MB")
+            if args.client == "wrk":
+                print(f"{n} replica(s) /v1/search: " + _wrk(ports, "/v1/search", searches, args.seconds,
+                                                             args.connections, tmp))
+                print(f"{n} replica(s) /v1/ask (extractive): " + _wrk(ports, "/v1/ask", asks, args.seconds,
+                                                                       args.connections, tmp)
+                      + f"; replica RSS {max(r.rss_mb() for r in replicas):.0f} MB")
+            else:
+                search = asyncio.run(_load(ports, "/v1/search", searches, args.seconds, args.connections))
+                ask = asyncio.run(_load(ports, "/v1/ask", asks, args.seconds, args.connections))
+                rss = max(r.rss_mb() for r in replicas)
+                print(search.line(f"{n} replica(s) /v1/search"))
+                print(ask.line(f"{n} replica(s) /v1/ask (extractive)") + f"; replica RSS {rss:.0f} MB")
             if n == 2:
                 # 2. The write-to-read lag, across replicas.
                 followed, lags = _lag(replicas, args.lag_writes, dsn)
