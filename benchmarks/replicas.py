@@ -183,8 +183,8 @@ def _wrk(ports: list[int], path: str, bodies: list[bytes], seconds: float, conne
         done = int(_found(r"(\d+) requests in ", out))
         failed = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", out)) else 0
         rps += float(_found(r"Requests/sec:\s+([\d.]+)", out)) * (done - failed) / max(1, done)
-        p50 = max(p50, _unit_ms(_found(r"50%\s+(\S+)", out)))
-        p99 = max(p99, _unit_ms(_found(r"99%\s+(\S+)", out)))
+        p50 = max(p50, _unit_ms(_found(r"(?m)^\s+50%\s+(\S+)", out)))  # the latency distribution's lines
+        p99 = max(p99, _unit_ms(_found(r"(?m)^\s+99%\s+(\S+)", out)))
         bad += failed
     return (f"{rps:,.0f} requests/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms ({bad} not 2xx; wrk, {each} connections "
             "a replica)")

@@ -261,6 +261,9 @@ class ServiceSettings(BaseModel):
     """How `qa serve` shares the model and guards itself."""
 
     max_body_bytes: int = Field(5_000_000, ge=1024, description="Largest request body, counted as it is read")
+    cpu_threads: int = Field(2, ge=1, description="Searches and extractive answers a replica computes at once; "
+                             "more wait their turn (Python threads share one interpreter, and more at once only "
+                             "slow each other; benchmarks/replicas.py --client wrk)")
     model_calls: int = Field(2, ge=1, description="Requests that use the model at once; a local model does no "
                              "better with more")
     model_queue: int = Field(16, ge=0, description="Requests that may wait for a model slot; past that, 429 with "

@@ -1,6 +1,6 @@
 """The service on real sockets (uvicorn on 127.0.0.1, a free port, in a thread): a hung model never holds the
 probes, search or ingest; a client that leaves cancels its model call; auth and the body limit are decided
-before a body is read. Every socket is loopback, every wait bounded."""
+before a body is read; extractive answers are computed a few at a time. Every socket is loopback, every wait bounded."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
+from qa.answer import Answerer
 from qa.service import create_app
 from qa.settings import Settings
 from qa.testing.fake_models import HeldModel, HungServer
@@ -157,3 +159,28 @@ def test_a_wrong_token_gets_401_before_the_body_is_read(tmp_path: Path) -> None:
         assert status == 401 and body["code"] == "unauthorized"
         with httpx.Client(base_url=url, timeout=BOUND, headers={"Authorization": "Bearer s3cret"}) as http:
             assert http.get("/v1/releases").json() == []
+
+
+def test_extractive_answers_are_computed_a_few_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    running, most = [0], [0]
+    lock = threading.Lock()
+
+    def slow(self: Answerer, question: str, history: object = None) -> object:
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.2)  # CPU work stands in: what matters is how many run at once
+        with lock:
+            running[0] -= 1
+        raise RuntimeError("measured")  # the route's answer does not matter here
+
+    monkeypatch.setattr(Answerer, "ask", slow)
+    settings = _settings(tmp_path, cpu_threads=2).with_mode("extractive")
+    with serving(create_app(settings)) as url:
+        def one(_: int) -> int:
+            with httpx.Client(base_url=url, timeout=BOUND * 4) as http:
+                return http.post("/v1/ask", json={"question": "How many boats?"}).status_code
+
+        with ThreadPoolExecutor(6) as pool:
+            codes = list(pool.map(one, range(6)))
+    assert codes == [500] * 6 and most[0] == 2  # six at once, never more than two computed together

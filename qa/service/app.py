@@ -20,6 +20,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
+import anyio
 from fastapi import FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
@@ -132,6 +133,14 @@ def create_app(settings: Settings, *, token: str | None = None,
             local.searcher = Searcher(store(), settings.search, shared_index)
         return local.searcher
 
+    # The CPU work of searches and extractive answers: a few threads at a time. Python threads share one core's
+    # worth of interpreter; more of them at once only take turns at it, and a replica under 16 connections
+    # answered half as many searches a second as under 2 (benchmarks/replicas.py --client wrk).
+    cpu = anyio.CapacityLimiter(settings.service.cpu_threads)
+
+    async def computed(work: Callable[..., T], *args: Any) -> T:
+        return await anyio.to_thread.run_sync(work, *args, limiter=cpu)
+
     async def model_work(request: Request, asked: Settings, work: Callable[[RequestModel], T],
                          fallback: Callable[[str], T]) -> T | JSONResponse:
         """`work`, given the request's model clients: on the thread pool when `asked` never asks the model (an
@@ -139,7 +148,7 @@ def create_app(settings: Settings, *, token: str | None = None,
         client's disconnect. At the deadline the answer is `fallback(code)`, the extractive one."""
         model = RequestModel(make_client)
         if not _asks_model(asked):
-            return await run_in_threadpool(work, model)
+            return await computed(work, model)
         deadline = asyncio.get_running_loop().time() + settings.model.deadline + GRACE
         future = gate.submit(lambda: work(model))
         try:
@@ -206,7 +215,7 @@ def create_app(settings: Settings, *, token: str | None = None,
             return searcher().search(body.query, body.k, since=body.since, until=body.until, source=body.source)
 
         # A server's reads go to a thread always: the loop must never wait on the network.
-        hits = run() if store().local and shared_index.fresh(store()) else await run_in_threadpool(run)
+        hits = run() if store().local and shared_index.fresh(store()) else await computed(run)
         return SearchOut(query=body.query, hits=hits)
 
     @app.post("/v1/ask", response_model=Answer)
@@ -244,7 +253,7 @@ def create_app(settings: Settings, *, token: str | None = None,
         async def events() -> AsyncIterator[str]:
             try:
                 # One search: its hits are streamed at once, and the answer stands on the same ones.
-                retrieval = await run_in_threadpool(
+                retrieval = await computed(
                     lambda: Answerer(store(), asked, make_client, searcher()).retrieve(body.question, history))
                 yield _event("hits", SearchOut(query=body.question, hits=retrieval.hits).model_dump_json())
                 result: Any = await logged(await model_work(
