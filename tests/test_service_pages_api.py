@@ -249,13 +249,13 @@ def test_the_list_names_each_report_and_comparison_with_its_verdict(evals: TestC
     assert listed["folder"] == str(reports)
     by_name = {r["name"]: r for r in listed["reports"]}
     assert sorted(by_name) == ["compare-smollm2-vs-gemma3-270m", "dev", "dev-gemma3-270m", "failing", "grow-train",
-                               "grow-validation", "seed", "seed-gemma3-270m"]  # no .md, no file that is no report
+                               "grow-validation", "seed", "seed-gemma3-270m", "squad-train"]  # no .md, no non-report
     assert by_name["dev"] == {"name": "dev", "kind": "report", "dataset": "dev", "model": "smollm2-135m-instruct",
                               "prompt": "answer@5", "replayed": False, "passed": True}
     assert by_name["failing"]["passed"] is False
     assert by_name["compare-smollm2-vs-gemma3-270m"] == {
         "name": "compare-smollm2-vs-gemma3-270m", "kind": "comparison", "compared": ["smollm2", "gemma3-270m"],
-        "datasets": ["seed", "dev", "grow-train", "grow-validation"]}
+        "datasets": ["seed", "dev", "grow-train", "squad-train", "grow-validation"]}
 
 
 def test_a_report_is_shown_as_stored_with_its_checks(evals: TestClient, reports: Path) -> None:
