@@ -213,4 +213,5 @@ def test_search_words_are_answered_from_the_release_that_holds_them_all(store: S
     settings.answer.mode = "extractive"
     answer = _ask(store, settings, "hegseth brussels nato")
     assert answer.answered
-    assert [c.title for c in answer.evidence] == ["Hegseth at the 26th Ukraine Defense Contact Group"]
+    # Its closest sentence first; a partial answer shows the next ones of the same release, never another's.
+    assert {c.title for c in answer.evidence} == {"Hegseth at the 26th Ukraine Defense Contact Group"}

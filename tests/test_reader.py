@@ -97,3 +97,13 @@ def test_a_whole_sentence_is_never_printed_as_a_full_answer(tmp_path: Path) -> N
     answer = _answerer(tmp_path, SHIP).ask("What will the survey ship do in the Arctic?")
     assert answer.answered and answer.support == "partial" and answer.reason == WHOLE_SENTENCE
     assert "chart the Arctic seabed" in answer.evidence[0].quote
+
+
+def test_a_partial_answer_shows_the_next_sentences_of_its_release_after_its_own(tmp_path: Path) -> None:
+    body = (f"{SHIP} The survey ship carries a crew of forty. Its sonar maps the seabed to a depth of six thousand "
+            "meters. The Navy will commission the survey ship in the spring.")
+    answer = _answerer(tmp_path, body).ask("What will the survey ship do in the Arctic?")
+    assert answer.support == "partial" and "chart the Arctic seabed" in answer.evidence[0].quote
+    quotes = [c.quote for c in answer.evidence]
+    assert 1 < len(quotes) <= 3 and len(set(quotes)) == len(quotes)
+    assert {c.release_id for c in answer.evidence} == {answer.evidence[0].release_id}

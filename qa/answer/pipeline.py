@@ -41,6 +41,8 @@ DECLINE = "The releases do not say"
 # cover?" after the Teodoro roadmap, one).
 NEW_SUBJECT = 2
 PARTIAL = "The closest the releases come"
+# Sentences of the same release cited after a partial answer's own, in their ranked order.
+MORE_EVIDENCE = 2
 # Why a lifted value is partial when the confidence model doubts it: it is shown first all the same.
 HEDGED = "read off the sentence below, which may not say exactly what was asked"
 # Why an answer that is a whole sentence is partial: no value in it was checked against the question.
@@ -335,8 +337,14 @@ class Answerer:
         if conflict:
             text = "; ".join(f"{_shown(e)} ({_when(e.date) if e.date else 'undated'}, {_origin(e.source)})"
                              for e in evidence)
+        shown = evidence
+        if not full and not conflict and len(outcomes) == 1:
+            # "The closest the releases come": the reader judges from the release's next best sentences too, as
+            # they would from reading around the one quoted (never another release's: those answer nothing here).
+            shown = evidence + [e for e in outcomes[0].candidates if e.release_id == evidence[0].release_id
+                                and all(e.key != x.key for x in evidence)][:MORE_EVIDENCE]
         return Answer(question=question, answered=True, answer=text, support="full" if full else "partial",
-                      mode="extractive", verified=True, evidence=_citations(evidence, outcomes),
+                      mode="extractive", verified=True, evidence=_citations(shown, outcomes),
                       corrections=corrections, reason="; ".join(o.reason for o in outcomes if o.reason),
                       prompt=self.prompt.tag, conflict=conflict)
 
