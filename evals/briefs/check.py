@@ -18,7 +18,6 @@ Exit status 0 when everything passes, 1 otherwise.
 Usage: python3 evals/briefs/check.py [--config evals/config.toml]
 """
 import argparse
-import json
 import os
 import sys
 from datetime import date
@@ -26,6 +25,9 @@ from datetime import date
 import tomllib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))  # evals/, for the shared JSONL reader
+from jsonl_rows import rows  # noqa: E402
+
 FIELDS = {"id": str, "query": (str, type(None)), "since": (str, type(None)), "until": (str, type(None)),
           "must_include": list, "must_exclude": list, "facts": list, "noise": list}
 
@@ -109,21 +111,15 @@ def main():
         if not os.path.isfile(path):
             errors.append(f"{s['name']}: briefs file not found: {path}")
             continue
-        with open(path, encoding="utf-8") as f:
-            for ln, line in enumerate(f, 1):
-                where = f"{os.path.basename(path)}:{ln}"
-                if not line.strip():
-                    continue
-                try:
-                    d = json.loads(line)
-                except json.JSONDecodeError as e:
-                    errors.append(f"{where}: JSON error {e}")
-                    continue
-                n += 1
-                if d.get("id") in seen:
-                    errors.append(f"{where}: id {d.get('id')!r} also at {seen[d['id']]}")
-                seen[d.get("id")] = where
-                check_row(d, where, releases, errors)
+        for where, d in rows(path, errors):
+            n += 1
+            if not isinstance(d, dict):
+                errors.append(f"{where}: not an object")
+                continue
+            if d.get("id") in seen:
+                errors.append(f"{where}: id {d.get('id')!r} also at {seen[d['id']]}")
+            seen[d.get("id")] = where
+            check_row(d, where, releases, errors)
     for e in errors:
         print(e)
     print(f"{n} briefings in {len(sets)} sets, {len(errors)} problems")
