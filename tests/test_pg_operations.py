@@ -8,6 +8,7 @@ import threading
 import time
 from pathlib import Path
 
+import psycopg
 import pytest
 from typer.testing import CliRunner
 
@@ -131,3 +132,22 @@ def test_libpq_keyword_strings_are_databases_wherever_urls_are(monkeypatch: pyte
     with scratch(db) as inside:  # qa eval --index-db: a schema of its own, also from keywords
         Store(inside).close()
         assert Store(inside).counts() == (0, 0, 0)
+
+
+def test_a_qa_older_than_the_databases_schema_refuses_it_in_one_line_and_changes_nothing(pg_dsn: str) -> None:
+    """A rolling upgrade: the first new replica migrates; an old one started after it must not write into a
+    schema it does not know, and says which versions meet."""
+    from qa.index import pg_schema
+
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", "--sample", "--db", pg_dsn]).exit_code == 0
+    newer = pg_schema.LATEST + 1
+    with psycopg.connect(pg_dsn, autocommit=True) as conn:
+        conn.execute("INSERT INTO schema_migrations (version, name) VALUES (%s, 'from a newer qa')", (newer,))
+    result = runner.invoke(app, ["ingest", "--sample", "--db", pg_dsn])
+    assert result.exit_code == 2, result.output
+    assert f"schema {newer}" in result.output and f"up to {pg_schema.LATEST}" in result.output
+    assert "Traceback" not in result.output
+    with psycopg.connect(pg_dsn) as conn:
+        assert conn.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0] == newer
+        assert conn.execute("SELECT COUNT(*) FROM releases").fetchone()[0] == 1

@@ -1,6 +1,9 @@
 """The PostgreSQL store's schema, versioned: each migration runs once per database, in order, under an
 advisory lock (so replicas starting together do not race), and is recorded in schema_migrations.
 
+A migration only adds (tables, indexes, columns with defaults), so replicas of the previous version keep
+working while new ones roll out; a qa older than the database's schema refuses to open it.
+
 Text columns compare as bytes (COLLATE "C"), as SQLite's do, so ordering and id prefixes agree between stores.
 """
 
