@@ -232,6 +232,10 @@ def _lag(replicas: list[Replica], writes: int, dsn: str) -> tuple[list[float], l
 
     followed, searched = [], []
     with httpx.Client(timeout=30) as http, psycopg.connect(dsn, autocommit=True) as db:
+        # The load runs before leave requests queued in the replicas (a wrk run stops sending, not the replica
+        # working): one search through each, answered after them, so no write waits behind that backlog.
+        for r in replicas:
+            http.post(r.url + "/v1/search", json={"query": "drawdown", "k": 1})
         for i in range(writes):
             a, b = replicas[i % len(replicas)], replicas[(i + 1) % len(replicas)]
             word = f"lagword{i}x{os.getpid()}"
