@@ -258,3 +258,18 @@ def test_each_question_has_a_model_client_of_its_own() -> None:
 
     evaluation.run(seed, settings, record=False, base_url="http://unused.test/v1", client=client)
     assert 1 < len(made) <= len(oracle.gold) and len({id(c) for c in made}) == len(made)
+
+
+def test_a_failure_names_the_first_questions_and_counts_the_rest(tmp_path: Path) -> None:
+    seed = _dataset("seed")
+    first = json.loads(seed.questions.read_text().splitlines()[0])
+    many = evaluation.NAMED + 5
+    rows = [{**first, "id": f"w{i:02d}", "gold_facts": ["Paris"]} for i in range(many)]
+    wrong = tmp_path / "seed.jsonl"
+    wrong.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    report = _replay(seed.model_copy(update={"questions": wrong, "model": False,
+                                             "thresholds": {"answerable_all_facts": 1.0}}))
+    [named] = [f for f in report.failures if f.startswith("questions not right")]
+    assert f"w{evaluation.NAMED - 1:02d} (missing Paris)" in named and f"w{evaluation.NAMED:02d}" not in named
+    assert named.endswith("and 5 more (the report lists them)")
+    assert len(report.questions) == many  # the report itself keeps every one

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.answer.question import Question
+from qa.answer.question import CODE_WORDS, Question
 from qa.text import analyze, boilerplate, grounding, spans
 from qa.text.answer_type import MONTH_TERMS, AnswerType
 from qa.text.subject import tied_words
@@ -350,7 +350,7 @@ def _things(q: Question, text: str, body_start: int) -> list[Span]:
     Assistance Roadmap"); a coordinated list the question asks for ("which governments" -> "Qatar and Egypt");
     a code for "which number"; for "whose", the capitalised runs the question does not name."""
     runs = _runs(q, text, body_start)
-    if q.focus in _CODE_WORDS:
+    if q.focus in CODE_WORDS:
         return [Span(m.group(1), m.start(1), m.end(1)) for m in _CODE.finditer(text, body_start)
                 if is_new(q, m.group(1))]
     if q.focus in _ORG_WORDS:
@@ -375,7 +375,6 @@ def _things(q: Question, text: str, body_start: int) -> list[Span]:
     return found
 
 
-_CODE_WORDS = frozenset({"number", "code", "designation", "identifier"})
 # A code: letters and digits with hyphens ("W56HZV-20-D-0075", "1031-06"), not a plain number.
 _CODE = re.compile(r"(?<![\w-])((?=[\w-]*\d)(?=[\w-]*-)[A-Z0-9][\w]*(?:-[\w]+)+)(?![\w-])")
 

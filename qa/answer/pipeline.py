@@ -20,7 +20,7 @@ from qa.answer import candidates as cands
 from qa.answer.candidates import Evidence
 from qa.answer.followup import Context, context
 from qa.answer.lift import Span, is_today, lift, titled, values
-from qa.answer.question import Question, analyse
+from qa.answer.question import CODE_WORDS, Question, analyse
 from qa.answer.verify import check_model, missing, support, surface, unsaid
 from qa.index import spelling
 from qa.index.bm25 import bm25_idf
@@ -261,8 +261,9 @@ class Answerer:
         if today is not None and today[0].score * settings.type_factor > best.score:
             best = today[0]
             best.short = today[1]
-        if best.short is None and q.kind is not AnswerType.OTHER:
-            # The value may stand in another sentence of the same release ("committed more than $43.7 billion").
+        if best.short is None and (q.kind is not AnswerType.OTHER or q.focus in CODE_WORDS):
+            # The value may stand in another sentence of the same release ("committed more than $43.7 billion"),
+            # a contract's number in the line naming its contracting activity.
             alt = next((e for e in found if e.release_id == best.release_id and e.short is not None), None)
             if alt is not None and alt.score >= settings.same_release * best.score:
                 best = alt
@@ -272,7 +273,10 @@ class Answerer:
             gone, share = missing(q, [best])
             # A lower-ranked sentence whose release holds the question's words is the closer one: for "hegseth
             # brussels nato", Hegseth's Brussels remarks, not Austin's statement from Brussels.
-            closer = next((e for e in found[1:] if missing(q, [e])[1] < settings.decline_missing), None)
+            # Never one whose release lacks a name the question gives and the first one's holds ("mansur").
+            named = q.names & _held(best)
+            closer = next((e for e in found[1:] if missing(q, [e])[1] < settings.decline_missing
+                           and named <= _held(e)), None)
             if gone and share >= settings.decline_missing and closer is not None:
                 best = closer
                 gone, share = missing(q, [best])
@@ -341,8 +345,14 @@ class Answerer:
         if not full and not conflict and len(outcomes) == 1:
             # "The closest the releases come": the reader judges from the release's next best sentences too, as
             # they would from reading around the one quoted (never another release's: those answer nothing here).
-            shown = evidence + [e for e in outcomes[0].candidates if e.release_id == evidence[0].release_id
-                                and all(e.key != x.key for x in evidence)][:MORE_EVIDENCE]
+            shown = list(evidence)
+            quoted = {span for x in evidence for span in x.spans}
+            for e in outcomes[0].candidates:
+                if len(shown) == len(evidence) + MORE_EVIDENCE:
+                    break
+                if e.release_id == evidence[0].release_id and not quoted & set(e.spans):  # no sentence twice
+                    shown.append(e)
+                    quoted |= set(e.spans)
         return Answer(question=question, answered=True, answer=text, support="full" if full else "partial",
                       mode="extractive", verified=True, evidence=_citations(shown, outcomes),
                       corrections=corrections, reason="; ".join(o.reason for o in outcomes if o.reason),

@@ -38,6 +38,22 @@ def _focus(text: str) -> str | None:
     return None
 
 
+# Focus words that ask for a code ("the contract number", "its designation"), not a count.
+CODE_WORDS = frozenset({"number", "code", "designation", "identifier"})
+
+
+def _nominal_head(text: str) -> str | None:
+    """The noun asked for by a question typed as a noun phrase, by its parse: "release number of carters mansur
+    statement" -> number, "name of the vessel hit by the laser" -> name. Only a head with a phrase of its own
+    after it ("of ...", "for ..."): in "austin umerov meeting" every word is search words, none is asked for."""
+    from qa.text import spans  # the trained parser, loaded only for questions that need it
+
+    root = next((t for t in spans.parse(text) if t.dep_ == "ROOT"), None)
+    if root is None or root.pos_ != "NOUN" or not any(c.dep_ == "prep" and c.i > root.i for c in root.children):
+        return None
+    return analyze.stem(root.text.lower())
+
+
 # Words that frame a question without being its subject: they need not stand in the evidence.
 FRAME_WORDS = frozenset(analyze.stem(w) for w in """
 according per say said says statement readout release article remarks note noted cite cited mention mentioned
@@ -116,6 +132,8 @@ def analyse(text: str, idf: dict[str, float], common_top: int | None = None,
     text = _CONTRACTED.sub(r"\1 is", text)
     kind = answer_type(text)
     focus = _focus(text) if kind in (AnswerType.OTHER, AnswerType.PLACE, AnswerType.PERSON) else None
+    if focus is None and kind is AnswerType.OTHER and not _WH.search(text) and _nominal_head(text) in CODE_WORDS:
+        focus = _nominal_head(text)  # "contract number for the us foods award": a code is asked for
     m = _COUNTED.search(text)
     counted = next(iter(analyze.terms(m.group(1))), None) if m else None
     identity = m.group(1) if (m := _IDENTITY.match(text)) else None

@@ -221,12 +221,21 @@ def run(dataset: Dataset, settings: Settings, *, record: bool, base_url: str,
     if failures:  # name the questions behind the drop, so a failure says where to look
         wrong = [f"{q.id} (missing {', '.join(q.missing)})" if q.missing else f"{q.id} ({q.mode})"
                  for q in scores if not q.all_facts]
-        failures.append("questions not right: " + ", ".join(wrong))
+        failures.append("questions not right: " + _first(wrong))
         if any(q.answered_wrong for q in scores):
             failures.append("printed as full answers with a fact missing: "
-                            + ", ".join(q.id for q in scores if q.answered_wrong))
+                            + _first([q.id for q in scores if q.answered_wrong]))
     return EvalReport(dataset=dataset.name, model=settings.model.model, prompt=answerer.prompt.tag, replayed=not record,
                       score=score, thresholds=dataset.thresholds, failures=failures, questions=scores)
+
+
+# Questions a failure names at most: the report lists every one; a terminal needs where to start.
+NAMED = 20
+
+
+def _first(ids: list[str]) -> str:
+    shown = ", ".join(ids[:NAMED])
+    return shown if len(ids) <= NAMED else f"{shown} and {len(ids) - NAMED} more (the report lists them)"
 
 
 @contextlib.contextmanager

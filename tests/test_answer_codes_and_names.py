@@ -1,0 +1,60 @@
+"""Two ways a typed question went wrong: a code asked for without "what" ("contract number for the us foods
+award"), which stands in the line naming the contracting activity, not in the award's own sentence; and a name
+the question gives ("mansur", typed in lower case), which must keep the answer on the release naming it however
+many of the question's other words another release holds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa.answer import Answerer
+from qa.index.store import Store
+from qa.ingest.pipeline import ingest_paths
+from qa.llm.client import no_model_client
+from qa.settings import Settings
+from tests.conftest import write_release
+
+GROWN = Path(__file__).resolve().parent.parent / "evals" / "data" / "releases"
+
+CONTRACTS = ("US Foods, Los Angeles, California, has been awarded a maximum $525,250,000 firm-fixed-price contract "
+             "for full-line food distribution. This is a five-year contract with no option periods. The contracting "
+             "activity is the Defense Logistics Agency Troop Support, Philadelphia, Pennsylvania "
+             "(SPE300-20-D-3278).\n\n"
+             "Sysco Hampton Roads, Inc., Suffolk, Virginia, has been awarded a maximum $377,791,948 fixed-price "
+             "contract for full-line food distribution. The contracting activity is the Defense Logistics Agency "
+             "Troop Support, Philadelphia, Pennsylvania (SPE300-20-D-3279).")
+
+
+@pytest.fixture()
+def answerer(tmp_path: Path) -> Answerer:
+    paths = [write_release(tmp_path, "contracts.txt", "Contracts for June 12, 2020", "2020-06-12",
+                           "https://www.defense.gov/News/Contracts/Contract/Article/1/", CONTRACTS)]
+    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
+    store = Store(settings.db)
+    ingest_paths(store, paths, settings.index)
+    return Answerer(store, settings, lambda: no_model_client(settings.model))
+
+
+@pytest.mark.parametrize("question", ["contract number for the us foods award",
+                                      "What is the contract number of the US Foods award?"])
+def test_a_code_is_read_from_the_line_naming_the_contracting_activity(answerer: Answerer, question: str) -> None:
+    answer = answerer.ask(question)
+    assert answer.answered and answer.answer == "SPE300-20-D-3278"
+    assert any("SPE300-20-D-3278" in c.quote for c in answer.evidence)
+    quoted = [(c.start, c.end) for c in answer.evidence]
+    assert len(quoted) == len(set(quoted))  # the answer's sentences are not cited again as the closest others
+
+
+def test_a_name_the_question_gives_keeps_the_answer_on_the_release_naming_it(corpus: Path, tmp_path: Path) -> None:
+    """Over the corpus and our releases, Carter's statement on the airstrike that killed Mansur lacks "day" and
+    "week"; another release holds those and "strike" but never Mansur. The decline must not move there and
+    then say that no release mentions Mansur."""
+    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
+    store = Store(settings.db)
+    ingest_paths(store, [corpus / "dod-releases", GROWN], settings.index)
+    answer = Answerer(store, settings, lambda: no_model_client(settings.model)).ask(
+        "what day of the week was the strike that killed mansur")
+    assert all("Mansur" in c.title for c in answer.evidence)
+    assert "mansur" not in answer.reason.lower()
