@@ -180,6 +180,10 @@ class BriefSettings(BaseModel):
     same_fact: float = Field(
         0.6, ge=0, le=1, description="Share of words (Jaccard) at which a bullet restates a sentence already "
         "printed in the briefing and is left out (benchmarks/briefs.py: no fact printed twice across releases)")
+    meaning_floor: float = Field(
+        0.49, ge=-1, le=1.01, description="A release whose words miss a topic query is still about it when the "
+        "closer of its title and lead sentence means the same as the query this nearly (cosine of the sentence "
+        "encoder, qa.text.embed; fitted by scripts/fit-relevance on the train briefings); 1.01: words only")
 
 
 class ModelSettings(BaseModel):

