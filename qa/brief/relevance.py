@@ -81,10 +81,14 @@ _seen: dict[str, np.ndarray] = {}
 
 
 def _vectors(texts: list[str]) -> np.ndarray:
-    """The encoder's vectors, each text encoded once per process (a release's sentences come back for every query)."""
-    todo = list(dict.fromkeys(t for t in texts if t not in _seen))
+    """The encoder's vectors, each text encoded once per process (a release's sentences come back for every query).
+    Read into a dict of this call's own, so another thread's briefing clearing the cache takes nothing from it."""
+    known = {t: v for t in texts if (v := _seen.get(t)) is not None}
+    todo = [t for t in dict.fromkeys(texts) if t not in known]
     if todo:
+        new = dict(zip(todo, embed.vectors(todo)))
+        known.update(new)
         if len(_seen) > 50_000:
             _seen.clear()
-        _seen.update(zip(todo, embed.vectors(todo)))
-    return np.stack([_seen[t] for t in texts])
+        _seen.update(new)
+    return np.stack([known[t] for t in texts])
