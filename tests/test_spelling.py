@@ -174,3 +174,13 @@ def test_shorthand_a_reader_types_is_searched_with_the_word_releases_spell_out()
         ("hq", ["headquarters"]), ("yrs", ["years"]), ("US", ["United States"])]
     # Inside a word or an abbreviation with its dots, nothing is read as shorthand.
     assert reader_forms("the hqx of U.S. forces in the Mideastern region") == []
+
+
+def test_an_irregular_verb_is_searched_in_the_form_releases_report_it() -> None:
+    from qa.index.spelling import reader_forms
+
+    # A present form with its past; a past with its participle where the two differ ("he was sworn in").
+    assert reader_forms("where did they meet") == [("meet", ["met"])]
+    assert reader_forms("who swore in hegseth") == [("swore", ["sworn"])]
+    assert reader_forms("who met austin") == []  # past and participle are one word: as written
+

@@ -83,13 +83,23 @@ _TO_RANGE = re.compile(r"(?<![\w.,/-])(\d{1,4})\s+(?:to|through)\s+(\d{1,4})\b(?
 _FISCAL = re.compile(r"\b(?:FY\s?'?(\d{4}|\d{2})|fiscal\s+(?:year\s+)?(\d{4}))\b", re.IGNORECASE)
 
 
-# A question asks "where did they meet"; releases report "they met". The stemmer leaves irregular verbs apart,
-# so a question's present form is searched with its past form too (English grammar, not a list of topics).
-_IRREGULAR = {"meet": "met", "take": "took", "lead": "led", "give": "gave", "send": "sent", "speak": "spoke",
-              "hold": "held", "say": "said", "begin": "began", "make": "made", "tell": "told", "swear": "swore",
-              "buy": "bought", "pay": "paid", "win": "won", "choose": "chose", "go": "went",
-              "bring": "brought", "fight": "fought", "see": "saw", "leave": "left", "seek": "sought",
-              "write": "wrote", "grow": "grew", "sell": "sold", "fall": "fell", "rise": "rose"}
+# A question asks "where did they meet" or "who swore him in"; releases report "they met", "he was sworn in". The
+# stemmer leaves irregular verbs' forms apart, so a question's form is searched with the verb's other forms too
+# (English grammar, not a list of topics): base, past and past participle.
+_IRREGULAR_FORMS = [("meet", "met"), ("take", "took", "taken"), ("lead", "led"), ("give", "gave", "given"),
+                    ("send", "sent"), ("speak", "spoke", "spoken"), ("hold", "held"), ("say", "said"),
+                    ("begin", "began", "begun"), ("make", "made"), ("tell", "told"), ("swear", "swore", "sworn"),
+                    ("buy", "bought"), ("pay", "paid"), ("win", "won"), ("choose", "chose", "chosen"),
+                    ("go", "went", "gone"), ("bring", "brought"), ("fight", "fought"), ("see", "saw", "seen"),
+                    ("leave", "left"), ("seek", "sought"), ("write", "wrote", "written"), ("grow", "grew", "grown"),
+                    ("sell", "sold"), ("fall", "fell", "fallen"), ("rise", "rose", "risen"),
+                    ("strike", "struck"), ("break", "broke", "broken"), ("drive", "drove", "driven"),
+                    ("fly", "flew", "flown"), ("know", "knew", "known"), ("steal", "stole", "stolen"),
+                    ("shoot", "shot"), ("build", "built"), ("keep", "kept"), ("lose", "lost"), ("teach", "taught")]
+# The base form is searched with its past, as releases report what happened. A past typed in the question is
+# searched with its participle where the two differ ("swore" with "sworn": "he was sworn in").
+_IRREGULAR = {forms[0]: [forms[1]] for forms in _IRREGULAR_FORMS}
+_IRREGULAR.update({forms[1]: [forms[2]] for forms in _IRREGULAR_FORMS if len(forms) == 3})
 _IRREGULAR_WORD = re.compile(r"\b(" + "|".join(_IRREGULAR) + r")\b", re.IGNORECASE)
 
 
@@ -132,7 +142,7 @@ def reader_forms(text: str) -> list[Group]:
     for m in _SHORTHAND_WORD.finditer(text):
         groups.append((m.group(), [_SHORTHAND[m.group().lower()]]))
     for m in _IRREGULAR_WORD.finditer(text):
-        groups.append((m.group(), [_IRREGULAR[m.group(1).lower()]]))
+        groups.append((m.group(), _IRREGULAR[m.group(1).lower()]))
     for m in _BARE_AMOUNT.finditer(text):
         groups.append((m.group(), [f"${m.group(1)} {m.group(2).lower()}"]))
     for m in _SHORT_AMOUNT.finditer(text):
