@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from qa.cli.main import app
 from qa.ingest.load import LoadError, normalize_date, read_file, record
-from qa.text.dates import DateError, iso_date
+from qa.text.dates import DateError, iso_date, years_named
 from tests.conftest import write_release
 
 runner = CliRunner()
@@ -82,3 +82,8 @@ def test_the_command_line_refuses_impossible_dates_and_an_empty_range(tmp_path: 
     result = runner.invoke(app, ["search", "Umerov", "--since", "2023-12-06", "--until", "2023-12-06",
                                  "--db", str(db), "--json"])
     assert result.exit_code == 0 and json.loads(result.stdout)["hits"]
+
+
+def test_a_year_is_read_however_it_is_written() -> None:
+    assert years_named("FY2014 accessions, fiscal year 2015, 2023-06-09") == {"2014", "2015", "2023"}
+    assert years_named("contract W56HZV-12014, 1850 troops, $2,014") == set()

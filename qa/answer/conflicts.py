@@ -9,7 +9,6 @@ sources) first, and the answer is marked as conflicting.
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlparse
 
 from qa.answer.candidates import Evidence
@@ -42,7 +41,7 @@ def rival(q: Question, best: Evidence, found: list[Evidence], share: float, scor
     months = {f"{y:04d}-{m:02d}" for y, m in dates.months_named(q.text)}
     # Nor one that names its year ("the army's accessions in fiscal 2014") by a release that never gives that year
     # (the fiscal 2015 figures), when the best evidence does.
-    years = set(_YEAR.findall(q.text))
+    years = dates.years_named(q.text)
     ours_years = years & _years(best)
     for e in found:
         if e.release_id == best.release_id or e.short is None or e.score < score_share * best.score:
@@ -57,12 +56,9 @@ def rival(q: Question, best: Evidence, found: list[Evidence], share: float, scor
     return None
 
 
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
-
-
 def _years(e: Evidence) -> set[str]:
     """The years the evidence's release gives: in its text, its title and its date."""
-    return set(_YEAR.findall(e.release_text)) | set(_YEAR.findall(e.title)) | set(_YEAR.findall(e.date))
+    return dates.years_named(e.release_text) | dates.years_named(e.title) | dates.years_named(e.date)
 
 
 def official_first(pair: list[Evidence], trusted: list[str]) -> list[Evidence]:

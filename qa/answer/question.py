@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qa.text import analyze
+from qa.text import analyze, spans
 from qa.text.answer_type import AnswerType, answer_type
 from qa.text.subject import role, subject
 
@@ -46,8 +46,6 @@ def _nominal_head(text: str) -> str | None:
     """The noun asked for by a question typed as a noun phrase, by its parse: "release number of carters mansur
     statement" -> number, "name of the vessel hit by the laser" -> name. Only a head with a phrase of its own
     after it ("of ...", "for ..."): in "austin umerov meeting" every word is search words, none is asked for."""
-    from qa.text import spans  # the trained parser, loaded only for questions that need it
-
     root = next((t for t in spans.parse(text) if t.dep_ == "ROOT"), None)
     if root is None or root.pos_ != "NOUN" or not any(c.dep_ == "prep" and c.i > root.i for c in root.children):
         return None

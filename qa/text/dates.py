@@ -65,6 +65,15 @@ def months_named(text: str) -> list[tuple[int, int]]:
     return [(int(m[2]), _MONTHS.index(m[1][:3].lower()) + 1) for m in _PERIOD.finditer(text)]
 
 
+# A year however it is written, alone or glued to its prefix ("2014", "FY2014", "fiscal year 2014").
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def years_named(text: str) -> set[str]:
+    """Every year `text` names."""
+    return set(_YEAR.findall(text))
+
+
 # A news story's dateline: "WASHINGTON, Oct. 12, 2010 -", "7/25/2011 - WASHINGTON (AFNS) --".
 _STORY_DATELINE = re.compile(rf"[A-Z][A-Za-z .'’-]{{1,40}},\s+{MONTH}\s+\d{{1,2}},\s+\d{{4}}\s*[-–—]+\s*"
                              r"|\d{1,2}/\d{1,2}/\d{4}\s*[-–—]+\s*[A-Z][A-Z .,'’-]{1,40}(?:\s*\([A-Z]+\))?\s*[-–—]+\s*")
