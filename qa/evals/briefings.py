@@ -151,6 +151,16 @@ def summarize(rows: list[BriefScore]) -> BriefRunScore:
         misplaced_bullets=sum(len(r.misplaced) for r in rows), mixed_scopes=sum(len(r.mixed) for r in rows))
 
 
+def score_all(briefer: Briefer, golds: list[BriefGold], ids: dict[str, str]) -> list[BriefScore]:
+    """Every gold briefing briefed as `qa brief` briefs it (its query and dates) and scored; `ids`: release file
+    names to ids."""
+    rows = []
+    for gold in golds:
+        b = briefer.brief(query=gold.query, since=gold.since, until=gold.until)
+        rows.append(score(gold, b, markdown(b), ids))
+    return rows
+
+
 def run(dataset: BriefDataset, settings: Settings, index_at: str | None = None) -> BriefReport:
     """The dataset's corpus into a fresh index, every gold briefing briefed (no model) and scored. `index_at`: a
     PostgreSQL database to hold that index (in a schema of its own); unset, a temporary SQLite file."""
@@ -164,11 +174,7 @@ def run(dataset: BriefDataset, settings: Settings, index_at: str | None = None) 
         if report.errors:
             raise EvalError(f"corpus of {dataset.name!r}: {report.errors[0].origin}: {report.errors[0].reason}")
         ids = {Path(r.origin).name: r.id for r in store.releases()}
-        briefer = Briefer(store, settings, lambda: no_model_client(settings.model))
-        rows = []
-        for gold in golds:
-            b = briefer.brief(query=gold.query, since=gold.since, until=gold.until)
-            rows.append(score(gold, b, markdown(b), ids))
+        rows = score_all(Briefer(store, settings, lambda: no_model_client(settings.model)), golds, ids)
         store.close()
     s = summarize(rows)
     return BriefReport(dataset=dataset.name, score=s, thresholds=dataset.thresholds,
