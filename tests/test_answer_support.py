@@ -110,3 +110,40 @@ def test_a_partial_answer_about_something_else_is_a_decline(tmp_path: Path, ques
     # The release's own subject still answers.
     assert Answerer(store, settings, lambda: no_model_client(settings.model)).ask(
         "how much is the 52nd drawdown worth").answer == "$175 million"
+
+
+NAME_CHANGE = """Title: This Week in Department of War History
+Date: 2025-09-12
+Source: https://www.war.gov/News/Feature-Stories/Story/Article/3/
+
+The first U.S. Congress created the War Department in September 1789. The department's name remained the same for \
+over 150 years until it merged with the Department of the Navy in 1947.
+"""
+
+
+@pytest.fixture()
+def name_change(tmp_path: Path) -> Answerer:
+    (tmp_path / "war.txt").write_text(NAME_CHANGE, encoding="utf-8")
+    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
+    store = Store(settings.db)
+    ingest_paths(store, [tmp_path / "war.txt"], settings.index)
+    return Answerer(store, settings, lambda: no_model_client(settings.model))
+
+
+def test_shorthand_the_release_spells_out_is_no_reason_to_decline(name_change: Answerer) -> None:
+    """"dept" is searched as "department" (qa.index.spelling); the release holding that form holds what the reader
+    wrote, so the answer stands instead of a decline over “dept”. The count keeps the word that bounds it."""
+    answer = name_change.ask("for how many years did the dept keep the war dept name")
+    assert answer.answered, answer.answer
+    assert "over 150 years" in answer.answer
+    # Words no form of which the release holds still stand against the answer: never printed as full.
+    assert name_change.ask("for how many years did the dept keep its submarine fleet").support != "full"
+
+
+def test_a_term_is_held_in_any_of_its_forms() -> None:
+    from qa.answer.question import analyse
+
+    q = analyse("how long did the dept keep it (dept = department)", {})
+    assert q.holds("dept", {"depart", "war"}) and q.holds("depart", {"dept"})
+    assert not q.holds("dept", {"war"})
+    assert not q.holds("keep", {"depart"})  # a word without other forms is held only as written

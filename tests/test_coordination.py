@@ -135,3 +135,18 @@ def test_a_comparison_of_two_months_shows_both_values_and_their_difference(answe
 def test_two_names_of_one_release_are_answered_as_one_question(answerer: Answerer) -> None:
     answer = answerer.ask("Where had Austin and Blaszczak last met?")
     assert answer.answer == "Warsaw" and {c.release_id for c in answer.evidence} == {answer.evidence[0].release_id}
+
+
+@pytest.mark.parametrize("question", [
+    "In which two capitals was Esper to meet allies after his engagements?",
+    "which two capitals did esper visit",
+    "What 2 critics praised the game?",
+])
+def test_a_number_after_which_counts_what_is_asked(question: str) -> None:
+    """The number is the question's frame whatever the parser makes of "which" (here once a preposition's object):
+    no release need hold "two" beside the answer, and the noun it counts is asked for, not the subject."""
+    from qa.text.subject import subject
+
+    about = subject(question, 0)
+    assert about.frame_numbers == {"2"}
+    assert not {"capit", "critic"} & about.terms

@@ -293,7 +293,7 @@ class Answerer:
         if level != "full":
             # A name the question is about ("norway", typed in lower case) that the release never gives, or a
             # word no release holds in any form ("f16s"): the closest sentence is about something else.
-            lacking = [t for t in q.key_terms if t in q.names | q.unheard and t not in _held(best)]
+            lacking = [t for t in q.key_terms if t in q.names | q.unheard and not q.holds(t, _held(best))]
             if lacking:
                 return Outcome(q, declined=True, reason="the releases do not mention "
                                + ", ".join(f"“{surface(q, t)}”" for t in lacking[:3]), hits=hits, candidates=found)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from qa.index import spelling
 from qa.text import analyze, spans
 from qa.text.answer_type import AnswerType, answer_type
 from qa.text.subject import role, subject
@@ -91,6 +92,9 @@ class Question:
     role: frozenset[str] = frozenset()  # "who is the secretary of the army": the role's terms the person needs
     names: frozenset[str] = frozenset()  # the subject's proper names, read by the parser ("norway", "Gallant")
     unheard: frozenset[str] = frozenset()  # names of the subject no release holds in any form ("f16s")
+    # Each term of a thing the reader wrote otherwise ("dept", "FY2014", "met"), with the terms of every form of
+    # it: what search appended (qa.index.spelling) counts as holding it.
+    forms: dict[str, tuple[frozenset[str], ...]] = field(default_factory=dict)
 
     @property
     def term_set(self) -> set[str]:
@@ -106,6 +110,10 @@ class Question:
         keys = {t for t in self.terms if t not in FRAME_WORDS and t != self.focus}
         return sorted(keys, key=lambda t: (-self.idf.get(t, 0.0), t))  # ties by name: the same order in every run
 
+    def holds(self, term: str, held: set[str]) -> bool:
+        """Whether `held` (a text's terms) holds the question's term in the reader's form or another of its forms."""
+        return term in held or any(form <= held for form in self.forms.get(term, ()))
+
     def weight(self, terms: set[str]) -> float:
         """The idf mass of the question's key terms among `terms`."""
         return sum(self.idf.get(t, 0.0) for t in set(self.key_terms) & terms)
@@ -113,6 +121,17 @@ class Question:
     @property
     def total_weight(self) -> float:
         return sum(self.idf.get(t, 0.0) for t in set(self.key_terms)) or 1.0
+
+
+def _forms(text: str) -> dict[str, tuple[frozenset[str], ...]]:
+    """Each term of the trailer's groups (`dept = department`), with the terms of all forms of its group."""
+    forms: dict[str, tuple[frozenset[str], ...]] = {}
+    for written, others in spelling.alternatives(text)[1]:
+        group = tuple(f for f in (frozenset(analyze.terms(w)) for w in [written, *others]) if f)
+        for form in group:
+            for term in form:
+                forms[term] = tuple(dict.fromkeys(forms.get(term, ()) + group))
+    return forms
 
 
 # "whats", "what's", "whos": hurried readers' contractions of the question word.
@@ -139,7 +158,7 @@ def analyse(text: str, idf: dict[str, float], common_top: int | None = None,
     keywords = "?" not in text and not _ASKING.match(text)
     about = subject(asked or text, common_top) if common_top is not None and not keywords else None
     return Question(text=text, terms=analyze.terms(text), kind=kind, focus=focus, counted=counted, idf=idf,
-                    identity=identity, keywords=keywords, subject=about.terms if about else None,
+                    forms=_forms(text), identity=identity, keywords=keywords, subject=about.terms if about else None,
                     frame_numbers=about.frame_numbers if about else frozenset(),
                     role=role(asked or text) if about and kind is AnswerType.PERSON and not identity else frozenset(),
                     names=about.names - reworded if about else frozenset(),

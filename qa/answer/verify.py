@@ -208,7 +208,8 @@ def missing(q: Question, evidence: list[Evidence], subject_only: bool = True) ->
     held: set[str] = set()
     for ev in evidence:
         held |= set(analyze.terms(ev.release_text)) | set(analyze.terms(ev.title)) | set(analyze.date_terms(ev.date))
-    gone = [t for t in q.key_terms if t not in held and (not subject_only or q.subject is None or t in q.subject)]
+    gone = [t for t in q.key_terms
+            if not q.holds(t, held) and (not subject_only or q.subject is None or t in q.subject)]
     return gone, sum(q.idf.get(t, 0.0) for t in gone) / q.total_weight
 
 
@@ -219,7 +220,7 @@ def unsaid(q: Question, evidence: list[Evidence]) -> tuple[list[str], float]:
     for ev in evidence:
         said |= set(analyze.terms(ev.text)) | set(analyze.terms(ev.title)) | set(analyze.date_terms(ev.date))
     keys = [t for t in q.key_terms if q.subject is None or t in q.subject]
-    gone = [t for t in keys if t not in said]
+    gone = [t for t in keys if not q.holds(t, said)]
     total = sum(q.idf.get(t, 0.0) for t in keys) or 1.0
     return gone, sum(q.idf.get(t, 0.0) for t in gone) / total
 

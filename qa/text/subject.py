@@ -27,6 +27,10 @@ def subject(question: str, common_top: int) -> Subject:
     """The subject of `question`; nouns among the `common_top` most frequent English words are frame words."""
     doc = spans.parse(question)
     asked = {t.head.i for t in doc if t.lower_ in _WH and t.dep_ in ("det", "advmod")}
+    # "In which two capitals ...": the small parser may take "which" for the preposition's object, yet a number
+    # right after it still counts the noun it modifies, the thing asked for.
+    asked |= {n.head.i for t in doc[:-1] if t.lower_ in _WH and (n := doc[t.i + 1]).like_num
+              and n.dep_ == "nummod" and n.head.i > n.i}
     frame_numbers = {t.i for t in doc if t.like_num and t.dep_ == "nummod" and t.head.i in asked}
     terms: set[str] = set()
     names: set[str] = set()
