@@ -20,6 +20,10 @@ GROWN = [
     # A proper name the recogniser gives no place label still takes the state that follows it.
     ("Press Briefing at Naval Submarine Base Kings Bay, Georgia", "Naval Submarine Base Kings Bay",
      "Naval Submarine Base Kings Bay, Georgia"),
+    # A name with the common noun it modifies, which says what kind of thing it is.
+    ("The Taliban abducted the man near the Sarobi district of Kabul province.", "Sarobi", "Sarobi district"),
+    ("This package includes AIM-9M and AIM-7 missiles for air defense.", "AIM-9M and AIM-7",
+     "AIM-9M and AIM-7 missiles"),
 ]
 
 
@@ -34,6 +38,12 @@ def test_a_whole_name_stays_as_it_is() -> None:
     text = "Secretary Austin met Ukrainian Minister of Defense Rustem Umerov in Kyiv."
     start = text.index("Kyiv")
     assert spans.complete(text, start, start + 4) == (start, start + 4)
+
+
+def test_a_person_never_takes_the_noun_the_name_modifies() -> None:
+    text = "The Biden administration approved the package."
+    start = text.index("Biden")
+    assert spans.complete(text, start, start + 5, person=True) == (start, start + 5)
 
 
 def test_labels_tell_a_person_from_a_unit() -> None:

@@ -75,6 +75,7 @@ def complete(text: str, start: int, end: int, person: bool = False) -> tuple[int
             and doc[left].dep_ in _NAME_MODIFIERS and _is_name_part(doc[left]):
         start = doc[left].idx
         left -= 1
+    end = _kind_noun(doc, root, end)
     end = _parenthetical(doc, root, end)
     end = _place_part(doc, root, start, end)
     end = _joined(text, end)
@@ -82,6 +83,26 @@ def complete(text: str, start: int, end: int, person: bool = False) -> tuple[int
         close = text.find(")", end)
         end = close + 1 if 0 <= close - end < 40 else end
     return start, end
+
+
+def _kind_noun(doc: Doc, root: Token, end: int) -> int:
+    """The common noun a name modifies, which says what kind of thing it names: "Sarobi district", "AIM-9M and
+    AIM-7 missiles" (the first of coordinated names modifies it for all of them)."""
+    first = root
+    while first.dep_ == "conj" and first.head.i < first.i:
+        first = first.head
+    noun = first.head
+    if first.dep_ not in ("compound", "nmod") or noun.pos_ != "NOUN" or not noun.is_lower or noun.idx < end:
+        return end
+    inside = {t.i for t in noun.subtree}
+    between = [t for t in doc[root.i + 1:noun.i] if t.idx >= end]
+    if len(between) > _KIND_GAP or any(t.i not in inside for t in between):
+        return end
+    return noun.idx + len(noun)
+
+
+# Most words between a name and the noun it modifies that may still be parts of the name ("AIM-9" "M").
+_KIND_GAP = 2
 
 
 def _parenthetical(doc: Doc, root: Token, end: int) -> int:
