@@ -18,7 +18,7 @@ from qa.answer.question import Question
 from qa.index.store import Store
 from qa.models import Hit
 from qa.settings import AnswerSettings
-from qa.text import analyze, boilerplate, dates
+from qa.text import analyze, boilerplate, dates, roles
 from qa.text.answer_type import AnswerType
 
 _CUMULATIVE = re.compile(r"\b(?:cumulative|in total|altogether|overall|so far|to date|all told|as of)\b", re.IGNORECASE)
@@ -151,6 +151,10 @@ def gather(q: Question, hits: list[Hit], store: Store, w: AnswerSettings) -> lis
                 score *= w.type_factor
                 if q.kind is AnswerType.COUNT and set(analyze.terms(short.text)) & q.term_set:
                     score *= w.bound_factor  # a count of the very thing asked about: "50,290 accessions"
+                if q.act is not None and any(short.start <= a < short.end for a, _ in roles.fillers(sentence, q.act)):
+                    # The name is the doer of the very act asked about ("who ordered": "Allen ... ordered"), not
+                    # only a person near the question's words: as much likelier as a value of the kind asked.
+                    score *= w.type_factor
                 if q.kind is AnswerType.MONEY and _CUMULATIVE.search(q.text) and _SINCE.search(sentence):
                     score *= w.cumulative_factor  # "cumulative figures": "has provided some $44.2 billion since"
                 if i > 0 and _ANAPHOR.match(sentence) and _same_paragraph(text, spans[i - 1], (start, end)):

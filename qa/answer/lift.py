@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from qa.answer.question import CODE_WORDS, Question
-from qa.text import analyze, boilerplate, grounding, spans
+from qa.text import analyze, boilerplate, grounding, roles, spans
 from qa.text.answer_type import MONTH_TERMS, AnswerType
 from qa.text.subject import tied_words
 
@@ -92,6 +92,8 @@ def _lifted(q: Question, text: str, *, dated: bool = False) -> Span | None:
     if kind is AnswerType.COUNT:
         return found[0]  # ranked by how well each counts what was asked
     if kind is AnswerType.PERSON:
+        if q.act is not None and (acting := _acting(q, text, found)):
+            return acting
         top = max(titled(q, text, n) for n in found)
         return _closest(q, text, [n for n in found if titled(q, text, n) == top])
     if kind is AnswerType.OTHER:
@@ -326,6 +328,33 @@ _ROLE = re.compile(r"\b(?:secretary|minister|general|director|chief|commander|sp
 
 
 _SPEAKER = re.compile(r"[,.!?][\"”’']?\s+([A-Z][a-z’'-]+(?: [A-Z][a-z’'-]+)?) (?:said|says|added|noted|told)\b")
+
+
+def _acting(q: Question, text: str, found: list[Span]) -> Span | None:
+    """The name that fills the role the question asks of its verb ("who ordered": the one who ordered), by the
+    parse; names coordinated in that role together ("Judith Miller and Walter B. Huffman"). None when no name
+    of `found` fills it."""
+    assert q.act is not None
+    slots = roles.fillers(text, q.act)
+    acting = sorted((n for n in found if any(n.start <= a < n.end for a, _ in slots)), key=lambda n: n.start)
+    if not acting:
+        # A name the lexicon cut apart ("President [Donald J.] Trump" read as "Donald"): the filler itself, grown
+        # to the recogniser's whole name, when the parser calls it a proper noun the question does not give.
+        doc = spans.parse(text)
+        heads = [t for t in doc for a, _ in slots if t.idx == a and t.pos_ == "PROPN" and is_new(q, t.text)]
+        acting = [Span(text[a:b], a, b) for t in heads
+                  for a, b in [spans.complete(text, t.idx, t.idx + len(t), person=True)]]
+    if not acting:
+        return None
+    first = last = acting[0]
+    for n in acting[1:]:
+        if not _LISTED.fullmatch(text[last.end:n.start]):
+            break
+        last = n
+    return Span(text[first.start:last.end], first.start, last.end)
+
+
+_LISTED = re.compile(r",?\s+and\s+|,\s+")
 
 
 def titled(q: Question, text: str, span: Span) -> float:

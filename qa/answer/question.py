@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from qa.index import spelling
-from qa.text import analyze, spans
+from qa.text import analyze, roles, spans
 from qa.text.answer_type import AnswerType, answer_type
 from qa.text.subject import role, subject
 
@@ -95,6 +95,7 @@ class Question:
     # Each term of a thing the reader wrote otherwise ("dept", "FY2014", "met"), with the terms of every form of
     # it: what search appended (qa.index.spelling) counts as holding it.
     forms: dict[str, tuple[frozenset[str], ...]] = field(default_factory=dict)
+    act: roles.Role | None = None  # "who signed ...": the act whose doer (or object) is asked for (qa.text.roles)
 
     @property
     def term_set(self) -> set[str]:
@@ -162,4 +163,5 @@ def analyse(text: str, idf: dict[str, float], common_top: int | None = None,
                     frame_numbers=about.frame_numbers if about else frozenset(),
                     role=role(asked or text) if about and kind is AnswerType.PERSON and not identity else frozenset(),
                     names=about.names - reworded if about else frozenset(),
-                    unheard=(unheard & about.names) - reworded if about else frozenset())
+                    unheard=(unheard & about.names) - reworded if about else frozenset(),
+                    act=roles.asked(asked or text) if kind is AnswerType.PERSON else None)

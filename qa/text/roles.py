@@ -1,0 +1,74 @@
+"""Who did what, read off the trained parse: the role a "who" question asks for, and who fills it in a sentence.
+
+"Who signed the order?" asks for the doer of "sign"; "Whom did Saltzman succeed?" and "who was nominated?" for
+the one it was done to. In evidence the doer is the verb's subject, or its "by" phrase when the verb is passive
+("the rescue was ordered by Gen. John R. Allen"); the one done to is its object, or its passive subject. A name
+standing in that slot answers the question; a name elsewhere in the sentence ("Obama and Panetta praised ...")
+does not, however near the question's words it stands. Verbs are matched by their lemma, so any tense serves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from qa.text import spans
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+_WHO = frozenset({"who", "whom"})
+# Verbs that link a name to a description rather than tell an act: "who was the secretary", "who became chief".
+_LINKING = frozenset({"be", "become", "remain", "seem"})
+_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+_OBJECTS = frozenset({"dobj", "nsubjpass"})
+
+
+@dataclass(frozen=True)
+class Role:
+    verb: str  # the lemma of the question's main verb: "sign", "succeed"
+    doer: bool  # True: the one who did it is asked for; False: the one it was done to
+
+
+def asked(question: str) -> Role | None:
+    """The role a "who/whom" question asks for, or None when it asks no act ("who is X", "who was the first")."""
+    doc = spans.parse(question)
+    wh = next((t for t in doc if t.lower_ in _WHO), None)
+    if wh is None:
+        return None
+    verb = wh.head
+    if verb.lemma_ == "do" and verb.dep_ == "aux" and any(
+            c.dep_ == "nsubj" and c.i != wh.i for c in verb.head.children):
+        # "Whom did Saltzman succeed?": the small parser hangs the wh-word on "did", yet the verb has a subject
+        # of its own, so the wh-word is what was done to.
+        return Role(verb.head.lemma_.lower(), doer=False)
+    if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() in _LINKING:
+        return None
+    if wh.dep_ == "nsubj":
+        return Role(verb.lemma_.lower(), doer=True)
+    if wh.dep_ in ("dobj", "nsubjpass"):
+        return Role(verb.lemma_.lower(), doer=False)
+    return None
+
+
+def fillers(text: str, role: Role) -> list[tuple[int, int]]:
+    """Character spans of the tokens that fill the role for any form of the verb in `text`: the head word of
+    each argument and of the arguments coordinated with it ("Judith Miller and Walter B. Huffman")."""
+    out: list[tuple[int, int]] = []
+    for verb in spans.parse(text):
+        if verb.pos_ != "VERB" or verb.lemma_.lower() != role.verb:
+            continue
+        for arg in _arguments(verb, role.doer):
+            for t in (arg, *(c for c in arg.conjuncts)):
+                out.append((t.idx, t.idx + len(t)))
+    return out
+
+
+def _arguments(verb: Token, doer: bool) -> list[Token]:
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+    if doer and passive:
+        return [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+    wanted = _SUBJECTS if doer else _OBJECTS
+    found = [c for c in verb.children if c.dep_ in wanted and not (doer and c.dep_ == "nsubjpass")]
+    # "Allen, who ordered the rescue": the relative pronoun stands for the noun the clause describes.
+    return [verb.head if c.tag_ in ("WP", "WDT") and verb.dep_ == "relcl" else c for c in found]

@@ -1,0 +1,49 @@
+"""Who did what, by the parse (qa.text.roles): the role a "who" question asks of its verb, and the name that fills
+it in evidence, preferred over names that merely stand near the question's words."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.answer.lift import lift
+from qa.answer.question import analyse
+from qa.text import roles
+
+
+@pytest.mark.parametrize(("question", "role"), [
+    ("Who ordered the rescue of the American?", roles.Role("order", doer=True)),
+    ("who signed the executive order renaming the department", roles.Role("sign", doer=True)),
+    ("Whom did Gen. B. Chance Saltzman succeed as chief of space operations?", roles.Role("succeed", doer=False)),
+    ("who was nominated for vice chairman", roles.Role("nominate", doer=False)),
+    ("who is the secretary of the army", None),  # a description, not an act
+    ("how many troops deployed", None),
+])
+def test_the_role_a_question_asks_for(question: str, role: roles.Role | None) -> None:
+    assert roles.asked(question) == role
+
+
+@pytest.mark.parametrize(("text", "role", "filled"), [
+    ("Marine Corps Gen. John R. Allen, the NATO commander in Afghanistan, ordered the rescue.",
+     roles.Role("order", doer=True), ["Allen"]),
+    ("The rescue was ordered by Gen. John R. Allen.", roles.Role("order", doer=True), ["Allen"]),
+    ("The rescue was ordered by Gen. John R. Allen.", roles.Role("order", doer=False), ["rescue"]),
+    ("Judith Miller and Walter B. Huffman will chair the subcommittee.", roles.Role("chair", doer=True),
+     ["Miller", "Huffman"]),
+    ("Obama praised the team.", roles.Role("order", doer=True), []),
+])
+def test_who_fills_the_role_in_a_sentence(text: str, role: roles.Role, filled: list[str]) -> None:
+    assert [text[a:b] for a, b in roles.fillers(text, role)] == filled
+
+
+def test_the_doer_is_the_answer_not_the_nearest_name() -> None:
+    sentence = ('"In a historic move today, President [Donald J.] Trump has signed an executive order changing our '
+                'name to the Department of War," Pentagon Press Secretary Kingsley Wilson said.')
+    q = analyse("who signed the executive order renaming the department", {})
+    assert "Trump" in lift(q, sentence).text
+    # Asked for who said it, the speaker answers from the same sentence.
+    assert lift(analyse("who said the name changed", {}), sentence).text == "Kingsley Wilson"
+
+
+def test_names_coordinated_in_the_role_answer_together() -> None:
+    sentence = "Panetta said Judith Miller and Walter B. Huffman will chair the subcommittee, Jeh Johnson announced."
+    assert lift(analyse("Who will chair the subcommittee?", {}), sentence).text == "Judith Miller and Walter B. Huffman"
