@@ -40,6 +40,17 @@ def test_the_reader_prefers_what_the_question_does_not_already_say() -> None:
     assert scored["Captain Maria Alvarez"] > scored["Geneva"]
 
 
+def test_the_doer_of_the_act_asked_about_is_marked_and_weighed() -> None:
+    q = reader.asked("Who ordered the rescue?")
+    doc = reader.spans.parse("After Obama praised the team, Gen. John R. Allen ordered the rescue of the hostage.")
+    chunks = {c.text: reader.features(q, c) for c in reader.candidates(doc)}
+    doer = next(f for text, f in chunks.items() if "Allen" in text)
+    other = next(f for text, f in chunks.items() if "Obama" in text)
+    assert doer["fills_role"] == 1.0 and other["fills_role"] == 0.0 and doer["role_asked"] == 1.0
+    weights, _ = reader.model()
+    assert weights["fills_role"] > 0  # fitted on SQuAD train: the doer of the asked act is likelier the answer
+
+
 def test_the_question_word_and_focus_are_read_off_the_parse() -> None:
     assert reader.asked("How many ships sailed?").wh == "how many"
     assert reader.asked("In what year was the treaty signed?").wh == "what time"

@@ -1,4 +1,4 @@
-"""Who did what, by the parse (qa.text.roles): the role a "who" question asks of its verb, and the name that fills
+"""Who did what, by the parse (qa.text.roles): the role a question asks of its verb, and the name that fills
 it in evidence, preferred over names that merely stand near the question's words."""
 
 from __future__ import annotations
@@ -15,7 +15,10 @@ from qa.text import roles
     ("who signed the executive order renaming the department", roles.Role("sign", doer=True)),
     ("Whom did Gen. B. Chance Saltzman succeed as chief of space operations?", roles.Role("succeed", doer=False)),
     ("who was nominated for vice chairman", roles.Role("nominate", doer=False)),
+    ("What did Austin urge China to do?", roles.Role("urge", doer=False)),
+    ("Which company received the contract?", roles.Role("receive", doer=True)),  # the noun "which" asks for
     ("who is the secretary of the army", None),  # a description, not an act
+    ("what was the cost of the package", None),
     ("how many troops deployed", None),
 ])
 def test_the_role_a_question_asks_for(question: str, role: roles.Role | None) -> None:

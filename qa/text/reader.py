@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qa.text import spans
+from qa.text import roles, spans
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -42,6 +42,7 @@ class Asked:
     focus: str
     lemmas: frozenset[str]
     many: bool = False  # the focus asks for more than one ("which two capitals", "which battalion and regiment")
+    role: roles.Role | None = None  # the act whose doer or object is asked for ("who ordered", "what did X urge")
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ def asked(question: str) -> Asked:
     wh_token = next((t for t in doc if t.lower_ in _WH), None)
     if wh_token is None:
         return Asked("none", "", lemmas)
+    role = roles.asked(question)
     wh = wh_token.lower_
     nxt = doc[wh_token.i + 1] if wh_token.i + 1 < len(doc) else None
     focus = ""
@@ -73,8 +75,8 @@ def asked(question: str) -> Asked:
             focus = head.lemma_.lower()
             if focus in _TIME_NOUNS:
                 wh = "what time"
-            return Asked(wh, focus, lemmas, _many(head))
-    return Asked(wh, focus, lemmas)
+            return Asked(wh, focus, lemmas, _many(head), role)
+    return Asked(wh, focus, lemmas, role=role)
 
 
 def _many(focus: Token) -> bool:
@@ -137,6 +139,10 @@ def features(q: Asked, cand: Span) -> dict[str, float]:
         # Several things asked, and a coordination of them offered (or not): "lithium, nickel and cobalt".
         f"many={q.many}|joined={any(t.dep_ == 'conj' and t.head.i in inside for t in cand)}": 1.0,
         "number": float(any(t.like_num for t in cand)),
+        # The question asks for the doer (or object) of an act, and the candidate is it in this sentence.
+        "role_asked": float(q.role is not None),
+        "fills_role": float(q.role is not None and any(
+            cand.start_char <= a < cand.end_char for a, _ in roles.fillers(doc.text, q.role))),
     }
     if q.focus:
         lemmas = {t.lemma_.lower() for t in cand}

@@ -1,10 +1,11 @@
-"""Who did what, read off the trained parse: the role a "who" question asks for, and who fills it in a sentence.
+"""Who did what, read off the trained parse: the role a question asks for, and what fills it in a sentence.
 
 "Who signed the order?" asks for the doer of "sign"; "Whom did Saltzman succeed?" and "who was nominated?" for
 the one it was done to. In evidence the doer is the verb's subject, or its "by" phrase when the verb is passive
-("the rescue was ordered by Gen. John R. Allen"); the one done to is its object, or its passive subject. A name
-standing in that slot answers the question; a name elsewhere in the sentence ("Obama and Panetta praised ...")
-does not, however near the question's words it stands. Verbs are matched by their lemma, so any tense serves.
+("the rescue was ordered by Gen. John R. Allen"); the one done to is its object, or its passive subject ("What did
+Austin urge?": what he urged). A name standing in that slot answers the question; a name elsewhere in the sentence
+("Obama and Panetta praised ...") does not, however near the question's words it stands. Verbs are matched by their
+lemma, so any tense serves.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from qa.text import spans
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-_WHO = frozenset({"who", "whom"})
+_WH = frozenset({"who", "whom", "what", "which"})
 # Verbs that link a name to a description rather than tell an act: "who was the secretary", "who became chief".
 _LINKING = frozenset({"be", "become", "remain", "seem"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
@@ -31,11 +32,14 @@ class Role:
 
 
 def asked(question: str) -> Role | None:
-    """The role a "who/whom" question asks for, or None when it asks no act ("who is X", "who was the first")."""
+    """The role a question's wh-word (or the noun it asks for: "which company") stands in, or None when it asks
+    no act ("who is X", "what was the cost")."""
     doc = spans.parse(question)
-    wh = next((t for t in doc if t.lower_ in _WHO), None)
+    wh = next((t for t in doc if t.lower_ in _WH), None)
     if wh is None:
         return None
+    if wh.dep_ == "det" and wh.head.pos_ in ("NOUN", "PROPN"):
+        wh = wh.head  # "which company received ...": the company is the one asked for
     verb = wh.head
     if verb.lemma_ == "do" and verb.dep_ == "aux" and any(
             c.dep_ == "nsubj" and c.i != wh.i for c in verb.head.children):
