@@ -61,8 +61,7 @@ def lift(q: Question, text: str, *, dated: bool = False) -> Span | None:
         # A count with its noun, not the rest of the clause: "43,519 accessions", not "... in fiscal year 2014";
         # and with the words that bound it, as a figure of money keeps them: "over 150 years", not "150 years".
         end = spans.phrase_end(text, span.start, span.end)
-        span = _qualified(text, Span(text[span.start:end], span.start, end))
-        return span
+        return _qualified(text, Span(text[span.start:end], span.start, end))
     if span is None or q.kind not in _NAMED or q.identity:
         return span
     start, end = spans.complete(text, span.start, span.end, person=q.kind is AnswerType.PERSON)
