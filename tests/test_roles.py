@@ -15,6 +15,7 @@ from qa.text import roles
     ("who signed the executive order renaming the department", roles.Role("sign", doer=True)),
     ("Whom did Gen. B. Chance Saltzman succeed as chief of space operations?", roles.Role("succeed", doer=False)),
     ("who was nominated for vice chairman", roles.Role("nominate", doer=False)),
+    ("Who will co-chair the subcommittee?", roles.Role("co-chair", doer=True)),  # one verb, split by the tokenizer
     ("What did Austin urge China to do?", roles.Role("urge", doer=False)),
     ("Which company received the contract?", roles.Role("receive", doer=True)),  # the noun "which" asks for
     ("who is the secretary of the army", None),  # a description, not an act
@@ -33,6 +34,11 @@ def test_the_role_a_question_asks_for(question: str, role: roles.Role | None) ->
     ("Judith Miller and Walter B. Huffman will chair the subcommittee.", roles.Role("chair", doer=True),
      ["Miller", "Huffman"]),
     ("Obama praised the team.", roles.Role("order", doer=True), []),
+    ("Judith Miller and Walter B. Huffman will co-chair the subcommittee, Panetta said.",
+     roles.Role("co-chair", doer=True), ["Miller", "Huffman"]),
+    # The parser hangs the subject on the hyphenated verb's second part here.
+    ("Former DOD General Counsel Judith Miller and retired Army Maj. Gen. Walter B. Huffman will co-chair the "
+     "subcommittee.", roles.Role("co-chair", doer=True), ["Miller", "Huffman"]),
 ])
 def test_who_fills_the_role_in_a_sentence(text: str, role: roles.Role, filled: list[str]) -> None:
     assert [text[a:b] for a, b in roles.fillers(text, role)] == filled
@@ -50,3 +56,10 @@ def test_the_doer_is_the_answer_not_the_nearest_name() -> None:
 def test_names_coordinated_in_the_role_answer_together() -> None:
     sentence = "Panetta said Judith Miller and Walter B. Huffman will chair the subcommittee, Jeh Johnson announced."
     assert lift(analyse("Who will chair the subcommittee?", {}), sentence).text == "Judith Miller and Walter B. Huffman"
+
+
+def test_the_second_name_keeps_its_title_inside_the_pair() -> None:
+    sentence = ("Former DOD General Counsel Judith Miller and retired Army Maj. Gen. Walter B. Huffman will co-chair "
+                "the subcommittee.")
+    found = lift(analyse("Who will co-chair the subcommittee?", {}), sentence).text
+    assert "Judith Miller" in found and found.endswith("Walter B. Huffman")

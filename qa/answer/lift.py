@@ -347,13 +347,16 @@ def _acting(q: Question, text: str, found: list[Span]) -> Span | None:
         return None
     first = last = acting[0]
     for n in acting[1:]:
-        if not _LISTED.fullmatch(text[last.end:n.start]):
+        # "Judith Miller and retired Army Maj. Gen. Walter B. Huffman": the second name's title comes along.
+        between = text[last.end:n.start]
+        if not _LISTED.match(between) or len(between) > _LISTED_GAP:
             break
         last = n
     return Span(text[first.start:last.end], first.start, last.end)
 
 
 _LISTED = re.compile(r",?\s+and\s+|,\s+")
+_LISTED_GAP = 40  # most characters between two names coordinated in the role, a title included
 
 
 def titled(q: Question, text: str, span: Span) -> float:

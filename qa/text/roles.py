@@ -45,14 +45,27 @@ def asked(question: str) -> Role | None:
             c.dep_ == "nsubj" and c.i != wh.i for c in verb.head.children):
         # "Whom did Saltzman succeed?": the small parser hangs the wh-word on "did", yet the verb has a subject
         # of its own, so the wh-word is what was done to.
-        return Role(verb.head.lemma_.lower(), doer=False)
+        return Role(_lemma(verb.head), doer=False)
     if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() in _LINKING:
         return None
     if wh.dep_ == "nsubj":
-        return Role(verb.lemma_.lower(), doer=True)
+        return Role(_lemma(verb), doer=True)
     if wh.dep_ in ("dobj", "nsubjpass"):
-        return Role(verb.lemma_.lower(), doer=False)
+        return Role(_lemma(verb), doer=False)
     return None
+
+
+def _lemma(verb: Token) -> str:
+    """The verb's lemma; a hyphenated verb's whole ("co-chair"), which the tokenizer splits and hangs on its first
+    part."""
+    doc = verb.doc
+    if verb.i + 2 < len(doc) and doc[verb.i + 1].text == "-" and not verb.whitespace_ \
+            and not doc[verb.i + 1].whitespace_:
+        return f"{verb.lower_}-{doc[verb.i + 2].lemma_.lower()}"
+    if verb.i >= 2 and doc[verb.i - 1].text == "-" and not doc[verb.i - 2].whitespace_ \
+            and not doc[verb.i - 1].whitespace_:
+        return f"{doc[verb.i - 2].lower_}-{verb.lemma_.lower()}"  # the parser may hang the clause on either part
+    return verb.lemma_.lower()
 
 
 def fillers(text: str, role: Role) -> list[tuple[int, int]]:
@@ -60,7 +73,7 @@ def fillers(text: str, role: Role) -> list[tuple[int, int]]:
     each argument and of the arguments coordinated with it ("Judith Miller and Walter B. Huffman")."""
     out: list[tuple[int, int]] = []
     for verb in spans.parse(text):
-        if verb.pos_ != "VERB" or verb.lemma_.lower() != role.verb:
+        if verb.pos_ != "VERB" or _lemma(verb) != role.verb:
             continue
         for arg in _arguments(verb, role.doer):
             for t in (arg, *(c for c in arg.conjuncts)):
