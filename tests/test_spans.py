@@ -78,3 +78,26 @@ def test_a_role_is_read_off_who_is_questions_and_tied_by_the_parse() -> None:
     assert role <= tied
     other = "Statement by Secretary of Defense Lloyd J. Austin III on the confirmation."
     assert not role <= subject.tied_words(other, other.index("Lloyd"), other.index(" on the"))
+
+
+@pytest.mark.parametrize(("question", "sentence", "answer"), [
+    ("Which islands did Austin affirm are covered by the treaty?",
+     "Secretary Austin affirmed that the Senkaku islands are covered by Article V of the treaty.", "Senkaku islands"),
+    ("On which social media accounts was the film promoted?",
+     "The production released video blogs on Eon's official social media accounts.",
+     "Eon's official social media accounts"),
+])
+def test_which_x_takes_the_phrase_headed_by_x(question: str, sentence: str, answer: str) -> None:
+    from qa.answer.lift import lift
+    from qa.answer.question import analyse
+
+    assert lift(analyse(question, {}), sentence).text == answer
+
+
+def test_a_phrase_headed_by_x_that_only_describes_it_is_no_answer() -> None:
+    from qa.answer.lift import lift
+    from qa.answer.question import analyse
+
+    sentence = "The Senate confirmed Christine Wormuth as the first woman to hold the important position of Secretary."
+    found = lift(analyse("Wormuth was the first woman to hold which position?", {}), sentence)
+    assert found is None or found.text != "important position"

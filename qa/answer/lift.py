@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from qa.answer.question import CODE_WORDS, Question
 from qa.text import analyze, boilerplate, grounding, roles, spans
 from qa.text.answer_type import MONTH_TERMS, AnswerType
 from qa.text.subject import tied_words
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 # A capitalised run: a name, a place, a title of a thing ("Security Sector Assistance Roadmap", "Article IV",
 # "1947 National Security Act", "Under Secretary of Defense for Policy", "Sierra Nevada Corp.").
@@ -388,7 +392,7 @@ def _things(q: Question, text: str, body_start: int) -> list[Span]:
                 if is_new(q, m.group(1))]
     if q.focus in _ORG_WORDS:
         return runs
-    found: list[Span] = []
+    found: list[Span] = _headed(q, text, body_start)
     if q.focus and q.focus.endswith("s") or _PLURAL_ASK.search(q.text):
         found += filter(None, [_coordinated(q, text, body_start)])
     if q.focus:
@@ -410,6 +414,33 @@ def _things(q: Question, text: str, body_start: int) -> list[Span]:
 
 # A code: letters and digits with hyphens ("W56HZV-20-D-0075", "1031-06"), not a plain number.
 _CODE = re.compile(r"(?<![\w-])((?=[\w-]*\d)(?=[\w-]*-)[A-Z0-9][\w]*(?:-[\w]+)+)(?![\w-])")
+
+
+def _headed(q: Question, text: str, body_start: int) -> list[Span]:
+    """Noun phrases of the parse headed by the focus noun ("which islands": "the Senkaku islands") that say more
+    than the question, without their determiner: the thing of the kind asked, whole, as the issue's "which X"
+    asks."""
+    if not q.focus:
+        return []
+    out = []
+    for chunk in spans.parse(text).noun_chunks:
+        if chunk.start_char < body_start or analyze.stem(chunk.root.lower_) != q.focus:
+            continue
+        words = [t for t in chunk if t.dep_ != "det" and not t.is_punct]
+        # What it says more must name something (a name, a number, a noun of a compound: "Senkaku islands",
+        # "technology investment agreement"), not only describe ("the important position").
+        naming = [t for t in words if t.i != chunk.root.i and not t.is_stop and is_new(q, t.text)
+                  and (t.pos_ == "PROPN" or t.ent_type_ or t.like_num or t.dep_ == "compound")]
+        # A phrase after the "of" of a longer name ("General Security of Information Agreement") is a fragment.
+        inside_name = chunk.root.dep_ == "pobj" and chunk.root.head.lower_ == "of" \
+            and _is_capitalised(chunk.root.head.head)
+        if words and naming and not inside_name:
+            out.append(Span(text[words[0].idx:chunk.end_char], words[0].idx, chunk.end_char))
+    return out
+
+
+def _is_capitalised(t: Token) -> bool:
+    return t.text[:1].isupper() and t.i > 0
 
 
 def _extends_question(q: Question, runs: list[Span]) -> list[Span]:
