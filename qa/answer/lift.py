@@ -426,7 +426,9 @@ def _headed(q: Question, text: str, body_start: int) -> list[Span]:
     for chunk in spans.parse(text).noun_chunks:
         if chunk.start_char < body_start or analyze.stem(chunk.root.lower_) != q.focus:
             continue
-        words = [t for t in chunk if t.dep_ != "det" and not t.is_punct]
+        # Without "the" or "its"; a named possessor stays ("Eon's official social media accounts").
+        words = [t for t in chunk if t.dep_ != "det" and not (t.dep_ == "poss" and t.pos_ == "PRON")
+                 and not t.is_punct]
         # What it says more must name something (a name, a number, a noun of a compound: "Senkaku islands",
         # "technology investment agreement"), not only describe ("the important position").
         naming = [t for t in words if t.i != chunk.root.i and not t.is_stop and is_new(q, t.text)
