@@ -30,6 +30,7 @@ def _verdict(store: Store, question: str, *, rewrite: bool = True) -> str | None
 @pytest.fixture()
 def forms_store(store: Store) -> Store:
     texts = [("https://s/rec", "Recruiting Pool", "Only 23% of Americans aged 17 to 24 qualify to serve."),
+             ("https://s/art", "Treaty", "Austin affirmed the islands are covered by Article V of the treaty."),
              ("https://s/fy", "Budget Request", "The fiscal year 2024 request funds 12 new ships for the Navy."),
              ("https://s/450", "Drawdown", "The president authorized a $450 million drawdown for Ukraine.")]
     ingest_drafts(store, [ReleaseDraft(title=t, date="2024-01-01", source=s, origin=s, key=s, text=x)
@@ -44,6 +45,7 @@ def forms_store(store: Store) -> Store:
     "How many ships does the FY 2024 request fund?",
     "How many ships does the fiscal 2024 request fund?",
     "How many ships does the FY24 request fund?",
+    "which islands does article 5 of the treaty cover",  # releases number articles in Roman numerals
 ])
 def test_the_readers_forms_are_covered(forms_store: Store, question: str) -> None:
     assert _verdict(forms_store, question) is None
@@ -61,9 +63,17 @@ def test_without_the_rewrite_the_readers_form_was_declined(forms_store: Store) -
     "How many ships does the FY2031 request fund?",
     "How much was the 950 million drawdown?",
     "What share of Americans aged 18-29 qualify to serve?",
+    "which islands does article 6 of the treaty cover",
 ])
 def test_forms_of_what_no_release_holds_are_still_declined(forms_store: Store, question: str) -> None:
     assert _verdict(forms_store, question)
+
+
+def test_a_numbered_part_typed_in_digits_is_searched_in_roman_numerals_too() -> None:
+    assert ("article 5", ["article V"]) in spelling.reader_forms("what does article 5 cover")
+    assert spelling.reader_forms("phase 14 of the plan") == [("phase 14", ["phase XIV"])]
+    # Never the other way round: "Title III" typed would add a 3 that a count of three in the answer would match.
+    assert spelling.reader_forms("DPA Title III awards") == []
 
 
 def test_the_trailer_reads_back() -> None:

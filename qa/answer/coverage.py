@@ -124,7 +124,9 @@ def uncovered(question: str, hits: list[Hit], idf: dict[str, float], frame: froz
         if max(map(share, holding)) < COVERAGE_FLOOR:
             return f"no release found mentions “{_surface(main, term)}” in this connection"
     for group in counted:
-        holding = [c for c in chunks if any(key <= c for key in group.number_forms())]
+        # A form without digits ("Article V" for "article 5") holds the number when the chunk holds all of it.
+        holding = [c for c in chunks if any(key <= c for key in group.number_forms())
+                   or any(f <= c for f in group.forms if not any(ch.isdigit() for t in f for ch in t))]
         if not holding:
             return f"no release found mentions “{group.surface}”"
         if max(map(share, holding)) < COVERAGE_FLOOR:

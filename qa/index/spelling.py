@@ -81,6 +81,20 @@ _SHORT_SCALES = {"m": "million", "mn": "million", "mil": "million", "bn": "billi
 _DASH_RANGE = re.compile(r"(?<![\w.,/-])(\d{1,4})\s?[-–—]\s?(\d{1,4})(?![\w.,/-]*\d)")
 _TO_RANGE = re.compile(r"(?<![\w.,/-])(\d{1,4})\s+(?:to|through)\s+(\d{1,4})\b(?![.,]\d)", re.IGNORECASE)
 _FISCAL = re.compile(r"\b(?:FY\s?'?(\d{4}|\d{2})|fiscal\s+(?:year\s+)?(\d{4}))\b", re.IGNORECASE)
+# Numbered parts of laws, treaties and plans that releases number in Roman numerals, typed in digits: "article 5"
+# for "Article V", "title 3" for "Title III". Only that way round: a Roman numeral typed would add a number to the
+# question ("Title III" as "3"), and a count of three in the answer would look like the question's own.
+_NUMBERED = re.compile(r"\b(article|title|phase|section|chapter|part|annex|tier|stage|level)\s+(\d{1,2})\b"
+                       r"(?![-.,]?\w)", re.IGNORECASE)
+_ROMAN = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in _ROMAN:
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
 
 
 # A question asks "where did they meet" or "who swore him in"; releases report "they met", "he was sworn in". The
@@ -136,8 +150,8 @@ _SHORTHAND_WORD = re.compile(r"(?<![\w.])(" + "|".join(_SHORTHAND) + r")(?![\w.]
 
 
 def reader_forms(text: str) -> list[Group]:
-    """Numbers written the reader's way, irregular verbs in the present and shorthand ("hq", "yrs"), each with
-    the forms releases write them in."""
+    """Numbers written the reader's way, irregular verbs in the present and shorthand ("hq", "yrs"), numbered
+    parts in the other numerals ("article 5" = "article V"), each with the forms releases write them in."""
     groups: list[Group] = []
     for m in _SHORTHAND_WORD.finditer(text):
         groups.append((m.group(), [_SHORTHAND[m.group().lower()]]))
@@ -151,6 +165,10 @@ def reader_forms(text: str) -> list[Group]:
         groups.append((m.group(), [f"{m.group(1)} to {m.group(2)}"]))
     for m in _TO_RANGE.finditer(text):
         groups.append((m.group(), [f"{m.group(1)}-{m.group(2)}"]))
+    for m in _NUMBERED.finditer(text):
+        word, number = m.groups()
+        if 0 < int(number) < 40:
+            groups.append((m.group(), [f"{word} {_roman(int(number))}"]))
     for m in _FISCAL.finditer(text):
         year = m.group(1) or m.group(2)
         year = f"20{year}" if len(year) == 2 else year
