@@ -46,17 +46,23 @@ class _Group:
     """Something the question wrote, and the terms of each of its forms (the written one first)."""
 
     surface: str
-    forms: list[set[str]]
+    forms: list[frozenset[str]]
 
     @property
-    def written(self) -> set[str]:
+    def written(self) -> frozenset[str]:
         return self.forms[0]
 
     def number_forms(self) -> list[set[str]]:
         """Per form, the terms with a digit in them: one form's must all stand in a chunk that answers."""
         return [k for k in ({t for t in f if any(c.isdigit() for c in t)} for f in self.forms) if k]
 
-    def weighed(self, idf: dict[str, float]) -> list[set[str]]:
+    def holds_number(self, chunk: set[str]) -> bool:
+        """Whether the chunk holds the number in some form: one form's digit terms, or the whole of a form written
+        without digits ("Article V" for "article 5")."""
+        return any(key <= chunk for key in self.number_forms()) or any(
+            f <= chunk for f in self.forms if not any(c.isdigit() for t in f for c in t))
+
+    def weighed(self, idf: dict[str, float]) -> list[frozenset[str]]:
         """The forms whose weights are known: the written one, and those the caller gave idf for (a form
         missing terms would look wholly held by a chunk holding the rest)."""
         return [self.written] + [f for f in self.forms[1:] if f <= idf.keys()]
@@ -82,7 +88,7 @@ def _groups(question: str) -> tuple[str, list[_Group]]:
     written += [g for g in spelling.reader_forms(main) if tuple(sorted(analyze.terms(g[0]))) not in seen]
     groups = []
     for surface, others in written:
-        forms = [set(analyze.terms(surface))] + [set(analyze.terms(o)) for o in others]
+        forms = spelling.form_terms(surface, others)
         if forms[0]:
             groups.append(_Group(surface, forms))
     return main, groups
@@ -124,9 +130,7 @@ def uncovered(question: str, hits: list[Hit], idf: dict[str, float], frame: froz
         if max(map(share, holding)) < COVERAGE_FLOOR:
             return f"no release found mentions “{_surface(main, term)}” in this connection"
     for group in counted:
-        # A form without digits ("Article V" for "article 5") holds the number when the chunk holds all of it.
-        holding = [c for c in chunks if any(key <= c for key in group.number_forms())
-                   or any(f <= c for f in group.forms if not any(ch.isdigit() for t in f for ch in t))]
+        holding = [c for c in chunks if group.holds_number(c)]
         if not holding:
             return f"no release found mentions “{group.surface}”"
         if max(map(share, holding)) < COVERAGE_FLOOR:

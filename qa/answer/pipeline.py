@@ -21,7 +21,7 @@ from qa.answer.candidates import Evidence
 from qa.answer.followup import Context, context
 from qa.answer.lift import Span, is_today, lift, titled, values
 from qa.answer.question import CODE_WORDS, Question, analyse
-from qa.answer.verify import check_model, missing, support, surface, unsaid
+from qa.answer.verify import check_model, missing, release_terms, support, surface, unsaid
 from qa.index import spelling
 from qa.index.bm25 import bm25_idf
 from qa.index.conversation import Turn, prior_messages
@@ -274,9 +274,9 @@ class Answerer:
             # A lower-ranked sentence whose release holds the question's words is the closer one: for "hegseth
             # brussels nato", Hegseth's Brussels remarks, not Austin's statement from Brussels.
             # Never one whose release lacks a name the question gives and the first one's holds ("mansur").
-            named = q.names & _held(best)
+            named = q.names & release_terms(best)
             closer = next((e for e in found[1:] if missing(q, [e])[1] < settings.decline_missing
-                           and named <= _held(e)), None)
+                           and named <= release_terms(e)), None)
             if gone and share >= settings.decline_missing and closer is not None:
                 best = closer
                 gone, share = missing(q, [best])
@@ -293,7 +293,7 @@ class Answerer:
         if level != "full":
             # A name the question is about ("norway", typed in lower case) that the release never gives, or a
             # word no release holds in any form ("f16s"): the closest sentence is about something else.
-            lacking = [t for t in q.key_terms if t in q.names | q.unheard and not q.holds(t, _held(best))]
+            lacking = [t for t in q.key_terms if t in q.names | q.unheard and not q.holds(t, release_terms(best))]
             if lacking:
                 return Outcome(q, declined=True, reason="the releases do not mention "
                                + ", ".join(f"“{surface(q, t)}”" for t in lacking[:3]), hits=hits, candidates=found)
@@ -417,11 +417,6 @@ def _apart(outcomes: list[Outcome]) -> bool:
     releases = [{e.release_id for e in o.evidence} for o in outcomes]
     return all(not o.declined and o.evidence for o in outcomes) and all(
         not (a & b) for i, a in enumerate(releases) for b in releases[i + 1:])
-
-
-def _held(ev: Evidence) -> set[str]:
-    """The terms of the evidence's release: its text, title and date."""
-    return set(analyze.terms(ev.release_text)) | set(analyze.terms(ev.title)) | set(analyze.date_terms(ev.date))
 
 
 def _value_in(answer: str, ev: Evidence) -> Span | None:

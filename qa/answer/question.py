@@ -128,7 +128,7 @@ def _forms(text: str) -> dict[str, tuple[frozenset[str], ...]]:
     """Each term of the trailer's groups (`dept = department`), with the terms of all forms of its group."""
     forms: dict[str, tuple[frozenset[str], ...]] = {}
     for written, others in spelling.alternatives(text)[1]:
-        group = tuple(f for f in (frozenset(analyze.terms(w)) for w in [written, *others]) if f)
+        group = tuple(f for f in spelling.form_terms(written, others) if f)
         for form in group:
             for term in form:
                 forms[term] = tuple(dict.fromkeys(forms.get(term, ()) + group))

@@ -207,10 +207,15 @@ def missing(q: Question, evidence: list[Evidence], subject_only: bool = True) ->
     `subject_only`: only those of its subject (qa.text.subject) count as missing."""
     held: set[str] = set()
     for ev in evidence:
-        held |= set(analyze.terms(ev.release_text)) | set(analyze.terms(ev.title)) | set(analyze.date_terms(ev.date))
+        held |= release_terms(ev)
     gone = [t for t in q.key_terms
             if not q.holds(t, held) and (not subject_only or q.subject is None or t in q.subject)]
     return gone, sum(q.idf.get(t, 0.0) for t in gone) / q.total_weight
+
+
+def release_terms(ev: Evidence) -> set[str]:
+    """The terms of the evidence's release: its text, title and date."""
+    return set(analyze.terms(ev.release_text)) | set(analyze.terms(ev.title)) | set(analyze.date_terms(ev.date))
 
 
 def unsaid(q: Question, evidence: list[Evidence]) -> tuple[list[str], float]:

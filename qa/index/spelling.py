@@ -58,6 +58,11 @@ def with_alternatives(question: str, groups: list[Group]) -> str:
     return f"{question} (" + "; ".join(" = ".join([written, *others]) for written, others in groups) + ")"
 
 
+def form_terms(written: str, others: list[str]) -> list[frozenset[str]]:
+    """The search terms of each form of a group, the reader's own first (empty when it has none)."""
+    return [frozenset(analyze.terms(form)) for form in [written, *others]]
+
+
 def alternatives(question: str) -> tuple[str, list[Group]]:
     """The question without its trailer, and the trailer's groups (none when it has no trailer)."""
     m = _TRAILER.search(question)

@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 _WH = frozenset({"who", "whom", "what", "which"})
 # Verbs that link a name to a description rather than tell an act: "who was the secretary", "who became chief".
 _LINKING = frozenset({"be", "become", "remain", "seem"})
-_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 _OBJECTS = frozenset({"dobj", "nsubjpass"})
 
 
@@ -85,7 +84,7 @@ def _arguments(verb: Token, doer: bool) -> list[Token]:
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
     if doer and passive:
         return [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
-    wanted = _SUBJECTS if doer else _OBJECTS
-    found = [c for c in verb.children if c.dep_ in wanted and not (doer and c.dep_ == "nsubjpass")]
+    # An active verb's doer is its subject (a passive one's was taken above, from its "by" phrase).
+    found = [c for c in verb.children if (c.dep_ == "nsubj" if doer else c.dep_ in _OBJECTS)]
     # "Allen, who ordered the rescue": the relative pronoun stands for the noun the clause describes.
     return [verb.head if c.tag_ in ("WP", "WDT") and verb.dep_ == "relcl" else c for c in found]
