@@ -92,6 +92,12 @@ def answer_log(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
 
 @pytest.fixture()
 def corpus() -> Path:
+    return shared_corpus()
+
+
+def shared_corpus() -> Path:
+    """The shared corpus; a test (or fixture of any scope) that needs it skips, naming where it looked, in a
+    checkout that does not sit beside ../shared."""
     if not (CORPUS / "gold-dev.jsonl").exists():
         pytest.skip(f"shared corpus not found at {CORPUS}")
     return CORPUS

@@ -41,6 +41,7 @@ def test_a_malformed_line_is_reported_with_its_number(tmp_path: Path) -> None:
         evaluation.load_dataset(bad)
 
 
+@pytest.mark.usefixtures("corpus")  # the config names the shared corpus's folders
 def test_the_config_names_datasets_corpus_and_thresholds() -> None:
     config = evaluation.load_config(CONFIG)
     assert [d.name for d in config.dataset] == ["seed", "dev", "grow-train", "squad-train", "grow-validation"]

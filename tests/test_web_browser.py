@@ -21,7 +21,7 @@ from qa.settings import FetchSettings, IndexSettings, Settings
 from qa.testing.fake_web import FakeWeb
 from tests import browser
 from tests.browser import WAIT, chromium_fixture, page_fixture  # noqa: F401 - the module's Chromium and page
-from tests.conftest import CORPUS, model_url, sample_path
+from tests.conftest import model_url, sample_path, shared_corpus
 from tests.test_service_net import serving
 from tests.web_corpus import article_page, corpus_releases, rss
 
@@ -38,7 +38,7 @@ TOKEN = "page-token-7"
 @pytest.fixture()
 def settings(tmp_path: Path) -> Settings:
     db = tmp_path / "web.db"
-    ingest_paths(Store(db), [sample_path(), CORPUS / "dod-releases"], IndexSettings())
+    ingest_paths(Store(db), [sample_path(), shared_corpus() / "dod-releases"], IndexSettings())
     return Settings(db=db)
 
 

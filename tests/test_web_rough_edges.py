@@ -17,7 +17,7 @@ from qa.settings import IndexSettings, Settings
 from qa.testing.fake_models import HeldModel
 from tests import browser
 from tests.browser import chromium_fixture  # noqa: F401 - the module's Chromium
-from tests.conftest import CORPUS, sample_path
+from tests.conftest import sample_path, shared_corpus
 from tests.test_service_net import serving
 
 WHY = browser.missing()
@@ -34,7 +34,7 @@ DESKTOP, PHONE = {"width": 1100, "height": 900}, {"width": 390, "height": 844}
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     db = tmp_path_factory.mktemp("edges") / "web.db"
-    ingest_paths(Store(db), [sample_path(), CORPUS / "dod-releases"], IndexSettings())
+    ingest_paths(Store(db), [sample_path(), shared_corpus() / "dod-releases"], IndexSettings())
     return Settings(db=db)
 
 
