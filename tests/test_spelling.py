@@ -85,6 +85,17 @@ def test_ties_go_to_the_more_frequent_word_and_casing_is_kept(store: Store) -> N
     assert rewritten.corrections == [("Carq", "Card"), ("carq", "card")]
 
 
+def test_a_question_word_typed_wrong_is_that_question_word(store: Store) -> None:
+    # "with" is one edit from "wich" too, and far more frequent in releases, but a reader meant "which".
+    ingest_drafts(store, [ReleaseDraft(title="Brigades", date="2012-01-12", source="s", origin="s", key="s",
+                                       text="The Army will withdraw two brigades with their equipment from Europe.")],
+                  IndexSettings())
+    rewritten = rewrite("wich brigades are leaving europe", store, SETTINGS)
+    assert rewritten.question.startswith("which brigades")
+    assert rewritten.corrections == [("wich", "which")]
+    assert rewrite("whos leaving europe", store, SETTINGS).corrections == []  # "who's", read as "who is"
+
+
 def test_rewriting_costs_little(corpus_store: Store) -> None:
     rewrite("Warm the Ukrane pakage up", corpus_store, SETTINGS)
     started = time.perf_counter()

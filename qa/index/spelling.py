@@ -303,6 +303,10 @@ def _nearest(word: str, limit: int, words: list[str], counts: list[int]) -> str 
 _QUESTION_WORD = re.compile(r"\b[A-Za-z]+\b")
 
 
+_QUESTION_WORDS = ("which", "what", "where", "when", "whose", "whom")
+_CONTRACTIONS = frozenset(f"{w}s" for w in ("who", "what", "where", "when", "which", "how"))
+
+
 def correct(question: str, store: Store, settings: AnswerSettings) -> tuple[str, list[tuple[str, str]]]:
     """The question with each unknown word replaced by the nearest index word, and the (wrote, searched) pairs."""
     if settings.typo_distance <= 0:
@@ -327,6 +331,13 @@ def correct(question: str, store: Store, settings: AnswerSettings) -> tuple[str,
     words, counts = _vocabulary(entry, store)
     replacement: dict[str, str] = {}
     for lower in sorted(unknown):
+        # A question word typed wrong ("wich", "whta") is that question word, though releases use "with" more.
+        # "whos", "whats" are contractions the question's analysis reads ("who is"), not typos.
+        asking = None if lower in _CONTRACTIONS else next(
+            (w for w in _QUESTION_WORDS if OSA.distance(lower, w) <= 1), None)
+        if asking is not None:
+            replacement[lower] = asking
+            continue
         # A third of a short word is too much to change: one edit below six letters.
         limit = min(settings.typo_distance, 1 if len(lower) < 6 else 2)
         if near := _nearest(lower, limit, words, counts):
