@@ -58,3 +58,14 @@ def test_a_name_the_question_gives_keeps_the_answer_on_the_release_naming_it(cor
         "what day of the week was the strike that killed mansur")
     assert all("Mansur" in c.title for c in answer.evidence)
     assert "mansur" not in answer.reason.lower()
+
+
+def test_a_place_the_entity_recogniser_reads_is_no_person() -> None:
+    """"the Middle East" is a capitalised run, and a place: never the minister asked for."""
+    from qa.answer.lift import lift
+    from qa.answer.question import analyse
+
+    q = analyse("which defense ministers did carter meet in saudi arabia", {})
+    assert lift(q, "The secretary is in the Middle East on a weeklong trip to Israel, Jordan and Saudi Arabia.") is None
+    found = lift(q, "Carter met in Jeddah with Defense Minister Mohammad bin Salman Al Saud and others.")
+    assert found is not None and found.text == "Mohammad bin Salman Al Saud"

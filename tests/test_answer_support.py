@@ -147,3 +147,59 @@ def test_a_term_is_held_in_any_of_its_forms() -> None:
     assert q.holds("dept", {"depart", "war"}) and q.holds("depart", {"dept"})
     assert not q.holds("dept", {"war"})
     assert not q.holds("keep", {"depart"})  # a word without other forms is held only as written
+
+
+
+NOMINATION = """Title: General Officer Nomination
+Date: 2017-05-04
+Source: https://www.defense.gov/News/Releases/Release/Article/1174418/
+
+Secretary of Defense Jim Mattis announced today that the president has made the following nomination:
+
+Air Force Gen. Paul J. Selva has been nominated for reappointment as the Vice Chairman of the Joint Chiefs of Staff
+and appointment to the grade of general.
+"""
+
+OTHER_NOMINATION = """Title: General Officer Nominations
+Date: 2021-06-01
+Source: https://www.defense.gov/News/Releases/Release/Article/2641234/
+
+Secretary of Defense Lloyd J. Austin III announced today that the president has made the following nominations:
+
+Army Lt. Gen. Daniel R. Hokanson has been nominated for appointment to the grade of general.
+"""
+
+
+def test_a_sentence_ending_in_a_colon_is_read_with_what_it_introduces(tmp_path: Path) -> None:
+    """The nomination is one sentence, who announced it the one before, ending in a colon: the answer names the
+    announcer, and is not declined because that sentence alone lacks "renomination" and "vice chairman"."""
+    (tmp_path / "selva.txt").write_text(NOMINATION, encoding="utf-8")
+    (tmp_path / "hokanson.txt").write_text(OTHER_NOMINATION, encoding="utf-8")
+    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
+    store = Store(settings.db)
+    ingest_paths(store, [tmp_path / "selva.txt", tmp_path / "hokanson.txt"], settings.index)
+    answer = Answerer(store, settings, lambda: no_model_client(settings.model)).ask(
+        "which sec def announced selvas renomination as vice chairman")
+    assert answer.answered and "Jim Mattis" in answer.answer, answer.answer
+
+
+def test_the_answer_comes_from_a_release_that_names_what_the_question_names(tmp_path: Path) -> None:
+    """A place in a release about something else ranks first on the question's other words ("went"); the release
+    naming Hagel and Iraq answers, instead of a decline over the names the first one lacks."""
+    (tmp_path / "war.txt").write_text(
+        "Title: Department name\nDate: 2025-09-05\nSource: https://www.war.gov/a\n\n"
+        "Where the department went, its old name went too: it went back to the Department of War in Washington.\n",
+        encoding="utf-8")
+    (tmp_path / "hagel.txt").write_text(
+        "Title: Hagel thanks troops\nDate: 2014-12-10\nSource: https://www.defense.gov/b\n\n"
+        "Defense Secretary Chuck Hagel thanked service members in Baghdad yesterday during his visit to Iraq.\n",
+        encoding="utf-8")
+    for i in range(4):  # Hagel and Iraq in many releases weigh less than "went"
+        (tmp_path / f"budget{i}.txt").write_text(
+            f"Title: Budget {i}\nDate: 2014-0{i + 1}-10\nSource: https://www.defense.gov/c{i}\n\n"
+            f"Hagel discussed the budget for Iraq and the forces there with Congress on day {i}.\n", encoding="utf-8")
+    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
+    store = Store(settings.db)
+    ingest_paths(store, sorted(tmp_path.glob("*.txt")), settings.index)
+    answer = Answerer(store, settings, lambda: no_model_client(settings.model)).ask("where did hagel go in iraq")
+    assert answer.answered and answer.answer.startswith("Baghdad"), answer.answer

@@ -11,6 +11,11 @@ from qa.text.answer_type import AnswerType, answer_type, held_kinds
     [
         ("How much is the 13th presidential drawdown worth?", AnswerType.MONEY),
         ("What was the value of the package?", AnswerType.MONEY),
+        ("how big was the june usai package", AnswerType.MONEY),  # a package's size is its value
+        ("how large is the army", AnswerType.OTHER),  # a size of what has no value asks no amount
+        ("whats the fy09 war funding request", AnswerType.MONEY),  # what a sum is: its amount
+        ("what is the war funding request (fy09 = FY2009)", AnswerType.MONEY),  # with the forms search appends
+        ("what did the budget request include", AnswerType.OTHER),
         ("How many patrol boats did it include?", AnswerType.COUNT),
         ("What percentage of its goal did the Air Force Reserve reach?", AnswerType.PERCENT),
         ("Which drawdown (ordinal) was the $50 million PDA?", AnswerType.ORDINAL),
@@ -19,6 +24,10 @@ from qa.text.answer_type import AnswerType, answer_type, held_kinds
         ("Who swore in Pete Hegseth?", AnswerType.PERSON),
         ("Which acting Pentagon press secretary was quoted?", AnswerType.PERSON),
         ("Where did Austin meet Marles?", AnswerType.PLACE),
+        # A "when" or "where" after the asking word opens a clause; it asks nothing.
+        ("which divisions were sylvia and brooks commanding when nominated", AnswerType.OTHER),
+        ("what did austin say when he visited the troops", AnswerType.OTHER),
+        ("Where was Austin when he issued the statement?", AnswerType.PLACE),
         ("Which roadmap did they commit to conclude?", AnswerType.OTHER),
     ],
 )

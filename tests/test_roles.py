@@ -18,6 +18,8 @@ from qa.text import roles
     ("Who will co-chair the subcommittee?", roles.Role("co-chair", doer=True)),  # one verb, split by the tokenizer
     ("What did Austin urge China to do?", roles.Role("urge", doer=False)),
     ("Which company received the contract?", roles.Role("receive", doer=True)),  # the noun "which" asks for
+    # The small parser hangs "which" and its noun on the verb apart: the noun is still the one asked for.
+    ("which Secretary of Defense announced selvas renomination", roles.Role("announce", doer=True)),
     ("who is the secretary of the army", None),  # a description, not an act
     ("what was the cost of the package", None),
     ("how many troops deployed", None),
@@ -39,6 +41,10 @@ def test_the_role_a_question_asks_for(question: str, role: roles.Role | None) ->
     # The parser hangs the subject on the hyphenated verb's second part here.
     ("Former DOD General Counsel Judith Miller and retired Army Maj. Gen. Walter B. Huffman will co-chair the "
      "subcommittee.", roles.Role("co-chair", doer=True), ["Miller", "Huffman"]),
+    # The parser hangs the "by" phrase on a noun of the long clause: it is the passive verb's doer still.
+    ("Secretary of Defense Pete Hegseth was sworn into his new role leading America's 3.5 million service members "
+     "and civilians by Vice President JD Vance this morning.", roles.Role("swear", doer=True), ["Vance"]),
+    ("He was sworn in on a day marked by Gen. CQ Brown's welcome.", roles.Role("swear", doer=True), []),
 ])
 def test_who_fills_the_role_in_a_sentence(text: str, role: roles.Role, filled: list[str]) -> None:
     assert [text[a:b] for a, b in roles.fillers(text, role)] == filled
@@ -63,3 +69,11 @@ def test_the_second_name_keeps_its_title_inside_the_pair() -> None:
                 "the subcommittee.")
     found = lift(analyse("Who will co-chair the subcommittee?", {}), sentence).text
     assert "Judith Miller" in found and found.endswith("Walter B. Huffman")
+
+
+def test_a_rank_and_first_name_of_the_person_asked_about_is_not_the_answer() -> None:
+    """"Gen. Paul" grows to "Paul J. Selva", the person the question names: no answer to who announced it."""
+    sentence = ("Air Force Gen. Paul J. Selva has been nominated for reappointment as the Vice Chairman of the Joint "
+                "Chiefs of Staff.")
+    assert lift(analyse("which secretary announced selva's renomination", {}), sentence) is None
+    assert lift(analyse("which secretary announced the renomination", {}), sentence).text == "Paul J. Selva"

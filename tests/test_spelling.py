@@ -185,6 +185,20 @@ def test_shorthand_a_reader_types_is_searched_with_the_word_releases_spell_out()
         ("hq", ["headquarters"]), ("yrs", ["years"]), ("US", ["United States"])]
     # Inside a word or an abbreviation with its dots, nothing is read as shorthand.
     assert reader_forms("the hqx of U.S. forces in the Mideastern region") == []
+    # Two words of shorthand are read whole, before either alone.
+    assert reader_forms("which sec def said it") == [("sec def", ["Secretary of Defense"])]
+    assert reader_forms("the sec. said") == []
+
+
+def test_the_question_written_out_asks_for_what_its_shorthand_names() -> None:
+    from qa.answer.question import analyse
+    from qa.index.spelling import spelled_out
+    from qa.text.answer_type import AnswerType
+
+    assert spelled_out("which sec def announced it, hq said") == (
+        "which Secretary of Defense announced it, headquarters said")
+    q = analyse("which sec def announced selvas renomination", {})
+    assert q.kind is AnswerType.PERSON and q.act is not None and q.act.doer
 
 
 def test_an_irregular_verb_is_searched_in_the_form_releases_report_it() -> None:

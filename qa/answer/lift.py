@@ -281,9 +281,12 @@ def _runs(q: Question, text: str, body_start: int) -> list[Span]:
 
 def _people(q: Question, text: str, body_start: int) -> list[Span]:
     """Names the question does not give, a surname alone after a rank or in brackets included."""
+    # A capitalised run the entity recogniser reads as a place or a people is no person ("the Middle East"); its
+    # other labels stay, as the small model reads some names as organisations, products or works.
+    elsewhere = [(e.start_char, e.end_char) for e in spans.parse(text).ents if e.label_ in _NOT_PEOPLE]
     names = [s for s in _claims(text, body_start, "person")
              if is_new(q, s.text) and not set(analyze.terms(_surname(s.text))) & q.term_set
-             and not _PLACE_WORDS.search(s.text)]
+             and not _PLACE_WORDS.search(s.text) and not any(a <= s.start and s.end <= b for a, b in elsewhere)]
     # "Lieutenant General Moisiuk", "Mike [Gruss]".
     names += [Span(m.group(1), m.start(1), m.end(1)) for m in re.finditer(
         r"(?:General|Gen\.|Admiral|Adm\.|Colonel|Col\.|\[)\s*([A-Z][a-z’'-]+)", text)
@@ -296,6 +299,10 @@ def _people(q: Question, text: str, body_start: int) -> list[Span]:
               if e.label_ == "PERSON" and e.start_char >= body_start and is_new(q, e.text)
               and not set(analyze.terms(_surname(e.text))) & q.term_set
               and not any(n.start < e.end_char and e.start_char < n.end for n in names)]
+    # A first name after a rank grows to the whole name ("Gen. Paul" → "Paul J. Selva"): not the person the
+    # question names.
+    names = [n for n in names if not set(analyze.terms(_surname(
+        text[slice(*spans.complete(text, n.start, n.end, person=True))]))) & q.term_set]
     if q.role:
         # "who is the secretary of the army": only a person the text ties to that role answers, by the parse.
         weight = sum(q.idf.get(t, 1.0) for t in q.role)
@@ -370,6 +377,7 @@ def titled(q: Question, text: str, span: Span) -> float:
 
 
 # Capitalised runs that name places and bodies, not people: "South China Sea", "Contact Group".
+_NOT_PEOPLE = frozenset({"GPE", "LOC", "FAC", "NORP"})
 _PLACE_WORDS = re.compile(r"\b(?:Sea|Ocean|Gulf|Bay|River|Island|Islands|Shoal|Strait|Peninsula|Base|Mountains?|"
                           r"Valley|Desert|Coast|County|Province|City|Street|Avenue|Group|Council|Committee|"
                           r"Conference|Initiative|Act|Agreement|Alliance|Organization|Forces?|Tribunal|Ruling|"
@@ -393,7 +401,7 @@ def _things(q: Question, text: str, body_start: int) -> list[Span]:
     if q.focus in _ORG_WORDS:
         return runs
     found: list[Span] = _headed(q, text, body_start)
-    if q.focus and q.focus.endswith("s") or _PLURAL_ASK.search(q.text):
+    if _plural_focus(q) or _PLURAL_ASK.search(q.text):
         found += filter(None, [_coordinated(q, text, body_start)])
     if q.focus:
         named = [r for r in runs if q.focus in analyze.terms(r.text)]
@@ -412,6 +420,12 @@ def _things(q: Question, text: str, body_start: int) -> list[Span]:
     return found
 
 
+def _plural_focus(q: Question) -> bool:
+    """Whether the question asks for its focus noun in the plural ("which governments"; "division" is one)."""
+    return bool(q.focus) and any(t.tag_ in ("NNS", "NNPS") and analyze.stem(t.lower_) == q.focus
+                                 for t in spans.parse(q.text))
+
+
 # A code: letters and digits with hyphens ("W56HZV-20-D-0075", "1031-06"), not a plain number.
 _CODE = re.compile(r"(?<![\w-])((?=[\w-]*\d)(?=[\w-]*-)[A-Z0-9][\w]*(?:-[\w]+)+)(?![\w-])")
 
@@ -423,8 +437,12 @@ def _headed(q: Question, text: str, body_start: int) -> list[Span]:
     if not q.focus:
         return []
     out = []
-    for chunk in spans.parse(text).noun_chunks:
-        if chunk.start_char < body_start or analyze.stem(chunk.root.lower_) != q.focus:
+    # Every noun the focus names, with the words before it that it heads: the parser's noun chunks leave out a
+    # noun coordinated with a non-noun ("commanding general, 101st Airborne Division").
+    doc = spans.parse(text)
+    heads = [t for t in doc if t.pos_ in ("NOUN", "PROPN") and analyze.stem(t.lower_) == q.focus]
+    for chunk in (doc[t.left_edge.i:t.i + 1] for t in heads if t.left_edge.i <= t.i):
+        if chunk.start_char < body_start:
             continue
         # Without "the" or "its"; a named possessor stays ("Eon's official social media accounts").
         words = [t for t in chunk if t.dep_ != "det" and not (t.dep_ == "poss" and t.pos_ == "PRON")

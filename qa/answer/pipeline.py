@@ -283,6 +283,10 @@ class Answerer:
             if gone and share >= settings.decline_missing:
                 return Outcome(q, declined=True, reason="the releases do not mention "
                                + ", ".join(f"“{surface(q, t)}”" for t in gone[:3]))
+        # A name the question gives ("hegel", "iraq") that the best release lacks and another candidate's release
+        # holds: that one is about what was asked.
+        if _lacking(q, best) and (named := next((e for e in found if not _lacking(q, e)), None)) is not None:
+            best = named
         level, why = support(q, [best], best.short is not None, settings.partial_missing,
                              best.short.text if best.short else None)
         features = None
@@ -293,12 +297,14 @@ class Answerer:
         if level != "full":
             # A name the question is about ("norway", typed in lower case) that the release never gives, or a
             # word no release holds in any form ("f16s"): the closest sentence is about something else.
-            lacking = [t for t in q.key_terms if t in q.names | q.unheard and not q.holds(t, release_terms(best))]
+            lacking = _lacking(q, best)
             if lacking:
                 return Outcome(q, declined=True, reason="the releases do not mention "
                                + ", ".join(f"“{surface(q, t)}”" for t in lacking[:3]), hits=hits, candidates=found)
             # The closest sentence, without most of what the question is about, answers nothing: say so.
-            gone, share = unsaid(q, [best])
+            # A sentence that ends in a colon is about what follows it: "Secretary of Defense Jim Mattis announced
+            # ... the following nomination:" is read with the nomination, and the other way round.
+            gone, share = unsaid(q, [best, *_introduced(best, found)])
             if share >= settings.decline_unsaid:
                 return Outcome(q, declined=True, reason="the releases do not say anything about "
                                + ", ".join(f"“{surface(q, t)}”" for t in gone[:3]), hits=hits, candidates=found)
@@ -410,6 +416,20 @@ class Answerer:
         return fallback.model_copy(update={
             "answer": answer, "support": level, "mode": "model", "evidence": _citations(verdict.cited, outcomes),
             "usage": usage, "ungrounded": [], "reason": why})
+
+
+def _lacking(q: Question, ev: Evidence) -> list[str]:
+    """The names the question gives (and words no release holds) that the evidence's release holds in no form."""
+    return [t for t in q.key_terms if t in q.names | q.unheard and not q.holds(t, release_terms(ev))]
+
+
+def _introduced(ev: Evidence, found: list[Evidence]) -> list[Evidence]:
+    """The candidate sentence that `ev` introduces with a colon, or the one that introduces `ev` so."""
+    text, first, last = ev.release_text, ev.spans[0][0], ev.spans[-1][1]
+    return [e for e in found if e.release_id == ev.release_id and e is not ev and (
+        (e.spans[0][0] >= last and not text[last:e.spans[0][0]].strip() and text[:last].rstrip().endswith(":"))
+        or (e.spans[-1][1] <= first and not text[e.spans[-1][1]:first].strip()
+            and text[:e.spans[-1][1]].rstrip().endswith(":")))]
 
 
 def _apart(outcomes: list[Outcome]) -> bool:

@@ -148,8 +148,12 @@ def analyse(text: str, idf: dict[str, float], common_top: int | None = None,
     form; `reworded`: terms the releases write otherwise ("FY2014"), never counted as names they lack; `asked`:
     the question as the reader wrote it, without the forms search appended, whose parse gives the subject."""
     text = _CONTRACTED.sub(r"\1 is", text)
-    kind = answer_type(text)
-    focus = _focus(text) if kind in (AnswerType.OTHER, AnswerType.PLACE, AnswerType.PERSON) else None
+    # A question whose kind its shorthand hides is read written out: "which sec def announced" asks for a person,
+    # the one who announced.
+    read = text if answer_type(text) is not AnswerType.OTHER else spelling.spelled_out(text)
+    acting = (asked or text) if read == text else spelling.spelled_out(asked or text)
+    kind = answer_type(read)
+    focus = _focus(read) if kind in (AnswerType.OTHER, AnswerType.PLACE, AnswerType.PERSON) else None
     if focus is None and kind is AnswerType.OTHER and not _WH.search(text):
         head = _nominal_head(text)
         focus = head if head in CODE_WORDS else None  # "contract number for the us foods award": a code is asked for
@@ -164,4 +168,4 @@ def analyse(text: str, idf: dict[str, float], common_top: int | None = None,
                     role=role(asked or text) if about and kind is AnswerType.PERSON and not identity else frozenset(),
                     names=about.names - reworded if about else frozenset(),
                     unheard=(unheard & about.names) - reworded if about else frozenset(),
-                    act=roles.asked(asked or text) if kind is AnswerType.PERSON else None)
+                    act=roles.asked(acting) if kind is AnswerType.PERSON else None)

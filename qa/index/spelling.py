@@ -150,8 +150,17 @@ _SHORTHAND = {"hq": "headquarters", "dept": "department", "depts": "departments"
               "sgt": "sergeant", "adm": "admiral", "capt": "captain", "cmdr": "commander", "asst": "assistant",
               "secdef": "Secretary of Defense", "sec": "secretary", "mil": "military", "approx": "approximately",
               "info": "information", "tech": "technology", "admin": "administration", "ppl": "people",
-              "dir": "director", "mgmt": "management", "natsec": "national security"}
-_SHORTHAND_WORD = re.compile(r"(?<![\w.])(" + "|".join(_SHORTHAND) + r")(?![\w.])", re.IGNORECASE)
+              "dir": "director", "mgmt": "management", "natsec": "national security",
+              "sec def": "Secretary of Defense"}
+# Longest first, so "sec def" is read whole before "sec".
+_SHORTHAND_WORD = re.compile(r"(?<![\w.])(" + "|".join(k.replace(" ", r"\s+") for k in sorted(
+    _SHORTHAND, key=len, reverse=True)) + r")(?![\w.])", re.IGNORECASE)
+
+
+def spelled_out(text: str) -> str:
+    """The text with the reader's shorthand written out ("which sec def" → "which Secretary of Defense"), so what
+    kind of thing it asks for reads as it would in full."""
+    return _SHORTHAND_WORD.sub(lambda m: _SHORTHAND[" ".join(m.group().lower().split())], text)
 
 
 def reader_forms(text: str) -> list[Group]:
@@ -159,7 +168,7 @@ def reader_forms(text: str) -> list[Group]:
     parts in the other numerals ("article 5" = "article V"), each with the forms releases write them in."""
     groups: list[Group] = []
     for m in _SHORTHAND_WORD.finditer(text):
-        groups.append((m.group(), [_SHORTHAND[m.group().lower()]]))
+        groups.append((m.group(), [spelled_out(m.group())]))
     for m in _IRREGULAR_WORD.finditer(text):
         groups.append((m.group(), _IRREGULAR[m.group(1).lower()]))
     for m in _BARE_AMOUNT.finditer(text):

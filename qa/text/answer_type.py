@@ -27,7 +27,14 @@ class AnswerType(str, Enum):
 
 _RULES: list[tuple[AnswerType, re.Pattern[str]]] = [
     (AnswerType.PERCENT, re.compile(r"\bwhat (percentage|percent|share)\b")),
-    (AnswerType.MONEY, re.compile(r"\bhow much\b|\b(value|worth|cost|price|amount|assistance figures?)\b")),
+    # The size of a package, contract or budget is its value: "how big was the june usai package".
+    (AnswerType.MONEY, re.compile(r"\bhow much\b|\b(value|worth|cost|price|amount|assistance figures?)\b|"
+                                  r"\bhow (big|large)\b(?=.*\b(package|contract|budget|request|award|sale|deal|"
+                                  r"funding|aid|assistance|grant)s?\b)|"
+                                  # "what's the fy09 war funding request": what a sum of money is, is its amount
+                                  # (the forms search appended in brackets after it).
+                                  r"^whats?(?:'s|’s| is| was)?\s+(?:the\s+)?(?:[\w-]+\s+){0,5}(?:budget|request|"
+                                  r"funding|appropriation|spending)\s*\??\s*(?:\([^()]*\))?\s*$")),
     (AnswerType.COUNT, re.compile(r"\bhow (many|old|long)\b|\b(the|a|total) number of\b")),
     (AnswerType.ORDINAL, re.compile(r"\b(ordinal|anniversary|iteration|which (\w+ )?(round|drawdown|tranche))\b")),
     (AnswerType.DATE, re.compile(r"\bwhen\b|\b(what|which) (date|day|year|month)\b"
@@ -50,8 +57,18 @@ _YEAR = re.compile(r"(?<!\S)(?:1[89]|20)\d\d(?!\S)")
 def answer_type(question: str) -> AnswerType:
     """The kind of the earliest asking phrase: "Where was he ... when he issued ..." asks for a place."""
     q = question.lower()
-    found = [(m.start(), order, kind) for order, (kind, pattern) in enumerate(_RULES) if (m := pattern.search(q))]
+    found = [(m.start(), order, kind) for order, (kind, pattern) in enumerate(_RULES) if (m := pattern.search(q))
+             and not _subordinate(q, m)]
     return min(found)[2] if found else AnswerType.OTHER
+
+
+_ASKING_WORD = re.compile(r"\b(?:which|what|who|whom|whose|how)\b")
+
+
+def _subordinate(question: str, m: re.Match[str]) -> bool:
+    """A "when" or "where" after the question's own asking word opens a clause, and asks nothing: "which divisions
+    were they commanding when nominated", "what did he say when he visited"."""
+    return m.group() in ("when", "where") and bool(_ASKING_WORD.search(question, 0, m.start()))
 
 
 def held_kinds(sentence_terms: list[str]) -> set[AnswerType]:

@@ -39,6 +39,11 @@ def asked(question: str) -> Role | None:
         return None
     if wh.dep_ == "det" and wh.head.pos_ in ("NOUN", "PROPN"):
         wh = wh.head  # "which company received ...": the company is the one asked for
+    elif wh.lower_ in ("which", "what") and wh.i + 1 < len(doc) and doc[wh.i + 1].pos_ in ("NOUN", "PROPN") \
+            and doc[wh.i + 1].head.i == wh.head.i:
+        # "which Secretary of Defense announced ...": the small parser may hang "which" and its noun on the verb
+        # as two arguments; the noun after "which" is still the one asked for.
+        wh = doc[wh.i + 1]
     verb = wh.head
     if verb.lemma_ == "do" and verb.dep_ == "aux" and any(
             c.dep_ == "nsubj" and c.i != wh.i for c in verb.head.children):
@@ -80,10 +85,28 @@ def fillers(text: str, role: Role) -> list[tuple[int, int]]:
     return out
 
 
+_DOERS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+
+
+def _clause_of(t: Token) -> int | None:
+    """Where the nearest passive verb above a token stands."""
+    return next((a.i for a in t.ancestors if a.pos_ in ("VERB", "AUX")
+                 and any(c.dep_ in ("nsubjpass", "auxpass") for c in a.children)), None)
+
+
+def _names_someone(t: Token) -> bool:
+    return t.ent_type_ in _DOERS or (t.pos_ == "PROPN" and not t.ent_type_)
+
+
 def _arguments(verb: Token, doer: bool) -> list[Token]:
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
     if doer and passive:
-        return [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+        agents = [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+        # The small parser may hang a long clause's "by" phrase on a noun inside it ("was sworn into his new role
+        # leading ... service members and civilians by Vice President JD Vance"): a "by" naming someone within
+        # the verb's clause is its doer still, unless another passive verb there claims it.
+        return agents or [p for t in verb.subtree if t.lower_ == "by" and t.dep_ == "prep" and _clause_of(t) == verb.i
+                          for p in t.children if p.dep_ == "pobj" and _names_someone(p)]
     # An active verb's doer is its subject (a passive one's was taken above, from its "by" phrase).
     found = [c for c in verb.children if (c.dep_ == "nsubj" if doer else c.dep_ in _OBJECTS)]
     # "Allen, who ordered the rescue": the relative pronoun stands for the noun the clause describes.

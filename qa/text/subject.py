@@ -67,7 +67,9 @@ def role(question: str) -> frozenset[str]:
                      and c.pos_ in ("NOUN", "PROPN")), None)
         if head is None:
             return frozenset()
-        skip = {x.i for c in head.children if c.dep_ in ("relcl", "acl") for x in c.subtree}
+        # A clause describing the role is not the role; nor is a name the small parser hangs on it as an
+        # appositive ("the Saudi defense minister Carter met": Carter met the minister).
+        skip = {x.i for c in head.children if c.dep_ in ("relcl", "acl", "appos") for x in c.subtree}
         return frozenset(x for w in head.subtree if w.i not in skip and w.pos_ in ("NOUN", "PROPN")
                          for x in analyze.terms(w.text))
     return frozenset()
