@@ -44,6 +44,11 @@ from qa.text import coordination, dates
     # A comparison by "than".
     ("How much larger was the 2021 aid package than the 2019 training grant?",
      ["How much larger was the 2021 aid package?", "How much larger was the 2019 training grant?"]),
+    # A comparison by "or" after its comparative, where long names and dates leave the parser no conjuncts.
+    ("Which was larger: the Acme Foods food distribution contract announced June 12, 2020, or the General Motors "
+     "Stryker maintenance contract announced August 10, 2020?",
+     ["Which was larger: the Acme Foods food distribution contract announced June 12, 2020?",
+      "Which was larger: the General Motors Stryker maintenance contract announced August 10, 2020?"]),
 ])
 def test_a_question_about_two_things_splits_into_one_question_per_thing(question: str, expected: list[str]) -> None:
     assert coordination.split(question) == expected
@@ -53,6 +58,7 @@ def test_a_question_about_two_things_splits_into_one_question_per_thing(question
     "What did the two ministers say about peace and security in the region?",  # no name, figure or date in either
     "Who spoke at the Air and Space Forces Association symposium?",  # "and" inside one name
     "How many troops did the Army send?",
+    "Was the package larger, or smaller?",  # a comparative, but the "or" joins no two things after it
 ])
 def test_one_thing_asked_about_is_not_split(question: str) -> None:
     assert coordination.split(question) == [question]

@@ -14,6 +14,7 @@ from qa.text.answer_type import AnswerType, answer_type, held_kinds
         ("how big was the june usai package", AnswerType.MONEY),  # a package's size is its value
         ("how large is the army", AnswerType.OTHER),  # a size of what has no value asks no amount
         ("whats the fy09 war funding request", AnswerType.MONEY),  # what a sum is: its amount
+        ("Which was larger: the US Foods contract or the Stryker contract?", AnswerType.MONEY),
         ("what is the war funding request (fy09 = FY2009)", AnswerType.MONEY),  # with the forms search appends
         ("what did the budget request include", AnswerType.OTHER),
         ("How many patrol boats did it include?", AnswerType.COUNT),

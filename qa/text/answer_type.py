@@ -27,10 +27,12 @@ class AnswerType(str, Enum):
 
 _RULES: list[tuple[AnswerType, re.Pattern[str]]] = [
     (AnswerType.PERCENT, re.compile(r"\bwhat (percentage|percent|share)\b")),
-    # The size of a package, contract or budget is its value: "how big was the june usai package".
+    # The size of a package, contract or budget is its value: "how big was the june usai package", "which was
+    # larger: the US Foods contract or ...".
     (AnswerType.MONEY, re.compile(r"\bhow much\b|\b(value|worth|cost|price|amount|assistance figures?)\b|"
-                                  r"\bhow (big|large)\b(?=.*\b(package|contract|budget|request|award|sale|deal|"
-                                  r"funding|aid|assistance|grant)s?\b)|"
+                                  r"\b(?:how (?:big|large)|larger|bigger|smaller)\b"
+                                  r"(?=.*\b(package|contract|budget|request|award|sale|deal|funding|aid|assistance|"
+                                  r"grant)s?\b)|"
                                   # "what's the fy09 war funding request": what a sum of money is, is its amount
                                   # (the forms search appended in brackets after it).
                                   r"^whats?(?:'s|’s| is| was)?\s+(?:the\s+)?(?:[\w-]+\s+){0,5}(?:budget|request|"

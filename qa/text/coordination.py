@@ -47,7 +47,26 @@ def split(question: str) -> list[str]:
     than = next((t for t in doc if t.lower_ == "than" and t.head.tag_ in ("JJR", "RBR", "NN", "NNS")), None)
     if than is not None:
         return _than(doc, than)
-    return [question]
+    return _either(doc) or [question]
+
+
+def _either(doc: Doc) -> list[str] | None:
+    """"Which was larger: A or B?" where the parser finds no conjuncts (long names and dates in A and B): the
+    question's comparative, then a colon or comma, then the two things either side of its one "or"."""
+    comparative = next((t for t in doc if t.tag_ in ("JJR", "RBR")), None)
+    if comparative is None:
+        return None
+    mark = next((t for t in doc[comparative.i + 1:comparative.i + 3] if t.text in (":", ",")), None)
+    ors = [t for t in doc if t.lower_ == "or" and mark is not None and t.i > mark.i + 1]
+    if mark is None or len(ors) != 1:
+        return None
+    ending = "?" if doc[-1].text == "?" else ""
+    end = len(doc) - 1 if ending else len(doc)
+    before = list(doc[:mark.i + 1])
+    first, second = list(doc[mark.i + 1:ors[0].i]), list(doc[ors[0].i + 1:end])
+    if not _text(first) or not _text(second):
+        return None
+    return [_question(_text(before + first), ending), _question(_text(before + second), ending)]
 
 
 def compares(question: str) -> str | None:
