@@ -46,6 +46,8 @@ def answerer(tmp_path: Path) -> Answerer:
     ("Who provided the readout of Austin's call with Kishi?", True),
     ("who wrote the article on austin's call with umerov", True),
     ("who is the 820m ukraine announcement attributed to", True),
+    ("Which Pentagon press secretary provided the readout of the call?", True),  # a person asked for by "which"
+    ("Which country provided the readout?", False),
     ("Who did Austin call?", False),
     ("What did the readout say about the Senkaku Islands?", False),
 ])

@@ -13,6 +13,7 @@ from qa.answer.lift import Span
 from qa.index.store import Store
 from qa.models import Hit
 from qa.text import boilerplate, spans
+from qa.text.answer_type import AnswerType, answer_type
 
 # The boilerplate kinds that credit someone with a release.
 CREDITS = frozenset({"byline", "readout"})
@@ -26,7 +27,9 @@ def asks_credit(question: str) -> bool:
     """Whether the question asks who is credited with a release (its readout, article or statement)."""
     doc = spans.parse(question)
     lemmas = {t.lemma_.lower() for t in doc}
-    return bool({"who", "whom"} & lemmas) and bool(_VERBS & lemmas) and bool(_THINGS & lemmas)
+    # "which press secretary provided the readout" asks for a person as "who" does.
+    person = bool({"who", "whom"} & lemmas) or answer_type(question) is AnswerType.PERSON
+    return person and bool(_VERBS & lemmas) and bool(_THINGS & lemmas)
 
 
 def credited(hits: list[Hit], store: Store) -> Evidence | None:
