@@ -65,6 +65,15 @@ def test_a_release_credits_its_readout_and_its_article(answerer: Answerer, quest
     assert who in answer.evidence[0].quote
 
 
+def test_who_holds_a_role_is_read_off_a_readout_line_as_of_its_date(answerer: Answerer) -> None:
+    """No sentence says who the press secretary is; the readout line does, as of its release: partial, dated."""
+    answer = answerer.ask("whos the pentagon press sec")
+    assert answer.answer == "John F. Kirby" and answer.support == "partial", answer
+    assert "March 30, 2021" in answer.reason and "Press Secretary John F. Kirby" in answer.evidence[0].quote
+    # A role no line names is not answered from a line that names another.
+    assert "Kirby" not in answerer.ask("who is the secretary of the army").answer
+
+
 def test_a_value_the_recogniser_calls_something_else_is_no_person(answerer: Answerer) -> None:
     from qa.answer.question import analyse
     from qa.answer.verify import wrong_kind
@@ -205,3 +214,43 @@ def test_the_answer_comes_from_a_release_that_names_what_the_question_names(tmp_
     ingest_paths(store, sorted(tmp_path.glob("*.txt")), settings.index)
     answer = Answerer(store, settings, lambda: no_model_client(settings.model)).ask("where did hagel go in iraq")
     assert answer.answered and answer.answer.startswith("Baghdad"), answer.answer
+
+
+def test_a_dated_release_s_this_morning_answers_when_before_another_sentence_s_date(tmp_path: Path) -> None:
+    """"sworn in ... this morning" in a release of Jan. 25 tells the day; the next sentence's "his Jan. 14
+    confirmation hearing" is another event's, and was printed as a full answer."""
+    (tmp_path / "sworn.txt").write_text(
+        "Title: Hegseth begins\nDate: 2025-01-25\nSource: https://www.defense.gov/a\n\n"
+        "Secretary of Defense Pete Hegseth was sworn in by Vice President JD Vance this morning. "
+        "He spoke about lethality during his Jan. 14 confirmation hearing.\n", encoding="utf-8")
+    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
+    store = Store(settings.db)
+    ingest_paths(store, [tmp_path / "sworn.txt"], settings.index)
+    answer = Answerer(store, settings, lambda: no_model_client(settings.model)).ask("when did hegseth get sworn in")
+    assert answer.answer.startswith("Jan. 25, 2025"), answer.answer
+
+
+def test_the_word_money_names_the_kind_asked_not_the_subject() -> None:
+    from qa.answer.question import analyse
+
+    q = analyse("how much money did the army save for ukraine", {}, common_top=0)
+    assert q.subject is not None and "money" not in q.subject and {"armi", "ukrain"} <= q.subject
+    assert "money" in analyse("what did the army say about money", {}, common_top=0).subject
+
+
+@pytest.mark.parametrize(("question", "sentence", "other"), [
+    ("How many accessions did the Air National Guard record?", "Army National Guard – 32,654 accessions.",
+     ("Air National Guard", "Army National Guard")),
+    ("How many accessions did the Air National Guard record?", "The Air National Guard had 5,000 accessions.", None),
+    ("How many accessions did the Army National Guard record?",
+     "The Army National Guard and the Air National Guard had 5,000 accessions.", None),
+    # British spelling is the same name, read as the question was.
+    ("Where did Austin meet Minister of Defense Richard Marles?", "Austin met Minister of Defence Richard Marles.",
+     None),
+])
+def test_a_name_the_sentence_gives_otherwise_is_another_thing(question: str, sentence: str,
+                                                               other: tuple[str, str] | None) -> None:
+    from qa.answer.candidates import other_name
+    from qa.answer.question import analyse
+
+    assert other_name(analyse(question, {}), sentence) == other

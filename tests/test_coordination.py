@@ -80,6 +80,16 @@ def test_months_named_with_their_year_in_the_reader_s_forms() -> None:
     assert dates.months_named("in May, and in 2023") == []
 
 
+def test_a_month_a_period_runs_through_is_no_release_date() -> None:
+    """"accessions thru july 2011" asks for figures to July, which a release of August reports "through July"."""
+    assert dates.months_named("army accessions thru july 2011") == []
+    assert dates.months_through("army accessions thru july 2011") == [(2011, 7)]
+    assert dates.months_through("the June 2023 package, as of March 2024") == [(2024, 3)]
+    assert dates.reports_through("The services met their goals Through July, officials said.", [(2011, 7)])
+    # A dateline in the month is no report through it.
+    assert not dates.reports_through("WASHINGTON, July 25, 2011 - figures through June 30.", [(2011, 7)])
+
+
 def _evidence(value: str, release: str) -> Evidence:
     text = f"The package is valued at {value}."
     at = text.index(value)

@@ -15,6 +15,7 @@ from qa.text import roles
     ("who signed the executive order renaming the department", roles.Role("sign", doer=True)),
     ("Whom did Gen. B. Chance Saltzman succeed as chief of space operations?", roles.Role("succeed", doer=False)),
     ("who was nominated for vice chairman", roles.Role("nominate", doer=False)),
+    ("who did austin meet in tokyo", roles.Role("meet", doer=False)),  # lower case: both parsed as subjects
     ("Who will co-chair the subcommittee?", roles.Role("co-chair", doer=True)),  # one verb, split by the tokenizer
     ("What did Austin urge China to do?", roles.Role("urge", doer=False)),
     ("Which company received the contract?", roles.Role("receive", doer=True)),  # the noun "which" asks for
@@ -48,6 +49,13 @@ def test_the_role_a_question_asks_for(question: str, role: roles.Role | None) ->
 ])
 def test_who_fills_the_role_in_a_sentence(text: str, role: roles.Role, filled: list[str]) -> None:
     assert [text[a:b] for a, b in roles.fillers(text, role)] == filled
+
+
+def test_the_one_met_with_is_named_by_the_appositive() -> None:
+    sentence = "Austin met with his Japanese counterpart, Minister of Defense Hamada Yasukazu, in Tokyo."
+    filled = [sentence[a:b] for a, b in roles.fillers(sentence, roles.Role("meet", doer=False))]
+    assert "counterpart" in filled and "Hamada" in filled and "Austin" not in filled
+    assert lift(analyse("who did austin meet in tokyo", {}), sentence).text == "Hamada Yasukazu"
 
 
 def test_the_doer_is_the_answer_not_the_nearest_name() -> None:

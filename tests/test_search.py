@@ -154,3 +154,19 @@ def test_catching_up_with_added_releases_works_on_the_new_chunks_only(searcher: 
         assert caught_up is not None and caught_up.segments[0] is before.segments[0]
         assert len(caught_up.segments) > 1 and caught_up.n_postings > n_postings
         _same(caught_up, index_module.build(store))
+
+
+def test_figures_through_the_month_asked_rank_above_a_release_dated_in_it(store: Store) -> None:
+    """"thru july 2011" ends a period: the August release reporting "through July" answers, not the July release
+    reporting through June."""
+    drafts = [("https://s/july", "Military recruiting remains strong", "2011-07-25",
+               "WASHINGTON, July 25, 2011 - The Marine Corps Reserve reached 107 percent of its goal in July 2011, "
+               "with figures through June."),
+              ("https://s/august", "Components on target for recruiting", "2011-08-31",
+               "Through July, the Marine Corps Reserve reached 105 percent of its goal.")]
+    ingest_drafts(store, [ReleaseDraft(title=t, date=d, source=s, text=x, origin=s, key=s) for s, t, d, x in drafts],
+                  IndexSettings())
+    searcher = Searcher(store)
+    august = "Components on target for recruiting"
+    assert _top(searcher, "marine corps reserve percent of goal thru july 2011") == august
+    assert _top(searcher, "marine corps reserve percent of goal in july 2011") == "Military recruiting remains strong"

@@ -72,6 +72,8 @@ def test_a_role_is_read_off_who_is_questions_and_tied_by_the_parse() -> None:
     role = subject.role("who is the secretary of the army")
     assert role == {"secretari", "armi"}
     assert subject.role("when did austin call umerov") == frozenset()
+    # Where it is said is no part of the role.
+    assert subject.role("who is the cg at fort campbell per the announcement") == {"cg", "fort", "campbel"}
     # The one who met the minister is no part of the role, though the small parser hangs the name on it.
     assert "carter" not in subject.role("Who was the Saudi defense minister Carter met in July 2015?")
     text = ("I thank the Senate for their historic confirmation of Christine Wormuth as the 25th Secretary of the "

@@ -12,7 +12,7 @@ from qa.answer.candidates import Evidence
 from qa.answer.lift import Span
 from qa.index.store import Store
 from qa.models import Hit
-from qa.text import boilerplate, spans
+from qa.text import analyze, boilerplate, spans, subject
 from qa.text.answer_type import AnswerType, answer_type
 
 # The boilerplate kinds that credit someone with a release.
@@ -51,6 +51,36 @@ def credited(hits: list[Hit], store: Store) -> Evidence | None:
             ev.short = Span(person.text, person.start_char, person.end_char)  # offsets in the line, as lift's
             return ev
     return None
+
+
+def holding(role: frozenset[str], idf: dict[str, float], hits: list[Hit], store: Store) -> Evidence | None:
+    """For "who is the Pentagon press secretary": the person an attribution line of the hits' releases ties to the
+    role ("Pentagon Press Secretary John Kirby provided the following readout:"), from the newest such release;
+    None when no line names someone in that role."""
+    weight = sum(idf.get(t, 1.0) for t in role)
+    found: list[Evidence] = []
+    for hit in hits:
+        if any(e.release_id == hit.release_id for e in found):
+            continue
+        text = store.release_text(hit.release_id)
+        for line in store.boilerplate(hit.release_id):
+            if line.kind not in CREDITS:
+                continue
+            start, end = _trimmed(text, line)
+            said = text[start:end]
+            # The last name the line gives, as for credited(); its title is the words before it.
+            person = next((e for e in reversed(spans.parse(said).ents) if e.label_ == "PERSON"), None)
+            if person is None:
+                continue
+            tied = subject.tied_words(said, person.start_char, person.end_char) | set(
+                analyze.terms(said[:person.start_char]))
+            if sum(idf.get(t, 1.0) for t in role & tied) >= weight / 2:
+                ev = Evidence(release_id=hit.release_id, title=hit.title, date=hit.date, source=hit.source,
+                              release_text=text, spans=[(start, end)], chunk_ids=[hit.chunk_id], score=hit.score)
+                ev.short = Span(person.text, person.start_char, person.end_char)
+                found.append(ev)
+                break
+    return max(found, key=lambda e: e.date, default=None)
 
 
 def _trimmed(text: str, line: boilerplate.Span) -> tuple[int, int]:

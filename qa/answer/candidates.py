@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 
 from qa.answer.lift import Span, lift
 from qa.answer.question import Question
+from qa.index import spelling
 from qa.index.store import Store
 from qa.models import Hit
 from qa.settings import AnswerSettings
 from qa.text import analyze, boilerplate, dates, roles
 from qa.text.answer_type import AnswerType
+from qa.text.spans import parse
 
 _CUMULATIVE = re.compile(r"\b(?:cumulative|in total|altogether|overall|so far|to date|all told|as of)\b", re.IGNORECASE)
 _SINCE = re.compile(r"\b(?:since|to date|in total|cumulative|overall|altogether)\b", re.IGNORECASE)
@@ -96,6 +98,36 @@ def swallowed(q: Question, sentence: str) -> set[str]:
     return inside - alone
 
 
+def other_name(q: Question, sentence: str) -> tuple[str, str] | None:
+    """A name of the question the sentence gives otherwise, and how: "Air National Guard" asked, "Army National
+    Guard" written, a name that ends the same way and starts with another word; None when there is none."""
+    sentence = spelling.american(sentence)[0]  # as the question was read: "Defence" is "Defense"
+    runs = [m.group() for m in _NAME_RUN.finditer(sentence)]
+    for m in _NAME_RUN.finditer(q.text):
+        words = m.group().split()
+        if m.start() == 0 or len(words) < 3 or m.group().lower() in sentence.lower():
+            continue
+        tail = " ".join(words[1:])
+        for run in runs:
+            if run.endswith(tail) and run != tail and run.split()[-len(words)] != words[0]:
+                return m.group(), run
+    return None
+
+
+# A run of capitalised words: a name as a question or a sentence writes it.
+_NAME_RUN = re.compile(r"[A-Z][\w’'-]*(?: [A-Z][\w’'-]*)+")
+
+
+def _tells_its_day(q: Question, sentence: str) -> bool:
+    """Whether the sentence reports the very act asked about "this morning" or "today" ("was sworn in ... this
+    morning" for "when did hegseth get sworn in"): it stands alone, its day its release's date, never joined to
+    another sentence's date ("his Jan. 14 confirmation hearing")."""
+    if lift(q, sentence, dated=True) is None:
+        return False
+    verbs = {t.lemma_.lower() for t in parse(q.text) if t.pos_ == "VERB"}
+    return bool(verbs & {t.lemma_.lower() for t in parse(sentence) if t.pos_ == "VERB"})
+
+
 def _same_paragraph(text: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
     return "\n" not in text[min(a[1], b[1]):max(a[0], b[0])]
 
@@ -118,6 +150,7 @@ def gather(q: Question, hits: list[Hit], store: Store, w: AnswerSettings) -> lis
     out: dict[tuple, Evidence] = {}
     subject = _standalone(q)
     months = {f"{y:04d}-{m:02d}" for y, m in dates.months_named(q.text)}
+    through = dates.months_through(q.text)
     for position, hit in enumerate(hits):
         if hit.release_id not in texts:
             texts[hit.release_id] = store.release_text(hit.release_id)
@@ -131,7 +164,9 @@ def gather(q: Question, hits: list[Hit], store: Store, w: AnswerSettings) -> lis
         held_share = q.weight(held) / q.total_weight
         title_terms = set(analyze.terms(hit.title))
         decay = (1 - w.release_share + w.release_share * held_share) / (1 + w.rank_decay * position)
-        if hit.date[:7] in months:
+        # The month the question names, as the release's date ("the June 2023 package") or as the end of the
+        # period it reports ("accessions thru july 2011": "... goals through July", released in August).
+        if hit.date[:7] in months or (through and dates.reports_through(text, through)):
             decay *= w.month_factor
         for i, (start, end) in enumerate(spans):
             if start < hit.start or end > hit.end:
@@ -160,7 +195,7 @@ def gather(q: Question, hits: list[Hit], store: Store, w: AnswerSettings) -> lis
                 if i > 0 and _ANAPHOR.match(sentence) and _same_paragraph(text, spans[i - 1], (start, end)):
                     # "This includes ...": the sentence it refers back to names what it is about.
                     chosen = [spans[i - 1], (start, end)]
-            else:
+            elif not (hit.date and _tells_its_day(q, sentence)):
                 for j in (i + 1, i - 1, i + 2, i + 3):
                     if not 0 <= j < len(spans):
                         continue

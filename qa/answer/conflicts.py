@@ -20,9 +20,11 @@ from qa.text.answer_type import AnswerType
 _VALUES = frozenset({AnswerType.MONEY, AnswerType.COUNT, AnswerType.PERCENT, AnswerType.DATE, AnswerType.ORDINAL})
 
 
-def _said(q: Question, e: Evidence) -> float:
-    """Share of the question's key weight in the evidence, its title and date."""
-    terms = set(analyze.terms(e.text)) | set(analyze.terms(e.title)) | set(analyze.date_terms(e.date))
+def _said(q: Question, e: Evidence, sentence_only: bool = False) -> float:
+    """Share of the question's key weight in the evidence, its title and date (`sentence_only`: in its sentences)."""
+    terms = set(analyze.terms(e.text))
+    if not sentence_only:
+        terms |= set(analyze.terms(e.title)) | set(analyze.date_terms(e.date))
     return q.weight(terms) / q.total_weight
 
 
@@ -54,6 +56,14 @@ def rival(q: Question, best: Evidence, found: list[Evidence], share: float, scor
         if theirs and theirs != _value(best) and _said(q, e) >= share * ours:
             return e
     return None
+
+
+def stated(q: Question, best: Evidence, share: float) -> bool:
+    """Whether the best sentence itself states `share` of the question at least. When it does not, its value and
+    a rival's are both only the closest the releases come, and showing them as a disagreement ("March 19" of a
+    "National War College" visit beside "September 1789", for "when was the dept of war renamed") would claim
+    both are about the thing asked."""
+    return _said(q, best, sentence_only=True) >= share
 
 
 def _years(e: Evidence) -> set[str]:

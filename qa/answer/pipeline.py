@@ -241,6 +241,18 @@ class Answerer:
 
     def evidence(self, text: str, hits: list[Hit]) -> Outcome:
         """Check coverage of one question's hits, and rank its candidate evidence."""
+        outcome = self._evidence(text, hits)
+        q = outcome.question
+        if outcome.support != "full" and q.role and q.kind is AnswerType.PERSON and not q.identity and \
+                (held := attribution.holding(q.role, q.idf, hits, self.store)) is not None:
+            # "who is the pentagon press secretary": no sentence ties a person to the role, yet a readout line does
+            # ("Pentagon Press Secretary John Kirby provided the following readout:"), as of its release's date.
+            return Outcome(q, evidence=[held], answer=_shown(held), support="partial", hits=hits, candidates=[held],
+                           hedged=True, reason=f"as the release of {_when(held.date) if held.date else 'no date'} "
+                           "gives it")
+        return outcome
+
+    def _evidence(self, text: str, hits: list[Hit]) -> Outcome:
         q, idf = self._question(text)
         if attribution.asks_credit(text) and (credit := attribution.credited(hits, self.store)) is not None:
             return Outcome(q, evidence=[credit], answer=_shown(credit), support="full", hits=hits,
@@ -323,6 +335,9 @@ class Answerer:
                 start, end = spans.complete(best.text, span.start, span.end)
                 best.short, read, why = Span(best.text[start:end], start, end), True, HEDGED
         other = conflicts.rival(q, best, found, settings.conflict_share, settings.conflict_score)
+        if other is not None and not conflicts.stated(q, best, settings.conflict_share):
+            level, why = "partial", f"another release gives another value: {_shown(other)} in “{other.title}”"
+            other = None
         if other is not None:
             pair = conflicts.official_first([best, other], settings.trusted_sources)
             return Outcome(q, evidence=pair, answer=_shown(pair[0]), support="partial", hits=hits, candidates=found,

@@ -7,7 +7,7 @@ this instead of analysing the question again.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from qa.index import spelling
 from qa.text import analyze, roles, spans
@@ -139,6 +139,9 @@ def _forms(text: str) -> dict[str, tuple[frozenset[str], ...]]:
 _CONTRACTED = re.compile(r"\b(what|who|where|when|which)['’]?s\b", re.IGNORECASE)
 
 
+_MONEY_WORDS = frozenset(analyze.terms("money dollars cash"))
+
+
 def analyse(text: str, idf: dict[str, float], common_top: int | None = None,
             unheard: frozenset[str] = frozenset(), reworded: frozenset[str] = frozenset(),
             asked: str | None = None) -> Question:
@@ -148,6 +151,7 @@ def analyse(text: str, idf: dict[str, float], common_top: int | None = None,
     form; `reworded`: terms the releases write otherwise ("FY2014"), never counted as names they lack; `asked`:
     the question as the reader wrote it, without the forms search appended, whose parse gives the subject."""
     text = _CONTRACTED.sub(r"\1 is", text)
+    asked = _CONTRACTED.sub(r"\1 is", asked) if asked else None
     # A question whose kind its shorthand hides is read written out: "which sec def announced" asks for a person,
     # the one who announced.
     read = text if answer_type(text) is not AnswerType.OTHER else spelling.spelled_out(text)
@@ -162,10 +166,14 @@ def analyse(text: str, idf: dict[str, float], common_top: int | None = None,
     identity = m.group(1) if (m := _IDENTITY.match(text)) else None
     keywords = "?" not in text and not _ASKING.match(text)
     about = subject(asked or text, common_top) if common_top is not None and not keywords else None
+    if about is not None and kind is AnswerType.MONEY:
+        # "how much money": the word names the kind of value asked, as the amount does; no release need say it.
+        about = replace(about, terms=about.terms - _MONEY_WORDS, names=about.names - _MONEY_WORDS)
     return Question(text=text, terms=analyze.terms(text), kind=kind, focus=focus, counted=counted, idf=idf,
                     forms=_forms(text), identity=identity, keywords=keywords, subject=about.terms if about else None,
                     frame_numbers=about.frame_numbers if about else frozenset(),
-                    role=role(asked or text) if about and kind is AnswerType.PERSON and not identity else frozenset(),
+                    role=role(spelling.spelled_out(asked or text)) if about and kind is AnswerType.PERSON
+                    and not identity else frozenset(),
                     names=about.names - reworded if about else frozenset(),
                     unheard=(unheard & about.names) - reworded if about else frozenset(),
                     act=roles.asked(acting) if kind is AnswerType.PERSON else None)

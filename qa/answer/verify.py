@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qa.answer.candidates import Evidence, swallowed
+from qa.answer.candidates import Evidence, other_name, swallowed
 from qa.answer.lift import Span, is_new, titled, values
 from qa.answer.question import FRAME_WORDS, Question
 from qa.text import analyze, grounding, spans
@@ -253,6 +253,9 @@ def support(q: Question, evidence: list[Evidence], has_value: bool, partial_miss
     if inside:
         t = sorted(inside)[0]
         return "partial", f"“{surface(q, t)}” stands only as part of another name"
+    for ev in evidence:
+        if (names := other_name(q, ev.text)) is not None:
+            return "partial", f"the sentence names “{names[1]}”, not “{names[0]}”"
     return "full", ""
 
 

@@ -141,4 +141,10 @@ class Searcher:
             new = rerank_scores(question, [layout for (_, layout), _ in ranked], [s for _, s in ranked],
                                 cfg.rerank_weight, cfg.type_bonus)
             ranked = sorted(zip([row for row, _ in ranked], new), key=lambda p: -p[1])
+        through = dates.months_through(query) if cfg.date_bonus else []
+        if through:
+            # "accessions thru july 2011": a chunk reporting figures "through July" ranks as a release dated in the
+            # month a question names does (its own date is the next month's).
+            ranked = sorted(((row, s * (1 + cfg.date_bonus) if dates.reports_through(row[0].text, through) else s)
+                             for row, s in ranked), key=lambda p: -p[1])
         return [hit.model_copy(update={"score": round(score, 4)}) for (hit, _), score in ranked[:k]]

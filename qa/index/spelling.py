@@ -150,7 +150,7 @@ _SHORTHAND = {"hq": "headquarters", "dept": "department", "depts": "departments"
               "sgt": "sergeant", "adm": "admiral", "capt": "captain", "cmdr": "commander", "asst": "assistant",
               "secdef": "Secretary of Defense", "sec": "secretary", "mil": "military", "approx": "approximately",
               "info": "information", "tech": "technology", "admin": "administration", "ppl": "people",
-              "dir": "director", "mgmt": "management", "natsec": "national security",
+              "dir": "director", "mgmt": "management", "natsec": "national security", "cg": "commanding general",
               "sec def": "Secretary of Defense"}
 # Longest first, so "sec def" is read whole before "sec".
 _SHORTHAND_WORD = re.compile(r"(?<![\w.])(" + "|".join(k.replace(" ", r"\s+") for k in sorted(
@@ -340,10 +340,11 @@ def correct(question: str, store: Store, settings: AnswerSettings) -> tuple[str,
     words, counts = _vocabulary(entry, store)
     replacement: dict[str, str] = {}
     for lower in sorted(unknown):
-        # A question word typed wrong ("wich", "whta") is that question word, though releases use "with" more.
         # "whos", "whats" are contractions the question's analysis reads ("who is"), not typos.
-        asking = None if lower in _CONTRACTIONS else next(
-            (w for w in _QUESTION_WORDS if OSA.distance(lower, w) <= 1), None)
+        if lower in _CONTRACTIONS:
+            continue
+        # A question word typed wrong ("wich", "whta") is that question word, though releases use "with" more.
+        asking = next((w for w in _QUESTION_WORDS if OSA.distance(lower, w) <= 1), None)
         if asking is not None:
             replacement[lower] = asking
             continue

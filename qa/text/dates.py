@@ -61,8 +61,30 @@ _PERIOD = re.compile(rf"\b({MONTH})\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?((?:19|
 
 
 def months_named(text: str) -> list[tuple[int, int]]:
-    """The (year, month) of every month `text` names with its year, in order."""
-    return [(int(m[2]), _MONTHS.index(m[1][:3].lower()) + 1) for m in _PERIOD.finditer(text)]
+    """The (year, month) of every month `text` names with its year, in order; not a month a period runs through
+    ("accessions thru july 2011"), which is no release's date (months_through)."""
+    return [_month(m) for m in _PERIOD.finditer(text) if not _THROUGH.search(text, 0, m.start())]
+
+
+def months_through(text: str) -> list[tuple[int, int]]:
+    """The (year, month) a period the text names runs through: "thru july 2011", "as of March 2024"."""
+    return [_month(m) for m in _PERIOD.finditer(text) if _THROUGH.search(text, 0, m.start())]
+
+
+def reports_through(text: str, months: list[tuple[int, int]]) -> bool:
+    """Whether a release's text reports a period through one of these months ("through July", "Through May
+    2015"): figures to that month, whatever the release's own date."""
+    wanted = {month for _, month in months}
+    return any(_MONTHS.index(m[1][:3].lower()) + 1 in wanted for m in _REPORTED.finditer(text))
+
+
+def _month(m: re.Match[str]) -> tuple[int, int]:
+    return int(m[2]), _MONTHS.index(m[1][:3].lower()) + 1
+
+
+# Words that make the month after them the end of a period, not an event's date.
+_THROUGH = re.compile(r"\b(?:through|thru|as of|until|till)\s+(?:the\s+end\s+of\s+)?\Z", re.IGNORECASE)
+_REPORTED = re.compile(rf"\b(?:through|thru)\s+(?:the\s+end\s+of\s+)?({MONTH})", re.IGNORECASE)
 
 
 # A year however it is written, alone or glued to its prefix ("2014", "FY2014", "fiscal year 2014").

@@ -53,7 +53,8 @@ def asked(question: str) -> Role | None:
     if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() in _LINKING:
         return None
     if wh.dep_ == "nsubj":
-        return Role(_lemma(verb), doer=True)
+        # "who did austin meet", typed in lower case: the parser takes both for subjects; the one after "did" is.
+        return Role(_lemma(verb), doer=not any(c.dep_ == "nsubj" and c.i != wh.i for c in verb.children))
     if wh.dep_ in ("dobj", "nsubjpass"):
         return Role(_lemma(verb), doer=False)
     return None
@@ -81,7 +82,10 @@ def fillers(text: str, role: Role) -> list[tuple[int, int]]:
             continue
         for arg in _arguments(verb, role.doer):
             for t in (arg, *(c for c in arg.conjuncts)):
-                out.append((t.idx, t.idx + len(t)))
+                # "his Japanese counterpart, Minister of Defense Hamada Yasukazu": the appositive names the same one.
+                for named in (t, *(x for c in t.children if c.dep_ == "appos" for x in c.subtree
+                                   if x.ent_type_ == "PERSON" or (x.pos_ == "PROPN" and not x.ent_type_))):
+                    out.append((named.idx, named.idx + len(named)))
     return out
 
 
@@ -109,5 +113,9 @@ def _arguments(verb: Token, doer: bool) -> list[Token]:
                           for p in t.children if p.dep_ == "pobj" and _names_someone(p)]
     # An active verb's doer is its subject (a passive one's was taken above, from its "by" phrase).
     found = [c for c in verb.children if (c.dep_ == "nsubj" if doer else c.dep_ in _OBJECTS)]
+    if not doer:
+        # "met with X", "spoke with X": the one met or spoken with.
+        found += [p for c in verb.children if c.dep_ == "prep" and c.lower_ == "with" for p in c.children
+                  if p.dep_ == "pobj"]
     # "Allen, who ordered the rescue": the relative pronoun stands for the noun the clause describes.
     return [verb.head if c.tag_ in ("WP", "WDT") and verb.dep_ == "relcl" else c for c in found]

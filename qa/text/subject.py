@@ -56,6 +56,9 @@ def subject(question: str, common_top: int) -> Subject:
                    frozenset(names))
 
 
+_SOURCED = frozenset({"per", "according"})
+
+
 def role(question: str) -> frozenset[str]:
     """For "who is/was the <role>" ("the secretary of the army", "Japan's National Security Advisor"): the terms
     of the role's nouns, which the person answering must be tied to in the text; empty for other questions."""
@@ -70,6 +73,8 @@ def role(question: str) -> frozenset[str]:
         # A clause describing the role is not the role; nor is a name the small parser hangs on it as an
         # appositive ("the Saudi defense minister Carter met": Carter met the minister).
         skip = {x.i for c in head.children if c.dep_ in ("relcl", "acl", "appos") for x in c.subtree}
+        # "per the general officer announcement", "according to the readout": where it is said, not the role.
+        skip |= {y.i for x in head.subtree if x.dep_ == "prep" and x.lower_ in _SOURCED for y in x.subtree}
         return frozenset(x for w in head.subtree if w.i not in skip and w.pos_ in ("NOUN", "PROPN")
                          for x in analyze.terms(w.text))
     return frozenset()
