@@ -254,3 +254,13 @@ def test_a_name_the_sentence_gives_otherwise_is_another_thing(question: str, sen
     from qa.answer.question import analyse
 
     assert other_name(analyse(question, {}), sentence) == other
+
+
+def test_a_name_the_question_gives_is_no_answer_the_reader_may_print() -> None:
+    from qa.answer.lift import names_given
+    from qa.answer.question import analyse
+
+    q = analyse("who is the uk secretary of state for defence that austin met", {})
+    assert names_given(q, "J. Austin III") and not names_given(q, "John Healey")
+    assert names_given(analyse("what religion were the Normans", {}), "the Normans")
+    assert not names_given(analyse("what religion were the Normans", {}), "Catholic")

@@ -92,6 +92,10 @@ def test_a_role_is_read_off_who_is_questions_and_tied_by_the_parse() -> None:
      "Eon's official social media accounts"),
     # A noun the parser coordinates with a non-noun is no noun chunk of its own, yet headed by X; and "division"
     # is one division, so no list is asked for ("Strategy, Plans, and Policy").
+    # Two nouns asked, one designation answers both.
+    ("Which battalion and regiment was Spc. Jason A. Lucas assigned to?",
+     "Lucas was assigned to 2nd Battalion, 30th Infantry Regiment, 4th Brigade Combat Team, Fort Polk, La.",
+     "2nd Battalion, 30th Infantry Regiment"),
     ("Which division was Brett G. Sylvia commanding when he was nominated?",
      "Army Maj. Gen. Brett G. Sylvia for appointment as director for Strategy, Plans, and Policy, J-5, Joint Staff. "
      "Sylvia is currently serving as commanding general, 101st Airborne Division (Air Assault) and Fort Campbell.",

@@ -69,7 +69,17 @@ def lift(q: Question, text: str, *, dated: bool = False) -> Span | None:
     if span is None or q.kind not in _NAMED or q.identity:
         return span
     start, end = spans.complete(text, span.start, span.end, person=q.kind is AnswerType.PERSON)
+    # "which battalion and regiment": the battalion's designation goes on to its regiment ("2nd Battalion, 30th
+    # Infantry Regiment"), one answer to both nouns asked.
+    pair = _PAIR.search(q.text) if q.kind is AnswerType.OTHER else None
+    if pair and analyze.stem(pair[1].lower()) == q.focus and (
+            more := re.match(rf",?\s+(?:the\s+)?(?:[\w.-]+\s+){{0,3}}{re.escape(pair[2])}s?\b", text[end:], re.I)):
+        end += more.end()
     return Span(text[start:end], start, end)
+
+
+# "which battalion and regiment", "what brigade and division": two nouns one designation answers.
+_PAIR = re.compile(r"\b(?:which|what)\s+([a-z]+)\s+and\s+([a-z]+)\b", re.IGNORECASE)
 
 
 # Kinds whose answer is a name: grown to the whole name. Figures and dates keep the lexicon's own bounds.
@@ -383,6 +393,13 @@ _PLACE_WORDS = re.compile(r"\b(?:Sea|Ocean|Gulf|Bay|River|Island|Islands|Shoal|S
                           r"Conference|Initiative|Act|Agreement|Alliance|Organization|Forces?|Tribunal|Ruling|"
                           r"Dialogue|Summit|Program|Office|Center|Centre|School|University|Institute|"
                           r"Systems?|Missiles?|Rockets?|Vehicles?|Rounds|Munitions|Aircraft)\b")
+
+
+def names_given(q: Question, value: str) -> bool:
+    """Whether a value is what the question already names: all its words, or a person's surname
+    ("J. Austin III" when the question names Austin)."""
+    return not is_new(q, value) or (q.kind is AnswerType.PERSON and bool(
+        set(analyze.terms(_surname(value))) & q.term_set))
 
 
 def _surname(name: str) -> str:

@@ -19,7 +19,7 @@ from qa.answer import attribution, compare, confidence, conflicts, coverage, par
 from qa.answer import candidates as cands
 from qa.answer.candidates import Evidence
 from qa.answer.followup import Context, context
-from qa.answer.lift import Span, is_today, lift, titled, values
+from qa.answer.lift import Span, is_today, lift, names_given, titled, values
 from qa.answer.question import CODE_WORDS, Question, analyse
 from qa.answer.verify import check_model, missing, release_terms, support, surface, unsaid
 from qa.index import spelling
@@ -333,7 +333,9 @@ class Answerer:
             if span is not None and span.probability >= reader.threshold():
                 # The reader's phrase, grown as a lifted name is: "Kings Bay" with its ", Georgia".
                 start, end = spans.complete(best.text, span.start, span.end)
-                best.short, read, why = Span(best.text[start:end], start, end), True, HEDGED
+                # Never a name the question gives ("J. Austin III" for "who is the UK secretary Austin met").
+                if not names_given(q, best.text[start:end]):
+                    best.short, read, why = Span(best.text[start:end], start, end), True, HEDGED
         other = conflicts.rival(q, best, found, settings.conflict_share, settings.conflict_score)
         if other is not None and not conflicts.stated(q, best, settings.conflict_share):
             level, why = "partial", f"another release gives another value: {_shown(other)} in “{other.title}”"
