@@ -18,6 +18,7 @@ from qa.llm.client import no_model_client
 from qa.schemas import Answer
 from qa.settings import Settings
 from qa.text import coordination, dates
+from tests.conftest import write_release
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -166,3 +167,29 @@ def test_a_number_after_which_counts_what_is_asked(question: str) -> None:
     about = subject(question, 0)
     assert about.frame_numbers == {"2"}
     assert not {"capit", "critic"} & about.terms
+
+
+@pytest.mark.parametrize(("first", "second", "named"), [
+    ("what did austin talk about", "what did marles talk about", ("austin", "marles")),
+    ("Which posts were Selva nominated for?", "Which posts were Caine nominated for?", ("Selva", "Caine")),
+    ("who swore in hegseth", "who greeted hegseth at the pentagon", None),  # two clauses, not two names
+])
+def test_what_two_parts_name_in_place_of_each_other(first: str, second: str, named: tuple[str, str] | None) -> None:
+    assert coordination.conjuncts(first, second) == named
+
+
+def test_two_names_one_release_gives_together_are_one_event(tmp_path: Path) -> None:
+    """"what did austin and marles talk about": their meeting's readout, not Austin's talk and Marles's apart."""
+    write_release(tmp_path, "meeting.txt", "Austin Meets Marles", "2023-06-01", "https://www.defense.gov/a",
+                  "Secretary of Defense Lloyd J. Austin III met with Australian Deputy Prime Minister Richard Marles "
+                  "at the Pentagon today to discuss the AUKUS partnership.")
+    write_release(tmp_path, "talk.txt", "Austin Remarks", "2023-05-01", "https://www.defense.gov/b",
+                  "Austin said he would talk about the Replicator initiative in his remarks about drones.")
+    write_release(tmp_path, "marles.txt", "Marles Visit", "2023-04-01", "https://www.defense.gov/c",
+                  "Marles talked about shipbuilding in Adelaide with reporters.")
+    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
+    store = Store(settings.db)
+    ingest_paths(store, sorted(tmp_path.glob("*.txt")), settings.index)
+    answer = Answerer(store, settings, lambda: no_model_client(settings.model)).ask(
+        "what did austin and marles talk about")
+    assert [e.title for e in answer.evidence][:1] == ["Austin Meets Marles"], answer

@@ -164,8 +164,9 @@ class Answerer:
             outcomes = [self.evidence(p, hits) for p, hits in retrieval.parts]
             if retrieval.alone and not self._answers_own(question, outcomes, full=False):
                 outcomes, turns = [self.evidence(p, hits) for p, hits in retrieval.alone], []
-            elif retrieval.whole and not _apart(outcomes):
-                # Parts the releases do not answer apart ("Austin and Umerov" met in one release): one question.
+            elif retrieval.whole and (not _apart(outcomes) or self._together(outcomes, *retrieval.whole[0])):
+                # Parts the releases do not answer apart ("Austin and Umerov" met in one release), or names one
+                # release gives together ("what did austin and marles talk about": their meeting): one question.
                 outcomes = [self.evidence(p, hits) for p, hits in retrieval.whole]
         declined = next((o for o in outcomes if o.declined), None)
         if declined is not None:
@@ -185,6 +186,20 @@ class Answerer:
         return answer
 
     # --- stages -------------------------------------------------------------------------------------------------
+
+    def _together(self, parts: list[Outcome], text: str, hits: list[Hit]) -> bool:
+        """Whether the parts differ only by the things they name ("what did austin talk about", "what did marles
+        talk about"), and a release among the first the whole question finds gives all of those: one event, not
+        one per name. Parts that are clauses of their own ("who swore in hegseth", "who greeted him") stay apart."""
+        if len(parts) != 2:
+            return False
+        named = coordination.conjuncts(parts[0].question.text, parts[1].question.text)
+        if named is None:
+            return False
+        q, _ = self._question(text)
+        wanted = [t for words in named for t in analyze.terms(words)]
+        releases = [set(analyze.terms(self.store.release_text(h.release_id))) for h in hits[:_TOGETHER_HITS]]
+        return bool(wanted) and any(all(q.holds(t, held) for t in wanted) for held in releases)
 
     def _idf(self, text: str) -> dict[str, float]:
         words = sorted(set(analyze.terms(text)))
@@ -447,6 +462,10 @@ def _introduced(ev: Evidence, found: list[Evidence]) -> list[Evidence]:
         (e.spans[0][0] >= last and not text[last:e.spans[0][0]].strip() and text[:last].rstrip().endswith(":"))
         or (e.spans[-1][1] <= first and not text[e.spans[-1][1]:first].strip()
             and text[:e.spans[-1][1]].rstrip().endswith(":")))]
+
+
+# How many of the whole question's first hits may show that its names go together.
+_TOGETHER_HITS = 3
 
 
 def _apart(outcomes: list[Outcome]) -> bool:

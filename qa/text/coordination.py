@@ -69,6 +69,23 @@ def _either(doc: Doc) -> list[str] | None:
     return [_question(_text(before + first), ending), _question(_text(before + second), ending)]
 
 
+def conjuncts(first: str, second: str) -> tuple[str, str] | None:
+    """What two parts of one question name in place of each other ("austin", "marles" in "what did austin talk
+    about" and "what did marles talk about"), when that is all they differ by and it is no clause (no verb in it);
+    None otherwise."""
+    a, b = first.split(), second.split()
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < min(len(a), len(b)) - start and a[len(a) - 1 - end] == b[len(b) - 1 - end]:
+        end += 1
+    one, two = " ".join(a[start:len(a) - end]), " ".join(b[start:len(b) - end])
+    if not one or not two or any(t.pos_ in ("VERB", "AUX") for part in (one, two) for t in spans.parse(part)):
+        return None
+    return one, two
+
+
 def compares(question: str) -> str | None:
     """The word that asks for a comparison ("larger", "more", "grow"), or None."""
     doc = spans.parse(question)
