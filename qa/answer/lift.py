@@ -458,7 +458,7 @@ def _headed(q: Question, text: str, body_start: int) -> list[Span]:
     # noun coordinated with a non-noun ("commanding general, 101st Airborne Division").
     doc = spans.parse(text)
     heads = [t for t in doc if t.pos_ in ("NOUN", "PROPN") and analyze.stem(t.lower_) == q.focus]
-    for chunk in (doc[t.left_edge.i:t.i + 1] for t in heads if t.left_edge.i <= t.i):
+    for chunk in (doc[t.left_edge.i:t.i + 1] for t in heads):
         if chunk.start_char < body_start:
             continue
         # Without "the" or "its"; a named possessor stays ("Eon's official social media accounts").

@@ -310,10 +310,16 @@ class Answerer:
             if gone and share >= settings.decline_missing:
                 return Outcome(q, declined=True, reason="the releases do not mention "
                                + ", ".join(f"“{surface(q, t)}”" for t in gone[:3]))
-        # A name the question gives ("hegel", "iraq") that the best release lacks and another candidate's release
-        # holds: that one is about what was asked.
-        if _lacking(q, best) and (named := next((e for e in found if not _lacking(q, e)), None)) is not None:
-            best = named
+        # A name the question gives ("hagel", "iraq") that the best release lacks and another candidate's release
+        # holds: that one is about what was asked (each release read once).
+        if _lacking(q, best):
+            named: dict[str, bool] = {}
+            for e in found:
+                if e.release_id not in named:
+                    named[e.release_id] = not _lacking(q, e)
+                if named[e.release_id]:
+                    best = e
+                    break
         level, why = support(q, [best], best.short is not None, settings.partial_missing,
                              best.short.text if best.short else None)
         features = None
