@@ -99,9 +99,12 @@ def test_citation_spans_stay_exact_when_control_characters_are_removed(tmp_path:
 
 
 # A qa ingest whose workers never finish a file named stuck*: each worker notes its pid when it starts.
+# The parent reads Ctrl-C as a terminal's `qa ingest` does, even when the shell running the tests ignores SIGINT
+# (a job started in the background), which Python would otherwise inherit and never raise KeyboardInterrupt for.
 STUCK_INGEST = """
-import os, sys, time
+import os, signal, sys, time
 from pathlib import Path
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from qa.ingest import pipeline as ingest
 from qa.settings import IndexSettings
 from qa.index.store import Store
