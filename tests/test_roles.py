@@ -58,6 +58,13 @@ def test_the_one_met_with_is_named_by_the_appositive() -> None:
     assert lift(analyse("who did austin meet in tokyo", {}), sentence).text == "Hamada Yasukazu"
 
 
+def test_the_doer_the_question_names_is_no_answer() -> None:
+    """"who met austin": Austin is the one who met, named by the question; the one he met answers."""
+    sentence = "Secretary of Defense Lloyd J. Austin III met with UK Secretary of State for Defence John Healey."
+    found = lift(analyse("who met austin", {}), sentence)
+    assert found is None or "Austin" not in found.text
+
+
 def test_the_doer_is_the_answer_not_the_nearest_name() -> None:
     sentence = ('"In a historic move today, President [Donald J.] Trump has signed an executive order changing our '
                 'name to the Department of War," Pentagon Press Secretary Kingsley Wilson said.')

@@ -87,13 +87,19 @@ def test_ties_go_to_the_more_frequent_word_and_casing_is_kept(store: Store) -> N
 
 def test_a_question_word_typed_wrong_is_that_question_word(store: Store) -> None:
     # "with" is one edit from "wich" too, and far more frequent in releases, but a reader meant "which".
+    text = "The Army will withdraw two brigades with their equipment from Europe, and then more."
     ingest_drafts(store, [ReleaseDraft(title="Brigades", date="2012-01-12", source="s", origin="s", key="s",
-                                       text="The Army will withdraw two brigades with their equipment from Europe.")],
+                                       text=text)],
                   IndexSettings())
     rewritten = rewrite("wich brigades are leaving europe", store, SETTINGS)
     assert rewritten.question.startswith("which brigades")
     assert rewritten.corrections == [("wich", "which")]
     assert rewrite("whos leaving europe", store, SETTINGS).corrections == []  # "who's", read as "who is"
+    # A short one opening the question, though a dictionary knows it ("wat", a temple).
+    assert rewrite("wat will the army withdraw", store, SETTINGS).corrections == [("wat", "what")]
+    # A word the releases use is no typo ("then"), nor a question word itself ("who").
+    assert rewrite("then the army will withdraw", store, SETTINGS).corrections == []
+    assert rewrite("who will withdraw", store, SETTINGS).corrections == []
 
 
 def test_rewriting_costs_little(corpus_store: Store) -> None:

@@ -363,7 +363,8 @@ def _acting(q: Question, text: str, found: list[Span]) -> Span | None:
         doc = spans.parse(text)
         heads = [t for t in doc for a, _ in slots if t.idx == a and t.pos_ == "PROPN" and is_new(q, t.text)]
         acting = [Span(text[a:b], a, b) for t in heads
-                  for a, b in [spans.complete(text, t.idx, t.idx + len(t), person=True)]]
+                  for a, b in [spans.complete(text, t.idx, t.idx + len(t), person=True)]
+                  if not names_given(q, text[a:b])]
     if not acting:
         return None
     first = last = acting[0]

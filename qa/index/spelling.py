@@ -314,6 +314,7 @@ _QUESTION_WORD = re.compile(r"\b[A-Za-z]+\b")
 
 _QUESTION_WORDS = ("which", "what", "where", "when", "whose", "whom")
 _CONTRACTIONS = frozenset(f"{w}s" for w in ("who", "what", "where", "when", "which", "how"))
+_ASKING = frozenset((*_QUESTION_WORDS, "who", "how", "why"))
 
 
 def correct(question: str, store: Store, settings: AnswerSettings) -> tuple[str, list[tuple[str, str]]]:
@@ -321,10 +322,15 @@ def correct(question: str, store: Store, settings: AnswerSettings) -> tuple[str,
     if settings.typo_distance <= 0:
         return question, []
     candidates = {}
+    opening = None
     for m in _QUESTION_WORD.finditer(question):
         word = m.group()
         lower = word.lower()
-        if len(word) < settings.typo_min_length or (word.isupper() and len(word) > 1):
+        if m.start() == 0 and lower not in _ASKING and any(OSA.distance(lower, w) <= 1 for w in _QUESTION_WORDS):
+            # The word opening the question, one edit from a question word ("wat will hicks do"): looked up
+            # however short, and a typo even if a dictionary knows it ("wat"), unless the releases use it ("then").
+            opening = lower
+        elif len(word) < settings.typo_min_length or (word.isupper() and len(word) > 1):
             continue  # short words are too often other words; capitals are acronyms, not typos
         word_terms = analyze.terms(lower)
         if not word_terms or any(t[0] in "$#0123456789" for t in word_terms):
@@ -333,7 +339,7 @@ def correct(question: str, store: Store, settings: AnswerSettings) -> tuple[str,
     if not candidates:
         return question, []
     unknown = set(candidates) - store.known_words(list(candidates))
-    unknown -= english_words() & unknown
+    unknown -= (english_words() & unknown) - {opening}
     if not unknown:
         return question, []
     entry = _cached(store)
