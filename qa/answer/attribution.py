@@ -8,6 +8,8 @@ the readout of Austin's call", "who wrote the article on ...") is answered from 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from qa.answer.candidates import Evidence
 from qa.answer.lift import Span
 from qa.index.store import Store
@@ -35,22 +37,7 @@ def asks_credit(question: str) -> bool:
 def credited(hits: list[Hit], store: Store) -> Evidence | None:
     """The attribution line of the best-ranked release, with the person it names as the short answer; None when
     that release credits nobody (another release's byline would answer a question nobody asked)."""
-    for hit in hits[:1]:
-        text = store.release_text(hit.release_id)
-        for line in store.boilerplate(hit.release_id):
-            if line.kind not in CREDITS:
-                continue
-            start, end = _trimmed(text, line)
-            # The last name the line gives: "Pentagon Press Secretary Brig. Gen. Pat Ryder provided ..." may read
-            # "Brig" as a name of its own too.
-            person = next((e for e in reversed(spans.parse(text[start:end]).ents) if e.label_ == "PERSON"), None)
-            if person is None:
-                continue
-            ev = Evidence(release_id=hit.release_id, title=hit.title, date=hit.date, source=hit.source,
-                          release_text=text, spans=[(start, end)], chunk_ids=[hit.chunk_id], score=hit.score)
-            ev.short = Span(person.text, person.start_char, person.end_char)  # offsets in the line, as lift's
-            return ev
-    return None
+    return next((ev for hit in hits[:1] for ev in _credits(hit, store)), None)
 
 
 def holding(role: frozenset[str], idf: dict[str, float], hits: list[Hit], store: Store) -> Evidence | None:
@@ -62,25 +49,34 @@ def holding(role: frozenset[str], idf: dict[str, float], hits: list[Hit], store:
     for hit in hits:
         if any(e.release_id == hit.release_id for e in found):
             continue
-        text = store.release_text(hit.release_id)
-        for line in store.boilerplate(hit.release_id):
-            if line.kind not in CREDITS:
-                continue
-            start, end = _trimmed(text, line)
-            said = text[start:end]
-            # The last name the line gives, as for credited(); its title is the words before it.
-            person = next((e for e in reversed(spans.parse(said).ents) if e.label_ == "PERSON"), None)
-            if person is None:
-                continue
-            tied = subject.tied_words(said, person.start_char, person.end_char) | set(
-                analyze.terms(said[:person.start_char]))
+        for ev in _credits(hit, store):
+            assert ev.short is not None
+            line = ev.text
+            # The person's title is the words of the line before the name, and the phrase it stands in.
+            tied = subject.tied_words(line, ev.short.start, ev.short.end) | set(analyze.terms(line[:ev.short.start]))
             if sum(idf.get(t, 1.0) for t in role & tied) >= weight / 2:
-                ev = Evidence(release_id=hit.release_id, title=hit.title, date=hit.date, source=hit.source,
-                              release_text=text, spans=[(start, end)], chunk_ids=[hit.chunk_id], score=hit.score)
-                ev.short = Span(person.text, person.start_char, person.end_char)
                 found.append(ev)
                 break
     return max(found, key=lambda e: e.date, default=None)
+
+
+def _credits(hit: Hit, store: Store) -> Iterator[Evidence]:
+    """Each attribution line of the hit's release that names a person, as evidence with that person as its short
+    answer (offsets in the line, as lift's)."""
+    text = store.release_text(hit.release_id)
+    for line in store.boilerplate(hit.release_id):
+        if line.kind not in CREDITS:
+            continue
+        start, end = _trimmed(text, line)
+        # The last name the line gives: "Pentagon Press Secretary Brig. Gen. Pat Ryder provided ..." may read
+        # "Brig" as a name of its own too.
+        person = next((e for e in reversed(spans.parse(text[start:end]).ents) if e.label_ == "PERSON"), None)
+        if person is None:
+            continue
+        ev = Evidence(release_id=hit.release_id, title=hit.title, date=hit.date, source=hit.source,
+                      release_text=text, spans=[(start, end)], chunk_ids=[hit.chunk_id], score=hit.score)
+        ev.short = Span(person.text, person.start_char, person.end_char)
+        yield ev
 
 
 def _trimmed(text: str, line: boilerplate.Span) -> tuple[int, int]:

@@ -295,7 +295,7 @@ def _people(q: Question, text: str, body_start: int) -> list[Span]:
     # other labels stay, as the small model reads some names as organisations, products or works.
     elsewhere = [(e.start_char, e.end_char) for e in spans.parse(text).ents if e.label_ in _NOT_PEOPLE]
     names = [s for s in _claims(text, body_start, "person")
-             if is_new(q, s.text) and not set(analyze.terms(_surname(s.text))) & q.term_set
+             if is_new(q, s.text) and not _surname_asked(q, s.text)
              and not _PLACE_WORDS.search(s.text) and not any(a <= s.start and s.end <= b for a, b in elsewhere)]
     # "Lieutenant General Moisiuk", "Mike [Gruss]".
     names += [Span(m.group(1), m.start(1), m.end(1)) for m in re.finditer(
@@ -307,12 +307,12 @@ def _people(q: Question, text: str, body_start: int) -> list[Span]:
     # The names the entity recogniser finds that the lexicon does not ("Christine" alone).
     names += [Span(e.text, e.start_char, e.end_char) for e in spans.parse(text).ents
               if e.label_ == "PERSON" and e.start_char >= body_start and is_new(q, e.text)
-              and not set(analyze.terms(_surname(e.text))) & q.term_set
+              and not _surname_asked(q, e.text)
               and not any(n.start < e.end_char and e.start_char < n.end for n in names)]
     # A first name after a rank grows to the whole name ("Gen. Paul" → "Paul J. Selva"): not the person the
     # question names.
-    names = [n for n in names if not set(analyze.terms(_surname(
-        text[slice(*spans.complete(text, n.start, n.end, person=True))]))) & q.term_set]
+    names = [n for n in names
+             if not _surname_asked(q, text[slice(*spans.complete(text, n.start, n.end, person=True))])]
     if q.role:
         # "who is the secretary of the army": only a person the text ties to that role answers, by the parse.
         weight = sum(q.idf.get(t, 1.0) for t in q.role)
@@ -399,8 +399,12 @@ _PLACE_WORDS = re.compile(r"\b(?:Sea|Ocean|Gulf|Bay|River|Island|Islands|Shoal|S
 def names_given(q: Question, value: str) -> bool:
     """Whether a value is what the question already names: all its words, or a person's surname
     ("J. Austin III" when the question names Austin)."""
-    return not is_new(q, value) or (q.kind is AnswerType.PERSON and bool(
-        set(analyze.terms(_surname(value))) & q.term_set))
+    return not is_new(q, value) or (q.kind is AnswerType.PERSON and _surname_asked(q, value))
+
+
+def _surname_asked(q: Question, name: str) -> bool:
+    """Whether the question gives the name's surname: the person it is about, not one it asks for."""
+    return bool(set(analyze.terms(_surname(name))) & q.term_set)
 
 
 def _surname(name: str) -> str:

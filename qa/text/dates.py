@@ -63,12 +63,16 @@ _PERIOD = re.compile(rf"\b({MONTH})\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?((?:19|
 def months_named(text: str) -> list[tuple[int, int]]:
     """The (year, month) of every month `text` names with its year, in order; not a month a period runs through
     ("accessions thru july 2011"), which is no release's date (months_through)."""
-    return [_month(m) for m in _PERIOD.finditer(text) if not _THROUGH.search(text, 0, m.start())]
+    return _months(text, through=False)
 
 
 def months_through(text: str) -> list[tuple[int, int]]:
     """The (year, month) a period the text names runs through: "thru july 2011", "as of March 2024"."""
-    return [_month(m) for m in _PERIOD.finditer(text) if _THROUGH.search(text, 0, m.start())]
+    return _months(text, through=True)
+
+
+def _months(text: str, *, through: bool) -> list[tuple[int, int]]:
+    return [_month(m) for m in _PERIOD.finditer(text) if bool(_THROUGH.search(text, 0, m.start())) is through]
 
 
 def reports_through(text: str, months: list[tuple[int, int]]) -> bool:
