@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from qa.answer.question import CODE_WORDS, Question
-from qa.text import analyze, boilerplate, grounding, roles, spans
+from qa.text import analyze, boilerplate, grounding, roles, spans, tense
 from qa.text.answer_type import MONTH_TERMS, AnswerType
 from qa.text.subject import tied_words
 
@@ -90,8 +90,10 @@ def _lifted(q: Question, text: str, *, dated: bool = False) -> Span | None:
     found = values(q, text)
     # Only for a question opening with "when" that gives no time of its own: "When Austin called ... in
     # September 2023, when was the next meeting" asks about another event than the release's "today" (dev r009_q1).
+    # And only for one about the past: the release's date never says when what it announces will happen.
     if not found and dated and q.kind is AnswerType.DATE and _WHEN.match(q.text) and not _YEAR.search(q.text) \
-            and not MONTH_TERMS & q.term_set and (m := _TODAY.search(text, _body_start(text))):
+            and not MONTH_TERMS & q.term_set and (m := _TODAY.search(text, _body_start(text))) \
+            and tense.asks_past(q.text):
         return Span(m.group(), m.start(), m.end())
     if not found:
         return None
@@ -130,6 +132,8 @@ def values(q: Question, text: str) -> list[Span]:
         if not spans and "year" in q.text.lower():
             spans = [Span(m.group(), m.start(), m.end()) for m in _YEAR.finditer(text, body_start)
                      if is_new(q, m.group())]
+        if not spans and _WHEN.match(q.text):
+            spans = _months_alone(q, text, body_start)
         return spans
     if kind is AnswerType.ORDINAL:
         return [s for s in _claims(text, body_start, "ordinal") if is_new(q, s.text)]
@@ -166,9 +170,39 @@ def _claims(text: str, start: int, kind: str) -> list[Span]:
 
 
 def is_new(q: Question, value: str) -> bool:
-    """Whether a value adds something to the question: "$450 million" in "the $450 million drawdown" does not."""
-    terms = set(analyze.terms(value))
+    """Whether a value adds something to the question: "$450 million" in "the $450 million drawdown" does not,
+    nor "Matthew V. Thompson" in "what killed matthew thompson" (a middle initial names no one new)."""
+    terms = set(analyze.terms(_INITIAL.sub(" ", value)))
     return bool(terms) and not terms <= q.term_set
+
+
+# A capital letter with its full stop inside a name: "V." of "Matthew V. Thompson".
+_INITIAL = re.compile(r"(?<=\s)[A-Z]\.(?=\s)")
+
+
+def _months_alone(q: Question, text: str, body_start: int) -> list[Span]:
+    """For a question opening with "when" (not "on what day and month", which a month alone does not answer): a
+    month the recogniser reads as a date, without a day or year, that dates what the question asks about:
+    one of its heads, a few words up the parse, is a word of the question. "look forward to meeting at the
+    upcoming NATO defense ministerial in February" answers "when is mattis meeting le drian"; "the joint statement
+    signed in November" does not."""
+    doc = spans.parse(text)
+    found = []
+    for e in doc.ents:
+        if e.label_ != "DATE" or e.start_char < body_start or not MONTH_TERMS & set(analyze.terms(e.text)) \
+                or not is_new(q, e.text):
+            continue
+        heads, t = set(), e.root
+        for _ in range(_MONTH_HEADS):
+            t = t.head
+            heads.update(analyze.terms(t.text))
+        if heads & q.term_set:
+            found.append(Span(e.text, e.start_char, e.end_char))
+    return found
+
+
+# How far up the parse a month alone may date a word of the question: "meeting" <- "at" <- "ministerial" <- "in".
+_MONTH_HEADS = 4
 
 
 def _amount(money: str) -> float:
@@ -439,6 +473,10 @@ def _things(q: Question, text: str, body_start: int) -> list[Span]:
         found += filter(None, [_list_after(q, text, body_start)])
     elif runs and q.text.lower().startswith("whose"):
         found.append(_closest(q, text, runs))
+    elif q.act is not None:
+        # "what did austin and gantz discuss": what fills the act's role, the whole phrase the parse gives it.
+        found += [Span(text[a:b], a, b) for a, b in roles.phrases(text, q.act) if a >= body_start
+                  and is_new(q, text[a:b])]
     return found
 
 

@@ -327,6 +327,10 @@ class Answerer:
             features = confidence.features(q, best, found, len(values(q, best.text)))
             if settings.calibrated and not confidence.sure(features):
                 level, why = "partial", HEDGED
+            elif q.asks_phrase:
+                # The phrase a verb's role gives is read as the reader's spans are: the confidence model was
+                # fitted on values of a kind. On squad-train one printed full answered a planted question.
+                level, why = "partial", HEDGED
         if level != "full":
             # A name the question is about ("norway", typed in lower case) that the release never gives, or a
             # word no release holds in any form ("f16s"): the closest sentence is about something else.

@@ -26,6 +26,8 @@ said spoke to for of in on at by with from about over under as that who which an
 def _focus(text: str) -> str | None:
     for m in _WH.finditer(text):
         nouns: list[str] = []
+        if _verb_at(text, m.start(1)):
+            continue  # "what killed matthew thompson": the question word is the verb's subject, naming no noun
         for word in m.group(1).split():
             w = word.lower().strip(".")
             # "Under Secretary role": a capitalised word is a name's, not a function word; "meeting" may be
@@ -37,6 +39,11 @@ def _focus(text: str) -> str | None:
         if nouns:
             return analyze.stem(nouns[-1])
     return None
+
+
+def _verb_at(text: str, offset: int) -> bool:
+    """Whether the word at `offset` is a verb in the past or present tense, as the tagger reads the question."""
+    return any(t.idx == offset and t.tag_ in ("VBD", "VBZ") and t.pos_ == "VERB" for t in spans.parse(text))
 
 
 # Focus words that ask for a code ("the contract number", "its designation"), not a count.
@@ -98,6 +105,12 @@ class Question:
     act: roles.Role | None = None  # "who signed ...": the act whose doer (or object) is asked for (qa.text.roles)
 
     @property
+    def asks_phrase(self) -> bool:
+        """Whether the answer is the phrase filling the act's role ("what did they discuss"), not a value of a
+        kind: no kind checks it against the question."""
+        return self.kind is AnswerType.OTHER and self.focus is None and self.act is not None
+
+    @property
     def term_set(self) -> set[str]:
         return set(self.terms)
 
@@ -139,6 +152,12 @@ def _forms(text: str) -> dict[str, tuple[frozenset[str], ...]]:
 _CONTRACTED = re.compile(r"\b(what|who|where|when|which)['’]?s\b", re.IGNORECASE)
 
 
+def _object_asked(question: str) -> roles.Role | None:
+    """The act whose object "what did X <verb>" asks for, by the parse or, where it misses the verb, by stem."""
+    role = roles.asked(question)
+    return role if role is not None and role.verb != "do" else roles.asked_object(question)
+
+
 _MONEY_WORDS = frozenset(analyze.terms("money dollars cash"))
 
 
@@ -176,4 +195,7 @@ def analyse(text: str, idf: dict[str, float], common_top: int | None = None,
                     and not identity else frozenset(),
                     names=about.names - reworded if about else frozenset(),
                     unheard=(unheard & about.names) - reworded if about else frozenset(),
-                    act=roles.asked(acting) if kind is AnswerType.PERSON else None)
+                    # "who signed", and "what did X urge" when no noun is asked for: the act whose doer or object
+                    # is the answer.
+                    act=roles.asked(acting) if kind is AnswerType.PERSON else _object_asked(acting)
+                    if kind is AnswerType.OTHER and focus is None and about is not None else None)

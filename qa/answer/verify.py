@@ -267,15 +267,22 @@ _KIND_LABELS = {AnswerType.PERSON: frozenset({"PERSON"}),
                 AnswerType.PLACE: spans.PLACE_LABELS | {"ORG"}}
 
 
+# A nickname in quotes between a first name and a surname: ' "Benny" '. The recogniser reads a name holding one as
+# the title of a work; the name is read as written without it.
+_NICKNAME = re.compile(r"\s[\"“][A-Z][\w.'’-]*[\"”]\s")
+
+
 def wrong_kind(q: Question, value: str, evidence: list[Evidence]) -> str:
     """Why `value` is not of the kind the question asks for, or "" when it is (or the kind has no label)."""
     wanted = _KIND_LABELS.get(q.kind)
     if wanted is None or q.identity:
         return ""
+    value = _NICKNAME.sub(" ", value)
     for ev in evidence:
-        at = ev.text.find(value)
+        text = _NICKNAME.sub(" ", ev.text)
+        at = text.find(value)
         if at >= 0:
-            found = spans.labels(ev.text, at, at + len(value))
+            found = spans.labels(text, at, at + len(value))
             break
     else:
         found = spans.labels(value, 0, len(value))

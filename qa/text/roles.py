@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from qa.text import spans
+from qa.text import analyze, spans
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -28,6 +28,27 @@ _OBJECTS = frozenset({"dobj", "nsubjpass"})
 class Role:
     verb: str  # the lemma of the question's main verb: "sign", "succeed"
     doer: bool  # True: the one who did it is asked for; False: the one it was done to
+    stemmed: bool = False  # `verb` is the stem of a question word, matched with each verb's lemma stemmed
+
+
+def asked_object(question: str) -> Role | None:
+    """For "what did X <verb>" whose verb the parse misses (in lower case the small tagger calls "discuss" a
+    noun): the object of the question's last word, matched by stem with the verbs of the evidence, whose parse is
+    sound. None for another shape, or when the last word is a function word ("what did mattis thank fallon for")."""
+    words = [t for t in spans.parse(question) if not t.is_punct]
+    if len(words) < 4 or words[0].lower_ != "what" or words[1].lower_ not in _DOING or words[-1].is_stop \
+            or not words[-1].is_alpha:
+        return None
+    return Role(analyze.stem(words[-1].lower_), doer=False, stemmed=True)
+
+
+# The auxiliaries after which "what" is the object of a verb still to come: "what did X discuss".
+_DOING = frozenset({"did", "does", "do", "will", "would", "has", "have", "had"})
+
+
+def _is(verb: Token, role: Role) -> bool:
+    """Whether `verb` is the role's verb, by lemma or by stem."""
+    return _lemma(verb) == role.verb or (role.stemmed and analyze.stem(verb.lemma_.lower()) == role.verb)
 
 
 def asked(question: str) -> Role | None:
@@ -78,7 +99,7 @@ def fillers(text: str, role: Role) -> list[tuple[int, int]]:
     each argument and of the arguments coordinated with it ("Judith Miller and Walter B. Huffman")."""
     out: list[tuple[int, int]] = []
     for verb in spans.parse(text):
-        if verb.pos_ != "VERB" or _lemma(verb) != role.verb:
+        if verb.pos_ != "VERB" or not _is(verb, role):
             continue
         for arg in _arguments(verb, role.doer):
             for t in (arg, *(c for c in arg.conjuncts)):
@@ -119,3 +140,18 @@ def _arguments(verb: Token, doer: bool) -> list[Token]:
                   if p.dep_ == "pobj"]
     # "Allen, who ordered the rescue": the relative pronoun stands for the noun the clause describes.
     return [verb.head if c.tag_ in ("WP", "WDT") and verb.dep_ == "relcl" else c for c in found]
+
+
+def phrases(text: str, role: Role) -> list[tuple[int, int]]:
+    """Character spans of the whole phrases that fill the role for any form of the verb in `text`: "what did they
+    discuss" → "the importance of close coordination on Iran and other regional security challenges"."""
+    out = []
+    for verb in spans.parse(text):
+        if verb.pos_ != "VERB" or not _is(verb, role):
+            continue
+        for arg in _arguments(verb, role.doer):
+            words = [t for t in arg.subtree if not t.is_punct or t.i < arg.right_edge.i]
+            if words and not any(t.tag_ in ("WP", "WDT", "PRP") for t in words[:1]):
+                out.append((words[0].idx, words[-1].idx + len(words[-1])))
+    return out
+
