@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from qa.answer.question import CODE_WORDS, Question
-from qa.text import analyze, boilerplate, grounding, roles, spans, tense
+from qa.text import analyze, boilerplate, grounding, roles, spans, tense, wordnet
 from qa.text.answer_type import MONTH_TERMS, AnswerType
 from qa.text.subject import tied_words
 
@@ -471,6 +471,8 @@ def _things(q: Question, text: str, body_start: int) -> list[Span]:
             if q.focus in analyze.terms(m.group()) and body_start + m.start() > 0:
                 found += filter(None, [_modified(q, text, body_start + m.start(), body_start + m.end())])
         found += filter(None, [_list_after(q, text, body_start)])
+        if not found:
+            found += _kind_of(q, text, body_start)
     elif runs and q.text.lower().startswith("whose"):
         found.append(_closest(q, text, runs))
     elif q.act is not None:
@@ -478,6 +480,42 @@ def _things(q: Question, text: str, body_start: int) -> list[Span]:
         found += [Span(text[a:b], a, b) for a, b in roles.phrases(text, q.act) if a >= body_start
                   and is_new(q, text[a:b])]
     return found
+
+
+def _kind_of(q: Question, text: str, body_start: int) -> list[Span]:
+    """For "which X" where no phrase of the text is headed by X: the names whose head noun WordNet places under X
+    ("what unit was thompson in" → "3rd Battalion, 1st Special Forces Group (Airborne)": a battalion is a military
+    unit). Only names (an entity, or a noun phrase headed by a proper noun): a common noun is a kind of too many
+    things ("device" of "unit", as a whole of parts). A person only when X is a kind of person ("which lawmaker").
+    The one nearest the question's words first."""
+    asked = next((t.lower_ for t in spans.parse(q.text) if analyze.stem(t.lower_) == q.focus), None)
+    if asked is None:
+        return []
+    people = wordnet.is_kind_of(asked, "person")
+    doc = spans.parse(text)
+    names = [p for p in [*doc.ents, *doc.noun_chunks] if p.start_char >= body_start and p.root.pos_ == "PROPN"
+             and p.root.ent_type_ not in _QUANTITIES and is_new(q, p.text)]
+    out: list[Span] = []
+    for p in sorted(names, key=lambda p: p.start_char):
+        start, end = spans.complete(text, p.start_char, p.end_char)
+        if any(o.start <= start < o.end for o in out):
+            continue
+        if out and re.fullmatch(r",\s+(?:the\s+)?", text[out[-1].end:start]) \
+                and p.root.ent_type_ not in spans.PLACE_LABELS and wordnet.is_kind_of(p.root.text, asked, first=99):
+            # "3rd Battalion, 1st Special Forces Group (Airborne)": a unit named with the one it belongs to is one
+            # answer; the one after it need be a kind of X in any sense ("group" is first an abstraction).
+            start = out.pop().start
+        elif (p.root.ent_type_ == "PERSON" and not people) or not wordnet.is_kind_of(p.root.text, asked):
+            continue
+        out.append(Span(text[start:end], start, end))
+    if not out:
+        return out
+    best = _closest(q, text, out)
+    return [best, *(o for o in out if o is not best)]
+
+
+# Entity labels of amounts and times, never a kind of thing asked for by "which X".
+_QUANTITIES = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 
 
 def _plural_focus(q: Question) -> bool:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from qa.index import spelling
-from qa.text import analyze, roles, spans
+from qa.text import analyze, roles, spans, wordnet
 from qa.text.answer_type import AnswerType, answer_type
 from qa.text.subject import role, subject
 
@@ -138,9 +138,13 @@ class Question:
 
 
 def _forms(text: str) -> dict[str, tuple[frozenset[str], ...]]:
-    """Each term of the trailer's groups (`dept = department`), with the terms of all forms of its group."""
+    """Each term of the trailer's groups (`dept = department`), with the terms of all forms of its group; and each
+    people's word or country the question names, with its other forms (qa.text.wordnet.peoples): a release saying
+    "French Minister" holds "france", though search looks for the word as written."""
     forms: dict[str, tuple[frozenset[str], ...]] = {}
-    for written, others in spelling.alternatives(text)[1]:
+    main, groups = spelling.alternatives(text)
+    groups = groups + [(w, list(others)) for w in re.findall(r"[A-Za-z]+", main) if (others := wordnet.peoples(w))]
+    for written, others in groups:
         group = tuple(f for f in spelling.form_terms(written, others) if f)
         for form in group:
             for term in form:

@@ -33,7 +33,7 @@ from rapidfuzz.distance import OSA
 
 from qa.index.store import Store
 from qa.settings import AnswerSettings
-from qa.text import analyze, english
+from qa.text import analyze, english, wordnet
 
 Group = tuple[str, list[str]]  # what the reader wrote, and the other forms it stands for
 
@@ -375,32 +375,20 @@ def correct(question: str, store: Store, settings: AnswerSettings) -> tuple[str,
     return _QUESTION_WORD.sub(fix, question), corrections
 
 
-# A people's adjective and its country's name differ at the end: Chinese/China, Ukrainian/Ukraine, Israeli/Israel,
-# Polish/Poland, Afghan/Afghanistan, Turkish/Turkey. The word's end is swapped and the releases' vocabulary decides.
-_DEMONYM_ENDS = ("ese", "ian", "ean", "an", "ish", "i", "")
-_COUNTRY_ENDS = ("", "a", "e", "y", "ia", "ey", "any", "ain", "and", "istan", "s")
-
-
 def demonym_forms(text: str, store: Store) -> list[Group]:
-    """"Chinese = China" for a people's word the releases never use whose country they name (either way round:
-    "Ukraine" asked, "Ukrainian" written)."""
-    words = {m.group().lower(): m.group() for m in _QUESTION_WORD.finditer(text) if len(m.group()) >= 5}
-    if not words:
-        return []
-    unknown = set(words) - store.known_words(list(words))
-    entry = _cached(store)
-    vocabulary, _ = _vocabulary(entry, store)
-    with entry.lock:
-        if entry.prefixes is None:
-            entry.prefixes = frozenset(w[:4] for w in vocabulary if len(w) >= 4)
+    """"Chinese = China" for a people's word the releases never use whose country they name, or the other way round
+    ("Ukraine" asked, only "Ukrainian" written), by WordNet's tie of the two (qa.text.wordnet.peoples); a form only
+    when the releases hold all its words. A word the releases use is searched as written: its other form would
+    bring up every release of that people ("ukrainian" for the army savings package for Ukraine)."""
+    words = {m.group().lower(): m.group() for m in _QUESTION_WORD.finditer(text) if wordnet.peoples(m.group())}
     groups: list[Group] = []
-    for lower in sorted(unknown):
-        forms = {lower[:len(lower) - len(end)] + ending for end in _DEMONYM_ENDS if lower.endswith(end)
-                 for ending in _COUNTRY_ENDS + _DEMONYM_ENDS} - {lower}
-        held = sorted(f for f in forms if len(f) >= 4 and f[:4] in entry.prefixes)
-        held = sorted(store.known_words(held)) if held else []
+    for lower in sorted(set(words) - store.known_words(list(words))):
+        forms = wordnet.peoples(lower)
+        known = store.known_words(sorted({w.lower() for f in forms for w in f.split()}))
+        held = [f if words[lower][:1].isupper() else f.lower() for f in forms
+                if all(w.lower() in known for w in f.split())]
         if held:
-            groups.append((words[lower], [_styled(words[lower], held[0])]))
+            groups.append((words[lower], held))
     return groups
 
 

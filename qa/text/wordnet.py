@@ -1,0 +1,90 @@
+"""Which English noun is a kind of which, from Princeton WordNet 3.0's noun hierarchy (hypernyms).
+
+"What unit was Thompson in?" asks for a unit; the release names "3rd Battalion, 1st Special Forces Group". No
+word of the answer is "unit", and a sentence encoder finds "device" as near to "unit" as "battalion" (it knows
+words that come up together, not what a thing is). WordNet, a lexicon of English built by linguists and fitted to
+no question here, says a battalion is an army unit, a military unit, a unit.
+
+The same lexicon ties a people's adjective to its country ("French" pertains to France, "Saudi" to Saudi
+Arabia): a reader asks about "france" where a readout says "French Minister of Defense".
+
+Both ship beside this module, written by scripts/build-wordnet from the database of the Debian package
+`wordnet-base` (WordNet 3.0 license in WORDNET-LICENSE): wordnet-nouns.txt.gz (1 MB: each noun synset's
+hypernyms and instance hypernyms, each noun lemma's synsets, most frequent sense first) and wordnet-peoples.txt.
+Each is read once per process, when a question first needs it.
+"""
+
+from __future__ import annotations
+
+import gzip
+from functools import lru_cache
+from pathlib import Path
+
+DATA = Path(__file__).with_name("wordnet-nouns.txt.gz")
+PEOPLES = Path(__file__).with_name("wordnet-peoples.txt")
+# Senses of the word tried, most frequent first: rarer ones make a name a kind of anything ("Rome" is also the
+# Roman Catholic Church, a group). Every sense of the kind asked is tried: "unit" asks for a military unit in one
+# sense of its six.
+SENSES = 1
+# How far up the hierarchy a kind is looked for: battalion -> army unit -> military unit -> unit is three steps.
+DEPTH = 6
+
+
+@lru_cache(maxsize=1)
+def _load() -> tuple[list[tuple[int, ...]], dict[str, tuple[int, ...]]]:
+    """The hypernyms of each synset (by its number) and the synsets of each lemma (spaces as underscores)."""
+    lines = gzip.decompress(DATA.read_bytes()).decode("utf-8").splitlines()
+    n = int(lines[0])
+    ups = [tuple(map(int, line.split())) for line in lines[1:n + 1]]
+    lemmas = {}
+    for line in lines[n + 1:]:
+        word, *synsets = line.split()
+        lemmas[word] = tuple(map(int, synsets))
+    return ups, lemmas
+
+
+def senses(word: str) -> tuple[int, ...]:
+    """The synsets of a noun, most frequent first; a plural is read as its singular ("missiles", "batteries")."""
+    _, lemmas = _load()
+    lemma = "_".join(word.lower().split())
+    for form in (lemma, lemma[:-1] if lemma.endswith("s") else "", lemma[:-2] if lemma.endswith("es") else "",
+                 lemma[:-3] + "y" if lemma.endswith("ies") else ""):
+        if form in lemmas:
+            return lemmas[form]
+    return ()
+
+
+def is_kind_of(word: str, kind: str, first: int = SENSES) -> bool:
+    """Whether the word's `first` senses have, within DEPTH steps up, a synset of which `kind` is a lemma
+    ("battalion" is a kind of "unit"; "Rome" is no kind of "group")."""
+    targets = set(senses(kind))
+    if not targets:
+        return False
+    ups, _ = _load()
+    frontier = set(senses(word)[:first])
+    seen: set[int] = set()
+    for _ in range(DEPTH + 1):
+        if targets & frontier:
+            return True
+        seen |= frontier
+        frontier = {up for s in frontier for up in ups[s]} - seen
+        if not frontier:
+            break
+    return False
+
+
+@lru_cache(maxsize=1)
+def _peoples() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for line in PEOPLES.read_text(encoding="utf-8").splitlines():
+        adjective, noun = line.split("\t")
+        out.setdefault(adjective.lower(), []).append(noun)
+        out.setdefault(noun.lower(), []).append(adjective)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def peoples(name: str) -> tuple[str, ...]:
+    """A people's adjective's countries, or a country's adjectives: "chinese" -> ("China",), "France" ->
+    ("French",); none for another word."""
+    return _peoples().get(name.lower(), ())
+

@@ -1,0 +1,58 @@
+"""WordNet's noun hierarchy: which noun is a kind of which, and the "which X" answer it finds when no phrase of the
+evidence is headed by X."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.answer.lift import lift
+from qa.answer.question import analyse
+from qa.settings import AnswerSettings
+from qa.text import wordnet
+
+COMMON = AnswerSettings().common_words
+
+
+@pytest.mark.parametrize(("word", "kind", "is_kind"), [
+    ("battalion", "unit", True),
+    ("Division", "unit", True),
+    ("India", "country", True),  # an instance of a country
+    ("Kentucky", "state", True),
+    ("missiles", "missile", True),  # plural read as singular
+    ("device", "unit", True),  # as a whole of parts: why only names are taken (below)
+    ("province", "unit", False),
+    ("Rome", "group", False),  # only by its rarer sense, the Roman Catholic Church
+    ("Washington", "unit", False),
+    ("nonword", "unit", False),
+])
+def test_which_noun_is_a_kind_of_which(word: str, kind: str, is_kind: bool) -> None:
+    assert wordnet.is_kind_of(word, kind) is is_kind
+
+
+def test_a_rarer_sense_counts_only_when_asked_for() -> None:
+    assert not wordnet.is_kind_of("Group", "unit")
+    assert wordnet.is_kind_of("Group", "unit", first=99)
+
+
+def test_which_unit_takes_the_named_unit_with_the_one_it_belongs_to() -> None:
+    sentence = ("Thompson was assigned to 3rd Battalion, 1st Special Forces Group (Airborne), Joint Base "
+                "Lewis-McChord, Washington.")
+    found = lift(analyse("what unit was thompson in", {}, COMMON), sentence)
+    assert found is not None and found.text == "3rd Battalion, 1st Special Forces Group (Airborne)"
+
+
+def test_a_common_noun_is_no_kind_of_answer() -> None:
+    """"device" is a kind of "unit" only as a whole of parts: a common noun is never taken, only a name."""
+    sentence = "Thompson died of injuries caused by an improvised explosive device."
+    assert lift(analyse("what unit was thompson in", {}, COMMON), sentence) is None
+
+
+def test_a_people_and_its_country_are_one_in_what_a_release_holds() -> None:
+    """WordNet ties "French" to France: a readout naming the "French Minister of Defense" holds "france"."""
+    from qa.text import analyze
+
+    assert wordnet.peoples("french") == ("France",) and "Chinese" in wordnet.peoples("China")
+    q = analyse("who did mattis call in france", {}, COMMON)
+    held = set(analyze.terms("Mattis spoke with French Minister of Defense Jean-Yves Le Drian."))
+    assert all(q.holds(t, held) for t in analyze.terms("france"))
+    assert not any(q.holds(t, set(analyze.terms("Mattis spoke with the minister."))) for t in analyze.terms("france"))
