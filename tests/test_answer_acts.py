@@ -87,3 +87,21 @@ def test_a_name_with_a_nickname_in_quotes_is_a_person() -> None:
     q = analyse("who is the israeli defense minister", {}, COMMON)
     assert wrong_kind(q, 'Benjamin "Benny" Gantz', []) == ""
     assert wrong_kind(q, "Middle East", []) != ""
+
+
+def test_how_old_asks_for_an_age_not_any_number() -> None:
+    text = ("Rumsfeld, 68, would succeed William S. Cohen. One of Secretary Rumsfeld's first tasks will be to "
+            "challenge the status quo.")
+    assert lift(analyse("How old was Rumsfeld when Bush nominated him?", {}, COMMON), text).text == "68"
+    assert lift(analyse("how old was she", {}, COMMON), "She became, at the age of fifty, the oldest.").text == "fifty"
+    assert lift(analyse("how old was the officer", {}, COMMON), "One of the officers spoke.") is None
+
+
+def test_the_person_the_question_names_is_no_thing_it_asks_for() -> None:
+    sentence = "Staff Sgt. Matthew V. Thompson, 28, died Aug. 23 while conducting dismounted operations."
+    found = lift(analyse("Which operation was Staff Sgt. Thompson supporting when he died?", {}, COMMON), sentence)
+    assert found is None or "Thompson" not in found.text
+    # A name the recogniser may read as a person's, whose last word is the noun asked for, still answers.
+    roadmap = "They committed to conclude the Security Sector Assistance Roadmap within the year."
+    assert lift(analyse("Which roadmap did they commit to conclude?", {}, COMMON), roadmap).text == \
+        "Security Sector Assistance Roadmap"

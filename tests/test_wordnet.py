@@ -56,3 +56,22 @@ def test_a_people_and_its_country_are_one_in_what_a_release_holds() -> None:
     held = set(analyze.terms("Mattis spoke with French Minister of Defense Jean-Yves Le Drian."))
     assert all(q.holds(t, held) for t in analyze.terms("france"))
     assert not any(q.holds(t, set(analyze.terms("Mattis spoke with the minister."))) for t in analyze.terms("france"))
+
+
+@pytest.mark.parametrize(("verb", "act", "is_way"), [
+    ("initiate", "start", True),
+    ("telephone", "call", True),
+    ("speak", "talk", True),
+    ("kill", "die", False),
+    ("greet", "meet", False),
+])
+def test_which_act_is_a_way_of_which(verb: str, act: str, is_way: bool) -> None:
+    assert wordnet.is_kind_of(verb, act, pos="verb") is is_way
+
+
+def test_the_doer_of_an_act_said_with_another_verb_answers() -> None:
+    """"who started the efforts": they were "initiated by" him, a participle passive without an auxiliary."""
+    sentence = ("These efforts, initiated by Army Chief of Staff Gen. Eric Shinseki on Sept. 8, address issues raised "
+                "by the Army Regulation 15-6 report.")
+    found = lift(analyse("who started the efforts cohen supported", {}, COMMON), sentence)
+    assert found is not None and found.text.endswith("Eric Shinseki")

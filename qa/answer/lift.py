@@ -128,13 +128,13 @@ def values(q: Question, text: str) -> list[Span]:
     if kind is AnswerType.COUNT:
         return _counts(q, text, body_start)
     if kind is AnswerType.DATE:
-        spans = [s for s in _claims(text, body_start, "date") if is_new(q, s.text)]
-        if not spans and "year" in q.text.lower():
-            spans = [Span(m.group(), m.start(), m.end()) for m in _YEAR.finditer(text, body_start)
+        found = [s for s in _claims(text, body_start, "date") if is_new(q, s.text)]
+        if not found and "year" in q.text.lower():
+            found = [Span(m.group(), m.start(), m.end()) for m in _YEAR.finditer(text, body_start)
                      if is_new(q, m.group())]
-        if not spans and _WHEN.match(q.text):
-            spans = _months_alone(q, text, body_start)
-        return spans
+        if not found and _WHEN.match(q.text):
+            found = _months_alone(q, text, body_start)
+        return found
     if kind is AnswerType.ORDINAL:
         return [s for s in _claims(text, body_start, "ordinal") if is_new(q, s.text)]
     if kind is AnswerType.PERSON:
@@ -142,7 +142,11 @@ def values(q: Question, text: str) -> list[Span]:
     if kind is AnswerType.PLACE:
         return [s for s in _runs(q, text, body_start) if _PLACE_BEFORE.search(text[max(0, s.start - 12):s.start])
                 and not re.search(r"\d", s.text)]
-    return _things(q, text, body_start)
+    # The person the question names is no thing it asks for ("which operation was Staff Sgt. Thompson supporting":
+    # not "Staff Sgt. Matthew V. Thompson"): a person whose surname is one of the question's names, as its parse reads
+    # them (not "Security Sector Assistance Roadmap", which the recogniser may call a person, for "which roadmap").
+    return [t for t in _things(q, text, body_start)
+            if not (set(analyze.terms(_surname(t.text))) & q.names and "PERSON" in spans.labels(text, t.start, t.end))]
 
 
 def _body_start(text: str) -> int:
@@ -257,6 +261,8 @@ def _counts(q: Question, text: str, body_start: int) -> list[Span]:
             continue  # "two weeks" is a stretch of time, as the recogniser reads it, not a count of troops
         if re.search(r"[A-Za-z]\d|\d[A-Za-z]", number.text):
             continue  # a designation ("F-16", "W56HZV-20"), not a count
+        if _HOW_OLD.search(q.text) and not _age(text, number):
+            continue  # "how old": an age, not "One" of "One of Secretary Rumsfeld's first tasks"
         prefix = re.search(r"([A-Za-z]+)-$", text[:number.start])
         if prefix and prefix.group(1).lower() not in analyze.CARDINALS and prefix.group(1).lower() != "and":
             continue  # "pre-2014", "mid-2022": a time, not a count
@@ -299,6 +305,20 @@ def _counts(q: Question, text: str, body_start: int) -> list[Span]:
             continue  # the sentence counts the thing asked about elsewhere: "four active services" vs "accessions"
         ranked.append((-score, len(ranked), span))
     return [span for _, _, span in sorted(ranked)]
+
+
+_HOW_OLD = re.compile(r"\bhow old\b", re.IGNORECASE)
+
+
+def _age(text: str, number: Span) -> bool:
+    """Whether the number is someone's age, by the parse: set beside a name ("Rumsfeld, 68,"), counting years
+    ("a 35-year-old officer", "42 years old") or an age ("at the age of fifty", "aged 24")."""
+    for t in spans.parse(text):
+        if t.idx == number.start:
+            return (t.dep_ == "appos" and t.head.pos_ == "PROPN") or (
+                t.head.lemma_.lower() == "year" and t.head.i + 1 < len(t.doc) and t.doc[t.head.i + 1].lower_ in (
+                    "old", "-")) or "age" in (t.head.lemma_.lower(), t.head.head.lemma_.lower())
+    return False
 
 
 def _runs(q: Question, text: str, body_start: int) -> list[Span]:

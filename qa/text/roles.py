@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from qa.text import analyze, spans
+from qa.text import analyze, spans, wordnet
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -47,8 +47,11 @@ _DOING = frozenset({"did", "does", "do", "will", "would", "has", "have", "had"})
 
 
 def _is(verb: Token, role: Role) -> bool:
-    """Whether `verb` is the role's verb, by lemma or by stem."""
-    return _lemma(verb) == role.verb or (role.stemmed and analyze.stem(verb.lemma_.lower()) == role.verb)
+    """Whether `verb` is the role's verb, by lemma or by stem, or a way of doing it by WordNet ("initiated" for
+    "who started", "telephoned" for "who called")."""
+    lemma = _lemma(verb)
+    return lemma == role.verb or (role.stemmed and analyze.stem(verb.lemma_.lower()) == role.verb) or (
+        not role.stemmed and wordnet.is_kind_of(lemma, role.verb, pos="verb"))
 
 
 def asked(question: str) -> Role | None:
@@ -124,7 +127,8 @@ def _names_someone(t: Token) -> bool:
 
 
 def _arguments(verb: Token, doer: bool) -> list[Token]:
-    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+    # "efforts, initiated by Gen. Eric Shinseki": a participle with a "by" agent is passive, with no auxiliary.
+    passive = any(c.dep_ in ("nsubjpass", "auxpass", "agent") for c in verb.children)
     if doer and passive:
         agents = [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
         # The small parser may hang a long clause's "by" phrase on a noun inside it ("was sworn into his new role

@@ -8,9 +8,13 @@ no question here, says a battalion is an army unit, a military unit, a unit.
 The same lexicon ties a people's adjective to its country ("French" pertains to France, "Saudi" to Saudi
 Arabia): a reader asks about "france" where a readout says "French Minister of Defense".
 
-Both ship beside this module, written by scripts/build-wordnet from the database of the Debian package
+And its verbs say which act is a way of which: "who started the efforts" is answered by "initiated by Gen. Eric
+Shinseki".
+
+All ship beside this module, written by scripts/build-wordnet from the database of the Debian package
 `wordnet-base` (WordNet 3.0 license in WORDNET-LICENSE): wordnet-nouns.txt.gz (1 MB: each noun synset's
-hypernyms and instance hypernyms, each noun lemma's synsets, most frequent sense first) and wordnet-peoples.txt.
+hypernyms and instance hypernyms, each noun lemma's synsets, most frequent sense first), wordnet-verbs.txt.gz
+(the same for verbs) and wordnet-peoples.txt.
 Each is read once per process, when a question first needs it.
 """
 
@@ -20,20 +24,21 @@ import gzip
 from functools import lru_cache
 from pathlib import Path
 
-DATA = Path(__file__).with_name("wordnet-nouns.txt.gz")
+DATA = {pos: Path(__file__).with_name(f"wordnet-{pos}s.txt.gz") for pos in ("noun", "verb")}
 PEOPLES = Path(__file__).with_name("wordnet-peoples.txt")
 # Senses of the word tried, most frequent first: rarer ones make a name a kind of anything ("Rome" is also the
 # Roman Catholic Church, a group). Every sense of the kind asked is tried: "unit" asks for a military unit in one
 # sense of its six.
 SENSES = 1
 # How far up the hierarchy a kind is looked for: battalion -> army unit -> military unit -> unit is three steps.
-DEPTH = 6
+# Verbs climb fast to the most general ("initiate" -> "begin" -> "change"), so two steps at most.
+DEPTH = {"noun": 6, "verb": 2}
 
 
-@lru_cache(maxsize=1)
-def _load() -> tuple[list[tuple[int, ...]], dict[str, tuple[int, ...]]]:
+@lru_cache(maxsize=2)
+def _load(pos: str) -> tuple[list[tuple[int, ...]], dict[str, tuple[int, ...]]]:
     """The hypernyms of each synset (by its number) and the synsets of each lemma (spaces as underscores)."""
-    lines = gzip.decompress(DATA.read_bytes()).decode("utf-8").splitlines()
+    lines = gzip.decompress(DATA[pos].read_bytes()).decode("utf-8").splitlines()
     n = int(lines[0])
     ups = [tuple(map(int, line.split())) for line in lines[1:n + 1]]
     lemmas = {}
@@ -43,9 +48,10 @@ def _load() -> tuple[list[tuple[int, ...]], dict[str, tuple[int, ...]]]:
     return ups, lemmas
 
 
-def senses(word: str) -> tuple[int, ...]:
-    """The synsets of a noun, most frequent first; a plural is read as its singular ("missiles", "batteries")."""
-    _, lemmas = _load()
+def senses(word: str, pos: str = "noun") -> tuple[int, ...]:
+    """The synsets of a noun (or a verb's lemma), most frequent first; a plural is read as its singular ("missiles",
+    "batteries")."""
+    _, lemmas = _load(pos)
     lemma = "_".join(word.lower().split())
     for form in (lemma, lemma[:-1] if lemma.endswith("s") else "", lemma[:-2] if lemma.endswith("es") else "",
                  lemma[:-3] + "y" if lemma.endswith("ies") else ""):
@@ -54,16 +60,17 @@ def senses(word: str) -> tuple[int, ...]:
     return ()
 
 
-def is_kind_of(word: str, kind: str, first: int = SENSES) -> bool:
+def is_kind_of(word: str, kind: str, first: int = SENSES, pos: str = "noun") -> bool:
     """Whether the word's `first` senses have, within DEPTH steps up, a synset of which `kind` is a lemma
-    ("battalion" is a kind of "unit"; "Rome" is no kind of "group")."""
-    targets = set(senses(kind))
+    ("battalion" is a kind of "unit"; "Rome" is no kind of "group"). For verbs (`pos="verb"`), one act that is a
+    way of another or the same ("initiate" is to "start", "telephone" to "call")."""
+    targets = set(senses(kind, pos))
     if not targets:
         return False
-    ups, _ = _load()
-    frontier = set(senses(word)[:first])
+    ups, _ = _load(pos)
+    frontier = set(senses(word, pos)[:first])
     seen: set[int] = set()
-    for _ in range(DEPTH + 1):
+    for _ in range(DEPTH[pos] + 1):
         if targets & frontier:
             return True
         seen |= frontier
