@@ -190,8 +190,10 @@ def _months_alone(q: Question, text: str, body_start: int) -> list[Span]:
     one of its heads, a few words up the parse, is a word of the question. "look forward to meeting at the
     upcoming NATO defense ministerial in February" answers "when is mattis meeting le drian"; "the joint statement
     signed in November" does not."""
+    found: list[Span] = []
+    if not MONTH_TERMS & set(analyze.terms(text[body_start:])):
+        return found  # no month named: the text is not parsed for nothing
     doc = spans.parse(text)
-    found = []
     for e in doc.ents:
         if e.label_ != "DATE" or e.start_char < body_start or not MONTH_TERMS & set(analyze.terms(e.text)) \
                 or not is_new(q, e.text):
@@ -312,7 +314,7 @@ _HOW_OLD = re.compile(r"\bhow old\b", re.IGNORECASE)
 
 def _age(text: str, number: Span) -> bool:
     """Whether the number is someone's age, by the parse: set beside a name ("Rumsfeld, 68,"), counting years
-    ("a 35-year-old officer", "42 years old") or an age ("at the age of fifty", "aged 24")."""
+    ("a 35-year-old officer", "42 years old") or an age ("at the age of fifty")."""
     for t in spans.parse(text):
         if t.idx == number.start:
             return (t.dep_ == "appos" and t.head.pos_ == "PROPN") or (
@@ -512,6 +514,9 @@ def _kind_of(q: Question, text: str, body_start: int) -> list[Span]:
     if asked is None:
         return []
     people = wordnet.is_kind_of(asked, "person")
+    if not any(wordnet.is_kind_of(w, asked) or wordnet.is_kind_of(w.rstrip("."), asked)
+               for w in set(_CAPITALISED.findall(text, body_start))):
+        return []  # no capitalised word is a kind of X: the sentence is not parsed for nothing
     doc = spans.parse(text)
     names = [p for p in [*doc.ents, *doc.noun_chunks] if p.start_char >= body_start and p.root.pos_ == "PROPN"
              and p.root.ent_type_ not in _QUANTITIES and is_new(q, p.text)]
@@ -534,6 +539,7 @@ def _kind_of(q: Question, text: str, body_start: int) -> list[Span]:
     return [best, *(o for o in out if o is not best)]
 
 
+_CAPITALISED = re.compile(r"\b[A-Z][\w.-]*")
 # Entity labels of amounts and times, never a kind of thing asked for by "which X".
 _QUANTITIES = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 

@@ -5,7 +5,7 @@ the one it was done to. In evidence the doer is the verb's subject, or its "by" 
 ("the rescue was ordered by Gen. John R. Allen"); the one done to is its object, or its passive subject ("What did
 Austin urge?": what he urged). A name standing in that slot answers the question; a name elsewhere in the sentence
 ("Obama and Panetta praised ...") does not, however near the question's words it stands. Verbs are matched by their
-lemma, so any tense serves.
+lemma, so any tense serves, or as a way of the act asked by WordNet ("initiated" for "who started").
 """
 
 from __future__ import annotations
@@ -149,7 +149,9 @@ def _arguments(verb: Token, doer: bool) -> list[Token]:
 def phrases(text: str, role: Role) -> list[tuple[int, int]]:
     """Character spans of the whole phrases that fill the role for any form of the verb in `text`: "what did they
     discuss" → "the importance of close coordination on Iran and other regional security challenges"."""
-    out = []
+    out: list[tuple[int, int]] = []
+    if role.stemmed and role.verb not in analyze.terms(text):
+        return out  # no word of the verb's stem: the text is not parsed for nothing
     for verb in spans.parse(text):
         if verb.pos_ != "VERB" or not _is(verb, role):
             continue
