@@ -31,7 +31,7 @@ def test_which_noun_is_a_kind_of_which(word: str, kind: str, is_kind: bool) -> N
 
 def test_a_rarer_sense_counts_only_when_asked_for() -> None:
     assert not wordnet.is_kind_of("Group", "unit")
-    assert wordnet.is_kind_of("Group", "unit", first=99)
+    assert wordnet.is_kind_of("Group", "unit", first=None)
 
 
 def test_which_unit_takes_the_named_unit_with_the_one_it_belongs_to() -> None:

@@ -526,7 +526,7 @@ def _kind_of(q: Question, text: str, body_start: int) -> list[Span]:
         if any(o.start <= start < o.end for o in out):
             continue
         if out and re.fullmatch(r",\s+(?:the\s+)?", text[out[-1].end:start]) \
-                and p.root.ent_type_ not in spans.PLACE_LABELS and wordnet.is_kind_of(p.root.text, asked, first=99):
+                and p.root.ent_type_ not in spans.PLACE_LABELS and wordnet.is_kind_of(p.root.text, asked, first=None):
             # "3rd Battalion, 1st Special Forces Group (Airborne)": a unit named with the one it belongs to is one
             # answer; the one after it need be a kind of X in any sense ("group" is first an abstraction).
             start = out.pop().start

@@ -79,11 +79,16 @@ def reports_through(text: str, months: list[tuple[int, int]]) -> bool:
     """Whether a release's text reports a period through one of these months ("through July", "Through May
     2015"): figures to that month, whatever the release's own date."""
     wanted = {month for _, month in months}
-    return any(_MONTHS.index(m[1][:3].lower()) + 1 in wanted for m in _REPORTED.finditer(text))
+    return any(_number(m[1]) in wanted for m in _REPORTED.finditer(text))
 
 
 def _month(m: re.Match[str]) -> tuple[int, int]:
-    return int(m[2]), _MONTHS.index(m[1][:3].lower()) + 1
+    return int(m[2]), _number(m[1])
+
+
+def _number(month: str) -> int:
+    """1 for "January", "Jan." or "jan", and so on."""
+    return _MONTHS.index(month[:3].lower()) + 1
 
 
 # Words that make the month after them the end of a period, not an event's date.

@@ -10,6 +10,7 @@ lemma, so any tense serves, or as a way of the act asked by WordNet ("initiated"
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -101,16 +102,20 @@ def fillers(text: str, role: Role) -> list[tuple[int, int]]:
     """Character spans of the tokens that fill the role for any form of the verb in `text`: the head word of
     each argument and of the arguments coordinated with it ("Judith Miller and Walter B. Huffman")."""
     out: list[tuple[int, int]] = []
-    for verb in spans.parse(text):
-        if verb.pos_ != "VERB" or not _is(verb, role):
-            continue
-        for arg in _arguments(verb, role.doer):
-            for t in (arg, *(c for c in arg.conjuncts)):
-                # "his Japanese counterpart, Minister of Defense Hamada Yasukazu": the appositive names the same one.
-                for named in (t, *(x for c in t.children if c.dep_ == "appos" for x in c.subtree
-                                   if x.ent_type_ == "PERSON" or (x.pos_ == "PROPN" and not x.ent_type_))):
-                    out.append((named.idx, named.idx + len(named)))
+    for arg in _filling(text, role):
+        for t in (arg, *(c for c in arg.conjuncts)):
+            # "his Japanese counterpart, Minister of Defense Hamada Yasukazu": the appositive names the same one.
+            for named in (t, *(x for c in t.children if c.dep_ == "appos" for x in c.subtree
+                               if x.ent_type_ == "PERSON" or (x.pos_ == "PROPN" and not x.ent_type_))):
+                out.append((named.idx, named.idx + len(named)))
     return out
+
+
+def _filling(text: str, role: Role) -> Iterator[Token]:
+    """The head word of each argument that fills the role, for any form of the verb in `text`."""
+    for verb in spans.parse(text):
+        if verb.pos_ == "VERB" and _is(verb, role):
+            yield from _arguments(verb, role.doer)
 
 
 _DOERS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
@@ -152,12 +157,9 @@ def phrases(text: str, role: Role) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     if role.stemmed and role.verb not in analyze.terms(text):
         return out  # no word of the verb's stem: the text is not parsed for nothing
-    for verb in spans.parse(text):
-        if verb.pos_ != "VERB" or not _is(verb, role):
-            continue
-        for arg in _arguments(verb, role.doer):
-            words = [t for t in arg.subtree if not t.is_punct or t.i < arg.right_edge.i]
-            if words and not any(t.tag_ in ("WP", "WDT", "PRP") for t in words[:1]):
-                out.append((words[0].idx, words[-1].idx + len(words[-1])))
+    for arg in _filling(text, role):
+        words = [t for t in arg.subtree if not t.is_punct or t.i < arg.right_edge.i]
+        if words and words[0].tag_ not in ("WP", "WDT", "PRP"):
+            out.append((words[0].idx, words[-1].idx + len(words[-1])))
     return out
 

@@ -60,8 +60,8 @@ def senses(word: str, pos: str = "noun") -> tuple[int, ...]:
     return ()
 
 
-def is_kind_of(word: str, kind: str, first: int = SENSES, pos: str = "noun") -> bool:
-    """Whether the word's `first` senses have, within DEPTH steps up, a synset of which `kind` is a lemma
+def is_kind_of(word: str, kind: str, first: int | None = SENSES, pos: str = "noun") -> bool:
+    """Whether the word's `first` senses (None: all) have, within DEPTH steps up, a synset of which `kind` is a lemma
     ("battalion" is a kind of "unit"; "Rome" is no kind of "group"). For verbs (`pos="verb"`), one act that is a
     way of another or the same ("initiate" is to "start", "telephone" to "call")."""
     targets = set(senses(kind, pos))
