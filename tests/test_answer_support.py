@@ -264,3 +264,40 @@ def test_a_name_the_question_gives_is_no_answer_the_reader_may_print() -> None:
     assert names_given(q, "J. Austin III") and not names_given(q, "John Healey")
     assert names_given(analyse("what religion were the Normans", {}), "the Normans")
     assert not names_given(analyse("what religion were the Normans", {}), "Catholic")
+
+
+RETIREMENT = """Title: Space Force Chief Retires
+Date: 2022-11-02
+Source: https://www.defense.gov/News/News-Stories/Article/Article/4/
+
+Gen. John W. Raymond is retiring after a 38-year career in both the Air Force and the Space Force. \
+The drive and determination of the Space Force's guardians will continue to define the service, he said.
+
+Remotec Inc., Clinton, Tennessee, was awarded a firm-fixed-price contract for the reset and sustainment of robots.
+"""
+
+
+@pytest.fixture()
+def retirement(tmp_path: Path) -> Answerer:
+    (tmp_path / "retire.txt").write_text(RETIREMENT, encoding="utf-8")
+    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
+    store = Store(settings.db)
+    ingest_paths(store, [tmp_path / "retire.txt"], settings.index)
+    return Answerer(store, settings, lambda: no_model_client(settings.model))
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("how many guardians does the space force have", "number"),  # no figure of guardians anywhere
+    ("who will replace raymond as chief of the space force", "person"),  # Raymond is the only person named
+])
+def test_a_value_asked_that_no_sentence_holds_is_a_decline(retirement: Answerer, question: str, kind: str) -> None:
+    answer = retirement.ask(question)
+    assert not answer.answered and answer.support == "none"
+    assert f"no sentence found gives the {kind} asked for" in answer.answer
+
+
+def test_a_sentence_holding_a_value_of_the_kind_is_still_shown(retirement: Answerer) -> None:
+    """The recogniser reads a place in the closest sentence: however the lifter missed it, the sentence may say it,
+    so it is shown as the closest the releases come, not declined."""
+    answer = retirement.ask("where is remotec based")
+    assert answer.answered and answer.support == "partial" and "Clinton, Tennessee" in answer.answer

@@ -47,6 +47,16 @@ MORE_EVIDENCE = 2
 HEDGED = "read off the sentence below, which may not say exactly what was asked"
 # Why an answer that is a whole sentence is partial: no value in it was checked against the question.
 WHOLE_SENTENCE = "the sentence below is the closest the releases come; no single value in it answers the question"
+# The recogniser's labels of what may answer a question of each kind: "who" may be a body ("who confirmed her":
+# the Senate), a number may be read as an amount or a span of time ("how long": a 38-year career).
+_HOLDS = {AnswerType.PERSON: {"PERSON", "ORG"}, AnswerType.PLACE: spans.PLACE_LABELS,
+          AnswerType.DATE: {"DATE", "TIME"}, AnswerType.MONEY: {"MONEY", "CARDINAL"},
+          AnswerType.PERCENT: {"PERCENT", "CARDINAL"}, AnswerType.ORDINAL: {"ORDINAL"},
+          AnswerType.COUNT: {"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "DATE", "TIME"}}
+# What a question of each kind asks for, as a decline says it.
+_KIND_SAID = {AnswerType.MONEY: "amount", AnswerType.PERCENT: "percentage", AnswerType.COUNT: "number",
+              AnswerType.ORDINAL: "ordinal", AnswerType.DATE: "date", AnswerType.PERSON: "person",
+              AnswerType.PLACE: "place"}
 
 
 @dataclass
@@ -361,6 +371,13 @@ class Answerer:
                 # Never a name the question gives ("J. Austin III" for "who is the UK secretary Austin met").
                 if not names_given(q, best.text[start:end]):
                     best.short, read, why = Span(best.text[start:end], start, end), True, HEDGED
+        if best.short is None and level != "full" and settings.decline_valueless and q.kind in _HOLDS and \
+                not any(e.label_ in _HOLDS[q.kind] and not names_given(q, e.text) for e in spans.parse(best.text).ents):
+            # A value of a kind was asked ("how many", "who", "when") and the closest sentence holds nothing the
+            # recogniser reads as one besides what the question names, nor does the reader find one: it is about
+            # something near, not the answer.
+            return Outcome(q, declined=True, reason=f"no sentence found gives the {_KIND_SAID[q.kind]} asked for",
+                           hits=hits, candidates=found)
         other = conflicts.rival(q, best, found, settings.conflict_share, settings.conflict_score)
         if other is not None and not conflicts.stated(q, best, settings.conflict_share):
             level, why = "partial", f"another release gives another value: {_shown(other)} in “{other.title}”"
