@@ -301,3 +301,45 @@ def test_a_sentence_holding_a_value_of_the_kind_is_still_shown(retirement: Answe
     so it is shown as the closest the releases come, not declined."""
     answer = retirement.ask("where is remotec based")
     assert answer.answered and answer.support == "partial" and "Clinton, Tennessee" in answer.answer
+
+
+MARCH = """Title: Military sees high recruiting, retention
+Date:
+Source: https://www.defense.gov/News/Releases/Release/Article/5/
+
+Recruiting and retention stayed high for the first half of the fiscal year.
+
+Through March, the active duty Army, Navy, Marine Corps and Air Force met or exceeded their accession goals for \
+fiscal 2011, which began Oct. 1:
+
+-- Army: 34,264 accessions, 102 percent of its 33,600 goal;
+
+-- Navy: 16,011 accessions, the same as its goal.
+
+In the reserve components, only the Air National Guard fell slightly short of its goal:
+
+-- Army National Guard, 27,426 accessions, 106 percent of its goal of 25,825;
+
+-- Army Reserve, 15,322 accessions, 112 percent of its 13,693 goal.
+"""
+JUNE = """Title: Military recruiting, retention remain strong
+Date: 2011-07-25
+Source: https://www.defense.gov/News/Releases/Release/Article/6/
+
+The Army Reserve achieved 110 percent of its goal for the first nine months of fiscal 2011, with 22,892 accessions.
+"""
+
+
+def test_a_period_asked_through_picks_the_release_and_then_the_line_of_the_part_asked(tmp_path: Path) -> None:
+    """"through March of fiscal 2011": the release reporting through March is the one asked about; its words then
+    pick no line of its table (the intro holding them is not the Army Reserve's line), a release of another period
+    is no rival value, and the line is no decline for lacking words its release stands for."""
+    for name, text in (("march.txt", MARCH), ("june.txt", JUNE)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
+    store = Store(settings.db)
+    ingest_paths(store, [tmp_path / "march.txt", tmp_path / "june.txt"], settings.index)
+    answer = Answerer(store, settings, lambda: no_model_client(settings.model)).ask(
+        "What percentage of its goal did the Army Reserve reach through March of fiscal 2011?")
+    assert answer.answered and answer.answer.startswith("112 percent"), answer.answer
+    assert "110 percent" not in answer.answer

@@ -89,6 +89,11 @@ def test_a_month_a_period_runs_through_is_no_release_date() -> None:
     assert dates.reports_through("The services met their goals Through July, officials said.", [(2011, 7)])
     # A dateline in the month is no report through it.
     assert not dates.reports_through("WASHINGTON, July 25, 2011 - figures through June 30.", [(2011, 7)])
+    # The year may be a fiscal one, whose October to December fall in the calendar year before; or not given.
+    assert dates.months_through("accessions through March of fiscal 2011") == [(2011, 3)]
+    assert dates.months_through("through November of fiscal year 2011") == [(2010, 11)]
+    assert dates.months_through("how many recruits thru march") == [(0, 3)]
+    assert dates.period_phrases("the goal through March of fiscal 2011?") == ["through March of fiscal 2011"]
 
 
 def _evidence(value: str, release: str) -> Evidence:

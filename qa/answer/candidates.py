@@ -158,7 +158,9 @@ def gather(q: Question, hits: list[Hit], store: Store, w: AnswerSettings) -> lis
             release_spans[hit.release_id] = boilerplate.content_sentences(texts[hit.release_id],
                                                                           store.boilerplate(hit.release_id))
         text, spans = texts[hit.release_id], release_spans[hit.release_id]
-        named = set(analyze.date_terms(hit.date))
+        # The words of its date, and of the period it reports that the question asks through ("through March of
+        # fiscal 2011"), pick the release, never a line of it.
+        named = set(analyze.date_terms(hit.date)) | q.reported_period(text)
         # A release that holds more of the question (its "Brussels", its "NATO") is likelier the one asked about.
         held = set(analyze.terms(text)) | set(analyze.terms(hit.title)) | named
         held_share = q.weight(held) / q.total_weight

@@ -45,12 +45,18 @@ def rival(q: Question, best: Evidence, found: list[Evidence], share: float, scor
     # (the fiscal 2015 figures), when the best evidence does.
     years = dates.years_named(q.text)
     ours_years = years & _years(best)
+    # Nor one that asks through a month ("through March of fiscal 2011") by a release reporting another period,
+    # when the best evidence's reports that one.
+    through = dates.months_through(q.text)
+    ours_period = bool(through) and dates.reports_through(best.release_text, through)
     for e in found:
         if e.release_id == best.release_id or e.short is None or e.score < score_share * best.score:
             continue
         if best.date[:7] in months and e.date[:7] not in months:
             continue
         if ours_years and not years & _years(e):
+            continue
+        if ours_period and not dates.reports_through(e.release_text, through):
             continue
         theirs = _value(e)
         if theirs and theirs != _value(best) and _said(q, e) >= share * ours:

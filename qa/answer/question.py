@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from qa.index import spelling
-from qa.text import analyze, roles, spans, wordnet
+from qa.text import analyze, dates, roles, spans, wordnet
 from qa.text.answer_type import AnswerType, answer_type
 from qa.text.subject import role, subject
 
@@ -123,6 +123,14 @@ class Question:
         """Content terms of the question, rarest first, frame words left out."""
         keys = {t for t in self.terms if t not in FRAME_WORDS and t != self.focus}
         return sorted(keys, key=lambda t: (-self.idf.get(t, 0.0), t))  # ties by name: the same order in every run
+
+    def reported_period(self, release_text: str) -> set[str]:
+        """The terms of the period the question asks through ("through March of fiscal 2011") when the release
+        reports figures through that month: the release stands for them as a release's date stands for its own."""
+        through = dates.months_through(self.text)
+        if not through or not dates.reports_through(release_text, through):
+            return set()
+        return {t for p in dates.period_phrases(self.text) for t in analyze.terms(p)}
 
     def holds(self, term: str, held: set[str]) -> bool:
         """Whether `held` (a text's terms) holds the question's term in the reader's form or another of its forms."""

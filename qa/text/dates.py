@@ -67,8 +67,18 @@ def months_named(text: str) -> list[tuple[int, int]]:
 
 
 def months_through(text: str) -> list[tuple[int, int]]:
-    """The (year, month) a period the text names runs through: "thru july 2011", "as of March 2024"."""
-    return _months(text, through=True)
+    """The (year, month) a period the text names runs through: "thru july 2011", "as of March 2024", "through
+    March of fiscal 2011" (a fiscal year begins in the October before), "thru march" (year 0: not given)."""
+    out = []
+    for m in _PERIOD_END.finditer(text):
+        month, year = _number(m[1]), int(m[3]) if m[3] else 0
+        out.append((year - 1 if year and m[2] and month >= _FISCAL_START else year, month))
+    return out
+
+
+def period_phrases(text: str) -> list[str]:
+    """The phrases naming the month a period runs through, with its year: "through March of fiscal 2011"."""
+    return [m[0] for m in _PERIOD_END.finditer(text)]
 
 
 def _months(text: str, *, through: bool) -> list[tuple[int, int]]:
@@ -93,6 +103,11 @@ def _number(month: str) -> int:
 
 # Words that make the month after them the end of a period, not an event's date.
 _THROUGH = re.compile(r"\b(?:through|thru|as of|until|till)\s+(?:the\s+end\s+of\s+)?\Z", re.IGNORECASE)
+# The month a period ends, with its year if given, plain or fiscal ("through March of fiscal 2011").
+_PERIOD_END = re.compile(rf"\b(?:through|thru|as of|until|till)\s+(?:the\s+end\s+of\s+)?({MONTH})(?:\s+"
+                         rf"(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?(?:of\s+)?((?:fiscal|fy)\s*(?:year\s+)?)?"
+                         rf"((?:19|20)\d\d)\b)?", re.IGNORECASE)
+_FISCAL_START = 10  # the federal fiscal year begins Oct. 1 of the calendar year before the one it is named for
 _REPORTED = re.compile(rf"\b(?:through|thru)\s+(?:the\s+end\s+of\s+)?({MONTH})", re.IGNORECASE)
 
 
