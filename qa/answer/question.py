@@ -98,6 +98,7 @@ class Question:
     frame_numbers: frozenset[str] = frozenset()  # numbers that count what is asked for: "which four countries"
     role: frozenset[str] = frozenset()  # "who is the secretary of the army": the role's terms the person needs
     names: frozenset[str] = frozenset()  # the subject's proper names, read by the parser ("norway", "Gallant")
+    circumstance: frozenset[str] = frozenset()  # terms of its adverbial clause ("while he met ... in Brussels")
     unheard: frozenset[str] = frozenset()  # names of the subject no release holds in any form ("f16s")
     # Each term of a thing the reader wrote otherwise ("dept", "FY2014", "met"), with the terms of every form of
     # it: what search appended (qa.index.spelling) counts as holding it.
@@ -206,6 +207,7 @@ def analyse(text: str, idf: dict[str, float], common_top: int | None = None,
                     role=role(spelling.spelled_out(asked or text)) if about and kind is AnswerType.PERSON
                     and not identity else frozenset(),
                     names=about.names - reworded if about else frozenset(),
+                    circumstance=about.circumstance if about else frozenset(),
                     unheard=(unheard & about.names) - reworded if about else frozenset(),
                     # "who signed", and "what did X urge" when no noun is asked for: the act whose doer or object
                     # is the answer.

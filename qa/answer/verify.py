@@ -220,11 +220,13 @@ def release_terms(ev: Evidence) -> set[str]:
 
 def unsaid(q: Question, evidence: list[Evidence]) -> tuple[list[str], float]:
     """The question's subject terms that the evidence sentences themselves (with their releases' titles, dates
-    and the periods they report) do not hold, and their share of the subject's weight."""
+    and the periods they report) do not hold, and their share of the subject's weight. The terms of its adverbial
+    clause, the circumstances of what is asked, may stand anywhere in the release."""
     said: set[str] = set()
     for ev in evidence:
         said |= set(analyze.terms(ev.text)) | set(analyze.terms(ev.title)) | set(analyze.date_terms(ev.date))
         said |= q.reported_period(ev.release_text)
+        said |= q.circumstance & release_terms(ev)  # "... while he met defense secretaries at NATO in Brussels"
     keys = [t for t in q.key_terms if q.subject is None or t in q.subject]
     gone = [t for t in keys if not q.holds(t, said)]
     total = sum(q.idf.get(t, 0.0) for t in keys) or 1.0

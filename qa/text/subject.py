@@ -9,8 +9,12 @@ not counting the thing asked for. Only a missing subject word is a reason to dec
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from qa.text import analyze, english, spans
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 _CONTENT = frozenset({"PROPN", "NOUN", "NUM", "X"})
 _WH = frozenset({"which", "what", "whose", "how"})
@@ -21,6 +25,9 @@ class Subject:
     terms: frozenset[str]  # analyzer terms of the subject words
     frame_numbers: frozenset[str]  # terms of numbers that count what is asked for ("which four countries")
     names: frozenset[str] = frozenset()  # the subject's proper names and entities ("norway" typed in lower case)
+    # Terms of an adverbial clause ("when he issued the statement on the fifth drawdown"): the circumstances that
+    # place what is asked, said by the release around the answer rather than by its sentence.
+    circumstance: frozenset[str] = frozenset()
 
 
 def subject(question: str, common_top: int) -> Subject:
@@ -52,8 +59,22 @@ def subject(question: str, common_top: int) -> Subject:
         terms.update(analyze.terms(t.text))
         if named:
             names.update(analyze.terms(t.text))
+    circumstance = {x for t in doc if _circumstance(t) for w in t.subtree for x in analyze.terms(w.text)}
     return Subject(frozenset(terms), frozenset(x for i in frame_numbers for x in analyze.terms(doc[i].text)),
-                   frozenset(names))
+                   frozenset(names), frozenset(circumstance))
+
+
+# Words that open a clause telling when another event happened ("while he met ...", "when he issued ...").
+_WHEN = frozenset({"when", "while", "after", "before", "as", "since", "until"})
+
+
+def _circumstance(t: Token) -> bool:
+    """Whether `t` heads a clause of an event of its own that places the one asked about: an adverbial clause
+    opened by "when", "while", ... with a subject of its own ("when he issued the statement"). Not a participle
+    of the very act ("when uncovering weapons"), nor the main verb a small parser took for one."""
+    children = list(t.children)
+    return t.dep_ == "advcl" and any(c.dep_ in ("nsubj", "nsubjpass") for c in children) and \
+        any(c.dep_ in ("mark", "advmod") and c.lower_ in _WHEN for c in children)
 
 
 _SOURCED = frozenset({"per", "according"})
