@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from qa.answer import Answerer
+from qa.answer.lift import lift
+from qa.answer.question import analyse
 from qa.index.store import Store
 from qa.ingest.pipeline import ingest_paths
 from qa.llm.client import no_model_client
@@ -62,10 +64,27 @@ def test_a_name_the_question_gives_keeps_the_answer_on_the_release_naming_it(cor
 
 def test_a_place_the_entity_recogniser_reads_is_no_person() -> None:
     """"the Middle East" is a capitalised run, and a place: never the minister asked for."""
-    from qa.answer.lift import lift
-    from qa.answer.question import analyse
-
     q = analyse("which defense ministers did carter meet in saudi arabia", {})
     assert lift(q, "The secretary is in the Middle East on a weeklong trip to Israel, Jordan and Saudi Arabia.") is None
     found = lift(q, "Carter met in Jeddah with Defense Minister Mohammad bin Salman Al Saud and others.")
     assert found is not None and found.text == "Mohammad bin Salman Al Saud"
+
+
+@pytest.mark.parametrize(("question", "sentence", "lifted"), [
+    ("Munitions for which air defense systems were in the package?",
+     "The package includes munitions for Patriot air defense systems, HAWK air defense systems, and artillery rounds.",
+     "Patriot air defense systems, HAWK air defense systems"),
+    ("What teams did Esper say DOD would send to the Bahamas?",
+     "DOD will send an airfield assessment team, an airfield clearing team and an air traffic control team.",
+     "airfield assessment team, an airfield clearing team and an air traffic control team"),
+])
+def test_a_plural_asked_for_is_every_phrase_coordinated_with_the_same_head(question: str, sentence: str,
+                                                                          lifted: str) -> None:
+    found = lift(analyse(question, {}), sentence)
+    assert found is not None and found.text == lifted
+
+
+def test_one_asked_for_is_one_phrase_of_a_list() -> None:
+    found = lift(analyse("Munitions for which air defense system were in the package?", {}),
+                 "The package includes munitions for Patriot air defense systems and HAWK air defense systems.")
+    assert found is not None and "HAWK" not in found.text

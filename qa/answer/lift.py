@@ -75,7 +75,52 @@ def lift(q: Question, text: str, *, dated: bool = False) -> Span | None:
     if pair and analyze.stem(pair[1].lower()) == q.focus and (
             more := re.match(rf",?\s+(?:the\s+)?(?:[\w.-]+\s+){{0,3}}{re.escape(pair[2])}s?\b", text[end:], re.I)):
         end += more.end()
+    if q.kind is AnswerType.OTHER and _plural_focus(q):
+        start, end = _with_conjuncts(q, text, start, end)
     return Span(text[start:end], start, end)
+
+
+def _listed_with(token: Token) -> list[Token]:
+    """The token and those listed with it: its conjuncts, and an apposition a small parser reads in a list ("an
+    airfield assessment team, an airfield clearing team and ...")."""
+    seen, todo = {token.i: token}, [token]
+    while todo:
+        t = todo.pop()
+        near = [c for c in t.children if c.dep_ in ("conj", "appos")]
+        near += [t.head] if t.dep_ in ("conj", "appos") else []
+        for n in near:
+            if n.i not in seen:
+                seen[n.i] = n
+                todo.append(n)
+    return list(seen.values())
+
+
+def _with_conjuncts(q: Question, text: str, start: int, end: int) -> tuple[int, int]:
+    """A plural asked for ("which air defense systems", "what teams") is every phrase the parse coordinates with
+    the lifted one that has the same head noun: "Patriot air defense systems, HAWK air defense systems", not
+    the "artillery rounds" listed after them."""
+    tokens = [t for t in spans.parse(text) if start <= t.idx < end]
+    if not tokens:
+        return start, end
+    head = next((t for t in tokens if t.head.i == t.i or not start <= t.head.idx < end), tokens[-1])
+    chain = sorted(_listed_with(head), key=lambda t: t.i)
+    at = chain.index(head)
+    same = [analyze.stem(t.lower_) == q.focus for t in chain]
+    if not same[at]:
+        return start, end
+    first, last = at, at
+    while first > 0 and same[first - 1]:
+        first -= 1
+    while last + 1 < len(chain) and same[last + 1]:
+        last += 1
+    if first == last:
+        return start, end
+    ends = [c.right_edge for c in chain[last].rights if c.dep_ not in ("conj", "cc", "punct")]
+    stop = max(ends, key=lambda t: t.i) if ends else chain[last]
+    begin = chain[first].left_edge
+    if begin.pos_ == "DET" and begin.i < chain[first].i:
+        begin = begin.doc[begin.i + 1]  # "an airfield assessment team": the phrase, not its article
+    return min(start, begin.idx), max(end, stop.idx + len(stop.text))
 
 
 # "which battalion and regiment", "what brigade and division": two nouns one designation answers.
