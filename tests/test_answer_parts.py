@@ -81,6 +81,9 @@ def test_coverage_declines_unknown_names_and_numbers(searcher: Searcher) -> None
     ("What is the estimated completion date of the contract?", AnswerType.DATE, None),
     ("What is the contract number of the support contract?", AnswerType.OTHER, "number"),
     ("whats the contract number for the stryker deal", AnswerType.OTHER, "number"),
+    # "type of": the noun after it is the one asked for.
+    ("What type of DPA Title III agreement was MP Materials awarded in 2020?", AnswerType.OTHER, "agreement"),
+    ("What kind of film was used to shoot the movie?", AnswerType.OTHER, "film"),
 ])
 def test_a_question_is_analysed_once_for_its_kind_and_focus(question: str, kind: AnswerType,
                                                             focus: str | None) -> None:

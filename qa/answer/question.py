@@ -14,9 +14,12 @@ from qa.text import analyze, dates, roles, spans, wordnet
 from qa.text.answer_type import AnswerType, answer_type
 from qa.text.subject import role, subject
 
-# After "which" or "what" (and "is the"), the head noun runs until a function word, a verb or a participle:
-# "which company received" -> company, "which roadmap advancing" -> roadmap, "what is the contract number of".
-_WH = re.compile(r"\b(?:which|what)\s+(?:(?:is|was|are|were)\s+(?:the|an?)\s+)?((?:[\w.-]+\s*){1,5})", re.IGNORECASE)
+# After "which" or "what" (and "is the", "type of"), the head noun runs until a function word, a verb or a
+# participle: "which company received" -> company, "which roadmap advancing" -> roadmap, "what is the contract
+# number of".
+# "what type of film": the noun after "type of" is the one asked for; the answer is a kind of it.
+_WH = re.compile(r"\b(?:which|what)\s+(?:(?:is|was|are|were)\s+(?:the|an?)\s+)?(?:(?:type|kind|sort)s?\s+of\s+)?"
+                 r"((?:[\w.-]+\s*){1,5})", re.IGNORECASE)
 _STOPS_FOCUS = frozenset("""
 did does do was were is are has have had will would could can took take made make gave give sent got came met led
 said spoke to for of in on at by with from about over under as that who which and or
