@@ -84,6 +84,9 @@ def test_coverage_declines_unknown_names_and_numbers(searcher: Searcher) -> None
     # "type of": the noun after it is the one asked for.
     ("What type of DPA Title III agreement was MP Materials awarded in 2020?", AnswerType.OTHER, "agreement"),
     ("What kind of film was used to shoot the movie?", AnswerType.OTHER, "film"),
+    # A verb the tagger reads ends the noun, whatever its ending.
+    ("Which reserve component fell short of its accession goal?", AnswerType.OTHER, "compon"),
+    ("Which company owns the largest rare earth mining operation?", AnswerType.OTHER, "compani"),
 ])
 def test_a_question_is_analysed_once_for_its_kind_and_focus(question: str, kind: AnswerType,
                                                             focus: str | None) -> None:

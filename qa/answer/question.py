@@ -31,17 +31,25 @@ def _focus(text: str) -> str | None:
         nouns: list[str] = []
         if _verb_at(text, m.start(1)):
             continue  # "what killed matthew thompson": the question word is the verb's subject, naming no noun
-        for word in m.group(1).split():
+        verbs = _finite_verbs(text)
+        for found in re.finditer(r"\S+", m.group(1)):
+            word = found.group()
             w = word.lower().strip(".")
             # "Under Secretary role": a capitalised word is a name's, not a function word; "meeting" may be
-            # the noun itself, a participle after it ("roadmap advancing") is not.
+            # the noun itself, a participle after it ("roadmap advancing") is not, nor a verb the tagger reads
+            # ("which reserve component fell short").
             if (w in _STOPS_FOCUS and not word[:1].isupper()) or (nouns and w.endswith(("ing", "ed"))) \
-                    or not re.fullmatch(r"[a-z][\w.-]*", w):
+                    or not re.fullmatch(r"[a-z][\w.-]*", w) or (nouns and m.start(1) + found.start() in verbs):
                 break
             nouns.append(w)
         if nouns:
             return analyze.stem(nouns[-1])
     return None
+
+
+def _finite_verbs(text: str) -> set[int]:
+    """The offsets of the verbs in the past or present tense, as the tagger reads the question."""
+    return {t.idx for t in spans.parse(text) if t.tag_ in ("VBD", "VBZ", "VBP") and t.pos_ == "VERB"}
 
 
 def _verb_at(text: str, offset: int) -> bool:
