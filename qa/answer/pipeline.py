@@ -48,8 +48,9 @@ HEDGED = "read off the sentence below, which may not say exactly what was asked"
 # Why an answer that is a whole sentence is partial: no value in it was checked against the question.
 WHOLE_SENTENCE = "the sentence below is the closest the releases come; no single value in it answers the question"
 # The recogniser's labels of what may answer a question of each kind: "who" may be a body ("who confirmed her":
-# the Senate), a number may be read as an amount or a span of time ("how long": a 38-year career).
-_HOLDS = {AnswerType.PERSON: {"PERSON", "ORG"}, AnswerType.PLACE: spans.PLACE_LABELS,
+# the Senate), a place by its people ("French Minister"), a number as an amount or a span of time ("how long":
+# a 38-year career).
+_HOLDS = {AnswerType.PERSON: {"PERSON", "ORG"}, AnswerType.PLACE: spans.PLACE_LABELS | {"NORP"},
           AnswerType.DATE: {"DATE", "TIME"}, AnswerType.MONEY: {"MONEY", "CARDINAL"},
           AnswerType.PERCENT: {"PERCENT", "CARDINAL"}, AnswerType.ORDINAL: {"ORDINAL"},
           AnswerType.COUNT: {"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "DATE", "TIME"}}
