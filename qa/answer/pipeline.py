@@ -356,6 +356,10 @@ class Answerer:
             if share >= settings.decline_unsaid:
                 return Outcome(q, declined=True, reason="the releases do not say anything about "
                                + ", ".join(f"“{surface(q, t)}”" for t in gone[:3]), hits=hits, candidates=found)
+        if level == "full" and (lacking := _lacking(q, best)):
+            # No candidate's release names all the question gives: the best one is not about what was asked, and
+            # its value is at most the closest the releases come.
+            level, why = "partial", "its release does not name " + ", ".join(f"“{surface(q, t)}”" for t in lacking[:3])
         if level == "full" and best.short is None and settings.calibrated:
             # A whole sentence is no value checked against the question: on the train split, 8 of 20 sentences
             # printed as full did not answer it, and none of 53 lifted values the confidence model passed. It is
