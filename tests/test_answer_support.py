@@ -404,3 +404,27 @@ def test_a_verb_the_recogniser_took_into_a_name_names_no_one(tmp_path: Path) -> 
                          GROWN / "156_readout_austin_call_gantz_june_2021.txt"], settings.index)
     answer = Answerer(store, settings, lambda: no_model_client(settings.model)).ask("when is austin meeting gantz next")
     assert "Sept. 19" not in answer.answer and answer.support != "full"
+
+
+REVIEWS = """Title: Spectre (2015 film)
+Date:
+Source: squad
+
+Spectre received mixed reviews. Mark Kermode, writing in The Guardian, gave the film four out of five stars, \
+observing that it did not quite reach the heights of Skyfall. The film grossed $880 million worldwide.
+"""
+
+
+def test_a_value_from_a_release_lacking_a_name_the_question_gives_is_not_full(tmp_path: Path) -> None:
+    """"John Kermode" asked, "Mark Kermode" written (a planted SQuAD question): no release names all the
+    question gives, so the value is the closest the releases come, never a full answer; the name asked as
+    written is."""
+    (tmp_path / "spectre.txt").write_text(REVIEWS, encoding="utf-8")
+    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
+    store = Store(settings.db)
+    ingest_paths(store, [tmp_path / "spectre.txt"], settings.index)
+    answerer = Answerer(store, settings, lambda: no_model_client(settings.model))
+    planted = answerer.ask("John Kermode from the Guardian, gave the film how many out of five stars?")
+    assert planted.support != "full"
+    asked = answerer.ask("Mark Kermode from the Guardian, gave the film how many out of five stars?")
+    assert asked.support == "full" and "four" in asked.answer

@@ -75,3 +75,13 @@ def test_the_doer_of_an_act_said_with_another_verb_answers() -> None:
                 "by the Army Regulation 15-6 report.")
     found = lift(analyse("who started the efforts cohen supported", {}, COMMON), sentence)
     assert found is not None and found.text.endswith("Eric Shinseki")
+
+
+def test_the_names_one_thing_goes_by_are_one_in_what_a_release_holds() -> None:
+    """"U.S." asked, "United States" written: the same country (WordNet's names of one instance); in capitals only,
+    so "us" in "what did he tell us" is no country."""
+    assert {"United States", "America", "USA"} <= set(wordnet.names("U.S."))
+    assert "Britain" in wordnet.names("UK") and wordnet.names("unit") == ()
+    q = analyse("How much had the U.S. committed to Ukraine?", {})
+    assert q.holds("us", {"unit", "state", "commit"})
+    assert not analyse("what did he tell us about ukraine", {}).holds("us", {"unit", "state"})

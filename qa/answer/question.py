@@ -158,18 +158,28 @@ class Question:
 
 
 def _forms(text: str) -> dict[str, tuple[frozenset[str], ...]]:
-    """Each term of the trailer's groups (`dept = department`), with the terms of all forms of its group; and each
+    """Each term of the trailer's groups (`dept = department`), with the terms of all forms of its group; each
     people's word or country the question names, with its other forms (qa.text.wordnet.peoples): a release saying
-    "French Minister" holds "france", though search looks for the word as written."""
+    "French Minister" holds "france", though search looks for the word as written; and each name the question
+    writes in capitals, with the other names of what it names ("U.S.": "United States", qa.text.wordnet.names)."""
     forms: dict[str, tuple[frozenset[str], ...]] = {}
     main, groups = spelling.alternatives(text)
     groups = groups + [(w, list(others)) for w in re.findall(r"[A-Za-z]+", main) if (others := wordnet.peoples(w))]
+    groups = groups + [(n, list(others)) for n in _written_names(main) if (others := wordnet.names(n))]
     for written, others in groups:
         group = tuple(f for f in spelling.form_terms(written, others) if f)
         for form in group:
             for term in form:
                 forms[term] = tuple(dict.fromkeys(forms.get(term, ()) + group))
     return forms
+
+
+def _written_names(text: str) -> list[str]:
+    """Runs of capitalised words, and the abbreviations in them, as written: "United States", "U.S.", "PRC". A
+    word in lower case is no name here ("what did he tell us"), nor one word of a longer name ("Bond")."""
+    runs = re.findall(r"[A-Z][\w.’'-]*(?:\s+(?:of\s+)?[A-Z][\w.’'-]*)*", text)
+    words = [w for run in runs for w in run.split() if w.isupper() or "." in w.rstrip(".")]
+    return list(dict.fromkeys(x for n in [*runs, *words] for x in (n, n.rstrip(".")) if x))
 
 
 # "whats", "what's", "whos": hurried readers' contractions of the question word.

@@ -6,7 +6,8 @@ words that come up together, not what a thing is). WordNet, a lexicon of English
 no question here, says a battalion is an army unit, a military unit, a unit.
 
 The same lexicon ties a people's adjective to its country ("French" pertains to France, "Saudi" to Saudi
-Arabia): a reader asks about "france" where a readout says "French Minister of Defense".
+Arabia): a reader asks about "france" where a readout says "French Minister of Defense"; and it gives the names
+one thing goes by ("US", "U.S.", "United States", "America"; "UK", "Britain").
 
 And its verbs say which act is a way of which: "who started the efforts" is answered by "initiated by Gen. Eric
 Shinseki".
@@ -14,7 +15,7 @@ Shinseki".
 All ship beside this module, written by scripts/build-wordnet from the database of the Debian package
 `wordnet-base` (WordNet 3.0 license in WORDNET-LICENSE): wordnet-nouns.txt.gz (1 MB: each noun synset's
 hypernyms and instance hypernyms, each noun lemma's synsets, most frequent sense first), wordnet-verbs.txt.gz
-(the same for verbs) and wordnet-peoples.txt.
+(the same for verbs), wordnet-peoples.txt and wordnet-names.txt.
 Each is read once per process, when a question first needs it.
 """
 
@@ -26,6 +27,7 @@ from pathlib import Path
 
 DATA = {pos: Path(__file__).with_name(f"wordnet-{pos}s.txt.gz") for pos in ("noun", "verb")}
 PEOPLES = Path(__file__).with_name("wordnet-peoples.txt")
+NAMES = Path(__file__).with_name("wordnet-names.txt")
 # Senses of the word tried, most frequent first: rarer ones make a name a kind of anything ("Rome" is also the
 # Roman Catholic Church, a group). Every sense of the kind asked is tried: "unit" asks for a military unit in one
 # sense of its six.
@@ -95,3 +97,19 @@ def peoples(name: str) -> tuple[str, ...]:
     ("French",); none for another word."""
     return _peoples().get(name.lower(), ())
 
+
+
+@lru_cache(maxsize=1)
+def _names() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for line in NAMES.read_text(encoding="utf-8").splitlines():
+        group = line.split("\t")
+        for name in group:
+            out.setdefault(name.lower(), []).extend(n for n in group if n.lower() != name.lower())
+    return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
+
+
+def names(name: str) -> tuple[str, ...]:
+    """The other proper names of what a proper name names: "US" -> ("United States", ..., "America", "U.S.",
+    ...); none for another word. The caller decides that the word is written as a name (in capitals)."""
+    return _names().get(name.lower(), ())
