@@ -428,3 +428,16 @@ def test_a_value_from_a_release_lacking_a_name_the_question_gives_is_not_full(tm
     assert planted.support != "full"
     asked = answerer.ask("Mark Kermode from the Guardian, gave the film how many out of five stars?")
     assert asked.support == "full" and "four" in asked.answer
+
+
+def test_the_day_something_happened_does_not_answer_when_it_will(tmp_path: Path) -> None:
+    """"when r mattis and song meeting": the readout's "On August 16, Mattis spoke with ..." tells when the call
+    was; the meeting is "later this month", which no date of the lexicon reads, so the sentence is shown, partial.
+    The same date answers the past question."""
+    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
+    store = Store(settings.db)
+    ingest_paths(store, [GROWN / "153_readout_mattis_call_rok_song_2017.txt"], settings.index)
+    answerer = Answerer(store, settings, lambda: no_model_client(settings.model))
+    future = answerer.ask("when r mattis and song meeting")
+    assert "August 16" not in future.answer and "later this month" in future.answer
+    assert answerer.ask("when did mattis speak with song").answer.startswith("August 16")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from qa.index.search import Searcher
-from qa.index.spelling import rewrite
+from qa.index.spelling import rewrite, textspeak
 from qa.index.store import Store
 from qa.ingest.pipeline import ingest_drafts, ingest_paths
 from qa.models import ReleaseDraft
@@ -215,3 +215,15 @@ def test_an_irregular_verb_is_searched_in_the_form_releases_report_it() -> None:
     assert reader_forms("who swore in hegseth") == [("swore", ["sworn"])]
     assert reader_forms("who met austin") == []  # past and participle are one word: as written
 
+
+
+@pytest.mark.parametrize(("typed", "read"), [
+    ("when r mattis and song meeting", "when are mattis and song meeting"),
+    ("the day before austins call w gallant", "the day before austins call with gallant"),
+    ("is it w/ the army", "is it with the army"),
+    ("Plan R and George W. Bush", "Plan R and George W. Bush"),  # a name's letter is no texting
+])
+def test_texting_letters_are_read_as_the_words(typed: str, read: str) -> None:
+    text, changes = textspeak(typed)
+    assert text == read and bool(changes) is (typed != read)
+    assert all(wrote in typed.split() for wrote, _ in changes)

@@ -179,6 +179,9 @@ def values(q: Question, text: str) -> list[Span]:
                      if is_new(q, m.group())]
         if not found and _WHEN.match(q.text):
             found = _months_alone(q, text, body_start)
+        if found and not tense.asks_past(q.text):
+            # "when are mattis and song meeting": the day a release says something happened is no answer.
+            found = [s for s in found if not tense.told_past(text, s.start, s.end)]
         return found
     if kind is AnswerType.ORDINAL:
         return [s for s in _claims(text, body_start, "ordinal") if is_new(q, s.text)]

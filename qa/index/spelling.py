@@ -142,6 +142,26 @@ def american(text: str) -> tuple[str, list[tuple[str, str]]]:
     return _BRITISH_WORD.sub(fix, text), changes
 
 
+# Function words a hurried reader types as letters ("when r mattis and song meeting", "his call w gallant"): read
+# as the words, so the tagger sees a verb and no rare one-letter term weighs in search or coverage.
+_TEXTSPEAK = {"r": "are", "u": "you", "ur": "your", "w": "with", "w/": "with", "b4": "before", "abt": "about",
+              "bc": "because", "thx": "thanks"}
+_TEXTSPEAK_WORD = re.compile(r"(?<![\w./$-])(" + "|".join(map(re.escape, sorted(_TEXTSPEAK, key=len, reverse=True)))
+                             + r")(?![\w./-])")
+
+
+def textspeak(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """The question with its texting letters as words, each change a correction ("r" -> "are"); lower case only,
+    so a name's initial ("Plan R", "W. Bush") stays."""
+    changes: list[tuple[str, str]] = []
+
+    def fix(m: re.Match[str]) -> str:
+        changes.append((m.group(), _TEXTSPEAK[m.group()]))
+        return _TEXTSPEAK[m.group()]
+
+    return _TEXTSPEAK_WORD.sub(fix, text), changes
+
+
 # Shorthand a hurried reader types for what releases spell out: standard English abbreviations and short names.
 _SHORTHAND = {"hq": "headquarters", "dept": "department", "depts": "departments", "yr": "year", "yrs": "years",
               "hr": "hour", "hrs": "hours", "mins": "minutes", "govt": "government", "intl": "international",
@@ -397,6 +417,8 @@ def rewrite(question: str, store: Store, settings: AnswerSettings) -> Rewrite:
     the releases' forms of its amounts, ranges, fiscal years and acronyms appended as alternatives."""
     main, groups = alternatives(" ".join(question.split()))
     main, corrections = american(main)
+    main, spoken = textspeak(main)
+    corrections += spoken
     main, fixed = correct(main, store, settings)
     corrections += fixed
     seen = {tuple(_flat(w)) for w, _ in groups}

@@ -23,3 +23,16 @@ def asks_past(question: str) -> bool:
         if t.tag_ == "VBD":
             return True
     return True
+
+
+def told_past(text: str, start: int, end: int) -> bool:
+    """Whether the phrase at [start, end) of `text` tells when something happened: the verb it hangs from is in the
+    past tense ("On August 16, Mattis spoke with ..."), not one still to come ("will be meeting later this month")."""
+    doc = spans.parse(text)
+    inside = [t for t in doc if start <= t.idx < end]
+    if not inside:
+        return False
+    t = inside[0]
+    while t.head.i != t.i and not (t.pos_ in ("VERB", "AUX") and t.i != inside[0].i):
+        t = t.head
+    return t.tag_ == "VBD"
