@@ -15,7 +15,8 @@ from qa.answer.question import analyse
 from qa.index.store import Store
 from qa.ingest.pipeline import ingest_paths
 from qa.llm.client import no_model_client
-from qa.settings import Settings
+from qa.settings import AnswerSettings, Settings
+from qa.text.subject import designation
 from tests.conftest import write_release
 
 GROWN = Path(__file__).resolve().parent.parent / "evals" / "data" / "releases"
@@ -88,3 +89,16 @@ def test_one_asked_for_is_one_phrase_of_a_list() -> None:
     found = lift(analyse("Munitions for which air defense system were in the package?", {}),
                  "The package includes munitions for Patriot air defense systems and HAWK air defense systems.")
     assert found is not None and "HAWK" not in found.text
+
+
+@pytest.mark.parametrize(("question", "sentence", "person"), [
+    ("who did bush pick for secretary of state",
+     "Bush has nominated former Chairman of the Joint Chiefs of Staff Army Gen. Colin Powell as secretary of state "
+     "and Condoleezza Rice as national security advisor.", "Colin Powell"),
+    ("who did bush pick as national security advisor",
+     "Bush has nominated former Chairman of the Joint Chiefs of Staff Army Gen. Colin Powell as secretary of state "
+     "and Condoleezza Rice as national security advisor.", "Condoleezza Rice"),
+])
+def test_the_person_named_as_what_the_question_asks_for(question: str, sentence: str, person: str) -> None:
+    q = analyse(question, {}, AnswerSettings().common_words)
+    assert designation(question) and lift(q, sentence).text == person

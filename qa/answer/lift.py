@@ -152,6 +152,8 @@ def _lifted(q: Question, text: str, *, dated: bool = False) -> Span | None:
     if kind is AnswerType.COUNT:
         return found[0]  # ranked by how well each counts what was asked
     if kind is AnswerType.PERSON:
+        if q.designated and (named := _designated(q, text, found)):
+            return named
         if q.act is not None and (acting := _acting(q, text, found)):
             return acting
         top = max(titled(q, text, n) for n in found)
@@ -483,6 +485,27 @@ def _acting(q: Question, text: str, found: list[Span]) -> Span | None:
 
 _LISTED = re.compile(r",?\s+and\s+|,\s+")
 _LISTED_GAP = 40  # most characters between two names coordinated in the role, a title included
+
+
+def _designated(q: Question, text: str, found: list[Span]) -> Span | None:
+    """The person the text names as what the question asks for ("Colin Powell as secretary of state and
+    Condoleezza Rice as national security advisor"): the words after each name, up to the next name, that hold
+    most of the question's designation; None when none holds any, or two hold it alike."""
+    ordered = sorted(found, key=lambda s: s.start)
+    weights = []
+    for i, name in enumerate(ordered):
+        stop = ordered[i + 1].start if i + 1 < len(ordered) else len(text)
+        after = set(analyze.terms(text[name.end:min(stop, name.end + _DESIGNATION_REACH)]))
+        weights.append(sum(q.idf.get(t, 1.0) for t in q.designated & after))
+    top = max(weights, default=0.0)
+    if top <= 0 or weights.count(top) > 1:
+        return None
+    return ordered[weights.index(top)]
+
+
+# How far after a name its designation may run: "for appointment to the rank of lieutenant general and assignment
+# as the commanding general, U.S. Army Central".
+_DESIGNATION_REACH = 150
 
 
 def titled(q: Question, text: str, span: Span) -> float:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from qa.index import spelling
 from qa.text import analyze, dates, roles, spans, wordnet
 from qa.text.answer_type import AnswerType, answer_type
-from qa.text.subject import role, subject
+from qa.text.subject import designation, role, subject
 
 # After "which" or "what" (and "is the", "type of"), the head noun runs until a function word, a verb or a
 # participle: "which company received" -> company, "which roadmap advancing" -> roadmap, "what is the contract
@@ -110,6 +110,7 @@ class Question:
     role: frozenset[str] = frozenset()  # "who is the secretary of the army": the role's terms the person needs
     names: frozenset[str] = frozenset()  # the subject's proper names, read by the parser ("norway", "Gallant")
     circumstance: frozenset[str] = frozenset()  # terms of its adverbial clause ("while he met ... in Brussels")
+    designated: frozenset[str] = frozenset()  # "who did bush pick for secretary of state": what they were named as
     unheard: frozenset[str] = frozenset()  # names of the subject no release holds in any form ("f16s")
     # Each term of a thing the reader wrote otherwise ("dept", "FY2014", "met"), with the terms of every form of
     # it: what search appended (qa.index.spelling) counts as holding it.
@@ -229,6 +230,8 @@ def analyse(text: str, idf: dict[str, float], common_top: int | None = None,
                     and not identity else frozenset(),
                     names=about.names - reworded if about else frozenset(),
                     circumstance=about.circumstance if about else frozenset(),
+                    designated=designation(spelling.spelled_out(asked or text)) if about and kind is AnswerType.PERSON
+                    else frozenset(),
                     unheard=(unheard & about.names) - reworded if about else frozenset(),
                     # "who signed", and "what did X urge" when no noun is asked for: the act whose doer or object
                     # is the answer.

@@ -104,6 +104,24 @@ def role(question: str) -> frozenset[str]:
     return frozenset()
 
 
+def designation(question: str) -> frozenset[str]:
+    """For "who did Bush pick for secretary of state", "who was nominated as commander of U.S. Army Central": the
+    terms of what the person was named as or for (the main verb's "as"/"for" phrase), which the text says after
+    the name of the one asked for ("Colin Powell as secretary of state and Condoleezza Rice as ..."); empty for
+    other questions."""
+    doc = spans.parse(question)
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None or root.pos_ not in ("VERB", "AUX"):
+        return frozenset()
+    for prep in root.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("as", "for"):
+            head = next((c for c in prep.children if c.dep_ == "pobj" and c.pos_ in ("NOUN", "PROPN")), None)
+            if head is not None:
+                return frozenset(x for w in head.subtree if w.pos_ in ("NOUN", "PROPN", "ADJ")
+                                 for x in analyze.terms(w.text))
+    return frozenset()
+
+
 def tied_words(text: str, start: int, end: int) -> set[str]:
     """The terms of the noun phrase a name stands in: its own modifiers and appositives, and those of the noun it
     completes ("the confirmation of Christine Wormuth as the 25th Secretary of the Army")."""
