@@ -178,3 +178,18 @@ def test_a_briefing_encodes_at_most_its_share_of_new_releases(briefer: Briefer, 
     briefer.settings.brief.meaning_encode = 1
     assert _titles(briefer) == {"DoD Identifies Army Casualty"}
     assert counting.texts.count("DoD Identifies Army Casualty") == 1
+
+
+def test_the_lead_read_for_meaning_is_a_clause_not_a_line_of_letterhead(tmp_path: Path) -> None:
+    letterhead = "Office of the Assistant Secretary of Defense (Public Affairs)\n\nNews Release\n\n"
+    paths = [write_release(tmp_path, "numbers.txt", "DoD Announces Recruiting Numbers", "2013-02-12",
+                           "https://www.defense.gov/News/Releases/Release/Article/4/", letterhead + RECRUITING),
+             write_release(tmp_path, "transcript.txt", "Press Briefing at Kings Bay", "2014-07-09",
+                           "https://www.defense.gov/News/Transcripts/Transcript/Article/5/",
+                           letterhead + "Presenters: Secretary of Defense Chuck Hagel\n\nPress Briefing at Kings Bay")]
+    store = Store(tmp_path / "index.db")
+    ingest_paths(store, paths, Settings().index)
+    found = {r.title: meanings.lead(store, r) for r in store.releases()}
+    first_clause = RECRUITING.split(" The")[0]
+    assert found["DoD Announces Recruiting Numbers"] == ["DoD Announces Recruiting Numbers", first_clause]
+    assert found["Press Briefing at Kings Bay"] == ["Press Briefing at Kings Bay"]  # no clause: the title alone
