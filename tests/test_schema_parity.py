@@ -11,6 +11,7 @@ import psycopg
 
 from qa.index.answer_log import AnswerLog
 from qa.index.feed_store import FeedStore
+from qa.index.meaning_store import MeaningStore
 from qa.index.store import Store
 
 # The answer log is its own SQLite file (table "entries"); in PostgreSQL it shares the database.
@@ -26,6 +27,7 @@ def _sqlite_columns(db: sqlite3.Connection) -> dict[str, list[str]]:
 def test_both_stores_have_the_same_tables_and_columns(tmp_path: Path, pg_dsn: str) -> None:
     index = Store(tmp_path / "index.db")
     FeedStore(index)  # SQLite makes the feed tables when first used
+    MeaningStore(index, 384)  # and the meaning vectors' table
     index.close()
     AnswerLog(tmp_path / "log.db").insert_rows([])  # the log file is made by its first write
     sqlite_side: dict[str, list[str]] = {}

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from qa.brief import entities, events, extract, figures, lists, parsed, relevance
 from qa.brief.dates import anchored
+from qa.brief.meanings import Meanings, Progress
 from qa.brief.memo import numbered
 from qa.brief.prose import grounded_prose
 from qa.index.search import Searcher
@@ -54,11 +55,13 @@ BULLETS = 5
 
 class Briefer:
     def __init__(self, store: Store, settings: Settings, client: Callable[[], ModelClient],
-                 searcher: Searcher | None = None) -> None:
+                 searcher: Searcher | None = None, progress: Progress | None = None) -> None:
         self.store = store
         self.settings = settings
         # The service passes its searcher over the one shared index; alone, the briefer builds its own.
         self.searcher = searcher or Searcher(store, settings.search)
+        # `progress(done, total)` as releases are encoded for their meaning (a first briefing over many).
+        self.meanings = Meanings(store, progress)
         self._client_factory = client
         self.prompt = prompting.load("brief")
 
@@ -110,32 +113,41 @@ class Briefer:
         return sorted(bullets, key=lambda b: b.citation.start)
 
     def _select(self, since: str | None, until: str | None, query: str | None, limit: int) -> list[Release]:
-        if query:
-            hits = self.searcher.search(query, 50, since=since, until=until)
-            best: dict[str, float] = {}
-            for h in hits:
-                best[h.release_id] = max(best.get(h.release_id, 0.0), h.score)
-            # Search finds the candidates; the release's own topic words (title, entities, noun chunks) say
-            # whether it is about the query, whatever its score next to the best one's; where they do not, its
-            # meaning may (qa.brief.relevance.nearest).
-            ranked = [self.store.release(rid) for rid in sorted(best, key=lambda r: -best[r])]
-            about = {r.id for r in ranked if relevance.about(query, r.title, self.store.release_text(r.id))}
-            rest = [r for r in ranked if r.id not in about]
-            floor = self.settings.brief.meaning_floor
-            if rest and floor <= 1 and embed.available():
-                leads = [[r.title, *self._lead(r.id)] for r in rest]
-                about |= {r.id for r, sim in zip(rest, relevance.nearest(query, leads)) if sim >= floor}
-            chosen = [r for r in ranked if r.id in about][:limit]
-        else:
-            chosen = [r for r in self.store.releases()
-                      if (not since or (r.date and r.date >= since)) and (not until or (r.date and r.date <= until))]
-            chosen = chosen[:limit]  # newest first from the store
+        def dated(r: Release) -> bool:
+            return (not since or bool(r.date and r.date >= since)) and (not until or bool(r.date and r.date <= until))
+
+        if not query:
+            chosen = [r for r in self.store.releases() if dated(r)][:limit]  # newest first from the store
+            return sorted(chosen, key=lambda r: (r.date or "9999", r.title))
+        hits = self.searcher.search(query, 50, since=since, until=until)
+        best: dict[str, float] = {}
+        for h in hits:
+            best[h.release_id] = max(best.get(h.release_id, 0.0), h.score)
+        # Search finds the candidates; the release's own topic words (title, entities, noun chunks) say whether it
+        # is about the query, whatever its score next to the best one's; where they do not, its meaning may
+        # (qa.brief.relevance.nearest), and meaning is asked of every release in the range: a topic said in other
+        # words than the query's shares none with it, so search never returns it.
+        ranked = [self.store.release(rid) for rid in sorted(best, key=lambda r: -best[r])]
+        about = {r.id for r in ranked if relevance.about(query, r.title, self.store.release_text(r.id))}
+        floor = self.settings.brief.meaning_floor
+        if floor <= 1 and embed.available():
+            found = [r for r in ranked if r.id not in about]
+            others = [r for r in self.store.releases() if dated(r) and r.id not in best]  # newest first
+            near = self._meaning(query, found, others)
+            about |= {rid for rid, sim in near.items() if sim >= floor}
+            # After search's own, in the order of their meaning: what search ranked keeps its place (its order
+            # says more than meaning's on the train briefings: "phone conversations with foreign defense
+            # ministers" lost a readout of a call to a press briefing placed by meaning alone).
+            ranked += sorted((r for r in others if r.id in about), key=lambda r: -near[r.id])
+        chosen = [r for r in ranked if r.id in about][:limit]
         return sorted(chosen, key=lambda r: (r.date or "9999", r.title))
 
-    def _lead(self, rid: str) -> list[str]:
-        text = self.store.release_text(rid)
-        spans = boilerplate.content_sentences(text, self.store.boilerplate(rid))[:relevance.LEAD_SENTENCES]
-        return [text[s:e] for s, e in spans]
+    def _meaning(self, query: str, found: list[Release], others: list[Release]) -> dict[str, float]:
+        """How near each release's meaning is to the query: search's candidates always, the others as far as
+        their vectors are made (qa.brief.meanings: at most settings.brief.meaning_encode new ones a briefing)."""
+        vectors = self.meanings.of(found) | self.meanings.of(others, self.settings.brief.meaning_encode)
+        pool = [r.id for r in [*found, *others] if r.id in vectors]
+        return dict(zip(pool, relevance.nearest(query, [vectors[rid] for rid in pool])))
 
     def _backing(self, overview: str, chosen: list[Release], texts: dict[str, str]) -> list[Citation]:
         """For each sentence of the overview, the release sentence that shares most of its words: the prose check

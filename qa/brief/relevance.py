@@ -1,6 +1,7 @@
-"""Which releases a briefing's query is about: the query's terms against what each release names.
+"""Which releases a briefing's query is about: the query's terms against what each release names, else the query's
+meaning against the release's.
 
-Search (BM25) finds the candidates; a candidate is about the query when the query's terms stand among the
+Search (BM25) finds the candidates for words; a candidate is about the query when the query's terms stand among the
 release's topic words: its title, the entities the recogniser finds in it (people, bodies, places, events,
 laws) and its noun chunks. A one- or two-word query needs every term there, a longer one more than half of
 them: "critical minerals rare earth industrial base" keeps each release that names most of it, however its
@@ -8,7 +9,10 @@ search score compares with the best one's, and a release that only shares a comm
 
 A query said in other words than the releases use ("troop deaths in combat" for casualty notices, "critical
 minerals" for "critical materials") is matched by meaning: the trained sentence encoder (qa.text.embed) compares
-the query with the release's title and lead sentence, and the closer of them decides (`nearest`).
+the query with the release's title and lead sentence, and the closer of them decides (`nearest`; the floor is
+settings.brief.meaning_floor). Meaning is asked of every release in the briefing's date range, not only of those
+search returns: a topic said in other words may share none with the query ("weapons aid to Kyiv" and a drawdown
+package). Each release's vectors are made once and kept in the index (qa.brief.meanings).
 """
 
 from __future__ import annotations
@@ -57,38 +61,16 @@ def about(query: str, title: str, text: str) -> bool:
     return share == 1.0 if n <= 2 else share > SHARE
 
 
-# Content sentences read for a release's meaning, besides its title: its lead, which says what it is about. On the
-# train briefings 1, 2, 3 and 8 keep the same wanted releases at their fitted floors; 1 lets in the fewest others
-# (8 let Panetta's farewell into "Department of War name change").
-LEAD_SENTENCES = 1
+def nearest(query: str, releases: Sequence[np.ndarray]) -> list[float]:
+    """For each release, given by the vectors of its title and lead sentences (qa.brief.meanings), the cosine of the
+    query with the closest of them."""
+    if not releases:
+        return []
+    sims = np.concatenate(releases) @ _query_vector(query)
+    bounds = np.cumsum([len(v) for v in releases])[:-1]
+    return [float(part.max()) if len(part) else 0.0 for part in np.split(sims, bounds)]
 
 
-def nearest(query: str, releases: Sequence[Sequence[str]]) -> list[float]:
-    """For each release (its title and lead sentences), the cosine of the query with the closest of them."""
-    pieces = [p for r in releases for p in r]
-    if not pieces:
-        return [0.0] * len(releases)
-    found = _vectors([query, *pieces])
-    sims = found[1:] @ found[0]
-    out, at = [], 0
-    for r in releases:
-        out.append(float(sims[at:at + len(r)].max()) if r else 0.0)
-        at += len(r)
-    return out
-
-
-_seen: dict[str, np.ndarray] = {}
-
-
-def _vectors(texts: list[str]) -> np.ndarray:
-    """The encoder's vectors, each text encoded once per process (a release's sentences come back for every query).
-    Read into a dict of this call's own, so another thread's briefing clearing the cache takes nothing from it."""
-    known = {t: v for t in texts if (v := _seen.get(t)) is not None}
-    todo = [t for t in dict.fromkeys(texts) if t not in known]
-    if todo:
-        new = dict(zip(todo, embed.vectors(todo)))
-        known.update(new)
-        if len(_seen) > 50_000:
-            _seen.clear()
-        _seen.update(new)
-    return np.stack([known[t] for t in texts])
+@lru_cache(maxsize=256)
+def _query_vector(query: str) -> np.ndarray:
+    return embed.vectors([query])[0]

@@ -22,7 +22,9 @@ from qa.cli.common import (
     _model_command,
     _model_settings,
     _say,
+    _text,
     app,
+    err,
 )
 from qa.cli.terminal import visible
 from qa.index.store import Store
@@ -111,10 +113,15 @@ def brief(
     """
     first, last = _date_range(since, until)
 
+    def encoded(done: int, total: int) -> None:
+        # The first briefings over a large index encode releases for their meaning (kept for the next ones).
+        if not as_json and err.is_terminal:
+            err.print(_text(f"qa: reading the meaning of releases: {done}/{total} (once; kept in the index)", "dim"))
+
     def work(store: Store, settings: Settings, client: Callable[[], ModelClient]) -> Briefing:
         from qa.brief.briefing import Briefer
 
-        return Briefer(store, settings, client).brief(
+        return Briefer(store, settings, client, progress=encoded).brief(
             since=first, until=last, query=query, limit=limit)
 
     settings = _model_settings(db, model)

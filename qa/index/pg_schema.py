@@ -114,6 +114,16 @@ CREATE TABLE log_entries (
 );
 CREATE INDEX log_entries_conversation ON log_entries (conversation_id, seq);
 """),
+    # Read and written by qa.index.meaning_store: each release's meaning vectors, filled by the first briefing.
+    (2, "release meanings", """
+CREATE TABLE release_meanings (
+    release_id TEXT COLLATE "C" NOT NULL REFERENCES releases(id) ON DELETE CASCADE,
+    model TEXT COLLATE "C" NOT NULL,
+    content_hash TEXT NOT NULL,
+    vectors BYTEA NOT NULL,
+    PRIMARY KEY (release_id, model)
+);
+"""),
 ]
 LATEST = MIGRATIONS[-1][0]
 

