@@ -141,7 +141,8 @@ class Searcher:
             new = rerank_scores(question, [layout for (_, layout), _ in ranked], [s for _, s in ranked],
                                 cfg.rerank_weight, cfg.type_bonus)
             ranked = sorted(zip([row for row, _ in ranked], new), key=lambda p: -p[1])
-        through = dates.months_through(query) if cfg.date_bonus else []
+        # Only a month given with its year: "through August" alone is reported by every year's release of it.
+        through = [m for m in dates.months_through(query) if m[0]] if cfg.date_bonus else []
         if through:
             # "accessions thru july 2011": a chunk reporting figures "through July" ranks as a release dated in the
             # month a question names does (its own date is the next month's).
