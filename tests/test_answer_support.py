@@ -441,3 +441,20 @@ def test_the_day_something_happened_does_not_answer_when_it_will(tmp_path: Path)
     future = answerer.ask("when r mattis and song meeting")
     assert "August 16" not in future.answer and "later this month" in future.answer
     assert answerer.ask("when did mattis speak with song").answer.startswith("August 16")
+
+
+def test_a_byline_answers_only_for_a_release_naming_what_the_question_names(tmp_path: Path) -> None:
+    """"who wrote the hagel iraq article": the best-ranked release (all about Iraq) names no Hagel; its byline is
+    no answer. The byline of the release that names him is."""
+    panetta = ("Title: Panetta Reviews Military Justice in Iraq\nDate: 2012-08-03\nSource: https://example.mil/1\n\n"
+               "By Jim Garamone\n\nWASHINGTON, Aug. 3, 2012 - Panetta asked a board to review military justice in "
+               "Iraq. Cases in Iraq and from Iraq deployments were reviewed. The Iraq article lists Iraq cases.\n")
+    hagel = ("Title: Hagel Thanks Troops\nDate: 2014-12-10\nSource: https://example.mil/2\n\nBy C. Todd Lopez\n\n"
+             "WASHINGTON, Dec. 10, 2014 - Defense Secretary Chuck Hagel thanked service members in Baghdad, Iraq.\n")
+    for name, text in (("panetta.txt", panetta), ("hagel.txt", hagel)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
+    store = Store(settings.db)
+    ingest_paths(store, [tmp_path / "panetta.txt", tmp_path / "hagel.txt"], settings.index)
+    answer = Answerer(store, settings, lambda: no_model_client(settings.model)).ask("who wrote the hagel iraq article")
+    assert "Jim Garamone" not in answer.answer and answer.answer.startswith("C. Todd Lopez"), answer.answer

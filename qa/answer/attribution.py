@@ -8,7 +8,7 @@ the readout of Austin's call", "who wrote the article on ...") is answered from 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from qa.answer.candidates import Evidence
 from qa.answer.lift import Span
@@ -34,10 +34,14 @@ def asks_credit(question: str) -> bool:
     return person and bool(_VERBS & lemmas) and bool(_THINGS & lemmas)
 
 
-def credited(hits: list[Hit], store: Store) -> Evidence | None:
-    """The attribution line of the best-ranked release, with the person it names as the short answer; None when
-    that release credits nobody (another release's byline would answer a question nobody asked)."""
-    return next((ev for hit in hits[:1] for ev in _credits(hit, store)), None)
+def credited(hits: list[Hit], store: Store, missing: Callable[[Hit], int]) -> Evidence | None:
+    """The attribution line of the best-ranked release among those `missing` the fewest of the names the question
+    gives, with the person it names as the short answer; None when that release credits nobody (another release's
+    byline would answer a question nobody asked)."""
+    if not hits:
+        return None
+    hit = min(enumerate(hits), key=lambda p: (missing(p[1]), p[0]))[1]
+    return next(_credits(hit, store), None)
 
 
 def holding(role: frozenset[str], idf: dict[str, float], hits: list[Hit], store: Store) -> Evidence | None:

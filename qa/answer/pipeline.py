@@ -280,7 +280,8 @@ class Answerer:
 
     def _evidence(self, text: str, hits: list[Hit]) -> Outcome:
         q, idf = self._question(text)
-        if attribution.asks_credit(text) and (credit := attribution.credited(hits, self.store)) is not None:
+        if attribution.asks_credit(text) and (credit := attribution.credited(
+                hits, self.store, lambda h: _names_missing(q, h, self.store))) is not None:
             return Outcome(q, evidence=[credit], answer=_shown(credit), support="full", hits=hits,
                            candidates=[credit])
         reason = coverage.uncovered(text, hits, idf, frame=q.frame_numbers)
@@ -480,6 +481,13 @@ class Answerer:
         return fallback.model_copy(update={
             "answer": answer, "support": level, "mode": "model", "evidence": _citations(verdict.cited, outcomes),
             "usage": usage, "ungrounded": [], "reason": why})
+
+
+def _names_missing(q: Question, hit: Hit, store: Store) -> int:
+    """How many names the question gives the hit's release lacks ("who wrote the hagel iraq article": Hagel)."""
+    held = set(analyze.terms(store.release_text(hit.release_id))) | set(analyze.terms(hit.title)) | set(
+        analyze.date_terms(hit.date))
+    return sum(t in q.names | q.unheard and not q.holds(t, held) for t in q.key_terms)
 
 
 def _lacking(q: Question, ev: Evidence) -> list[str]:
