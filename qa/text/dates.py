@@ -63,7 +63,7 @@ _PERIOD = re.compile(rf"\b({MONTH})\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?((?:19|
 def months_named(text: str) -> list[tuple[int, int]]:
     """The (year, month) of every month `text` names with its year, in order; not a month a period runs through
     ("accessions thru july 2011"), which is no release's date (months_through)."""
-    return _months(text, through=False)
+    return [_month(m) for m in _PERIOD.finditer(text) if not _THROUGH.search(text, 0, m.start())]
 
 
 def months_through(text: str) -> list[tuple[int, int]]:
@@ -79,10 +79,6 @@ def months_through(text: str) -> list[tuple[int, int]]:
 def period_phrases(text: str) -> list[str]:
     """The phrases naming the month a period runs through, with its year: "through March of fiscal 2011"."""
     return [m[0] for m in _PERIOD_END.finditer(text)]
-
-
-def _months(text: str, *, through: bool) -> list[tuple[int, int]]:
-    return [_month(m) for m in _PERIOD.finditer(text) if bool(_THROUGH.search(text, 0, m.start())) is through]
 
 
 def reports_through(text: str, months: list[tuple[int, int]]) -> bool:
