@@ -36,14 +36,19 @@ Secretary of Defense Lloyd J. Austin III spoke with the new Ukrainian defense mi
 """
 
 
+def _answerer(tmp_path: Path, releases: list[Path]) -> Answerer:
+    """An extractive answerer over these release files, its index in tmp_path."""
+    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
+    store = Store(settings.db)
+    ingest_paths(store, releases, settings.index)
+    return Answerer(store, settings, lambda: no_model_client(settings.model))
+
+
 @pytest.fixture()
 def answerer(tmp_path: Path) -> Answerer:
     for name, text in (("readout.txt", READOUT), ("article.txt", ARTICLE)):
         (tmp_path / name).write_text(text, encoding="utf-8")
-    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
-    store = Store(settings.db)
-    ingest_paths(store, [tmp_path / "readout.txt", tmp_path / "article.txt"], settings.index)
-    return Answerer(store, settings, lambda: no_model_client(settings.model))
+    return _answerer(tmp_path, [tmp_path / "readout.txt", tmp_path / "article.txt"])
 
 
 @pytest.mark.parametrize(("question", "asks"), [
@@ -116,15 +121,12 @@ def test_a_partial_answer_about_something_else_is_a_decline(tmp_path: Path, ques
     """Issue 18's rough edge: the closest sentence, holding none of what the question names, is no answer."""
     from qa.cli.common import sample_path
 
-    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
-    store = Store(settings.db)
-    ingest_paths(store, [sample_path()], settings.index)
-    answer = Answerer(store, settings, lambda: no_model_client(settings.model)).ask(question)
+    answerer = _answerer(tmp_path, [sample_path()])
+    answer = answerer.ask(question)
     assert not answer.answered and answer.support == "none" and not answer.evidence
     assert f"“{named}”" in answer.answer
     # The release's own subject still answers.
-    assert Answerer(store, settings, lambda: no_model_client(settings.model)).ask(
-        "how much is the 52nd drawdown worth").answer == "$175 million"
+    assert answerer.ask("how much is the 52nd drawdown worth").answer == "$175 million"
 
 
 NAME_CHANGE = """Title: This Week in Department of War History
@@ -139,10 +141,7 @@ over 150 years until it merged with the Department of the Navy in 1947.
 @pytest.fixture()
 def name_change(tmp_path: Path) -> Answerer:
     (tmp_path / "war.txt").write_text(NAME_CHANGE, encoding="utf-8")
-    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
-    store = Store(settings.db)
-    ingest_paths(store, [tmp_path / "war.txt"], settings.index)
-    return Answerer(store, settings, lambda: no_model_client(settings.model))
+    return _answerer(tmp_path, [tmp_path / "war.txt"])
 
 
 def test_shorthand_the_release_spells_out_is_no_reason_to_decline(name_change: Answerer) -> None:
@@ -190,10 +189,7 @@ def test_a_sentence_ending_in_a_colon_is_read_with_what_it_introduces(tmp_path: 
     announcer, and is not declined because that sentence alone lacks "renomination" and "vice chairman"."""
     (tmp_path / "selva.txt").write_text(NOMINATION, encoding="utf-8")
     (tmp_path / "hokanson.txt").write_text(OTHER_NOMINATION, encoding="utf-8")
-    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
-    store = Store(settings.db)
-    ingest_paths(store, [tmp_path / "selva.txt", tmp_path / "hokanson.txt"], settings.index)
-    answer = Answerer(store, settings, lambda: no_model_client(settings.model)).ask(
+    answer = _answerer(tmp_path, [tmp_path / "selva.txt", tmp_path / "hokanson.txt"]).ask(
         "which sec def announced selvas renomination as vice chairman")
     assert answer.answered and "Jim Mattis" in answer.answer, answer.answer
 
@@ -213,10 +209,7 @@ def test_the_answer_comes_from_a_release_that_names_what_the_question_names(tmp_
         (tmp_path / f"budget{i}.txt").write_text(
             f"Title: Budget {i}\nDate: 2014-0{i + 1}-10\nSource: https://www.defense.gov/c{i}\n\n"
             f"Hagel discussed the budget for Iraq and the forces there with Congress on day {i}.\n", encoding="utf-8")
-    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
-    store = Store(settings.db)
-    ingest_paths(store, sorted(tmp_path.glob("*.txt")), settings.index)
-    answer = Answerer(store, settings, lambda: no_model_client(settings.model)).ask("where did hagel go in iraq")
+    answer = _answerer(tmp_path, sorted(tmp_path.glob("*.txt"))).ask("where did hagel go in iraq")
     assert answer.answered and answer.answer.startswith("Baghdad"), answer.answer
 
 
@@ -227,10 +220,7 @@ def test_a_dated_release_s_this_morning_answers_when_before_another_sentence_s_d
         "Title: Hegseth begins\nDate: 2025-01-25\nSource: https://www.defense.gov/a\n\n"
         "Secretary of Defense Pete Hegseth was sworn in by Vice President JD Vance this morning. "
         "He spoke about lethality during his Jan. 14 confirmation hearing.\n", encoding="utf-8")
-    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
-    store = Store(settings.db)
-    ingest_paths(store, [tmp_path / "sworn.txt"], settings.index)
-    answer = Answerer(store, settings, lambda: no_model_client(settings.model)).ask("when did hegseth get sworn in")
+    answer = _answerer(tmp_path, [tmp_path / "sworn.txt"]).ask("when did hegseth get sworn in")
     assert answer.answer.startswith("Jan. 25, 2025"), answer.answer
 
 
@@ -284,10 +274,7 @@ Remotec Inc., Clinton, Tennessee, was awarded a firm-fixed-price contract for th
 @pytest.fixture()
 def retirement(tmp_path: Path) -> Answerer:
     (tmp_path / "retire.txt").write_text(RETIREMENT, encoding="utf-8")
-    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
-    store = Store(settings.db)
-    ingest_paths(store, [tmp_path / "retire.txt"], settings.index)
-    return Answerer(store, settings, lambda: no_model_client(settings.model))
+    return _answerer(tmp_path, [tmp_path / "retire.txt"])
 
 
 @pytest.mark.parametrize(("question", "kind"), [
@@ -344,10 +331,7 @@ def test_a_period_asked_through_picks_the_release_and_then_the_line_of_the_part_
     is no rival value, and the line is no decline for lacking words its release stands for."""
     for name, text in (("march.txt", MARCH), ("june.txt", JUNE)):
         (tmp_path / name).write_text(text, encoding="utf-8")
-    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
-    store = Store(settings.db)
-    ingest_paths(store, [tmp_path / "march.txt", tmp_path / "june.txt"], settings.index)
-    answer = Answerer(store, settings, lambda: no_model_client(settings.model)).ask(
+    answer = _answerer(tmp_path, [tmp_path / "march.txt", tmp_path / "june.txt"]).ask(
         "What percentage of its goal did the Army Reserve reach through March of fiscal 2011?")
     assert answer.answered and answer.answer.startswith("112 percent"), answer.answer
     assert "110 percent" not in answer.answer
@@ -364,10 +348,7 @@ def test_a_clause_telling_when_is_said_by_the_release_not_the_sentence(tmp_path:
     """"when he issued the statement on ...": an event of its own that places the one asked about, said around the
     answer's sentence; the sentence lacking its words is no reason to decline. Over the shared corpus, whose
     word weights make those words most of the question's (dev questions r001_q2 and r001_q3 were declined)."""
-    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
-    store = Store(settings.db)
-    ingest_paths(store, [shared_corpus() / "dod-releases"], settings.index)
-    answer = Answerer(store, settings, lambda: no_model_client(settings.model)).ask(question)
+    answer = _answerer(tmp_path, [shared_corpus() / "dod-releases"]).ask(question)
     assert answer.answered and value in answer.answer, answer.answer
 
 
@@ -385,10 +366,7 @@ def test_only_a_clause_of_an_event_of_its_own_is_a_circumstance(question: str, c
 def test_a_people_s_word_holds_the_place_asked_for(tmp_path: Path) -> None:
     """"which country": "French Minister of Defense" names it by its people, so the sentence is shown, not
     declined for holding no place (a real readout of the train part, release 152)."""
-    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
-    store = Store(settings.db)
-    ingest_paths(store, [GROWN / "152_readout_mattis_call_le_drian_2017.txt"], settings.index)
-    answer = Answerer(store, settings, lambda: no_model_client(settings.model)).ask(
+    answer = _answerer(tmp_path, [GROWN / "152_readout_mattis_call_le_drian_2017.txt"]).ask(
         "which country did mattis call in feb 2017")
     assert answer.answered and "French Minister of Defense" in answer.answer
 
@@ -398,11 +376,9 @@ def test_a_verb_the_recogniser_took_into_a_name_names_no_one(tmp_path: Path) -> 
     recogniser, so "meeting" was a name the Gantz readout lacked, and the Umerov call's next meeting (Sept. 19) was
     printed as a full answer. A verb is no name: the release naming Gantz is the one asked about."""
     assert subject("when is austin meeting gantz next", 3000).names == {"austin", "gantz"}
-    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
-    store = Store(settings.db)
-    ingest_paths(store, [shared_corpus() / "dod-releases" / "009_austin_call_new_counterpart_umerov.txt",
-                         GROWN / "156_readout_austin_call_gantz_june_2021.txt"], settings.index)
-    answer = Answerer(store, settings, lambda: no_model_client(settings.model)).ask("when is austin meeting gantz next")
+    answerer = _answerer(tmp_path, [shared_corpus() / "dod-releases" / "009_austin_call_new_counterpart_umerov.txt",
+                                    GROWN / "156_readout_austin_call_gantz_june_2021.txt"])
+    answer = answerer.ask("when is austin meeting gantz next")
     assert "Sept. 19" not in answer.answer and answer.support != "full"
 
 
@@ -420,10 +396,7 @@ def test_a_value_from_a_release_lacking_a_name_the_question_gives_is_not_full(tm
     question gives, so the value is the closest the releases come, never a full answer; the name asked as
     written is."""
     (tmp_path / "spectre.txt").write_text(REVIEWS, encoding="utf-8")
-    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
-    store = Store(settings.db)
-    ingest_paths(store, [tmp_path / "spectre.txt"], settings.index)
-    answerer = Answerer(store, settings, lambda: no_model_client(settings.model))
+    answerer = _answerer(tmp_path, [tmp_path / "spectre.txt"])
     planted = answerer.ask("John Kermode from the Guardian, gave the film how many out of five stars?")
     assert planted.support != "full"
     asked = answerer.ask("Mark Kermode from the Guardian, gave the film how many out of five stars?")
@@ -434,10 +407,7 @@ def test_the_day_something_happened_does_not_answer_when_it_will(tmp_path: Path)
     """"when r mattis and song meeting": the readout's "On August 16, Mattis spoke with ..." tells when the call
     was; the meeting is "later this month", which no date of the lexicon reads, so the sentence is shown, partial.
     The same date answers the past question."""
-    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
-    store = Store(settings.db)
-    ingest_paths(store, [GROWN / "153_readout_mattis_call_rok_song_2017.txt"], settings.index)
-    answerer = Answerer(store, settings, lambda: no_model_client(settings.model))
+    answerer = _answerer(tmp_path, [GROWN / "153_readout_mattis_call_rok_song_2017.txt"])
     future = answerer.ask("when r mattis and song meeting")
     assert "August 16" not in future.answer and "later this month" in future.answer
     assert answerer.ask("when did mattis speak with song").answer.startswith("August 16")
@@ -453,8 +423,6 @@ def test_a_byline_answers_only_for_a_release_naming_what_the_question_names(tmp_
              "WASHINGTON, Dec. 10, 2014 - Defense Secretary Chuck Hagel thanked service members in Baghdad, Iraq.\n")
     for name, text in (("panetta.txt", panetta), ("hagel.txt", hagel)):
         (tmp_path / name).write_text(text, encoding="utf-8")
-    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
-    store = Store(settings.db)
-    ingest_paths(store, [tmp_path / "panetta.txt", tmp_path / "hagel.txt"], settings.index)
-    answer = Answerer(store, settings, lambda: no_model_client(settings.model)).ask("who wrote the hagel iraq article")
+    answerer = _answerer(tmp_path, [tmp_path / "panetta.txt", tmp_path / "hagel.txt"])
+    answer = answerer.ask("who wrote the hagel iraq article")
     assert "Jim Garamone" not in answer.answer and answer.answer.startswith("C. Todd Lopez"), answer.answer

@@ -150,7 +150,6 @@ def gather(q: Question, hits: list[Hit], store: Store, w: AnswerSettings) -> lis
     out: dict[tuple, Evidence] = {}
     subject = _standalone(q)
     months = {f"{y:04d}-{m:02d}" for y, m in dates.months_named(q.text)}
-    through = dates.months_through(q.text)
     for position, hit in enumerate(hits):
         if hit.release_id not in texts:
             texts[hit.release_id] = store.release_text(hit.release_id)
@@ -168,7 +167,7 @@ def gather(q: Question, hits: list[Hit], store: Store, w: AnswerSettings) -> lis
         decay = (1 - w.release_share + w.release_share * held_share) / (1 + w.rank_decay * position)
         # The month the question names, as the release's date ("the June 2023 package") or as the end of the
         # period it reports ("accessions thru july 2011": "... goals through July", released in August).
-        if hit.date[:7] in months or (through and dates.reports_through(text, through)):
+        if hit.date[:7] in months or q.reports_period(text):
             decay *= w.month_factor
         for i, (start, end) in enumerate(spans):
             if start < hit.start or end > hit.end:

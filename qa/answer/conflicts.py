@@ -47,8 +47,7 @@ def rival(q: Question, best: Evidence, found: list[Evidence], share: float, scor
     ours_years = years & _years(best)
     # Nor one that asks through a month ("through March of fiscal 2011") by a release reporting another period,
     # when the best evidence's reports that one.
-    through = dates.months_through(q.text)
-    ours_period = bool(through) and dates.reports_through(best.release_text, through)
+    ours_period = q.reports_period(best.release_text)
     for e in found:
         if e.release_id == best.release_id or e.short is None or e.score < score_share * best.score:
             continue
@@ -56,7 +55,7 @@ def rival(q: Question, best: Evidence, found: list[Evidence], share: float, scor
             continue
         if ours_years and not years & _years(e):
             continue
-        if ours_period and not dates.reports_through(e.release_text, through):
+        if ours_period and not q.reports_period(e.release_text):
             continue
         theirs = _value(e)
         if theirs and theirs != _value(best) and _said(q, e) >= share * ours:

@@ -99,7 +99,7 @@ def _with_conjuncts(q: Question, text: str, start: int, end: int) -> tuple[int, 
     """A plural asked for ("which air defense systems", "what teams") is every phrase the parse coordinates with
     the lifted one that has the same head noun: "Patriot air defense systems, HAWK air defense systems", not
     the "artillery rounds" listed after them."""
-    tokens = [t for t in spans.parse(text) if start <= t.idx < end]
+    tokens = spans.tokens_in(spans.parse(text), start, end)
     if not tokens:
         return start, end
     head = next((t for t in tokens if t.head.i == t.i or not start <= t.head.idx < end), tokens[-1])
@@ -365,11 +365,10 @@ _HOW_OLD = re.compile(r"\bhow old\b", re.IGNORECASE)
 def _age(text: str, number: Span) -> bool:
     """Whether the number is someone's age, by the parse: set beside a name ("Rumsfeld, 68,"), counting years
     ("a 35-year-old officer", "42 years old") or an age ("at the age of fifty")."""
-    for t in spans.parse(text):
-        if t.idx == number.start:
-            return (t.dep_ == "appos" and t.head.pos_ == "PROPN") or (
-                t.head.lemma_.lower() == "year" and t.head.i + 1 < len(t.doc) and t.doc[t.head.i + 1].lower_ in (
-                    "old", "-")) or "age" in (t.head.lemma_.lower(), t.head.head.lemma_.lower())
+    for t in spans.tokens_in(spans.parse(text), number.start, number.end)[:1]:
+        return (t.dep_ == "appos" and t.head.pos_ == "PROPN") or (
+            t.head.lemma_.lower() == "year" and t.head.i + 1 < len(t.doc) and t.doc[t.head.i + 1].lower_ in (
+                "old", "-")) or "age" in (t.head.lemma_.lower(), t.head.head.lemma_.lower())
     return False
 
 

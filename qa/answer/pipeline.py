@@ -324,13 +324,13 @@ class Answerer:
                                + ", ".join(f"“{surface(q, t)}”" for t in gone[:3]))
         # A name the question gives ("hagel", "iraq") that the best release lacks and another candidate's release
         # holds: that one is about what was asked (each release read once).
-        if _lacking(q, best):
+        if lacking := _lacking(q, best):
             named: dict[str, bool] = {}
             for e in found:
                 if e.release_id not in named:
                     named[e.release_id] = not _lacking(q, e)
                 if named[e.release_id]:
-                    best = e
+                    best, lacking = e, []
                     break
         level, why = support(q, [best], best.short is not None, settings.partial_missing,
                              best.short.text if best.short else None)
@@ -346,7 +346,6 @@ class Answerer:
         if level != "full":
             # A name the question is about ("norway", typed in lower case) that the release never gives, or a
             # word no release holds in any form ("f16s"): the closest sentence is about something else.
-            lacking = _lacking(q, best)
             if lacking:
                 return Outcome(q, declined=True, reason="the releases do not mention "
                                + ", ".join(f"“{surface(q, t)}”" for t in lacking[:3]), hits=hits, candidates=found)
@@ -357,7 +356,7 @@ class Answerer:
             if share >= settings.decline_unsaid:
                 return Outcome(q, declined=True, reason="the releases do not say anything about "
                                + ", ".join(f"“{surface(q, t)}”" for t in gone[:3]), hits=hits, candidates=found)
-        if level == "full" and (lacking := _lacking(q, best)):
+        if level == "full" and lacking:
             # No candidate's release names all the question gives: the best one is not about what was asked, and
             # its value is at most the closest the releases come.
             level, why = "partial", "its release does not name " + ", ".join(f"“{surface(q, t)}”" for t in lacking[:3])
@@ -487,12 +486,17 @@ def _names_missing(q: Question, hit: Hit, store: Store) -> int:
     """How many names the question gives the hit's release lacks ("who wrote the hagel iraq article": Hagel)."""
     held = set(analyze.terms(store.release_text(hit.release_id))) | set(analyze.terms(hit.title)) | set(
         analyze.date_terms(hit.date))
-    return sum(t in q.names | q.unheard and not q.holds(t, held) for t in q.key_terms)
+    return len(_lacking_in(q, held))
 
 
 def _lacking(q: Question, ev: Evidence) -> list[str]:
     """The names the question gives (and words no release holds) that the evidence's release holds in no form."""
-    return [t for t in q.key_terms if t in q.names | q.unheard and not q.holds(t, release_terms(ev))]
+    return _lacking_in(q, release_terms(ev))
+
+
+def _lacking_in(q: Question, held: set[str]) -> list[str]:
+    """The names the question gives (and words no release holds) that `held`, a release's terms, has in no form."""
+    return [t for t in q.key_terms if t in q.names | q.unheard and not q.holds(t, held)]
 
 
 def _introduced(ev: Evidence, found: list[Evidence]) -> list[Evidence]:

@@ -47,14 +47,14 @@ def _focus(text: str) -> str | None:
     return None
 
 
-def _finite_verbs(text: str) -> set[int]:
-    """The offsets of the verbs in the past or present tense, as the tagger reads the question."""
-    return {t.idx for t in spans.parse(text) if t.tag_ in ("VBD", "VBZ", "VBP") and t.pos_ == "VERB"}
+def _finite_verbs(text: str, tags: tuple[str, ...] = ("VBD", "VBZ", "VBP")) -> set[int]:
+    """The offsets of the verbs in the past or present tense (`tags`), as the tagger reads the question."""
+    return {t.idx for t in spans.parse(text) if t.tag_ in tags and t.pos_ == "VERB"}
 
 
 def _verb_at(text: str, offset: int) -> bool:
     """Whether the word at `offset` is a verb in the past or present tense, as the tagger reads the question."""
-    return any(t.idx == offset and t.tag_ in ("VBD", "VBZ") and t.pos_ == "VERB" for t in spans.parse(text))
+    return offset in _finite_verbs(text, ("VBD", "VBZ"))
 
 
 # Focus words that ask for a code ("the contract number", "its designation"), not a count.
@@ -137,11 +137,15 @@ class Question:
         keys = {t for t in self.terms if t not in FRAME_WORDS and t != self.focus}
         return sorted(keys, key=lambda t: (-self.idf.get(t, 0.0), t))  # ties by name: the same order in every run
 
+    def reports_period(self, release_text: str) -> bool:
+        """Whether the release reports figures through the month the question asks through ("through March")."""
+        through = dates.months_through(self.text)
+        return bool(through) and dates.reports_through(release_text, through)
+
     def reported_period(self, release_text: str) -> set[str]:
         """The terms of the period the question asks through ("through March of fiscal 2011") when the release
         reports figures through that month: the release stands for them as a release's date stands for its own."""
-        through = dates.months_through(self.text)
-        if not through or not dates.reports_through(release_text, through):
+        if not self.reports_period(release_text):
             return set()
         return {t for p in dates.period_phrases(self.text) for t in analyze.terms(p)}
 

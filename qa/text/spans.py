@@ -30,7 +30,8 @@ def parse(text: str) -> Doc:
     return nlp.pipeline()(text)
 
 
-def _tokens(doc: Doc, start: int, end: int) -> list[Token]:
+def tokens_in(doc: Doc, start: int, end: int) -> list[Token]:
+    """The tokens of `doc` that the characters [start, end) overlap."""
     return [t for t in doc if t.idx < end and t.idx + len(t) > start]
 
 
@@ -53,7 +54,7 @@ def complete(text: str, start: int, end: int, person: bool = False) -> tuple[int
     """The span [start, end) of `text` grown to the whole name it stands in. `person`: a person's name, grown to
     the recogniser's whole name only, never to the title before it ("Moisiuk", not "Lieutenant General Moisiuk")."""
     doc = parse(text)
-    tokens = _tokens(doc, start, end)
+    tokens = tokens_in(doc, start, end)
     if not tokens:
         return start, end
     start, end = min(start, tokens[0].idx), max(end, tokens[-1].idx + len(tokens[-1]))
@@ -64,14 +65,14 @@ def complete(text: str, start: int, end: int, person: bool = False) -> tuple[int
             first = ent[1:] if ent[0].dep_ == "det" or ent[0].lower_ == "the" else ent
             if len(first):
                 start, end = min(start, first.start_char), max(end, ent.end_char)
-    tokens = _tokens(doc, start, end)
+    tokens = tokens_in(doc, start, end)
     root = _root(tokens)
     if person or any(e.label_ == "PERSON" and e.start_char < end and e.end_char > start for e in doc.ents):
         # A person's name is the answer, not the title before it ("JD Vance", not "Vice President JD Vance").
         return start, _joined(text, end)
     # Left modifiers of the head that are parts of the name: "10th" before "Brigade Support Battalion".
     left = tokens[0].i - 1
-    while left >= 0 and doc[left].head.i in {t.i for t in _tokens(doc, start, end)} \
+    while left >= 0 and doc[left].head.i in {t.i for t in tokens_in(doc, start, end)} \
             and doc[left].dep_ in _NAME_MODIFIERS and _is_name_part(doc[left]):
         start = doc[left].idx
         left -= 1

@@ -126,7 +126,7 @@ def tied_words(text: str, start: int, end: int) -> set[str]:
     """The terms of the noun phrase a name stands in: its own modifiers and appositives, and those of the noun it
     completes ("the confirmation of Christine Wormuth as the 25th Secretary of the Army")."""
     doc = spans.parse(text)
-    inside = [t for t in doc if t.idx < end and t.idx + len(t) > start]
+    inside = spans.tokens_in(doc, start, end)
     if not inside:
         return set()
     root = next((t for t in inside if t.head.i not in {x.i for x in inside} or t.head.i == t.i), inside[-1])

@@ -28,8 +28,7 @@ def asks_past(question: str) -> bool:
 def told_past(text: str, start: int, end: int) -> bool:
     """Whether the phrase at [start, end) of `text` tells when something happened: the verb it hangs from is in the
     past tense ("On August 16, Mattis spoke with ..."), not one still to come ("will be meeting later this month")."""
-    doc = spans.parse(text)
-    inside = [t for t in doc if start <= t.idx < end]
+    inside = spans.tokens_in(spans.parse(text), start, end)
     if not inside:
         return False
     t = inside[0]
