@@ -78,6 +78,10 @@ def test_a_place_the_entity_recogniser_reads_is_no_person() -> None:
     ("What teams did Esper say DOD would send to the Bahamas?",
      "DOD will send an airfield assessment team, an airfield clearing team and an air traffic control team.",
      "airfield assessment team, an airfield clearing team and an air traffic control team"),
+    # Names of kinds of the thing asked, listed together: every one, the last read whole ("the United Kingdom").
+    ("what countries did austin call about russia",
+     "Austin spoke today with Defense Ministers from Canada, France, Germany, Poland, and the United Kingdom to "
+     "discuss the situation in Russia.", "Canada, France, Germany, Poland, and the United Kingdom"),
 ])
 def test_a_plural_asked_for_is_every_phrase_coordinated_with_the_same_head(question: str, sentence: str,
                                                                           lifted: str) -> None:

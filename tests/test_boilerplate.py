@@ -35,6 +35,13 @@ def test_each_kind_is_marked_and_content_is_not() -> None:
     }
 
 
+def test_a_byline_with_service_and_rank_is_a_byline() -> None:
+    # A service and a rank take four words before the name: "By Air Force Tech. Sgt. Jake Richmond".
+    text = "By Air Force Tech. Sgt. Jake Richmond\n\nBAGHDAD, Dec. 9, 2014 - Hagel thanked the troops."
+    assert [(text[s.start:s.end].strip(), s.kind) for s in boilerplate.spans(text)][0] == (
+        "By Air Force Tech. Sgt. Jake Richmond", "byline")
+
+
 # Lines each pattern matches, in the forms IGNORECASE allows: other cases, and ſ for s, the Kelvin sign for k.
 LINES = [*TEXT.split("\n"), "SUBſCRIBE to the newsletter", "Photo credit: DoD", "See Also:", "Image: Navy",
          "Attributed to Pentagon Press Secretary Sabrina Singh:", "FOR MORE INFORMATION call 555-0100",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from qa.answer.lift import holds_role
+from qa.answer.question import analyse
 from qa.text import spans, subject
 
 GROWN = [
@@ -82,6 +84,20 @@ def test_a_role_is_read_off_who_is_questions_and_tied_by_the_parse() -> None:
     assert role <= tied
     other = "Statement by Secretary of Defense Lloyd J. Austin III on the confirmation."
     assert not role <= subject.tied_words(other, other.index("Lloyd"), other.index(" on the"))
+
+
+@pytest.mark.parametrize("question", ["who is russia's defense minister", "who is russias defence minister"])
+def test_a_role_asked_with_whose_it_is_is_a_role_and_a_peoples_word_ties_it(question: str) -> None:
+    q = analyse(question, {}, common_top=3000)
+    assert q.identity is None and {"russia", "minist"} <= q.role
+    text = "Austin spoke by phone with Russian Minister of Defense Andrey Belousov."
+    assert holds_role(q, text, text.index("Andrey"), text.index("."))
+    assert not holds_role(q, text, text.index("Austin"), text.index(" spoke"))
+
+
+@pytest.mark.parametrize("question", ["who is umerov", "who is jimmy carter", "who is secretary austin"])
+def test_who_is_a_name_asks_for_the_persons_title(question: str) -> None:
+    assert analyse(question, {}, common_top=3000).identity == question.removeprefix("who is ")
 
 
 @pytest.mark.parametrize(("question", "sentence", "answer"), [

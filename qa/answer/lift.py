@@ -106,6 +106,11 @@ def _with_conjuncts(q: Question, text: str, start: int, end: int) -> tuple[int, 
     chain = sorted(_listed_with(head), key=lambda t: t.i)
     at = chain.index(head)
     same = [analyze.stem(t.lower_) == q.focus for t in chain]
+    if not same[at] and (asked := _asked_word(q)) is not None:
+        # "what countries": names of kinds of X listed together ("Canada, France, ... and the United Kingdom"),
+        # each read whole as the recogniser gives it.
+        whole = {i: re.sub(r"^the\s+", "", e.text, flags=re.I) for e in head.doc.ents for i in range(e.start, e.end)}
+        same = [t.pos_ == "PROPN" and wordnet.is_kind_of(whole.get(t.i, t.text), asked) for t in chain]
     if not same[at]:
         return start, end
     first, last = at, at
@@ -418,12 +423,15 @@ def _people(q: Question, text: str, body_start: int) -> list[Span]:
     # question names.
     names = [n for n in names
              if not _surname_asked(q, text[slice(*spans.complete(text, n.start, n.end, person=True))])]
-    if q.role:
-        # "who is the secretary of the army": only a person the text ties to that role answers, by the parse.
-        weight = sum(q.idf.get(t, 1.0) for t in q.role)
-        names = [n for n in names
-                 if sum(q.idf.get(t, 1.0) for t in q.role & tied_words(text, n.start, n.end)) >= weight / 2]
-    return names
+    # "who is the secretary of the army": only a person the text ties to that role answers, by the parse.
+    return [n for n in names if holds_role(q, text, n.start, n.end)]
+
+
+def holds_role(q: Question, text: str, start: int, end: int) -> bool:
+    """Whether the text ties the name at `start`:`end` to the role a "who is the <role>" question asks for (most
+    of the role's weight among the words of its phrase); True for a question that asks for no role."""
+    weight = sum(q.idf.get(t, 1.0) for t in q.role)
+    return sum(q.idf.get(t, 1.0) for t in q.role & tied_words(text, start, end)) >= weight / 2
 
 
 def _titles(q: Question, text: str, body_start: int) -> list[Span]:
@@ -574,13 +582,18 @@ def _things(q: Question, text: str, body_start: int) -> list[Span]:
     return found
 
 
+def _asked_word(q: Question) -> str | None:
+    """The question's focus word as it wrote it ("countries" for the focus "countri")."""
+    return next((t.lower_ for t in spans.parse(q.text) if analyze.stem(t.lower_) == q.focus), None)
+
+
 def _kind_of(q: Question, text: str, body_start: int) -> list[Span]:
     """For "which X" where no phrase of the text is headed by X: the names whose head noun WordNet places under X
     ("what unit was thompson in" → "3rd Battalion, 1st Special Forces Group (Airborne)": a battalion is a military
     unit). Only names (an entity, or a noun phrase headed by a proper noun): a common noun is a kind of too many
     things ("device" of "unit", as a whole of parts). A person only when X is a kind of person ("which lawmaker").
     The one nearest the question's words first."""
-    asked = next((t.lower_ for t in spans.parse(q.text) if analyze.stem(t.lower_) == q.focus), None)
+    asked = _asked_word(q)
     if asked is None:
         return []
     people = wordnet.is_kind_of(asked, "person")

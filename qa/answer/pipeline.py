@@ -19,7 +19,7 @@ from qa.answer import attribution, compare, confidence, conflicts, coverage, par
 from qa.answer import candidates as cands
 from qa.answer.candidates import Evidence
 from qa.answer.followup import Context, context
-from qa.answer.lift import Span, is_today, lift, names_given, titled, values
+from qa.answer.lift import Span, holds_role, is_today, lift, names_given, titled, values
 from qa.answer.question import CODE_WORDS, Question, analyse
 from qa.answer.verify import check_model, missing, release_terms, support, surface, unsaid
 from qa.index import spelling
@@ -374,7 +374,8 @@ class Answerer:
                 # The reader's phrase, grown as a lifted name is: "Kings Bay" with its ", Georgia".
                 start, end = spans.complete(best.text, span.start, span.end)
                 # Never a name the question gives ("J. Austin III" for "who is the UK secretary Austin met").
-                if not names_given(q, best.text[start:end]):
+                # Nor, for "who is russia's defense minister", someone the text does not tie to that role.
+                if not names_given(q, best.text[start:end]) and holds_role(q, best.text, start, end):
                     best.short, read, why = Span(best.text[start:end], start, end), True, HEDGED
         if best.short is None and level != "full" and settings.decline_valueless and q.kind in _HOLDS and \
                 not any(e.label_ in _HOLDS[q.kind] and not names_given(q, e.text) for e in spans.parse(best.text).ents):

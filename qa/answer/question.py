@@ -89,6 +89,16 @@ _IDENTITY = re.compile(r"^\s*who\s+(?:is|was)\s+(?!the\b|an?\b)"
                        r"([A-Za-z][\w.’'-]*(?:\s+[A-Za-z][\w.’'-]*){0,3})\s*\??\s*$", re.IGNORECASE)
 
 
+def _names_someone(phrase: str) -> bool:
+    """Whether the phrase after "who is" names someone ("umerov", "Lloyd Austin", "hicks") rather than a role
+    ("russia's defense minister", "russias defence minister"): a role is a phrase whose head is a kind of person
+    in WordNet and no one's name ("minister", not "Carter"), with words before it that say whose or which."""
+    doc = spans.parse(phrase)
+    head = next((t for t in doc if t.dep_ == "ROOT"), doc[-1])
+    return len(doc) < 2 or head.ent_type_ == "PERSON" or bool(wordnet.names(head.text.capitalize())) or \
+        not wordnet.is_kind_of(head.lower_, "person")
+
+
 # What opens a question (or a follow-up); a text without one, and without "?", is search words.
 _ASKING = re.compile(r"^\s*(?:who|whom|whose|what|when|where|which|why|how|is|are|was|were|did|does|do|can|could|"
                      r"will|would|should|has|have|had|tell|list|show|give|name|describe|explain|summari[sz]e|and|but|"
@@ -221,7 +231,7 @@ def analyse(text: str, idf: dict[str, float], common_top: int | None = None,
         focus = head if head in CODE_WORDS else None  # "contract number for the us foods award": a code is asked for
     m = _COUNTED.search(text)
     counted = next(iter(analyze.terms(m.group(1))), None) if m else None
-    identity = m.group(1) if (m := _IDENTITY.match(text)) else None
+    identity = m.group(1) if (m := _IDENTITY.match(text)) and _names_someone(m.group(1)) else None
     keywords = "?" not in text and not _ASKING.match(text)
     about = subject(asked or text, common_top) if common_top is not None and not keywords else None
     if about is not None and kind is AnswerType.MONEY:

@@ -28,8 +28,8 @@ from qa.text import acronyms, analyze, boilerplate
 __all__ = ["BOILERPLATE_VERSION", "StorageFault", "Store", "StoreError", "StoredChunk", "StoredRelease"]
 
 
-# Bumped when qa.text.boilerplate marks a new kind, so indexes stored before are marked again when opened.
-BOILERPLATE_VERSION = "3"
+# Bumped when qa.text.boilerplate marks lines otherwise, so indexes stored before are marked again when opened.
+BOILERPLATE_VERSION = "4"
 
 _RELEASE_COLUMNS = ("rowid", "id", "title", "date", "source", "origin", "content_hash", "text", "n_chunks",
                     "ingested_at")

@@ -31,7 +31,7 @@ class Span(NamedTuple):
 # a photo credit, a list of related stories, a subscription or a contact line. Each with words one of which any
 # line it matches holds (in the folded text, qa.text.folding): most releases hold none, and skip the pattern.
 _LINES: list[tuple[Kind, re.Pattern[str], tuple[str, ...]]] = [
-    ("byline", re.compile(r"^[ \t]*By [A-Z][\w.’'-]*(?:[ \t]+[A-Z][\w.’'-]*){1,4}[ \t]*$", re.MULTILINE), ("by ",)),
+    ("byline", re.compile(r"^[ \t]*By [A-Z][\w.’'-]*(?:[ \t]+[A-Z][\w.’'-]*){1,7}[ \t]*$", re.MULTILINE), ("by ",)),
     ("readout", re.compile(r"^[^\n]{0,160}\b(?:provided|released|issued|gave) the following "
                            r"(?:readout|statement|remarks)[^\n]{0,40}:[ \t]*$"
                            r"|^[ \t]*Attributed to [^\n]{3,120}:[ \t]*$", re.MULTILINE | re.IGNORECASE),

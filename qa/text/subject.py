@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from qa.text import analyze, english, spans
+from qa.text import analyze, english, spans, wordnet
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -135,4 +135,5 @@ def tied_words(text: str, start: int, end: int) -> set[str]:
         top = root.head.head
     elif root.dep_ == "appos" and root.head.pos_ in ("NOUN", "PROPN"):
         top = root.head
-    return {x for w in top.subtree for x in analyze.terms(w.text)}
+    # A people's word stands for its country and back ("Russian Minister of Defense" for Russia's minister).
+    return {x for w in top.subtree for form in (w.text, *wordnet.peoples(w.text)) for x in analyze.terms(form)}
