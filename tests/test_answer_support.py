@@ -426,3 +426,13 @@ def test_a_byline_answers_only_for_a_release_naming_what_the_question_names(tmp_
     answerer = _answerer(tmp_path, [tmp_path / "panetta.txt", tmp_path / "hagel.txt"])
     answer = answerer.ask("who wrote the hagel iraq article")
     assert "Jim Garamone" not in answer.answer and answer.answer.startswith("C. Todd Lopez"), answer.answer
+
+
+def test_a_typo_searched_as_a_name_is_at_most_partial(answerer: Answerer) -> None:
+    """"ausmin" searched as "austin": the releases may not hold what the reader meant, so the value found for the
+    name they did not type is never printed as a full answer; spelt right, or a common word mistyped, it is."""
+    right = answerer.ask("when did austin speak by phone with kishi")
+    assert right.support == "full" and not right.corrections
+    renamed = answerer.ask("when did austn speak by phone with kishi")
+    assert [(c.wrote, c.searched) for c in renamed.corrections] == [("austn", "austin")]
+    assert renamed.support == "partial" and renamed.answer.startswith(right.answer) and "austn" in renamed.reason

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlparse
 
 import numpy as np
@@ -184,6 +184,7 @@ class Answerer:
             return Answer(question=question, answered=False, answer=f"{DECLINE}: {declined.reason}.",
                           support="none", mode="declined", verified=True, reason=declined.reason,
                           corrections=corrections, prompt=self.prompt.tag)
+        outcomes = [_renamed(o, corrections) for o in outcomes]
         several = parts.wants_several(searched) if len(outcomes) == 1 else 0
         if several:
             outcomes = [_from_releases(outcomes[0], several)]
@@ -481,6 +482,29 @@ class Answerer:
         return fallback.model_copy(update={
             "answer": answer, "support": level, "mode": "model", "evidence": _citations(verdict.cited, outcomes),
             "usage": usage, "ungrounded": [], "reason": why})
+
+
+def _renamed(outcome: Outcome, corrections: list[Correction]) -> Outcome:
+    """At most partial when a word the reader wrote was searched as a name of the releases' ("ausmin" as
+    "austin", "Komoto" as "Moto") and the question is about that name: the releases may not hold what was meant."""
+    if outcome.support != "full":
+        return outcome
+    text = " ".join(e.text for e in outcome.evidence)
+    # A British spelling or a texting shorthand ("Defence", "w") is the same word, not another name.
+    renamed = next((c for c in corrections if c.wrote.lower() != c.searched.lower()
+                    and spelling.american(c.wrote)[0] == c.wrote and spelling.textspeak(c.wrote)[0] == c.wrote
+                    and (set(analyze.terms(c.searched)) & outcome.question.names or _as_name(c.searched, text))),
+                   None)
+    if renamed is None:
+        return outcome
+    return replace(outcome, support="partial", hedged=True,
+                   reason=f"“{renamed.wrote}” was searched as the name “{renamed.searched}”, which may not be meant")
+
+
+def _as_name(word: str, text: str) -> bool:
+    """Whether the text writes the word, each time, capitalised as a name is ("Austin", not "soundtrack")."""
+    found = re.findall(rf"\b{re.escape(word)}\b", text, re.IGNORECASE)
+    return bool(found) and all(w[:1].isupper() for w in found)
 
 
 def _names_missing(q: Question, hit: Hit, store: Store) -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from qa.text import nlp
+from qa.text import nlp, wordnet
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -69,7 +69,7 @@ def complete(text: str, start: int, end: int, person: bool = False) -> tuple[int
     root = _root(tokens)
     if person or any(e.label_ == "PERSON" and e.start_char < end and e.end_char > start for e in doc.ents):
         # A person's name is the answer, not the title before it ("JD Vance", not "Vice President JD Vance").
-        return start, _joined(text, end)
+        return _particled(doc, tokens), _joined(text, end if not tokens else _particled_end(tokens))
     # Left modifiers of the head that are parts of the name: "10th" before "Brigade Support Battalion".
     left = tokens[0].i - 1
     while left >= 0 and doc[left].head.i in {t.i for t in tokens_in(doc, start, end)} \
@@ -84,6 +84,34 @@ def complete(text: str, start: int, end: int, person: bool = False) -> tuple[int
         close = text.find(")", end)
         end = close + 1 if 0 <= close - end < 40 else end
     return start, end
+
+
+def _particled(doc: Doc, tokens: list[Token]) -> int:
+    """Where a person's name starts when the span opens on a lower-case particle of it ("von der" of "Ursula von
+    der Leyen", which the recogniser may miss): back over the particles and the one name before them that the
+    parse compounds into it, unless that word is a title, a kind of person in WordNet ("Minister von der Leyen");
+    never further."""
+    first = tokens[0]
+    if not first.is_lower or first.dep_ != "compound":
+        return first.idx
+    i = first.i - 1
+    while i >= 0 and doc[i].is_lower and doc[i].dep_ == "compound" and doc[i].head.i > i:
+        i -= 1
+    before = doc[i] if i >= 0 else None
+    if before is not None and before.pos_ == "PROPN" and before.is_title and before.dep_ == "compound" \
+            and before.head.i > i and not wordnet.is_kind_of(before.lower_, "person"):
+        return before.idx
+    return doc[i + 1].idx
+
+
+def _particled_end(tokens: list[Token]) -> int:
+    """Where a person's name ends when the span closes on a lower-case particle the parse compounds into the name
+    after it ("von der" → "von der Leyen")."""
+    last = tokens[-1]
+    while last.is_lower and last.dep_ == "compound" and last.head.i > last.i and (
+            last.head.pos_ == "PROPN" or last.head.is_lower and last.head.dep_ == "compound"):
+        last = last.head
+    return max(tokens[-1].idx + len(tokens[-1]), last.idx + len(last))
 
 
 def _kind_noun(doc: Doc, root: Token, end: int) -> int:
