@@ -131,3 +131,15 @@ def test_a_phrase_headed_by_x_that_only_describes_it_is_no_answer() -> None:
     sentence = "The Senate confirmed Christine Wormuth as the first woman to hold the important position of Secretary."
     found = lift(analyse("Wormuth was the first woman to hold which position?", {}), sentence)
     assert found is None or found.text != "important position"
+
+
+@pytest.mark.parametrize(("sentence", "part", "name"), [
+    ("Secretary of Defense Jim Mattis hosted German Minister of Defense Ursula von der Leyen at the Pentagon today.",
+     "von der", "Ursula von der Leyen"),
+    # A title compounded into the name stays out.
+    ("He thanked Minister von der Leyen for her leadership.", "von der", "von der Leyen"),
+])
+def test_a_name_grows_from_its_particles_to_the_whole_name(sentence: str, part: str, name: str) -> None:
+    at = sentence.index(part)
+    start, end = spans.complete(sentence, at, at + len(part), person=True)
+    assert sentence[start:end] == name
