@@ -21,6 +21,10 @@ from qa.text import roles
     ("Which company received the contract?", roles.Role("receive", doer=True)),  # the noun "which" asks for
     # The small parser hangs "which" and its noun on the verb apart: the noun is still the one asked for.
     ("which Secretary of Defense announced selvas renomination", roles.Role("announce", doer=True)),
+    # A preposition left at the end: its object is asked for, however the small parser hangs the wh-word.
+    ("what did mattis thank fallon for", roles.Role("thank", doer=False, prep="for")),
+    ("What did Austin thank the troops for?", roles.Role("thank", doer=False, prep="for")),
+    ("who did austin speak with", roles.Role("speak", doer=False, prep="with")),
     ("who is the secretary of the army", None),  # a description, not an act
     ("what was the cost of the package", None),
     ("how many troops deployed", None),
@@ -46,6 +50,8 @@ def test_the_role_a_question_asks_for(question: str, role: roles.Role | None) ->
     ("Secretary of Defense Pete Hegseth was sworn into his new role leading America's 3.5 million service members "
      "and civilians by Vice President JD Vance this morning.", roles.Role("swear", doer=True), ["Vance"]),
     ("He was sworn in on a day marked by Gen. CQ Brown's welcome.", roles.Role("swear", doer=True), []),
+    ("Secretary Shanahan thanked Minister Kunasek for Austrian support to European Union initiatives.",
+     roles.Role("thank", doer=False, prep="for"), ["support"]),
 ])
 def test_who_fills_the_role_in_a_sentence(text: str, role: roles.Role, filled: list[str]) -> None:
     assert [text[a:b] for a, b in roles.fillers(text, role)] == filled

@@ -30,12 +30,15 @@ class Role:
     verb: str  # the lemma of the question's main verb: "sign", "succeed"
     doer: bool  # True: the one who did it is asked for; False: the one it was done to
     stemmed: bool = False  # `verb` is the stem of a question word, matched with each verb's lemma stemmed
+    # "what did mattis thank fallon for": the object of the verb's preposition left at the question's end.
+    prep: str | None = None
 
 
 def asked_object(question: str) -> Role | None:
     """For "what did X <verb>" whose verb the parse misses (in lower case the small tagger calls "discuss" a
     noun): the object of the question's last word, matched by stem with the verbs of the evidence, whose parse is
-    sound. None for another shape, or when the last word is a function word ("what did mattis thank fallon for")."""
+    sound. None for another shape, or when the last word is a function word (a preposition left at the end, "what
+    did mattis thank fallon for", is read by `asked`)."""
     words = [t for t in spans.parse(question) if not t.is_punct]
     if len(words) < 4 or words[0].lower_ != "what" or words[1].lower_ not in _DOING or words[-1].is_stop \
             or not words[-1].is_alpha:
@@ -62,6 +65,14 @@ def asked(question: str) -> Role | None:
     wh = next((t for t in doc if t.lower_ in _WH), None)
     if wh is None:
         return None
+    words = [t for t in doc if not t.is_punct]
+    last = words[-1]
+    if wh.i == words[0].i and last.dep_ == "prep" and last.head.pos_ == "VERB" and last.head.i < last.i \
+            and not any(c.dep_ == "pobj" and c.i > last.i for c in last.children) \
+            and last.head.lemma_.lower() not in _LINKING:
+        # "what did mattis thank fallon for", "who did austin speak with": the wh-word is the object of the
+        # preposition the question ends on, however the small parser hangs it.
+        return Role(_lemma(last.head), doer=False, prep=last.lower_)
     if wh.dep_ == "det" and wh.head.pos_ in ("NOUN", "PROPN"):
         wh = wh.head  # "which company received ...": the company is the one asked for
     elif wh.lower_ in ("which", "what") and wh.i + 1 < len(doc) and doc[wh.i + 1].pos_ in ("NOUN", "PROPN") \
@@ -115,7 +126,11 @@ def _filling(text: str, role: Role) -> Iterator[Token]:
     """The head word of each argument that fills the role, for any form of the verb in `text`."""
     for verb in spans.parse(text):
         if verb.pos_ == "VERB" and _is(verb, role):
-            yield from _arguments(verb, role.doer)
+            if role.prep is not None:
+                yield from (p for c in verb.children if c.dep_ == "prep" and c.lower_ == role.prep
+                            for p in c.children if p.dep_ in ("pobj", "pcomp"))
+            else:
+                yield from _arguments(verb, role.doer)
 
 
 _DOERS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
