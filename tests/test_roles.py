@@ -25,6 +25,7 @@ from qa.text import roles
     ("what did mattis thank fallon for", roles.Role("thank", doer=False, prep="for")),
     ("What did Austin thank the troops for?", roles.Role("thank", doer=False, prep="for")),
     ("who did austin speak with", roles.Role("speak", doer=False, prep="with")),
+    ("What was in the June 2023 package?", roles.Role("include", doer=False)),  # what the package includes
     ("who is the secretary of the army", None),  # a description, not an act
     ("what was the cost of the package", None),
     ("how many troops deployed", None),

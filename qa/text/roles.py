@@ -86,6 +86,10 @@ def asked(question: str) -> Role | None:
         # "Whom did Saltzman succeed?": the small parser hangs the wh-word on "did", yet the verb has a subject
         # of its own, so the wh-word is what was done to.
         return Role(_lemma(verb.head), doer=False)
+    if wh.dep_ == "nsubj" and verb.lemma_ == "be" and any(
+            c.dep_ == "prep" and c.lower_ == "in" and any(p.dep_ == "pobj" for p in c.children)
+            for c in verb.children):
+        return Role("include", doer=False)  # "what is in the package": what the package includes
     if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() in _LINKING:
         return None
     if wh.dep_ == "nsubj":
