@@ -436,3 +436,11 @@ def test_a_typo_searched_as_a_name_is_at_most_partial(answerer: Answerer) -> Non
     renamed = answerer.ask("when did austn speak by phone with kishi")
     assert [(c.wrote, c.searched) for c in renamed.corrections] == [("austn", "austin")]
     assert renamed.support == "partial" and renamed.answer.startswith(right.answer) and "austn" in renamed.reason
+
+
+def test_a_body_that_did_the_act_answers_who(tmp_path: Path) -> None:
+    """"who confirmed wormuth": the Senate, read as an organisation, is no wrong kind of answer to "who"."""
+    release = shared_corpus() / "dod-releases" / "023_statement_austin_wormuth_confirmation.txt"
+    answer = _answerer(tmp_path, [release]).ask("who confirmed wormuth")
+    assert answer.answer == "Senate", answer
+    assert "not the person" not in answer.reason

@@ -53,6 +53,12 @@ def test_the_role_a_question_asks_for(question: str, role: roles.Role | None) ->
     ("He was sworn in on a day marked by Gen. CQ Brown's welcome.", roles.Role("swear", doer=True), []),
     ("Secretary Shanahan thanked Minister Kunasek for Austrian support to European Union initiatives.",
      roles.Role("thank", doer=False, prep="for"), ["support"]),
+    # The act told by its noun: the doer is its possessor, a pronoun standing for the body named before it; the
+    # one it was done to, its "of" phrase.
+    ("I thank the Senate for their historic confirmation of Christine Wormuth as the 25th Secretary of the Army.",
+     roles.Role("confirm", doer=True), ["Senate"]),
+    ("I thank the Senate for their historic confirmation of Christine Wormuth as the 25th Secretary of the Army.",
+     roles.Role("confirm", doer=False), ["Wormuth"]),
 ])
 def test_who_fills_the_role_in_a_sentence(text: str, role: roles.Role, filled: list[str]) -> None:
     assert [text[a:b] for a, b in roles.fillers(text, role)] == filled
@@ -99,3 +105,12 @@ def test_a_rank_and_first_name_of_the_person_asked_about_is_not_the_answer() -> 
                 "Chiefs of Staff.")
     assert lift(analyse("which secretary announced selva's renomination", {}), sentence) is None
     assert lift(analyse("which secretary announced the renomination", {}), sentence).text == "Paul J. Selva"
+
+
+def test_who_did_an_act_may_be_a_body() -> None:
+    """"who confirmed wormuth": the Senate, an organisation, did it; a person is asked by "who" as a body is."""
+    q = analyse("who confirmed wormuth", {}, common_top=3000)
+    found = lift(q, "I thank the Senate for their historic confirmation of Christine Wormuth as the 25th Secretary "
+                    "of the Army.")
+    assert found is not None and found.text == "Senate"
+    assert lift(q, "Wormuth was sworn in by the Army on Friday.") is None  # no act of confirming: no body

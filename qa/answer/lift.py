@@ -132,6 +132,10 @@ def _with_conjuncts(q: Question, text: str, start: int, end: int) -> tuple[int, 
 _PAIR = re.compile(r"\b(?:which|what)\s+([a-z]+)\s+and\s+([a-z]+)\b", re.IGNORECASE)
 
 
+# Entity labels of bodies that act as a person does: "who confirmed her" -> the Senate.
+BODIES = frozenset({"ORG", "NORP"})
+
+
 # Kinds whose answer is a name: grown to the whole name. Figures and dates keep the lexicon's own bounds.
 _NAMED = frozenset({AnswerType.PERSON, AnswerType.PLACE, AnswerType.OTHER})
 
@@ -145,6 +149,11 @@ def _lifted(q: Question, text: str, *, dated: bool = False) -> Span | None:
             and not MONTH_TERMS & q.term_set and (m := _TODAY.search(text, _body_start(text))) \
             and tense.asks_past(q.text):
         return Span(m.group(), m.start(), m.end())
+    if not found and q.kind is AnswerType.PERSON and q.act is not None and not q.identity and not q.role:
+        # "who confirmed wormuth": the doer may be a body, no person ("the Senate for their confirmation of ..."),
+        # as the recogniser reads it.
+        body = _acting(q, text, [])
+        return body if body is not None and spans.labels(text, body.start, body.end) & BODIES else None
     if not found:
         return None
     kind = q.kind

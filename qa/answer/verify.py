@@ -17,9 +17,9 @@ import re
 from dataclasses import dataclass, field
 
 from qa.answer.candidates import Evidence, other_name, swallowed
-from qa.answer.lift import Span, is_new, titled, values
+from qa.answer.lift import BODIES, Span, is_new, titled, values
 from qa.answer.question import FRAME_WORDS, Question
-from qa.text import analyze, grounding, spans
+from qa.text import analyze, grounding, roles, spans
 from qa.text.answer_type import AnswerType
 
 # Words a capable model frames a short answer with that need not stand in the sources ("It was worth ...").
@@ -291,6 +291,10 @@ def wrong_kind(q: Question, value: str, evidence: list[Evidence]) -> str:
         found = spans.labels(value, 0, len(value))
     if not found & spans.NAME_LABELS or found & wanted:
         return ""
+    if q.act is not None and q.act.doer and found <= BODIES and any(
+            value in ev.text[a:b] or ev.text[a:b] in value
+            for ev in evidence for a, b in roles.fillers(ev.text, q.act)):
+        return ""  # a body that did the act asked about ("who confirmed her": the Senate)
     return f"“{value}” is not the {q.kind.value} asked about"
 
 

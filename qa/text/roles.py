@@ -127,8 +127,13 @@ def fillers(text: str, role: Role) -> list[tuple[int, int]]:
 
 
 def _filling(text: str, role: Role) -> Iterator[Token]:
-    """The head word of each argument that fills the role, for any form of the verb in `text`."""
+    """The head word of each argument that fills the role, for any form of the verb in `text`, or of its noun
+    ("their historic confirmation of Christine Wormuth" for "who confirmed wormuth")."""
+    stem = analyze.stem(role.verb)
     for verb in spans.parse(text):
+        if verb.pos_ == "NOUN" and role.prep is None and not role.stemmed and analyze.stem(verb.lower_) == stem:
+            yield from _noun_arguments(verb, role.doer)
+            continue
         if verb.pos_ == "VERB" and _is(verb, role):
             if role.prep is not None:
                 yield from (p for c in verb.children if c.dep_ == "prep" and c.lower_ == role.prep
@@ -138,6 +143,25 @@ def _filling(text: str, role: Role) -> Iterator[Token]:
 
 
 _DOERS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+
+
+def _noun_arguments(noun: Token, doer: bool) -> list[Token]:
+    """The doer of an act told by its noun is the noun's possessor or its "by" phrase ("the Senate's
+    confirmation", "confirmation by the Senate"); a possessive pronoun stands for the name before it that could
+    do the act ("I thank the Senate for their confirmation"). The one it was done to is its "of" phrase."""
+    if not doer:
+        return [p for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children
+                if p.dep_ == "pobj"]
+    found = [c for c in noun.children if c.dep_ == "poss"]
+    found += [p for c in noun.children if c.dep_ == "agent" or c.dep_ == "prep" and c.lower_ == "by"
+              for p in c.children if p.dep_ == "pobj"]
+    out = []
+    for t in found:
+        if t.pos_ == "PRON":
+            t = next((x for x in reversed(t.doc[:t.i]) if x.ent_type_ in _DOERS and x.dep_ != "compound"), None)
+        if t is not None:
+            out.append(t)
+    return out
 
 
 def _clause_of(t: Token) -> int | None:
