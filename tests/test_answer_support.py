@@ -444,3 +444,15 @@ def test_a_body_that_did_the_act_answers_who(tmp_path: Path) -> None:
     answer = _answerer(tmp_path, [release]).ask("who confirmed wormuth")
     assert answer.answer == "Senate", answer
     assert "not the person" not in answer.reason
+
+
+def test_a_value_of_the_next_paragraph_answers_nothing_of_this_one(tmp_path: Path) -> None:
+    """A sentence without the value asked is joined with the next one only within its paragraph, or when that one
+    refers back to it: the sailor's Red Sea is not where the task force is deployed."""
+    (tmp_path / "r.txt").write_text(
+        "Title: Officials Express Condolences\nDate: 2018-07-09\nSource: https://example.mil/r\n\n"
+        "Task Force 1-28 Infantry is deployed in support of the 1st Security Force Assistance Brigade, the colonel "
+        "noted.\n\nOn July 8, a sailor assigned to the destroyer USS Jason Dunham died from injuries he suffered "
+        "while conducting small-boat operations in the Red Sea, Manning said.\n", encoding="utf-8")
+    answer = _answerer(tmp_path, [tmp_path / "r.txt"]).ask("where is task force 1-28 infantry deployed")
+    assert "Red Sea" not in answer.answer, answer

@@ -206,6 +206,11 @@ def gather(q: Question, hits: list[Hit], store: Store, w: AnswerSettings) -> lis
                     # (a contract's completion date), or the one after next when it refers back.
                     if j == i - 1 and not _REFERS_BACK.match(later):
                         continue
+                    # The next one counts within its paragraph, or when it refers back: a new paragraph that does
+                    # not is about something else ("a sailor ... in the Red Sea" after "Task Force 1-28 Infantry is
+                    # deployed ...").
+                    if j == i + 1 and not (_same_paragraph(text, (start, end), (s2, e2)) or _REFERS_BACK.match(later)):
+                        continue
                     if j > i + 1 and not (_same_paragraph(text, (start, end), (s2, e2))
                                           or (j == i + 2 and _REFERS_BACK.match(later))):
                         continue
