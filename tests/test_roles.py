@@ -114,3 +114,14 @@ def test_who_did_an_act_may_be_a_body() -> None:
                     "of the Army.")
     assert found is not None and found.text == "Senate"
     assert lift(q, "Wormuth was sworn in by the Army on Friday.") is None  # no act of confirming: no body
+
+
+@pytest.mark.parametrize(("question", "place"), [
+    ("where was kirkpatrick from", "Wasilla, Alaska"),  # where he is from, not where he died
+    ("where was kirkpatrick killed", "Helmand Province"),
+])
+def test_where_someone_is_from_is_the_place_tied_to_their_name(question: str, place: str) -> None:
+    found = lift(analyse(question, {}, common_top=3000),
+                 "Pfc. Hansen B. Kirkpatrick, 19, of Wasilla, Alaska, died July 3, in Helmand Province, Afghanistan, "
+                 "from wounds received during an indirect fire attack.")
+    assert found is not None and found.text.startswith(place)

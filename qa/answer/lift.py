@@ -174,7 +174,25 @@ def _lifted(q: Question, text: str, *, dated: bool = False) -> Span | None:
         return _closest(q, text, [n for n in found if titled(q, text, n) == top])
     if kind is AnswerType.OTHER:
         return found[0]  # in the order of preference of _things
+    if q.origin and (home := _home(q, text)) is not None:
+        return home
     return _closest(q, text, found)
+
+
+def _home(q: Question, text: str) -> Span | None:
+    """For "where was kirkpatrick from": the place the text ties to the person the question names by "of" or
+    "from" ("Pfc. Hansen B. Kirkpatrick, 19, of Wasilla, Alaska, died ... in Helmand Province"), with the places
+    in apposition to it."""
+    for t in spans.parse(text):
+        if t.ent_type_ != "PERSON" or not set(analyze.terms(t.text)) & q.term_set:
+            continue
+        for prep in t.children:
+            place = next((p for p in prep.children if p.dep_ == "pobj" and p.ent_type_ in spans.PLACE_LABELS), None)
+            if prep.dep_ == "prep" and prep.lower_ in ("of", "from") and place is not None:
+                last = max((x for x in place.subtree if x.dep_ == "appos" or x.i == place.i), key=lambda x: x.i)
+                start, end = place.left_edge.idx, last.idx + len(last)
+                return Span(text[start:end], start, end)
+    return None
 
 
 def values(q: Question, text: str) -> list[Span]:

@@ -89,6 +89,13 @@ _IDENTITY = re.compile(r"^\s*who\s+(?:is|was)\s+(?!the\b|an?\b)"
                        r"([A-Za-z][\w.’'-]*(?:\s+[A-Za-z][\w.’'-]*){0,3})\s*\??\s*$", re.IGNORECASE)
 
 
+def _asks_origin(text: str) -> bool:
+    """Whether "where ... from" asks where someone comes from, by the parse: the question ends on a "from" whose
+    object is the "where" it opens with."""
+    words = [t for t in spans.parse(text) if not t.is_punct]
+    return len(words) > 2 and words[0].lower_ == "where" and words[-1].lower_ == "from" and words[-1].dep_ == "prep"
+
+
 def _names_someone(phrase: str) -> bool:
     """Whether the phrase after "who is" names someone ("umerov", "Lloyd Austin", "hicks") rather than a role
     ("russia's defense minister", "russias defence minister"): a role is a phrase whose head is a kind of person
@@ -126,6 +133,7 @@ class Question:
     # it: what search appended (qa.index.spelling) counts as holding it.
     forms: dict[str, tuple[frozenset[str], ...]] = field(default_factory=dict)
     act: roles.Role | None = None  # "who signed ...": the act whose doer (or object) is asked for (qa.text.roles)
+    origin: bool = False  # "where was kirkpatrick from": the place the person is from, not where they were
 
     @property
     def asks_phrase(self) -> bool:
@@ -247,6 +255,7 @@ def analyse(text: str, idf: dict[str, float], common_top: int | None = None,
                     designated=designation(spelling.spelled_out(asked or text)) if about and kind is AnswerType.PERSON
                     else frozenset(),
                     unheard=(unheard & about.names) - reworded if about else frozenset(),
+                    origin=kind is AnswerType.PLACE and _asks_origin(text),
                     # "who signed", and "what did X urge" when no noun is asked for: the act whose doer or object
                     # is the answer.
                     act=roles.asked(acting) if kind is AnswerType.PERSON else _object_asked(acting)
