@@ -456,3 +456,21 @@ def test_a_value_of_the_next_paragraph_answers_nothing_of_this_one(tmp_path: Pat
         "while conducting small-boat operations in the Red Sea, Manning said.\n", encoding="utf-8")
     answer = _answerer(tmp_path, [tmp_path / "r.txt"]).ask("where is task force 1-28 infantry deployed")
     assert "Red Sea" not in answer.answer, answer
+
+
+def test_the_sentence_that_tells_the_act_asked_counts_more_though_it_names_no_one(tmp_path: Path) -> None:
+    """"what did mattis and payne discuss": "The two leaders discussed ..." names neither, yet fills the act."""
+    (tmp_path / "r.txt").write_text(
+        "Title: Readout of Secretary Mattis' Bilateral Meeting with Australian Minister of Defence Marise Payne\n"
+        "Date: 2017-02-17\nSource: https://example.mil/r\n\n"
+        "Secretary of Defense Jim Mattis met yesterday with Australian Minister for Defence Marise Payne on the "
+        "margins of the C-ISIS ministerial in Brussels. This was the first meeting between an Australian cabinet "
+        "official and a member of the U.S. administration.\n\n"
+        "The secretary expressed his admiration of the high-performing troops of the Australian Armed Forces, and he "
+        "thanked the minister for the Australian military and people for being long-term and great allies and "
+        "friends of the United States. The two leaders discussed efforts to defeat ISIS in the Middle East and "
+        "around the globe, as well as the importance of continued support to the government of Afghanistan.\n\n"
+        "Secretary Mattis and Minister Payne noted their commitment to the alliance and to further strengthening "
+        "defense cooperation between the U.S. and Australia.\n", encoding="utf-8")
+    answer = _answerer(tmp_path, [tmp_path / "r.txt"]).ask("what did mattis and payne discuss")
+    assert answer.answer.startswith("efforts to defeat ISIS"), answer

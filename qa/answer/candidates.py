@@ -183,7 +183,9 @@ def gather(q: Question, hits: list[Hit], store: Store, w: AnswerSettings) -> lis
                 score *= w.missing_subject  # "All four active services ..." for "how many did the Army record"
             chosen = [(start, end)]
             short = lift(q, sentence)
-            if short is not None and not q.asks_phrase:
+            if short is not None and q.asks_phrase:
+                score *= w.type_factor  # the phrase that fills the act asked ("The two leaders discussed X")
+            elif short is not None:
                 score *= w.type_factor
                 if q.kind is AnswerType.COUNT and set(analyze.terms(short.text)) & q.term_set:
                     score *= w.bound_factor  # a count of the very thing asked about: "50,290 accessions"
