@@ -214,3 +214,14 @@ def test_a_stretch_of_time_is_no_count_of_people() -> None:
     assert lift(analyse("how many troops took part in the exercise", {}), sentence).text == \
         "more than 30,000 military personnel"
     assert lift(analyse("how many weeks does the exercise last", {}), sentence).text == "two weeks"
+
+
+def test_a_number_inside_a_name_is_no_count() -> None:
+    # "Task Force 1-28 Infantry" is a unit's name, as the recogniser reads it: no count of anything.
+    found = lift(analyse("how long had maciel served in afghanistan", {}),
+                 "Task Force 1-28 Infantry is deployed in support of the 1st Security Force Assistance Brigade.")
+    assert found is None or "28" not in found.text
+    # A count beside the name is still one.
+    counted = lift(analyse("how many soldiers does task force 1-28 infantry have", {}),
+                   "Task Force 1-28 Infantry has 800 soldiers.")
+    assert counted is not None and counted.text.startswith("800")

@@ -345,6 +345,8 @@ def _counts(q: Question, text: str, body_start: int) -> list[Span]:
             continue  # "two weeks" is a stretch of time, as the recogniser reads it, not a count of troops
         if re.search(r"[A-Za-z]\d|\d[A-Za-z]", number.text):
             continue  # a designation ("F-16", "W56HZV-20"), not a count
+        if not (labels := spans.labels(text, number.start, number.end)) & _QUANTITIES and labels & spans.NAME_LABELS:
+            continue  # part of a name, as the recogniser reads it ("Task Force 1-28 Infantry"), not a count
         if _HOW_OLD.search(q.text) and not _age(text, number):
             continue  # "how old": an age, not "One" of "One of Secretary Rumsfeld's first tasks"
         prefix = re.search(r"([A-Za-z]+)-$", text[:number.start])
