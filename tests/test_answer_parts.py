@@ -225,3 +225,9 @@ def test_a_number_inside_a_name_is_no_count() -> None:
     counted = lift(analyse("how many soldiers does task force 1-28 infantry have", {}),
                    "Task Force 1-28 Infantry has 800 soldiers.")
     assert counted is not None and counted.text.startswith("800")
+
+
+def test_how_long_is_answered_by_since_when() -> None:
+    found = lift(analyse("how long had maciel served in afghanistan", {}),
+                 "Maciel was posthumously promoted to corporal. He had served in Afghanistan since February.")
+    assert found is not None and found.text == "since February"

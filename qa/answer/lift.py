@@ -205,7 +205,13 @@ def values(q: Question, text: str) -> list[Span]:
         return [s for s in _claims(text, body_start, "number") if is_new(q, s.text) and
                 ("%" in s.text or "percent" in text[s.start:s.end + 9].lower())]
     if kind is AnswerType.COUNT:
-        return _counts(q, text, body_start)
+        found = _counts(q, text, body_start)
+        if not found and _HOW_LONG.search(q.text):
+            # "how long had he served": "since February", a time the recogniser reads, says for how long.
+            found = [Span(text[e.start_char - 6:e.end_char], e.start_char - 6, e.end_char)
+                     for e in spans.parse(text).ents if e.label_ == "DATE" and e.start_char >= body_start + 6
+                     and text[e.start_char - 6:e.start_char].lower() == "since " and is_new(q, e.text)]
+        return found
     if kind is AnswerType.DATE:
         found = [s for s in _claims(text, body_start, "date") if is_new(q, s.text)]
         if not found and "year" in q.text.lower():
@@ -394,6 +400,7 @@ def _counts(q: Question, text: str, body_start: int) -> list[Span]:
 
 
 _HOW_OLD = re.compile(r"\bhow old\b", re.IGNORECASE)
+_HOW_LONG = re.compile(r"\bhow long\b", re.IGNORECASE)
 
 
 def _age(text: str, number: Span) -> bool:
