@@ -106,3 +106,13 @@ def test_one_asked_for_is_one_phrase_of_a_list() -> None:
 def test_the_person_named_as_what_the_question_asks_for(question: str, sentence: str, person: str) -> None:
     q = analyse(question, {}, AnswerSettings().common_words)
     assert designation(question) and lift(q, sentence).text == person
+
+
+def test_what_the_asked_noun_is_said_to_be_answers_what_is_it() -> None:
+    """"whats the ceiling": the complement of the copula whose subject the noun heads, however the small parser
+    reads that subject ("The not-to-exceed aggregate ceiling ... is $535,000,000")."""
+    q = analyse("what is the ceiling for the dtra it contracts", {})
+    found = lift(q, "These contracts provide Defense Threat Reduction Agency (DTRA)-wide information technology "
+                    "support services. The not-to-exceed aggregate ceiling for all contracts is $535,000,000, with the "
+                    "contractors having an opportunity to compete for individual orders.")
+    assert found is not None and found.text == "$535,000,000"

@@ -592,7 +592,7 @@ def _things(q: Question, text: str, body_start: int) -> list[Span]:
                 if is_new(q, m.group(1))]
     if q.focus in _ORG_WORDS:
         return runs
-    found: list[Span] = _headed(q, text, body_start)
+    found: list[Span] = _said_to_be(q, text, body_start) + _headed(q, text, body_start)
     if _plural_focus(q) or _PLURAL_ASK.search(q.text):
         found += filter(None, [_coordinated(q, text, body_start)])
     if q.focus:
@@ -671,6 +671,37 @@ def _plural_focus(q: Question) -> bool:
 
 # A code: letters and digits with hyphens ("W56HZV-20-D-0075", "1031-06"), not a plain number.
 _CODE = re.compile(r"(?<![\w-])((?=[\w-]*\d)(?=[\w-]*-)[A-Z0-9][\w]*(?:-[\w]+)+)(?![\w-])")
+
+
+def _said_to_be(q: Question, text: str, body_start: int) -> list[Span]:
+    """For "what is the X" ("whats the ceiling for the dtra contracts"): what the text says X is, the complement of
+    the copula whose subject X heads ("The not-to-exceed aggregate ceiling for all contracts is $535,000,000")."""
+    if not q.focus or not _asks_what_is(q.text, q.focus):
+        return []
+    out = []
+    for be in spans.parse(text):
+        if be.lemma_ != "be" or be.idx < body_start:
+            continue
+        # The small parser may read the subject as a clause ("The not-to-exceed ... ceiling" as "exceed" the
+        # ceiling): the focus noun anywhere in the subject makes it the subject.
+        subject = [x for c in be.children if c.dep_ in ("nsubj", "csubj") and c.i < be.i for x in c.subtree]
+        if not any(x.pos_ == "NOUN" and analyze.stem(x.lower_) == q.focus for x in subject):
+            continue
+        for c in be.children:
+            if c.dep_ in ("attr", "acomp") and c.i > be.i:
+                start, end = c.left_edge.idx, c.idx + len(c)
+                if is_new(q, text[start:end]):
+                    out.append(Span(text[start:end], start, end))
+    return out
+
+
+def _asks_what_is(question: str, focus: str) -> bool:
+    """Whether the question asks what its focus noun is ("what is the ceiling"), by its parse: "what" and the noun
+    are the two sides of one copula."""
+    doc = spans.parse(question)
+    return any(t.lemma_ == "be" and any(c.lower_ == "what" for c in t.children)
+               and any(analyze.stem(c.lower_) == focus and c.dep_ in ("nsubj", "attr") for c in t.children)
+               for t in doc)
 
 
 def _headed(q: Question, text: str, body_start: int) -> list[Span]:
