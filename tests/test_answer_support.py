@@ -474,3 +474,14 @@ def test_the_sentence_that_tells_the_act_asked_counts_more_though_it_names_no_on
         "defense cooperation between the U.S. and Australia.\n", encoding="utf-8")
     answer = _answerer(tmp_path, [tmp_path / "r.txt"]).ask("what did mattis and payne discuss")
     assert answer.answer.startswith("efforts to defeat ISIS"), answer
+
+
+def test_a_release_s_yesterday_is_the_day_before_its_date(tmp_path: Path) -> None:
+    (tmp_path / "r.txt").write_text(
+        "Title: Readout of Secretary Mattis' Bilateral Meeting with Australian Minister of Defence Marise Payne\n"
+        "Date: 2017-03-01\nSource: https://example.mil/r\n\n"
+        "Secretary of Defense Jim Mattis met yesterday with Australian Minister for Defence Marise Payne in "
+        "Brussels.\n", encoding="utf-8")
+    answer = _answerer(tmp_path, [tmp_path / "r.txt"]).ask("when did mattis meet payne")
+    assert answer.answer == "Feb. 28, 2017", answer  # across the month's end
+    assert "yesterday" in answer.evidence[0].quote

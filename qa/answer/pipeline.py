@@ -8,6 +8,7 @@ is printed as the closest the releases come, never as a plain answer.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -19,7 +20,7 @@ from qa.answer import attribution, compare, confidence, conflicts, coverage, par
 from qa.answer import candidates as cands
 from qa.answer.candidates import Evidence
 from qa.answer.followup import Context, context
-from qa.answer.lift import Span, holds_role, is_today, lift, names_given, titled, values
+from qa.answer.lift import Span, days_back, holds_role, is_today, lift, names_given, titled, values
 from qa.answer.question import CODE_WORDS, Question, analyse
 from qa.answer.verify import check_model, missing, release_terms, support, surface, unsaid
 from qa.index import spelling
@@ -581,16 +582,16 @@ def _shown(e: Evidence) -> str:
     """The evidence's lifted answer as printed (a "today" as its release's date), else its sentences."""
     if e.short is None:
         return e.text
-    return _when(e.date) if is_today(e.short) else e.short.text
+    return _when(e.date, days_back(e.short)) if is_today(e.short) else e.short.text
 
 
-def _when(iso: str) -> str:
-    """A release date as the releases write dates: "Sept. 11, 2023"."""
+def _when(iso: str, back: int = 0) -> str:
+    """A release date as the releases write dates: "Sept. 11, 2023"; `back` days before it."""
     try:
-        year, month, day = (int(p) for p in iso.split("-"))
-        return f"{_MONTHS[month - 1]} {day}, {year}"
-    except (ValueError, IndexError):
+        day = datetime.date.fromisoformat(iso) - datetime.timedelta(days=back)
+    except ValueError:
         return iso
+    return f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"
 
 
 def _origin(source: str) -> str:
