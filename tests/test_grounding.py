@@ -51,6 +51,7 @@ RELEASE = (
     ("Lloyd Austin", "person", RELEASE),
     ("Lloyd J. Austin III", "person", "Austin said the United States stands with Ukraine."),
     ("Rustem Umerov", "person", RELEASE),
+    ("$70–75 million", "money", "was projected to gross $70–75 million from 3,927 screens"),  # a range, whole
 ])
 def test_true_claims_are_grounded_across_forms(claim: str, kind: ClaimKind, source: str) -> None:
     assert is_grounded(claim, kind, source)
@@ -77,6 +78,7 @@ def test_true_claims_are_grounded_across_forms(claim: str, kind: ClaimKind, sour
     ("e will stand with", "quote", RELEASE),
     ("John Smith", "person", RELEASE),
     ("Mark Austin", "person", RELEASE),
+    ("$70–85 million", "money", "was projected to gross $70–75 million from 3,927 screens"),
 ])
 def test_fabricated_claims_are_flagged(claim: str, kind: ClaimKind, source: str) -> None:
     assert not is_grounded(claim, kind, source)
@@ -111,6 +113,11 @@ def test_titles_offices_months_and_single_names_are_not_person_claims() -> None:
 def test_short_quotes_are_not_claims_and_claims_inside_quotes_are_not_repeated() -> None:
     text = 'The "long haul" matters. He said: "We sent 18 HIMARS and $175 million in aid."'
     assert [(kind, t) for kind, t, _, _ in claims(text)] == [("quote", "We sent 18 HIMARS and $175 million in aid.")]
+
+
+def test_a_money_range_is_one_claim() -> None:
+    assert [(k, t) for k, t, _, _ in claims("projected to gross $70–75 million, or $1.2-$1.5 billion")] == [
+        ("money", "$70–75 million"), ("money", "$1.2-$1.5 billion")]
 
 
 def test_whole_hyphenated_number_words_and_years() -> None:

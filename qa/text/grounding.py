@@ -89,7 +89,7 @@ _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _CLAIM = re.compile(
     rf"""
     (?P<date>{_DATE})
-  | (?P<money>\$\s?{_NUM}(?:\s*(?i:thousand|million|billion|trillion|mn|bn|[kmb])\b)?
+  | (?P<money>\$\s?{_NUM}(?:\s?[-–—]\s?\$?{_NUM})?(?:\s*(?i:thousand|million|billion|trillion|mn|bn|[kmb])\b)?
       |(?<![\w.]){_NUM}\s+{_SCALE}\s+(?i:dollars)\b)
   | (?P<ordinal>(?<![\w$.])\d+(?i:st|nd|rd|th)(?!\w))
   | (?P<word>(?<![\w$.-])(?:[A-Za-z][A-Za-z0-9]*|\d+[A-Za-z][A-Za-z0-9]*)(?:-[A-Za-z0-9]+)*(?![\w-]))
