@@ -183,10 +183,10 @@ def gather(q: Question, hits: list[Hit], store: Store, w: AnswerSettings) -> lis
                 score *= w.missing_subject  # "All four active services ..." for "how many did the Army record"
             chosen = [(start, end)]
             short = lift(q, sentence)
-            if short is not None and q.asks_phrase:
-                score *= w.type_factor  # the phrase that fills the act asked ("The two leaders discussed X")
-            elif short is not None:
+            if short is not None:
+                # A value of the kind asked, or the phrase that fills the act asked ("The two leaders discussed X").
                 score *= w.type_factor
+            if short is not None and not q.asks_phrase:
                 if q.kind is AnswerType.COUNT and set(analyze.terms(short.text)) & q.term_set:
                     score *= w.bound_factor  # a count of the very thing asked about: "50,290 accessions"
                 if q.act is not None and any(short.start <= a < short.end for a, _ in roles.fillers(sentence, q.act)):
@@ -198,7 +198,7 @@ def gather(q: Question, hits: list[Hit], store: Store, w: AnswerSettings) -> lis
                 if i > 0 and _ANAPHOR.match(sentence) and _same_paragraph(text, spans[i - 1], (start, end)):
                     # "This includes ...": the sentence it refers back to names what it is about.
                     chosen = [spans[i - 1], (start, end)]
-            elif not (hit.date and _tells_its_day(q, sentence)):
+            elif short is None and not (hit.date and _tells_its_day(q, sentence)):
                 for j in (i + 1, i - 1, i + 2, i + 3):
                     if not 0 <= j < len(spans):
                         continue

@@ -90,8 +90,8 @@ _IDENTITY = re.compile(r"^\s*who\s+(?:is|was)\s+(?!the\b|an?\b)"
 
 
 def _asks_origin(text: str) -> bool:
-    """Whether "where ... from" asks where someone comes from, by the parse: the question ends on a "from" whose
-    object is the "where" it opens with."""
+    """Whether "where ... from" asks where someone comes from, by the parse: a question opened by "where" ends on
+    the preposition "from", left without an object of its own."""
     words = [t for t in spans.parse(text) if not t.is_punct]
     return len(words) > 2 and words[0].lower_ == "where" and words[-1].lower_ == "from" and words[-1].dep_ == "prep"
 
