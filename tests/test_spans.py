@@ -84,6 +84,10 @@ def test_a_role_is_read_off_who_is_questions_and_tied_by_the_parse() -> None:
     assert role <= tied
     other = "Statement by Secretary of Defense Lloyd J. Austin III on the confirmation."
     assert not role <= subject.tied_words(other, other.index("Lloyd"), other.index(" on the"))
+    # What the verb makes the name, in the "as" phrase right after it.
+    sworn = "On Tuesday, Vice President Pence swore in General John Raymond as the first chief of space operations."
+    assert {"chief", "space", "oper"} <= subject.tied_words(sworn, sworn.index("John"), sworn.index(" as the"))
+    assert "chief" not in subject.tied_words(sworn, sworn.index("Pence"), sworn.index(" swore"))
 
 
 @pytest.mark.parametrize("question", ["who is russia's defense minister", "who is russias defence minister"])

@@ -123,8 +123,9 @@ def designation(question: str) -> frozenset[str]:
 
 
 def tied_words(text: str, start: int, end: int) -> set[str]:
-    """The terms of the noun phrase a name stands in: its own modifiers and appositives, and those of the noun it
-    completes ("the confirmation of Christine Wormuth as the 25th Secretary of the Army")."""
+    """The terms of the noun phrase a name stands in: its own modifiers and appositives, those of the noun it
+    completes ("the confirmation of Christine Wormuth as the 25th Secretary of the Army"), and what the verb makes
+    it ("swore in General John Raymond as the first chief of staff")."""
     doc = spans.parse(text)
     inside = spans.tokens_in(doc, start, end)
     if not inside:
@@ -135,5 +136,11 @@ def tied_words(text: str, start: int, end: int) -> set[str]:
         top = root.head.head
     elif root.dep_ == "appos" and root.head.pos_ in ("NOUN", "PROPN"):
         top = root.head
+    words = list(top.subtree)
+    # "swore in General John Raymond as the first chief of staff": the verb's "as" phrase right after the name says
+    # what the name is made.
+    verb = top.head.head if top.dep_ == "pobj" else top.head
+    words += [x for c in verb.children if c.dep_ == "prep" and c.lower_ == "as" and c.i == top.right_edge.i + 1
+              for x in c.subtree]
     # A people's word stands for its country and back ("Russian Minister of Defense" for Russia's minister).
-    return {x for w in top.subtree for form in (w.text, *wordnet.peoples(w.text)) for x in analyze.terms(form)}
+    return {x for w in words for form in (w.text, *wordnet.peoples(w.text)) for x in analyze.terms(form)}
