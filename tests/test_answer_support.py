@@ -458,6 +458,19 @@ def test_a_value_of_the_next_paragraph_answers_nothing_of_this_one(tmp_path: Pat
     assert "Red Sea" not in answer.answer, answer
 
 
+def test_a_value_two_on_in_another_paragraph_is_at_most_partial(tmp_path: Path) -> None:
+    """"The sailor, whose name ..." points back to the sentence about the sailor, not to the task force two
+    sentences before: its Jordan is shown as the closest the releases come, never as the answer."""
+    (tmp_path / "r.txt").write_text(
+        "Title: Officials Express Condolences\nDate: 2018-07-09\nSource: https://example.mil/r\n\n"
+        "Task Force 1-28 Infantry is deployed in support of the 1st Security Force Assistance Brigade, the colonel "
+        "noted.\n\nOn July 8, a sailor assigned to the destroyer USS Jason Dunham died from injuries he suffered "
+        "while conducting small-boat operations, Manning said.\n\nThe sailor, whose name will be released later, "
+        "was medically evacuated to a hospital in Jordan.\n", encoding="utf-8")
+    answer = _answerer(tmp_path, [tmp_path / "r.txt"]).ask("where is task force 1-28 infantry deployed")
+    assert answer.support != "full", answer
+
+
 def test_the_sentence_that_tells_the_act_asked_counts_more_though_it_names_no_one(tmp_path: Path) -> None:
     """"what did mattis and payne discuss": "The two leaders discussed ..." names neither, yet fills the act."""
     (tmp_path / "r.txt").write_text(

@@ -48,6 +48,21 @@ class Evidence:
         return " ".join(self.release_text[s:e] for s, e in self.spans)
 
     @property
+    def held_together(self) -> bool:
+        """Whether its sentences stand in one paragraph of the release, or a later one of another paragraph points
+        back: "This most recent package ..." to what came before, "The post had been held by ..." to the sentence
+        right before it. A sentence two on that opens with "The" points back to the one between ("The sailor, whose
+        name ..." after "a sailor ... died"), not to the first: two things side by side."""
+        text = self.release_text
+
+        def held(a: tuple[int, int], b: tuple[int, int]) -> bool:
+            gap, later = text[a[1]:b[0]], text[b[0]:b[1]]
+            return "\n" not in gap or bool(_ANAPHOR.match(later)) or (
+                not gap.strip() and bool(_REFERS_BACK.match(later)))
+
+        return all(held(a, b) for a, b in zip(self.spans, self.spans[1:]))
+
+    @property
     def key(self) -> tuple[str, tuple[tuple[int, int], ...]]:
         return self.release_id, tuple(self.spans)
 

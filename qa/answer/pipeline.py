@@ -362,6 +362,10 @@ class Answerer:
             # No candidate's release names all the question gives: the best one is not about what was asked, and
             # its value is at most the closest the releases come.
             level, why = "partial", "its release does not name " + ", ".join(f"“{surface(q, t)}”" for t in lacking[:3])
+        if level == "full" and not best.held_together:
+            # A value from a sentence of another paragraph, joined to the one that matches the question ("a sailor
+            # ... in Jordan" after "Task Force 1-28 Infantry is deployed ..."): what it is about is not certain.
+            level, why = "partial", "the value stands in another paragraph than the sentence that matches the question"
         if level == "full" and best.short is None and settings.calibrated:
             # A whole sentence is no value checked against the question: on the train split, 8 of 20 sentences
             # printed as full did not answer it, and none of 53 lifted values the confidence model passed. It is
