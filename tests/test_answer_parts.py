@@ -15,6 +15,7 @@ from qa.llm import prompting
 from qa.models import ReleaseDraft
 from qa.schemas import answer_schema
 from qa.settings import AnswerSettings, IndexSettings
+from qa.text import spans
 from qa.text.answer_type import AnswerType
 
 TEXT = ("President Joe Biden has given DOD authorization for a drawdown of up to $450 million. "
@@ -231,3 +232,13 @@ def test_how_long_is_answered_by_since_when() -> None:
     found = lift(analyse("how long had maciel served in afghanistan", {}),
                  "Maciel was posthumously promoted to corporal. He had served in Afghanistan since February.")
     assert found is not None and found.text == "since February"
+
+
+def test_a_count_is_its_whole_noun_phrase() -> None:
+    """"nearly 200 State Department employees": the count ends with its noun, never inside the phrase; never
+    at a bracket it opens and does not close."""
+    q = analyse("how many from the state department were evacuated from wuhan", {})
+    found = lift(q, "The department is caring for the nearly 200 State Department employees, dependents and U.S. "
+                    "citizens evacuated from Wuhan, China.")
+    assert found is not None and found.text == "nearly 200 State Department employees"
+    assert spans.phrase_end("Accessions were 69,972 (91.47 percent/-6,528).", 16, 22) == 22

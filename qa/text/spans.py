@@ -169,10 +169,15 @@ def _joined(text: str, end: int) -> int:
 
 
 def phrase_end(text: str, start: int, end: int) -> int:
-    """Where the noun phrase that opens at `start` ends, when it ends before `end`: "43,519 accessions" of
-    "43,519 accessions in fiscal year 2014"; `end` when no noun phrase of the parse opens the span."""
+    """Where the noun phrase that opens at `start` ends: "43,519 accessions" of "43,519 accessions in fiscal year
+    2014"; past `end` only when the span stops on a modifier of a noun after it ("nearly 200 State Department
+    employees", not "... State Department"), never to a bracket it opens and does not close. `end` when no noun
+    phrase of the parse holds `start`."""
     doc = parse(text)
+    last = tokens_in(doc, start, end)[-1:]
+    cut = bool(last) and last[0].dep_ in ("compound", "amod") and last[0].head.i > last[0].i
     for chunk in doc.noun_chunks:
-        if chunk.start_char <= start < chunk.end_char and chunk.end_char < end:
+        if chunk.start_char <= start < chunk.end_char and (chunk.end_char <= end or cut and text.count(
+                "(", start, chunk.end_char) == text.count(")", start, chunk.end_char)):
             return chunk.end_char
     return end
