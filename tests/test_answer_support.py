@@ -11,6 +11,7 @@ from qa.answer import Answerer, attribution, confidence
 from qa.index.store import Store
 from qa.ingest.pipeline import ingest_paths
 from qa.llm.client import no_model_client
+from qa.schemas import Answer
 from qa.settings import Settings
 from qa.text.subject import subject
 from tests.conftest import shared_corpus
@@ -446,55 +447,55 @@ def test_a_body_that_did_the_act_answers_who(tmp_path: Path) -> None:
     assert "not the person" not in answer.reason
 
 
+def _asked_of(tmp_path: Path, title: str, date: str, body: str, question: str) -> Answer:
+    """The extractive answer to `question` over one release of this title, date and body."""
+    (tmp_path / "r.txt").write_text(f"Title: {title}\nDate: {date}\nSource: https://example.mil/r\n\n{body}\n",
+                                    encoding="utf-8")
+    return _answerer(tmp_path, [tmp_path / "r.txt"]).ask(question)
+
+
+TASK_FORCE = ("Task Force 1-28 Infantry is deployed in support of the 1st Security Force Assistance Brigade, the "
+              "colonel noted.\n\nOn July 8, a sailor assigned to the destroyer USS Jason Dunham died from injuries he "
+              "suffered while conducting small-boat operations")
+MATTIS_PAYNE = "Readout of Secretary Mattis' Bilateral Meeting with Australian Minister of Defence Marise Payne"
+MET_PAYNE = "Secretary of Defense Jim Mattis met yesterday with Australian Minister for Defence Marise Payne"
+
+
 def test_a_value_of_the_next_paragraph_answers_nothing_of_this_one(tmp_path: Path) -> None:
     """A sentence without the value asked is joined with the next one only within its paragraph, or when that one
     refers back to it: the sailor's Red Sea is not where the task force is deployed."""
-    (tmp_path / "r.txt").write_text(
-        "Title: Officials Express Condolences\nDate: 2018-07-09\nSource: https://example.mil/r\n\n"
-        "Task Force 1-28 Infantry is deployed in support of the 1st Security Force Assistance Brigade, the colonel "
-        "noted.\n\nOn July 8, a sailor assigned to the destroyer USS Jason Dunham died from injuries he suffered "
-        "while conducting small-boat operations in the Red Sea, Manning said.\n", encoding="utf-8")
-    answer = _answerer(tmp_path, [tmp_path / "r.txt"]).ask("where is task force 1-28 infantry deployed")
+    answer = _asked_of(tmp_path, "Officials Express Condolences", "2018-07-09",
+                       f"{TASK_FORCE} in the Red Sea, Manning said.", "where is task force 1-28 infantry deployed")
     assert "Red Sea" not in answer.answer, answer
 
 
 def test_a_value_two_on_in_another_paragraph_is_at_most_partial(tmp_path: Path) -> None:
     """"The sailor, whose name ..." points back to the sentence about the sailor, not to the task force two
     sentences before: its Jordan is shown as the closest the releases come, never as the answer."""
-    (tmp_path / "r.txt").write_text(
-        "Title: Officials Express Condolences\nDate: 2018-07-09\nSource: https://example.mil/r\n\n"
-        "Task Force 1-28 Infantry is deployed in support of the 1st Security Force Assistance Brigade, the colonel "
-        "noted.\n\nOn July 8, a sailor assigned to the destroyer USS Jason Dunham died from injuries he suffered "
-        "while conducting small-boat operations, Manning said.\n\nThe sailor, whose name will be released later, "
-        "was medically evacuated to a hospital in Jordan.\n", encoding="utf-8")
-    answer = _answerer(tmp_path, [tmp_path / "r.txt"]).ask("where is task force 1-28 infantry deployed")
+    answer = _asked_of(tmp_path, "Officials Express Condolences", "2018-07-09",
+                       f"{TASK_FORCE}, Manning said.\n\nThe sailor, whose name will be released later, was medically "
+                       "evacuated to a hospital in Jordan.", "where is task force 1-28 infantry deployed")
     assert answer.support != "full", answer
 
 
 def test_the_sentence_that_tells_the_act_asked_counts_more_though_it_names_no_one(tmp_path: Path) -> None:
     """"what did mattis and payne discuss": "The two leaders discussed ..." names neither, yet fills the act."""
-    (tmp_path / "r.txt").write_text(
-        "Title: Readout of Secretary Mattis' Bilateral Meeting with Australian Minister of Defence Marise Payne\n"
-        "Date: 2017-02-17\nSource: https://example.mil/r\n\n"
-        "Secretary of Defense Jim Mattis met yesterday with Australian Minister for Defence Marise Payne on the "
-        "margins of the C-ISIS ministerial in Brussels. This was the first meeting between an Australian cabinet "
-        "official and a member of the U.S. administration.\n\n"
-        "The secretary expressed his admiration of the high-performing troops of the Australian Armed Forces, and he "
-        "thanked the minister for the Australian military and people for being long-term and great allies and "
-        "friends of the United States. The two leaders discussed efforts to defeat ISIS in the Middle East and "
-        "around the globe, as well as the importance of continued support to the government of Afghanistan.\n\n"
-        "Secretary Mattis and Minister Payne noted their commitment to the alliance and to further strengthening "
-        "defense cooperation between the U.S. and Australia.\n", encoding="utf-8")
-    answer = _answerer(tmp_path, [tmp_path / "r.txt"]).ask("what did mattis and payne discuss")
+    answer = _asked_of(tmp_path, MATTIS_PAYNE, "2017-02-17",
+                       f"{MET_PAYNE} on the margins of the C-ISIS ministerial in Brussels. This was the first meeting "
+                       "between an Australian cabinet official and a member of the U.S. administration.\n\n"
+                       "The secretary expressed his admiration of the high-performing troops of the Australian Armed "
+                       "Forces, and he thanked the minister for the Australian military and people for being long-term "
+                       "and great allies and friends of the United States. The two leaders discussed efforts to defeat "
+                       "ISIS in the Middle East and around the globe, as well as the importance of continued support "
+                       "to the government of Afghanistan.\n\n"
+                       "Secretary Mattis and Minister Payne noted their commitment to the alliance and to further "
+                       "strengthening defense cooperation between the U.S. and Australia.",
+                       "what did mattis and payne discuss")
     assert answer.answer.startswith("efforts to defeat ISIS"), answer
 
 
 def test_a_release_s_yesterday_is_the_day_before_its_date(tmp_path: Path) -> None:
-    (tmp_path / "r.txt").write_text(
-        "Title: Readout of Secretary Mattis' Bilateral Meeting with Australian Minister of Defence Marise Payne\n"
-        "Date: 2017-03-01\nSource: https://example.mil/r\n\n"
-        "Secretary of Defense Jim Mattis met yesterday with Australian Minister for Defence Marise Payne in "
-        "Brussels.\n", encoding="utf-8")
-    answer = _answerer(tmp_path, [tmp_path / "r.txt"]).ask("when did mattis meet payne")
+    answer = _asked_of(tmp_path, MATTIS_PAYNE, "2017-03-01",
+                       f"{MET_PAYNE} in Brussels.", "when did mattis meet payne")
     assert answer.answer == "Feb. 28, 2017", answer  # across the month's end
     assert "yesterday" in answer.evidence[0].quote

@@ -683,7 +683,7 @@ _CODE = re.compile(r"(?<![\w-])((?=[\w-]*\d)(?=[\w-]*-)[A-Z0-9][\w]*(?:-[\w]+)+)
 def _said_to_be(q: Question, text: str, body_start: int) -> list[Span]:
     """For "what is the X" ("whats the ceiling for the dtra contracts"): what the text says X is, the complement of
     the copula whose subject X heads ("The not-to-exceed aggregate ceiling for all contracts is $535,000,000")."""
-    if not q.focus or not _asks_what_is(q.text, q.focus):
+    if not q.focus or not q.what_is:
         return []
     out = []
     for be in spans.parse(text):
@@ -700,15 +700,6 @@ def _said_to_be(q: Question, text: str, body_start: int) -> list[Span]:
                 if is_new(q, text[start:end]):
                     out.append(Span(text[start:end], start, end))
     return out
-
-
-def _asks_what_is(question: str, focus: str) -> bool:
-    """Whether the question asks what its focus noun is ("what is the ceiling"), by its parse: "what" and the noun
-    are the two sides of one copula."""
-    doc = spans.parse(question)
-    return any(t.lemma_ == "be" and any(c.lower_ == "what" for c in t.children)
-               and any(analyze.stem(c.lower_) == focus and c.dep_ in ("nsubj", "attr") for c in t.children)
-               for t in doc)
 
 
 def _headed(q: Question, text: str, body_start: int) -> list[Span]:

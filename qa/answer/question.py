@@ -96,7 +96,16 @@ def _asks_origin(text: str) -> bool:
     return len(words) > 2 and words[0].lower_ == "where" and words[-1].lower_ == "from" and words[-1].dep_ == "prep"
 
 
-def _names_someone(phrase: str) -> bool:
+def _asks_what_is(question: str, focus: str) -> bool:
+    """Whether the question asks what its focus noun is ("what is the ceiling"), by its parse: "what" and the noun
+    are the two sides of one copula."""
+    doc = spans.parse(question)
+    return any(t.lemma_ == "be" and any(c.lower_ == "what" for c in t.children)
+               and any(analyze.stem(c.lower_) == focus and c.dep_ in ("nsubj", "attr") for c in t.children)
+               for t in doc)
+
+
+def _a_name_not_a_role(phrase: str) -> bool:
     """Whether the phrase after "who is" names someone ("umerov", "Lloyd Austin", "hicks") rather than a role
     ("russia's defense minister", "russias defence minister"): a role is a phrase whose head is a kind of person
     in WordNet and no one's name ("minister", not "Carter"), with words before it that say whose or which."""
@@ -134,6 +143,7 @@ class Question:
     forms: dict[str, tuple[frozenset[str], ...]] = field(default_factory=dict)
     act: roles.Role | None = None  # "who signed ...": the act whose doer (or object) is asked for (qa.text.roles)
     origin: bool = False  # "where was kirkpatrick from": the place the person is from, not where they were
+    what_is: bool = False  # "whats the ceiling": what the text says the focus noun is ("... is $535,000,000")
 
     @property
     def asks_phrase(self) -> bool:
@@ -239,7 +249,7 @@ def analyse(text: str, idf: dict[str, float], common_top: int | None = None,
         focus = head if head in CODE_WORDS else None  # "contract number for the us foods award": a code is asked for
     m = _COUNTED.search(text)
     counted = next(iter(analyze.terms(m.group(1))), None) if m else None
-    identity = m.group(1) if (m := _IDENTITY.match(text)) and _names_someone(m.group(1)) else None
+    identity = m.group(1) if (m := _IDENTITY.match(text)) and _a_name_not_a_role(m.group(1)) else None
     keywords = "?" not in text and not _ASKING.match(text)
     about = subject(asked or text, common_top) if common_top is not None and not keywords else None
     if about is not None and kind is AnswerType.MONEY:
@@ -256,6 +266,7 @@ def analyse(text: str, idf: dict[str, float], common_top: int | None = None,
                     else frozenset(),
                     unheard=(unheard & about.names) - reworded if about else frozenset(),
                     origin=kind is AnswerType.PLACE and _asks_origin(text),
+                    what_is=focus is not None and _asks_what_is(text, focus),
                     # "who signed", and "what did X urge" when no noun is asked for: the act whose doer or object
                     # is the answer.
                     act=roles.asked(acting) if kind is AnswerType.PERSON else _object_asked(acting)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import threading
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -132,14 +133,18 @@ _BRITISH_WORD = re.compile(r"\b(" + "|".join(_BRITISH) + r")\b", re.IGNORECASE)
 def american(text: str) -> tuple[str, list[tuple[str, str]]]:
     """The question in the releases' spelling, with each change as a correction ("defence" -> "defense"): kept
     beside its American form, a British word would weigh as a rare term and find only the releases that use it."""
+    return _replaced(text, _BRITISH_WORD, lambda wrote: _styled(wrote, _BRITISH[wrote.lower()]))
+
+
+def _replaced(text: str, pattern: re.Pattern[str], form: Callable[[str], str]) -> tuple[str, list[tuple[str, str]]]:
+    """The text with each match of `pattern` replaced by its `form`, and the (wrote, replaced) pairs."""
     changes: list[tuple[str, str]] = []
 
     def fix(m: re.Match[str]) -> str:
-        word = _styled(m.group(), _BRITISH[m.group().lower()])
-        changes.append((m.group(), word))
-        return word
+        changes.append((m.group(), form(m.group())))
+        return changes[-1][1]
 
-    return _BRITISH_WORD.sub(fix, text), changes
+    return pattern.sub(fix, text), changes
 
 
 # Function words a hurried reader types as letters ("when r mattis and song meeting", "his call w gallant"): read
@@ -153,13 +158,7 @@ _TEXTSPEAK_WORD = re.compile(r"(?<![\w./$-])(" + "|".join(map(re.escape, sorted(
 def textspeak(text: str) -> tuple[str, list[tuple[str, str]]]:
     """The question with its texting letters as words, each change a correction ("r" -> "are"); lower case only,
     so a name's initial ("Plan R", "W. Bush") stays."""
-    changes: list[tuple[str, str]] = []
-
-    def fix(m: re.Match[str]) -> str:
-        changes.append((m.group(), _TEXTSPEAK[m.group()]))
-        return _TEXTSPEAK[m.group()]
-
-    return _TEXTSPEAK_WORD.sub(fix, text), changes
+    return _replaced(text, _TEXTSPEAK_WORD, _TEXTSPEAK.__getitem__)
 
 
 # Shorthand a hurried reader types for what releases spell out: standard English abbreviations and short names.
