@@ -185,6 +185,10 @@ class BriefSettings(BaseModel):
     same_fact: float = Field(
         0.6, ge=0, le=1, description="Share of words (Jaccard) at which a bullet restates a sentence already "
         "printed in the briefing and is left out (benchmarks/briefs.py: no fact printed twice across releases)")
+    limit: int = Field(
+        16, ge=1, le=50, description="Releases a briefing holds unless told otherwise: every release about a topic "
+        "(the most a train briefing wants is 13, \"Austin calls with counterparts\"; 8 cut two of them), and a memo "
+        "still read in one sitting")
     meaning_floor: float = Field(
         0.49, ge=-1, le=1.01, description="A release whose words miss a topic query is still about it when the "
         "closer of its title and lead sentence means the same as the query this nearly (cosine of the sentence "

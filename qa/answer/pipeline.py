@@ -14,8 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlparse
 
-import numpy as np
-
 from qa.answer import attribution, compare, confidence, conflicts, coverage, parts
 from qa.answer import candidates as cands
 from qa.answer.candidates import Evidence
@@ -214,14 +212,10 @@ class Answerer:
         releases = [set(analyze.terms(self.store.release_text(h.release_id))) for h in hits[:_TOGETHER_HITS]]
         return bool(wanted) and any(all(q.holds(t, held) for t in wanted) for held in releases)
 
-    def _idf(self, text: str) -> dict[str, float]:
-        words = sorted(set(analyze.terms(text)))
-        hashes = np.array([analyze.term_hash(t) for t in words], dtype=np.uint64)
-        return dict(zip(words, self.searcher.index.idf(hashes).tolist()))
 
     def _question(self, text: str) -> tuple[Question, dict[str, float]]:
         """The question analysed, and the index's idf of its terms."""
-        idf = self._idf(text)
+        idf = self.searcher.idf(text)
         # A word of which no release holds any form weighs as the rarest word there is: "golden dome" typed in
         # lower case is the question's subject, and its absence is the strongest sign the releases do not answer.
         rarest = bm25_idf(1, max(1, self.searcher.index.n_docs))

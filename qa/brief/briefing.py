@@ -66,8 +66,8 @@ class Briefer:
         self.prompt = prompting.load("brief")
 
     def brief(self, *, since: str | None = None, until: str | None = None, query: str | None = None,
-              limit: int = 8) -> Briefing:
-        chosen = self._select(since, until, query, limit)
+              limit: int | None = None) -> Briefing:
+        chosen = self._select(since, until, query, limit or self.settings.brief.limit)
         texts = {r.id: self.store.release_text(r.id) for r in chosen}
         grouped = events.groups(chosen, texts)
         overview, mode, problems, usage, backing, spans = self._overview(grouped, texts)
@@ -127,8 +127,12 @@ class Briefer:
         # is about the query, whatever its score next to the best one's; where they do not, its meaning may
         # (qa.brief.relevance.nearest), and meaning is asked of every release in the range: a topic said in other
         # words than the query's shares none with it, so search never returns it.
-        ranked = [self.store.release(rid) for rid in sorted(best, key=lambda r: -best[r])]
-        about = {r.id for r in ranked if relevance.about(query, r.title, self.store.release_text(r.id))}
+        found = [self.store.release(rid) for rid in best]
+        weights = self.searcher.idf(query, unseen=True)
+        share = {r.id: relevance.coverage(query, r.title, self.store.release_text(r.id), weights) for r in found}
+        # What covers more of the query comes first, then what search ranks higher.
+        ranked = sorted(found, key=lambda r: (-share[r.id], -best[r.id]))
+        about = {r.id for r in ranked if relevance.enough(query, share[r.id])}
         floor = self.settings.brief.meaning_floor
         if floor <= 1 and embed.available():
             found = [r for r in ranked if r.id not in about]

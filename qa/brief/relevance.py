@@ -4,8 +4,9 @@ meaning against the release's.
 Search (BM25) finds the candidates for words; a candidate is about the query when the query's terms stand among the
 release's topic words: its title, the entities the recogniser finds in it (people, bodies, places, events,
 laws) and its noun chunks. A one- or two-word query needs every term there, a longer one more than half of
-them: "critical minerals rare earth industrial base" keeps each release that names most of it, however its
-search score compares with the best one's, and a release that only shares a common word ("defense") stays out.
+them, each term weighed by its idf: "critical minerals rare earth industrial base" keeps each release that names
+most of it, however its search score compares with the best one's, and a release that only shares common words
+("military", "service" of "the military's space service") stays out. What covers more of the query comes first.
 
 A query said in other words than the releases use ("troop deaths in combat" for casualty notices, "critical
 minerals" for "critical materials") is matched by meaning: the trained sentence encoder (qa.text.embed) compares
@@ -45,20 +46,27 @@ def query_terms(query: str) -> list[str]:
     return list(dict.fromkeys(analyze.terms(query)))
 
 
-def coverage(query: str, title: str, text: str) -> float:
-    """Share of the query's terms that are topic words of the release."""
+def coverage(query: str, title: str, text: str, weights: dict[str, float] | None = None) -> float:
+    """Share of the query's terms that are topic words of the release. With `weights` (each term's idf), the share
+    of their weight: "space" says more of "the military's space service" than "military" and "service", which
+    most releases name."""
     wanted = query_terms(query)
-    if not wanted:
+    weight = weights or {}
+    total = sum(weight.get(t, 1.0) for t in wanted)
+    if not wanted or total <= 0:
         return 0.0
     have = topic_terms(title, text)
-    return sum(t in have for t in wanted) / len(wanted)
+    return sum(weight.get(t, 1.0) for t in wanted if t in have) / total
 
 
-def about(query: str, title: str, text: str) -> bool:
+def about(query: str, title: str, text: str, weights: dict[str, float] | None = None) -> bool:
     """Whether the release is about the query (rule in the module docstring)."""
-    n = len(query_terms(query))
-    share = coverage(query, title, text)
-    return share == 1.0 if n <= 2 else share > SHARE
+    return enough(query, coverage(query, title, text, weights))
+
+
+def enough(query: str, share: float) -> bool:
+    """Whether a release covering this share of the query's terms is about it (rule in the module docstring)."""
+    return share == 1.0 if len(query_terms(query)) <= 2 else share > SHARE
 
 
 def nearest(query: str, releases: Sequence[np.ndarray]) -> list[float]:

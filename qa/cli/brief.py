@@ -97,7 +97,8 @@ def brief(
     since: Annotated[Optional[str], typer.Option(help="Only releases dated on or after (YYYY-MM-DD)")] = None,  # noqa: UP045
     until: Annotated[Optional[str], typer.Option(help="Only releases dated on or before (YYYY-MM-DD)")] = None,  # noqa: UP045
     query: Annotated[Optional[str], typer.Option(help="Only releases about this (searched)")] = None,  # noqa: UP045
-    limit: Annotated[int, typer.Option(min=1, max=50, help="Most releases in the briefing")] = 8,
+    limit: Annotated[Optional[int], typer.Option(  # noqa: UP045
+        min=1, max=50, help="Most releases in the briefing [default: QA_BRIEF__LIMIT, 16]")] = None,
     fmt: Annotated[BriefFormat, typer.Option("--format", case_sensitive=False,
                                              help="text, or md: a Markdown memo to paste (sources linked)")
                    ] = BriefFormat.text,

@@ -112,6 +112,15 @@ class Searcher:
         inside = np.isin(day, [year * 100 + month for year, month in months])
         return inside if allowed is None else inside & allowed
 
+    def idf(self, text: str, unseen: bool = False) -> dict[str, float]:
+        """The BM25 idf of each of the text's search terms; one in no chunk weighs 0, or with `unseen` as much as
+        a term can (a word the releases never use is no common one)."""
+        words = sorted(set(analyze.terms(text)))
+        idx = self.index
+        weights = idx.idf(np.array([analyze.term_hash(t) for t in words], dtype=np.uint64)).tolist()
+        rarest = float(bm25.bm25_idf(0.0, idx.n_docs))
+        return {t: w if w > 0 or not unseen else rarest for t, w in zip(words, weights)}
+
     def search(self, query: str, k: int | None = None, *, since: str | None = None,
                until: str | None = None, source: str | None = None) -> list[Hit]:
         """The k best chunks for a query, optionally only from releases dated

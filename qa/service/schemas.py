@@ -89,5 +89,5 @@ class AskIn(BaseModel):
 
 class BriefIn(_DateRange):
     query: str | None = Field(None, max_length=MAX_QUESTION)
-    limit: int = Field(8, ge=1, le=50)
+    limit: int | None = Field(None, ge=1, le=50, description="Most releases; unset: settings.brief.limit")
     format: Literal["json", "md"] = Field("json", description="md: the briefing as a Markdown memo (text/markdown)")
