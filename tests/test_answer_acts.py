@@ -105,3 +105,23 @@ def test_the_person_the_question_names_is_no_thing_it_asks_for() -> None:
     roadmap = "They committed to conclude the Security Sector Assistance Roadmap within the year."
     assert lift(analyse("Which roadmap did they commit to conclude?", {}, COMMON), roadmap).text == \
         "Security Sector Assistance Roadmap"
+
+
+@pytest.mark.parametrize(("question", "role"), [
+    # "did" between the wh-word and a subject (do-support): the wh-word is what was done to, even where the small
+    # parser reads the lower-case name as a noun and the wh-word as the subject.
+    ("who did carter meet in london", roles.Role("meet", doer=False)),
+    ("whom did hegseth meet", roles.Role("meet", doer=False)),
+    # Without do-support, or with "did not", the wh-word is the doer.
+    ("who met carter in london", roles.Role("meet", doer=True)),
+    ("who did not find the future of the franchise appealing", roles.Role("find", doer=True)),
+])
+def test_do_support_after_the_wh_word_asks_for_what_was_done_to(question: str, role: roles.Role) -> None:
+    assert roles.asked(question) == role
+
+
+def test_the_one_met_is_the_answer_not_the_one_meeting() -> None:
+    sentence = ("Secretary of Defense Ash Carter met with Turkish Minister of Defense Fikri Isik today on the "
+                "sidelines of the counter-ISIL Defense Ministerial in London.")
+    found = lift(analyse("who did carter meet in london", {}, COMMON), sentence)
+    assert found is not None and found.text == "Fikri Isik"

@@ -48,6 +48,8 @@ def asked_object(question: str) -> Role | None:
 
 # The auxiliaries after which "what" is the object of a verb still to come: "what did X discuss".
 _DOING = frozenset({"did", "does", "do", "will", "would", "has", "have", "had"})
+# Do-support: only a question that does not ask for the subject puts "did" between its wh-word and its subject.
+_DO_SUPPORT = frozenset({"did", "does", "do"})
 
 
 def _is(verb: Token, role: Role) -> bool:
@@ -73,6 +75,12 @@ def asked(question: str) -> Role | None:
         # "what did mattis thank fallon for", "who did austin speak with": the wh-word is the object of the
         # preposition the question ends on, however the small parser hangs it.
         return Role(_lemma(last.head), doer=False, prep=last.lower_)
+    if wh.i == words[0].i and wh.dep_ == "nsubj" and len(words) > 3 and words[1].lower_ in _DO_SUPPORT \
+            and words[2].pos_ not in ("VERB", "AUX", "PART") and wh.head.pos_ == "VERB" and wh.head.i > 2:
+        # "who did carter meet in london": "did" after the wh-word and a subject after it (do-support) make the
+        # wh-word what is done to, never the doer, however the small parser reads a name typed in lower case
+        # ("carter" as a noun, the wh-word as the subject). Not "who did not find ...", which asks the doer.
+        return Role(_lemma(wh.head), doer=False)
     if wh.dep_ == "det" and wh.head.pos_ in ("NOUN", "PROPN"):
         wh = wh.head  # "which company received ...": the company is the one asked for
     elif wh.lower_ in ("which", "what") and wh.i + 1 < len(doc) and doc[wh.i + 1].pos_ in ("NOUN", "PROPN") \
