@@ -193,6 +193,11 @@ class BriefSettings(BaseModel):
         0.49, ge=-1, le=1.01, description="A release whose words miss a topic query is still about it when the "
         "closer of its title and lead sentence means the same as the query this nearly (cosine of the sentence "
         "encoder, qa.text.embed; fitted by scripts/fit-relevance on the train briefings); 1.01: words only")
+    kin_floor: float = Field(
+        0.53, ge=-1, le=1.01, description="A query's noun a release lacks still counts as there when one of the "
+        "release's topic nouns is its next kind up or down in WordNet (\"minerals\", \"critical materials\") "
+        "and the two words mean this nearly the same (cosine of the sentence encoder; fitted by "
+        "scripts/fit-relevance on the train briefings); 1.01: words only")
     meaning_encode: int = Field(
         1000, ge=0, description="Releases a briefing encodes at most for their meaning, besides search's "
         "candidates, newest first: each is encoded once (25-50 a second on two cores) and kept in the index, so "

@@ -96,3 +96,21 @@ def test_what_covers_more_of_the_query_comes_first_whatever_its_search_score(
 def test_the_default_limit_is_the_setting(briefer: Briefer) -> None:
     briefer.settings.brief.limit = 4
     assert len(_titles(briefer, "Austin calls with counterparts")) == 4
+
+
+MATERIALS = ("The department will increase domestic mining and processing of critical materials for the "
+             "large-capacity battery supply chain and strengthen the industrial base.")
+
+
+def test_a_query_noun_one_wordnet_step_from_a_release_noun_of_the_same_meaning_counts_as_there() -> None:
+    query = "critical minerals industrial base"  # "minerals" is a kind of "materials"
+    kin = Settings().brief.kin_floor
+    assert relevance.coverage(query, "Determination for Batteries", MATERIALS) == 0.75  # words only: 3 of 4 terms
+    assert relevance.coverage(query, "Determination for Batteries", MATERIALS, kin_floor=kin) == 1.0
+
+
+def test_a_noun_one_step_from_a_general_one_of_another_meaning_does_not() -> None:
+    # "assistance" is an "activity" in WordNet, yet a release naming activities is not about assistance.
+    text = "The leaders discussed maritime activities in the South China Sea."
+    kin = Settings().brief.kin_floor
+    assert relevance.coverage("assistance", "Readout", text, kin_floor=kin) == 0.0

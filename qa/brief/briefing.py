@@ -129,7 +129,8 @@ class Briefer:
         # words than the query's shares none with it, so search never returns it.
         found = [self.store.release(rid) for rid in best]
         weights = self.searcher.idf(query, unseen=True)
-        share = {r.id: relevance.coverage(query, r.title, self.store.release_text(r.id), weights) for r in found}
+        share = {r.id: relevance.coverage(query, r.title, self.store.release_text(r.id), weights,
+                                          self.settings.brief.kin_floor) for r in found}
         # What covers more of the query comes first, then what search ranks higher.
         ranked = sorted(found, key=lambda r: (-share[r.id], -best[r.id]))
         about = {r.id for r in ranked if relevance.enough(query, share[r.id])}

@@ -62,17 +62,17 @@ def senses(word: str, pos: str = "noun") -> tuple[int, ...]:
     return ()
 
 
-def is_kind_of(word: str, kind: str, first: int | None = SENSES, pos: str = "noun") -> bool:
-    """Whether the word's `first` senses (None: all) have, within DEPTH steps up, a synset of which `kind` is a lemma
-    ("battalion" is a kind of "unit"; "Rome" is no kind of "group"). For verbs (`pos="verb"`), one act that is a
-    way of another or the same ("initiate" is to "start", "telephone" to "call")."""
+def is_kind_of(word: str, kind: str, first: int | None = SENSES, pos: str = "noun", depth: int | None = None) -> bool:
+    """Whether the word's `first` senses (None: all) have, within DEPTH (or `depth`) steps up, a synset of which
+    `kind` is a lemma ("battalion" is a kind of "unit"; "Rome" is no kind of "group"). For verbs (`pos="verb"`), one
+    act that is a way of another or the same ("initiate" is to "start", "telephone" to "call")."""
     targets = set(senses(kind, pos))
     if not targets:
         return False
     ups, _ = _load(pos)
     frontier = set(senses(word, pos)[:first])
     seen: set[int] = set()
-    for _ in range(DEPTH[pos] + 1):
+    for _ in range((DEPTH[pos] if depth is None else depth) + 1):
         if targets & frontier:
             return True
         seen |= frontier
