@@ -2,9 +2,10 @@
 alone in the same run (benchmarks/first_briefing.py: the first briefings over a large index).
 
 Over the corpus and evals/data/releases, every query of the train and validation briefings is briefed twice: with
-the meaning floor at 1.01 (words alone, the baseline) and at its default. Printed: seconds per briefing (median and
-slowest), the encoder's load time and throughput (sentences a second), and the process's resident memory before
-and after the encoder is loaded.
+the meaning and kin floors at 1.01 (words alone, the baseline) and at their defaults (the kin floor: a query noun
+and a release noun one WordNet step apart, compared by the encoder, qa.brief.relevance.coverage). Printed: seconds
+per briefing (median and slowest), the encoder's load time and throughput (sentences a second), and the process's
+resident memory before and after the encoder is loaded.
 Run: .venv/bin/python benchmarks/relevance.py
 """
 
@@ -59,18 +60,20 @@ def main() -> int:
         started = time.perf_counter()
         embed.vectors(texts)
         rate = len(texts) / (time.perf_counter() - started)
-        fitted = settings.brief.meaning_floor
-        briefer.settings.brief.meaning_floor = 1.01
+        fitted = settings.brief.meaning_floor, settings.brief.kin_floor
+        words_only = 1.01, 1.01
+        briefer.settings.brief.meaning_floor, briefer.settings.brief.kin_floor = words_only
         for g in golds:  # a first pass untimed: search, parses and release texts warm for both runs alike
             briefer.brief(query=g["query"], since=g.get("since"), until=g.get("until"))
-        for floor, name in ((1.01, "words alone (baseline)"), (fitted, "with meaning")):
-            briefer.settings.brief.meaning_floor = floor
+        for floors, name in ((words_only, "words alone (baseline)"), (fitted, "with meaning")):
+            briefer.settings.brief.meaning_floor, briefer.settings.brief.kin_floor = floors
             times = []
             for g in golds:
                 # Each briefing reads the releases' vectors from the index as a fresh process would; the first
                 # one with meaning encodes every release (qa.brief.meanings), the slowest.
                 meanings.forget()
                 relevance._query_vector.cache_clear()
+                relevance._kin.cache_clear()
                 started = time.perf_counter()
                 briefer.brief(query=g["query"], since=g.get("since"), until=g.get("until"))
                 times.append(time.perf_counter() - started)
