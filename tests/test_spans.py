@@ -26,6 +26,10 @@ GROWN = [
     ("The Taliban abducted the man near the Sarobi district of Kabul province.", "Sarobi", "Sarobi district"),
     ("This package includes AIM-9M and AIM-7 missiles for air defense.", "AIM-9M and AIM-7",
      "AIM-9M and AIM-7 missiles"),
+    # The number a name's last word takes is part of the name.
+    ("Those who lost their lives on Malaysia Airlines Flight 17 in eastern Ukraine.", "Malaysia Airlines Flight",
+     "Malaysia Airlines Flight 17"),
+    ("The council adopted Resolution 2334 on Friday.", "Resolution", "Resolution 2334"),
 ]
 
 

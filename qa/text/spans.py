@@ -77,6 +77,7 @@ def complete(text: str, start: int, end: int, person: bool = False) -> tuple[int
         start = doc[left].idx
         left -= 1
     end = _kind_noun(doc, root, end)
+    end = _numbered(doc, end)
     end = _parenthetical(doc, root, end)
     end = _place_part(doc, root, start, end)
     end = _joined(text, end)
@@ -84,6 +85,17 @@ def complete(text: str, start: int, end: int, person: bool = False) -> tuple[int
         close = text.find(")", end)
         end = close + 1 if 0 <= close - end < 40 else end
     return start, end
+
+
+def _numbered(doc: Doc, end: int) -> int:
+    """Where a name ends whose last word a number after it numbers ("Malaysia Airlines Flight 17", "Resolution
+    2334", "Article 5"): the parse hangs the number on that word; a name's word is capitalised."""
+    last = next((t for t in reversed(doc) if t.idx + len(t) <= end), None)
+    after = doc[last.i + 1] if last is not None and last.i + 1 < len(doc) else None
+    if after is not None and after.idx >= end and after.like_num and after.dep_ == "nummod" \
+            and after.head.i == last.i and last.text[:1].isupper():
+        return after.idx + len(after)
+    return end
 
 
 def _particled(doc: Doc, tokens: list[Token]) -> int:
