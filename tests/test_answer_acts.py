@@ -125,3 +125,16 @@ def test_the_one_met_is_the_answer_not_the_one_meeting() -> None:
                 "sidelines of the counter-ISIL Defense Ministerial in London.")
     found = lift(analyse("who did carter meet in london", {}, COMMON), sentence)
     assert found is not None and found.text == "Fikri Isik"
+
+
+def test_a_place_is_never_what_the_recogniser_reads_as_a_body_only() -> None:
+    q = analyse("where did the marine helicopters collide", {}, COMMON)
+    bodies = ("I also want to extend my gratitude to the Air Force, Coast Guard, Navy, and Marine personnel who "
+              "have been unwavering in their efforts.")
+    assert lift(q, bodies) is None
+    trip = analyse("where did hicks travel", {}, COMMON)
+    found = lift(trip, "Deputy Secretary Hicks traveled to Tampa, Florida, to visit U.S. Central Command.")
+    assert found is not None and found.text == "Tampa, Florida"
+    # An installation the small recogniser calls a body is still a place.
+    base = lift(analyse("where was he assigned", {}, COMMON), "He was assigned to Fort Bragg, North Carolina.")
+    assert base is not None and base.text.startswith("Fort Bragg")

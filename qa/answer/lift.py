@@ -228,13 +228,25 @@ def values(q: Question, text: str) -> list[Span]:
     if kind is AnswerType.PERSON:
         return _titles(q, text, body_start) if q.identity else _people(q, text, body_start)
     if kind is AnswerType.PLACE:
+        # Never a run the recogniser reads as something else only ("to the Air Force, Coast Guard, Navy": bodies).
         return [s for s in _runs(q, text, body_start) if _PLACE_BEFORE.search(text[max(0, s.start - 12):s.start])
-                and not re.search(r"\d", s.text)]
+                and not re.search(r"\d", s.text) and not _other_than_place(text, s)]
     # The person the question names is no thing it asks for ("which operation was Staff Sgt. Thompson supporting":
     # not "Staff Sgt. Matthew V. Thompson"): a person whose surname is one of the question's names, as its parse reads
     # them (not "Security Sector Assistance Roadmap", which the recogniser may call a person, for "which roadmap").
     return [t for t in _things(q, text, body_start)
             if not (set(analyze.terms(_surname(t.text))) & q.names and "PERSON" in spans.labels(text, t.start, t.end))]
+
+
+def _other_than_place(text: str, span: Span) -> bool:
+    """Whether the recogniser labels the span, and never as a place (a body, a person, a people, a date)."""
+    found = spans.labels(text, span.start, span.end)
+    places = spans.PLACE_LABELS | {"ORG"} if _BASES.search(span.text) else spans.PLACE_LABELS
+    return bool(found) and not found & places
+
+
+# Installations the small recogniser often calls bodies: "Fort Bragg", "Naval Submarine Base Kings Bay".
+_BASES = re.compile(r"\b(?:Fort|Base|Camp|Station|Airfield|Pentagon)\b")
 
 
 def _body_start(text: str) -> int:
