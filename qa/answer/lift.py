@@ -241,12 +241,15 @@ def values(q: Question, text: str) -> list[Span]:
 def _other_than_place(text: str, span: Span) -> bool:
     """Whether the recogniser labels the span, and never as a place (a body, a person, a people, a date)."""
     found = spans.labels(text, span.start, span.end)
-    places = spans.PLACE_LABELS | {"ORG"} if _BASES.search(span.text) else spans.PLACE_LABELS
+    places = spans.PLACE_LABELS | {"ORG"} if _installation(span.text) else spans.PLACE_LABELS
     return bool(found) and not found & places
 
 
-# Installations the small recogniser often calls bodies: "Fort Bragg", "Naval Submarine Base Kings Bay".
-_BASES = re.compile(r"\b(?:Fort|Base|Camp|Station|Airfield|Pentagon)\b")
+def _installation(name: str) -> bool:
+    """Whether a name holds a word for a facility, a building or a camp (WordNet): "Fort Bragg", "Naval Submarine
+    Base Kings Bay", "the Pentagon", which the small recogniser often calls bodies."""
+    return any(wordnet.is_kind_of(w, kind) for w in re.findall(r"[A-Za-z]+", name)
+               for kind in ("facility", "building", "encampment"))
 
 
 def _body_start(text: str) -> int:
