@@ -32,7 +32,7 @@ TOPIC_ENTITIES = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "LAW", 
 SHARE = 0.5
 # WordNet steps between a query's noun and a release's that count it as there: one ("mineral" is a "material");
 # two let in the general ("base" is an "installation", and many things are).
-KIN_DEPTH = 15
+KIN_DEPTH = 1
 
 
 @lru_cache(maxsize=128)
