@@ -89,9 +89,10 @@ def test_a_topic_of_several_words_needs_most_of_them_among_the_release_topic_wor
              "separation, strengthening the industrial base.")
     aside = "The secretary met the minister to discuss defense industrial cooperation."
     query = "critical minerals rare earth industrial base"
-    assert relevance.about(query, "Rare Earth Award", about)
-    assert not relevance.about(query, "Readout of a Meeting", aside)
-    assert relevance.about("Umerov", "Austin Calls Umerov", "Austin telephoned Rustem Umerov today.")
+    assert relevance.enough(query, relevance.coverage(query, "Rare Earth Award", about))
+    assert not relevance.enough(query, relevance.coverage(query, "Readout of a Meeting", aside))
+    call = "Austin telephoned Rustem Umerov today."
+    assert relevance.enough("Umerov", relevance.coverage("Umerov", "Austin Calls Umerov", call))
 
 
 def test_a_label_is_a_whole_phrase_never_a_clause_cut_short_nor_a_code() -> None:

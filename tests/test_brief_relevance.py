@@ -57,9 +57,10 @@ def test_common_words_alone_do_not_make_a_release_about_a_topic_once_terms_are_w
     query = "the military's space service"
     common = "The military service members completed their service training."
     weights = {"militari": 0.4, "space": 5.0, "servic": 0.3}
-    assert relevance.about(query, "Notice", common)  # two of three terms, counted alike
-    assert not relevance.about(query, "Notice", common, weights)
-    assert relevance.about(query, "Space Force Notice", "The Space Force is the newest military service.", weights)
+    assert relevance.enough(query, relevance.coverage(query, "Notice", common))  # two of three terms, counted alike
+    assert not relevance.enough(query, relevance.coverage(query, "Notice", common, weights))
+    space = "The Space Force is the newest military service."
+    assert relevance.enough(query, relevance.coverage(query, "Space Force Notice", space, weights))
 
 
 def test_a_term_in_no_release_weighs_as_much_as_a_term_can_when_asked(briefer: Briefer) -> None:

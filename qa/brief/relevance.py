@@ -96,12 +96,6 @@ def _kin(a: str, b: str) -> float:
     return float(va @ vb)
 
 
-def about(query: str, title: str, text: str, weights: dict[str, float] | None = None,
-          kin_floor: float = 1.01) -> bool:
-    """Whether the release is about the query (rule in the module docstring)."""
-    return enough(query, coverage(query, title, text, weights, kin_floor))
-
-
 def enough(query: str, share: float) -> bool:
     """Whether a release covering this share of the query's terms is about it (rule in the module docstring)."""
     return share == 1.0 if len(query_terms(query)) <= 2 else share > SHARE
