@@ -104,3 +104,21 @@ def test_gold_unanswerables_are_still_declined(corpus_store: Store) -> None:
         reason = _verdict(corpus_store, gold[qid]["question"])
         print(qid, reason)
         assert reason
+
+
+@pytest.mark.parametrize(("date", "text", "declined"), [
+    # Undated and naming no year: the question's year can be neither found nor contradicted.
+    ("", "The president nominated Maj. Gen. Vincent Brooks to lead Army Central Command.", False),
+    # Dated: its year is what the question's must match.
+    ("2015-02-01", "The president nominated Maj. Gen. Vincent Brooks to lead Army Central Command.", True),
+    # Undated but naming another year: the text tells a different time.
+    ("", "In 1998 the president nominated Maj. Gen. Vincent Brooks to lead Army Central Command.", True),
+])
+def test_a_year_is_checked_only_against_a_release_that_can_tell(store: Store, date: str, text: str,
+                                                                declined: bool) -> None:
+    ingest_drafts(store, [ReleaseDraft(title="General Officer Announcement", date=date, source="https://s/go",
+                                       origin="https://s/go", key="go", text=text)], IndexSettings())
+    verdict = _verdict(store, "Which command was Vincent Brooks nominated to lead in 2011?")
+    assert (verdict is not None) is declined
+    if declined:
+        assert "2011" in verdict

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from qa.index import spelling
 from qa.models import Hit
-from qa.text import analyze
+from qa.text import analyze, dates
 
 # Share of the question's weight (idf) that a chunk holding one of its numbers must also cover.
 COVERAGE_FLOOR = 0.4
@@ -123,8 +123,15 @@ def uncovered(question: str, hits: list[Hit], idf: dict[str, float], frame: froz
     def share(chunk: set[str]) -> float:
         return (_idf(terms & chunk, idf) + sum(g.weight(idf) * g.held(chunk, idf) for g in groups)) / total
 
+    # A release without a date, whose chunk names no year, can neither hold nor contradict the year a question
+    # gives ("nominated in 2011" of an undated announcement): the year is no reason to decline when such a chunk
+    # covers the rest. One naming another year ("the 1965 film") tells a different time.
+    undated = [c for c, h in zip(chunks, hits) if not h.date and not any(dates.years_named(t) for t in c)]
     for term in numbers:
         holding = [c for c in chunks if term in c]
+        if not holding and dates.years_named(term) == {term} and undated \
+                and max(map(share, undated)) >= COVERAGE_FLOOR:
+            continue
         if not holding:
             return f"no release found mentions “{_surface(main, term)}”"
         if max(map(share, holding)) < COVERAGE_FLOOR:
