@@ -11,6 +11,7 @@ from qa.answer import Answerer
 from qa.answer.candidates import Evidence
 from qa.answer.compare import computed
 from qa.answer.lift import Span
+from qa.answer.pipeline import _parts
 from qa.index.search import Searcher
 from qa.index.store import Store
 from qa.ingest.pipeline import ingest_paths
@@ -42,6 +43,13 @@ from tests.conftest import write_release
     # The second question's pronoun stands for a name, never for a date of the first.
     ("who did austin meet in december 2023 and who did he call in september 2023",
      ["who did austin meet in december 2023", "who did austin call in september 2023"]),
+    # The verb said once for two objects, each with its own time or place (gapping).
+    ("where did carter meet abe in april 2015 and isik in december 2016",
+     ["where did carter meet abe in april 2015", "where did carter meet isik in december 2016"]),
+    ("Where did Carter meet Abe in April 2015 and Fikri Isik in December 2016?",
+     ["Where did Carter meet Abe in April 2015?", "Where did Carter meet Fikri Isik in December 2016?"]),
+    ("how much did the us give ukraine in 2022 and israel in 2023",
+     ["how much did the us give ukraine in 2022", "how much did the us give israel in 2023"]),
     # A comparison by "than".
     ("How much larger was the 2021 aid package than the 2019 training grant?",
      ["How much larger was the 2021 aid package?", "How much larger was the 2019 training grant?"]),
@@ -59,6 +67,8 @@ def test_a_question_about_two_things_splits_into_one_question_per_thing(question
     "What did the two ministers say about peace and security in the region?",  # no name, figure or date in either
     "Who spoke at the Air and Space Forces Association symposium?",  # "and" inside one name
     "How many troops did the Army send?",
+    "where did hegseth meet the president and the prime minister in june",  # one time for both
+
     "Was the package larger, or smaller?",  # a comparative, but the "or" joins no two things after it
 ])
 def test_one_thing_asked_about_is_not_split(question: str) -> None:
@@ -198,3 +208,13 @@ def test_two_names_one_release_gives_together_are_one_event(tmp_path: Path) -> N
     answer = Answerer(store, settings, lambda: no_model_client(settings.model)).ask(
         "what did austin and marles talk about")
     assert [e.title for e in answer.evidence][:1] == ["Austin Meets Marles"], answer
+
+
+def test_a_question_is_split_on_what_the_reader_wrote_not_on_the_forms_appended() -> None:
+    # The "and" of an appended form ("Iraq and the Levant") splits nothing; each part keeps the forms of its words.
+    rewritten = ("where did carter meet abe in april 2015 and isil in december 2016 "
+                 "(meet = met; isil = Islamic State in Iraq and the Levant)")
+    assert _parts(rewritten) == [
+        "where did carter meet abe in april 2015 (meet = met)",
+        "where did carter meet isil in december 2016 (meet = met; isil = Islamic State in Iraq and the Levant)"]
+    assert _parts("who signed the memo (memo = memorandum)") == ["who signed the memo (memo = memorandum)"]

@@ -149,8 +149,7 @@ class Answerer:
         rewrite = spelling.rewrite(question, self.store, self.settings.answer)
         corrections = [Correction(wrote=w, searched=s) for w, s in rewrite.corrections]
         k = self.settings.search.k
-        return rewrite.question, corrections, [(p, self.searcher.search(p, k))
-                                               for p in coordination.split(rewrite.question)]
+        return rewrite.question, corrections, [(p, self.searcher.search(p, k)) for p in _parts(rewrite.question)]
 
     def _within(self, text: str, releases: dict[str, str]) -> list[Hit]:
         """The best chunks of these releases only: the source narrows the search, the id decides."""
@@ -621,3 +620,14 @@ def _citations(evidence: list[Evidence], outcomes: list[Outcome]) -> list[Citati
                                 date=e.date, source=e.source, start=start, end=end,
                                 quote=e.release_text[start:end]))
     return out
+
+
+def _parts(question: str) -> list[str]:
+    """The rewritten question's parts (qa.text.coordination), split on what the reader wrote: the forms appended
+    ("isil = Islamic State in Iraq and the Levant") are no part of the question, and each part keeps those of the
+    words it holds."""
+    main, groups = spelling.alternatives(question)
+    parts = coordination.split(main)
+    if len(parts) == 1:
+        return [question]
+    return [spelling.with_alternatives(p, [g for g in groups if g[0].lower() in p.lower()]) for p in parts]

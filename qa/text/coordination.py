@@ -35,9 +35,15 @@ def split(question: str) -> list[str]:
             continue
         right = _right_conjunct(doc, cc)
         if right is None:
+            gapped = _gapped(doc, cc)
+            if gapped is not None:
+                return gapped
             continue
         if _is_clause(right) and any(t.lower_ in _WH for t in doc[cc.i + 1:right.right_edge.i + 1]):
             return _clauses(doc, cc)
+        gapped = _gapped(doc, cc)
+        if gapped is not None:
+            return gapped
         left = _left_conjunct(doc, cc, right)
         if left is not None and _two_things(doc, cc, left, right):
             return _conjuncts(doc, cc, left, right)
@@ -153,6 +159,35 @@ def _tagged_pair(doc: Doc, cc: Token) -> list[str] | None:
     before, after = list(doc[:start]), list(doc[end:])
     return [_question(_text(before + list(first) + after), ending),
             _question(_text(before + list(second) + after), ending)]
+
+
+def _gapped(doc: Doc, cc: Token) -> list[str] | None:
+    """The verb said once for two objects, each with its own phrase ("where did carter meet abe in april 2015 and
+    isik in december 2016"; the parser, which knows no gapping, hangs the second object anywhere): what follows
+    "and" is an object and a preposition, the words before "and" hold the same preposition after an object of
+    the verb, and each side names something on either side of its preposition."""
+    ending = "?" if doc[-1].text == "?" else ""
+    end = len(doc) - 1 if ending else len(doc)
+    second = doc[cc.i + 1:end]
+    prep = next((t for t in second if t.pos_ == "ADP"), None)
+    if prep is None or prep.i == second.start or prep.i == end - 1:
+        return None
+    mirror = next((t for t in reversed(doc[:cc.i]) if t.lower_ == prep.lower_), None)
+    if mirror is None or mirror.i == 0 or doc[mirror.i - 1].pos_ not in ("NOUN", "PROPN", "ADJ"):
+        return None
+    verb = next((t for t in doc[:mirror.i] if t.pos_ == "VERB"), None)
+    start = doc[mirror.i - 1].left_edge.i
+    if verb is None or start <= verb.i:
+        start = verb.i + 1 if verb is not None else mirror.i
+    first = doc[start:cc.i]
+    if start >= mirror.i or verb is None or any(t.pos_ in ("VERB", "AUX") for t in second):
+        return None
+    sides = [doc[start:mirror.i], doc[mirror.i + 1:cc.i], doc[second.start:prep.i], doc[prep.i + 1:end]]
+    if _holds_wh(doc, start, end) or not all(any(_anchor(t) or t.pos_ in ("NOUN", "ADJ") for t in side)
+                                             for side in sides):
+        return None
+    before = list(doc[:start])
+    return [_question(_text(before + list(first)), ending), _question(_text(before + list(second)), ending)]
 
 
 def _right_conjunct(doc: Doc, cc: Token) -> Token | None:
