@@ -22,6 +22,11 @@ from qa.text.analyze import bag, date_terms, terms
         ("Sept. 19", "September 19"),
         ("U.S. forces", "US forces"),
         ("drawdowns", "drawdown"),
+        # Names with diacritics, as a reader types them; a mark written apart from its letter too.
+        ("Fikri Işik", "fikri isik"),
+        ("Šakalienė and Sprūds", "sakaliene and spruds"),
+        ("Spru\u0304ds", "spruds"),
+        ("Łódź", "lodz"),
     ],
 )
 def test_equivalent_forms_give_the_same_terms(a: str, b: str) -> None:

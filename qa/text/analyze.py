@@ -8,6 +8,7 @@ sides are reduced to the same canonical terms before BM25 sees them.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from functools import lru_cache
 from itertools import chain
@@ -142,14 +143,39 @@ _PLAIN_WORD = re.compile(r"[a-z0-9]+(?:['’\-][a-z0-9]+)*")
 _SPECIAL = re.compile(r"[$%\d]|\b[A-Za-z]\.[A-Za-z]\.")
 
 
+def _base_letters() -> dict[int, str | None]:
+    """Each Latin letter with a diacritic, to its letter without ("Işik", "Šakalienė", "Sprūds" are typed "isik",
+    "sakaliene", "spruds"), and combining marks to nothing (a text may write "ū" as "u" and a mark)."""
+    table: dict[int, str | None] = {c: None for c in range(0x300, 0x370)}
+    for c in range(0xC0, 0x250):
+        base = "".join(ch for ch in unicodedata.normalize("NFKD", chr(c)) if not unicodedata.combining(ch))
+        if base.isascii() and base.isalpha():
+            table[c] = base
+    table.update({ord("ı"): "i", ord("ł"): "l", ord("Ł"): "L", ord("ø"): "o", ord("Ø"): "O", ord("đ"): "d",
+                  ord("Đ"): "D", ord("ß"): "ss", ord("æ"): "ae", ord("Æ"): "AE", ord("œ"): "oe", ord("Œ"): "OE"})
+    return table
+
+
+_BASE_LETTERS = _base_letters()
+# Curly quotes and dashes are not ASCII either; only a text with a letter to fold is translated.
+_FOLDED = re.compile("[" + "".join(chr(c) for c in sorted(_BASE_LETTERS)) + "]")
+
+
+def fold(text: str) -> str:
+    """The text lower-cased, its letters without diacritics: the terms of a name are those a reader types."""
+    text = text.lower()
+    return text if text.isascii() or not _FOLDED.search(text) else text.translate(_BASE_LETTERS)
+
+
 def terms(text: str) -> list[str]:
     """The search terms of a text, in order, with repeats."""
+    text = fold(text)
     if not _SPECIAL.search(text):
         # Most sentences hold no money, number or acronym: plain words only, much faster.
-        return list(chain.from_iterable(map(_word_terms, _PLAIN_WORD.findall(text.lower()))))
+        return list(chain.from_iterable(map(_word_terms, _PLAIN_WORD.findall(text))))
     out: list[str] = []
     # findall gives one tuple of groups a token, cheaper than match objects.
-    for money, dollars, acronym, percent, number, word in _TOKEN.findall(text.lower()):
+    for money, dollars, acronym, percent, number, word in _TOKEN.findall(text):
         if word:
             out.extend(_word_terms(word))
         elif number:
@@ -195,7 +221,7 @@ def surface_words(text: str) -> Counter[str]:
     """The lower-cased letter runs of a text with their counts: the index's vocabulary as readers spell
     it, kept beside the hashed terms so a misspelt question word can be matched to a word the releases use."""
     # Counted whole (in C), then the few words too short or too long dropped: the same counts, in the same order.
-    counts = Counter(_SURFACE_WORD.findall(text.lower()))
+    counts = Counter(_SURFACE_WORD.findall(fold(text)))
     for word in [w for w in counts if not 2 <= len(w) <= 40]:
         del counts[word]
     return counts
