@@ -25,6 +25,14 @@ def test_sentence_spans_respect_abbreviations_and_lines() -> None:
     ]
 
 
+def test_a_period_a_copied_page_glued_to_the_next_sentence_ends_it() -> None:
+    text = ("He died of a non-combat related injury.Crutchfield was assigned to Fort Bragg. Call 303-0617.Updated "
+            "daily. See www.army.mil or Defense.Gov for more.")
+    assert [text[s:e] for s, e in spans(text)] == [
+        "He died of a non-combat related injury.", "Crutchfield was assigned to Fort Bragg.", "Call 303-0617.",
+        "Updated daily.", "See www.army.mil or Defense.Gov for more."]
+
+
 @pytest.mark.parametrize("max_tokens, overlap", [(16, 0), (24, 8), (64, 16), (256, 32)])
 def test_chunk_spans_slice_back_to_the_exact_text(max_tokens: int, overlap: int) -> None:
     text = "\n\n".join([TEXT] * 5)

@@ -47,6 +47,15 @@ def test_a_common_noun_is_no_kind_of_answer() -> None:
     assert lift(analyse("what unit was thompson in", {}, COMMON), sentence) is None
 
 
+def test_a_name_wordnet_reads_as_a_person_and_the_recogniser_as_a_place_is_no_kind_of_answer() -> None:
+    """WordNet's Stockton is a writer, so a whole, so a "unit"; the recogniser says the text's is a place."""
+    sentence = "Spc. Michael J. Crutchfield, 21, of Stockton, Calif., died Dec. 23 of a non-combat related injury."
+    assert lift(analyse("what unit was crutchfield in", {}, COMMON), sentence) is None
+    sentence = "Crutchfield, of Stockton, Calif., was assigned to the 3rd Battalion, 4th Air Defense Artillery Regiment"
+    found = lift(analyse("what unit was crutchfield in", {}, COMMON), sentence)
+    assert found is not None and found.text == "the 3rd Battalion, 4th Air Defense Artillery Regiment"
+
+
 def test_a_people_and_its_country_are_one_in_what_a_release_holds() -> None:
     """WordNet ties "French" to France: a readout naming the "French Minister of Defense" holds "france"."""
     from qa.text import analyze

@@ -649,7 +649,9 @@ def _kind_of(q: Question, text: str, body_start: int) -> list[Span]:
     """For "which X" where no phrase of the text is headed by X: the names whose head noun WordNet places under X
     ("what unit was thompson in" → "3rd Battalion, 1st Special Forces Group (Airborne)": a battalion is a military
     unit). Only names (an entity, or a noun phrase headed by a proper noun): a common noun is a kind of too many
-    things ("device" of "unit", as a whole of parts). A person only when X is a kind of person ("which lawmaker").
+    things ("device" of "unit", as a whole of parts). A person only when X is a kind of person ("which lawmaker");
+    and never a name WordNet reads as a person where the recogniser reads something else: WordNet's Stockton is a
+    writer, so a whole, so a "unit", and "Stockton, Calif." is a place.
     The one nearest the question's words first."""
     asked = _asked_word(q)
     if asked is None:
@@ -671,7 +673,8 @@ def _kind_of(q: Question, text: str, body_start: int) -> list[Span]:
             # "3rd Battalion, 1st Special Forces Group (Airborne)": a unit named with the one it belongs to is one
             # answer; the one after it need be a kind of X in any sense ("group" is first an abstraction).
             start = out.pop().start
-        elif (p.root.ent_type_ == "PERSON" and not people) or not wordnet.is_kind_of(p.root.text, asked):
+        elif (p.root.ent_type_ == "PERSON" and not people) or not wordnet.is_kind_of(p.root.text, asked) \
+                or (p.root.ent_type_ not in ("", "PERSON") and wordnet.is_kind_of(p.root.text, "person")):
             continue
         out.append(Span(text[start:end], start, end))
     if not out:

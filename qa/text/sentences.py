@@ -12,7 +12,10 @@ mt ft no nos vs etc inc corp co ltd dept univ approx est jan feb mar apr jun jul
 oct nov dec
 """.split())
 
-_END = re.compile(r"""[.!?]+['"’”)\]]*(?=\s)|\n""")
+# A sentence ends at its mark before a space, or at a line break; or at a period that a copied page glued to the
+# next sentence ("of a non-combat related injury.Crutchfield was assigned"): after a lower-case word or a digit, before
+# a capitalised word (a web address's dots stand between lower-case words).
+_END = re.compile(r"""[.!?]+['"’”)\]]*(?=\s)|\n|(?:(?<=[a-z]{3})|(?<=\d))\.(?=[A-Z][a-z]+\b)""")
 _LAST_WORD = re.compile(r"([A-Za-z]+)\.*$")
 
 
@@ -27,12 +30,21 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     return word.lower() in ABBREVIATIONS
 
 
+def _in_address(text: str, dot: int) -> bool:
+    """Whether a glued period stands inside a web address or a name ("Defense.Gov", "www.Army.mil"): the word before
+    it is neither all lower case nor a number."""
+    word = re.search(r"[\w.]+$", text[max(0, dot - 40):dot])
+    return word is None or "." in word.group() or not (word.group().islower() or word.group().isdigit())
+
+
 def spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence or line, without surrounding whitespace."""
     out: list[tuple[int, int]] = []
     start = 0
     for m in _END.finditer(text):
         end = m.end()
+        if end < len(text) and not text[end].isspace() and m.group() == "." and _in_address(text, m.start()):
+            continue
         if m.group() != "\n" and m.group()[0] == "." and _is_abbreviation(text, m.start()):
             nxt = text[end:end + 3].lstrip()
             # An abbreviation ends the sentence only before a line break.
