@@ -56,6 +56,20 @@ def test_a_name_wordnet_reads_as_a_person_and_the_recogniser_as_a_place_is_no_ki
     assert found is not None and found.text == "the 3rd Battalion, 4th Air Defense Artillery Regiment"
 
 
+@pytest.mark.parametrize(("question", "person"), [
+    ("who is the latvian defense minister", "Sprūds"),
+    ("who is the lithuanian defense minister", "Šakalienė"),
+    ("who is the estonian defense minister", "Pevkur"),
+])
+def test_a_peoples_word_stands_where_its_country_does(question: str, person: str) -> None:
+    sentence = ("On July 25, Secretary of Defense Pete Hegseth met with his Baltic counterparts, Minister Pevkur, "
+                "Estonia; Minister Sprūds, Latvia; and Minister Šakalienė, Lithuania at the Pentagon.")
+    # The people's word is rare in an index, "defense" common: the weights search would give them.
+    idf = {"defens": 0.2, "minist": 1.7, question.split()[3]: 4.5}
+    found = lift(analyse(question, idf, COMMON), sentence)
+    assert found is not None and found.text == person
+
+
 def test_a_people_and_its_country_are_one_in_what_a_release_holds() -> None:
     """WordNet ties "French" to France: a readout naming the "French Minister of Defense" holds "france"."""
     from qa.text import analyze
