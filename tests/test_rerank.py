@@ -24,6 +24,11 @@ from qa.text.answer_type import AnswerType, answer_type, held_kinds
         ("When was the meeting?", AnswerType.DATE),
         ("Who swore in Pete Hegseth?", AnswerType.PERSON),
         ("Which acting Pentagon press secretary was quoted?", AnswerType.PERSON),
+        # The name of a title either way round, the possessive typed without its mark; a body's name is no person.
+        ("what is the name of the lithuanian minister", AnswerType.PERSON),
+        ("what is the lithuanian ministers name", AnswerType.PERSON),
+        ("whats the defense minister's name", AnswerType.PERSON),
+        ("what is the department's name", AnswerType.OTHER),
         ("Where did Austin meet Marles?", AnswerType.PLACE),
         # A "when" or "where" after the asking word opens a clause; it asks nothing.
         ("which divisions were sylvia and brooks commanding when nominated", AnswerType.OTHER),

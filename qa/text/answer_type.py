@@ -42,8 +42,11 @@ _RULES: list[tuple[AnswerType, re.Pattern[str]]] = [
     (AnswerType.DATE, re.compile(r"\bwhen\b|\b(what|which) (date|day|year|month)\b"
                                  r"|\b(what|which) (is|was) the (\w+ ){0,2}(date|day|year)\b")),
     # Up to three words between "which" and the title, none a verb: "which acting Pentagon press secretary".
+    # The name of a title, either way round: "name of the minister", "the minister's name" ("ministers name" typed).
     (AnswerType.PERSON, re.compile(r"^(who|whom)\b|\bwho\b|\bname of (the )?(\w+ ){0,3}(secretary|minister|"
                                    r"spokes\w+|general|official|chief|commander|ambassador)\b|"
+                                   r"\b(secretary|minister|spokes\w+|general|official|chief|commander|ambassador)"
+                                   r"(?:'s|’s|s'?)? name\b|"
                                    r"\b(which|what) ((?!(?:did|does|do|was|were|is|are|has|"
                                    r"had|will)\b)\w+ ){0,3}(secretary|minister|official|"
                                    r"spokes\w+|general|officer|person|leader|chief|commander|director|president|"
