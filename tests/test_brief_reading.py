@@ -2,6 +2,8 @@
 titles from the parse; quotes attributed by the parse; figures with what they count and their scope; relative
 dates anchored; figures compared only with like; relevance that keeps a topic."""
 
+import pytest
+
 from qa.brief import entities, extract, figures, quotes, relevance
 from qa.brief.briefing import like
 from qa.brief.dates import anchored
@@ -100,3 +102,15 @@ def test_a_label_is_a_whole_phrase_never_a_clause_cut_short_nor_a_code() -> None
             "Navy. IMMEDIATE RELEASE No. 1031-06. For information, call (315) 772-5461.")
     labels = [f.label for f in figures.figures(text)]
     assert labels == ["150 years"]
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("Since 2014, the United States has committed more than $8.7 billion in security assistance to Ukraine.",
+     "$8.7 billion in security assistance since 2014"),  # its preposition kept, as the sentence says it
+    ("The Army had 50,290 accessions, 101.2 percent of its goal.", "101.2 percent of its goal"),
+    ("Spc. Jason A. Lucas, 24, of Columbus, Ohio, died in Kandahar.", "24"),  # a home town is no measure
+    ("The ministers met for a two-day conference in Brussels.", "two-day"),  # one word, as written
+])
+def test_a_label_reads_as_the_sentence_writes_it(text: str, label: str) -> None:
+    labels = [f.label for f in figures.figures(text)]
+    assert label in labels and not any(other.startswith(label + " ") for other in labels)

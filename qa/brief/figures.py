@@ -39,10 +39,16 @@ class Figure:
     sentence: str
     start: int  # of the value in the release
     end: int
+    # The preposition between the figure and its measure, with the words the measure leaves out: "in" of "$8.7 billion
+    # in security assistance", "of its" of "101.2 percent of its goal".
+    link: str = ""
 
     @property
     def label(self) -> str:
-        return " ".join(p for p in (self.value, self.measure, self.scope) if p)
+        """The figure as a phrase: "$8.7 billion in security assistance since 2014", "two-day"."""
+        measure = " ".join(p for p in (self.link, self.measure) if p)
+        words = self.value + (measure if measure.startswith("-") or not measure else " " + measure)
+        return " ".join(p for p in (words, self.scope) if p)
 
 
 def _words(tokens: list[Token]) -> str:
@@ -63,29 +69,36 @@ def _root(doc: Doc, start: int, end: int) -> Token | None:
     return outside[0] if outside else (inside[-1] if inside else None)
 
 
-def _measure(root: Token, value_end: int) -> tuple[str, Token]:
-    """What the figure counts, and the word to look for its scope from."""
+def _measure(root: Token, value_end: int) -> tuple[str, str, Token]:
+    """What the figure counts, the preposition that links it ("in" security assistance; "" when none), and the word
+    to look for its scope from."""
     head = root.head
     if root.dep_ in ("nummod", "quantmod", "compound", "amod") and head.pos_ in ("NOUN", "PROPN") and head.i > root.i:
         words = [t for t in root.doc[root.i + 1:head.i + 1] if t.idx >= value_end]
         of = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]
         if of:
             words += _subtree(of[0])
-        return _words(words), head
+        return _words(words), "", head
     for holder in (root, head):
         preps = [c for c in holder.children if c.dep_ == "prep" and c.lower_ in MEASURE and c.i > root.i
                  and not any(t.ent_type_ == "DATE" for t in c.subtree)]
         if preps:
             pobj = [c for c in preps[0].children if c.dep_ == "pobj"]
-            if pobj:  # "in security assistance": the noun and its own words, not the "to Ukraine" beyond
-                return _noun(pobj[0]), root.head
+            # "in security assistance": the noun and its own words, not the "to Ukraine" beyond. A name is no
+            # measure: "24, of Columbus" is an age and a home town.
+            if pobj and pobj[0].ent_type_ not in NAMES:
+                noun = _noun(pobj[0])
+                # The words the noun leaves out, kept in the label: "of its goal", "of the six reserve components".
+                whole = _words(list(root.doc[pobj[0].left_edge.i:pobj[0].i + 1]))
+                before = whole[:-len(noun)].strip() if whole.endswith(noun) else ""
+                return noun, " ".join(w for w in (preps[0].lower_, before) if w), root.head
     if head.lower_ == "worth" and head.head.pos_ in ("NOUN", "PROPN"):  # "a package, worth $175 million"
-        return _noun(head.head), head.head
+        return _noun(head.head), "", head.head
     if root.dep_ in ("dobj", "attr") and head.pos_ in ("VERB", "AUX"):  # "The package totals $300 million"
         subject = [c for c in head.children if c.dep_ == "nsubj" and c.pos_ in ("NOUN", "PROPN")]
         if subject:
-            return _noun(subject[0]), head
-    return "", root.head
+            return _noun(subject[0]), "", head
+    return "", "", root.head
 
 
 def _noun(noun: Token) -> str:
@@ -137,12 +150,12 @@ def figures(text: str) -> list[Figure]:
                 continue  # a code or a telephone number: "No. 1031-06", "(315) 772-5461"
             if kind == "number" and value.isdigit() and (value.startswith("0") or 1800 <= int(value) <= 2100):
                 continue  # a year ("Since 2014", "the 1951 Treaty"), said by what it dates; "06" of a code
-            measure, anchor, scope = "", None, ""
+            measure, link, scope = "", "", ""
             if root is not None and kind != "date":
-                measure, anchor = _measure(root, s + end)
+                measure, link, anchor = _measure(root, s + end)
                 scope = _scope(root, anchor)
             out.append(Figure(value=value, kind=kind, measure=measure, scope=scope, sentence=sentence,
-                              start=s + start, end=s + end))
+                              start=s + start, end=s + end, link=link))
     return out
 
 
