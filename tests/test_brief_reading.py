@@ -114,3 +114,12 @@ def test_a_label_is_a_whole_phrase_never_a_clause_cut_short_nor_a_code() -> None
 def test_a_label_reads_as_the_sentence_writes_it(text: str, label: str) -> None:
     labels = [f.label for f in figures.figures(text)]
     assert label in labels and not any(other.startswith(label + " ") for other in labels)
+
+
+def test_a_title_with_abbreviated_ranks_stays_whole() -> None:
+    # "Brig." and "Sgt." are one word each, so the parse keeps the title before the name.
+    text = ('"The secretary congratulated the minister on his new position," said Pentagon Press Secretary Air Force '
+            "Brig. Gen. Pat Ryder today. Staff Sgt. Matthew V. Thompson, 28, died Aug. 23.")
+    roles = {p.name: p.role for p in entities.people(text)}
+    assert roles["Pat Ryder"] == "Pentagon Press Secretary Air Force Brig. Gen."
+    assert roles["Matthew V. Thompson"] == "Staff Sgt."

