@@ -50,6 +50,13 @@ from tests.conftest import write_release
      ["Where did Carter meet Abe in April 2015?", "Where did Carter meet Fikri Isik in December 2016?"]),
     ("how much did the us give ukraine in 2022 and israel in 2023",
      ["how much did the us give ukraine in 2022", "how much did the us give israel in 2023"]),
+    # A list of three names, one question each (the parser reads titled names as appositions).
+    ("Which division were Pfc. Justin R. Davis, Spc. Jason A. Lucas and Spc. Arturo Huerta-Cruz all assigned to?",
+     ["Which division were Pfc. Justin R. Davis all assigned to?", "Which division were Spc. Jason A. Lucas all "
+      "assigned to?", "Which division were Spc. Arturo Huerta-Cruz all assigned to?"]),
+    ("What did Austin discuss with Marles, Kishi and Teodoro?",
+     ["What did Austin discuss with Marles?", "What did Austin discuss with Kishi?",
+      "What did Austin discuss with Teodoro?"]),
     # A comparison by "than".
     ("How much larger was the 2021 aid package than the 2019 training grant?",
      ["How much larger was the 2021 aid package?", "How much larger was the 2019 training grant?"]),
@@ -218,3 +225,21 @@ def test_a_question_is_split_on_what_the_reader_wrote_not_on_the_forms_appended(
         "where did carter meet abe in april 2015 (meet = met)",
         "where did carter meet isil in december 2016 (meet = met; isil = Islamic State in Iraq and the Levant)"]
     assert _parts("who signed the memo (memo = memorandum)") == ["who signed the memo (memo = memorandum)"]
+
+
+def test_a_value_several_parts_give_is_shown_once_with_each_release_date(tmp_path: Path) -> None:
+    soldiers = [("Justin R. Davis", "Pfc.", "2006-07-01"), ("Jason A. Lucas", "Spc.", "2006-10-14"),
+                ("Arturo Huerta-Cruz", "Spc.", "2008-04-15")]
+    for k, (name, rank, date) in enumerate(soldiers):
+        last = name.split()[-1]
+        write_release(tmp_path, f"c{k}.txt", "DoD Identifies Army Casualty", date, f"https://www.defense.gov/c{k}",
+                      f"{rank} {name}, 24, died in Kunar province, Afghanistan, of wounds suffered when enemy forces "
+                      f"attacked his unit. {last} was assigned to the 1st Battalion, 32nd Infantry Regiment, 10th "
+                      "Mountain Division (Light Infantry), Fort Drum, N.Y.")
+    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
+    store = Store(settings.db)
+    ingest_paths(store, [tmp_path], settings.index)
+    answer = Answerer(store, settings, lambda: no_model_client(settings.model)).ask(
+        "Which division were Pfc. Justin R. Davis, Spc. Jason A. Lucas and Spc. Arturo Huerta-Cruz assigned to?")
+    assert answer.answer.count("Mountain Division") == 1, answer.answer
+    assert all(day in answer.answer for day in ("July 1, 2006", "Oct. 14, 2006", "April 15, 2008")), answer.answer

@@ -404,9 +404,13 @@ class Answerer:
             # its sentence; with no value of the kind asked, the sentence is all there is.
             text = o.answer if full or o.hedged else o.evidence[0].text
         else:
-            # One claim per piece of evidence, each with its release's date.
-            text = "; ".join(f"{_shown(e)} ({_when(e.date)})" if e.date and not is_today(e.short) else _shown(e)
-                             for e in evidence)
+            # One claim per value, with the dates of the releases that give it: three soldiers of one division name
+            # it once, with each release's date.
+            said: dict[str, list[str]] = {}
+            for e in evidence:
+                said.setdefault(_shown(e), []).append(_when(e.date) if e.date and not is_today(e.short) else "")
+            text = "; ".join(value + (f" ({'; '.join(d for d in days if d)})" if any(days) else "")
+                             for value, days in said.items())
         conflict = any(o.conflict for o in outcomes)
         if conflict:
             text = "; ".join(f"{_shown(e)} ({_when(e.date) if e.date else 'undated'}, {_origin(e.source)})"

@@ -45,6 +45,9 @@ def split(question: str) -> list[str]:
         if gapped is not None:
             return gapped
         left = _left_conjunct(doc, cc, right)
+        listed = _listed(doc, cc, left, right) if left is not None else None
+        if listed is not None:
+            return listed
         if left is not None and _two_things(doc, cc, left, right):
             return _conjuncts(doc, cc, left, right)
         phrases = _tagged_pair(doc, cc)
@@ -113,6 +116,32 @@ def _two_things(doc: Doc, cc: Token, left: Token, right: Token) -> bool:
         return False
     first, second = doc[left.left_edge.i:cc.i], doc[cc.i + 1:_end(doc, left.left_edge.i, right)]
     return all(not _holds_wh(doc, part.start, part.end) and any(_anchor(t) for t in part) for part in (first, second))
+
+
+def _listed(doc: Doc, cc: Token, left: Token, right: Token) -> list[str] | None:
+    """"which posts were selva, caine and sylvia nominated for": a list of three or more names, figures or dates,
+    one question for each; None when the conjuncts are no such list. The items are the conjuncts (or appositions,
+    as the parser often reads a list of titled names) that commas and the one "and" separate."""
+    items = [right, left]
+    while items[-1].dep_ in ("conj", "appos") and items[-1].head.i < items[-1].i \
+            and any(t.text == "," for t in doc[items[-1].head.i:items[-1].left_edge.i]):
+        items.append(items[-1].head)
+    items.reverse()
+    if len(items) < 3 or any(t.lower_ in _WH for t in items):
+        return None
+    bounds = []
+    for k, item in enumerate(items):
+        start = item.left_edge.i if k == 0 else next(
+            t.i for t in doc[items[k - 1].i + 1:item.i + 1] if t.text != "," and t.i != cc.i and t.dep_ != "cc")
+        end = _end(doc, start, item) if k == len(items) - 1 else next(
+            t.i for t in doc[item.i + 1:] if t.text == "," or t.dep_ == "cc")
+        bounds.append((start, end))
+    if not all(any(_anchor(t) for t in doc[a:b]) for a, b in bounds) or _holds_wh(doc, bounds[0][0], bounds[-1][1]):
+        return None
+    ending = "?" if doc[-1].text == "?" else ""
+    before, after = _text(list(doc[:bounds[0][0]])), _text(list(doc[bounds[-1][1]:]))
+    return [_question(" ".join(p for p in (before, _text(list(doc[a:b])), after) if p).replace(" ?", "?"), ending)
+            for a, b in bounds]
 
 
 def _anchor(t: Token) -> bool:
