@@ -108,3 +108,12 @@ def test_the_names_one_thing_goes_by_are_one_in_what_a_release_holds() -> None:
     q = analyse("How much had the U.S. committed to Ukraine?", {})
     assert q.holds("us", {"unit", "state", "commit"})
     assert not analyse("what did he tell us about ukraine", {}).holds("us", {"unit", "state"})
+
+
+def test_what_day_takes_a_day_of_the_week_the_recogniser_reads_as_a_date() -> None:
+    sentence = ("The confirmation that our precision airstrike Saturday killed Taliban leader Mullah Mansur makes "
+                "clear my commitment to address threats to our troops.")
+    found = lift(analyse("what day of the week was the strike that killed mansur", {}, COMMON), sentence)
+    assert found is not None and found.text == "Saturday"
+    # A word for a time that is no day of the week is no answer.
+    assert lift(analyse("what day was the strike", {}, COMMON), "The strike came this morning.") is None

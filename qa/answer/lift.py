@@ -219,6 +219,12 @@ def values(q: Question, text: str) -> list[Span]:
                      if is_new(q, m.group())]
         if not found and _WHEN.match(q.text):
             found = _months_alone(q, text, body_start)
+        if not found and re.search(r"\bday\b", q.text, re.IGNORECASE):
+            # "what day of the week was the strike": a day of the week the recogniser reads as a date ("our
+            # precision airstrike Saturday killed ..."), as WordNet knows the days of the week.
+            found = [Span(e.text, e.start_char, e.end_char) for e in spans.parse(text).ents
+                     if e.label_ == "DATE" and e.start_char >= body_start and len(e) == 1
+                     and wordnet.is_kind_of(e.text, "day_of_the_week") and is_new(q, e.text)]
         if found and not tense.asks_past(q.text):
             # "when are mattis and song meeting": the day a release says something happened is no answer.
             found = [s for s in found if not tense.told_past(text, s.start, s.end)]
