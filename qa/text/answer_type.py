@@ -26,7 +26,8 @@ class AnswerType(str, Enum):
 
 
 _RULES: list[tuple[AnswerType, re.Pattern[str]]] = [
-    (AnswerType.PERCENT, re.compile(r"\bwhat (percentage|percent|share)\b")),
+    # "how much of gdp": a share of a whole, unless the whole is a sum ("how much of the $450 million").
+    (AnswerType.PERCENT, re.compile(r"\bwhat (percentage|percent|share)\b|\bhow much of\b(?![^?(]*\$)")),
     # The size of a package, contract or budget is its value: "how big was the june usai package", "which was
     # larger: the US Foods contract or ...".
     (AnswerType.MONEY, re.compile(r"\bhow much\b|\b(value|worth|cost|price|amount|assistance figures?)\b|"
