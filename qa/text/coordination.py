@@ -33,17 +33,15 @@ def split(question: str) -> list[str]:
     for cc in doc:
         if cc.dep_ != "cc" or cc.lower_ not in ("and", "or"):
             continue
-        right = _right_conjunct(doc, cc)
-        if right is None:
-            gapped = _gapped(doc, cc)
-            if gapped is not None:
-                return gapped
-            continue
-        if _is_clause(right) and any(t.lower_ in _WH for t in doc[cc.i + 1:right.right_edge.i + 1]):
-            return _clauses(doc, cc)
+        # Before the parser's conjuncts, which it finds anywhere when the verb is left out (or finds none).
         gapped = _gapped(doc, cc)
         if gapped is not None:
             return gapped
+        right = _right_conjunct(doc, cc)
+        if right is None:
+            continue
+        if _is_clause(right) and any(t.lower_ in _WH for t in doc[cc.i + 1:right.right_edge.i + 1]):
+            return _clauses(doc, cc)
         left = _left_conjunct(doc, cc, right)
         listed = _listed(doc, cc, left, right) if left is not None else None
         if listed is not None:
@@ -205,12 +203,12 @@ def _gapped(doc: Doc, cc: Token) -> list[str] | None:
     if mirror is None or mirror.i == 0 or doc[mirror.i - 1].pos_ not in ("NOUN", "PROPN", "ADJ"):
         return None
     verb = next((t for t in doc[:mirror.i] if t.pos_ == "VERB"), None)
-    start = doc[mirror.i - 1].left_edge.i
-    if verb is None or start <= verb.i:
-        start = verb.i + 1 if verb is not None else mirror.i
-    first = doc[start:cc.i]
-    if start >= mirror.i or verb is None or any(t.pos_ in ("VERB", "AUX") for t in second):
+    if verb is None or any(t.pos_ in ("VERB", "AUX") for t in second):
         return None
+    start = max(doc[mirror.i - 1].left_edge.i, verb.i + 1)  # the object after the verb, with its own words
+    if start >= mirror.i:
+        return None
+    first = doc[start:cc.i]
     sides = [doc[start:mirror.i], doc[mirror.i + 1:cc.i], doc[second.start:prep.i], doc[prep.i + 1:end]]
     if _holds_wh(doc, start, end) or not all(any(_anchor(t) or t.pos_ in ("NOUN", "ADJ") for t in side)
                                              for side in sides):
