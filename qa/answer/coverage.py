@@ -126,11 +126,13 @@ def uncovered(question: str, hits: list[Hit], idf: dict[str, float], frame: froz
     # A release without a date, whose chunk names no year, can neither hold nor contradict the year a question
     # gives ("nominated in 2011" of an undated announcement): the year is no reason to decline when such a chunk
     # covers the rest. One naming another year ("the 1965 film") tells a different time.
-    undated = [c for c, h in zip(chunks, hits) if not h.date and not any(dates.years_named(t) for t in c)]
+    def undated_covers() -> bool:
+        undated = [c for c, h in zip(chunks, hits) if not h.date and not any(dates.years_named(t) for t in c)]
+        return bool(undated) and max(map(share, undated)) >= COVERAGE_FLOOR
+
     for term in numbers:
         holding = [c for c in chunks if term in c]
-        if not holding and dates.years_named(term) == {term} and undated \
-                and max(map(share, undated)) >= COVERAGE_FLOOR:
+        if not holding and dates.years_named(term) == {term} and undated_covers():
             continue
         if not holding:
             return f"no release found mentions “{_surface(main, term)}”"

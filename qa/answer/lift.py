@@ -345,9 +345,9 @@ def _qualified(text: str, span: Span) -> Span:
 
 
 def _closest(q: Question, text: str, spans: list[Span]) -> Span:
-    """The span standing nearest the question's rare words in the text (its subject), the first on ties. A people's
-    word of the question stands where its country does ("the latvian defense minister": "Minister Sprūds, Latvia")."""
-    weights = _anchor_weights(q)
+    """The span standing nearest the question's rare words in the text (its subject), the first on ties. A word of
+    the question stands where another form of it does ("the latvian defense minister": "Minister Sprūds, Latvia")."""
+    weights = q.anchors
     anchors = [(m.start(), weights[t]) for m in re.finditer(r"[\w$’'.,-]+", text)
                for t in analyze.terms(m.group()) if t in weights and t not in {"#", ""}]
     if not anchors:
@@ -357,18 +357,6 @@ def _closest(q: Question, text: str, spans: list[Span]) -> Span:
         return min(abs(pos - span.start) / (1.0 + w) for pos, w in anchors)
 
     return min(spans, key=cost)
-
-
-def _anchor_weights(q: Question) -> dict[str, float]:
-    """The question's terms with their idf (1 when unknown), and the terms of the country of each people's word it
-    uses (WordNet), at that word's weight."""
-    weights = {t: q.idf.get(t, 1.0) for t in q.term_set}
-    for word in re.findall(r"[A-Za-z]+", q.text):
-        for country in wordnet.peoples(word):
-            weight = max((weights.get(t, 0.0) for t in analyze.terms(word)), default=0.0)
-            for t in analyze.terms(country) if weight else ():
-                weights.setdefault(t, weight)
-    return weights
 
 
 def _with_unit(text: str, span: Span) -> Span:

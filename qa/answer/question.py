@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from qa.index import spelling
 from qa.text import analyze, dates, roles, spans, wordnet
@@ -176,6 +177,17 @@ class Question:
         if not self.reports_period(release_text):
             return set()
         return {t for p in dates.period_phrases(self.text) for t in analyze.terms(p)}
+
+    @cached_property
+    def anchors(self) -> dict[str, float]:
+        """The question's terms with their idf (1 when unknown), and the terms of each one's other forms at its
+        weight: a text says where the question's "latvian" stands by "Latvia". Read once per question."""
+        weights = {t: self.idf.get(t, 1.0) for t in self.terms}
+        for term in self.terms:
+            for form in self.forms.get(term, ()):
+                for other in form:
+                    weights.setdefault(other, weights[term])
+        return weights
 
     def holds(self, term: str, held: set[str]) -> bool:
         """Whether `held` (a text's terms) holds the question's term in the reader's form or another of its forms."""

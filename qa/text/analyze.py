@@ -161,7 +161,7 @@ _BASE_LETTERS = _base_letters()
 _FOLDED = re.compile("[" + "".join(chr(c) for c in sorted(_BASE_LETTERS)) + "]")
 
 
-def fold(text: str) -> str:
+def _plain_lower(text: str) -> str:
     """The text lower-cased, its letters without diacritics: the terms of a name are those a reader types."""
     text = text.lower()
     return text if text.isascii() or not _FOLDED.search(text) else text.translate(_BASE_LETTERS)
@@ -169,7 +169,7 @@ def fold(text: str) -> str:
 
 def terms(text: str) -> list[str]:
     """The search terms of a text, in order, with repeats."""
-    text = fold(text)
+    text = _plain_lower(text)
     if not _SPECIAL.search(text):
         # Most sentences hold no money, number or acronym: plain words only, much faster.
         return list(chain.from_iterable(map(_word_terms, _PLAIN_WORD.findall(text))))
@@ -221,7 +221,7 @@ def surface_words(text: str) -> Counter[str]:
     """The lower-cased letter runs of a text with their counts: the index's vocabulary as readers spell
     it, kept beside the hashed terms so a misspelt question word can be matched to a word the releases use."""
     # Counted whole (in C), then the few words too short or too long dropped: the same counts, in the same order.
-    counts = Counter(_SURFACE_WORD.findall(fold(text)))
+    counts = Counter(_SURFACE_WORD.findall(_plain_lower(text)))
     for word in [w for w in counts if not 2 <= len(w) <= 40]:
         del counts[word]
     return counts

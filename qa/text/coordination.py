@@ -137,9 +137,9 @@ def _listed(doc: Doc, cc: Token, left: Token, right: Token) -> list[str] | None:
     if not all(any(_anchor(t) for t in doc[a:b]) for a, b in bounds) or _holds_wh(doc, bounds[0][0], bounds[-1][1]):
         return None
     ending = "?" if doc[-1].text == "?" else ""
-    before, after = _text(list(doc[:bounds[0][0]])), _text(list(doc[bounds[-1][1]:]))
-    return [_question(" ".join(p for p in (before, _text(list(doc[a:b])), after) if p).replace(" ?", "?"), ending)
-            for a, b in bounds]
+    before = _text(list(doc[:bounds[0][0]]))
+    after = _text(list(doc[bounds[-1][1]:len(doc) - len(ending)]))
+    return [_question(" ".join(p for p in (before, _text(list(doc[a:b])), after) if p), ending) for a, b in bounds]
 
 
 def _anchor(t: Token) -> bool:

@@ -62,19 +62,16 @@ def _load() -> Language:
                          "(or python -m spacy download en_core_web_sm)")
 
 
-# Ranks and titles that releases abbreviate and the model's tokenizer splits from their period ("Brig" "." "Gen."):
-# the parser then ends a sentence inside "Pentagon Press Secretary Air Force Brig. Gen. Pat Ryder" and the title
-# falls apart. Each becomes one token, as "Gen." and "Mr." already are.
-ABBREVIATIONS = ("Brig.", "Capt.", "Cdr.", "Cmdr.", "Cmdt.", "Col.", "Cpl.", "Cpt.", "Lt.", "Maj.", "Pfc.", "Pvt.",
-                 "Sgt.", "Sgts.", "Spc.", "Ft.", "Ret.", "Dept.", "Sr.")
-
-
 def add_abbreviations(nlp: Language) -> None:
-    """Each of ABBREVIATIONS one token in `nlp`'s tokenizer."""
+    """Each abbreviation the sentence splitter knows (qa.text.sentences: ranks, titles, months) one token with its
+    period, as releases capitalise it: the model's tokenizer splits "Brig" from its period, and the parser then
+    ends a sentence inside "Pentagon Press Secretary Air Force Brig. Gen. Pat Ryder"."""
     from spacy.symbols import ORTH
 
-    for word in ABBREVIATIONS:
-        nlp.tokenizer.add_special_case(word, [{ORTH: word}])
+    from qa.text.sentences import ABBREVIATIONS
+
+    for word in sorted(ABBREVIATIONS):
+        nlp.tokenizer.add_special_case(f"{word.capitalize()}.", [{ORTH: f"{word.capitalize()}."}])
 
 
 def model_name() -> str:
