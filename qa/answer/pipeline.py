@@ -31,7 +31,7 @@ from qa.llm.client import ModelClient, ModelError, Usage
 from qa.models import Hit
 from qa.schemas import Answer, Citation, Correction, answer_schema
 from qa.settings import Settings
-from qa.text import analyze, coordination, grounding, reader, spans
+from qa.text import analyze, casing, coordination, grounding, reader, spans
 from qa.text.answer_type import AnswerType
 
 DECLINE = "The releases do not say"
@@ -212,7 +212,7 @@ class Answerer:
         return bool(wanted) and any(all(q.holds(t, held) for t in wanted) for held in releases)
 
 
-    def _question(self, text: str) -> tuple[Question, dict[str, float]]:
+    def _question(self, text: str, named: frozenset[str] = frozenset()) -> tuple[Question, dict[str, float]]:
         """The question analysed, and the index's idf of its terms."""
         idf = self.searcher.idf(text)
         # A word of which no release holds any form weighs as the rarest word there is: "golden dome" typed in
@@ -224,7 +224,7 @@ class Answerer:
         reworded = {t for surface, _ in spelling.alternatives(text)[1] + spelling.reader_forms(text)
                     for t in analyze.terms(surface)}
         return analyse(text, weights, self.settings.answer.common_words, frozenset(absent), frozenset(reworded),
-                       asked=spelling.alternatives(text)[0]), idf
+                       asked=spelling.alternatives(text)[0], named=named), idf
 
     def _sure_of(self, q: Question, answer: str, cited: Evidence, outcome: Outcome) -> bool:
         """Whether the model's answer may be printed as full where the extractive answer lifted a value: it is that
@@ -262,7 +262,10 @@ class Answerer:
 
     def evidence(self, text: str, hits: list[Hit]) -> Outcome:
         """Check coverage of one question's hits, and rank its candidate evidence."""
-        outcome = self._evidence(text, hits)
+        # A name typed in lower case ("carter") is a name still where the releases found write it as one.
+        texts = [self.store.release_text(r) for r in dict.fromkeys(h.release_id for h in hits)]
+        named = frozenset(t for w in casing.lower_case_names(text, texts) for t in analyze.terms(w))
+        outcome = self._evidence(text, hits, named)
         q = outcome.question
         if outcome.support != "full" and q.role and q.kind is AnswerType.PERSON and not q.identity and \
                 (held := attribution.holding(q.role, q.idf, hits, self.store)) is not None:
@@ -273,8 +276,8 @@ class Answerer:
                            "gives it")
         return outcome
 
-    def _evidence(self, text: str, hits: list[Hit]) -> Outcome:
-        q, idf = self._question(text)
+    def _evidence(self, text: str, hits: list[Hit], named: frozenset[str] = frozenset()) -> Outcome:
+        q, idf = self._question(text, named)
         if attribution.asks_credit(text) and (credit := attribution.credited(
                 hits, self.store, lambda h: _names_missing(q, h, self.store))) is not None:
             return Outcome(q, evidence=[credit], answer=_shown(credit), support="full", hits=hits,

@@ -242,12 +242,14 @@ _MONEY_WORDS = frozenset(analyze.terms("money dollars cash"))
 
 def analyse(text: str, idf: dict[str, float], common_top: int | None = None,
             unheard: frozenset[str] = frozenset(), reworded: frozenset[str] = frozenset(),
-            asked: str | None = None) -> Question:
+            asked: str | None = None, named: frozenset[str] = frozenset()) -> Question:
     """The question read once. With `common_top` (the pipeline's), its subject, frame numbers and role are read
     off the parse (nouns among that many most frequent English words are frame words); without, every key term
     is its subject, as for a question analysed for its terms alone. `unheard`: terms no release holds in any
     form; `reworded`: terms the releases write otherwise ("FY2014"), never counted as names they lack; `asked`:
-    the question as the reader wrote it, without the forms search appended, whose parse gives the subject."""
+    the question as the reader wrote it, without the forms search appended, whose parse gives the subject;
+    `named`: terms of words typed in lower case that the releases write as names (qa.text.casing), names of the
+    subject as those the parser reads are."""
     text = _CONTRACTED.sub(r"\1 is", text)
     asked = _CONTRACTED.sub(r"\1 is", asked) if asked else None
     # A question whose kind its shorthand hides is read written out: "which sec def announced" asks for a person,
@@ -272,7 +274,7 @@ def analyse(text: str, idf: dict[str, float], common_top: int | None = None,
                     frame_numbers=about.frame_numbers if about else frozenset(),
                     role=role(spelling.spelled_out(asked or text)) if about and kind is AnswerType.PERSON
                     and not identity else frozenset(),
-                    names=about.names - reworded if about else frozenset(),
+                    names=(about.names | (named & about.terms)) - reworded if about else frozenset(),
                     circumstance=about.circumstance if about else frozenset(),
                     designated=designation(spelling.spelled_out(asked or text)) if about and kind is AnswerType.PERSON
                     else frozenset(),
