@@ -14,7 +14,7 @@ from qa.llm.client import no_model_client
 from qa.schemas import Answer
 from qa.settings import Settings
 from qa.text.subject import subject
-from tests.conftest import shared_corpus
+from tests.conftest import shared_corpus, write_release
 
 GROWN = Path(__file__).resolve().parent.parent / "evals" / "data" / "releases"
 
@@ -499,3 +499,36 @@ def test_a_release_s_yesterday_is_the_day_before_its_date(tmp_path: Path) -> Non
                        f"{MET_PAYNE} in Brussels.", "when did mattis meet payne")
     assert answer.answer == "Feb. 28, 2017", answer  # across the month's end
     assert "yesterday" in answer.evidence[0].quote
+
+
+@pytest.fixture()
+def spokesmen(tmp_path: Path) -> Answerer:
+    """Three press secretaries: one named by a readout line (2024), one by sentences of an older release (2014)
+    and one by a sentence of a newer release (2025)."""
+    paths = [
+        write_release(tmp_path, "a.txt", "Readout of Secretary Austin's Call With Minister Umerov", "2024-09-26",
+                      "https://www.defense.gov/News/Releases/Release/Article/1/",
+                      "Pentagon Press Secretary Pat Ryder provided the following readout:\n\nSecretary of Defense "
+                      "Lloyd J. Austin III spoke today with Ukrainian Minister of Defense Rustem Umerov."),
+        write_release(tmp_path, "b.txt", "Hagel Speaks With Malaysian Defense Minister", "2014-07-18",
+                      "https://www.defense.gov/News/Releases/Release/Article/2/",
+                      "Defense Secretary Chuck Hagel spoke by telephone today with Malaysian Defense Minister "
+                      "Hishammuddin Tun Hussein, Pentagon Press Secretary John Kirby said."),
+        write_release(tmp_path, "c.txt", "This Week: Department of War Name Change", "2025-09-05",
+                      "https://www.defense.gov/News/News-Stories/Article/3/",
+                      "The department has a new name, Pentagon Press Secretary Kingsley Wilson said in the "
+                      "department's weekly video."),
+    ]
+    return _answerer(tmp_path, paths)
+
+
+@pytest.mark.parametrize(("question", "who"), [
+    # Now: the newest release that ties someone to the role, a readout line's or a sentence's.
+    ("who is the pentagon press secretary", "Pat Ryder"),
+    ("who is the pentagon press sec in sept 2025", "Kingsley Wilson"),
+    # Then: the release the question is about, however old.
+    ("who was the pentagon press secretary when hagel called the malaysian minister", "John Kirby"),
+])
+def test_who_holds_a_role_is_who_the_release_asked_about_ties_to_it(spokesmen: Answerer, question: str,
+                                                                     who: str) -> None:
+    assert spokesmen.ask(question).answer == who

@@ -31,7 +31,7 @@ from qa.llm.client import ModelClient, ModelError, Usage
 from qa.models import Hit
 from qa.schemas import Answer, Citation, Correction, answer_schema
 from qa.settings import Settings
-from qa.text import analyze, casing, coordination, grounding, reader, spans
+from qa.text import analyze, casing, coordination, grounding, reader, spans, tense
 from qa.text.answer_type import AnswerType
 
 DECLINE = "The releases do not say"
@@ -268,9 +268,12 @@ class Answerer:
         outcome = self._evidence(text, hits, named)
         q = outcome.question
         if outcome.support != "full" and q.role and q.kind is AnswerType.PERSON and not q.identity and \
-                (held := attribution.holding(q.role, q.idf, hits, self.store)) is not None:
+                (held := attribution.holding(q.role, q.idf, hits, self.store)) is not None and \
+                not _tied_since(outcome, "" if tense.asks_past(text) else held.date):
             # "who is the pentagon press secretary": no sentence ties a person to the role, yet a readout line does
             # ("Pentagon Press Secretary John Kirby provided the following readout:"), as of its release's date.
+            # A sentence that does ("... Press Secretary Kingsley Wilson said") answers, from a release as new
+            # when the question asks who holds it now, from any when it asks who held it ("who was ...").
             return Outcome(q, evidence=[held], answer=_shown(held), support="partial", hits=hits, candidates=[held],
                            hedged=True, reason=f"as the release of {_when(held.date) if held.date else 'no date'} "
                            "gives it")
@@ -504,6 +507,14 @@ def _renamed(outcome: Outcome, corrections: list[Correction]) -> Outcome:
         return outcome
     return replace(outcome, support="partial", hedged=True,
                    reason=f"“{renamed.wrote}” was searched as the name “{renamed.searched}”, which may not be meant")
+
+
+def _tied_since(outcome: Outcome, date: str) -> bool:
+    """Whether the outcome's value is a name its sentence ties to the role the question asks for, in a release
+    dated `date` or later."""
+    best = outcome.evidence[0] if outcome.evidence else None
+    return best is not None and best.short is not None and (best.date or "") >= (date or "") and \
+        holds_role(outcome.question, best.text, best.short.start, best.short.end)
 
 
 def _as_name(word: str, text: str) -> bool:
