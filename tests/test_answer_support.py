@@ -532,3 +532,12 @@ def spokesmen(tmp_path: Path) -> Answerer:
 def test_who_holds_a_role_is_who_the_release_asked_about_ties_to_it(spokesmen: Answerer, question: str,
                                                                      who: str) -> None:
     assert spokesmen.ask(question).answer == who
+
+
+def test_a_decline_over_names_says_which_no_release_gives_together(corpus: Path, tmp_path: Path) -> None:
+    """Over the corpus and our releases, Austin's releases are of other days and the release of Aug. 23 (a
+    casualty) is not his: the decline says no release gives them together, not that none mentions Austin."""
+    grown = Path(__file__).resolve().parent.parent / "evals" / "data" / "releases"
+    answer = _answerer(tmp_path, [corpus / "dod-releases", grown]).ask("who did austin call on aug 23 2023")
+    assert not answer.answered
+    assert answer.reason.startswith("no release found mentions") and "“austin”" in answer.reason, answer.reason

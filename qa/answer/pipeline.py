@@ -348,8 +348,8 @@ class Answerer:
             # A name the question is about ("norway", typed in lower case) that the release never gives, or a
             # word no release holds in any form ("f16s"): the closest sentence is about something else.
             if lacking:
-                return Outcome(q, declined=True, reason="the releases do not mention "
-                               + ", ".join(f"“{surface(q, t)}”" for t in lacking[:3]), hits=hits, candidates=found)
+                return Outcome(q, declined=True, reason=_lacking_said(q, lacking, found), hits=hits,
+                               candidates=found)
             # The closest sentence, without most of what the question is about, answers nothing: say so.
             # A sentence that ends in a colon is about what follows it: "Secretary of Defense Jim Mattis announced
             # ... the following nomination:" is read with the nomination, and the other way round.
@@ -533,6 +533,21 @@ def _names_missing(q: Question, hit: Hit, store: Store) -> int:
 def _lacking(q: Question, ev: Evidence) -> list[str]:
     """The names the question gives (and words no release holds) that the evidence's release holds in no form."""
     return _lacking_in(q, release_terms(ev))
+
+
+def _lacking_said(q: Question, lacking: list[str], found: list[Evidence]) -> str:
+    """Why the names the best release lacks decline: those no release found names ("norway"), else that none names
+    them all together ("austin" and "aug 23": Austin's releases are of other days, the one of Aug. 23 is not his)."""
+    lacks = [set(_lacking(q, e)) for e in {e.release_id: e for e in found}.values()]
+    never = [t for t in lacking if all(t in lacked for lacked in lacks)]
+    if never:
+        return "the releases do not mention " + ", ".join(f"“{surface(q, t)}”" for t in never[:3])
+    order = list(dict.fromkeys(q.terms))  # as the question gives them: "Living Daylights", not "Daylights Living"
+    said = [f"“{surface(q, t)}”" for t in sorted(lacking[:3], key=order.index)]
+    held = [f"“{w}”" for t in order if t in q.names and t not in lacking and len(w := surface(q, t)) > 1]
+    if held:
+        return f"no release found mentions {', '.join(said)} together with {', '.join(held[:3])}"
+    return f"no release found mentions {' and '.join(said)} together"
 
 
 def _lacking_in(q: Question, held: set[str]) -> list[str]:
