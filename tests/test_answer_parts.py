@@ -228,6 +228,16 @@ def test_a_number_inside_a_name_is_no_count() -> None:
     assert counted is not None and counted.text.startswith("800")
 
 
+@pytest.mark.parametrize(("question", "sentence", "count"), [
+    ("how many drones will replicator field", "Our teammates were killed when a one-way attack drone struck.", None),
+    # The count of the same drones stands before the modifier.
+    ("how many drones were shot down", "Forces shot down 12 one-way attack drones.", "12 one-way attack drones"),
+])
+def test_a_number_joined_to_a_modifier_s_word_is_no_count(question: str, sentence: str, count: str | None) -> None:
+    found = lift(analyse(question, {}), sentence)
+    assert (found.text if found else None) == count
+
+
 def test_how_long_is_answered_by_since_when() -> None:
     found = lift(analyse("how long had maciel served in afghanistan", {}),
                  "Maciel was posthumously promoted to corporal. He had served in Afghanistan since February.")

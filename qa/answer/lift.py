@@ -388,6 +388,10 @@ def _counts(q: Question, text: str, body_start: int) -> list[Span]:
         prefix = re.search(r"([A-Za-z]+)-$", text[:number.start])
         if prefix and prefix.group(1).lower() not in analyze.CARDINALS and prefix.group(1).lower() != "and":
             continue  # "pre-2014", "mid-2022": a time, not a count
+        joined = re.match(r"-([A-Za-z]+)\b(?!-)", text[number.end:])
+        if joined and (stem := analyze.stem(joined.group(1).lower())) not in _UNITS | _TIMES and stem != q.counted \
+                and joined.group(1).lower() not in analyze.CARDINALS:
+            continue  # "a one-way attack drone", "a four-star general": a modifier's word, not a count
         start = number.start
         # The whole hyphenated token: "two-and-a-half".
         while start > 0 and text[start - 1] in "-" + "abcdefghijklmnopqrstuvwxyz":
