@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer.lift import holds_role
+from qa.answer.lift import holds_role, lift
 from qa.answer.question import analyse
 from qa.text import spans, subject
 
@@ -106,6 +106,19 @@ def test_a_role_asked_with_whose_it_is_is_a_role_and_a_peoples_word_ties_it(ques
 @pytest.mark.parametrize("question", ["who is umerov", "who is jimmy carter", "who is secretary austin"])
 def test_who_is_a_name_asks_for_the_persons_title(question: str) -> None:
     assert analyse(question, {}, common_top=3000).identity == question.removeprefix("who is ")
+
+
+@pytest.mark.parametrize(("question", "verb"), [("who is holding the hostages", "hold"),
+                                              ("who was nominated", "nominate"), ("who was sworn in", "swear")])
+def test_who_is_and_a_verb_asks_for_who_did_it_not_for_a_title(question: str, verb: str) -> None:
+    q = analyse(question, {}, common_top=3000)
+    assert q.identity is None and q.act is not None and q.act.verb == verb
+
+
+def test_who_is_doing_it_may_be_a_body_the_sentence_names_as_its_doer() -> None:
+    q = analyse("who is holding the hostages", {}, common_top=3000)
+    found = lift(q, "Austin called Gallant about the hostages being held by Hamas in Gaza.")
+    assert found is not None and found.text == "Hamas"
 
 
 @pytest.mark.parametrize(("question", "sentence", "answer"), [

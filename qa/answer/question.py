@@ -106,6 +106,13 @@ def _asks_what_is(question: str, focus: str) -> bool:
                for t in doc)
 
 
+def _acted(question: str) -> bool:
+    """Whether "who is/was" goes on with a verb, the act asked about ("who is holding the hostages", "who was
+    nominated"), not with whom it asks about ("who is hegseth")."""
+    doc = spans.parse(question)
+    return len(doc) > 2 and doc[1].lemma_ == "be" and doc[2].tag_ in ("VBG", "VBN")
+
+
 def _a_name_not_a_role(phrase: str) -> bool:
     """Whether the phrase after "who is" names someone ("umerov", "Lloyd Austin", "hicks") rather than a role
     ("russia's defense minister", "russias defence minister"): a role is a phrase whose head is a kind of person
@@ -263,7 +270,8 @@ def analyse(text: str, idf: dict[str, float], common_top: int | None = None,
         focus = head if head in CODE_WORDS else None  # "contract number for the us foods award": a code is asked for
     m = _COUNTED.search(text)
     counted = next(iter(analyze.terms(m.group(1))), None) if m else None
-    identity = m.group(1) if (m := _IDENTITY.match(text)) and _a_name_not_a_role(m.group(1)) else None
+    identity = m.group(1) if (m := _IDENTITY.match(text)) and _a_name_not_a_role(m.group(1)) and \
+        not _acted(text) else None
     keywords = "?" not in text and not _ASKING.match(text)
     about = subject(asked or text, common_top) if common_top is not None and not keywords else None
     if about is not None and kind is AnswerType.MONEY:
