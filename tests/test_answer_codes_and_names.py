@@ -71,6 +71,13 @@ def test_a_place_the_entity_recogniser_reads_is_no_person() -> None:
     assert found is not None and found.text == "Mohammad bin Salman Al Saud"
 
 
+def test_a_law_the_entity_recogniser_reads_is_no_person() -> None:
+    """"Security Treaty", a capitalised run of a treaty's name, is no minister."""
+    q = analyse("which japanese defense minister appears in the readout of austin's call on the senkakus", {})
+    assert lift(q, "Austin affirmed that the Senkaku islands are covered by Article V of the U.S.-Japan Security "
+                   "Treaty, and that the United States remains opposed.") is None
+
+
 @pytest.mark.parametrize(("question", "sentence", "lifted"), [
     ("Munitions for which air defense systems were in the package?",
      "The package includes munitions for Patriot air defense systems, HAWK air defense systems, and artillery rounds.",

@@ -591,8 +591,9 @@ def titled(q: Question, text: str, span: Span) -> float:
     return sum(q.idf.get(t, 1.0) for t in set(before) & q.term_set)
 
 
-# Capitalised runs that name places and bodies, not people: "South China Sea", "Contact Group".
-_NOT_PEOPLE = frozenset({"GPE", "LOC", "FAC", "NORP"})
+# Capitalised runs that name places, bodies and laws, not people: "South China Sea", "Contact Group", "Security
+# Treaty".
+_NOT_PEOPLE = frozenset({"GPE", "LOC", "FAC", "NORP", "LAW"})
 _PLACE_WORDS = re.compile(r"\b(?:Sea|Ocean|Gulf|Bay|River|Island|Islands|Shoal|Strait|Peninsula|Base|Mountains?|"
                           r"Valley|Desert|Coast|County|Province|City|Street|Avenue|Group|Council|Committee|"
                           r"Conference|Initiative|Act|Agreement|Alliance|Organization|Forces?|Tribunal|Ruling|"
