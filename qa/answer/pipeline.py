@@ -31,7 +31,7 @@ from qa.llm.client import ModelClient, ModelError, Usage
 from qa.models import Hit
 from qa.schemas import Answer, Citation, Correction, answer_schema
 from qa.settings import Settings
-from qa.text import analyze, casing, coordination, grounding, reader, spans, tense
+from qa.text import acronyms, analyze, casing, coordination, grounding, reader, spans, tense
 from qa.text.answer_type import AnswerType
 
 DECLINE = "The releases do not say"
@@ -149,7 +149,12 @@ class Answerer:
         rewrite = spelling.rewrite(question, self.store, self.settings.answer)
         corrections = [Correction(wrote=w, searched=s) for w, s in rewrite.corrections]
         k = self.settings.search.k
-        return rewrite.question, corrections, [(p, self.searcher.search(p, k)) for p in _parts(rewrite.question)]
+        found = [(p, self.searcher.search(p, k)) for p in _parts(rewrite.question)]
+        # Initials no release writes ("cjcs") are looked for again by the long form the releases found spell.
+        searched = self._initials_spelt(rewrite.question, [h for _, hits in found for h in hits])
+        if searched != rewrite.question:
+            found = [(p, self.searcher.search(p, k)) for p in _parts(searched)]
+        return searched, corrections, found
 
     def _within(self, text: str, releases: dict[str, str]) -> list[Hit]:
         """The best chunks of these releases only: the source narrows the search, the id decides."""
@@ -278,6 +283,21 @@ class Answerer:
                            hedged=True, reason=f"as the release of {_when(held.date) if held.date else 'no date'} "
                            "gives it")
         return outcome
+
+    def _initials_spelt(self, text: str, hits: list[Hit]) -> str:
+        """The question with the long forms of the initials a reader typed that no release writes ("gdls",
+        "cjcs"), from the releases of the hits, appended as the forms search appends: a run of capitalised words
+        whose first letters spell them ("General Dynamics Land Systems") holds them."""
+        main, groups = spelling.alternatives(text)
+        given = {w.lower() for written, _ in groups for w in written.split()}
+        typed = [w for w in dict.fromkeys(re.findall(r"\b[A-Za-z]{3,6}\b", main))
+                 if (w.islower() or w.isupper()) and w.lower() not in given]
+        unheard = spelling.unheard(typed, self.store)
+        if not unheard:
+            return text
+        texts = [self.store.release_text(r) for r in dict.fromkeys(h.release_id for h in hits)]
+        spelt = [(w, [long]) for w in unheard if (long := acronyms.spelt_in(w, texts))]
+        return spelling.with_alternatives(main, groups + spelt) if spelt else text
 
     def _evidence(self, text: str, hits: list[Hit], named: frozenset[str] = frozenset()) -> Outcome:
         q, idf = self._question(text, named)

@@ -15,7 +15,7 @@ miss every acronym of a release not yet seen, so each release teaches its own:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 # Words a long form may hold without a letter in the acronym ("Department of Defense", "Surface-to-Air").
 SMALL = frozenset("a an and at by de for in of on or the to with".split())
@@ -106,6 +106,12 @@ class _Runs:
                     if n >= len(letters) and len(letters) in reached:
                         return " ".join(phrase[start:words[j + n - 1][2]].split())
         return None
+
+
+def spelt_in(letters: str, texts: Iterable[str]) -> str | None:
+    """The first run of capitalised words in the texts whose first letters spell the letters, as a reader's
+    "cjcs" spells "Chairman of the Joint Chiefs of Staff" (strict, as for an all-capital word): None if none."""
+    return next((long for text in texts if (long := _Runs(text).spelling(letters.lower())) is not None), None)
 
 
 def learn(title: str, text: str) -> list[tuple[str, str]]:

@@ -1,0 +1,41 @@
+"""Initials a reader types that no release writes ("gdls", "cjcs") are read as the run of capitalised words the
+releases found spell with them, and searched again by it (qa.text.acronyms.spelt_in)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qa.answer import Answerer
+from qa.index.store import Store
+from qa.ingest.pipeline import ingest_paths
+from qa.llm.client import no_model_client
+from qa.settings import Settings
+from qa.text.acronyms import spelt_in
+from tests.conftest import write_release
+
+CONTRACT = ("General Dynamics Land Systems, Sterling Heights, Michigan, was awarded a $428,229,970 contract for "
+            "maintenance of the family of Stryker vehicles, with an estimated completion date of July 31, 2025.")
+
+
+def test_initials_are_spelt_by_a_run_of_capitalised_words() -> None:
+    assert spelt_in("gdls", ["Nothing here.", CONTRACT]) == "General Dynamics Land Systems"
+    assert spelt_in("CJCS", ["He is the Chairman of the Joint Chiefs of Staff."]) == \
+        "Chairman of the Joint Chiefs of Staff"
+
+
+def test_initials_no_run_spells_are_none() -> None:
+    assert spelt_in("gdls", ["General Dynamics was awarded a contract."]) is None
+
+
+def test_a_question_typed_with_initials_is_answered_from_the_release_they_spell(tmp_path: Path) -> None:
+    paths = [write_release(tmp_path, "contracts.txt", "Contracts for Aug. 10, 2020", "2020-08-10",
+                           "https://www.defense.gov/News/Contracts/Contract/Article/1/", CONTRACT),
+             write_release(tmp_path, "other.txt", "Contracts for Aug. 11, 2020", "2020-08-11",
+                           "https://www.defense.gov/News/Contracts/Contract/Article/2/",
+                           "Lockheed Martin, Grand Prairie, Texas, was awarded a $52,000,000 contract, with an "
+                           "estimated completion date of Dec. 31, 2024.")]
+    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
+    store = Store(settings.db)
+    ingest_paths(store, paths, settings.index)
+    answer = Answerer(store, settings, lambda: no_model_client(settings.model)).ask("when is the gdls contract done")
+    assert answer.answered and "July 31, 2025" in answer.answer, answer
