@@ -115,6 +115,14 @@ def test_who_is_and_a_verb_asks_for_who_did_it_not_for_a_title(question: str, ve
     assert q.identity is None and q.act is not None and q.act.verb == verb
 
 
+def test_who_did_it_may_be_a_person_the_sentence_names_by_title_alone() -> None:
+    q = analyse("who signed the battery determination", {}, common_top=3000)
+    found = lift(q, "On March 31, 2022, the president signed a determination permitting the use of DPA Title III.")
+    assert found is not None and found.text == "the president"
+    # Not a thing that fills the role: "the agreement" signed nothing.
+    assert lift(q, "On March 31, 2022, the agreement was signed.") is None
+
+
 def test_who_is_doing_it_may_be_a_body_the_sentence_names_as_its_doer() -> None:
     q = analyse("who is holding the hostages", {}, common_top=3000)
     found = lift(q, "Austin called Gallant about the hostages being held by Hamas in Gaza.")

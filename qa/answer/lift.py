@@ -153,7 +153,9 @@ def _lifted(q: Question, text: str, *, dated: bool = False) -> Span | None:
         # "who confirmed wormuth": the doer may be a body, no person ("the Senate for their confirmation of ..."),
         # as the recogniser reads it.
         body = _acting(q, text, [])
-        return body if body is not None and spans.labels(text, body.start, body.end) & BODIES else None
+        if body is not None and spans.labels(text, body.start, body.end) & BODIES:
+            return body
+        return _acting_noun(q, text)
     if not found:
         return None
     kind = q.kind
@@ -558,6 +560,19 @@ def _acting(q: Question, text: str, found: list[Span]) -> Span | None:
             break
         last = n
     return Span(text[first.start:last.end], first.start, last.end)
+
+
+def _acting_noun(q: Question, text: str) -> Span | None:
+    """The phrase of a person's noun that fills the act's role where the text names no one: "the president" in
+    "the president signed a determination", as WordNet knows a president for a kind of person."""
+    assert q.act is not None
+    doc = spans.parse(text)
+    for start, _ in roles.fillers(text, q.act):
+        t = next((t for t in doc if t.idx == start), None)
+        if t is not None and t.pos_ == "NOUN" and wordnet.is_kind_of(t.lemma_, "person"):
+            begin = t.left_edge.idx
+            return Span(text[begin:t.idx + len(t)], begin, t.idx + len(t))
+    return None
 
 
 _LISTED = re.compile(r",?\s+and\s+|,\s+")
