@@ -59,6 +59,9 @@ def test_the_role_a_question_asks_for(question: str, role: roles.Role | None) ->
      roles.Role("confirm", doer=True), ["Senate"]),
     ("I thank the Senate for their historic confirmation of Christine Wormuth as the 25th Secretary of the Army.",
      roles.Role("confirm", doer=False), ["Wormuth"]),
+    # The act asked is a way of the text's ("pick" of "select"), one step down WordNet.
+    ("I am grateful that President Obama selected such an outstanding leader to take my place.",
+     roles.Role("pick", doer=True), ["Obama"]),
 ])
 def test_who_fills_the_role_in_a_sentence(text: str, role: roles.Role, filled: list[str]) -> None:
     assert [text[a:b] for a, b in roles.fillers(text, role)] == filled

@@ -57,7 +57,10 @@ def _is(verb: Token, role: Role) -> bool:
     "who started", "telephoned" for "who called")."""
     lemma = _lemma(verb)
     return lemma == role.verb or (role.stemmed and analyze.stem(verb.lemma_.lower()) == role.verb) or (
-        not role.stemmed and wordnet.is_kind_of(lemma, role.verb, pos="verb"))
+        not role.stemmed and (wordnet.is_kind_of(lemma, role.verb, pos="verb")
+                              # The act the question names is a way of the text's, one step down: "picked"
+                              # asks who "selected".
+                              or wordnet.is_kind_of(role.verb, lemma, pos="verb", depth=1)))
 
 
 def asked(question: str) -> Role | None:
