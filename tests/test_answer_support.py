@@ -541,3 +541,13 @@ def test_a_decline_over_names_says_which_no_release_gives_together(corpus: Path,
     answer = _answerer(tmp_path, [corpus / "dod-releases", grown]).ask("who did austin call on aug 23 2023")
     assert not answer.answered
     assert answer.reason.startswith("no release found mentions") and "“austin”" in answer.reason, answer.reason
+
+
+def test_a_day_the_release_plans_for_tomorrow_is_its_next_day_and_partial(tmp_path: Path) -> None:
+    paths = [write_release(tmp_path, "farewell.txt", "Farewell Message to the Department From Secretary Panetta",
+                           "2013-02-26", "https://archive.defense.gov/home/features/2011/0711_message1/",
+                           "Tomorrow morning, Chuck Hagel will be sworn in to succeed me as Secretary of Defense. It "
+                           "has been the privilege of my life to serve with the men and women of this Department.")]
+    answer = _answerer(tmp_path, paths).ask("when was hagel sworn in")
+    assert answer.answer == "Feb. 27, 2013" and answer.support == "partial", answer
+    assert "next day" in answer.reason

@@ -266,21 +266,22 @@ def _body_start(text: str) -> int:
 
 
 # "Austin spoke today with ...": the event is on the release's own date.
-_TODAY = re.compile(r"\b(?:[Tt]oday|[Tt]his (?:morning|afternoon|evening)|[Tt]onight|[Yy]esterday|[Ll]ast night)\b")
+_TODAY = re.compile(r"\b(?:[Tt]oday|[Tt]his (?:morning|afternoon|evening)|[Tt]onight|[Yy]esterday|[Ll]ast night|"
+                    r"[Tt]omorrow)\b")
 _YESTERDAY = re.compile(r"[Yy]esterday|[Ll]ast night")
 # "when did ...": the event's day; not "in what year was the treaty signed", which "today" never answers.
 _WHEN = re.compile(r"\s*when\b", re.IGNORECASE)
 
 
 def is_today(span: Span | None) -> bool:
-    """Whether a lifted date is the release's "today" (or "yesterday"), printed as a day counted from the release's
-    date (`days_back`)."""
+    """Whether a lifted date is the release's "today" (or "yesterday", "tomorrow"), printed as a day counted from
+    the release's date (`days_back`)."""
     return span is not None and _TODAY.fullmatch(span.text) is not None
 
 
 def days_back(span: Span) -> int:
-    """How many days before its release's date a lifted "today" (0) or "yesterday" (1) is."""
-    return 1 if _YESTERDAY.fullmatch(span.text) else 0
+    """How many days before its release's date a lifted "today" (0), "yesterday" (1) or "tomorrow" (-1) is."""
+    return 1 if _YESTERDAY.fullmatch(span.text) else -1 if span.text.lower() == "tomorrow" else 0
 
 
 _UNQUOTE = str.maketrans({'"': " ", "“": " ", "”": " "})

@@ -377,6 +377,11 @@ class Answerer:
             if share >= settings.decline_unsaid:
                 return Outcome(q, declined=True, reason="the releases do not say anything about "
                                + ", ".join(f"“{surface(q, t)}”" for t in gone[:3]), hits=hits, candidates=found)
+        planned = level == "full" and best.short is not None and is_today(best.short) and days_back(best.short) < 0
+        if planned:
+            # "Tomorrow morning, Chuck Hagel will be sworn in": the day the release planned, not one it saw; the
+            # day is still the answer a reader looks for.
+            level, why = "partial", f"the release of {_when(best.date)} gives it as the next day's plan"
         if level == "full" and lacking:
             # No candidate's release names all the question gives: the best one is not about what was asked, and
             # its value is at most the closest the releases come.
@@ -419,7 +424,8 @@ class Answerer:
                            conflict=True, reason="the releases give different values: "
                            + "; ".join(f"{_shown(e)} in “{e.title}”" for e in pair))
         return Outcome(q, evidence=[best], answer=_shown(best), support=level, reason=why, hits=hits,
-                       candidates=found, features=features, hedged=level != "full" and (features is not None or read))
+                       candidates=found, features=features,
+                       hedged=level != "full" and (features is not None or read or planned))
 
     def _extractive(self, outcomes: list[Outcome], question: str, corrections: list[Correction]) -> Answer:
         evidence = [e for o in outcomes for e in o.evidence]
