@@ -372,6 +372,14 @@ def test_a_people_s_word_holds_the_place_asked_for(tmp_path: Path) -> None:
     assert answer.answered and "French Minister of Defense" in answer.answer
 
 
+def test_a_word_the_lexicon_knows_only_as_a_verb_is_no_name_though_tagged_one() -> None:
+    """Typed in lower case, "harass" is a proper noun to the tagger; WordNet knows it only as a verb. Not a name
+    the releases must give: they say "coercive ... behavior directed against Philippine vessels"."""
+    about = subject("where did the prc harass philippine vessels", 3000)
+    assert "harass" not in about.names and "harass" not in about.terms
+    assert "vessel" in about.terms
+
+
 def test_a_verb_the_recogniser_took_into_a_name_names_no_one(tmp_path: Path) -> None:
     """"when is austin meeting gantz next": read in lower case, "austin meeting gantz" is one person to the
     recogniser, so "meeting" was a name the Gantz readout lacked, and the Umerov call's next meeting (Sept. 19) was

@@ -52,11 +52,14 @@ def subject(question: str, common_top: int) -> Subject:
         odd = t.pos_ in ("PUNCT", "SYM") and any(c.isalpha() for c in t.text) and any(c.isdigit() for c in t.text)
         # A short lower-case word the tagger calls a name is likelier a typo ("wil") than a name ("norway").
         typo = t.pos_ == "PROPN" and not t.ent_type_ and t.text.islower() and len(t.text) < 4
+        # Nor one the lexicon knows only as a verb: "harass" in "where did the prc harass philippine vessels".
+        verb = t.pos_ == "PROPN" and not t.ent_type_ and t.text.islower() and bool(
+            wordnet.senses(t.text, "verb")) and not wordnet.senses(t.text, "noun")
         # A verb inside an entity is the recogniser's slip on lower case ("austin meeting gantz" read as one
         # person), not a name.
         named = (t.ent_type_ in spans.NAME_LABELS and t.pos_ not in ("VERB", "AUX")) or (t.pos_ == "PROPN"
                                                                                        and not typo) or odd
-        if typo or (not named and (t.pos_ not in _CONTENT or (t.pos_ == "NOUN"
+        if typo or verb or (not named and (t.pos_ not in _CONTENT or (t.pos_ == "NOUN"
                                                                and english.is_common(t.text, common_top)))):
             continue
         terms.update(analyze.terms(t.text))
