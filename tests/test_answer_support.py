@@ -545,8 +545,7 @@ def test_who_holds_a_role_is_who_the_release_asked_about_ties_to_it(spokesmen: A
 def test_a_decline_over_names_says_which_no_release_gives_together(corpus: Path, tmp_path: Path) -> None:
     """Over the corpus and our releases, Austin's releases are of other days and the release of Aug. 23 (a
     casualty) is not his: the decline says no release gives them together, not that none mentions Austin."""
-    grown = Path(__file__).resolve().parent.parent / "evals" / "data" / "releases"
-    answer = _answerer(tmp_path, [corpus / "dod-releases", grown]).ask("who did austin call on aug 23 2023")
+    answer = _answerer(tmp_path, [corpus / "dod-releases", GROWN]).ask("who did austin call on aug 23 2023")
     assert not answer.answered
     assert answer.reason.startswith("no release found mentions") and "“austin”" in answer.reason, answer.reason
 
@@ -559,3 +558,11 @@ def test_a_day_the_release_plans_for_tomorrow_is_its_next_day_and_partial(tmp_pa
     answer = _answerer(tmp_path, paths).ask("when was hagel sworn in")
     assert answer.answer == "Feb. 27, 2013" and answer.support == "partial", answer
     assert "next day" in answer.reason
+
+
+def test_a_plural_asked_is_answered_by_the_sentence_of_the_release_that_lists_them(corpus: Path,
+                                                                                 tmp_path: Path) -> None:
+    """Over the corpus and our releases, the sentence of Austin's call with Gallant on the hostages ranks first and
+    names one country; the one listing the countries that helped reach the agreement answers "which countries"."""
+    answer = _answerer(tmp_path, [corpus / "dod-releases", GROWN]).ask("which countries helped reach the hostage deal")
+    assert answer.answer == "Israel, Qatar and Egypt", answer

@@ -75,7 +75,7 @@ def lift(q: Question, text: str, *, dated: bool = False) -> Span | None:
     if pair and analyze.stem(pair[1].lower()) == q.focus and (
             more := re.match(rf",?\s+(?:the\s+)?(?:[\w.-]+\s+){{0,3}}{re.escape(pair[2])}s?\b", text[end:], re.I)):
         end += more.end()
-    if q.kind is AnswerType.OTHER and _plural_focus(q):
+    if q.kind is AnswerType.OTHER and plural_focus(q):
         start, end = _with_conjuncts(q, text, start, end)
     return Span(text[start:end], start, end)
 
@@ -644,7 +644,7 @@ def _things(q: Question, text: str, body_start: int) -> list[Span]:
     if q.focus in _ORG_WORDS:
         return runs
     found: list[Span] = _said_to_be(q, text, body_start) + _headed(q, text, body_start)
-    if _plural_focus(q) or _PLURAL_ASK.search(q.text):
+    if plural_focus(q) or _PLURAL_ASK.search(q.text):
         found += filter(None, [_coordinated(q, text, body_start)])
     if q.focus:
         named = [r for r in runs if q.focus in analyze.terms(r.text)]
@@ -717,7 +717,7 @@ _CAPITALISED = re.compile(r"\b[A-Z][\w.-]*")
 _QUANTITIES = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 
 
-def _plural_focus(q: Question) -> bool:
+def plural_focus(q: Question) -> bool:
     """Whether the question asks for its focus noun in the plural ("which governments"; "division" is one)."""
     return bool(q.focus) and any(t.tag_ in ("NNS", "NNPS") and analyze.stem(t.lower_) == q.focus
                                  for t in spans.parse(q.text))
