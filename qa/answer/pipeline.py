@@ -31,7 +31,7 @@ from qa.llm.client import ModelClient, ModelError, Usage
 from qa.models import Hit
 from qa.schemas import Answer, Citation, Correction, answer_schema
 from qa.settings import Settings
-from qa.text import acronyms, analyze, casing, coordination, grounding, reader, spans, tense
+from qa.text import analyze, casing, coordination, grounding, reader, spans, tense
 from qa.text.answer_type import AnswerType
 
 DECLINE = "The releases do not say"
@@ -151,7 +151,9 @@ class Answerer:
         k = self.settings.search.k
         found = [(p, self.searcher.search(p, k)) for p in _parts(rewrite.question)]
         # Initials no release writes ("cjcs") are looked for again by the long form the releases found spell.
-        searched = self._initials_spelt(rewrite.question, [h for _, hits in found for h in hits])
+        releases = dict.fromkeys(h.release_id for _, hits in found for h in hits)
+        searched = spelling.initials_spelt(rewrite.question, self.store,
+                                           lambda: [self.store.release_text(r) for r in releases])
         if searched != rewrite.question:
             found = [(p, self.searcher.search(p, k)) for p in _parts(searched)]
         return searched, corrections, found
@@ -284,21 +286,6 @@ class Answerer:
                            "gives it")
         return outcome
 
-    def _initials_spelt(self, text: str, hits: list[Hit]) -> str:
-        """The question with the long forms of the initials a reader typed that no release writes ("gdls",
-        "cjcs"), from the releases of the hits, appended as the forms search appends: a run of capitalised words
-        whose first letters spell them ("General Dynamics Land Systems") holds them."""
-        main, groups = spelling.alternatives(text)
-        given = {w.lower() for written, _ in groups for w in written.split()}
-        typed = [w for w in dict.fromkeys(re.findall(r"\b[A-Za-z]{3,6}\b", main))
-                 if (w.islower() or w.isupper()) and w.lower() not in given]
-        unheard = spelling.unheard(typed, self.store)
-        if not unheard:
-            return text
-        texts = [self.store.release_text(r) for r in dict.fromkeys(h.release_id for h in hits)]
-        spelt = [(w, [long]) for w in unheard if (long := acronyms.spelt_in(w, texts))]
-        return spelling.with_alternatives(main, groups + spelt) if spelt else text
-
     def _evidence(self, text: str, hits: list[Hit], named: frozenset[str] = frozenset()) -> Outcome:
         q, idf = self._question(text, named)
         if attribution.asks_credit(text) and (credit := attribution.credited(
@@ -353,12 +340,12 @@ class Answerer:
                                + ", ".join(f"“{surface(q, t)}”" for t in gone[:3]))
         # A name the question gives ("hagel", "iraq") that the best release lacks and another candidate's release
         # holds: that one is about what was asked (each release read once).
+        lacks: dict[str, list[str]] = {}  # what each candidate's release lacks of the question's names
         if lacking := _lacking(q, best):
-            named: dict[str, bool] = {}
             for e in found:
-                if e.release_id not in named:
-                    named[e.release_id] = not _lacking(q, e)
-                if named[e.release_id]:
+                if e.release_id not in lacks:
+                    lacks[e.release_id] = _lacking(q, e)
+                if not lacks[e.release_id]:
                     best, lacking = e, []
                     break
         level, why = support(q, [best], best.short is not None, settings.partial_missing,
@@ -376,7 +363,7 @@ class Answerer:
             # A name the question is about ("norway", typed in lower case) that the release never gives, or a
             # word no release holds in any form ("f16s"): the closest sentence is about something else.
             if lacking:
-                return Outcome(q, declined=True, reason=_lacking_said(q, lacking, found), hits=hits,
+                return Outcome(q, declined=True, reason=_lacking_said(q, lacking, list(lacks.values())), hits=hits,
                                candidates=found)
             # The closest sentence, without most of what the question is about, answers nothing: say so.
             # A sentence that ends in a colon is about what follows it: "Secretary of Defense Jim Mattis announced
@@ -574,10 +561,10 @@ def _lacking(q: Question, ev: Evidence) -> list[str]:
     return _lacking_in(q, release_terms(ev))
 
 
-def _lacking_said(q: Question, lacking: list[str], found: list[Evidence]) -> str:
+def _lacking_said(q: Question, lacking: list[str], lacks: list[list[str]]) -> str:
     """Why the names the best release lacks decline: those no release found names ("norway"), else that none names
-    them all together ("austin" and "aug 23": Austin's releases are of other days, the one of Aug. 23 is not his)."""
-    lacks = [set(_lacking(q, e)) for e in {e.release_id: e for e in found}.values()]
+    them all together ("austin" and "aug 23": Austin's releases are of other days, the one of Aug. 23 is not his).
+    `lacks`: what each candidate's release lacks."""
     never = [t for t in lacking if all(t in lacked for lacked in lacks)]
     if never:
         return "the releases do not mention " + ", ".join(f"“{surface(q, t)}”" for t in never[:3])

@@ -34,7 +34,7 @@ from rapidfuzz.distance import OSA
 
 from qa.index.store import Store
 from qa.settings import AnswerSettings
-from qa.text import analyze, english, wordnet
+from qa.text import acronyms, analyze, english, wordnet
 
 Group = tuple[str, list[str]]  # what the reader wrote, and the other forms it stands for
 
@@ -409,6 +409,22 @@ def demonym_forms(text: str, store: Store) -> list[Group]:
         if held:
             groups.append((words[lower], held))
     return groups
+
+
+def initials_spelt(question: str, store: Store, texts: Callable[[], list[str]]) -> str:
+    """The question with the long forms of the initials a reader typed that no release writes ("gdls", "cjcs")
+    appended as the other forms are: the run of capitalised words of `texts` (the releases a first search found,
+    read only when such initials are typed) whose first letters spell them ("General Dynamics Land Systems")."""
+    main, groups = alternatives(question)
+    given = {w.lower() for written, _ in groups for w in written.split()}
+    typed = [w for w in dict.fromkeys(re.findall(r"\b[A-Za-z]{3,6}\b", main))
+             if (w.islower() or w.isupper()) and w.lower() not in given]
+    missing = unheard(typed, store)
+    if not missing:
+        return question
+    found = texts()
+    spelt = [(w, [long]) for w in missing if (long := acronyms.spelt_in(w, found))]
+    return with_alternatives(main, groups + spelt) if spelt else question
 
 
 def rewrite(question: str, store: Store, settings: AnswerSettings) -> Rewrite:

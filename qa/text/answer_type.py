@@ -25,6 +25,9 @@ class AnswerType(str, Enum):
     OTHER = "other"
 
 
+# Titles whose holder's name may be asked for: "name of the minister", "the minister's name".
+_NAMED_TITLES = "(secretary|minister|spokes\\w+|general|official|chief|commander|ambassador)"
+
 _RULES: list[tuple[AnswerType, re.Pattern[str]]] = [
     # "how much of gdp": a share of a whole, unless the whole is a sum ("how much of the $450 million").
     (AnswerType.PERCENT, re.compile(r"\bwhat (percentage|percent|share)\b|\bhow much of\b(?![^?(]*\$)")),
@@ -44,10 +47,8 @@ _RULES: list[tuple[AnswerType, re.Pattern[str]]] = [
                                  r"|\b(what|which) (is|was) the (\w+ ){0,2}(date|day|year)\b")),
     # Up to three words between "which" and the title, none a verb: "which acting Pentagon press secretary".
     # The name of a title, either way round: "name of the minister", "the minister's name" ("ministers name" typed).
-    (AnswerType.PERSON, re.compile(r"^(who|whom)\b|\bwho\b|\bname of (the )?(\w+ ){0,3}(secretary|minister|"
-                                   r"spokes\w+|general|official|chief|commander|ambassador)\b|"
-                                   r"\b(secretary|minister|spokes\w+|general|official|chief|commander|ambassador)"
-                                   r"(?:'s|’s|s'?)? name\b|"
+    (AnswerType.PERSON, re.compile(rf"^(who|whom)\b|\bwho\b|\bname of (the )?(\w+ ){{0,3}}{_NAMED_TITLES}\b|"
+                                   rf"\b{_NAMED_TITLES}(?:'s|’s|s'?)? name\b|"
                                    r"\b(which|what) ((?!(?:did|does|do|was|were|is|are|has|"
                                    r"had|will)\b)\w+ ){0,3}(secretary|minister|official|"
                                    r"spokes\w+|general|officer|person|leader|chief|commander|director|president|"
