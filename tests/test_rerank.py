@@ -37,6 +37,13 @@ from qa.text.answer_type import AnswerType, answer_type, held_kinds
         ("what did austin say when he visited the troops", AnswerType.OTHER),
         ("Where was Austin when he issued the statement?", AnswerType.PLACE),
         ("Which roadmap did they commit to conclude?", AnswerType.OTHER),
+        # A stretch of time asked for by a noun WordNet knows as one, which closes the phrase.
+        ("On which evening did Mattis speak by phone with Onodera?", AnswerType.DATE),
+        ("what season of the year was the exercise held", AnswerType.DATE),
+        ("which fiscal year did the army miss its goal", AnswerType.DATE),
+        ("what enlistment bonus did the army offer", AnswerType.OTHER),  # the time word only modifies
+        ("What festival was included in the scenes?", AnswerType.OTHER),  # a celebration too
+        ("Which anniversary of independence was marked?", AnswerType.ORDINAL),
     ],
 )
 def test_answer_types(question: str, kind: AnswerType) -> None:

@@ -167,6 +167,10 @@ def test_a_phrase_headed_by_x_that_only_describes_it_is_no_answer() -> None:
      "von der", "Ursula von der Leyen"),
     # A title compounded into the name stays out.
     ("He thanked Minister von der Leyen for her leadership.", "von der", "von der Leyen"),
+    # A surname the recogniser misses takes the given name the parse compounds into it, never a title or rank.
+    ("Secretary of Defense Ash Carter met with Turkish Minister of Defense Fikri Işik today in London.",
+     "Işik", "Fikri Işik"),
+    ("The secretary thanked General Moisiuk for his remarks.", "Moisiuk", "Moisiuk"),
 ])
 def test_a_name_grows_from_its_particles_to_the_whole_name(sentence: str, part: str, name: str) -> None:
     at = sentence.index(part)

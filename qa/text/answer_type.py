@@ -11,6 +11,7 @@ import re
 from enum import Enum
 from operator import itemgetter
 
+from qa.text import wordnet
 from qa.text.analyze import MONTH_NAMES, stem
 
 
@@ -61,12 +62,27 @@ _DIGITS = frozenset("0123456789")
 _YEAR = re.compile(r"(?<!\S)(?:1[89]|20)\d\d(?!\S)")
 
 
+# "Which evening", "what season", "which fiscal year": the thing asked for is a stretch of time, which WordNet
+# knows where a list of such words would miss the next one a reader types.
+# The noun must close the phrase ("which evening did", "what season of"): in "what enlistment bonus" it only
+# modifies the thing asked.
+_WHICH_NOUN = re.compile(r"\b(?:which|what) (?:\w+ )?(\w+)"
+                         r"(?= (?:did|does|do|was|were|is|are|has|had|will|would|of)\b|\s*\??$)")
+
+
 def answer_type(question: str) -> AnswerType:
     """The kind of the earliest asking phrase: "Where was he ... when he issued ..." asks for a place."""
     q = question.lower()
     found = [(m.start(), order, kind) for order, (kind, pattern) in enumerate(_RULES) if (m := pattern.search(q))
              and not _subordinate(q, m)]
+    found += [(m.start(1), len(_RULES), AnswerType.DATE) for m in _WHICH_NOUN.finditer(q) if _time_period(m.group(1))]
     return min(found)[2] if found else AnswerType.OTHER
+
+
+def _time_period(noun: str) -> bool:
+    """A stretch of time by its most usual sense, and in none a thing done: "evening" and "fiscal year", not a
+    "festival" (a celebration too). Ties go to the rules above: "which anniversary" asks for an ordinal."""
+    return wordnet.is_kind_of(noun, "time_period") and not wordnet.is_kind_of(noun, "activity", first=None)
 
 
 _ASKING_WORD = re.compile(r"\b(?:which|what|who|whom|whose|how)\b")

@@ -104,6 +104,13 @@ def _particled(doc: Doc, tokens: list[Token]) -> int:
     parse compounds into it, unless that word is a title, a kind of person in WordNet ("Minister von der Leyen");
     never further."""
     first = tokens[0]
+    if first.is_title and first.pos_ == "PROPN" and first.ent_type_ != "PERSON":
+        # A surname the recogniser missed ("Işik" of "Minister of Defense Fikri Işik"): the given name the parse
+        # compounds into it comes along, unless that word is a title.
+        before = doc[first.i - 1] if first.i else None
+        if before is not None and _given_name(before, first):
+            return before.idx
+        return first.idx
     if not first.is_lower or first.dep_ != "compound":
         return first.idx
     i = first.i - 1
@@ -114,6 +121,18 @@ def _particled(doc: Doc, tokens: list[Token]) -> int:
             and before.head.i > i and not wordnet.is_kind_of(before.lower_, "person"):
         return before.idx
     return doc[i + 1].idx
+
+
+# Ranks climb far to "person" (general -> general officer -> ... -> worker -> person: seven steps).
+_TITLE_DEPTH = 10
+
+
+def _given_name(before: Token, name: Token) -> bool:
+    """Whether `before` is a given name the parse compounds into `name`: a capitalised proper noun, no title (a kind
+    of person in WordNet), no abbreviation ("Gen.") and no part of another name the recogniser reads."""
+    return (before.pos_ == "PROPN" and before.is_title and before.dep_ == "compound" and before.head.i == name.i
+            and not before.ent_type_ and before.text.isalpha()
+            and not wordnet.is_kind_of(before.lower_, "person", first=None, depth=_TITLE_DEPTH))
 
 
 def _particled_end(tokens: list[Token]) -> int:
