@@ -566,3 +566,15 @@ def test_a_plural_asked_is_answered_by_the_sentence_of_the_release_that_lists_th
     names one country; the one listing the countries that helped reach the agreement answers "which countries"."""
     answer = _answerer(tmp_path, [corpus / "dod-releases", GROWN]).ask("which countries helped reach the hostage deal")
     assert answer.answer == "Israel, Qatar and Egypt", answer
+
+
+def test_a_decline_over_the_closest_sentence_never_says_the_releases_lack_what_they_hold(tmp_path: Path) -> None:
+    """The release films in Rome; its sentence that gives a place is about Morocco. The decline says that sentence
+    says nothing about Rome, not that the releases do not."""
+    paths = [write_release(tmp_path, "film.txt", "Production notes", "2015-06-01", "https://example.mil/film",
+                           "Mendes confirmed several filming locations, including London, Mexico City and Rome. After "
+                           "wrapping up in England, production travelled to Morocco in June, with filming taking "
+                           "place in Tangier.")]
+    answer = _answerer(tmp_path, paths).ask("where did filming take place after rome")
+    assert not answer.answered
+    assert answer.reason == "the closest sentence found says nothing about “rome”", answer.reason

@@ -370,8 +370,7 @@ class Answerer:
             # ... the following nomination:" is read with the nomination, and the other way round.
             gone, share = unsaid(q, [best, *_introduced(best, found)])
             if share >= settings.decline_unsaid:
-                return Outcome(q, declined=True, reason="the releases do not say anything about "
-                               + ", ".join(f"“{surface(q, t)}”" for t in gone[:3]), hits=hits, candidates=found)
+                return Outcome(q, declined=True, reason=_unsaid_said(q, gone, found), hits=hits, candidates=found)
         planned = level == "full" and best.short is not None and is_today(best.short) and days_back(best.short) < 0
         if planned:
             # "Tomorrow morning, Chuck Hagel will be sworn in": the day the release planned, not one it saw; the
@@ -574,6 +573,21 @@ def _lacking_said(q: Question, lacking: list[str], lacks: list[list[str]]) -> st
     if held:
         return f"no release found mentions {', '.join(said)} together with {', '.join(held[:3])}"
     return f"no release found mentions {' and '.join(said)} together"
+
+
+def _unsaid_said(q: Question, gone: list[str], found: list[Evidence]) -> str:
+    """Why the closest sentence, without the question's words `gone`, declines: that no release found says anything
+    about them ("job"), else that the closest sentence does not ("after rome": the release films in Rome, its
+    sentence that gives a place is about Morocco)."""
+    words = ", ".join(f"“{surface(q, t)}”" for t in gone[:3])
+    releases = {e.release_id: e for e in found[:_REASON_RELEASES]}.values()
+    if any(q.holds(t, release_terms(e)) for e in releases for t in gone):
+        return f"the closest sentence found says nothing about {words}"
+    return f"the releases do not say anything about {words}"
+
+
+# How many of the best-ranked candidates' releases are read to tell which a decline's words stand in.
+_REASON_RELEASES = 10
 
 
 def _lacking_in(q: Question, held: set[str]) -> list[str]:
