@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlparse
 
-from qa.answer import attribution, compare, confidence, conflicts, coverage, parts
+from qa.answer import attribution, compare, confidence, conflicts, coverage, full_name, parts
 from qa.answer import candidates as cands
 from qa.answer.candidates import Evidence
 from qa.answer.followup import Context, context
@@ -417,6 +417,10 @@ class Answerer:
             return Outcome(q, evidence=pair, answer=_shown(pair[0]), support="partial", hits=hits, candidates=found,
                            conflict=True, reason="the releases give different values: "
                            + "; ".join(f"{_shown(e)} in “{e.title}”" for e in pair))
+        if q.kind is AnswerType.PERSON and best.short is not None and not is_today(best.short):
+            # "Takano" by the whole name its release gives ("Mitsuhiro Takano"), never one the question gives.
+            whole = full_name.in_full(best)
+            best = best if whole.short is None or names_given(q, whole.short.text) else whole
         return Outcome(q, evidence=[best], answer=_shown(best), support=level, reason=why, hits=hits,
                        candidates=found, features=features,
                        hedged=level != "full" and (features is not None or read or planned))

@@ -1,0 +1,47 @@
+"""A person the answer names in part is given by the whole name their release first gives them.
+
+Releases name a person in full once, then by surname ("Staff Sgt. Matthew V. Thompson ... Thompson was
+assigned"), and the sentence that answers is often a later one: "Takano" for "who created the script", where
+the release introduced "Mitsuhiro Takano". The whole name is the answer a reader can use; the sentence that gives
+it is cited before the answer's own, so the name still stands in what is cited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from qa.answer.candidates import Evidence
+from qa.answer.lift import Span
+from qa.text import sentences, spans, wordnet
+
+# A whole name is a few words: "Mitsuhiro Takano", "Datuk Seri Hishammuddin Tun Hussein".
+_MAX_WORDS = 6
+
+
+def in_full(ev: Evidence) -> Evidence:
+    """`ev` with its one-word person answer grown to the one whole name an earlier sentence of its release gives
+    it (the surname's last word, or the given name's first), that sentence cited first; `ev` itself when the
+    answer is no single word, or the release gives no such name or more than one."""
+    short = ev.short
+    if short is None or len(short.text.split()) != 1 or not ev.spans:
+        return ev
+    word = short.text.strip()
+    text = ev.release_text
+    found: dict[str, tuple[int, int, tuple[int, int]]] = {}
+    for start, end in sentences.spans(text[:ev.spans[0][0]]):
+        sentence = text[start:end]
+        for e in spans.parse(sentence).ents:
+            words = e.text.split()
+            if 1 < len(words) <= _MAX_WORDS and word in (words[0], words[-1]) and _person(e.label_, words):
+                found.setdefault(e.text, (e.start_char, e.end_char, (start, end)))
+    if len(found) != 1:
+        return ev  # none, or two people who share the word: which one is meant is not certain
+    name, (at, until, sentence) = next(iter(found.items()))
+    cited = [sentence, *ev.spans]
+    return replace(ev, spans=cited, short=Span(name, at, until))
+
+
+def _person(label: str, words: list[str]) -> bool:
+    """A name the recogniser reads as a person's, or as a body's when none of its words is an English noun: the
+    small model calls "Mitsuhiro Takano" an organisation, never "Lockheed Martin" (a martin is a bird)."""
+    return label == "PERSON" or label == "ORG" and not any(wordnet.senses(w) for w in words)

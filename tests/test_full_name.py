@@ -1,0 +1,40 @@
+"""A one-word person answer is given by the whole name an earlier sentence of its release gives (qa.answer.full_name),
+that sentence cited first."""
+
+from __future__ import annotations
+
+from qa.answer.candidates import Evidence
+from qa.answer.full_name import in_full
+from qa.answer.lift import Span
+from qa.text import sentences
+
+MUSIC = ("Thomas Newman returned as the film's composer after scoring Skyfall. Newman composed the score after the "
+         "film had moved into post-production.")
+TWO = "Thomas Newman and Randy Newman were both asked. Newman composed the score."
+SCRIPT = ("The story was changed by scenario writers Mitsuhiro Takano and Aya Kyogoku. Takano created the script for "
+          "the story scenes.")
+
+
+def _answer(release: str, word: str) -> Evidence:
+    last = sentences.spans(release)[-1]
+    sentence = release[last[0]:last[1]]
+    at = sentence.index(word)
+    return Evidence(release_id="r1", title="t", date="", source="", release_text=release, spans=[last],
+                    chunk_ids=["c1"], short=Span(word, at, at + len(word)))
+
+
+def test_a_surname_answer_is_given_by_the_whole_name_its_release_gives_first() -> None:
+    whole = in_full(_answer(MUSIC, "Newman"))
+    assert whole.short is not None and whole.short.text == "Thomas Newman"
+    # The sentence that gives the name is cited before the answer's own, and the name stands where it points.
+    assert len(whole.spans) == 2 and whole.text[whole.short.start:whole.short.end] == "Thomas Newman"
+
+
+def test_a_name_the_small_recogniser_calls_a_body_is_still_a_name_when_no_word_is_english() -> None:
+    whole = in_full(_answer(SCRIPT, "Takano"))
+    assert whole.short is not None and whole.short.text == "Mitsuhiro Takano"
+
+
+def test_two_people_who_share_the_word_leave_the_answer_as_it_is() -> None:
+    answer = _answer(TWO, "Newman")
+    assert in_full(answer) is answer
