@@ -170,3 +170,19 @@ def test_figures_through_the_month_asked_rank_above_a_release_dated_in_it(store:
     august = "Components on target for recruiting"
     assert _top(searcher, "marine corps reserve percent of goal thru july 2011") == august
     assert _top(searcher, "marine corps reserve percent of goal in july 2011") == "Military recruiting remains strong"
+
+
+def test_every_chunk_of_a_release_reporting_through_the_month_asked_ranks_so(store: Store) -> None:
+    """The month is said once, in the release's first chunk; the figure asked for stands in a later one, which ranks
+    as its release does, above a release dated in the month."""
+    lines = "\n".join(f"— The Unit {i} Reserve had {i},000 accessions, for 9{i} percent;" for i in range(40))
+    drafts = [("https://s/july", "Military recruiting remains strong", "2011-07-25",
+               "WASHINGTON, July 25, 2011 - The Marine Corps Reserve reached 107 percent of its goal in July 2011, "
+               "with figures through June."),
+              ("https://s/august", "Components on target for recruiting", "2011-08-31",
+               f"Through July, the components met their goals. Here is the breakdown:\n{lines}\n"
+               "— The Marine Corps Reserve had 8,736 accessions, with a goal of 8,313, for 105 percent.")]
+    ingest_drafts(store, [ReleaseDraft(title=t, date=d, source=s, text=x, origin=s, key=s) for s, t, d, x in drafts],
+                  IndexSettings())
+    hits = Searcher(store).search("marine corps reserve percent of goal thru july 2011", 3)
+    assert "105 percent" in hits[0].text and "Through July" not in hits[0].text

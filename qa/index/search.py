@@ -153,8 +153,10 @@ class Searcher:
         # Only a month given with its year: "through August" alone is reported by every year's release of it.
         through = [m for m in dates.months_through(query) if m[0]] if cfg.date_bonus else []
         if through:
-            # "accessions thru july 2011": a chunk reporting figures "through July" ranks as a release dated in the
-            # month a question names does (its own date is the next month's).
-            ranked = sorted(((row, s * (1 + cfg.date_bonus) if dates.reports_through(row[0].text, through) else s)
+            # "accessions thru july 2011": a release reporting figures "through July" ranks as a release dated in
+            # the month a question names does (its own date is the next month's); every chunk of it, as the month
+            # is said once, above the figures of the release's later chunks.
+            reporting = {row[0].release_id for row, _ in ranked if dates.reports_through(row[0].text, through)}
+            ranked = sorted(((row, s * (1 + cfg.date_bonus) if row[0].release_id in reporting else s)
                              for row, s in ranked), key=lambda p: -p[1])
         return [hit.model_copy(update={"score": round(score, 4)}) for (hit, _), score in ranked[:k]]
