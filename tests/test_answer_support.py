@@ -578,3 +578,17 @@ def test_a_decline_over_the_closest_sentence_never_says_the_releases_lack_what_t
     answer = _answerer(tmp_path, paths).ask("where did filming take place after rome")
     assert not answer.answered
     assert answer.reason == "the closest sentence found says nothing about “rome”", answer.reason
+
+
+def test_a_decline_over_the_closest_release_never_says_the_releases_lack_a_name_another_gives(tmp_path: Path) -> None:
+    """"on day one" ranks Hicks's "from day one" first; Hegseth is named by another release found. The decline says
+    the closest sentence's release does not mention him, not that the releases do not."""
+    paths = [write_release(tmp_path, "a.txt", "Remarks on innovation", "2023-08-28", "https://example.mil/a",
+                           "So, top of the list, from day one, Secretary Austin and I have been focused on the urgency "
+                           "to innovate."),
+             write_release(tmp_path, "b.txt", "Hegseth arrives at the Pentagon", "2025-01-27", "https://example.mil/b",
+                           "Defense Secretary Pete Hegseth arrived at the Pentagon today. The defense secretary spoke "
+                           "to about 30 members of the press before entering the building.")]
+    answer = _answerer(tmp_path, paths).ask("how many reporters did hegseth talk to on day one")
+    assert not answer.answered
+    assert answer.reason == "the release of the closest sentence found does not mention “hegseth”", answer.reason

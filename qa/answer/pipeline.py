@@ -336,8 +336,9 @@ class Answerer:
                 best = closer
                 gone, share = missing(q, [best])
             if gone and share >= settings.decline_missing:
-                return Outcome(q, declined=True, reason="the releases do not mention "
-                               + ", ".join(f"“{surface(q, t)}”" for t in gone[:3]))
+                return Outcome(q, declined=True, reason=_unsaid_said(
+                    q, gone, found, "the release of the closest sentence found does not mention",
+                    "the releases do not mention"))
         # A name the question gives ("hagel", "iraq") that the best release lacks and another candidate's release
         # holds: that one is about what was asked (each release read once).
         lacks: dict[str, list[str]] = {}  # what each candidate's release lacks of the question's names
@@ -579,15 +580,18 @@ def _lacking_said(q: Question, lacking: list[str], lacks: list[list[str]]) -> st
     return f"no release found mentions {' and '.join(said)} together"
 
 
-def _unsaid_said(q: Question, gone: list[str], found: list[Evidence]) -> str:
-    """Why the closest sentence, without the question's words `gone`, declines: that no release found says anything
-    about them ("job"), else that the closest sentence does not ("after rome": the release films in Rome, its
-    sentence that gives a place is about Morocco)."""
+def _unsaid_said(q: Question, gone: list[str], found: list[Evidence],
+                 closest: str = "the closest sentence found says nothing about",
+                 nowhere: str = "the releases do not say anything about") -> str:
+    """Why the closest sentence (or its release: `closest` says which), without the question's words `gone`,
+    declines: that no release found says anything about them ("job"), else that the closest does not ("after
+    rome": the release films in Rome, its sentence that gives a place is about Morocco; "hegseth ... on day one":
+    the release of "from day one" is not Hegseth's)."""
     words = ", ".join(f"“{surface(q, t)}”" for t in gone[:3])
     releases = {e.release_id: e for e in found[:_REASON_RELEASES]}.values()
     if any(q.holds(t, release_terms(e)) for e in releases for t in gone):
-        return f"the closest sentence found says nothing about {words}"
-    return f"the releases do not say anything about {words}"
+        return f"{closest} {words}"
+    return f"{nowhere} {words}"
 
 
 # How many of the best-ranked candidates' releases are read to tell which a decline's words stand in.
