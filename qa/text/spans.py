@@ -102,7 +102,8 @@ def _particled(doc: Doc, tokens: list[Token]) -> int:
     """Where a person's name starts when the span opens on a lower-case particle of it ("von der" of "Ursula von
     der Leyen", which the recogniser may miss): back over the particles and the one name before them that the
     parse compounds into it, unless that word is a title, a kind of person in WordNet ("Minister von der Leyen");
-    never further."""
+    never further. Likewise when it opens on a surname the recogniser does not read as a person: back over the
+    given name compounded into it ("Fikri Işik")."""
     first = tokens[0]
     if first.is_title and first.pos_ == "PROPN" and first.ent_type_ != "PERSON":
         # A surname the recogniser missed ("Işik" of "Minister of Defense Fikri Işik"): the given name the parse
