@@ -110,6 +110,9 @@ def test_a_month_a_period_runs_through_is_no_release_date() -> None:
     assert dates.months_through("accessions through March of fiscal 2011") == [(2011, 3)]
     assert dates.months_through("through November of fiscal year 2011") == [(2010, 11)]
     assert dates.months_through("how many recruits thru march") == [(0, 3)]
+    # A fiscal year typed with two digits.
+    assert dates.months_through("accessions through feb fy11") == [(2011, 2)]
+    assert dates.months_through("accessions thru oct fy'15") == [(2014, 10)]
     assert dates.period_phrases("the goal through March of fiscal 2011?") == ["through March of fiscal 2011"]
 
 

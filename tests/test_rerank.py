@@ -19,6 +19,8 @@ from qa.text.answer_type import AnswerType, answer_type, held_kinds
         ("what did the budget request include", AnswerType.OTHER),
         ("How many patrol boats did it include?", AnswerType.COUNT),
         ("What percentage of its goal did the Air Force Reserve reach?", AnswerType.PERCENT),
+        ("what % did the army national guard hit", AnswerType.PERCENT),
+        ("what% of gdp are the baltics on track to spend", AnswerType.PERCENT),
         ("how much of gdp does the uk spend on defense", AnswerType.PERCENT),  # a share of a whole
         ("how much of the $450 million went to ammunition", AnswerType.MONEY),  # of a sum: a sum
         ("Which drawdown (ordinal) was the $50 million PDA?", AnswerType.ORDINAL),

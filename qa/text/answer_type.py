@@ -31,7 +31,7 @@ _NAMED_TITLES = "(secretary|minister|spokes\\w+|general|official|chief|commander
 
 _RULES: list[tuple[AnswerType, re.Pattern[str]]] = [
     # "how much of gdp": a share of a whole, unless the whole is a sum ("how much of the $450 million").
-    (AnswerType.PERCENT, re.compile(r"\bwhat (percentage|percent|share)\b|\bhow much of\b(?![^?(]*\$)")),
+    (AnswerType.PERCENT, re.compile(r"\bwhat (percentage|percent|share)\b|\bwhat ?%|\bhow much of\b(?![^?(]*\$)")),
     # The size of a package, contract or budget is its value: "how big was the june usai package", "which was
     # larger: the US Foods contract or ...".
     (AnswerType.MONEY, re.compile(r"\bhow much\b|\b(value|worth|cost|price|amount|assistance figures?)\b|"

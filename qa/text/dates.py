@@ -71,8 +71,8 @@ def months_through(text: str) -> list[tuple[int, int]]:
     March of fiscal 2011" (a fiscal year begins in the October before), "thru march" (year 0: not given)."""
     out = []
     for m in _PERIOD_END.finditer(text):
-        month, year = _number(m[1]), int(m[3]) if m[3] else 0
-        out.append((year - 1 if year and m[2] and month >= _FISCAL_START else year, month))
+        month, year = _number(m[1]), int(m[3]) if m[3] else 2000 + int(m[4]) if m[4] else 0
+        out.append((year - 1 if year and (m[2] or m[4]) and month >= _FISCAL_START else year, month))
     return out
 
 
@@ -100,9 +100,10 @@ def _number(month: str) -> int:
 # Words that make the month after them the end of a period, not an event's date.
 _THROUGH = re.compile(r"\b(?:through|thru|as of|until|till)\s+(?:the\s+end\s+of\s+)?\Z", re.IGNORECASE)
 # The month a period ends, with its year if given, plain or fiscal ("through March of fiscal 2011").
+# A fiscal year may be typed with two digits: "through feb fy11".
 _PERIOD_END = re.compile(rf"\b(?:through|thru|as of|until|till)\s+(?:the\s+end\s+of\s+)?({MONTH})(?:\s+"
-                         rf"(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?(?:of\s+)?((?:fiscal|fy)\s*(?:year\s+)?)?"
-                         rf"((?:19|20)\d\d)\b)?", re.IGNORECASE)
+                         rf"(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?(?:of\s+)?(?:((?:fiscal|fy)\s*(?:year\s+)?)?"
+                         rf"((?:19|20)\d\d)|fy\s*'?(\d\d))\b)?", re.IGNORECASE)
 _FISCAL_START = 10  # the federal fiscal year begins Oct. 1 of the calendar year before the one it is named for
 _REPORTED = re.compile(rf"\b(?:through|thru)\s+(?:the\s+end\s+of\s+)?({MONTH})", re.IGNORECASE)
 
