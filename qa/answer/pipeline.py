@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlparse
 
-from qa.answer import attribution, compare, confidence, conflicts, coverage, full_name, parts
+from qa.answer import attribution, compare, confidence, conflicts, coverage, declines, full_name, parts
 from qa.answer import candidates as cands
 from qa.answer.candidates import Evidence
 from qa.answer.followup import Context, context
@@ -289,7 +289,7 @@ class Answerer:
     def _evidence(self, text: str, hits: list[Hit], named: frozenset[str] = frozenset()) -> Outcome:
         q, idf = self._question(text, named)
         if attribution.asks_credit(text) and (credit := attribution.credited(
-                hits, self.store, lambda h: _names_missing(q, h, self.store))) is not None:
+                hits, self.store, lambda h: declines.names_missing(q, h, self.store))) is not None:
             return Outcome(q, evidence=[credit], answer=_shown(credit), support="full", hits=hits,
                            candidates=[credit])
         reason = coverage.uncovered(text, hits, idf, frame=q.frame_numbers)
@@ -336,16 +336,16 @@ class Answerer:
                 best = closer
                 gone, share = missing(q, [best])
             if gone and share >= settings.decline_missing:
-                return Outcome(q, declined=True, reason=_unsaid_said(
+                return Outcome(q, declined=True, reason=declines.unsaid_said(
                     q, gone, found, "the release of the closest sentence found does not mention",
                     "the releases do not mention"))
         # A name the question gives ("hagel", "iraq") that the best release lacks and another candidate's release
         # holds: that one is about what was asked (each release read once).
         lacks: dict[str, list[str]] = {}  # what each candidate's release lacks of the question's names
-        if lacking := _lacking(q, best):
+        if lacking := declines.lacking(q, best):
             for e in found:
                 if e.release_id not in lacks:
-                    lacks[e.release_id] = _lacking(q, e)
+                    lacks[e.release_id] = declines.lacking(q, e)
                 if not lacks[e.release_id]:
                     best, lacking = e, []
                     break
@@ -364,14 +364,15 @@ class Answerer:
             # A name the question is about ("norway", typed in lower case) that the release never gives, or a
             # word no release holds in any form ("f16s"): the closest sentence is about something else.
             if lacking:
-                return Outcome(q, declined=True, reason=_lacking_said(q, lacking, list(lacks.values())), hits=hits,
-                               candidates=found)
+                return Outcome(q, declined=True, reason=declines.lacking_said(q, lacking, list(lacks.values())),
+                               hits=hits, candidates=found)
             # The closest sentence, without most of what the question is about, answers nothing: say so.
             # A sentence that ends in a colon is about what follows it: "Secretary of Defense Jim Mattis announced
             # ... the following nomination:" is read with the nomination, and the other way round.
             gone, share = unsaid(q, [best, *_introduced(best, found)])
             if share >= settings.decline_unsaid:
-                return Outcome(q, declined=True, reason=_unsaid_said(q, gone, found), hits=hits, candidates=found)
+                return Outcome(q, declined=True, reason=declines.unsaid_said(q, gone, found), hits=hits,
+                               candidates=found)
         planned = level == "full" and best.short is not None and is_today(best.short) and days_back(best.short) < 0
         if planned:
             # "Tomorrow morning, Chuck Hagel will be sworn in": the day the release planned, not one it saw; the
@@ -551,56 +552,6 @@ def _as_name(word: str, text: str) -> bool:
     """Whether the text writes the word, each time, capitalised as a name is ("Austin", not "soundtrack")."""
     found = re.findall(rf"\b{re.escape(word)}\b", text, re.IGNORECASE)
     return bool(found) and all(w[:1].isupper() for w in found)
-
-
-def _names_missing(q: Question, hit: Hit, store: Store) -> int:
-    """How many names the question gives the hit's release lacks ("who wrote the hagel iraq article": Hagel)."""
-    held = set(analyze.terms(store.release_text(hit.release_id))) | set(analyze.terms(hit.title)) | set(
-        analyze.date_terms(hit.date))
-    return len(_lacking_in(q, held))
-
-
-def _lacking(q: Question, ev: Evidence) -> list[str]:
-    """The names the question gives (and words no release holds) that the evidence's release holds in no form."""
-    return _lacking_in(q, release_terms(ev))
-
-
-def _lacking_said(q: Question, lacking: list[str], lacks: list[list[str]]) -> str:
-    """Why the names the best release lacks decline: those no release found names ("norway"), else that none names
-    them all together ("austin" and "aug 23": Austin's releases are of other days, the one of Aug. 23 is not his).
-    `lacks`: what each candidate's release lacks."""
-    never = [t for t in lacking if all(t in lacked for lacked in lacks)]
-    if never:
-        return "the releases do not mention " + ", ".join(f"“{surface(q, t)}”" for t in never[:3])
-    order = list(dict.fromkeys(q.terms))  # as the question gives them: "Living Daylights", not "Daylights Living"
-    said = [f"“{surface(q, t)}”" for t in sorted(lacking[:3], key=order.index)]
-    held = [f"“{w}”" for t in order if t in q.names and t not in lacking and len(w := surface(q, t)) > 1]
-    if held:
-        return f"no release found mentions {', '.join(said)} together with {', '.join(held[:3])}"
-    return f"no release found mentions {' and '.join(said)} together"
-
-
-def _unsaid_said(q: Question, gone: list[str], found: list[Evidence],
-                 closest: str = "the closest sentence found says nothing about",
-                 nowhere: str = "the releases do not say anything about") -> str:
-    """Why the closest sentence (or its release: `closest` says which), without the question's words `gone`,
-    declines: that no release found says anything about them ("job"), else that the closest does not ("after
-    rome": the release films in Rome, its sentence that gives a place is about Morocco; "hegseth ... on day one":
-    the release of "from day one" is not Hegseth's)."""
-    words = ", ".join(f"“{surface(q, t)}”" for t in gone[:3])
-    releases = {e.release_id: e for e in found[:_REASON_RELEASES]}.values()
-    if any(q.holds(t, release_terms(e)) for e in releases for t in gone):
-        return f"{closest} {words}"
-    return f"{nowhere} {words}"
-
-
-# How many of the best-ranked candidates' releases are read to tell which a decline's words stand in.
-_REASON_RELEASES = 10
-
-
-def _lacking_in(q: Question, held: set[str]) -> list[str]:
-    """The names the question gives (and words no release holds) that `held`, a release's terms, has in no form."""
-    return [t for t in q.key_terms if t in q.names | q.unheard and not q.holds(t, held)]
 
 
 def _introduced(ev: Evidence, found: list[Evidence]) -> list[Evidence]:

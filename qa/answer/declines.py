@@ -1,0 +1,65 @@
+"""Why a question is declined, said truthfully: which of its words no release found gives, and which only the
+closest sentence or its release lacks.
+
+A reader who is told "the releases do not mention Hegseth" stops looking; that is only true when no release found
+names him. Each reason here reads what the candidates' releases hold before it says where a word is missing.
+"""
+
+from __future__ import annotations
+
+from qa.answer.candidates import Evidence
+from qa.answer.question import Question
+from qa.answer.verify import release_terms, surface
+from qa.index.store import Store
+from qa.models import Hit
+from qa.text import analyze
+
+
+def names_missing(q: Question, hit: Hit, store: Store) -> int:
+    """How many names the question gives the hit's release lacks ("who wrote the hagel iraq article": Hagel)."""
+    held = set(analyze.terms(store.release_text(hit.release_id))) | set(analyze.terms(hit.title)) | set(
+        analyze.date_terms(hit.date))
+    return len(_lacking_in(q, held))
+
+
+def lacking(q: Question, ev: Evidence) -> list[str]:
+    """The names the question gives (and words no release holds) that the evidence's release holds in no form."""
+    return _lacking_in(q, release_terms(ev))
+
+
+def lacking_said(q: Question, absent: list[str], lacks: list[list[str]]) -> str:
+    """Why the names the best release lacks (`absent`) decline: those no release found names ("norway"), else that
+    none names them all together ("austin" and "aug 23": Austin's releases are of other days, the one of Aug. 23 is
+    not his). `lacks`: what each candidate's release lacks."""
+    never = [t for t in absent if all(t in lacked for lacked in lacks)]
+    if never:
+        return "the releases do not mention " + ", ".join(f"“{surface(q, t)}”" for t in never[:3])
+    order = list(dict.fromkeys(q.terms))  # as the question gives them: "Living Daylights", not "Daylights Living"
+    said = [f"“{surface(q, t)}”" for t in sorted(absent[:3], key=order.index)]
+    held = [f"“{w}”" for t in order if t in q.names and t not in absent and len(w := surface(q, t)) > 1]
+    if held:
+        return f"no release found mentions {', '.join(said)} together with {', '.join(held[:3])}"
+    return f"no release found mentions {' and '.join(said)} together"
+
+
+def unsaid_said(q: Question, gone: list[str], found: list[Evidence],
+                 closest: str = "the closest sentence found says nothing about",
+                 nowhere: str = "the releases do not say anything about") -> str:
+    """Why the closest sentence (or its release: `closest` says which), without the question's words `gone`,
+    declines: that no release found says anything about them ("job"), else that the closest does not ("after
+    rome": the release films in Rome, its sentence that gives a place is about Morocco; "hegseth ... on day one":
+    the release of "from day one" is not Hegseth's)."""
+    words = ", ".join(f"“{surface(q, t)}”" for t in gone[:3])
+    releases = {e.release_id: e for e in found[:_REASON_RELEASES]}.values()
+    if any(q.holds(t, release_terms(e)) for e in releases for t in gone):
+        return f"{closest} {words}"
+    return f"{nowhere} {words}"
+
+
+# How many of the best-ranked candidates' releases are read to tell which a decline's words stand in.
+_REASON_RELEASES = 10
+
+
+def _lacking_in(q: Question, held: set[str]) -> list[str]:
+    """The names the question gives (and words no release holds) that `held`, a release's terms, has in no form."""
+    return [t for t in q.key_terms if t in q.names | q.unheard and not q.holds(t, held)]
