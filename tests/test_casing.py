@@ -11,6 +11,7 @@ from qa.index.store import Store
 from qa.ingest.pipeline import ingest_paths
 from qa.llm.client import no_model_client
 from qa.settings import Settings
+from qa.text import casing
 from qa.text.casing import lower_case_names
 
 GROWN = Path(__file__).resolve().parent.parent / "evals" / "data" / "releases"
@@ -64,3 +65,9 @@ def test_a_readout_is_credited_from_the_release_of_the_name_typed_in_lower_case(
         "who gave the readout of austins calls with the european ministers")
     assert "Ryder" in answer.answer
     assert all("Austin" in c.quote or "Austin" in c.title for c in answer.evidence)
+
+
+def test_a_short_text_writing_a_word_capitalised_each_time_writes_it_as_a_name() -> None:
+    assert casing.capitalised_each_time("austin", "Austin met Marles. Austin said so.")
+    assert not casing.capitalised_each_time("soundtrack", "Soundtrack sales rose. The soundtrack won.")
+    assert not casing.capitalised_each_time("austin", "Marles spoke.")

@@ -527,8 +527,8 @@ def _renamed(outcome: Outcome, corrections: list[Correction]) -> Outcome:
     # A British spelling or a texting shorthand ("Defence", "w") is the same word, not another name.
     renamed = next((c for c in corrections if c.wrote.lower() != c.searched.lower()
                     and spelling.american(c.wrote)[0] == c.wrote and spelling.textspeak(c.wrote)[0] == c.wrote
-                    and (set(analyze.terms(c.searched)) & outcome.question.names or _as_name(c.searched, text))),
-                   None)
+                    and (set(analyze.terms(c.searched)) & outcome.question.names
+                         or casing.capitalised_each_time(c.searched, text))), None)
     if renamed is None:
         return outcome
     return replace(outcome, support="partial", hedged=True,
@@ -546,12 +546,6 @@ def _tied_since(outcome: Outcome, date: str) -> bool:
     best = outcome.evidence[0] if outcome.evidence else None
     return best is not None and best.short is not None and (best.date or "") >= (date or "") and \
         holds_role(outcome.question, best.text, best.short.start, best.short.end)
-
-
-def _as_name(word: str, text: str) -> bool:
-    """Whether the text writes the word, each time, capitalised as a name is ("Austin", not "soundtrack")."""
-    found = re.findall(rf"\b{re.escape(word)}\b", text, re.IGNORECASE)
-    return bool(found) and all(w[:1].isupper() for w in found)
 
 
 def _introduced(ev: Evidence, found: list[Evidence]) -> list[Evidence]:

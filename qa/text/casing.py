@@ -47,3 +47,11 @@ def _named(word: str, texts: list[str]) -> bool:
             inside += 1
             capitalised += m.group(0)[0].isupper()
     return inside >= MIN_SEEN and capitalised >= MIN_SHARE * inside
+
+
+def capitalised_each_time(word: str, text: str) -> bool:
+    """Whether a short text (an answer's sentences) writes the word, each time, capitalised as a name is
+    ("Austin", not "soundtrack"); too little text to leave out the openings of sentences, as `lower_case_names`
+    does over whole releases."""
+    found = re.findall(rf"\b{re.escape(word)}\b", text, re.IGNORECASE)
+    return bool(found) and all(w[:1].isupper() for w in found)
