@@ -74,6 +74,14 @@ def test_frame_words_are_not_the_subject() -> None:
     assert "stuff" not in typed.terms and "like" not in typed.terms
 
 
+def test_a_peoples_word_typed_in_lower_case_is_a_name_of_the_subject_and_of_the_role() -> None:
+    # The small recogniser misses "lithuanian" typed in lower case; WordNet ties it to Lithuania.
+    about = subject.subject("who is the lithuanian prime minister", 0)
+    assert "lithuanian" in about.names
+    assert "lithuanian" in subject.role("who is the lithuanian prime minister")
+    assert "weeklong" not in subject.subject("how long was the weeklong trip", 0).names  # no people's word
+
+
 def test_a_role_is_read_off_who_is_questions_and_tied_by_the_parse() -> None:
     role = subject.role("who is the secretary of the army")
     assert role == {"secretari", "armi"}

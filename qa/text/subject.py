@@ -57,8 +57,11 @@ def subject(question: str, common_top: int) -> Subject:
             wordnet.senses(t.text, "verb")) and not wordnet.senses(t.text, "noun")
         # A verb inside an entity is the recogniser's slip on lower case ("austin meeting gantz" read as one
         # person), not a name.
+        # A people's adjective names its country, though typed in lower case the recogniser may miss it
+        # ("lithuanian", as WordNet knows it, where "japanese" it reads).
         named = (t.ent_type_ in spans.NAME_LABELS and t.pos_ not in ("VERB", "AUX")) or (t.pos_ == "PROPN"
-                                                                                       and not typo) or odd
+                                                                                       and not typo) or odd \
+            or _peoples_word(t)
         if typo or verb or (not named and (t.pos_ not in _CONTENT or (t.pos_ == "NOUN"
                                                                and english.is_common(t.text, common_top)))):
             continue
@@ -102,9 +105,15 @@ def role(question: str) -> frozenset[str]:
         skip = {x.i for c in head.children if c.dep_ in ("relcl", "acl", "appos") for x in c.subtree}
         # "per the general officer announcement", "according to the readout": where it is said, not the role.
         skip |= {y.i for x in head.subtree if x.dep_ == "prep" and x.lower_ in _SOURCED for y in x.subtree}
-        return frozenset(x for w in head.subtree if w.i not in skip and w.pos_ in ("NOUN", "PROPN")
+        return frozenset(x for w in head.subtree if w.i not in skip and (w.pos_ in ("NOUN", "PROPN")
+                                                                          or _peoples_word(w))
                          for x in analyze.terms(w.text))
     return frozenset()
+
+
+def _peoples_word(t: Token) -> bool:
+    """Whether the token is an adjective WordNet ties to a country ("lithuanian", "Saudi"): a people's word."""
+    return t.pos_ == "ADJ" and bool(wordnet.peoples(t.text))
 
 
 def designation(question: str) -> frozenset[str]:
