@@ -196,6 +196,14 @@ def test_shorthand_a_reader_types_is_searched_with_the_word_releases_spell_out()
     assert reader_forms("the sec. said") == []
 
 
+def test_a_designation_made_plural_is_searched_in_the_singular_releases_write() -> None:
+    from qa.index.spelling import reader_forms
+
+    assert reader_forms("how many DB10s were made") == [("DB10s", ["DB10"])]
+    assert reader_forms("MiG-29s and B-52s") == [("MiG-29s", ["MiG-29"]), ("B-52s", ["B-52"])]
+    assert reader_forms("in the 1990s") == []  # a decade, no designation
+
+
 def test_the_question_written_out_asks_for_what_its_shorthand_names() -> None:
     from qa.answer.question import analyse
     from qa.index.spelling import spelled_out

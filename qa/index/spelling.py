@@ -90,6 +90,9 @@ _FISCAL = re.compile(r"\b(?:FY\s?'?(\d{4}|\d{2})|fiscal\s+(?:year\s+)?(\d{4}))\b
 # Numbered parts of laws, treaties and plans that releases number in Roman numerals, typed in digits: "article 5"
 # for "Article V", "title 3" for "Title III". Only that way round: a Roman numeral typed would add a number to the
 # question ("Title III" as "3"), and a count of three in the answer would look like the question's own.
+# A designation made plural ("DB10s", "F-16s", "MiG-29s"): the thing a release names in the singular. Letters
+# before the number, so a decade ("1990s") is none.
+_DESIGNATIONS = re.compile(r"(?<![\w-])([A-Za-z]+-?\d+)s(?![\w-])")
 _NUMBERED = re.compile(r"\b(article|title|phase|section|chapter|part|annex|tier|stage|level)\s+(\d{1,2})\b"
                        r"(?![-.,]?\w)", re.IGNORECASE)
 _ROMAN = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
@@ -202,6 +205,8 @@ def reader_forms(text: str) -> list[Group]:
         word, number = m.groups()
         if 0 < int(number) < 40:
             groups.append((m.group(), [f"{word} {_roman(int(number))}"]))
+    for m in _DESIGNATIONS.finditer(text):
+        groups.append((m.group(), [m.group(1)]))
     for m in _FISCAL.finditer(text):
         year = m.group(1) or m.group(2)
         year = f"20{year}" if len(year) == 2 else year
