@@ -116,6 +116,20 @@ def test_who_is_a_name_asks_for_the_persons_title(question: str) -> None:
     assert analyse(question, {}, common_top=3000).identity == question.removeprefix("who is ")
 
 
+@pytest.mark.parametrize(("question", "role"), [("who heads darpa", {"head", "darpa"}),
+                                              ("who commands centcom", {"command", "centcom"}),
+                                              ("who directs darpa", {"director", "darpa"})])
+def test_who_does_what_an_office_does_asks_who_holds_the_office(question: str, role: set[str]) -> None:
+    # Releases name the holder by the office ("DARPA Director Arati Prabhakar"), rarely by the act.
+    asked = analyse(question, {}, common_top=3000)
+    assert asked.role == role and asked.act is None
+
+
+def test_who_does_an_act_no_office_does_still_asks_the_doer() -> None:
+    asked = analyse("who attacks the village", {}, common_top=3000)  # an attacker holds no office
+    assert asked.act is not None and asked.act.verb == "attack" and not asked.role
+
+
 @pytest.mark.parametrize(("question", "verb"), [("who is holding the hostages", "hold"),
                                               ("who was nominated", "nominate"), ("who was sworn in", "swear")])
 def test_who_is_and_a_verb_asks_for_who_did_it_not_for_a_title(question: str, verb: str) -> None:

@@ -238,6 +238,30 @@ def _written_names(text: str) -> list[str]:
 _CONTRACTED = re.compile(r"\b(what|who|where|when|which)['’]?s\b", re.IGNORECASE)
 
 
+# "who heads darpa", "who commands centcom": a verb in the present whose doer holds an office.
+_WHO_DOES = re.compile(r"^\s*who\s+\S+\s+(.+?)\s*\??\s*$", re.IGNORECASE)
+
+
+def _held(question: str) -> str:
+    """"Who heads darpa" read as the office it asks who holds, "who is the head of darpa", when the verb has a
+    noun for its doer that WordNet knows as a kind of leader ("commander", "director", "head"; not "attacker");
+    else the question as it is. Releases name the holder by the office ("DARPA Director Arati Prabhakar"), rarely
+    by the act."""
+    m = _WHO_DOES.match(question)
+    verb = spans.parse(question)[1] if m else None
+    if m is None or verb is None or verb.tag_ != "VBZ":
+        return question
+    lemma = verb.lemma_.lower()
+    for noun in (f"{lemma}er", f"{lemma}r", f"{lemma}or", lemma):
+        if wordnet.senses(noun) and wordnet.is_kind_of(noun, "leader", first=None, depth=_OFFICE_DEPTH):
+            return f"who is the {noun} of {m[1]}"
+    return question
+
+
+# Offices climb far to "leader" (director -> administrator -> head -> leader, in some senses further).
+_OFFICE_DEPTH = 10
+
+
 def _object_asked(question: str) -> roles.Role | None:
     """The act whose object "what did X <verb>" asks for, by the parse or, where it misses the verb, by stem."""
     role = roles.asked(question)
@@ -280,7 +304,7 @@ def analyse(text: str, idf: dict[str, float], common_top: int | None = None,
     return Question(text=text, terms=analyze.terms(text), kind=kind, focus=focus, counted=counted, idf=idf,
                     forms=_forms(text), identity=identity, keywords=keywords, subject=about.terms if about else None,
                     frame_numbers=about.frame_numbers if about else frozenset(),
-                    role=role(spelling.spelled_out(asked or text)) if about and kind is AnswerType.PERSON
+                    role=role(_held(spelling.spelled_out(asked or text))) if about and kind is AnswerType.PERSON
                     and not identity else frozenset(),
                     names=(about.names | (named & about.terms)) - reworded if about else frozenset(),
                     circumstance=about.circumstance if about else frozenset(),
@@ -291,5 +315,6 @@ def analyse(text: str, idf: dict[str, float], common_top: int | None = None,
                     what_is=focus is not None and _asks_what_is(text, focus),
                     # "who signed", and "what did X urge" when no noun is asked for: the act whose doer or object
                     # is the answer.
-                    act=roles.asked(acting) if kind is AnswerType.PERSON else _object_asked(acting)
+                    act=roles.asked(acting) if kind is AnswerType.PERSON and _held(acting) == acting
+                    else _object_asked(acting)
                     if kind is AnswerType.OTHER and focus is None and about is not None else None)
