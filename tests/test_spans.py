@@ -118,7 +118,9 @@ def test_who_is_a_name_asks_for_the_persons_title(question: str) -> None:
 
 @pytest.mark.parametrize(("question", "role"), [("who heads darpa", {"head", "darpa"}),
                                               ("who commands centcom", {"command", "centcom"}),
-                                              ("who directs darpa", {"director", "darpa"})])
+                                              ("who directs darpa", {"director", "darpa"}),
+                                              ("who commanded the 1st infantry division",
+                                               {"command", "infantri", "divis"})])
 def test_who_does_what_an_office_does_asks_who_holds_the_office(question: str, role: set[str]) -> None:
     # Releases name the holder by the office ("DARPA Director Arati Prabhakar"), rarely by the act.
     asked = analyse(question, {}, common_top=3000)

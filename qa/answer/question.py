@@ -238,7 +238,7 @@ def _written_names(text: str) -> list[str]:
 _CONTRACTED = re.compile(r"\b(what|who|where|when|which)['’]?s\b", re.IGNORECASE)
 
 
-# "who heads darpa", "who commands centcom": a verb in the present whose doer holds an office.
+# "who heads darpa", "who commanded centcom": a verb whose doer holds an office.
 _WHO_DOES = re.compile(r"^\s*who\s+\S+\s+(.+?)\s*\??\s*$", re.IGNORECASE)
 
 
@@ -249,13 +249,17 @@ def _held(question: str) -> str:
     by the act."""
     m = _WHO_DOES.match(question)
     verb = spans.parse(question)[1] if m else None
-    if m is None or verb is None or verb.tag_ != "VBZ":
+    if m is None or verb is None or verb.tag_ not in _HELD_WHEN:
         return question
     lemma = verb.lemma_.lower()
     for noun in (f"{lemma}er", f"{lemma}r", f"{lemma}or", lemma):
         if wordnet.senses(noun) and wordnet.is_kind_of(noun, "leader", first=None, depth=_OFFICE_DEPTH):
-            return f"who is the {noun} of {m[1]}"
+            return f"who {_HELD_WHEN[verb.tag_]} the {noun} of {m[1]}"
     return question
+
+
+# The tense of the office asked: "who heads" is who holds it now, "who headed" who held it then.
+_HELD_WHEN = {"VBZ": "is", "VBD": "was"}
 
 
 # Offices climb far to "leader" (director -> administrator -> head -> leader, in some senses further).
