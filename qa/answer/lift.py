@@ -577,6 +577,11 @@ def _acting_noun(q: Question, text: str) -> Span | None:
 
 
 _LISTED = re.compile(r",?\s+and\s+|,\s+")
+
+
+def listed(value: str) -> bool:
+    """Whether a lifted value lists several things: "Israel, Qatar and Egypt"."""
+    return _LISTED.search(value) is not None
 _LISTED_GAP = 40  # most characters between two names coordinated in the role, a title included
 
 

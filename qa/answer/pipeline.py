@@ -18,7 +18,18 @@ from qa.answer import attribution, compare, confidence, conflicts, coverage, dec
 from qa.answer import candidates as cands
 from qa.answer.candidates import Evidence
 from qa.answer.followup import Context, context
-from qa.answer.lift import Span, days_back, holds_role, is_today, lift, names_given, plural_focus, titled, values
+from qa.answer.lift import (
+    Span,
+    days_back,
+    holds_role,
+    is_today,
+    lift,
+    listed,
+    names_given,
+    plural_focus,
+    titled,
+    values,
+)
 from qa.answer.question import CODE_WORDS, Question, analyse
 from qa.answer.verify import check_model, missing, release_terms, support, surface, unsaid
 from qa.index import spelling
@@ -300,12 +311,12 @@ class Answerer:
             return Outcome(q, declined=True, reason="no retrieved sentence shares the question's words")
         best = found[0]
         settings = self.settings.answer
-        if best.short is not None and plural_focus(q) and not _listed(best.short.text):
+        if best.short is not None and plural_focus(q) and not listed(best.short.text):
             # "which countries helped reach the deal": one country is not what a plural asks for; a sentence of
             # the same release that lists them ("Israel, Qatar and Egypt") answers, as a value of another
             # sentence of the release does when the best has none.
             listing = next((e for e in found[1:] if e.release_id == best.release_id and e.short is not None
-                            and _listed(e.short.text)), None)
+                            and listed(e.short.text)), None)
             if listing is not None and listing.score >= settings.same_release * best.score:
                 best = listing
         # "when did Austin call Umerov": a dated release's "Today, ... telephoned ... Umerov" tells the day, and
@@ -533,11 +544,6 @@ def _renamed(outcome: Outcome, corrections: list[Correction]) -> Outcome:
         return outcome
     return replace(outcome, support="partial", hedged=True,
                    reason=f"“{renamed.wrote}” was searched as the name “{renamed.searched}”, which may not be meant")
-
-
-def _listed(value: str) -> bool:
-    """Whether a lifted value lists several things: "Israel, Qatar and Egypt"."""
-    return bool(re.search(r",\s|\sand\s", value))
 
 
 def _tied_since(outcome: Outcome, date: str) -> bool:

@@ -87,12 +87,12 @@ _SHORT_SCALES = {"m": "million", "mn": "million", "mil": "million", "bn": "billi
 _DASH_RANGE = re.compile(r"(?<![\w.,/-])(\d{1,4})\s?[-–—]\s?(\d{1,4})(?![\w.,/-]*\d)")
 _TO_RANGE = re.compile(r"(?<![\w.,/-])(\d{1,4})\s+(?:to|through)\s+(\d{1,4})\b(?![.,]\d)", re.IGNORECASE)
 _FISCAL = re.compile(r"\b(?:FY\s?'?(\d{4}|\d{2})|fiscal\s+(?:year\s+)?(\d{4}))\b", re.IGNORECASE)
-# Numbered parts of laws, treaties and plans that releases number in Roman numerals, typed in digits: "article 5"
-# for "Article V", "title 3" for "Title III". Only that way round: a Roman numeral typed would add a number to the
-# question ("Title III" as "3"), and a count of three in the answer would look like the question's own.
 # A designation made plural ("DB10s", "F-16s", "MiG-29s"): the thing a release names in the singular. Letters
 # before the number, so a decade ("1990s") is none.
 _DESIGNATIONS = re.compile(r"(?<![\w-])([A-Za-z]+-?\d+)s(?![\w-])")
+# Numbered parts of laws, treaties and plans that releases number in Roman numerals, typed in digits: "article 5"
+# for "Article V", "title 3" for "Title III". Only that way round: a Roman numeral typed would add a number to the
+# question ("Title III" as "3"), and a count of three in the answer would look like the question's own.
 _NUMBERED = re.compile(r"\b(article|title|phase|section|chapter|part|annex|tier|stage|level)\s+(\d{1,2})\b"
                        r"(?![-.,]?\w)", re.IGNORECASE)
 _ROMAN = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
