@@ -96,6 +96,23 @@ def test_a_plural_asked_for_is_every_phrase_coordinated_with_the_same_head(quest
     assert found is not None and found.text == lifted
 
 
+@pytest.mark.parametrize(("question", "sentence", "lifted"), [
+    ("what area did mattis and lich want to deepen the relationship in",
+     "They reaffirmed their intention to deepen the relationship, particularly in the area of maritime security.",
+     "maritime security"),
+    ("what british report did mattis welcome",
+     "He also welcomed the release of Britain's forthcoming report of defense program modernization, she added.",
+     "defense program modernization"),
+    # To the first comma: what comes after it goes on about the thing named.
+    ("Which position did Wormuth hold?",
+     "Wormuth held the important position of Under Secretary of Defense for Policy, the department's third post.",
+     "Under Secretary of Defense for Policy"),
+])
+def test_the_x_of_y_is_answered_by_y(question: str, sentence: str, lifted: str) -> None:
+    found = lift(analyse(question, {}), sentence)
+    assert found is not None and found.text == lifted
+
+
 def test_one_asked_for_is_one_phrase_of_a_list() -> None:
     found = lift(analyse("Munitions for which air defense system were in the package?", {}),
                  "The package includes munitions for Patriot air defense systems and HAWK air defense systems.")

@@ -8,11 +8,16 @@ from pathlib import Path
 import pytest
 
 from qa.answer import Answerer, attribution, confidence
+from qa.answer.candidates import Evidence
+from qa.answer.lift import lift
+from qa.answer.question import analyse
+from qa.answer.verify import month_elsewhere, unsaid
 from qa.index.store import Store
 from qa.ingest.pipeline import ingest_paths
 from qa.llm.client import no_model_client
 from qa.schemas import Answer
-from qa.settings import Settings
+from qa.settings import AnswerSettings, Settings
+from qa.text import sentences
 from qa.text.subject import subject
 from tests.conftest import shared_corpus, write_release
 
@@ -36,6 +41,16 @@ By C. Todd Lopez
 Secretary of Defense Lloyd J. Austin III spoke with the new Ukrainian defense minister, Rustem Umerov, today.
 """
 
+STATEMENT = """Title: Statement on Upcoming NATO Defense Ministerial
+Date: 2019-06-19
+Source: https://www.defense.gov/News/Releases/Release/Article/3/
+
+Statement from Chief Pentagon Spokesperson Jonathan Hoffman:
+
+As previously announced, Secretary of the Army, Dr. Mark Esper, will become the Acting Secretary of Defense on \
+Monday, June 24. He will travel to the NATO Defense Ministerial in Brussels, Belgium later that week.
+"""
+
 
 def _answerer(tmp_path: Path, releases: list[Path]) -> Answerer:
     """An extractive answerer over these release files, its index in tmp_path."""
@@ -47,9 +62,10 @@ def _answerer(tmp_path: Path, releases: list[Path]) -> Answerer:
 
 @pytest.fixture()
 def answerer(tmp_path: Path) -> Answerer:
-    for name, text in (("readout.txt", READOUT), ("article.txt", ARTICLE)):
+    names = {"readout.txt": READOUT, "article.txt": ARTICLE, "statement.txt": STATEMENT}
+    for name, text in names.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
-    return _answerer(tmp_path, [tmp_path / "readout.txt", tmp_path / "article.txt"])
+    return _answerer(tmp_path, [tmp_path / name for name in names])
 
 
 @pytest.mark.parametrize(("question", "asks"), [
@@ -68,6 +84,7 @@ def test_credit_questions_are_told_by_their_parse(question: str, asks: bool) -> 
 @pytest.mark.parametrize(("question", "who"), [
     ("Who provided the readout of Austin's call with Kishi?", "John F. Kirby"),
     ("who wrote the article on austin's call with the new ukrainian minister", "C. Todd Lopez"),
+    ("Who issued the statement on Esper's trip to the NATO ministerial?", "Jonathan Hoffman"),  # "Statement from"
 ])
 def test_a_release_credits_its_readout_and_its_article(answerer: Answerer, question: str, who: str) -> None:
     answer = answerer.ask(question)
@@ -592,3 +609,52 @@ def test_a_decline_over_the_closest_release_never_says_the_releases_lack_a_name_
     answer = _answerer(tmp_path, paths).ask("how many reporters did hegseth talk to on day one")
     assert not answer.answered
     assert answer.reason == "the release of the closest sentence found does not mention “hegseth”", answer.reason
+
+
+def _last_sentence(release: str) -> Evidence:
+    """The release's last sentence as the evidence."""
+    return Evidence(release_id="r1", title="t", date="", source="", release_text=release,
+                    spans=[sentences.spans(release)[-1]], chunk_ids=["c1"])
+
+
+@pytest.mark.parametrize(("last", "gone"), [
+    # "the attack" refers back to the sentence that says which: the question's words stand there.
+    ("Two other U.S. service members were wounded during the attack and are in stable condition.", set()),
+    # "an attack" is another one: the sentence says nothing of Maciel or an insider.
+    ("Two other U.S. service members were wounded during an attack in May.", {"maciel", "insid"}),
+    # "He" is the man of the sentence before.
+    ("He had been wounded twice before.", {"insid", "attack"}),
+])
+def test_a_sentence_that_refers_back_says_what_it_refers_to(last: str, gone: set[str]) -> None:
+    release = ("Army Cpl. Joseph Maciel died July 7 of wounds he suffered during an apparent insider attack. "
+               f"Maciel was posthumously promoted to corporal. {last}")
+    q = analyse("how many were wounded in the insider attack that killed maciel",
+                {"maciel": 6.0, "insid": 4.0, "attack": 2.0, "wound": 2.0}, AnswerSettings().common_words)
+    assert set(unsaid(q, [_last_sentence(release)])[0]) == gone
+
+
+def _dated(sentence: str, date: str) -> Evidence:
+    return Evidence(release_id="r1", title="t", date=date, source="", release_text=sentence,
+                    spans=[(0, len(sentence))], chunk_ids=["c1"])
+
+
+@pytest.mark.parametrize(("sentence", "date", "elsewhere"), [
+    # The October release's meeting is not the August one asked about: at most partial.
+    ("Mattis met with Ngo Xuan Lich on the sidelines of ADMM-Plus in Clark, Pampanga.", "2017-10-24", "August 2017"),
+    # The sentence names the month ("their August meeting"), or the release is of it, or it has no date to tell by.
+    ("They highlighted progress made since their August meeting in Washington.", "2017-10-24", None),
+    ("Mattis met with Ngo Xuan Lich in Washington.", "2017-08-08", None),
+    ("Mattis met with Ngo Xuan Lich in Washington.", "", None),
+])
+def test_a_month_the_question_names_must_be_the_evidence_s(sentence: str, date: str, elsewhere: str | None) -> None:
+    q = analyse("Where did Mattis and Ngo Xuan Lich meet in August 2017?", {}, AnswerSettings().common_words)
+    assert month_elsewhere(q, [_dated(sentence, date)]) == elsewhere
+
+
+def test_the_hour_of_a_clock_time_is_no_count() -> None:
+    sentence = "Mark Esper will become the Acting Secretary of Defense on Monday, June 24 at 12:01 a.m."
+    assert lift(analyse("how long was esper acting secretary of defense", {}, AnswerSettings().common_words),
+                sentence) is None
+    found = lift(analyse("how many hours did esper wait", {}, AnswerSettings().common_words),
+                 "Esper waited 12 hours before he left at 12:01 a.m.")
+    assert found is not None and found.text.startswith("12 hours")

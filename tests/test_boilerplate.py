@@ -35,6 +35,14 @@ def test_each_kind_is_marked_and_content_is_not() -> None:
     }
 
 
+def test_a_statement_line_naming_its_speaker_is_a_readout_line_and_a_sentence_on_a_statement_is_not() -> None:
+    text = ("Statement from Chief Pentagon Spokesperson Jonathan Hoffman:\n\n"
+            "Statement by the secretary on the attack is expected today.\n\n"
+            "Mark Esper will travel to the NATO Defense Ministerial in Brussels.")
+    assert [(text[s.start:s.end].strip(), s.kind) for s in boilerplate.spans(text)] == [
+        ("Statement from Chief Pentagon Spokesperson Jonathan Hoffman:", "readout")]
+
+
 def test_a_byline_with_service_and_rank_is_a_byline() -> None:
     # A service and a rank take four words before the name: "By Air Force Tech. Sgt. Jake Richmond".
     text = "By Air Force Tech. Sgt. Jake Richmond\n\nBAGHDAD, Dec. 9, 2014 - Hagel thanked the troops."
@@ -46,7 +54,8 @@ def test_a_byline_with_service_and_rank_is_a_byline() -> None:
 LINES = [*TEXT.split("\n"), "SUBſCRIBE to the newsletter", "Photo credit: DoD", "See Also:", "Image: Navy",
          "Attributed to Pentagon Press Secretary Sabrina Singh:", "FOR MORE INFORMATION call 555-0100",
          "ſee also", "Reporters\u212a may write to desk@example.mil", "Press contact", "Video by Spc. Doe",
-         "Secretary Austin gave THE FOLLOWING STATEMENT:", "Follow us on X", "Sign up for alerts"]
+         "Secretary Austin gave THE FOLLOWING STATEMENT:", "Follow us on X", "Sign up for alerts",
+         "Statement from Chief Pentagon Spokesperson Jonathan Hoffman:", "STATEMENT BY Secretary Hagel:"]
 
 
 def test_each_line_pattern_is_skipped_only_where_it_cannot_match() -> None:

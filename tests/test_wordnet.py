@@ -56,6 +56,15 @@ def test_a_name_wordnet_reads_as_a_person_and_the_recogniser_as_a_place_is_no_ki
     assert found is not None and found.text == "the 3rd Battalion, 4th Air Defense Artillery Regiment"
 
 
+def test_a_place_is_no_kind_of_answer_unless_a_place_is_asked() -> None:
+    """WordNet's "South Gate" is a gate, so a whole, so a "unit"; the recogniser says it is a place on a map."""
+    sentence = "Army Cpl. Joseph Maciel of South Gate, California, died July 7 of wounds he suffered."
+    assert lift(analyse("what unit was cpl maciel in", {}, COMMON), sentence) is None
+    sentence = "Maciel, of South Gate, California, was assigned to the 1st Battalion, 28th Infantry Regiment."
+    found = lift(analyse("what unit was cpl maciel in", {}, COMMON), sentence)
+    assert found is not None and found.text == "the 1st Battalion, 28th Infantry Regiment"
+
+
 @pytest.mark.parametrize(("question", "person"), [
     ("who is the latvian defense minister", "Sprūds"),
     ("who is the lithuanian defense minister", "Šakalienė"),

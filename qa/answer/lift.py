@@ -384,6 +384,8 @@ def _counts(q: Question, text: str, body_start: int) -> list[Span]:
             continue  # "two weeks" is a stretch of time, as the recogniser reads it, not a count of troops
         if re.search(r"[A-Za-z]\d|\d[A-Za-z]", number.text):
             continue  # a designation ("F-16", "W56HZV-20"), not a count
+        if re.match(r":\d", text[number.end:]) or re.search(r"\d:$", text[:number.start]):
+            continue  # an hour or minute of a clock's time ("12:01 a.m."), not a count
         if not (labels := spans.labels(text, number.start, number.end)) & _QUANTITIES and labels & spans.NAME_LABELS:
             continue  # part of a name, as the recogniser reads it ("Task Force 1-28 Infantry"), not a count
         if _HOW_OLD.search(q.text) and not _age(text, number):
@@ -685,12 +687,13 @@ def _kind_of(q: Question, text: str, body_start: int) -> list[Span]:
     unit). Only names (an entity, or a noun phrase headed by a proper noun): a common noun is a kind of too many
     things ("device" of "unit", as a whole of parts). A person only when X is a kind of person ("which lawmaker");
     and never a name WordNet reads as a person where the recogniser reads something else: WordNet's Stockton is a
-    writer, so a whole, so a "unit", and "Stockton, Calif." is a place.
+    writer, so a whole, so a "unit", and "Stockton, Calif." is a place. A place only when X is a kind of location.
     The one nearest the question's words first."""
     asked = _asked_word(q)
     if asked is None:
         return []
     people = wordnet.is_kind_of(asked, "person")
+    places = wordnet.is_kind_of(asked, "location", first=None)
     if not any(wordnet.is_kind_of(w, asked) or wordnet.is_kind_of(w.rstrip("."), asked)
                for w in set(_CAPITALISED.findall(text, body_start))):
         return []  # no capitalised word is a kind of X: the sentence is not parsed for nothing
@@ -708,7 +711,8 @@ def _kind_of(q: Question, text: str, body_start: int) -> list[Span]:
             # answer; the one after it need be a kind of X in any sense ("group" is first an abstraction).
             start = out.pop().start
         elif (p.root.ent_type_ == "PERSON" and not people) or not wordnet.is_kind_of(p.root.text, asked) \
-                or (p.root.ent_type_ not in ("", "PERSON") and wordnet.is_kind_of(p.root.text, "person")):
+                or (p.root.ent_type_ not in ("", "PERSON") and wordnet.is_kind_of(p.root.text, "person")) \
+                or (p.root.ent_type_ in _REGIONS and not places):
             continue
         out.append(Span(text[start:end], start, end))
     if not out:
@@ -718,6 +722,9 @@ def _kind_of(q: Question, text: str, body_start: int) -> list[Span]:
 
 
 _CAPITALISED = re.compile(r"\b[A-Z][\w.-]*")
+# Entity labels of places on a map: a "unit" or "program" asked for is never one, though WordNet's "South Gate" is a
+# gate, so a whole, so a unit.
+_REGIONS = frozenset({"GPE", "LOC"})
 # Entity labels of amounts and times, never a kind of thing asked for by "which X".
 _QUANTITIES = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 
@@ -778,6 +785,17 @@ def _headed(q: Question, text: str, body_start: int) -> list[Span]:
         # A phrase after the "of" of a longer name ("General Security of Information Agreement") is a fragment.
         inside_name = chunk.root.dep_ == "pobj" and chunk.root.head.lower_ == "of" \
             and _is_capitalised(chunk.root.head.head)
+        # "The X of Y" says which X it is by Y: "the area of maritime security", "the important position of
+        # Secretary of the Army"; Y is the answer, to its first comma (an apposition goes on about Y).
+        of = next((c for c in chunk.root.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        named = [t for t in of.subtree if t.i > of.i] if of is not None else []
+        named = named[:next((i for i, t in enumerate(named) if t.is_punct), len(named))]
+        if named and not inside_name and any(t.pos_ in ("NOUN", "PROPN") and is_new(q, t.text) for t in named):
+            words = [t for t in named if not (t.i == named[0].i and t.dep_ == "det")]
+            if words:
+                out.append(Span(text[words[0].idx:words[-1].idx + len(words[-1])], words[0].idx,
+                                words[-1].idx + len(words[-1])))
+                continue
         if words and naming and not inside_name:
             out.append(Span(text[words[0].idx:chunk.end_char], words[0].idx, chunk.end_char))
     return out

@@ -31,7 +31,7 @@ from qa.answer.lift import (
     values,
 )
 from qa.answer.question import CODE_WORDS, Question, analyse
-from qa.answer.verify import check_model, missing, release_terms, support, surface, unsaid
+from qa.answer.verify import another_time, check_model, missing, release_terms, support, surface, unsaid
 from qa.index import spelling
 from qa.index.bm25 import bm25_idf
 from qa.index.conversation import Turn, prior_messages
@@ -371,6 +371,10 @@ class Answerer:
                 # The phrase a verb's role gives is read as the reader's spans are: the confidence model was
                 # fitted on values of a kind. On squad-train one printed full answered a planted question.
                 level, why = "partial", HEDGED
+            elif (elsewhere := another_time(q, [best])) is not None:
+                # "where did they meet in August 2017" from the October meeting's sentence; "since when had maciel
+                # served" from "died July 7": the value of the kind asked, shown first, as partial.
+                level, why = "partial", elsewhere
         if level != "full":
             # A name the question is about ("norway", typed in lower case) that the release never gives, or a
             # word no release holds in any form ("f16s"): the closest sentence is about something else.
@@ -513,6 +517,8 @@ class Answerer:
             if level == "full" and outcomes[0].evidence and \
                     unsaid(q, verdict.cited)[1] > unsaid(q, outcomes[0].evidence)[1] + 1e-9:
                 level, why = "partial", "its sentence says less of the question than the closest one"
+            elif level == "full" and (elsewhere := another_time(q, verdict.cited)) is not None:
+                level, why = "partial", elsewhere
             elif level == "full" and self.settings.answer.calibrated and not self._sure_of(
                     q, " ".join(reply.answer.split()), verdict.cited[0], outcomes[0]):
                 level, why = "partial", "the confidence model doubts it is what the question asks for"

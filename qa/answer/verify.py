@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from qa.answer.candidates import Evidence, other_name, swallowed
 from qa.answer.lift import BODIES, Span, is_new, titled, values
 from qa.answer.question import FRAME_WORDS, Question
-from qa.text import analyze, grounding, roles, spans
+from qa.text import analyze, dates, grounding, roles, sentences, spans, wordnet
 from qa.text.answer_type import AnswerType
 
 # Words a capable model frames a short answer with that need not stand in the sources ("It was worth ...").
@@ -227,6 +227,7 @@ def unsaid(q: Question, evidence: list[Evidence]) -> tuple[list[str], float]:
         said |= set(analyze.terms(ev.text)) | set(analyze.terms(ev.title)) | set(analyze.date_terms(ev.date))
         said |= q.reported_period(ev.release_text)
         said |= q.circumstance & release_terms(ev)  # "... while he met defense secretaries at NATO in Brussels"
+        said |= referred_to(q, ev)
     keys = [t for t in q.key_terms if q.subject is None or t in q.subject]
     gone = [t for t in keys if not q.holds(t, said)]
     total = sum(q.idf.get(t, 0.0) for t in keys) or 1.0
@@ -260,6 +261,33 @@ def support(q: Question, evidence: list[Evidence], has_value: bool, partial_miss
         if (names := other_name(q, ev.text)) is not None:
             return "partial", f"the sentence names “{names[1]}”, not “{names[0]}”"
     return "full", ""
+
+
+def another_time(q: Question, evidence: list[Evidence]) -> str | None:
+    """Why a value of the kind asked, standing in evidence that holds the question's words, may be of another time
+    than the one asked about; None when nothing says so. Such a value is still the closest the releases come."""
+    if (month := month_elsewhere(q, evidence)) is not None:
+        return f"the question asks about {month}; the sentence does not name it, nor is its release of then"
+    if q.kind is AnswerType.DATE and (act := act_elsewhere(q, evidence)) is not None:
+        return f"the sentence does not say “{act}”: its date may be another act's"
+    return None
+
+
+def month_elsewhere(q: Question, evidence: list[Evidence]) -> str | None:
+    """The month the question names with its year ("where did they meet in August 2017") when no evidence is of
+    it: its release dated another month, reporting no period through it, its sentences naming no such month. The
+    value is then likely another time's ("Clark, Pampanga" of the October meeting). None when any evidence is of
+    it, or has no date to tell by."""
+    asked = dates.months_named(q.text)
+    if not asked:
+        return None
+    wanted = {month for _, month in asked}
+    for ev in evidence:
+        if not ev.date or ev.date[:7] in {f"{y:04d}-{m:02d}" for y, m in asked} \
+                or q.reports_period(ev.release_text) or wanted & dates.months_in(ev.text):
+            return None
+    year, month = asked[0]
+    return f"{analyze.MONTH_NAMES[month - 1].capitalize()} {year}"
 
 
 # The kinds of thing the entity recogniser may call a value of the kind asked: a person for "who", a place for
@@ -303,3 +331,44 @@ def surface(q: Question, term: str) -> str:
         if term in analyze.terms(word):
             return word.strip(",.;:'\"“”")
     return term
+
+
+def referred_to(q: Question, ev: Evidence) -> set[str]:
+    """The terms of the earlier sentence of the release that the evidence refers back to: the nearest one holding
+    the noun of a bare definite description the question also uses ("wounded during the attack" for "the insider
+    attack that killed maciel"; "a statement summarizing the meeting" for "the mattis williamson meeting"), or the
+    one just before for a sentence whose main clause's subject is "he" or "she". What the sentence takes as known
+    is said there."""
+    doc = spans.parse(ev.text)
+    keys = set(q.key_terms)
+    nouns = {analyze.stem(t.lower_) for t in doc if t.pos_ == "NOUN"
+             and [c.lower_ for c in t.children] == ["the"]} & keys
+    pronoun = any(t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT" and t.lower_ in ("he", "she")
+                  for t in doc)
+    if not nouns and not pronoun:
+        return set()
+    before = ev.release_text[:ev.spans[0][0]]
+    for start, end in reversed(sentences.spans(before)):
+        terms = set(analyze.terms(before[start:end]))
+        if pronoun or nouns & terms:
+            return terms
+    return set()
+
+
+def act_elsewhere(q: Question, evidence: list[Evidence]) -> str | None:
+    """The verb of a "when" question ("since when had maciel served") when no evidence sentence says that act,
+    in any form or by a verb WordNet gives as the same act or a kind of it ("telephoned" for "called"): the date
+    there is then likely another act's ("died July 7"). None when one does, or when the question's verbs are all
+    auxiliaries ("when was the hearing")."""
+    asked = [t for t in spans.parse(q.text[:1].upper() + q.text[1:]) if t.pos_ == "VERB"]
+    if not asked:
+        return None
+    said = {t.lemma_.lower() for ev in evidence for t in spans.parse(ev.text) if t.pos_ in ("VERB", "NOUN", "ADJ")}
+    stems = {analyze.stem(w) for w in said}
+    for verb in asked:
+        lemma = verb.lemma_.lower()
+        # Each verb in its most frequent sense: in any sense "supporting" an operation would be "serving".
+        if analyze.stem(lemma) in stems or any(
+                wordnet.is_kind_of(w, lemma, pos="verb") or wordnet.is_kind_of(lemma, w, pos="verb") for w in said):
+            return None
+    return asked[0].text

@@ -27,15 +27,17 @@ class Span(NamedTuple):
     kind: Kind
 
 
-# Whole lines, each short: a byline, a "provided the following readout:" introduction (a dateline may open it),
-# a photo credit, a list of related stories, a subscription or a contact line. Each with words one of which any
-# line it matches holds (in the folded text, qa.text.folding): most releases hold none, and skip the pattern.
+# Whole lines, each short: a byline, a "provided the following readout:" or "Statement from ...:" introduction (a
+# dateline may open it), a photo credit, a list of related stories, a subscription or a contact line. Each with
+# words one of which any line it matches holds (in the folded text, qa.text.folding): most releases hold none, and
+# skip the pattern.
 _LINES: list[tuple[Kind, re.Pattern[str], tuple[str, ...]]] = [
     ("byline", re.compile(r"^[ \t]*By [A-Z][\w.’'-]*(?:[ \t]+[A-Z][\w.’'-]*){1,7}[ \t]*$", re.MULTILINE), ("by ",)),
     ("readout", re.compile(r"^[^\n]{0,160}\b(?:provided|released|issued|gave) the following "
                            r"(?:readout|statement|remarks)[^\n]{0,40}:[ \t]*$"
-                           r"|^[ \t]*Attributed to [^\n]{3,120}:[ \t]*$", re.MULTILINE | re.IGNORECASE),
-     (" the following ", "attributed to ")),
+                           r"|^[ \t]*(?:Attributed to|Statement (?:from|by)) [^\n]{3,120}:[ \t]*$",
+                           re.MULTILINE | re.IGNORECASE),
+     (" the following ", "attributed to ", "statement from ", "statement by ")),
     ("caption", re.compile(r"^[^\n]{0,300}\((?:[\w.]+ )*(?:photo|image|video)s? by [^)\n]*\)[ \t]*$"
                            r"|^[ \t]*(?:Photo|Image)(?: credit)?:[^\n]*$", re.MULTILINE | re.IGNORECASE),
      ("photo", "image", "video")),

@@ -88,6 +88,15 @@ def reports_through(text: str, months: list[tuple[int, int]]) -> bool:
     return any(_number(m[1]) in wanted for m in _REPORTED.finditer(text))
 
 
+def months_in(text: str) -> set[int]:
+    """The number of every month a release's text names as releases write one, capitalised ("Aug. 30", "their
+    August meeting"): "may" in lower case is a verb."""
+    return {_number(m.group()) for m in _MONTH_WORD.finditer(text)}
+
+
+_MONTH_WORD = re.compile(rf"\b{MONTH}")
+
+
 def _month(m: re.Match[str]) -> tuple[int, int]:
     return int(m[2]), _number(m[1])
 
