@@ -16,6 +16,7 @@ from qa.index.store import Store
 from qa.ingest.pipeline import ingest_paths
 from qa.llm.client import no_model_client
 from qa.settings import AnswerSettings, Settings
+from qa.text import analyze
 from qa.text.subject import designation
 from tests.conftest import write_release
 
@@ -140,3 +141,14 @@ def test_what_the_asked_noun_is_said_to_be_answers_what_is_it() -> None:
                     "support services. The not-to-exceed aggregate ceiling for all contracts is $535,000,000, with the "
                     "contractors having an opportunity to compete for individual orders.")
     assert found is not None and found.text == "$535,000,000"
+
+
+@pytest.mark.parametrize(("question", "focus"), [
+    # After "what was the", a possessor says whose: the noun after it is asked for.
+    ("What was the Army Reserve's accession goal through July of fiscal 2011?", "goal"),
+    ("What was the Air National Guard's recruiting goal through February 2011?", "goal"),
+    # "which country's minister" asks for the country.
+    ("which country's minister did austin call", analyze.stem("country")),
+])
+def test_a_possessor_is_the_focus_only_when_the_question_word_asks_for_it(question: str, focus: str) -> None:
+    assert analyse(question, {}).focus == focus

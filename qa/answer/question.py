@@ -20,10 +20,11 @@ from qa.text.subject import designation, role, subject
 # number of".
 # "what type of film": the noun after "type of" is the one asked for; the answer is a kind of it.
 _WH = re.compile(r"\b(?:which|what)\s+(?:(?:is|was|are|were)\s+(?:the|an?)\s+)?(?:(?:type|kind|sort)s?\s+of\s+)?"
-                 r"((?:[\w.-]+\s*){1,5})", re.IGNORECASE)
+                 r"((?:[\w.'’-]+\s*){1,5})", re.IGNORECASE)
 _STOPS_FOCUS = frozenset("""
 did does do was were is are has have had will would could can took take made make gave give sent got came met led
-said spoke to for of in on at by with from about over under as that who which and or
+said spoke to for of in on at by with from about over under as that who which and or through thru during after
+before since between into per than
 """.split())
 
 
@@ -33,9 +34,18 @@ def _focus(text: str) -> str | None:
         if _verb_at(text, m.start(1)):
             continue  # "what killed matthew thompson": the question word is the verb's subject, naming no noun
         verbs = _finite_verbs(text)
+        copular = bool(re.match(r"\w+\s+(?:is|was|are|were)\s", m.group(), re.IGNORECASE))
         for found in re.finditer(r"\S+", m.group(1)):
             word = found.group()
             w = word.lower().strip(".")
+            if re.fullmatch(r"[a-z][\w.-]*['’]s?", w):
+                # "what was the Army Reserve's accession goal": a possessor names whose, the noun after it is asked;
+                # "which country's minister" asks for the possessor.
+                if copular:
+                    nouns = []
+                    continue
+                nouns.append(re.sub(r"['’]s?$", "", w))
+                break
             # "Under Secretary role": a capitalised word is a name's, not a function word; "meeting" may be
             # the noun itself, a participle after it ("roadmap advancing") is not, nor a verb the tagger reads
             # ("which reserve component fell short").
