@@ -152,3 +152,13 @@ def test_what_the_asked_noun_is_said_to_be_answers_what_is_it() -> None:
 ])
 def test_a_possessor_is_the_focus_only_when_the_question_word_asks_for_it(question: str, focus: str) -> None:
     assert analyse(question, {}).focus == focus
+
+
+def test_the_name_of_a_person_asked_for_is_one_tied_to_that_noun() -> None:
+    """"..., Manning said" names the spokesman, not the sailor: a sentence naming no sailor gives no answer."""
+    sentence = ("The sailor, whose name will be released 24 hours after family members are notified, died from "
+                "injuries he suffered while conducting small-boat operations in the Red Sea, Manning said.")
+    q = analyse("what was the name of the sailor who died on the uss jason dunham", {}, AnswerSettings().common_words)
+    assert lift(q, sentence) is None
+    found = lift(q, "The sailor, Petty Officer 2nd Class John Doe, died in the Red Sea, Manning said.")
+    assert found is not None and "John Doe" in found.text

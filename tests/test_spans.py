@@ -90,6 +90,9 @@ def test_a_role_is_read_off_who_is_questions_and_tied_by_the_parse() -> None:
     assert subject.role("who is the cg at fort campbell per the announcement") == {"cg", "fort", "campbel"}
     # The one who met the minister is no part of the role, though the small parser hangs the name on it.
     assert "carter" not in subject.role("Who was the Saudi defense minister Carter met in July 2015?")
+    # "The name of the sailor" asks for the person the text ties to "sailor"; "what is the capital" asks no role.
+    assert subject.role("what was the name of the sailor who died on the uss jason dunham") == {"sailor"}
+    assert subject.role("what is the capital of france") == frozenset()
     text = ("I thank the Senate for their historic confirmation of Christine Wormuth as the 25th Secretary of the "
             "Army, the first woman to hold the position.")
     tied = subject.tied_words(text, text.index("Christine"), text.index(" as the"))

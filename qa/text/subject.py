@@ -90,14 +90,21 @@ _SOURCED = frozenset({"per", "according"})
 
 
 def role(question: str) -> frozenset[str]:
-    """For "who is/was the <role>" ("the secretary of the army", "Japan's National Security Advisor"): the terms
-    of the role's nouns, which the person answering must be tied to in the text; empty for other questions."""
+    """For "who is/was the <role>" ("the secretary of the army", "Japan's National Security Advisor") and "what
+    is the name of the <role>": the terms of the role's nouns, which the person answering must be tied to in the
+    text; empty for other questions."""
     doc = spans.parse(question)
     for t in doc:
-        if t.lemma_ != "be" or not any(c.lower_ in ("who", "whom") for c in t.children):
+        if t.lemma_ != "be" or not any(c.lower_ in ("who", "whom", "what") for c in t.children):
             continue
-        head = next((c for c in t.children if c.dep_ in ("attr", "nsubj") and c.lower_ not in ("who", "whom")
+        head = next((c for c in t.children if c.dep_ in ("attr", "nsubj") and c.lower_ not in ("who", "whom", "what")
                      and c.pos_ in ("NOUN", "PROPN")), None)
+        if head is not None and head.lemma_ == "name":
+            # "what was the name of the sailor who died": the person is the one the text ties to "sailor".
+            head = next((g for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
+                         for g in c.children if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN")), None)
+        elif not any(c.lower_ in ("who", "whom") for c in t.children):
+            continue
         if head is None:
             return frozenset()
         # A clause describing the role is not the role; nor is a name the small parser hangs on it as an
