@@ -108,6 +108,13 @@ def test_a_plural_asked_for_is_every_phrase_coordinated_with_the_same_head(quest
     ("Which position did Wormuth hold?",
      "Wormuth held the important position of Under Secretary of Defense for Policy, the department's third post.",
      "Under Secretary of Defense for Policy"),
+    # A number says which goal; the hyphen of "U.S.-Philippines" ends nothing.
+    ("What was the Army Reserve's accession goal through July of fiscal 2011?",
+     "— The Army Reserve had 25,206 accessions, with a goal of 23,134, for 109 percent;", "23,134"),
+    # An X with a name of its own ("Article IV") is a part of Y, not Y.
+    ("Under which article of the treaty would an armed attack invoke U.S. commitments?",
+     "An armed attack would invoke commitments under Article IV of the 1951 U.S.-Philippines Mutual Defense Treaty.",
+     "Article IV of the 1951 U.S.-Philippines Mutual Defense Treaty"),
 ])
 def test_the_x_of_y_is_answered_by_y(question: str, sentence: str, lifted: str) -> None:
     found = lift(analyse(question, {}), sentence)
