@@ -786,8 +786,8 @@ def _headed(q: Question, text: str, body_start: int) -> list[Span]:
         inside_name = chunk.root.dep_ == "pobj" and chunk.root.head.lower_ == "of" \
             and _is_capitalised(chunk.root.head.head)
         # "The X of Y" says which X it is by Y: "the area of maritime security", "the important position of
-        # Secretary of the Army", "a goal of 54,200"; Y is the answer, to its first comma (an apposition goes on
-        # about Y). Not when X has a name of its own: "Article IV of the treaty" is a part of Y.
+        # Secretary of the Army", "a goal of 54,200"; Y is the answer, up to a comma, colon, dash or bracket (an
+        # apposition goes on about Y). Not when X has a name of its own: "Article IV of the treaty" is a part of Y.
         of = next((c for c in chunk.root.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         named = [t for t in of.subtree if t.i > of.i] if of is not None else []
         named = named[:next((i for i, t in enumerate(named) if t.text in _Y_ENDS), len(named))]
@@ -795,10 +795,9 @@ def _headed(q: Question, text: str, body_start: int) -> list[Span]:
                or (c.dep_ not in ("poss", "prep", "det", "case") and c.pos_ in ("PROPN", "NUM"))]
         if named and not inside_name and not own and any(
                 (t.pos_ in ("NOUN", "PROPN") or t.like_num) and is_new(q, t.text) for t in named):
-            words = [t for t in named if not (t.i == named[0].i and t.dep_ == "det")]
-            if words:
-                out.append(Span(text[words[0].idx:words[-1].idx + len(words[-1])], words[0].idx,
-                                words[-1].idx + len(words[-1])))
+            y = [t for t in named if not (t.i == named[0].i and t.dep_ == "det")]
+            if y:
+                out.append(Span(text[y[0].idx:y[-1].idx + len(y[-1])], y[0].idx, y[-1].idx + len(y[-1])))
                 continue
         if words and naming and not inside_name:
             out.append(Span(text[words[0].idx:chunk.end_char], words[0].idx, chunk.end_char))
