@@ -164,7 +164,7 @@ def gather(q: Question, hits: list[Hit], store: Store, w: AnswerSettings) -> lis
     release_spans: dict[str, list[tuple[int, int]]] = {}
     out: dict[tuple, Evidence] = {}
     subject = _standalone(q)
-    months = {f"{y:04d}-{m:02d}" for y, m in dates.months_named(q.text)}
+    months = dates.month_keys(q.text)
     for position, hit in enumerate(hits):
         if hit.release_id not in texts:
             texts[hit.release_id] = store.release_text(hit.release_id)

@@ -693,10 +693,10 @@ def _kind_of(q: Question, text: str, body_start: int) -> list[Span]:
     if asked is None:
         return []
     people = wordnet.is_kind_of(asked, "person")
-    places = wordnet.is_kind_of(asked, "location", first=None)
     if not any(wordnet.is_kind_of(w, asked) or wordnet.is_kind_of(w.rstrip("."), asked)
                for w in set(_CAPITALISED.findall(text, body_start))):
         return []  # no capitalised word is a kind of X: the sentence is not parsed for nothing
+    places = wordnet.is_kind_of(asked, "location", first=None)
     doc = spans.parse(text)
     names = [p for p in [*doc.ents, *doc.noun_chunks] if p.start_char >= body_start and p.root.pos_ == "PROPN"
              and p.root.ent_type_ not in _QUANTITIES and is_new(q, p.text)]

@@ -281,10 +281,10 @@ def month_elsewhere(q: Question, evidence: list[Evidence]) -> str | None:
     asked = dates.months_named(q.text)
     if not asked:
         return None
-    wanted = {month for _, month in asked}
+    keys, wanted = dates.month_keys(q.text), {month for _, month in asked}
     for ev in evidence:
-        if not ev.date or ev.date[:7] in {f"{y:04d}-{m:02d}" for y, m in asked} \
-                or q.reports_period(ev.release_text) or wanted & dates.months_in(ev.text):
+        if not ev.date or ev.date[:7] in keys or q.reports_period(ev.release_text) \
+                or wanted & dates.months_in(ev.text):
             return None
     year, month = asked[0]
     return f"{analyze.MONTH_NAMES[month - 1].capitalize()} {year}"

@@ -66,6 +66,11 @@ def months_named(text: str) -> list[tuple[int, int]]:
     return [_month(m) for m in _PERIOD.finditer(text) if not _THROUGH.search(text, 0, m.start())]
 
 
+def month_keys(text: str) -> set[str]:
+    """The months `text` names with their year (months_named) as release dates begin: {"2017-08"}."""
+    return {f"{year:04d}-{month:02d}" for year, month in months_named(text)}
+
+
 def months_through(text: str) -> list[tuple[int, int]]:
     """The (year, month) a period the text names runs through: "thru july 2011", "as of March 2024", "through
     March of fiscal 2011" (a fiscal year begins in the October before), "thru march" (year 0: not given)."""

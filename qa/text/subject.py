@@ -95,16 +95,17 @@ def role(question: str) -> frozenset[str]:
     text; empty for other questions."""
     doc = spans.parse(question)
     for t in doc:
-        if t.lemma_ != "be" or not any(c.lower_ in ("who", "whom", "what") for c in t.children):
+        asking = {c.lower_ for c in t.children} & _ASKING
+        if t.lemma_ != "be" or not asking:
             continue
-        head = next((c for c in t.children if c.dep_ in ("attr", "nsubj") and c.lower_ not in ("who", "whom", "what")
+        head = next((c for c in t.children if c.dep_ in ("attr", "nsubj") and c.lower_ not in _ASKING
                      and c.pos_ in ("NOUN", "PROPN")), None)
         if head is not None and head.lemma_ == "name":
             # "what was the name of the sailor who died": the person is the one the text ties to "sailor".
             head = next((g for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
                          for g in c.children if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN")), None)
-        elif not any(c.lower_ in ("who", "whom") for c in t.children):
-            continue
+        elif asking == {"what"}:
+            continue  # "what is the capital": no person asked
         if head is None:
             return frozenset()
         # A clause describing the role is not the role; nor is a name the small parser hangs on it as an
@@ -116,6 +117,10 @@ def role(question: str) -> frozenset[str]:
                                                                           or _peoples_word(w))
                          for x in analyze.terms(w.text))
     return frozenset()
+
+
+# The question words of a role asked: "who is the <role>", "what is the name of the <role>".
+_ASKING = frozenset({"who", "whom", "what"})
 
 
 def _peoples_word(t: Token) -> bool:
