@@ -47,22 +47,24 @@ def test_a_common_noun_is_no_kind_of_answer() -> None:
     assert lift(analyse("what unit was thompson in", {}, COMMON), sentence) is None
 
 
-def test_a_name_wordnet_reads_as_a_person_and_the_recogniser_as_a_place_is_no_kind_of_answer() -> None:
-    """WordNet's Stockton is a writer, so a whole, so a "unit"; the recogniser says the text's is a place."""
-    sentence = "Spc. Michael J. Crutchfield, 21, of Stockton, Calif., died Dec. 23 of a non-combat related injury."
-    assert lift(analyse("what unit was crutchfield in", {}, COMMON), sentence) is None
-    sentence = "Crutchfield, of Stockton, Calif., was assigned to the 3rd Battalion, 4th Air Defense Artillery Regiment"
-    found = lift(analyse("what unit was crutchfield in", {}, COMMON), sentence)
-    assert found is not None and found.text == "the 3rd Battalion, 4th Air Defense Artillery Regiment"
-
-
-def test_a_place_is_no_kind_of_answer_unless_a_place_is_asked() -> None:
-    """WordNet's "South Gate" is a gate, so a whole, so a "unit"; the recogniser says it is a place on a map."""
-    sentence = "Army Cpl. Joseph Maciel of South Gate, California, died July 7 of wounds he suffered."
-    assert lift(analyse("what unit was cpl maciel in", {}, COMMON), sentence) is None
-    sentence = "Maciel, of South Gate, California, was assigned to the 1st Battalion, 28th Infantry Regiment."
-    found = lift(analyse("what unit was cpl maciel in", {}, COMMON), sentence)
-    assert found is not None and found.text == "the 1st Battalion, 28th Infantry Regiment"
+@pytest.mark.parametrize(("question", "died", "assigned", "unit"), [
+    # WordNet's Stockton is a writer, so a whole, so a "unit"; the recogniser says the text's is a place.
+    ("what unit was crutchfield in",
+     "Spc. Michael J. Crutchfield, 21, of Stockton, Calif., died Dec. 23 of a non-combat related injury.",
+     "Crutchfield, of Stockton, Calif., was assigned to the 3rd Battalion, 4th Air Defense Artillery Regiment",
+     "the 3rd Battalion, 4th Air Defense Artillery Regiment"),
+    # WordNet's "South Gate" is a gate, so a whole, so a "unit"; the recogniser says it is a place on a map, and a
+    # place answers "which X" only when X is a kind of location.
+    ("what unit was cpl maciel in",
+     "Army Cpl. Joseph Maciel of South Gate, California, died July 7 of wounds he suffered.",
+     "Maciel, of South Gate, California, was assigned to the 1st Battalion, 28th Infantry Regiment.",
+     "the 1st Battalion, 28th Infantry Regiment"),
+])
+def test_a_name_the_recogniser_reads_as_a_place_is_no_kind_of_unit(question: str, died: str, assigned: str,
+                                                                   unit: str) -> None:
+    assert lift(analyse(question, {}, COMMON), died) is None
+    found = lift(analyse(question, {}, COMMON), assigned)
+    assert found is not None and found.text == unit
 
 
 @pytest.mark.parametrize(("question", "person"), [
