@@ -51,6 +51,8 @@ def test_question_stop_words_drop_out() -> None:
     assert terms("How much is the 13th presidential drawdown for Ukraine worth?") == [
         "#13", "presidenti", "drawdown", "ukrain", "worth"
     ]
+    # "thru" and "till" are "through" and "until" as readers type them: no topic either.
+    assert terms("army accessions thru feb, till march") == ["armi", "access", "februari", "march"]
 
 
 def test_hyphenated_words_give_parts_and_joined_form() -> None:

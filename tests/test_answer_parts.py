@@ -228,6 +228,25 @@ def test_a_number_inside_a_name_is_no_count() -> None:
     assert counted is not None and counted.text.startswith("800")
 
 
+@pytest.mark.parametrize(("question", "counted"), [
+    ("how many marine corps accessions in april 2010", "access"),  # the head of the phrase, not its first word
+    ("how many new army recruits fy11 as of feb 1 2011", "recruit"),
+    ("how many navy recruits fy11 thru jan", "recruit"),  # a plural the tagger reads as a verb
+    ("How many of the reserve components met their goals?", "compon"),
+    ("how many people does hegseth lead", "peopl"),  # "does" is no plural
+    ("how many hrs into the job was esper", "hrs"),  # no noun in the parse: the word after "how many"
+    ("how many were wounded in the attack", None),
+])
+def test_what_how_many_counts_is_the_noun_it_modifies(question: str, counted: str | None) -> None:
+    assert analyse(question, {}).counted == counted
+
+
+def test_a_count_of_the_row_a_question_names_is_lifted() -> None:
+    q = analyse("how many marine corps accessions in april 2010", {})
+    found = lift(q, "— Marine Corps: 798 accessions with a goal of 795 for 100 percent; and")
+    assert found is not None and found.text == "798 accessions"
+
+
 @pytest.mark.parametrize(("question", "sentence", "count"), [
     ("how many drones will replicator field", "Our teammates were killed when a one-way attack drone struck.", None),
     # The count of the same drones stands before the modifier.

@@ -13,6 +13,7 @@ from qa.answer.lift import lift
 from qa.answer.question import analyse
 from qa.answer.verify import month_elsewhere, unsaid
 from qa.index.store import Store
+from qa.ingest.chunk import chunk_text
 from qa.ingest.pipeline import ingest_paths
 from qa.llm.client import no_model_client
 from qa.schemas import Answer
@@ -658,3 +659,46 @@ def test_the_hour_of_a_clock_time_is_no_count() -> None:
     found = lift(analyse("how many hours did esper wait", {}, AnswerSettings().common_words),
                  "Esper waited 12 hours before he left at 12:01 a.m.")
     assert found is not None and found.text.startswith("12 hours")
+
+
+DRAWDOWN = """Title: Pentagon Announces New Round of Aid for Ukraine
+Date: 2023-06-13
+Source: https://www.defense.gov/News/News-Stories/Article/Article/5/
+
+She added that the package, which marks the 40th drawdown of DOD inventories in support of Ukraine since \
+August 2021, underscores the U.S. commitment to supporting Ukraine.
+"""
+
+
+def test_a_date_is_no_count_of_a_thing(tmp_path: Path) -> None:
+    (tmp_path / "drawdown.txt").write_text(DRAWDOWN, encoding="utf-8")
+    answerer = _answerer(tmp_path, [tmp_path / "drawdown.txt"])
+    # "August 2021" counts no Bradleys: the closest sentence holds no number of them.
+    answer = answerer.ask("how many bradleys were in the 40th ukraine drawdown pkg")
+    assert not answer.answered and "no sentence found gives the number asked for" in answer.answer
+    # A stretch of time still answers a count of time.
+    assert answerer.ask("how many months have the ukraine drawdowns run").answered
+
+
+def test_a_list_cut_between_chunks_is_read_whole_from_the_chunk_that_introduces_it(tmp_path: Path) -> None:
+    lead = " ".join(f"Officials said the services met goal number {n} of the recruiting plan for the year."
+                    for n in range(1, 13))
+    rows = ["18,641 for the Army National Guard;", "10,149 for the Army Reserve;", "2,581 for the Navy Reserve;",
+            "3,672 for the Marine Corps Reserve;", "2,198 for the Air National Guard; and",
+            "3,038 for the Air Force Reserve."]
+    body = (f"{lead}\n\nHere are the numbers of new recruits in fiscal 2011 for the reserve components:\n\n"
+            + "\n\n".join(f"-- {row}" for row in rows) + "\n\nAll of the reserve components met their goals.")
+    path = write_release(tmp_path, "recruits.txt", "Recruiting Remains on Track", "2011-02-15",
+                         "https://www.defense.gov/News/Releases/Release/Article/6/", body)
+    # The list's later lines stand in a chunk without its introduction.
+    marine = next(c for c in chunk_text(body) if "Marine Corps Reserve" in c.text)
+    assert "new recruits" not in marine.text
+    # One chunk retrieved, as where other releases outrank the list's later chunk.
+    settings = Settings(db=tmp_path / "index.db", search={"k": 1}).with_mode("extractive")
+    store = Store(settings.db)
+    ingest_paths(store, [path], settings.index)
+    answerer = Answerer(store, settings, lambda: no_model_client(settings.model))
+    question = "How many new recruits did the Marine Corps Reserve have in fiscal 2011, per the recruiting plan?"
+    assert [h.start for h in answerer.retrieve(question).parts[0][1]] == [0]  # the chunk of the list's introduction
+    answer = answerer.ask(question)
+    assert answer.answered and answer.answer.startswith("3,672")

@@ -23,6 +23,9 @@ from qa.text.answer_type import AnswerType, answer_type, held_kinds
         ("what% of gdp are the baltics on track to spend", AnswerType.PERCENT),
         ("how much of gdp does the uk spend on defense", AnswerType.PERCENT),  # a share of a whole
         ("how much of the $450 million went to ammunition", AnswerType.MONEY),  # of a sum: a sum
+        # Of a budget, a package or a request: dollars of it.
+        ("How much of the fiscal 2013 defense budget request was for Overseas Contingency Operations?",
+         AnswerType.MONEY),
         ("Which drawdown (ordinal) was the $50 million PDA?", AnswerType.ORDINAL),
         ("On what date did the president sign it?", AnswerType.DATE),
         ("When was the meeting?", AnswerType.DATE),

@@ -147,6 +147,30 @@ def _same_paragraph(text: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
     return "\n" not in text[min(a[1], b[1]):max(a[0], b[0])]
 
 
+# A line of a list: "-- 3,672 for the Marine Corps Reserve;", "— Army: 6,287 accessions ...", "• Navy – 25,380".
+_ITEM = re.compile(r"\s*(?:--|[—–•*-])\s")
+
+
+def _list_end(text: str, spans: list[tuple[int, int]], start: int, end: int) -> int:
+    """Where a chunk (`start`-`end`) ends once the list it introduces is read whole: a chunk cut inside a list whose
+    introducing line ("Here are the numbers of new recruits ... for the reserve components:") it holds reads the
+    list's later lines too, which the next chunk holds without what they count."""
+    inside = [i for i, (a, b) in enumerate(spans) if a >= start and b <= end]
+    if not inside:
+        return end
+    last = inside[-1]
+    head = last
+    while head >= inside[0] and _ITEM.match(text[spans[head][0]:spans[head][1]]):
+        head -= 1
+    if head < inside[0] or not text[spans[head][0]:spans[head][1]].rstrip().endswith(":"):
+        return end
+    more = last + 1
+    while more < len(spans) and _ITEM.match(text[spans[more][0]:spans[more][1]]):
+        end = spans[more][1]
+        more += 1
+    return end
+
+
 def sentence_score(q: Question, sentence: str, named: set[str]) -> float:
     """The question's rare words in one sentence, with pairs; the release's own date words left out."""
     s_list = analyze.terms(sentence)  # datelines are cut off already (qa.text.boilerplate)
@@ -184,8 +208,9 @@ def gather(q: Question, hits: list[Hit], store: Store, w: AnswerSettings) -> lis
         # period it reports ("accessions thru july 2011": "... goals through July", released in August).
         if hit.date[:7] in months or q.reports_period(text):
             decay *= w.month_factor
+        hit_end = _list_end(text, spans, hit.start, hit.end)
         for i, (start, end) in enumerate(spans):
-            if start < hit.start or end > hit.end:
+            if start < hit.start or end > hit_end:
                 continue
             sentence = text[start:end]
             # The release's title speaks for each of its sentences a little ("Hicks" of "Remarks by Kathleen

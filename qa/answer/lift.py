@@ -38,6 +38,14 @@ year years month months week weeks day days hour hours percent times people troo
 # Units of time, also as typed in a hurry: a "how many yrs" question is answered by a stretch of time.
 _TIMES = frozenset(analyze.stem(w) for w in "year years yr yrs month months mo mos week weeks wk wks day days "
                    "hour hours hr hrs minute minutes min mins".split())
+
+
+def counts_time(q: Question) -> bool:
+    """Whether a count the question asks for may be a stretch of time ("how many yrs", "how long"): not when it
+    counts something else ("how many bradleys"), which no date or time the recogniser reads is."""
+    return not q.counted or q.counted in _TIMES
+
+
 _VERBS = frozenset("met meet were was are is have has had will would include includes said made got took reach "
                    "reached".split())
 _TOTAL = re.compile(r"\b(total|combined|overall|in all|altogether|cumulative)\b", re.IGNORECASE)
@@ -380,7 +388,7 @@ def _counts(q: Question, text: str, body_start: int) -> list[Span]:
             continue
         if _YEAR.fullmatch(number.text) and "DATE" in spans.labels(text, number.start, number.end):
             continue  # "Fiscal Year 2015": a year, as the recogniser reads it, never the count asked for
-        if q.counted and q.counted not in _TIMES and spans.labels(text, number.start, number.end) & {"DATE", "TIME"}:
+        if not counts_time(q) and spans.labels(text, number.start, number.end) & {"DATE", "TIME"}:
             continue  # "two weeks" is a stretch of time, as the recogniser reads it, not a count of troops
         if re.search(r"[A-Za-z]\d|\d[A-Za-z]", number.text):
             continue  # a designation ("F-16", "W56HZV-20"), not a count

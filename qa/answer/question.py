@@ -91,8 +91,36 @@ held hold holds took take takes place made make makes want wanted reach reached 
 give gave get got put
 speak spoke spoken talk talked telephone telephoned discuss discussed
 """.split())
-# "how many accessions", "how many of the reserve components": the noun counted.
+# "how many accessions", "how many of the reserve components": the word after "how many", when the parse finds
+# no noun it counts ("how many hrs into the job").
 _COUNTED = re.compile(r"\bhow many\s+(?:of\s+the\s+)?(?-i:[A-Z.]{2,}\s+)?([\w-]+)", re.IGNORECASE)
+
+
+def _counted(text: str) -> str | None:
+    """The word for what "how many" counts, by the parse: the head of the noun phrase "many" modifies ("how many
+    marine corps accessions" -> accessions, not "marine"), or the object of its "of" ("how many of the reserve
+    components"). A plural the tagger reads as a verb right after the noun it made its subject is the head still
+    ("how many navy recruits fy11": recruits)."""
+    doc = spans.parse(text)
+    many = next((t for t in doc if t.lower_ == "many" and t.i and doc[t.i - 1].lower_ == "how"), None)
+    if many is None:
+        return None
+    head = many.head
+    if head.pos_ in ("NOUN", "PROPN") and head.i > many.i:
+        while head.dep_ == "compound" and head.head.i > head.i:
+            head = head.head
+        after = doc[head.i + 1] if head.i + 1 < len(doc) else None
+        if after is not None and head.dep_ == "nsubj" and head.head == after and after.tag_ == "VBZ" \
+                and after.pos_ == "VERB" and after.lemma_ not in ("be", "do", "have"):
+            head = after
+        return head.text
+    of = next((c for c in many.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    objects = [c for c in of.children if c.dep_ == "pobj"] if of is not None else []
+    if objects:
+        return objects[0].text
+    m = _COUNTED.search(text)
+    word = next((t for t in doc if m and t.idx == m.start(1)), None)
+    return m.group(1) if m and word is not None and word.pos_ in ("NOUN", "PROPN", "ADJ") else None
 
 
 # "who is umerov", "who was Rustem Umerov?": who a named person is, answered by the title the releases give.
@@ -303,11 +331,11 @@ def analyse(text: str, idf: dict[str, float], common_top: int | None = None,
     acting = (asked or text) if read == text else spelling.spelled_out(asked or text)
     kind = answer_type(read)
     focus = _focus(read) if kind in (AnswerType.OTHER, AnswerType.PLACE, AnswerType.PERSON) else None
+    word = _counted(text)
     if focus is None and kind is AnswerType.OTHER and not _WH.search(text):
         head = _nominal_head(text)
         focus = head if head in CODE_WORDS else None  # "contract number for the us foods award": a code is asked for
-    m = _COUNTED.search(text)
-    counted = next(iter(analyze.terms(m.group(1))), None) if m else None
+    counted = next(iter(analyze.terms(word)), None) if word else None
     identity = m.group(1) if (m := _IDENTITY.match(text)) and _a_name_not_a_role(m.group(1)) and \
         not _acted(text) else None
     keywords = "?" not in text and not _ASKING.match(text)

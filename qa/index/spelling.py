@@ -173,7 +173,8 @@ _SHORTHAND = {"hq": "headquarters", "dept": "department", "depts": "departments"
               "secdef": "Secretary of Defense", "sec": "secretary", "mil": "military", "approx": "approximately",
               "info": "information", "tech": "technology", "admin": "administration", "ppl": "people",
               "dir": "director", "mgmt": "management", "natsec": "national security", "cg": "commanding general",
-              "sec def": "Secretary of Defense", "ops": "operations", "mtg": "meeting", "mtgs": "meetings"}
+              "sec def": "Secretary of Defense", "ops": "operations", "mtg": "meeting", "mtgs": "meetings",
+              "pkg": "package", "pkgs": "packages", "wk": "week", "wks": "weeks", "avg": "average", "amt": "amount"}
 # Longest first, so "sec def" is read whole before "sec".
 _SHORTHAND_WORD = re.compile(r"(?<![\w.])(" + "|".join(k.replace(" ", r"\s+") for k in sorted(
     _SHORTHAND, key=len, reverse=True)) + r")(?![\w.])", re.IGNORECASE)

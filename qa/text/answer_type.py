@@ -29,15 +29,18 @@ class AnswerType(str, Enum):
 # Titles whose holder's name may be asked for: "name of the minister", "the minister's name".
 _NAMED_TITLES = "(secretary|minister|spokes\\w+|general|official|chief|commander|ambassador)"
 
+# What is counted in dollars: a package, contract or budget.
+_SUMS = r"\b(package|contract|budget|request|award|sale|deal|funding|aid|assistance|grant)s?\b"
+
 _RULES: list[tuple[AnswerType, re.Pattern[str]]] = [
-    # "how much of gdp": a share of a whole, unless the whole is a sum ("how much of the $450 million").
-    (AnswerType.PERCENT, re.compile(r"\bwhat (percentage|percent|share)\b|\bwhat ?%|\bhow much of\b(?![^?(]*\$)")),
+    # "how much of gdp": a share of a whole, unless the whole is a sum ("how much of the $450 million", "how much
+    # of the fiscal 2013 budget request was for ...": dollars of it).
+    (AnswerType.PERCENT, re.compile(rf"\bwhat (percentage|percent|share)\b|\bwhat ?%|\bhow much of\b(?![^?(]*(?:\$|"
+                                    rf"{_SUMS}))")),
     # The size of a package, contract or budget is its value: "how big was the june usai package", "which was
     # larger: the US Foods contract or ...".
     (AnswerType.MONEY, re.compile(r"\bhow much\b|\b(value|worth|cost|price|amount|assistance figures?)\b|"
-                                  r"\b(?:how (?:big|large)|larger|bigger|smaller)\b"
-                                  r"(?=.*\b(package|contract|budget|request|award|sale|deal|funding|aid|assistance|"
-                                  r"grant)s?\b)|"
+                                  rf"\b(?:how (?:big|large)|larger|bigger|smaller)\b(?=.*{_SUMS})|"
                                   # "what's the fy09 war funding request": what a sum of money is, is its amount
                                   # (the forms search appended in brackets after it).
                                   r"^whats?(?:'s|’s| is| was)?\s+(?:the\s+)?(?:[\w-]+\s+){0,5}(?:budget|request|"
