@@ -241,6 +241,17 @@ def test_what_how_many_counts_is_the_noun_it_modifies(question: str, counted: st
     assert analyse(question, {}).counted == counted
 
 
+@pytest.mark.parametrize(("question", "kind"), [
+    ("army accessions thru march 2011", AnswerType.COUNT),  # search words that open with a plural: how many
+    ("army reserve new recruits fy2011 thru january", AnswerType.COUNT),
+    ("contract max value for us foods", AnswerType.MONEY),  # a singular names what is asked
+    ("hicks talk at national war college was about what", AnswerType.OTHER),  # a question word asks otherwise
+    ("pfc justin davis hometown", AnswerType.OTHER),
+])
+def test_search_words_opening_with_a_plural_ask_how_many(question: str, kind: AnswerType) -> None:
+    assert analyse(question, {}).kind is kind
+
+
 def test_a_count_of_the_row_a_question_names_is_lifted() -> None:
     q = analyse("how many marine corps accessions in april 2010", {})
     found = lift(q, "— Marine Corps: 798 accessions with a goal of 795 for 100 percent; and")

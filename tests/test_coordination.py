@@ -65,6 +65,17 @@ from tests.conftest import write_release
      "Stryker maintenance contract announced August 10, 2020?",
      ["Which was larger: the Acme Foods food distribution contract announced June 12, 2020?",
       "Which was larger: the General Motors Stryker maintenance contract announced August 10, 2020?"]),
+    # Two times set side by side, however the parser reads a question typed in lower case; "vs" as "and".
+    ("army accessions thru march 2011 vs thru july 2011",
+     ["army accessions thru march 2011", "army accessions thru july 2011"]),
+    ("us foods max contract value jun 12 2020 versus apr 21 2020",
+     ["us foods max contract value jun 12 2020", "us foods max contract value apr 21 2020"]),
+    ("What percentage of its goal did the Army reach through January 2011, and in April 2010?",
+     ["What percentage of its goal did the Army reach through January 2011?",
+      "What percentage of its goal did the Army reach in April 2010?"]),
+    # Two phrases of a preposition, their objects typed without a name's capitals.
+    ("who gave the readouts of mattis calls with le drian and with song",
+     ["who gave the readouts of mattis calls with le drian", "who gave the readouts of mattis calls with song"]),
 ])
 def test_a_question_about_two_things_splits_into_one_question_per_thing(question: str, expected: list[str]) -> None:
     assert coordination.split(question) == expected

@@ -72,6 +72,23 @@ def _verb_at(text: str, offset: int) -> bool:
 CODE_WORDS = frozenset({"number", "code", "designation", "identifier"})
 
 
+def _typed_count(text: str) -> str | None:
+    """The plural a question typed as search words opens with, which asks how many ("army accessions thru march
+    2011", "army reserve new recruits fy2011"): the last word of its first run of nouns and adjectives, when the
+    tagger reads it as a plural noun. A run that ends in a singular ("contract max value") asks for something else."""
+    last = None
+    for t in spans.parse(text):
+        if t.pos_ not in ("NOUN", "PROPN", "ADJ") or t.lower_ in analyze.STOP_WORDS or any(c.isdigit() for c in t.text):
+            break
+        last = t
+    if last is None or last.tag_ != "NNS" or last.pos_ != "NOUN" or _ANY_WH.search(text):
+        return None
+    return last.text
+
+
+_ANY_WH = re.compile(r"\b(?:who|whom|whose|what|which|when|where|why|how)\b", re.IGNORECASE)
+
+
 def _nominal_head(text: str) -> str | None:
     """The noun asked for by a question typed as a noun phrase, by its parse: "release number of carters mansur
     statement" -> number, "name of the vessel hit by the laser" -> name. Only a head with a phrase of its own
@@ -335,6 +352,8 @@ def analyse(text: str, idf: dict[str, float], common_top: int | None = None,
     if focus is None and kind is AnswerType.OTHER and not _WH.search(text):
         head = _nominal_head(text)
         focus = head if head in CODE_WORDS else None  # "contract number for the us foods award": a code is asked for
+        if focus is None and (word := _typed_count(text)) is not None:
+            kind = AnswerType.COUNT
     counted = next(iter(analyze.terms(word)), None) if word else None
     identity = m.group(1) if (m := _IDENTITY.match(text)) and _a_name_not_a_role(m.group(1)) and \
         not _acted(text) else None

@@ -64,7 +64,7 @@ is it its itself just let me more most much many my myself no nor not of off on 
 other our ours ourselves out over own per same she should so some such than that the their
 theirs them themselves then there these they this those through to too under until up upon very
 was we were what when where which while who whom whose why will with would you your yours
-yourself yourselves may might must shall s t thru till til
+yourself yourselves may might must shall s t thru till til vs versus
 """.split())
 
 _TOKEN = re.compile(

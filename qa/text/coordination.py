@@ -27,8 +27,16 @@ _CHANGE = frozenset({"grow", "increase", "rise", "fall", "drop", "decrease", "de
 _FIGURE_WORDS = frozenset({"total", "combined", "cumulative", "overall"})
 
 
+# "A vs B", "A versus B": two things set side by side, as "A and B" sets them.
+_VERSUS = re.compile(r"(?<![\w.])(?:vs\.?|versus)(?![\w.])", re.IGNORECASE)
+
+
 def split(question: str) -> list[str]:
     """The question's parts, each a whole question; [question] when the parse finds one thing asked about."""
+    question = _VERSUS.sub("and", question)
+    paired = _two_times(question)
+    if paired is not None:
+        return paired
     doc = spans.parse(question)
     for cc in doc:
         if cc.dep_ != "cc" or cc.lower_ not in ("and", "or"):
@@ -55,6 +63,36 @@ def split(question: str) -> list[str]:
     if than is not None:
         return _than(doc, than)
     return _either(doc) or [question]
+
+
+# Between two times: "and", "or", with the preposition of the first again or another ("thru march 2011 and thru
+# july 2011", "in feb 2023 and in march 2024", "jun 12 2020 and apr 21 2020", "through January 2011, and in April").
+_TIME_PREPOSITION = r"(through|thru|in|on|of|from|as of|for|during|by)"
+_BETWEEN_TIMES = re.compile(rf"\s*,?\s+(?:and|or)\s+(?:{_TIME_PREPOSITION}\s+)?(?:the\s+)?$", re.IGNORECASE)
+_BEFORE_TIME = re.compile(rf"\b{_TIME_PREPOSITION}\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _two_times(question: str) -> list[str] | None:
+    """One question for each of two months with their years set side by side, which the parser, on a question
+    typed in lower case, often reads as anything but a pair: the question with the first time, and with the
+    second in its place (with its own preposition, if it has one)."""
+    found = dates.named_spans(question)
+    if len(found) != 2:
+        return None
+    (a, b), (c, d) = found
+    between = _BETWEEN_TIMES.fullmatch(question[b:c])
+    if between is None:
+        return None
+    ending = "?" if question.rstrip().endswith("?") else ""
+    after = question[d:].rstrip().rstrip("?")
+    first = question[:b] + after
+    before = question[:a]
+    if between.group(1):
+        # The second time's own preposition takes the place of the first's.
+        own = _BEFORE_TIME.search(before)
+        before = before[:own.start()] + between.group(1) + " " if own else before + between.group(1) + " "
+    second = before + question[c:d] + after
+    return [_question(first, ending), _question(second, ending)]
 
 
 def _either(doc: Doc) -> list[str] | None:
@@ -112,8 +150,22 @@ def _two_things(doc: Doc, cc: Token, left: Token, right: Token) -> bool:
         return False
     if any(t.dep_ == "conj" and t.head.i == left.i and t.i != right.i for t in doc):
         return False
-    first, second = doc[left.left_edge.i:cc.i], doc[cc.i + 1:_end(doc, left.left_edge.i, right)]
-    return all(not _holds_wh(doc, part.start, part.end) and any(_anchor(t) for t in part) for part in (first, second))
+    start = _start(left)
+    first, second = doc[start:cc.i], doc[cc.i + 1:_end(doc, start, right)]
+    # Two phrases of a preposition each ("with le drian and with song") name two things by their objects, which
+    # a reader typing in lower case leaves without the capitals of a name.
+    named = _PHRASED if left.pos_ == "ADP" and right.pos_ == "ADP" else _anchor
+    return all(not _holds_wh(doc, part.start, part.end) and any(named(t) for t in part) for part in (first, second))
+
+
+def _start(left: Token) -> int:
+    """Where the first conjunct begins: a preposition's phrase at the preposition, whatever the parser hung on it
+    ("army accessions thru march 2011 and thru july 2011": "thru" as the root); else its subtree."""
+    return left.i if left.pos_ == "ADP" else left.left_edge.i
+
+
+def _PHRASED(t: Token) -> bool:
+    return t.pos_ in ("NOUN", "PROPN", "NUM")
 
 
 def _listed(doc: Doc, cc: Token, left: Token, right: Token) -> list[str] | None:
@@ -240,7 +292,10 @@ def _left_conjunct(doc: Doc, cc: Token, right: Token) -> Token | None:
     if right.pos_ == "ADP":
         if head is not None and head.pos_ == "ADP" and head.lower_ == right.lower_:
             return head
-        return next((t for t in reversed(doc[:cc.i]) if t.pos_ == "ADP" and t.lower_ == right.lower_), None)
+        # The same preposition, else another phrase of the same verb ("reach through January 2011, and in April").
+        return next((t for t in reversed(doc[:cc.i]) if t.pos_ == "ADP" and t.lower_ == right.lower_), None) or \
+            next((t for t in reversed(doc[:cc.i]) if t.pos_ == "ADP" and t.dep_ == "prep" and head is not None
+                  and t.head.i == head.i), None)
     if right.pos_ not in _NOMINAL:
         return None
     if head is not None and head.pos_ in _NOMINAL and head.lower_ not in _WH:
@@ -273,7 +328,7 @@ def _question(text: str, ending: str) -> str:
 
 def _conjuncts(doc: Doc, cc: Token, left: Token, right: Token) -> list[str]:
     """"the readout of A and the readout of B" → one question with A, one with B."""
-    start = left.left_edge.i
+    start = _start(left)
     end = _end(doc, start, right)
     # "both" / "either" before the first conjunct asks about the pair, which each part is not.
     skip = {t.i for t in doc[start:cc.i] if t.dep_ == "preconj"}
@@ -284,6 +339,8 @@ def _conjuncts(doc: Doc, cc: Token, left: Token, right: Token) -> list[str]:
     first = [t for t in doc[start:cc.i] if t.i not in skip]
     second = list(doc[right.left_edge.i if right.left_edge.i > cc.i else cc.i + 1:end])
     after = list(doc[end:])
+    while first and first[-1].text in (",", ";"):
+        first.pop()  # "through January 2011, and in April 2010": the comma before "and" ends neither part
     if not first or not second:
         return [doc.text]
     one = _question(_text(before + first + after), ending)

@@ -66,6 +66,11 @@ def months_named(text: str) -> list[tuple[int, int]]:
     return [_month(m) for m in _PERIOD.finditer(text) if not _THROUGH.search(text, 0, m.start())]
 
 
+def named_spans(text: str) -> list[tuple[int, int]]:
+    """Where `text` names a month with its year ("jun 12 2020", "March 2011"), start and end of each."""
+    return [m.span() for m in _PERIOD.finditer(text)]
+
+
 def month_keys(text: str) -> set[str]:
     """The months `text` names with their year (months_named) as release dates begin: {"2017-08"}."""
     return {f"{year:04d}-{month:02d}" for year, month in months_named(text)}
