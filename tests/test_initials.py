@@ -39,3 +39,19 @@ def test_a_question_typed_with_initials_is_answered_from_the_release_they_spell(
     ingest_paths(store, paths, settings.index)
     answer = Answerer(store, settings, lambda: no_model_client(settings.model)).ask("when is the gdls contract done")
     assert answer.answered and "July 31, 2025" in answer.answer, answer
+
+
+def test_an_english_word_typed_in_lower_case_is_no_initials(tmp_path: Path) -> None:
+    from qa.index.spelling import initials_spelt
+
+    path = write_release(tmp_path, "ramstein.txt", "Contact Group", "2023-09-11",
+                         "https://www.defense.gov/News/Releases/Release/Article/3/",
+                         "The group meets at Ramstein Air Base in Germany.")
+    settings = Settings(db=tmp_path / "index.db")
+    store = Store(settings.db)
+    ingest_paths(store, [path], settings.index)
+    texts = [store.release_text(r.id) for r in store.releases()]
+    # No release says "big", and "Base in Germany" spells it: "how big" still asks how big.
+    assert initials_spelt("how big was the group", store, lambda: texts) == "how big was the group"
+    assert initials_spelt("how BIG was the group", store, lambda: texts) == (
+        "how BIG was the group (BIG = Base in Germany)")

@@ -75,18 +75,21 @@ CODE_WORDS = frozenset({"number", "code", "designation", "identifier"})
 def _typed_count(text: str) -> str | None:
     """The plural a question typed as search words opens with, which asks how many ("army accessions thru march
     2011", "army reserve new recruits fy2011"): the last word of its first run of nouns and adjectives, when the
-    tagger reads it as a plural noun. A run that ends in a singular ("contract max value") asks for something else."""
+    tagger reads it as a plural noun. A run that ends in a singular ("contract max value") asks for something else,
+    as does a question word anywhere ("hicks talk ... was about what")."""
+    doc = spans.parse(text)
+    if any(t.tag_ in _WH_TAGS for t in doc):
+        return None
     last = None
-    for t in spans.parse(text):
+    for t in doc:
         if t.pos_ not in ("NOUN", "PROPN", "ADJ") or t.lower_ in analyze.STOP_WORDS or any(c.isdigit() for c in t.text):
             break
         last = t
-    if last is None or last.tag_ != "NNS" or last.pos_ != "NOUN" or _ANY_WH.search(text):
-        return None
-    return last.text
+    return last.text if last is not None and last.tag_ == "NNS" and last.pos_ == "NOUN" else None
 
 
-_ANY_WH = re.compile(r"\b(?:who|whom|whose|what|which|when|where|why|how)\b", re.IGNORECASE)
+# The tagger's question words: "what", "which", "who", "whose", "when", "where", "why", "how".
+_WH_TAGS = frozenset({"WDT", "WP", "WP$", "WRB"})
 
 
 def _nominal_head(text: str) -> str | None:

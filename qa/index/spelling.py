@@ -423,8 +423,9 @@ def initials_spelt(question: str, store: Store, texts: Callable[[], list[str]]) 
     read only when such initials are typed) whose first letters spell them ("General Dynamics Land Systems")."""
     main, groups = alternatives(question)
     given = {w.lower() for written, _ in groups for w in written.split()}
+    # An English word typed in lower case ("how big was") is that word, not initials, as in acronym_forms.
     typed = [w for w in dict.fromkeys(re.findall(r"\b[A-Za-z]{3,6}\b", main))
-             if (w.islower() or w.isupper()) and w.lower() not in given]
+             if (w.isupper() or (w.islower() and w not in english_words())) and w.lower() not in given]
     missing = unheard(typed, store)
     if not missing:
         return question
