@@ -257,3 +257,20 @@ def test_a_value_several_parts_give_is_shown_once_with_each_release_date(tmp_pat
         "Which division were Pfc. Justin R. Davis, Spc. Jason A. Lucas and Spc. Arturo Huerta-Cruz assigned to?")
     assert answer.answer.count("Mountain Division") == 1, answer.answer
     assert all(day in answer.answer for day in ("July 1, 2006", "Oct. 14, 2006", "April 15, 2008")), answer.answer
+
+
+def test_two_times_are_two_events_though_one_release_names_both(tmp_path: Path) -> None:
+    paths = [write_release(tmp_path, "jan.txt", "Recruiting Through January", "2011-02-15",
+                           "https://www.defense.gov/1/", "The Army National Guard had 18,641 accessions through "
+                           "January 2011."),
+             write_release(tmp_path, "feb.txt", "Recruiting Through February", "2011-03-15",
+                           "https://www.defense.gov/2/", "The Army National Guard had 22,694 accessions through "
+                           "February 2011, up from January.")]
+    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
+    store = Store(settings.db)
+    ingest_paths(store, paths, settings.index)
+    answer = Answerer(store, settings, lambda: no_model_client(settings.model)).ask(
+        "How many Army National Guard accessions were reported through January 2011 and through February 2011?")
+    assert "18,641" in answer.answer and "22,694" in answer.answer, answer
+    assert {c.date for c in answer.evidence} == {"2011-02-15", "2011-03-15"}
+    assert not answer.conflict  # each time's own figure, not two releases disagreeing on one

@@ -44,7 +44,7 @@ from qa.models import Hit
 from qa.schemas import Answer, Citation, Correction, answer_schema
 from qa.settings import Settings
 from qa.text import analyze, casing, coordination, grounding, reader, spans, tense
-from qa.text.answer_type import AnswerType
+from qa.text.answer_type import MONTH_TERMS, AnswerType
 
 DECLINE = "The releases do not say"
 # Key words of a follow-up missing from a release that make the follow-up about something else (dev: "who
@@ -225,8 +225,8 @@ class Answerer:
         if len(parts) != 2:
             return False
         named = coordination.conjuncts(parts[0].question.text, parts[1].question.text)
-        if named is None:
-            return False
+        if named is None or all(MONTH_TERMS & set(analyze.terms(words)) for words in named):
+            return False  # two times are two events, whichever release names both months
         q, _ = self._question(text)
         wanted = [t for words in named for t in analyze.terms(words)]
         releases = [set(analyze.terms(self.store.release_text(h.release_id))) for h in hits[:_TOGETHER_HITS]]
