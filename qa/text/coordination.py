@@ -154,7 +154,7 @@ def _two_things(doc: Doc, cc: Token, left: Token, right: Token) -> bool:
     first, second = doc[start:cc.i], doc[cc.i + 1:_end(doc, start, right)]
     # Two phrases of a preposition each ("with le drian and with song") name two things by their objects, which
     # a reader typing in lower case leaves without the capitals of a name.
-    named = _PHRASED if left.pos_ == "ADP" and right.pos_ == "ADP" else _anchor
+    named = _object_word if left.pos_ == "ADP" and right.pos_ == "ADP" else _anchor
     return all(not _holds_wh(doc, part.start, part.end) and any(named(t) for t in part) for part in (first, second))
 
 
@@ -164,7 +164,7 @@ def _start(left: Token) -> int:
     return left.i if left.pos_ == "ADP" else left.left_edge.i
 
 
-def _PHRASED(t: Token) -> bool:
+def _object_word(t: Token) -> bool:
     return t.pos_ in ("NOUN", "PROPN", "NUM")
 
 
