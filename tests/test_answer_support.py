@@ -702,3 +702,15 @@ def test_a_list_cut_between_chunks_is_read_whole_from_the_chunk_that_introduces_
     assert [h.start for h in answerer.retrieve(question).parts[0][1]] == [0]  # the chunk of the list's introduction
     answer = answerer.ask(question)
     assert answer.answered and answer.answer.startswith("3,672")
+
+
+def test_a_reader_s_shorthand_for_a_people_and_a_title_finds_whom_it_names(tmp_path: Path) -> None:
+    paths = [write_release(tmp_path, "turnbull.txt", "Readout of Mattis' Meeting with Turnbull", "2017-06-02",
+                           "https://www.defense.gov/1/", "Secretary of Defense Jim Mattis met June 2 with Australian "
+                           "Prime Minister Malcolm Turnbull on the sidelines of the Shangri-La Dialogue in Singapore."),
+             write_release(tmp_path, "lich.txt", "Readout of Mattis' Meeting with Ngo Xuan Lich", "2017-10-24",
+                           "https://www.defense.gov/2/", "At 3 p.m., Secretary of Defense Jim Mattis met with Vietnam "
+                           "Minister of National Defense Ngo Xuan Lich. They highlighted progress made since their "
+                           "August meeting in Washington.")]
+    answer = _answerer(tmp_path, paths).ask("when did mattis meet the aussie pm")
+    assert answer.answer.startswith("June 2") and "August" not in answer.answer, answer

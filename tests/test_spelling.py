@@ -214,6 +214,7 @@ def test_the_question_written_out_asks_for_what_its_shorthand_names() -> None:
     assert spelled_out("first chief of space ops, per the mtg") == "first chief of space operations, per the meeting"
     assert spelled_out("value of the 40th drawdown pkg, avg per wk") == (
         "value of the 40th drawdown package, average per week")
+    assert spelled_out("when did mattis meet the aussie pm") == "when did mattis meet the Australian prime minister"
     q = analyse("which sec def announced selvas renomination", {})
     assert q.kind is AnswerType.PERSON and q.act is not None and q.act.doer
 
