@@ -32,6 +32,11 @@ def parse(text: str) -> Doc:
 
 def tokens_in(doc: Doc, start: int, end: int) -> list[Token]:
     """The tokens of `doc` that the characters [start, end) overlap."""
+    # spaCy finds the tokens from its character offsets without walking the whole document, which every lifted
+    # value's check did before (a tenth of an answer's time); a range it cannot align is walked as before.
+    span = doc.char_span(start, end, alignment_mode="expand") if start < end else None
+    if span is not None:
+        return list(span)
     return [t for t in doc if t.idx < end and t.idx + len(t) > start]
 
 
