@@ -13,10 +13,12 @@ from pathlib import Path
 import pytest
 import vcr
 
+from qa.answer import Answerer
 from qa.cli.common import sample_path
 from qa.evals.evaluation import make_recorder
 from qa.index.store import Store
 from qa.ingest.pipeline import ingest_drafts, ingest_paths
+from qa.llm.client import no_model_client
 from qa.models import ReleaseDraft
 from qa.settings import IndexSettings, ModelSettings, Settings
 
@@ -159,6 +161,15 @@ def write_release(folder: Path, name: str, title: str, date: str, source: str, b
     path = folder / name
     path.write_text(f"Title: {title}\nDate: {date}\nSource: {source}\n\n{body}\n", encoding="utf-8")
     return path
+
+
+def extractive_answerer(folder: Path, releases: list[Path], **search: int) -> Answerer:
+    """An extractive answerer over these release files, its index in `folder`; `search`: search settings
+    ("k=1": one chunk retrieved)."""
+    settings = Settings(db=folder / "index.db", search=search).with_mode("extractive")
+    store = Store(settings.db)
+    ingest_paths(store, releases, settings.index)
+    return Answerer(store, settings, lambda: no_model_client(settings.model))
 
 
 # Model traffic: replayed from cassettes recorded from a real model server. QA_RECORD=1 records them

@@ -12,15 +12,12 @@ from qa.answer.candidates import Evidence
 from qa.answer.lift import lift
 from qa.answer.question import analyse
 from qa.answer.verify import month_elsewhere, unsaid
-from qa.index.store import Store
 from qa.ingest.chunk import chunk_text
-from qa.ingest.pipeline import ingest_paths
-from qa.llm.client import no_model_client
 from qa.schemas import Answer
-from qa.settings import AnswerSettings, Settings
+from qa.settings import AnswerSettings
 from qa.text import sentences
 from qa.text.subject import subject
-from tests.conftest import shared_corpus, write_release
+from tests.conftest import extractive_answerer, shared_corpus, write_release
 
 GROWN = Path(__file__).resolve().parent.parent / "evals" / "data" / "releases"
 
@@ -53,20 +50,12 @@ Monday, June 24. He will travel to the NATO Defense Ministerial in Brussels, Bel
 """
 
 
-def _answerer(tmp_path: Path, releases: list[Path]) -> Answerer:
-    """An extractive answerer over these release files, its index in tmp_path."""
-    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
-    store = Store(settings.db)
-    ingest_paths(store, releases, settings.index)
-    return Answerer(store, settings, lambda: no_model_client(settings.model))
-
-
 @pytest.fixture()
 def answerer(tmp_path: Path) -> Answerer:
     names = {"readout.txt": READOUT, "article.txt": ARTICLE, "statement.txt": STATEMENT}
     for name, text in names.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
-    return _answerer(tmp_path, [tmp_path / name for name in names])
+    return extractive_answerer(tmp_path, [tmp_path / name for name in names])
 
 
 @pytest.mark.parametrize(("question", "asks"), [
@@ -140,7 +129,7 @@ def test_a_partial_answer_about_something_else_is_a_decline(tmp_path: Path, ques
     """Issue 18's rough edge: the closest sentence, holding none of what the question names, is no answer."""
     from qa.cli.common import sample_path
 
-    answerer = _answerer(tmp_path, [sample_path()])
+    answerer = extractive_answerer(tmp_path, [sample_path()])
     answer = answerer.ask(question)
     assert not answer.answered and answer.support == "none" and not answer.evidence
     assert f"“{named}”" in answer.answer
@@ -160,7 +149,7 @@ over 150 years until it merged with the Department of the Navy in 1947.
 @pytest.fixture()
 def name_change(tmp_path: Path) -> Answerer:
     (tmp_path / "war.txt").write_text(NAME_CHANGE, encoding="utf-8")
-    return _answerer(tmp_path, [tmp_path / "war.txt"])
+    return extractive_answerer(tmp_path, [tmp_path / "war.txt"])
 
 
 def test_shorthand_the_release_spells_out_is_no_reason_to_decline(name_change: Answerer) -> None:
@@ -208,7 +197,7 @@ def test_a_sentence_ending_in_a_colon_is_read_with_what_it_introduces(tmp_path: 
     announcer, and is not declined because that sentence alone lacks "renomination" and "vice chairman"."""
     (tmp_path / "selva.txt").write_text(NOMINATION, encoding="utf-8")
     (tmp_path / "hokanson.txt").write_text(OTHER_NOMINATION, encoding="utf-8")
-    answer = _answerer(tmp_path, [tmp_path / "selva.txt", tmp_path / "hokanson.txt"]).ask(
+    answer = extractive_answerer(tmp_path, [tmp_path / "selva.txt", tmp_path / "hokanson.txt"]).ask(
         "which sec def announced selvas renomination as vice chairman")
     assert answer.answered and "Jim Mattis" in answer.answer, answer.answer
 
@@ -228,7 +217,7 @@ def test_the_answer_comes_from_a_release_that_names_what_the_question_names(tmp_
         (tmp_path / f"budget{i}.txt").write_text(
             f"Title: Budget {i}\nDate: 2014-0{i + 1}-10\nSource: https://www.defense.gov/c{i}\n\n"
             f"Hagel discussed the budget for Iraq and the forces there with Congress on day {i}.\n", encoding="utf-8")
-    answer = _answerer(tmp_path, sorted(tmp_path.glob("*.txt"))).ask("where did hagel go in iraq")
+    answer = extractive_answerer(tmp_path, sorted(tmp_path.glob("*.txt"))).ask("where did hagel go in iraq")
     assert answer.answered and answer.answer.startswith("Baghdad"), answer.answer
 
 
@@ -239,7 +228,7 @@ def test_a_dated_release_s_this_morning_answers_when_before_another_sentence_s_d
         "Title: Hegseth begins\nDate: 2025-01-25\nSource: https://www.defense.gov/a\n\n"
         "Secretary of Defense Pete Hegseth was sworn in by Vice President JD Vance this morning. "
         "He spoke about lethality during his Jan. 14 confirmation hearing.\n", encoding="utf-8")
-    answer = _answerer(tmp_path, [tmp_path / "sworn.txt"]).ask("when did hegseth get sworn in")
+    answer = extractive_answerer(tmp_path, [tmp_path / "sworn.txt"]).ask("when did hegseth get sworn in")
     assert answer.answer.startswith("Jan. 25, 2025"), answer.answer
 
 
@@ -293,7 +282,7 @@ Remotec Inc., Clinton, Tennessee, was awarded a firm-fixed-price contract for th
 @pytest.fixture()
 def retirement(tmp_path: Path) -> Answerer:
     (tmp_path / "retire.txt").write_text(RETIREMENT, encoding="utf-8")
-    return _answerer(tmp_path, [tmp_path / "retire.txt"])
+    return extractive_answerer(tmp_path, [tmp_path / "retire.txt"])
 
 
 @pytest.mark.parametrize(("question", "kind"), [
@@ -350,7 +339,7 @@ def test_a_period_asked_through_picks_the_release_and_then_the_line_of_the_part_
     is no rival value, and the line is no decline for lacking words its release stands for."""
     for name, text in (("march.txt", MARCH), ("june.txt", JUNE)):
         (tmp_path / name).write_text(text, encoding="utf-8")
-    answer = _answerer(tmp_path, [tmp_path / "march.txt", tmp_path / "june.txt"]).ask(
+    answer = extractive_answerer(tmp_path, [tmp_path / "march.txt", tmp_path / "june.txt"]).ask(
         "What percentage of its goal did the Army Reserve reach through March of fiscal 2011?")
     assert answer.answered and answer.answer.startswith("112 percent"), answer.answer
     assert "110 percent" not in answer.answer
@@ -367,7 +356,7 @@ def test_a_clause_telling_when_is_said_by_the_release_not_the_sentence(tmp_path:
     """"when he issued the statement on ...": an event of its own that places the one asked about, said around the
     answer's sentence; the sentence lacking its words is no reason to decline. Over the shared corpus, whose
     word weights make those words most of the question's (dev questions r001_q2 and r001_q3 were declined)."""
-    answer = _answerer(tmp_path, [shared_corpus() / "dod-releases"]).ask(question)
+    answer = extractive_answerer(tmp_path, [shared_corpus() / "dod-releases"]).ask(question)
     assert answer.answered and value in answer.answer, answer.answer
 
 
@@ -385,7 +374,7 @@ def test_only_a_clause_of_an_event_of_its_own_is_a_circumstance(question: str, c
 def test_a_people_s_word_holds_the_place_asked_for(tmp_path: Path) -> None:
     """"which country": "French Minister of Defense" names it by its people, so the sentence is shown, not
     declined for holding no place (a real readout of the train part, release 152)."""
-    answer = _answerer(tmp_path, [GROWN / "152_readout_mattis_call_le_drian_2017.txt"]).ask(
+    answer = extractive_answerer(tmp_path, [GROWN / "152_readout_mattis_call_le_drian_2017.txt"]).ask(
         "which country did mattis call in feb 2017")
     assert answer.answered and "French Minister of Defense" in answer.answer
 
@@ -403,8 +392,9 @@ def test_a_verb_the_recogniser_took_into_a_name_names_no_one(tmp_path: Path) -> 
     recogniser, so "meeting" was a name the Gantz readout lacked, and the Umerov call's next meeting (Sept. 19) was
     printed as a full answer. A verb is no name: the release naming Gantz is the one asked about."""
     assert subject("when is austin meeting gantz next", 3000).names == {"austin", "gantz"}
-    answerer = _answerer(tmp_path, [shared_corpus() / "dod-releases" / "009_austin_call_new_counterpart_umerov.txt",
-                                    GROWN / "156_readout_austin_call_gantz_june_2021.txt"])
+    answerer = extractive_answerer(tmp_path, [
+        shared_corpus() / "dod-releases" / "009_austin_call_new_counterpart_umerov.txt",
+        GROWN / "156_readout_austin_call_gantz_june_2021.txt"])
     answer = answerer.ask("when is austin meeting gantz next")
     assert "Sept. 19" not in answer.answer and answer.support != "full"
 
@@ -423,7 +413,7 @@ def test_a_value_from_a_release_lacking_a_name_the_question_gives_is_not_full(tm
     question gives, so the value is the closest the releases come, never a full answer; the name asked as
     written is."""
     (tmp_path / "spectre.txt").write_text(REVIEWS, encoding="utf-8")
-    answerer = _answerer(tmp_path, [tmp_path / "spectre.txt"])
+    answerer = extractive_answerer(tmp_path, [tmp_path / "spectre.txt"])
     planted = answerer.ask("John Kermode from the Guardian, gave the film how many out of five stars?")
     assert planted.support != "full"
     asked = answerer.ask("Mark Kermode from the Guardian, gave the film how many out of five stars?")
@@ -434,7 +424,7 @@ def test_the_day_something_happened_does_not_answer_when_it_will(tmp_path: Path)
     """"when r mattis and song meeting": the readout's "On August 16, Mattis spoke with ..." tells when the call
     was; the meeting is "later this month", which no date of the lexicon reads, so the sentence is shown, partial.
     The same date answers the past question."""
-    answerer = _answerer(tmp_path, [GROWN / "153_readout_mattis_call_rok_song_2017.txt"])
+    answerer = extractive_answerer(tmp_path, [GROWN / "153_readout_mattis_call_rok_song_2017.txt"])
     future = answerer.ask("when r mattis and song meeting")
     assert "August 16" not in future.answer and "later this month" in future.answer
     assert answerer.ask("when did mattis speak with song").answer.startswith("August 16")
@@ -450,7 +440,7 @@ def test_a_byline_answers_only_for_a_release_naming_what_the_question_names(tmp_
              "WASHINGTON, Dec. 10, 2014 - Defense Secretary Chuck Hagel thanked service members in Baghdad, Iraq.\n")
     for name, text in (("panetta.txt", panetta), ("hagel.txt", hagel)):
         (tmp_path / name).write_text(text, encoding="utf-8")
-    answerer = _answerer(tmp_path, [tmp_path / "panetta.txt", tmp_path / "hagel.txt"])
+    answerer = extractive_answerer(tmp_path, [tmp_path / "panetta.txt", tmp_path / "hagel.txt"])
     answer = answerer.ask("who wrote the hagel iraq article")
     assert "Jim Garamone" not in answer.answer and answer.answer.startswith("C. Todd Lopez"), answer.answer
 
@@ -468,7 +458,7 @@ def test_a_typo_searched_as_a_name_is_at_most_partial(answerer: Answerer) -> Non
 def test_a_body_that_did_the_act_answers_who(tmp_path: Path) -> None:
     """"who confirmed wormuth": the Senate, read as an organisation, is no wrong kind of answer to "who"."""
     release = shared_corpus() / "dod-releases" / "023_statement_austin_wormuth_confirmation.txt"
-    answer = _answerer(tmp_path, [release]).ask("who confirmed wormuth")
+    answer = extractive_answerer(tmp_path, [release]).ask("who confirmed wormuth")
     assert answer.answer == "Senate", answer
     assert "not the person" not in answer.reason
 
@@ -477,7 +467,7 @@ def _asked_of(tmp_path: Path, title: str, date: str, body: str, question: str) -
     """The extractive answer to `question` over one release of this title, date and body."""
     (tmp_path / "r.txt").write_text(f"Title: {title}\nDate: {date}\nSource: https://example.mil/r\n\n{body}\n",
                                     encoding="utf-8")
-    return _answerer(tmp_path, [tmp_path / "r.txt"]).ask(question)
+    return extractive_answerer(tmp_path, [tmp_path / "r.txt"]).ask(question)
 
 
 TASK_FORCE = ("Task Force 1-28 Infantry is deployed in support of the 1st Security Force Assistance Brigade, the "
@@ -545,7 +535,7 @@ def spokesmen(tmp_path: Path) -> Answerer:
                       "The department has a new name, Pentagon Press Secretary Kingsley Wilson said in the "
                       "department's weekly video."),
     ]
-    return _answerer(tmp_path, paths)
+    return extractive_answerer(tmp_path, paths)
 
 
 @pytest.mark.parametrize(("question", "who"), [
@@ -563,7 +553,7 @@ def test_who_holds_a_role_is_who_the_release_asked_about_ties_to_it(spokesmen: A
 def test_a_decline_over_names_says_which_no_release_gives_together(corpus: Path, tmp_path: Path) -> None:
     """Over the corpus and our releases, Austin's releases are of other days and the release of Aug. 23 (a
     casualty) is not his: the decline says no release gives them together, not that none mentions Austin."""
-    answer = _answerer(tmp_path, [corpus / "dod-releases", GROWN]).ask("who did austin call on aug 23 2023")
+    answer = extractive_answerer(tmp_path, [corpus / "dod-releases", GROWN]).ask("who did austin call on aug 23 2023")
     assert not answer.answered
     assert answer.reason.startswith("no release found mentions") and "“austin”" in answer.reason, answer.reason
 
@@ -573,7 +563,7 @@ def test_a_day_the_release_plans_for_tomorrow_is_its_next_day_and_partial(tmp_pa
                            "2013-02-26", "https://archive.defense.gov/home/features/2011/0711_message1/",
                            "Tomorrow morning, Chuck Hagel will be sworn in to succeed me as Secretary of Defense. It "
                            "has been the privilege of my life to serve with the men and women of this Department.")]
-    answer = _answerer(tmp_path, paths).ask("when was hagel sworn in")
+    answer = extractive_answerer(tmp_path, paths).ask("when was hagel sworn in")
     assert answer.answer == "Feb. 27, 2013" and answer.support == "partial", answer
     assert "next day" in answer.reason
 
@@ -582,7 +572,8 @@ def test_a_plural_asked_is_answered_by_the_sentence_of_the_release_that_lists_th
                                                                                  tmp_path: Path) -> None:
     """Over the corpus and our releases, the sentence of Austin's call with Gallant on the hostages ranks first and
     names one country; the one listing the countries that helped reach the agreement answers "which countries"."""
-    answer = _answerer(tmp_path, [corpus / "dod-releases", GROWN]).ask("which countries helped reach the hostage deal")
+    answer = extractive_answerer(tmp_path, [corpus / "dod-releases", GROWN]).ask(
+        "which countries helped reach the hostage deal")
     assert answer.answer == "Israel, Qatar and Egypt", answer
 
 
@@ -593,7 +584,7 @@ def test_a_decline_over_the_closest_sentence_never_says_the_releases_lack_what_t
                            "Mendes confirmed several filming locations, including London, Mexico City and Rome. After "
                            "wrapping up in England, production travelled to Morocco in June, with filming taking "
                            "place in Tangier.")]
-    answer = _answerer(tmp_path, paths).ask("where did filming take place after rome")
+    answer = extractive_answerer(tmp_path, paths).ask("where did filming take place after rome")
     assert not answer.answered
     assert answer.reason == "the closest sentence found says nothing about “rome”", answer.reason
 
@@ -607,7 +598,7 @@ def test_a_decline_over_the_closest_release_never_says_the_releases_lack_a_name_
              write_release(tmp_path, "b.txt", "Hegseth arrives at the Pentagon", "2025-01-27", "https://example.mil/b",
                            "Defense Secretary Pete Hegseth arrived at the Pentagon today. The defense secretary spoke "
                            "to about 30 members of the press before entering the building.")]
-    answer = _answerer(tmp_path, paths).ask("how many reporters did hegseth talk to on day one")
+    answer = extractive_answerer(tmp_path, paths).ask("how many reporters did hegseth talk to on day one")
     assert not answer.answered
     assert answer.reason == "the release of the closest sentence found does not mention “hegseth”", answer.reason
 
@@ -672,7 +663,7 @@ August 2021, underscores the U.S. commitment to supporting Ukraine.
 
 def test_a_date_is_no_count_of_a_thing(tmp_path: Path) -> None:
     (tmp_path / "drawdown.txt").write_text(DRAWDOWN, encoding="utf-8")
-    answerer = _answerer(tmp_path, [tmp_path / "drawdown.txt"])
+    answerer = extractive_answerer(tmp_path, [tmp_path / "drawdown.txt"])
     # "August 2021" counts no Bradleys: the closest sentence holds no number of them.
     answer = answerer.ask("how many bradleys were in the 40th ukraine drawdown pkg")
     assert not answer.answered and "no sentence found gives the number asked for" in answer.answer
@@ -694,10 +685,7 @@ def test_a_list_cut_between_chunks_is_read_whole_from_the_chunk_that_introduces_
     marine = next(c for c in chunk_text(body) if "Marine Corps Reserve" in c.text)
     assert "new recruits" not in marine.text
     # One chunk retrieved, as where other releases outrank the list's later chunk.
-    settings = Settings(db=tmp_path / "index.db", search={"k": 1}).with_mode("extractive")
-    store = Store(settings.db)
-    ingest_paths(store, [path], settings.index)
-    answerer = Answerer(store, settings, lambda: no_model_client(settings.model))
+    answerer = extractive_answerer(tmp_path, [path], k=1)
     question = "How many new recruits did the Marine Corps Reserve have in fiscal 2011, per the recruiting plan?"
     assert [h.start for h in answerer.retrieve(question).parts[0][1]] == [0]  # the chunk of the list's introduction
     answer = answerer.ask(question)
@@ -712,5 +700,5 @@ def test_a_reader_s_shorthand_for_a_people_and_a_title_finds_whom_it_names(tmp_p
                            "https://www.defense.gov/2/", "At 3 p.m., Secretary of Defense Jim Mattis met with Vietnam "
                            "Minister of National Defense Ngo Xuan Lich. They highlighted progress made since their "
                            "August meeting in Washington.")]
-    answer = _answerer(tmp_path, paths).ask("when did mattis meet the aussie pm")
+    answer = extractive_answerer(tmp_path, paths).ask("when did mattis meet the aussie pm")
     assert answer.answer.startswith("June 2") and "August" not in answer.answer, answer

@@ -19,7 +19,7 @@ from qa.llm.client import no_model_client
 from qa.schemas import Answer
 from qa.settings import Settings
 from qa.text import coordination, dates
-from tests.conftest import write_release
+from tests.conftest import extractive_answerer, write_release
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -266,10 +266,7 @@ def test_two_times_are_two_events_though_one_release_names_both(tmp_path: Path) 
              write_release(tmp_path, "feb.txt", "Recruiting Through February", "2011-03-15",
                            "https://www.defense.gov/2/", "The Army National Guard had 22,694 accessions through "
                            "February 2011, up from January.")]
-    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
-    store = Store(settings.db)
-    ingest_paths(store, paths, settings.index)
-    answer = Answerer(store, settings, lambda: no_model_client(settings.model)).ask(
+    answer = extractive_answerer(tmp_path, paths).ask(
         "How many Army National Guard accessions were reported through January 2011 and through February 2011?")
     assert "18,641" in answer.answer and "22,694" in answer.answer, answer
     assert {c.date for c in answer.evidence} == {"2011-02-15", "2011-03-15"}
