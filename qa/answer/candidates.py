@@ -21,6 +21,7 @@ from qa.models import Hit
 from qa.settings import AnswerSettings
 from qa.text import analyze, boilerplate, dates, roles
 from qa.text.answer_type import AnswerType
+from qa.text.sentences import list_item
 from qa.text.spans import parse
 
 _CUMULATIVE = re.compile(r"\b(?:cumulative|in total|altogether|overall|so far|to date|all told|as of)\b", re.IGNORECASE)
@@ -147,10 +148,6 @@ def _same_paragraph(text: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
     return "\n" not in text[min(a[1], b[1]):max(a[0], b[0])]
 
 
-# A line of a list: "-- 3,672 for the Marine Corps Reserve;", "— Army: 6,287 accessions ...", "• Navy – 25,380".
-_ITEM = re.compile(r"\s*(?:--|[—–•*-])\s")
-
-
 def _list_end(text: str, spans: list[tuple[int, int]], start: int, end: int) -> int:
     """Where a chunk (`start`-`end`) ends once the list it introduces is read whole: a chunk cut inside a list whose
     introducing line ("Here are the numbers of new recruits ... for the reserve components:") it holds reads the
@@ -160,12 +157,12 @@ def _list_end(text: str, spans: list[tuple[int, int]], start: int, end: int) -> 
         return end
     last = inside[-1]
     head = last
-    while head >= inside[0] and _ITEM.match(text[spans[head][0]:spans[head][1]]):
+    while head >= inside[0] and list_item(text[spans[head][0]:spans[head][1]]):
         head -= 1
     if head < inside[0] or not text[spans[head][0]:spans[head][1]].rstrip().endswith(":"):
         return end
     more = last + 1
-    while more < len(spans) and _ITEM.match(text[spans[more][0]:spans[more][1]]):
+    while more < len(spans) and list_item(text[spans[more][0]:spans[more][1]]):
         end = spans[more][1]
         more += 1
     return end

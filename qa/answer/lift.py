@@ -40,6 +40,10 @@ _TIMES = frozenset(analyze.stem(w) for w in "year years yr yrs month months mo m
                    "hour hours hr hrs minute minutes min mins".split())
 
 
+# The recogniser's labels of a stretch of time ("two weeks", "August 2021"): a count only of what is counted in time.
+TIME_LABELS = frozenset({"DATE", "TIME"})
+
+
 def counts_time(q: Question) -> bool:
     """Whether a count the question asks for may be a stretch of time ("how many yrs", "how long"): not when it
     counts something else ("how many bradleys"), which no date or time the recogniser reads is."""
@@ -388,7 +392,7 @@ def _counts(q: Question, text: str, body_start: int) -> list[Span]:
             continue
         if _YEAR.fullmatch(number.text) and "DATE" in spans.labels(text, number.start, number.end):
             continue  # "Fiscal Year 2015": a year, as the recogniser reads it, never the count asked for
-        if not counts_time(q) and spans.labels(text, number.start, number.end) & {"DATE", "TIME"}:
+        if not counts_time(q) and spans.labels(text, number.start, number.end) & TIME_LABELS:
             continue  # "two weeks" is a stretch of time, as the recogniser reads it, not a count of troops
         if re.search(r"[A-Za-z]\d|\d[A-Za-z]", number.text):
             continue  # a designation ("F-16", "W56HZV-20"), not a count

@@ -19,6 +19,7 @@ from qa.answer import candidates as cands
 from qa.answer.candidates import Evidence
 from qa.answer.followup import Context, context
 from qa.answer.lift import (
+    TIME_LABELS,
     Span,
     counts_time,
     days_back,
@@ -65,8 +66,6 @@ _HOLDS = {AnswerType.PERSON: {"PERSON", "ORG"}, AnswerType.PLACE: spans.PLACE_LA
           AnswerType.DATE: {"DATE", "TIME"}, AnswerType.MONEY: {"MONEY", "CARDINAL"},
           AnswerType.PERCENT: {"PERCENT", "CARDINAL"}, AnswerType.ORDINAL: {"ORDINAL"},
           AnswerType.COUNT: {"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "DATE", "TIME"}}
-# The labels of a stretch of time ("two weeks", "August 2021"): a count only of what is counted in time.
-_TIME_LABELS = frozenset({"DATE", "TIME"})
 # What a question of each kind asks for, as a decline says it.
 _KIND_SAID = {AnswerType.MONEY: "amount", AnswerType.PERCENT: "percentage", AnswerType.COUNT: "number",
               AnswerType.ORDINAL: "ordinal", AnswerType.DATE: "date", AnswerType.PERSON: "person",
@@ -423,7 +422,7 @@ class Answerer:
                     best.short, read, why = Span(best.text[start:end], start, end), True, HEDGED
         if best.short is None and level != "full" and settings.decline_valueless and q.kind in _HOLDS and \
                 not any(e.label_ in _HOLDS[q.kind] and not names_given(q, e.text) and (
-                    q.kind is not AnswerType.COUNT or e.label_ not in _TIME_LABELS or counts_time(q))
+                    q.kind is not AnswerType.COUNT or e.label_ not in TIME_LABELS or counts_time(q))
                         for e in spans.parse(best.text).ents):
             # A value of a kind was asked ("how many", "who", "when") and the closest sentence holds nothing the
             # recogniser reads as one besides what the question names, nor does the reader find one: it is about

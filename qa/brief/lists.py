@@ -17,9 +17,8 @@ import re
 from functools import lru_cache
 
 from qa.brief import figures, parsed, relevance
+from qa.text.sentences import LIST_MARKER
 
-# A list marker opening a line: dashes, bullets, an asterisk.
-_MARKER = re.compile(r"[ \t]*(?:--|[•*·‣▪–—-])[ \t]*")
 # A label and what separates it from the figures: "Army:", "Marine Corps –", "Army NG Gains:".
 _LABEL = re.compile(r"([A-Z][^\n:–—]{0,60}?)[ \t]*(?::|[ \t](?:--|[–—-])[ \t])[ \t]*")
 # Figures a list item counts: amounts and counts, not dates ("issued Nov 15, 2018") or ordinals.
@@ -53,7 +52,7 @@ def _previous_line(text: str, first: int) -> tuple[int, int] | None:
 
 
 def _marker(line: str) -> str:
-    m = _MARKER.match(line)
+    m = LIST_MARKER.match(line)
     return m.group().strip() if m else ""
 
 
@@ -89,7 +88,7 @@ def item(text: str, start: int, end: int) -> tuple[int, int] | None:
     line = _line(text, start, end)
     if line is None:
         return None
-    m = _MARKER.match(text, start, end)
+    m = LIST_MARKER.match(text, start, end)
     body = m.end() if m else start
     if body >= end:
         return None

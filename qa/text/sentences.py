@@ -17,6 +17,15 @@ oct nov dec
 # a capitalised word (a web address's dots stand between lower-case words).
 _END = re.compile(r"""[.!?]+['"’”)\]]*(?=\s)|\n|(?:(?<=[a-z]{3})|(?<=\d))\.(?=[A-Z][a-z]+\b)""")
 _LAST_WORD = re.compile(r"([A-Za-z]+)\.*$")
+# A list marker opening a line: dashes, bullets, an asterisk ("-- 3,672 for the Marine Corps Reserve;",
+# "• Navy – 25,380 accessions"). Releases list figures and names so, line by line.
+LIST_MARKER = re.compile(r"[ \t]*(?:--|[•*·‣▪–—-])[ \t]*")
+
+
+def list_item(line: str) -> bool:
+    """Whether a line opens with a list marker set apart from what follows ("-- Army: ...", not "-5 degrees")."""
+    m = LIST_MARKER.match(line.lstrip())
+    return m is not None and m.group() != m.group().rstrip()
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
