@@ -169,3 +169,38 @@ def test_the_name_of_a_person_asked_for_is_one_tied_to_that_noun() -> None:
     assert lift(q, sentence) is None
     found = lift(q, "The sailor, Petty Officer 2nd Class John Doe, died in the Red Sea, Manning said.")
     assert found is not None and "John Doe" in found.text
+
+
+BALTIC = ("On July 25, the Secretary met with his Baltic counterparts, Minister Tarmo Kask, Estonia; Minister Janis "
+          "Ozols, Latvia; and Minister Ruta Vaitkute, Lithuania, at the Pentagon.")
+
+
+@pytest.mark.parametrize(("question", "person"), [
+    # The country after a name in its semicolon item is that name's, never the next item's: a people's word or
+    # its country, as the question writes it.
+    ("whos the latvian minister the secretary met", "Janis Ozols"),
+    ("whats the latvia defense ministers name", "Janis Ozols"),
+    ("who was the lithuanian minister at the pentagon", "Ruta Vaitkute"),
+])
+def test_a_person_of_a_list_is_the_one_whose_own_item_holds_the_question(question: str, person: str) -> None:
+    found = lift(analyse(question, {}, AnswerSettings().common_words), BALTIC)
+    assert found is not None and found.text == person
+
+
+def test_a_title_the_question_writes_word_for_word_outweighs_a_country_word() -> None:
+    """"Japan's Prime Minister": the prime minister, not the Japanese counterpart who is a minister of defense."""
+    sentence = ("The Secretary met with his Japanese counterpart, Minister of Defense Hamada Yasukazu, and held "
+                "separate discussions with Prime Minister Kishida Fumio.")
+    found = lift(analyse("Who is Japan's Prime Minister?", {"japan": 4.0, "prime": 3.0, "minist": 1.7},
+                         AnswerSettings().common_words), sentence)
+    assert found is not None and found.text == "Kishida Fumio"
+
+
+def test_a_country_the_role_names_may_be_the_setting_but_never_another_country() -> None:
+    """"the Saudi defense minister" met in Jeddah is named without "Saudi"; a minister tied to another country is
+    no answer."""
+    q = analyse("Who was the Saudi defense minister Carter met?", {"saudi": 4.0, "minist": 1.7, "defens": 0.2},
+                AnswerSettings().common_words)
+    found = lift(q, "Carter met in Jeddah with Defense Minister Mohammad bin Salman Al Saud and others.")
+    assert found is not None and found.text == "Mohammad bin Salman Al Saud"
+    assert lift(q, "Carter met in Amman with Jordanian Defense Minister Ahmad Khalil.") is None

@@ -517,8 +517,14 @@ def _people(q: Question, text: str, body_start: int) -> list[Span]:
 def holds_role(q: Question, text: str, start: int, end: int) -> bool:
     """Whether the text ties the name at `start`:`end` to the role a "who is the <role>" question asks for (most
     of the role's weight among the words of its phrase); True for a question that asks for no role."""
-    weight = sum(q.idf.get(t, 1.0) for t in q.role)
-    return sum(q.idf.get(t, 1.0) for t in q.role & tied_words(text, start, end)) >= weight / 2
+    tied = tied_words(text, start, end)
+    role = q.role
+    if not tied & wordnet.peoples_terms():
+        # A country the role names ("the Saudi defense minister") is often the release's setting, not the name's
+        # phrase ("met in Jeddah with ... Defense Minister Mohammad bin Salman"): unsaid is no other country.
+        role = role - wordnet.peoples_terms()
+    weight = sum(q.idf.get(t, 1.0) for t in role)
+    return sum(q.idf.get(t, 1.0) for t in role & tied) >= weight / 2
 
 
 def _titles(q: Question, text: str, body_start: int) -> list[Span]:
@@ -621,9 +627,27 @@ _DESIGNATION_REACH = 150
 
 
 def titled(q: Question, text: str, span: Span) -> float:
-    """The weight of the question's words standing just before a name: its title ("Philippine ... Defense")."""
-    before = analyze.terms(text[max(0, span.start - 45):span.start])
-    return sum(q.idf.get(t, 1.0) for t in set(before) & q.term_set)
+    """The weight of the question's words standing just before a name: its title ("Philippine ... Defense"); in a
+    list of people split by semicolons, its own item only, the country after it included ("Minister Sprūds,
+    Latvia;" for the Latvian minister), a people's word standing for its country and back."""
+    before = text[max(0, span.start - 45):span.start]
+    words = before[max(before.rfind(";"), before.rfind(",")) + 1:]
+    if ";" in text:
+        # Its item runs to the next semicolon, or to the sentence's end for the last item.
+        end = text.find(";", span.end)
+        after = text[span.end:end if end >= 0 else len(text)]
+        if len(after) <= _ITEM_REACH:
+            words += " " + after
+    read = [(w, analyze.terms(w)) for w in re.findall(r"[\w’'-]+", words)]
+    terms = {x for w, own in read for x in (*own, *(t for form in wordnet.peoples(w) for t in analyze.terms(form)))}
+    # A title the question writes word for word counts its pairs again ("Prime Minister", not a minister of Japan).
+    stems = [t for _, own in read for t in own]
+    pairs = set(zip(stems, stems[1:])) & q.pairs
+    return sum(q.idf.get(t, 1.0) for t in terms & q.term_set) + sum(
+        (q.idf.get(a, 1.0) + q.idf.get(b, 1.0)) / 2 for a, b in pairs)
+
+
+_ITEM_REACH = 45  # the country, title or unit after a name in its list item: a few words
 
 
 # Capitalised runs that name places, bodies and laws, not people: "South China Sea", "Contact Group", "Security

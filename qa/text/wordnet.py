@@ -25,6 +25,8 @@ import gzip
 from functools import lru_cache
 from pathlib import Path
 
+from qa.text import analyze
+
 DATA = {pos: Path(__file__).with_name(f"wordnet-{pos}s.txt.gz") for pos in ("noun", "verb")}
 PEOPLES = Path(__file__).with_name("wordnet-peoples.txt")
 NAMES = Path(__file__).with_name("wordnet-names.txt")
@@ -96,6 +98,12 @@ def peoples(name: str) -> tuple[str, ...]:
     """A people's adjective's countries, or a country's adjectives: "chinese" -> ("China",), "France" ->
     ("French",); none for another word."""
     return _peoples().get(name.lower(), ())
+
+
+@lru_cache(maxsize=1)
+def peoples_terms() -> frozenset[str]:
+    """The index terms of every country and people's word: "saudi", "latvia", "latvian"."""
+    return frozenset(t for name in _peoples() if len(terms := analyze.terms(name)) == 1 for t in terms)
 
 
 
