@@ -50,6 +50,13 @@ def test_a_byline_with_service_and_rank_is_a_byline() -> None:
         "By Air Force Tech. Sgt. Jake Richmond", "byline")
 
 
+def test_a_dod_news_byline_with_its_date_and_outlet_is_a_byline_and_a_sentence_opening_with_by_is_not() -> None:
+    text = ("June 9, 2023 | By Joseph Clark , DOD News\n\nBy March, the Army had recruited 21,485 soldiers.\n\n"
+            "By Executive Order of the President, the department was renamed.")
+    assert [(text[s.start:s.end].strip(), s.kind) for s in boilerplate.spans(text)] == [
+        ("June 9, 2023 | By Joseph Clark , DOD News", "byline")]
+
+
 # Lines each pattern matches, in the forms IGNORECASE allows: other cases, and ſ for s, the Kelvin sign for k.
 LINES = [*TEXT.split("\n"), "SUBſCRIBE to the newsletter", "Photo credit: DoD", "See Also:", "Image: Navy",
          "Attributed to Pentagon Press Secretary Sabrina Singh:", "FOR MORE INFORMATION call 555-0100",

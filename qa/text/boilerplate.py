@@ -32,7 +32,11 @@ class Span(NamedTuple):
 # words one of which any line it matches holds (in the folded text, qa.text.folding): most releases hold none, and
 # skip the pattern.
 _LINES: list[tuple[Kind, re.Pattern[str], tuple[str, ...]]] = [
-    ("byline", re.compile(r"^[ \t]*By [A-Z][\w.’'-]*(?:[ \t]+[A-Z][\w.’'-]*){1,7}[ \t]*$", re.MULTILINE), ("by ",)),
+    # "By C. Todd Lopez"; DOD News writes its date before and its outlet after: "June 9, 2023 | By Joseph Clark ,
+    # DOD News".
+    ("byline", re.compile(r"^[ \t]*(?:[^\n|]{1,40}\|[ \t]*)?By [A-Z][\w.’'-]*(?:[ \t]+[A-Z][\w.’'-]*){1,7}"
+                          r"(?:[ \t]*,[ \t]*[A-Z][\w.’'-]*(?:[ \t]+[A-Z][\w.’'-]*){0,4})?[ \t]*$", re.MULTILINE),
+     ("by ",)),
     ("readout", re.compile(r"^[^\n]{0,160}\b(?:provided|released|issued|gave) the following "
                            r"(?:readout|statement|remarks)[^\n]{0,40}:[ \t]*$"
                            r"|^[ \t]*(?:Attributed to|Statement (?:from|by)) [^\n]{3,120}:[ \t]*$",
