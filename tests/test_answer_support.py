@@ -11,7 +11,7 @@ from qa.answer import Answerer, attribution, confidence
 from qa.answer.candidates import Evidence
 from qa.answer.lift import lift
 from qa.answer.question import analyse
-from qa.answer.verify import month_elsewhere, unsaid
+from qa.answer.verify import counts_other, month_elsewhere, unsaid
 from qa.ingest.chunk import chunk_text
 from qa.schemas import Answer
 from qa.settings import AnswerSettings
@@ -702,3 +702,29 @@ def test_a_reader_s_shorthand_for_a_people_and_a_title_finds_whom_it_names(tmp_p
                            "August meeting in Washington.")]
     answer = extractive_answerer(tmp_path, paths).ask("when did mattis meet the aussie pm")
     assert answer.answer.startswith("June 2") and "August" not in answer.answer, answer
+
+
+def _one(sentence: str) -> list[Evidence]:
+    return [Evidence(release_id="r", title="t", date="2020-07-17", source="s", release_text=sentence,
+                     spans=[(0, len(sentence))], chunk_ids=["c"])]
+
+
+@pytest.mark.parametrize(("question", "sentence", "value", "other"), [
+    # A name's words after the number are no count of jobs, however WordNet reads "act".
+    ("how many jobs did the amfuel dpa deal save", "DOD entered into two Defense Production Act (DPA) Title III "
+     "actions worth $36.9 million.", "two Defense Production Act (DPA", True),
+    ("how many aircraft did the package include", "The package includes four additional counter-artillery "
+     "radars.", "four additional counter-artillery radars", True),
+    # The noun asked, a kind of it, or people for people: the count is of the thing asked.
+    ("how many people did the army recruit", "The Army had 21,485 new recruits.", "21,485 new recruits", False),
+    ("how many troops are in iraq", "There are now 2,500 U.S. service members in Iraq.",
+     "2,500 U.S. service members", False),
+    ("how many systems were in the package", "It includes Two National Advanced Surface-to-Air Missile Systems.",
+     "Two National Advanced Surface-to-Air Missile Systems", False),
+    # No noun, or a measure the recogniser reads: nothing to tell by.
+    ("how many tracks were on the cd", "The preorder CD held 20 tracks.", "20", False),
+    ("how many yrs since vietnam", "He had not used it in 45 years.", "45 years", False),
+])
+def test_a_count_of_another_thing_than_the_one_asked_is_never_full(question: str, sentence: str, value: str,
+                                                                      other: bool) -> None:
+    assert bool(counts_other(analyse(question, {}), value, _one(sentence))) is other

@@ -13,6 +13,7 @@ Two questions, asked of every answer, the model's or the lifted one:
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -242,7 +243,7 @@ def support(q: Question, evidence: list[Evidence], has_value: bool, partial_miss
     if not has_value and (q.kind is not AnswerType.OTHER or q.focus):
         what = q.kind.value if q.kind is not AnswerType.OTHER else surface(q, q.focus or "")
         return "partial", f"the closest sentence gives no {what}"
-    if short is not None and (wrong := wrong_kind(q, short, evidence)):
+    if short is not None and (wrong := wrong_kind(q, short, evidence) or counts_other(q, short, evidence)):
         return "partial", wrong
     inside: set[str] = set()
     for ev in evidence:
@@ -324,6 +325,53 @@ def wrong_kind(q: Question, value: str, evidence: list[Evidence]) -> str:
             for ev in evidence for a, b in roles.fillers(ev.text, q.act)):
         return ""  # a body that did the act asked about ("who confirmed her": the Senate)
     return f"“{value}” is not the {q.kind.value} asked about"
+
+
+def counts_other(q: Question, value: str, evidence: list[Evidence]) -> str:
+    """Why a count counts another thing than the one asked ("two Defense Production Act (DPA" for "how many
+    jobs"): its nouns after the number, none of which is the noun asked or a kind of it as WordNet knows it; ""
+    when it is, when the count gives no noun ("20"), or when the recogniser reads a measure ("45 years")."""
+    if q.kind is not AnswerType.COUNT or not q.counted:
+        return ""
+    ev = next((e for e in evidence if value in e.text), None)
+    if ev is None:
+        return ""
+    at = ev.text.find(value)
+    if spans.labels(ev.text, at, at + len(value)) & _MEASURES:
+        return ""
+    tokens = spans.tokens_in(spans.parse(ev.text), at, at + len(value))
+    first = next((i for i, t in enumerate(tokens) if t.like_num or t.pos_ == "NUM"), None)
+    if first is None:
+        return ""
+    # The number's own noun phrase: up to a preposition or a bracket ("3,672 for the Marine Corps Reserve" counts
+    # what its list counts; "for ..." says whose).
+    phrase = list(itertools.takewhile(lambda t: not (t.pos_ == "ADP" and t.doc[t.i - 1].whitespace_)
+                                      and t.text not in "(),;:", tokens[first + 1:]))  # "Surface-to-Air" is one word
+    nouns = [t for t in phrase if t.pos_ in ("NOUN", "PROPN")]
+    asked = surface(q, q.counted)
+    if not nouns or not wordnet.senses(asked.lower()):
+        return ""  # nothing counted, or a word WordNet does not know ("ppl"): no telling
+    # A name's words ("Defense Production Act") are no common nouns to look up: only its own words count.
+    if any(q.counted in analyze.terms(t.text) or t.pos_ == "NOUN" and _same_kind(t.lemma_.lower(), asked.lower())
+           for t in nouns):
+        return ""
+    return f"“{value}” counts something other than the {asked} asked about"
+
+
+def _same_kind(noun: str, asked: str) -> bool:
+    """Whether WordNet makes one noun a kind of the other, or both kinds of people ("recruits" for "people")."""
+    return wordnet.is_kind_of(noun, asked) or wordnet.is_kind_of(asked, noun) or (
+        _of_people(noun) and _of_people(asked))
+
+
+def _of_people(noun: str) -> bool:
+    return any(wordnet.is_kind_of(noun, kind) for kind in _PEOPLE_KINDS)
+
+
+# WordNet's heads of people counted: a person, a people, a force ("troops", "personnel").
+_PEOPLE_KINDS = ("person", "people", "military_personnel", "force")
+# What the recogniser reads as a measure, not a count of things: "45 years", "500 tons", "12 percent".
+_MEASURES = frozenset({"DATE", "TIME", "QUANTITY", "PERCENT", "MONEY"})
 
 
 def surface(q: Question, term: str) -> str:
