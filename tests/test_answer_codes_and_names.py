@@ -204,3 +204,16 @@ def test_a_country_the_role_names_may_be_the_setting_but_never_another_country()
     found = lift(q, "Carter met in Jeddah with Defense Minister Mohammad bin Salman Al Saud and others.")
     assert found is not None and found.text == "Mohammad bin Salman Al Saud"
     assert lift(q, "Carter met in Amman with Jordanian Defense Minister Ahmad Khalil.") is None
+
+
+def test_an_amount_that_measures_another_noun_of_the_question_is_not_the_one_asked() -> None:
+    """"how much was the grant ... for the YMCA project": "a $18,100,000 project" measures the project."""
+    q = analyse("How much was the grant to the Jefferson County agency for the Watertown YMCA project?", {})
+    found = lift(q, "$9,000,000 to the Jefferson County Industrial Development Agency, Watertown, New York, to "
+                    "undertake a $18,100,000 project to construct a Watertown Family YMCA.")
+    assert found is not None and found.text == "$9,000,000"
+    # Asked for the project, the project's amount answers.
+    q = analyse("How much was the Watertown YMCA project?", {})
+    found = lift(q, "$9,000,000 to the Jefferson County Industrial Development Agency, Watertown, New York, to "
+                    "undertake a $18,100,000 project to construct a Watertown Family YMCA.")
+    assert found is not None and found.text == "$18,100,000"

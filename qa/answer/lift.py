@@ -174,7 +174,7 @@ def _lifted(q: Question, text: str, *, dated: bool = False) -> Span | None:
     if kind is AnswerType.MONEY:
         if _TOTAL.search(q.text):
             return _qualified(text, max(found, key=lambda s: _amount(s.text)))
-        return _qualified(text, _closest(q, text, found))
+        return _qualified(text, _closest(q, text, _of_the_measured(q, text, found)))
     if kind is AnswerType.PERCENT:
         return _with_unit(text, _closest(q, text, found))
     if kind is AnswerType.COUNT:
@@ -372,6 +372,33 @@ def _closest(q: Question, text: str, spans: list[Span]) -> Span:
         return min(abs(pos - span.start) / (1.0 + w) for pos, w in anchors)
 
     return min(spans, key=cost)
+
+
+def _of_the_measured(q: Question, text: str, found: list[Span]) -> list[Span]:
+    """For "how much was the grant to ... for the YMCA project": the amounts that do not measure another noun of the
+    question than the one asked ("a $18,100,000 project" measures the project, not the grant), by the parses of
+    both; all of `found` when none or every one does."""
+    measured = _measured(q)
+    if measured is None:
+        return found
+    doc = spans.parse(text)
+
+    def other(span: Span) -> bool:
+        heads = {t.head for t in spans.tokens_in(doc, span.start, span.end) if t.dep_ in ("nummod", "compound", "amod")
+                 and t.head.pos_ == "NOUN" and not (span.start <= t.head.idx < span.end)}
+        return any(analyze.stem(h.lower_) in q.term_set and analyze.stem(h.lower_) != measured for h in heads)
+
+    kept = [s for s in found if not other(s)]
+    return kept or found
+
+
+def _measured(q: Question) -> str | None:
+    """The noun a "how much was the X" question measures, by its parse: the subject of its copula."""
+    root = next((t for t in spans.parse(q.text) if t.dep_ == "ROOT"), None)
+    if root is None or root.lemma_ != "be":
+        return None
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "NOUN"), None)
+    return analyze.stem(subject.lower_) if subject is not None else None
 
 
 def _with_unit(text: str, span: Span) -> Span:
