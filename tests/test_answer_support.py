@@ -66,6 +66,11 @@ def answerer(tmp_path: Path) -> Answerer:
     ("Which country provided the readout?", False),
     ("Who did Austin call?", False),
     ("What did the readout say about the Senkaku Islands?", False),
+    # A verb WordNet knows as a way to publish, with its particle: "put out", "brought out".
+    ("who put out the readout of mattis mtg w german def min", True),
+    ("who brought out the statement on the drawdown", True),
+    ("who did austin call per the readout", False),
+    ("who met hegseth according to the readout", False),
 ])
 def test_credit_questions_are_told_by_their_parse(question: str, asks: bool) -> None:
     assert attribution.asks_credit(question) is asks

@@ -9,13 +9,17 @@ the readout of Austin's call", "who wrote the article on ...") is answered from 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from qa.answer.candidates import Evidence
 from qa.answer.lift import Span
 from qa.index.store import Store
 from qa.models import Hit
-from qa.text import analyze, boilerplate, spans, subject
+from qa.text import analyze, boilerplate, spans, subject, wordnet
 from qa.text.answer_type import AnswerType, answer_type
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 # The boilerplate kinds that credit someone with a release.
 CREDITS = frozenset({"byline", "readout"})
@@ -31,7 +35,20 @@ def asks_credit(question: str) -> bool:
     lemmas = {t.lemma_.lower() for t in doc}
     # "which press secretary provided the readout" asks for a person as "who" does.
     person = bool({"who", "whom"} & lemmas) or answer_type(question) is AnswerType.PERSON
-    return person and bool(_VERBS & lemmas) and bool(_THINGS & lemmas)
+    return person and bool(_THINGS & lemmas) and bool(_VERBS & lemmas or any(_publishes(t) for t in doc))
+
+
+def _publishes(verb: Token) -> bool:
+    """Whether a verb, with its particle ("put out"), is in any sense a way to publish, issue or write, as WordNet
+    knows verbs: "who put out the readout", not "who did he call per the readout"."""
+    if verb.pos_ != "VERB":
+        return False
+    particle = next((c.lower_ for c in verb.children if c.dep_ == "prt"), None)
+    forms = [f"{verb.lemma_.lower()}_{particle}"] if particle else [verb.lemma_.lower()]
+    return any(wordnet.is_kind_of(form, kind, first=None, pos="verb") for form in forms for kind in _PUBLISH)
+
+
+_PUBLISH = ("publish", "issue", "write")
 
 
 def credited(hits: list[Hit], store: Store, missing: Callable[[Hit], int]) -> Evidence | None:
