@@ -252,6 +252,23 @@ def test_search_words_opening_with_a_plural_ask_how_many(question: str, kind: An
     assert analyse(question, {}).kind is kind
 
 
+@pytest.mark.parametrize(("question", "counted"), [
+    # A count, as WordNet knows one, of the noun typed before it, however the tagger reads "count" there.
+    ("dcip grant count 2025 war dept round", "grant"),
+    ("troop count iraq jan 2021", "troop"),
+])
+def test_search_words_naming_a_count_ask_how_many_of_the_noun_before_it(question: str, counted: str) -> None:
+    q = analyse(question, {})
+    assert q.kind is AnswerType.COUNT and q.counted == counted
+
+
+def test_a_count_reads_through_the_initials_of_the_name_it_counts() -> None:
+    q = analyse("how many dcip grants (dcip = Defense Community Infrastructure Program)", {})
+    found = lift(q, "Today, the Department of War awarded ten Defense Community Infrastructure Program (DCIP) grants "
+                    "from the Office of Local Defense Community Cooperation.")
+    assert found is not None and found.text == "ten Defense Community Infrastructure Program (DCIP) grants"
+
+
 def test_a_count_of_the_row_a_question_names_is_lifted() -> None:
     q = analyse("how many marine corps accessions in april 2010", {})
     found = lift(q, "— Marine Corps: 798 accessions with a goal of 795 for 100 percent; and")

@@ -465,8 +465,8 @@ def _counts(q: Question, text: str, body_start: int) -> list[Span]:
                 break  # the noun phrase ended: "... reserve components | met their goals"
             elif word_terms:
                 loose -= 1
-            if bare != word.group():
-                break
+            if bare != word.group() and not re.fullmatch(r"\([A-Z][\w-]*\)", word.group()):
+                break  # the phrase ends at its punctuation, but not at a name's initials: "ten ... (DCIP) grants"
         before = analyze.terms(text[max(body_start, start - 40):start])
         score += sum(0.5 for t in before if t in q.term_set)
         span = Span(text[start:noun_end].rstrip(".,;:"), start, start + len(text[start:noun_end].rstrip(".,;:")))

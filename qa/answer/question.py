@@ -9,11 +9,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from qa.index import spelling
 from qa.text import analyze, dates, roles, spans, wordnet
 from qa.text.answer_type import AnswerType, answer_type
 from qa.text.subject import designation, role, subject
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 # After "which" or "what" (and "is the", "type of"), the head noun runs until a function word, a verb or a
 # participle: "which company received" -> company, "which roadmap advancing" -> roadmap, "what is the contract
@@ -80,11 +84,16 @@ def _typed_count(text: str) -> str | None:
     doc = spans.parse(text)
     if any(t.tag_ in _WH_TAGS for t in doc):
         return None
-    last = None
+    run: list[Token] = []
     for t in doc:
+        if run and wordnet.is_kind_of(t.lower_, "count"):
+            # "dcip grant count 2025", "troop count iraq": a count, as WordNet knows one, of the noun before it (the
+            # tagger reads "count" after a noun typed so as a verb or a name).
+            return run[-1].text
         if t.pos_ not in ("NOUN", "PROPN", "ADJ") or t.lower_ in analyze.STOP_WORDS or any(c.isdigit() for c in t.text):
             break
-        last = t
+        run.append(t)
+    last = run[-1] if run else None
     return last.text if last is not None and last.tag_ == "NNS" and last.pos_ == "NOUN" else None
 
 

@@ -343,10 +343,10 @@ def counts_other(q: Question, value: str, evidence: list[Evidence]) -> str:
     first = next((i for i, t in enumerate(tokens) if t.like_num or t.pos_ == "NUM"), None)
     if first is None:
         return ""
-    # The number's own noun phrase: up to a preposition or a bracket ("3,672 for the Marine Corps Reserve" counts
-    # what its list counts; "for ..." says whose).
+    # The number's own noun phrase, a name's initials in brackets included: up to a preposition ("3,672 for the
+    # Marine Corps Reserve" counts what its list counts; "for ..." says whose).
     phrase = list(itertools.takewhile(lambda t: not (t.pos_ == "ADP" and t.doc[t.i - 1].whitespace_)
-                                      and t.text not in "(),;:", tokens[first + 1:]))  # "Surface-to-Air" is one word
+                                      and t.text not in ",;:", tokens[first + 1:]))  # "Surface-to-Air" is one word
     nouns = [t for t in phrase if t.pos_ in ("NOUN", "PROPN")]
     asked = surface(q, q.counted)
     if not nouns or not wordnet.senses(asked.lower()):
