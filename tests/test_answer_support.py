@@ -726,6 +726,9 @@ def _one(sentence: str) -> list[Evidence]:
      "2,500 U.S. service members", False),
     ("how many systems were in the package", "It includes Two National Advanced Surface-to-Air Missile Systems.",
      "Two National Advanced Surface-to-Air Missile Systems", False),
+    # A value cut short of its noun counts the noun the parser makes it count.
+    ("how many high-mobility artillery rocket systems", "It includes four high-mobility artillery rocket systems.",
+     "four high-mobility artillery rocket", False),
     # No noun, or a measure the recogniser reads: nothing to tell by.
     ("how many tracks were on the cd", "The preorder CD held 20 tracks.", "20", False),
     ("how many yrs since vietnam", "He had not used it in 45 years.", "45 years", False),

@@ -348,6 +348,11 @@ def counts_other(q: Question, value: str, evidence: list[Evidence]) -> str:
     phrase = list(itertools.takewhile(lambda t: not (t.pos_ == "ADP" and t.doc[t.i - 1].whitespace_)
                                       and t.text not in ",;:", tokens[first + 1:]))  # "Surface-to-Air" is one word
     nouns = [t for t in phrase if t.pos_ in ("NOUN", "PROPN")]
+    # The noun the parser makes the number count, where the value's phrase stops short of it ("four high-mobility
+    # artillery rocket" of "... rocket systems"); a bare number ("20") says nothing to tell by.
+    number = tokens[first]
+    if nouns and number.dep_ == "nummod" and number.head.pos_ in ("NOUN", "PROPN") and number.head not in nouns:
+        nouns.append(number.head)
     asked = surface(q, q.counted)
     if not nouns or not wordnet.senses(asked.lower()):
         return ""  # nothing counted, or a word WordNet does not know ("ppl"): no telling
