@@ -654,9 +654,10 @@ _DESIGNATION_REACH = 150
 
 
 def titled(q: Question, text: str, span: Span) -> float:
-    """The weight of the question's words standing just before a name: its title ("Philippine ... Defense"); in a
-    list of people split by semicolons, its own item only, the country after it included ("Minister Sprūds,
-    Latvia;" for the Latvian minister), a people's word standing for its country and back."""
+    """The weight of the question's words standing just before a name, back to a comma or semicolon: its title
+    ("Philippine ... Defense"); in a list of people split by semicolons, its own item only, the country after it
+    included ("Minister Sprūds, Latvia;" for the Latvian minister), a people's word standing for its country and
+    back."""
     before = text[max(0, span.start - 45):span.start]
     words = before[max(before.rfind(";"), before.rfind(",")) + 1:]
     if ";" in text:

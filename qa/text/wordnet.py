@@ -106,7 +106,6 @@ def peoples_terms() -> frozenset[str]:
     return frozenset(t for name in _peoples() if len(terms := analyze.terms(name)) == 1 for t in terms)
 
 
-
 @lru_cache(maxsize=1)
 def _names() -> dict[str, tuple[str, ...]]:
     out: dict[str, list[str]] = {}
