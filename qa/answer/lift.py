@@ -378,7 +378,7 @@ def _of_the_measured(q: Question, text: str, found: list[Span]) -> list[Span]:
     """For "how much was the grant to ... for the YMCA project": the amounts that do not measure another noun of the
     question than the one asked ("a $18,100,000 project" measures the project, not the grant), by the parses of
     both; all of `found` when none or every one does."""
-    measured = _measured(q)
+    measured = q.measured
     if measured is None:
         return found
     doc = spans.parse(text)
@@ -390,15 +390,6 @@ def _of_the_measured(q: Question, text: str, found: list[Span]) -> list[Span]:
 
     kept = [s for s in found if not other(s)]
     return kept or found
-
-
-def _measured(q: Question) -> str | None:
-    """The noun a "how much was the X" question measures, by its parse: the subject of its copula."""
-    root = next((t for t in spans.parse(q.text) if t.dep_ == "ROOT"), None)
-    if root is None or root.lemma_ != "be":
-        return None
-    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "NOUN"), None)
-    return analyze.stem(subject.lower_) if subject is not None else None
 
 
 def _with_unit(text: str, span: Span) -> Span:
@@ -666,10 +657,10 @@ def titled(q: Question, text: str, span: Span) -> float:
         after = text[span.end:end if end >= 0 else len(text)]
         if len(after) <= _ITEM_REACH:
             words += " " + after
-    read = [(w, analyze.terms(w)) for w in re.findall(r"[\w’'-]+", words)]
-    terms = {x for w, own in read for x in (*own, *(t for form in wordnet.peoples(w) for t in analyze.terms(form)))}
+    read = re.findall(r"[\w’'-]+", words)
+    terms = wordnet.terms_as_peoples(read)
     # A title the question writes word for word counts its pairs again ("Prime Minister", not a minister of Japan).
-    stems = [t for _, own in read for t in own]
+    stems = [t for w in read for t in analyze.terms(w)]
     pairs = set(zip(stems, stems[1:])) & q.pairs
     return sum(q.idf.get(t, 1.0) for t in terms & q.term_set) + sum(
         (q.idf.get(a, 1.0) + q.idf.get(b, 1.0)) / 2 for a, b in pairs)
@@ -791,6 +782,8 @@ _CAPITALISED = re.compile(r"\b[A-Z][\w.-]*")
 _REGIONS = frozenset({"GPE", "LOC"})
 # Entity labels of amounts and times, never a kind of thing asked for by "which X".
 _QUANTITIES = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
+# What the recogniser reads as a measure, not a count of things: "45 years", "500 tons", "12 percent".
+MEASURE_LABELS = _QUANTITIES - {"ORDINAL", "CARDINAL"}
 
 
 def plural_focus(q: Question) -> bool:

@@ -173,6 +173,15 @@ def _asks_what_is(question: str, focus: str) -> bool:
                for t in doc)
 
 
+def _measured(question: str) -> str | None:
+    """The noun a "how much was the X" question measures, by its parse: the subject of its copula."""
+    root = next((t for t in spans.parse(question) if t.dep_ == "ROOT"), None)
+    if root is None or root.lemma_ != "be":
+        return None
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "NOUN"), None)
+    return analyze.stem(subject.lower_) if subject is not None else None
+
+
 def _acted(question: str) -> bool:
     """Whether "who is/was" goes on with a verb, the act asked about ("who is holding the hostages", "who was
     nominated"), not with whom it asks about ("who is hegseth")."""
@@ -219,6 +228,7 @@ class Question:
     act: roles.Role | None = None  # "who signed ...": the act whose doer (or object) is asked for (qa.text.roles)
     origin: bool = False  # "where was kirkpatrick from": the place the person is from, not where they were
     what_is: bool = False  # "whats the ceiling": what the text says the focus noun is ("... is $535,000,000")
+    measured: str | None = None  # "how much was the grant": the noun an amount asked for measures
 
     @property
     def asks_phrase(self) -> bool:
@@ -386,6 +396,7 @@ def analyse(text: str, idf: dict[str, float], common_top: int | None = None,
                     unheard=(unheard & about.names) - reworded if about else frozenset(),
                     origin=kind is AnswerType.PLACE and _asks_origin(text),
                     what_is=focus is not None and _asks_what_is(text, focus),
+                    measured=_measured(text) if kind is AnswerType.MONEY else None,
                     # "who signed", and "what did X urge" when no noun is asked for: the act whose doer or object
                     # is the answer.
                     act=roles.asked(acting) if kind is AnswerType.PERSON and _held(acting) == acting

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from qa.answer.candidates import Evidence, other_name, swallowed
-from qa.answer.lift import BODIES, Span, is_new, titled, values
+from qa.answer.lift import BODIES, MEASURE_LABELS, Span, is_new, titled, values
 from qa.answer.question import FRAME_WORDS, Question
 from qa.text import analyze, dates, grounding, roles, sentences, spans, wordnet
 from qa.text.answer_type import AnswerType
@@ -337,7 +337,7 @@ def counts_other(q: Question, value: str, evidence: list[Evidence]) -> str:
     if ev is None:
         return ""
     at = ev.text.find(value)
-    if spans.labels(ev.text, at, at + len(value)) & _MEASURES:
+    if spans.labels(ev.text, at, at + len(value)) & MEASURE_LABELS:
         return ""
     tokens = spans.tokens_in(spans.parse(ev.text), at, at + len(value))
     first = next((i for i, t in enumerate(tokens) if t.like_num or t.pos_ == "NUM"), None)
@@ -375,8 +375,6 @@ def _of_people(noun: str) -> bool:
 
 # WordNet's heads of people counted: a person, a people, a force ("troops", "personnel").
 _PEOPLE_KINDS = ("person", "people", "military_personnel", "force")
-# What the recogniser reads as a measure, not a count of things: "45 years", "500 tons", "12 percent".
-_MEASURES = frozenset({"DATE", "TIME", "QUANTITY", "PERCENT", "MONEY"})
 
 
 def surface(q: Question, term: str) -> str:

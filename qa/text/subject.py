@@ -167,4 +167,4 @@ def tied_words(text: str, start: int, end: int) -> set[str]:
     words += [x for c in verb.children if c.dep_ == "prep" and c.lower_ == "as" and c.i == top.right_edge.i + 1
               for x in c.subtree]
     # A people's word stands for its country and back ("Russian Minister of Defense" for Russia's minister).
-    return {x for w in words for form in (w.text, *wordnet.peoples(w.text)) for x in analyze.terms(form)}
+    return wordnet.terms_as_peoples([w.text for w in words])

@@ -100,6 +100,12 @@ def peoples(name: str) -> tuple[str, ...]:
     return _peoples().get(name.lower(), ())
 
 
+def terms_as_peoples(words: list[str]) -> set[str]:
+    """The terms of `words` with those of each one's people's forms: "Russian" holds "russia" too, "Latvia"
+    "latvian"."""
+    return {t for w in words for form in (w, *peoples(w)) for t in analyze.terms(form)}
+
+
 @lru_cache(maxsize=1)
 def peoples_terms() -> frozenset[str]:
     """The index terms of every country and people's word: "saudi", "latvia", "latvian"."""
