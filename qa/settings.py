@@ -128,9 +128,13 @@ class AnswerSettings(BaseModel):
     conflict_score: float = Field(
         0.5, ge=0, le=1, description="... and scores at least this share of the best evidence's score")
     decline_unsaid: float = Field(
-        0.5, ge=0, le=1.01, description="Share of the question's subject weight missing from the closest sentence "
-        "(its title and date included) that declines an answer that would be partial (1.01: never; fitted on "
-        "grow-train by scripts/fit-support)")
+        0.35, ge=0, le=1.01, description="Share of the question's subject weight missing from the closest sentence "
+        "(its title and date included) that declines an answer to a formal question that would be partial (1.01: "
+        "never; fitted on the train split, squad-train included, by scripts/fit-support --declines: "
+        "evals/reports/fit-declines.md)")
+    decline_unsaid_typed: float = Field(
+        0.45, ge=0, le=1.01, description="The same share for a question typed in haste (search words, or begun in "
+        "lower case), whose words are more often the reader's own (fitted with decline_unsaid)")
     decline_valueless: bool = Field(
         True, description="Decline a question that asks for a value of a kind (a number, date, person, place) when "
         "nothing is lifted, the reader finds nothing and the closest sentence holds no entity of that kind besides "

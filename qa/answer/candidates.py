@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qa.answer.lift import Span, lift
+from qa.answer.lift import Span, governed_by, lift
 from qa.answer.question import Question
 from qa.index import spelling
 from qa.index.store import Store
@@ -229,6 +229,9 @@ def gather(q: Question, hits: list[Hit], store: Store, w: AnswerSettings) -> lis
                 if q.act is not None and any(short.start <= a < short.end for a, _ in roles.fillers(sentence, q.act)):
                     # The name is the doer of the very act asked about ("who ordered": "Allen ... ordered"), not
                     # only a person near the question's words: as much likelier as a value of the kind asked.
+                    score *= w.type_factor
+                if q.asked_prep is not None and governed_by(q.asked_prep, sentence, short):
+                    # "since what date": a value after that very preposition ("since July 7, 2003").
                     score *= w.type_factor
                 if q.kind is AnswerType.MONEY and _CUMULATIVE.search(q.text) and _SINCE.search(sentence):
                     score *= w.cumulative_factor  # "cumulative figures": "has provided some $44.2 billion since"

@@ -78,7 +78,7 @@ def features(q: Question, best: Evidence, found: list[Evidence], values_in_evide
         near=_near(q, text, short.start, short.end),
         named=1.0 if q.kind in (AnswerType.PERSON, AnswerType.PLACE, AnswerType.OTHER) else 0.0,
         focused=1.0 if q.focus else 0.0,
-        typed=1.0 if q.keywords or q.text[:1].islower() else 0.0,
+        typed=1.0 if q.typed else 0.0,
         agree=_agreement(best, found),
         figure=1.0 if q.kind in _FIGURES else 0.0,
         date=1.0 if q.kind is AnswerType.DATE else 0.0,

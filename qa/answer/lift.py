@@ -170,6 +170,9 @@ def _lifted(q: Question, text: str, *, dated: bool = False) -> Span | None:
         return _acting_noun(q, text)
     if not found:
         return None
+    if q.asked_prep is not None:
+        # "since what date": the values after that very preposition, when the text has any ("since July 7, 2003").
+        found = [s for s in found if governed_by(q.asked_prep, text, s)] or found
     kind = q.kind
     if kind is AnswerType.MONEY:
         if _TOTAL.search(q.text):
@@ -250,7 +253,7 @@ def values(q: Question, text: str) -> list[Span]:
     if kind is AnswerType.PLACE:
         # Never a run the recogniser reads as something else only ("to the Air Force, Coast Guard, Navy": bodies).
         return [s for s in _runs(q, text, body_start) if _PLACE_BEFORE.search(text[max(0, s.start - 12):s.start])
-                and not re.search(r"\d", s.text) and not _other_than_place(text, s)]
+                and not re.search(r"\d", s.text) and not _other_than_place(text, s) and not _other_place(q, s.text)]
     # The person the question names is no thing it asks for ("which operation was Staff Sgt. Thompson supporting":
     # not "Staff Sgt. Matthew V. Thompson"): a person whose surname is one of the question's names, as its parse reads
     # them (not "Security Sector Assistance Roadmap", which the recogniser may call a person, for "which roadmap").
@@ -263,6 +266,23 @@ def _other_than_place(text: str, span: Span) -> bool:
     found = spans.labels(text, span.start, span.end)
     places = spans.PLACE_LABELS | {"ORG"} if _installation(span.text) else spans.PLACE_LABELS
     return bool(found) and not found & places
+
+
+def governed_by(prep: str, text: str, span: Span) -> bool:
+    """Whether the span stands right after the preposition ("since July 7, 2003" for "since")."""
+    return re.search(rf"\b{re.escape(prep)}\s+(?:the\s+)?$", text[max(0, span.start - 16):span.start],
+                     re.IGNORECASE) is not None
+
+
+def _other_place(q: Question, name: str) -> bool:
+    """Whether WordNet knows the name as a place of another kind than the "which X" asked: "Syria", a country,
+    for "which city"; a name it does not know ("Raqqa") may be one."""
+    asked = _asked_word(q) if q.focus else None
+    if asked is None or not wordnet.is_kind_of(asked, "location", first=None):
+        return False
+    name = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
+    return any(wordnet.is_kind_of(name, kind, first=None) for kind in ("location", "region")) \
+        and not wordnet.is_kind_of(name, asked, first=None)
 
 
 def _installation(name: str) -> bool:

@@ -387,7 +387,9 @@ class Answerer:
             # A sentence that ends in a colon is about what follows it: "Secretary of Defense Jim Mattis announced
             # ... the following nomination:" is read with the nomination, and the other way round.
             gone, share = unsaid(q, [best, *_introduced(best, found)])
-            if share >= settings.decline_unsaid:
+            # A question typed in haste is in the reader's own words ("msg", "hq", "conf"), which the releases'
+            # sentences lack more often than a formal question's; the two bars are fitted apart.
+            if share >= (settings.decline_unsaid_typed if q.typed else settings.decline_unsaid):
                 return Outcome(q, declined=True, reason=declines.unsaid_said(q, gone, found), hits=hits,
                                candidates=found)
         planned = level == "full" and best.short is not None and is_today(best.short) and days_back(best.short) < 0

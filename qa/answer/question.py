@@ -173,6 +173,22 @@ def _asks_what_is(question: str, focus: str) -> bool:
                for t in doc)
 
 
+def _asked_prep(text: str) -> str | None:
+    """The preposition a question opens with before its question word ("Since what date had Abizaid led ...",
+    "since when had maciel served"): the value asked stands after the same preposition in the text ("since July
+    7, 2003"), not after another ("announced Jan. 17")."""
+    doc = spans.parse(text)
+    if len(doc) < 2 or doc[0].pos_ not in ("ADP", "SCONJ") or doc[1].tag_ not in _WH_TAGS \
+            or doc[0].lower_ in _PLAIN_PREPS:
+        return None
+    return doc[0].lower_
+
+
+# Prepositions that only place a value ("in what year", "on what date", "at which base"): the text may give it
+# after any of them, or none ("the 2005 release"); "since", "until", "by", "from" bound it.
+_PLAIN_PREPS = frozenset({"in", "on", "at"})
+
+
 def _measured(question: str) -> str | None:
     """The noun a "how much was the X" question measures, by its parse: the subject of its copula."""
     root = next((t for t in spans.parse(question) if t.dep_ == "ROOT"), None)
@@ -229,6 +245,13 @@ class Question:
     origin: bool = False  # "where was kirkpatrick from": the place the person is from, not where they were
     what_is: bool = False  # "whats the ceiling": what the text says the focus noun is ("... is $535,000,000")
     measured: str | None = None  # "how much was the grant": the noun an amount asked for measures
+    asked_prep: str | None = None  # "since what date", "since when": the preposition that governs the value asked
+
+    @property
+    def typed(self) -> bool:
+        """Whether the reader typed it in haste (search words, or a question begun in lower case): its words are
+        the reader's own more often than the releases'."""
+        return self.keywords or self.text[:1].islower()
 
     @property
     def asks_phrase(self) -> bool:
@@ -396,7 +419,7 @@ def analyse(text: str, idf: dict[str, float], common_top: int | None = None,
                     unheard=(unheard & about.names) - reworded if about else frozenset(),
                     origin=kind is AnswerType.PLACE and _asks_origin(text),
                     what_is=focus is not None and _asks_what_is(text, focus),
-                    measured=_measured(text) if kind is AnswerType.MONEY else None,
+                    measured=_measured(text) if kind is AnswerType.MONEY else None, asked_prep=_asked_prep(text),
                     # "who signed", and "what did X urge" when no noun is asked for: the act whose doer or object
                     # is the answer.
                     act=roles.asked(acting) if kind is AnswerType.PERSON and _held(acting) == acting

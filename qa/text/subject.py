@@ -45,8 +45,10 @@ def subject(question: str, common_top: int) -> Subject:
     # of what the question is about.
     bracketed = {x.i for o in doc if o.text == "(" for x in doc[o.i + 1:] if x.i < next(
         (c.i for c in doc[o.i + 1:] if c.text == ")"), len(doc))}
+    # "the day Austin hosted Umerov": the noun stands for "when" the clause after it happened, no subject word.
+    when_nouns = {t.i for t in doc if _time_clause(t)}
     for t in doc:
-        if t.i in asked or t.i in frame_numbers or t.i in bracketed:
+        if t.i in asked or t.i in frame_numbers or t.i in bracketed or t.i in when_nouns:
             continue
         # A designation the tagger cannot place ("f16s" read as punctuation) names a thing all the same.
         odd = t.pos_ in ("PUNCT", "SYM") and any(c.isalpha() for c in t.text) and any(c.isdigit() for c in t.text)
@@ -79,11 +81,19 @@ _WHEN = frozenset({"when", "while", "after", "before", "as", "since", "until"})
 
 def _circumstance(t: Token) -> bool:
     """Whether `t` heads a clause of an event of its own that places the one asked about: an adverbial clause
-    opened by "when", "while", ... with a subject of its own ("when he issued the statement"). Not a participle
-    of the very act ("when uncovering weapons"), nor the main verb a small parser took for one."""
+    opened by "when", "while", ... with a subject of its own ("when he issued the statement"), or a time noun's
+    ("the day Austin hosted Umerov"). Not a participle of the very act ("when uncovering weapons"), nor the main
+    verb a small parser took for one."""
     children = list(t.children)
-    return t.dep_ == "advcl" and any(c.dep_ in ("nsubj", "nsubjpass") for c in children) and \
+    return _time_clause(t) or t.dep_ == "advcl" and any(c.dep_ in ("nsubj", "nsubjpass") for c in children) and \
         any(c.dep_ in ("mark", "advmod") and c.lower_ in _WHEN for c in children)
+
+
+def _time_clause(t: Token) -> bool:
+    """Whether `t` is a noun used as an adverb with a clause of its own event after it ("the day Austin hosted
+    Umerov", "the week he took office"): it places the event asked about as "when ..." does."""
+    return t.dep_ == "npadvmod" and t.pos_ == "NOUN" and any(
+        c.dep_ == "relcl" and any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children) for c in t.children)
 
 
 _SOURCED = frozenset({"per", "according"})
