@@ -84,16 +84,22 @@ def _circumstance(t: Token) -> bool:
     opened by "when", "while", ... with a subject of its own ("when he issued the statement"), or a time noun's
     ("the day Austin hosted Umerov"). Not a participle of the very act ("when uncovering weapons"), nor the main
     verb a small parser took for one."""
-    children = list(t.children)
-    return _time_clause(t) or t.dep_ == "advcl" and any(c.dep_ in ("nsubj", "nsubjpass") for c in children) and \
-        any(c.dep_ in ("mark", "advmod") and c.lower_ in _WHEN for c in children)
+    if _time_clause(t):
+        return True
+    return t.dep_ == "advcl" and _has_subject(t) and \
+        any(c.dep_ in ("mark", "advmod") and c.lower_ in _WHEN for c in t.children)
 
 
 def _time_clause(t: Token) -> bool:
     """Whether `t` is a noun used as an adverb with a clause of its own event after it ("the day Austin hosted
     Umerov", "the week he took office"): it places the event asked about as "when ..." does."""
     return t.dep_ == "npadvmod" and t.pos_ == "NOUN" and any(
-        c.dep_ == "relcl" and any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children) for c in t.children)
+        c.dep_ == "relcl" and _has_subject(c) for c in t.children)
+
+
+def _has_subject(verb: Token) -> bool:
+    """Whether a clause's verb has a subject of its own: an event of its own, not a participle of another."""
+    return any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
 
 
 _SOURCED = frozenset({"per", "according"})
