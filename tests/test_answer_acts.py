@@ -45,8 +45,18 @@ def test_a_future_meeting_is_dated_by_the_month_the_release_gives_not_by_its_own
 def test_a_month_alone_dating_something_else_is_no_answer() -> None:
     sentence = "Both leaders agreed to use the joint statement of intent signed in November as a framework."
     assert lift(analyse("when is mattis meeting le drian", {}, COMMON), sentence) is None
-    # Nor does a month alone answer a question that does not open with "when".
+    # Nor does a month alone answer a question that does not ask "when".
     assert lift(analyse("on what day and month will they meet", {}, COMMON), READOUT) is None
+
+
+def test_a_month_alone_answers_when_asked_after_another_word_and_a_year_alone_does_not() -> None:
+    served = "Maciel had served in Afghanistan since February, the Army said."
+    found = lift(analyse("since when had maciel served in afghanistan", {}, COMMON), served)
+    assert found is not None and found.text == "February"
+    # A bare year tied to the act only by the parse is no answer: too loose a tie on reading-comprehension text.
+    visited = "Gates, making the first visit to Kosovo by a defense secretary since 2001, thanked the troops."
+    assert lift(analyse("Before that trip, when had a defense secretary last visited Kosovo?", {}, COMMON),
+                visited) is None
 
 
 @pytest.mark.parametrize(("question", "sentence", "phrase"), [

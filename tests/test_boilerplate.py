@@ -43,6 +43,15 @@ def test_a_statement_line_naming_its_speaker_is_a_readout_line_and_a_sentence_on
         ("Statement from Chief Pentagon Spokesperson Jonathan Hoffman:", "readout")]
 
 
+def test_a_date_before_a_spaced_hyphen_opening_a_line_is_a_dateline() -> None:
+    # News services print "Oct. 7, 2008 - ...": the release's date, never an answer to "when had one last visited".
+    text = "By Jim Garamone\n\nOct. 7, 2008 - Defense Secretary Robert M. Gates visited troops in Kosovo today."
+    assert ("Oct. 7, 2008 -", "dateline") in [(text[s.start:s.end].strip(), s.kind) for s in boilerplate.spans(text)]
+    # A range of dates inside a line is no dateline.
+    inside = "The talks ran from\nOct. 7, 2008 to Oct. 9, 2008 - both days in Pristina."
+    assert "dateline" not in {s.kind for s in boilerplate.spans(inside)}
+
+
 def test_a_byline_with_service_and_rank_is_a_byline() -> None:
     # A service and a rank take four words before the name: "By Air Force Tech. Sgt. Jake Richmond".
     text = "By Air Force Tech. Sgt. Jake Richmond\n\nBAGHDAD, Dec. 9, 2014 - Hagel thanked the troops."

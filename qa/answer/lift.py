@@ -234,7 +234,7 @@ def values(q: Question, text: str) -> list[Span]:
         if not found and "year" in q.text.lower():
             found = [Span(m.group(), m.start(), m.end()) for m in _YEAR.finditer(text, body_start)
                      if is_new(q, m.group())]
-        if not found and _WHEN.match(q.text):
+        if not found and _WHEN.search(q.text):
             found = _months_alone(q, text, body_start)
         if not found and re.search(r"\bday\b", q.text, re.IGNORECASE):
             # "what day of the week was the strike": a day of the week the recogniser reads as a date ("our
@@ -301,7 +301,8 @@ def _body_start(text: str) -> int:
 _TODAY = re.compile(r"\b(?:[Tt]oday|[Tt]his (?:morning|afternoon|evening)|[Tt]onight|[Yy]esterday|[Ll]ast night|"
                     r"[Tt]omorrow)\b")
 _YESTERDAY = re.compile(r"[Yy]esterday|[Ll]ast night")
-# "when did ...": the event's day; not "in what year was the treaty signed", which "today" never answers.
+# "when did ...": the event's day; not "in what year was the treaty signed", which "today" never answers. Matched
+# at the start for "today", searched anywhere for a month alone ("since when had maciel served").
 _WHEN = re.compile(r"\s*when\b", re.IGNORECASE)
 
 
@@ -336,11 +337,12 @@ _INITIAL = re.compile(r"(?<=\s)[A-Z]\.(?=\s)")
 
 
 def _months_alone(q: Question, text: str, body_start: int) -> list[Span]:
-    """For a question opening with "when" (not "on what day and month", which a month alone does not answer): a
+    """For a question asking "when" (not "on what day and month", which a month alone does not answer): a
     month the recogniser reads as a date, without a day or year, that dates what the question asks about:
     one of its heads, a few words up the parse, is a word of the question. "look forward to meeting at the
     upcoming NATO defense ministerial in February" answers "when is mattis meeting le drian"; "the joint statement
-    signed in November" does not."""
+    signed in November" does not. A year alone is no such answer: on reading-comprehension paragraphs, years
+    loosely tied to a question's verb ("a sequel was released ... in 2007") were printed as full and wrong."""
     found: list[Span] = []
     if not MONTH_TERMS & set(analyze.terms(text[body_start:])):
         return found  # no month named: the text is not parsed for nothing

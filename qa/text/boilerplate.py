@@ -53,9 +53,10 @@ _LINES: list[tuple[Kind, re.Pattern[str], tuple[str, ...]]] = [
                            r"|^[^\n]{0,80}\b[\w.+-]+@[\w-]+\.[\w.]+\b[^\n]{0,40}$", re.MULTILINE | re.IGNORECASE),
      ("contact", "for more information", "@")),
 ]
-# The opening of a line: "WASHINGTON --", "WASHINGTON (Sept. 11, 2023) --", "FEBRUARY 13, 2025 –".
-_DATELINE = re.compile(r"^[ \t]*[A-Z][A-Z0-9.,'’ -]{2,60}?(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*(?:--|—|–)[ \t]*",
-                       re.MULTILINE)
+# The opening of a line: "WASHINGTON --", "WASHINGTON (Sept. 11, 2023) --", "FEBRUARY 13, 2025 –", or a date alone
+# before a spaced hyphen as news services print it ("Oct. 7, 2008 - Defense Secretary ...").
+_DATELINE = re.compile(r"^[ \t]*(?:[A-Z][A-Z0-9.,'’ -]{2,60}?(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*(?:--|—|–)"
+                       r"|[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}[ \t]+(?:--|—|–|-)(?=[ \t]))[ \t]*", re.MULTILINE)
 
 
 def instructions(text: str, sentence_spans: list[tuple[int, int]] | None = None, *, parser: bool = True) -> list[Span]:
