@@ -779,6 +779,14 @@ def test_a_value_asked_after_a_preposition_is_the_one_that_preposition_governs()
     assert analyse("When did Abizaid take command?", {}, common_top=0).asked_prep is None
 
 
+def test_a_typed_question_opening_with_its_preposition_is_read_as_a_question_not_as_keywords() -> None:
+    """"by how many did the air natl guard miss its goal": no question mark and no question word first, yet a
+    question; its subject is read off its parse. A bare run of words stays keywords."""
+    q = analyse("by how many did the air natl guard miss its goal through march", {}, common_top=0)
+    assert not q.keywords and q.subject is not None and "guard" in q.subject
+    assert analyse("air natl guard goal march", {}, common_top=0).keywords
+
+
 def test_a_place_wordnet_knows_as_another_kind_is_not_the_kind_asked() -> None:
     """"Which city": Syria is a country (WordNet), so not a city asked; Raqqa, which WordNet does not know, may be.
     "Which country" keeps Syria among its places (release 240 of the train part)."""
