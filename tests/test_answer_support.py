@@ -263,6 +263,33 @@ def test_a_name_the_sentence_gives_otherwise_is_another_thing(question: str, sen
     assert other_name(analyse(question, {}), sentence) == other
 
 
+@pytest.mark.parametrize(("question", "sentence", "short"), [
+    ("What percentage of its goal had the Marine Corps Reserve reached?",
+     "The numbers reflect 100 percent of the goal for the Navy, Air Force and Marine Corps.",
+     ("Marine Corps Reserve", "Marine Corps")),
+    ("What percentage of its goal had the Marine Corps Reserve reached?",
+     "They reflect 115 percent for the Marine Corps Reserve.", None),
+    # A name before the noun it modifies: the company alone is the same company.
+    ("What was the value of the General Dynamics Land Systems Stryker contract?",
+     "General Dynamics Land Systems was awarded a $428,229,970 contract.", None),
+    # A person's name without its suffix is the same person.
+    ("Whom did Lloyd J. Austin III call?", "Lloyd J. Austin spoke with Minister Marles.", None),
+])
+def test_a_name_the_sentence_gives_cut_short_is_another_body(question: str, sentence: str,
+                                                             short: tuple[str, str] | None) -> None:
+    from qa.answer.candidates import cut_short
+
+    assert cut_short(analyse(question, {}), sentence) == short
+
+
+def test_a_list_sentence_gives_the_value_of_the_item_naming_what_is_asked() -> None:
+    """Items between semicolons: the value of the item with the question's names, not the nearest one."""
+    text = ("Those numbers reflect 100 percent of the goal for the Navy Reserve, Air National Guard and Air Force "
+            "Reserve; 115 percent for the Marine Corps Reserve; and 110 percent for the Army Reserve.")
+    q = analyse("What percentage of its goal had the Marine Corps Reserve reached?", {}, common_top=0)
+    assert lift(q, text).text == "115 percent"
+
+
 def test_a_name_the_question_gives_is_no_answer_the_reader_may_print() -> None:
     from qa.answer.lift import names_given
     from qa.answer.question import analyse

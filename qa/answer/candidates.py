@@ -134,6 +134,28 @@ def other_name(q: Question, sentence: str) -> tuple[str, str] | None:
 _NAME_RUN = re.compile(r"[A-Z][\w’'-]*(?: [A-Z][\w’'-]*)+")
 
 
+def cut_short(q: Question, sentence: str) -> tuple[str, str] | None:
+    """A name of the question the sentence gives only cut short, and how: "Marine Corps Reserve" asked, "Marine
+    Corps" written (another body: the active service, not its reserve); None when there is none. A person's name
+    without its last words ("Lloyd J. Austin" for "Lloyd J. Austin III") is the same person."""
+    sentence = spelling.american(sentence)[0]
+    runs = {m.group() for m in _NAME_RUN.finditer(sentence)}
+    doc = parse(q.text)
+    people = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
+    for m in _NAME_RUN.finditer(q.text):
+        words = m.group().split()
+        last = next((t for t in reversed(doc) if t.idx < m.end()), None)
+        # A run that modifies a noun after it ("the General Dynamics Land Systems Stryker contract") is a name
+        # and its product, not one name: the sentence may name the company alone.
+        if len(words) < 3 or m.group().lower() in sentence.lower() or last is None or last.dep_ == "compound" \
+                or any(a < m.end() and m.start() < b for a, b in people):
+            continue
+        for k in range(len(words) - 1, 1, -1):
+            if " ".join(words[:k]) in runs:
+                return m.group(), " ".join(words[:k])
+    return None
+
+
 def _tells_its_day(q: Question, sentence: str) -> bool:
     """Whether the sentence reports the very act asked about "this morning" or "today" ("was sworn in ... this
     morning" for "when did hegseth get sworn in"): it stands alone, its day its release's date, never joined to
@@ -172,6 +194,8 @@ def sentence_score(q: Question, sentence: str, named: set[str]) -> float:
     """The question's rare words in one sentence, with pairs; the release's own date words left out."""
     s_list = analyze.terms(sentence)  # datelines are cut off already (qa.text.boilerplate)
     own = q.term_set - named - swallowed(q, sentence)
+    if (short := cut_short(q, sentence)) is not None:
+        own -= set(analyze.terms(short[0]))  # "Marine Corps" is not the "Marine Corps Reserve" asked about
     pairs = {p for p in q.pairs if not set(p) <= named}
     score = sum(q.idf.get(t, 0.0) for t in set(s_list) & own)
     score += sum((q.idf.get(a, 0.0) + q.idf.get(b, 0.0)) / 2 for a, b in set(zip(s_list, s_list[1:])) & pairs)

@@ -17,7 +17,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from qa.answer.candidates import Evidence, other_name, swallowed
+from qa.answer.candidates import Evidence, cut_short, other_name, swallowed
 from qa.answer.lift import BODIES, MEASURE_LABELS, Span, is_new, titled, values
 from qa.answer.question import FRAME_WORDS, Question
 from qa.text import analyze, dates, grounding, roles, sentences, spans, wordnet
@@ -259,7 +259,7 @@ def support(q: Question, evidence: list[Evidence], has_value: bool, partial_miss
         t = sorted(inside)[0]
         return "partial", f"“{surface(q, t)}” stands only as part of another name"
     for ev in evidence:
-        if (names := other_name(q, ev.text)) is not None:
+        if (names := other_name(q, ev.text) or cut_short(q, ev.text)) is not None:
             return "partial", f"the sentence names “{names[1]}”, not “{names[0]}”"
     return "full", ""
 
