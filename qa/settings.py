@@ -133,7 +133,7 @@ class AnswerSettings(BaseModel):
         "never; fitted on the train split, squad-train included, by scripts/fit-support --declines: "
         "evals/reports/fit-declines.md)")
     decline_unsaid_typed: float = Field(
-        0.45, ge=0, le=1.01, description="The same share for a question typed in haste (search words, or begun in "
+        0.5, ge=0, le=1.01, description="The same share for a question typed in haste (search words, or begun in "
         "lower case), whose words are more often the reader's own (fitted with decline_unsaid)")
     decline_valueless: bool = Field(
         True, description="Decline a question that asks for a value of a kind (a number, date, person, place) when "

@@ -666,6 +666,19 @@ def test_a_sentence_that_refers_back_says_what_it_refers_to(last: str, gone: set
     assert set(unsaid(q, [_last_sentence(release)])[0]) == gone
 
 
+def test_where_no_value_was_lifted_the_questions_own_verbs_count_with_its_subject() -> None:
+    """"What rank was Lucas posthumously promoted to?" over a sentence on his death: the subject (Lucas) stands
+    there, the act asked ("promoted") does not; counted only when asked (no value was lifted)."""
+    release = "Spc. Jason A. Lucas, 24, of Columbus, Ohio, died on Oct. 13 in Kandahar, Afghanistan."
+    q = analyse("What rank was Spc. Jason A. Lucas posthumously promoted to?",
+                {"lucas": 6.0, "jason": 4.0, "rank": 2.0, "promot": 3.0, "posthum": 5.0},
+                AnswerSettings().common_words)
+    assert "promot" in q.acts
+    plain, share = unsaid(q, [_last_sentence(release)])
+    with_acts, more = unsaid(q, [_last_sentence(release)], acts=True)
+    assert "promot" not in plain and "promot" in with_acts and more > share
+
+
 def _dated(sentence: str, date: str) -> Evidence:
     return Evidence(release_id="r1", title="t", date=date, source="", release_text=sentence,
                     spans=[(0, len(sentence))], chunk_ids=["c1"])

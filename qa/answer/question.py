@@ -267,6 +267,13 @@ class Question:
     def pairs(self) -> set[tuple[str, str]]:
         return set(zip(self.terms, self.terms[1:]))
 
+    @cached_property
+    def acts(self) -> frozenset[str]:
+        """Terms of the question's own verbs, what it asks happened ("promoted", "removed"); the common ones
+        ("do", "say") weigh little by their idf."""
+        asked = spelling.alternatives(self.text)[0]
+        return frozenset(t for tok in spans.parse(asked) if tok.pos_ == "VERB" for t in analyze.terms(tok.text))
+
     @property
     def key_terms(self) -> list[str]:
         """Content terms of the question, rarest first, frame words left out."""
