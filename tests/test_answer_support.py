@@ -679,6 +679,18 @@ def test_where_no_value_was_lifted_the_questions_own_verbs_count_with_its_subjec
     assert "promot" not in plain and "promot" in with_acts and more > share
 
 
+def test_a_count_of_what_is_asked_in_other_words_is_the_count_asked_for() -> None:
+    """"how many extra troops": "approximately 200 additional forces" counts troops in other words (troops are
+    a kind of force, by WordNet's most frequent senses); "58,000 American personnel" was the nearer match before."""
+    from qa.answer.lift import counts_kind
+
+    q = analyse("how many extra troops is carter sending to syria", {}, common_top=0)
+    assert q.counted_word == "troops" and counts_kind(q, "forces") and not counts_kind(q, "weeks")
+    text = ("More than 58,000 American personnel serve in the region, and the United States will deploy "
+            "approximately 200 additional forces to Syria.")
+    assert lift(q, text).text == "approximately 200 additional forces"
+
+
 def _dated(sentence: str, date: str) -> Evidence:
     return Evidence(release_id="r1", title="t", date=date, source="", release_text=sentence,
                     spans=[(0, len(sentence))], chunk_ids=["c1"])

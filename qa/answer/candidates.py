@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qa.answer.lift import Span, governed_by, lift
+from qa.answer.lift import Span, counts_kind, governed_by, lift
 from qa.answer.question import Question
 from qa.index import spelling
 from qa.index.store import Store
@@ -248,7 +248,8 @@ def gather(q: Question, hits: list[Hit], store: Store, w: AnswerSettings) -> lis
                 # A value of the kind asked, or the phrase that fills the act asked ("The two leaders discussed X").
                 score *= w.type_factor
             if short is not None and not q.asks_phrase:
-                if q.kind is AnswerType.COUNT and set(analyze.terms(short.text)) & q.term_set:
+                if q.kind is AnswerType.COUNT and (set(analyze.terms(short.text)) & q.term_set or any(
+                        counts_kind(q, w) for w in re.findall(r"[A-Za-z]+", short.text))):
                     score *= w.bound_factor  # a count of the very thing asked about: "50,290 accessions"
                 if q.act is not None and any(short.start <= a < short.end for a, _ in roles.fillers(sentence, q.act)):
                     # The name is the doer of the very act asked about ("who ordered": "Allen ... ordered"), not

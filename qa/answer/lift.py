@@ -434,6 +434,19 @@ def _with_unit(text: str, span: Span) -> Span:
     return Span(text[span.start:span.end + m.end()], span.start, span.end + m.end()) if m else span
 
 
+def counts_kind(q: Question, word: str) -> bool:
+    """Whether a noun after a number names what "how many X" counts in other words, one a kind of the other by
+    WordNet ("forces" for "troops", "vessels" for "ships")."""
+    if q.counted_word is None or not word.isalpha() or len(word) < 3:
+        return False
+    return wordnet.is_kind_of(q.counted_word, word, depth=_KIND_DEPTH) or wordnet.is_kind_of(
+        word, q.counted_word, depth=_KIND_DEPTH)
+
+
+# How far up WordNet the counted noun and the text's may stand apart: "troops" -> "military personnel" -> "force".
+_KIND_DEPTH = 2
+
+
 def _counts(q: Question, text: str, body_start: int) -> list[Span]:
     """Counts with their noun ("four high-mobility artillery rocket systems", "four of the six", "18 months"),
     best first: the more of the question's words stand right after a number (and before it), the better."""
@@ -482,7 +495,7 @@ def _counts(q: Question, text: str, body_start: int) -> list[Span]:
         for i, word in enumerate(list(re.finditer(r"\S+", text[end:end + 80]))[:8]):
             bare = word.group().strip(",;:()")
             word_terms = analyze.terms(bare)
-            asked = any(t in q.term_set or t in _UNITS for t in word_terms)
+            asked = any(t in q.term_set or t in _UNITS for t in word_terms) or counts_kind(q, bare)
             if matched and (bare.lower() in _VERBS or (not asked and bare.lower().endswith("ed"))):
                 break  # a verb starts the rest of the clause: "... reserve components | met their goals"
             if asked:

@@ -386,7 +386,9 @@ class Answerer:
             # The closest sentence, without most of what the question is about, answers nothing: say so.
             # A sentence that ends in a colon is about what follows it: "Secretary of Defense Jim Mattis announced
             # ... the following nomination:" is read with the nomination, and the other way round.
-            gone, share = unsaid(q, [best, *_introduced(best, found)], acts=best.short is None)
+            # Where no value was lifted and none of a kind is asked for, the question's own verbs count too (a
+            # sentence holding a value of the kind asked is shown, however the lifter missed it).
+            gone, share = unsaid(q, [best, *_introduced(best, found)], acts=best.short is None and q.kind not in _HOLDS)
             # A question typed in haste is in the reader's own words ("msg", "hq", "conf"), which the releases'
             # sentences lack more often than a formal question's; the two bars are fitted apart.
             if share >= (settings.decline_unsaid_typed if q.typed else settings.decline_unsaid):

@@ -228,6 +228,7 @@ class Question:
     kind: AnswerType
     focus: str | None = None  # the stemmed noun of "which X" / "what X"
     counted: str | None = None  # the stemmed noun of "how many X"
+    counted_word: str | None = None  # that noun as written ("troops"), for the lexicon
     idf: dict[str, float] = field(default_factory=dict)
     identity: str | None = None  # "who is NAME": the name, whose title is the answer
     keywords: bool = False  # typed as search words ("patriot missiles ukraine"): every word is the subject
@@ -416,7 +417,8 @@ def analyse(text: str, idf: dict[str, float], common_top: int | None = None,
         # "how much money": the word names the kind of value asked, as the amount does; no release need say it.
         about = replace(about, terms=about.terms - _MONEY_WORDS, names=about.names - _MONEY_WORDS)
     return Question(text=text, terms=analyze.terms(text), kind=kind, focus=focus, counted=counted, idf=idf,
-                    forms=_forms(text), identity=identity, keywords=keywords, subject=about.terms if about else None,
+                    counted_word=word, forms=_forms(text), identity=identity, keywords=keywords,
+                    subject=about.terms if about else None,
                     frame_numbers=about.frame_numbers if about else frozenset(),
                     role=role(_held(spelling.spelled_out(asked or text))) if about and kind is AnswerType.PERSON
                     and not identity else frozenset(),
