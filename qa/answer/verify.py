@@ -224,7 +224,8 @@ def unsaid(q: Question, evidence: list[Evidence], acts: bool = False) -> tuple[l
     and the periods they report) do not hold, and their share of the subject's weight. The terms of its adverbial
     clause, the circumstances of what is asked, may stand anywhere in the release. With `acts`, the question's own
     verbs count with its subject: a sentence from which no value was lifted tells nothing of an act it never names
-    (on the train split, squad-train most, such sentences were mostly partial answers to other questions)."""
+    (on the train split, squad-train most of all, such sentences were mostly shown for questions they did not
+    answer)."""
     said: set[str] = set()
     for ev in evidence:
         said |= set(analyze.terms(ev.text)) | set(analyze.terms(ev.title)) | set(analyze.date_terms(ev.date))
