@@ -381,8 +381,8 @@ def _qualified(text: str, span: Span) -> Span:
     return Span(text[start:span.end], start, span.end)
 
 
-# Where an item of a list sentence ends: its semicolon, or the sentence's end.
-_ITEM_END = re.compile(r";|(?<=[.!?])\s+(?=[A-Z\"“])")
+# Where a sentence of evidence ends: a full stop (or ! or ?) before the capital opening the next.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
 
 
 def _closest(q: Question, text: str, spans: list[Span]) -> Span:
@@ -397,18 +397,23 @@ def _closest(q: Question, text: str, spans: list[Span]) -> Span:
     def cost(span: Span) -> float:
         return min(abs(pos - span.start) / (1.0 + w) for pos, w in anchors)
 
-    # A sentence listing its items between semicolons ("100 percent of the goal for the Navy Reserve ...; 115
-    # percent for the Marine Corps Reserve; ..."): the value of the item that holds most of the names the question
-    # gives, in any of their forms ("Australian": "in Australia on March 5").
+    best = min(spans, key=cost)
+    # The nearest value's sentence lists its items between semicolons ("100 percent of the goal for the Navy Reserve
+    # ...; 115 percent for the Marine Corps Reserve; ..."): its value is the one of the item that holds most of the
+    # names the question gives, in any of their forms ("Australian": "in Australia on March 5").
+    start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, best.start)), default=0)
+    end = next((m.start() for m in _SENTENCE_END.finditer(text, best.end)), len(text))
+    if ";" not in text[start:end]:
+        return best
     names = {t for n in q.names for t in (n, *(x for f in q.forms.get(n, ()) for x in f))}
-    bounds = [0, *(m.end() for m in _ITEM_END.finditer(text)), len(text) + 1]
+    bounds = [start, *(start + m.end() for m in re.finditer(";", text[start:end])), end + 1]
 
     def held(span: Span) -> float:
         a, b = next((a, b) for a, b in zip(bounds, bounds[1:]) if a <= span.start < b)
         return sum({t: weights.get(t, 1.0) for m in re.finditer(r"[\w$’'.,-]+", text[a:b])
                     for t in analyze.terms(m.group()) if t in names}.values())
 
-    return min(spans, key=lambda s: (-held(s), cost(s)))
+    return min((s for s in spans if start <= s.start < end), key=lambda s: (-held(s), cost(s)))
 
 
 def _of_the_measured(q: Question, text: str, found: list[Span]) -> list[Span]:
