@@ -411,7 +411,8 @@ def analyse(text: str, idf: dict[str, float], common_top: int | None = None,
     identity = m.group(1) if (m := _IDENTITY.match(text)) and _a_name_not_a_role(m.group(1)) and \
         not _acted(text) else None
     # "by how many did the air natl guard miss": a question opening with the preposition its question word takes.
-    keywords = "?" not in text and not _ASKING.match(text) and _asked_prep(text) is None
+    prep = _asked_prep(text)
+    keywords = "?" not in text and not _ASKING.match(text) and prep is None
     about = subject(asked or text, common_top) if common_top is not None and not keywords else None
     if about is not None and kind is AnswerType.MONEY:
         # "how much money": the word names the kind of value asked, as the amount does; no release need say it.
@@ -429,7 +430,7 @@ def analyse(text: str, idf: dict[str, float], common_top: int | None = None,
                     unheard=(unheard & about.names) - reworded if about else frozenset(),
                     origin=kind is AnswerType.PLACE and _asks_origin(text),
                     what_is=focus is not None and _asks_what_is(text, focus),
-                    measured=_measured(text) if kind is AnswerType.MONEY else None, asked_prep=_asked_prep(text),
+                    measured=_measured(text) if kind is AnswerType.MONEY else None, asked_prep=prep,
                     # "who signed", and "what did X urge" when no noun is asked for: the act whose doer or object
                     # is the answer.
                     act=roles.asked(acting) if kind is AnswerType.PERSON and _held(acting) == acting
