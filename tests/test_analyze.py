@@ -22,6 +22,8 @@ from qa.text.analyze import bag, date_terms, terms
         ("Sept. 19", "September 19"),
         ("U.S. forces", "US forces"),
         ("drawdowns", "drawdown"),
+        ("F-16s", "F-16"),  # a designation in the plural, as a plain noun's
+        ("F/A-18Fs", "F/A-18F"),
         # Names with diacritics, as a reader types them; a mark written apart from its letter too.
         ("Fikri Işik", "fikri isik"),
         ("Šakalienė and Sprūds", "sakaliene and spruds"),
@@ -40,6 +42,7 @@ def test_equivalent_forms_give_the_same_terms(a: str, b: str) -> None:
         ("52nd", "52"),
         ("fifth", "fifty"),
         ("18", "180"),
+        ("1990s", "1990"),  # a decade is no plural of a designation
         ("$175 million", "175 million"),
     ],
 )

@@ -217,3 +217,11 @@ def test_an_amount_that_measures_another_noun_of_the_question_is_not_the_one_ask
     found = lift(q, "$9,000,000 to the Jefferson County Industrial Development Agency, Watertown, New York, to "
                     "undertake a $18,100,000 project to construct a Watertown Family YMCA.")
     assert found is not None and found.text == "$18,100,000"
+
+
+def test_the_end_of_a_range_is_no_count_of_its_own() -> None:
+    """"Aug. 17-23" is a stretch of days: its "23" answers no "how long" (it was shown as "-23")."""
+    q = analyse("how long was the deputy secretary's trip to the asia-pacific region", {}, 0)
+    sentence = "The Deputy Secretary of Defense Bob Work will travel to the Asia-Pacific region, Aug. 17-23."
+    assert lift(q, sentence) is None or "23" not in lift(q, sentence).text
+    assert lift(q, "He will travel to the region for 23 days.").text == "23 days"

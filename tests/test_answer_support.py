@@ -87,6 +87,20 @@ def test_a_release_credits_its_readout_and_its_article(answerer: Answerer, quest
     assert who in answer.evidence[0].quote
 
 
+def test_a_byline_credits_the_article_not_the_statement_it_quotes(tmp_path: Path) -> None:
+    """Who put out a statement an article quotes is the one it quotes, never the reporter of the byline."""
+    path = write_release(tmp_path, "gates.txt", "Gates Meets With British Prime Minister", "June 7, 2010",
+                         "https://www.defense.gov/news/newsarticle.aspx?id=59550",
+                         "By John D. Banusiewicz\nAmerican Forces Press Service\n\nDefense Secretary Robert M. Gates "
+                         "had an excellent first meeting with British Prime Minister David Cameron today.\n\nIn a "
+                         "written statement, Pentagon Press Secretary Geoff Morrell noted that Cameron is the sixth "
+                         "British prime minister with whom the secretary has met.")
+    answerer = extractive_answerer(tmp_path, [path])
+    assert "Geoff Morrell" in answerer.ask("who put out the written statement on gates first meeting w cameron").answer
+    written = answerer.ask("who wrote the article on gates first meeting with cameron")
+    assert written.answer == "John D. Banusiewicz" and written.support == "full", written
+
+
 def test_who_holds_a_role_is_read_off_a_readout_line_as_of_its_date(answerer: Answerer) -> None:
     """No sentence says who the press secretary is; the readout line does, as of its release: partial, dated."""
     answer = answerer.ask("whos the pentagon press sec")
@@ -103,6 +117,15 @@ def test_a_value_the_recogniser_calls_something_else_is_no_person(answerer: Answ
     q = analyse("Who covers the Senkaku Islands?", {}, 0)
     assert wrong_kind(q, "Article V of the U.S.-Japan Security Treaty", []) != ""
     assert wrong_kind(q, "Nobuo Kishi", []) == ""
+
+
+def test_a_place_the_recogniser_calls_a_person_is_no_person() -> None:
+    """The small model reads "Peterson Space Force Base" as a person; its word for a place says otherwise, as it does
+    for the names the lexicon finds: no one in the sentence is whom Carden would succeed."""
+    q = analyse("Whom would Lt. Gen. Thomas M. Carden Jr. succeed as vice chief of the National Guard Bureau?", {}, 0)
+    text = "Carden currently serves as deputy commander, U.S. Northern Command, Peterson Space Force Base, Colorado."
+    assert lift(q, text) is None
+    assert lift(q, "Carden would succeed Gen. Jon A. Jensen as vice chief.").text == "Jon A. Jensen"
 
 
 def _features(right: bool) -> confidence.Features:

@@ -170,3 +170,16 @@ def test_real_releases_ground_themselves_and_their_gold_facts(corpus: Path) -> N
         sources = [releases[n] for n in ([names] if isinstance(names, str) else names)]
         for fact in question["gold_facts"]:
             assert check(fact, sources).ungrounded == [], (question["id"], fact)
+
+
+@pytest.mark.parametrize(("text", "numbers"), [
+    ("This action will provide for one hundred thirty EGI Production Units.", ["one hundred thirty"]),
+    ("two hundred and five soldiers", ["two hundred and five"]),
+    ("twenty five thousand troops", ["twenty five thousand"]),
+    ("four million people", ["four million"]),
+    ("five and six", ["five", "six"]),  # two numbers, never one
+    ("one two-star general and one of the two", ["one", "two", "one", "two"]),
+])
+def test_a_number_said_in_several_words_is_one_claim(text: str, numbers: list[str]) -> None:
+    """The words that go on saying one number are one claim: "thirty" of "one hundred thirty" is none."""
+    assert [t for kind, t, _, _ in claims(text) if kind == "number"] == numbers

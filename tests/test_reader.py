@@ -96,12 +96,17 @@ SHIP = "The Navy named its newest survey ship after the explorer Matthew Henson.
 
 
 def test_an_answer_with_no_value_of_a_known_kind_shows_the_read_phrase_first_as_partial(tmp_path: Path) -> None:
-    question = "What explorer was the new survey ship named after?"
-    answer = _answerer(tmp_path / "a", SHIP).ask(question)
+    # A "legend" is no person to WordNet (a story first): nothing of a kind the lexicon knows is asked for.
+    legend = SHIP.replace("the explorer", "the legend")
+    question = "What legend was the new survey ship named after?"
+    answer = _answerer(tmp_path / "a", legend).ask(question)
     assert answer.answer == "Matthew Henson" and answer.support == "partial"
     assert "Matthew Henson" in answer.evidence[0].quote
-    plain = _answerer(tmp_path / "b", SHIP, read_spans=False).ask(question)
+    plain = _answerer(tmp_path / "b", legend, read_spans=False).ask(question)
     assert plain.answer == answer.evidence[0].quote
+    # "What explorer" asks for a person, as WordNet knows an explorer: a name of that kind, lifted, not read.
+    assert _answerer(tmp_path / "c", SHIP).ask("What explorer was the new survey ship named after?").answer == (
+        "Matthew Henson")
 
 
 def test_a_whole_sentence_is_never_printed_as_a_full_answer(tmp_path: Path) -> None:

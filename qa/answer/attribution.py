@@ -27,6 +27,11 @@ CREDITS = frozenset({"byline", "readout"})
 # "who provided the readout", "who wrote the article", "who is the announcement attributed to".
 _VERBS = frozenset({"provide", "write", "author", "attribute", "issue", "give", "deliver", "release", "credit"})
 _THINGS = frozenset({"readout", "statement", "article", "story", "announcement", "release", "byline", "report"})
+# Which lines credit which thing: a byline names who wrote an article, never who issued the statement it quotes
+# ("In a written statement, Morrell noted ..." under "By John D. Banusiewicz"); a readout or "Attributed to" line
+# names who gave a readout or statement. A release, report or announcement may be credited either way.
+_CREDITED_BY = {"readout": frozenset({"readout"}), "statement": frozenset({"readout"}),
+                "article": frozenset({"byline"}), "story": frozenset({"byline"}), "byline": frozenset({"byline"})}
 
 
 def asks_credit(question: str) -> bool:
@@ -51,14 +56,17 @@ def _publishes(verb: Token) -> bool:
 _PUBLISH = ("publish", "issue", "write")
 
 
-def credited(hits: list[Hit], store: Store, missing: Callable[[Hit], int]) -> Evidence | None:
-    """The attribution line of the best-ranked release among those `missing` the fewest of the names the question
-    gives, with the person it names as the short answer; None when that release credits nobody (another release's
-    byline would answer a question nobody asked)."""
+def credited(question: str, hits: list[Hit], store: Store, missing: Callable[[Hit], int]) -> Evidence | None:
+    """The attribution line crediting what the question asks about (its readout, article or statement) in the
+    best-ranked release among those `missing` the fewest of the names the question gives, with the person it names
+    as the short answer; None when that release has no such line (another release's byline would answer a
+    question nobody asked)."""
     if not hits:
         return None
+    things = {t.lemma_.lower() for t in spans.parse(question)} & _THINGS
+    kinds = frozenset().union(*(_CREDITED_BY.get(t, CREDITS) for t in things)) if things else CREDITS
     hit = min(enumerate(hits), key=lambda p: (missing(p[1]), p[0]))[1]
-    return next(_credits(hit, store), None)
+    return next(_credits(hit, store, kinds), None)
 
 
 def holding(role: frozenset[str], idf: dict[str, float], hits: list[Hit], store: Store) -> Evidence | None:
@@ -70,7 +78,7 @@ def holding(role: frozenset[str], idf: dict[str, float], hits: list[Hit], store:
     for hit in hits:
         if any(e.release_id == hit.release_id for e in found):
             continue
-        for ev in _credits(hit, store):
+        for ev in _credits(hit, store, CREDITS):
             assert ev.short is not None
             line = ev.text
             # The person's title is the words of the line before the name, and the phrase it stands in.
@@ -81,12 +89,12 @@ def holding(role: frozenset[str], idf: dict[str, float], hits: list[Hit], store:
     return max(found, key=lambda e: e.date, default=None)
 
 
-def _credits(hit: Hit, store: Store) -> Iterator[Evidence]:
-    """Each attribution line of the hit's release that names a person, as evidence with that person as its short
-    answer (offsets in the line, as lift's)."""
+def _credits(hit: Hit, store: Store, kinds: frozenset[str]) -> Iterator[Evidence]:
+    """Each attribution line of the `kinds` in the hit's release that names a person, as evidence with that person
+    as its short answer (offsets in the line, as lift's)."""
     text = store.release_text(hit.release_id)
     for line in store.boilerplate(hit.release_id):
-        if line.kind not in CREDITS:
+        if line.kind not in kinds:
             continue
         start, end = _trimmed(text, line)
         # The last name the line gives: "Pentagon Press Secretary Brig. Gen. Pat Ryder provided ..." may read

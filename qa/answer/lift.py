@@ -469,6 +469,8 @@ def _counts(q: Question, text: str, body_start: int) -> list[Span]:
             continue  # "two weeks" is a stretch of time, as the recogniser reads it, not a count of troops
         if re.search(r"[A-Za-z]\d|\d[A-Za-z]", number.text):
             continue  # a designation ("F-16", "W56HZV-20"), not a count
+        if re.search(r"\d[-–]$", text[:number.start]):
+            continue  # the end of a range ("Aug. 17-23"), never a count of its own
         if re.match(r":\d", text[number.end:]) or re.search(r"\d:$", text[:number.start]):
             continue  # an hour or minute of a clock's time ("12:01 a.m."), not a count
         if not (labels := spans.labels(text, number.start, number.end)) & _QUANTITIES and labels & spans.NAME_LABELS:
@@ -574,10 +576,11 @@ def _people(q: Question, text: str, body_start: int) -> list[Span]:
     # The speaker of a quote, named by surname alone: '"... from U.S. stocks," Austin said.'
     names += [Span(m.group(1), m.start(1), m.end(1)) for m in _SPEAKER.finditer(text)
               if is_new(q, m.group(1)) and not any(n.start <= m.start(1) < n.end for n in names)]
-    # The names the entity recogniser finds that the lexicon does not ("Christine" alone).
+    # The names the entity recogniser finds that the lexicon does not ("Christine" alone), never a place's by its
+    # word for a place, as the lexicon's ("Peterson Space Force Base", which the small model may call a person).
     names += [Span(e.text, e.start_char, e.end_char) for e in spans.parse(text).ents
               if e.label_ == "PERSON" and e.start_char >= body_start and is_new(q, e.text)
-              and not _surname_asked(q, e.text)
+              and not _surname_asked(q, e.text) and not _PLACE_WORDS.search(e.text)
               and not any(n.start < e.end_char and e.start_char < n.end for n in names)]
     # A first name after a rank grows to the whole name ("Gen. Paul" → "Paul J. Selva"): not the person the
     # question names.

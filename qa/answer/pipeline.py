@@ -302,7 +302,7 @@ class Answerer:
     def _evidence(self, text: str, hits: list[Hit], named: frozenset[str] = frozenset()) -> Outcome:
         q, idf = self._question(text, named)
         if attribution.asks_credit(text) and (credit := attribution.credited(
-                hits, self.store, lambda h: declines.names_missing(q, h, self.store))) is not None:
+                text, hits, self.store, lambda h: declines.names_missing(q, h, self.store))) is not None:
             return Outcome(q, evidence=[credit], answer=_shown(credit), support="full", hits=hits,
                            candidates=[credit])
         reason = coverage.uncovered(text, hits, idf, frame=q.frame_numbers)

@@ -121,6 +121,9 @@ def _word_terms(word: str) -> tuple[str, ...]:
     if word in CARDINALS:
         return (str(CARDINALS[word]),)
     parts = [p for p in word.split("-") if p]
+    if len(parts) > 1 and _DESIGNATION_PLURAL.fullmatch(parts[-1]):
+        # "F-16s", "F/A-18Fs": several of the designated thing, found by "F-16" as "missiles" is by "missile".
+        parts[-1] = parts[-1][:-1]
     terms: list[str] = []
     for part in parts:
         if part.isdigit():
@@ -139,6 +142,8 @@ def _word_terms(word: str) -> tuple[str, ...]:
     return tuple(terms)
 
 
+# The last part of a designation in the plural: digits, at most one letter, then "s" ("16s", "18fs").
+_DESIGNATION_PLURAL = re.compile(r"\d+[a-z]?s")
 _PLAIN_WORD = re.compile(r"[a-z0-9]+(?:['’\-][a-z0-9]+)*")
 _SPECIAL = re.compile(r"[$%\d]|\b[A-Za-z]\.[A-Za-z]\.")
 

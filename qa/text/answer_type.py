@@ -10,9 +10,13 @@ from __future__ import annotations
 import re
 from enum import Enum
 from operator import itemgetter
+from typing import TYPE_CHECKING
 
 from qa.text import wordnet
 from qa.text.analyze import MONTH_NAMES, stem
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 
 class AnswerType(str, Enum):
@@ -79,7 +83,39 @@ def answer_type(question: str) -> AnswerType:
     found = [(m.start(), order, kind) for order, (kind, pattern) in enumerate(_RULES) if (m := pattern.search(q))
              and not _subordinate(q, m)]
     found += [(m.start(1), len(_RULES), AnswerType.DATE) for m in _WHICH_NOUN.finditer(q) if _time_period(m.group(1))]
+    found += [(start, len(_RULES) + 1, AnswerType.PERSON) for start in _people_asked(question)]
     return min(found)[2] if found else AnswerType.OTHER
+
+
+def _people_asked(question: str) -> list[int]:
+    """Where "which X" or "what X" asks for a person by a noun no title rule lists ("which reporters wrote",
+    "which journalist", "what actress"), as the parse hangs the wh-word on the noun and WordNet places the noun's
+    most usual sense under persons; never a noun with a sense that is a made thing ("carrier": a ship too)."""
+    if not _WHICH_OR_WHAT.search(question):
+        return []
+    from qa.text import spans  # the parser loads only for a question that could ask so
+
+    return [t.idx for t in spans.parse(question) if t.lower_ in ("which", "what")
+            and (noun := _asked_noun(t)) is not None and wordnet.is_kind_of(noun, "person")
+            and not wordnet.is_kind_of(noun, "artifact", first=None)]
+
+
+def _asked_noun(wh: Token) -> str | None:
+    """The lemma of the noun a "which" or "what" asks for: the one it determines, or, where the small parser hangs
+    it elsewhere ("Which American Forces Press Service reporters wrote": "which" as the object), the head of the
+    noun phrase right after it."""
+    if wh.dep_ == "det":
+        head = wh.head
+    elif wh.i + 1 < len(wh.doc):
+        head = wh.doc[wh.i + 1]
+        while head.dep_ in ("compound", "amod") and head.head.i > head.i:
+            head = head.head
+    else:
+        return None
+    return head.lemma_.lower() if head.pos_ in ("NOUN", "PROPN") and head.i > wh.i else None
+
+
+_WHICH_OR_WHAT = re.compile(r"\b(?:which|what)\b", re.IGNORECASE)
 
 
 def _time_period(noun: str) -> bool:

@@ -83,7 +83,8 @@ _DATE = (rf"{_ISO}"
          rf"|\b{MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?"
          rf"|\b{_DAY}\s+{MONTH},?\s+{_YEAR}"
          rf"|\b{MONTH},?\s+(?:of\s+)?{_YEAR}")
-_SCALE = r"(?i:thousand|million|billion|trillion)"
+_SCALE_WORDS = "thousand|million|billion|trillion"
+_SCALE = rf"(?i:{_SCALE_WORDS})"
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 
 _CLAIM = re.compile(
@@ -107,6 +108,7 @@ _QUOTE = re.compile(r"[\"“]([^\"“”\n]+)[\"”]")
 _MIN_QUOTE_WORDS = 3
 
 _NUMBER_WORDS = {w: v for w, v in CARDINALS.items() if 1 <= v <= 99}
+_NEXT_WORD = re.compile(r"\s+([A-Za-z]+(?:-[A-Za-z]+)?)(?![\w-])")
 _ORDINAL_WORDS = {w: v for w, v in ORDINALS.items() if v >= 1}
 
 # Words that start, end or sit inside capitalised runs without being part of a name: titles, services, offices,
@@ -150,10 +152,14 @@ def claims(text: str) -> list[tuple[ClaimKind, str, int, int]]:
         if len(m.group(1).split()) >= _MIN_QUOTE_WORDS:
             found.append(("quote", m.group(1), m.start(1), m.end(1)))
             quotes.append(m.span())
+    taken = 0  # the end of a number said in several words: "thirty" of "one hundred thirty" is no claim of its own
     for m in _CLAIM.finditer(text):
         kind = m.lastgroup
+        if m.start() < taken:
+            continue
         if kind == "word":
-            found.extend(_word_claims(text, m.start(), m.end()))
+            found.extend(words := _word_claims(text, m.start(), m.end()))
+            taken = max((e for *_, e in words), default=taken)
         else:
             found.append((cast(ClaimKind, kind), m.group(), m.start(), m.end()))
     dated = [(s, e) for k, _, s, e in found if k == "date"]
@@ -171,9 +177,8 @@ def _word_claims(text: str, start: int, end: int) -> list[tuple[ClaimKind, str, 
     if lower in _ORDINAL_WORDS:
         return [("ordinal", word, start, end)]
     if lower in _NUMBER_WORDS:
-        # "four million" is one number, as "4 million" is.
-        if scale := _SCALED_WORD.match(text, end):
-            end = scale.end()
+        # "four million" is one number, as "4 million" is; "one hundred thirty" is 130, never "thirty".
+        end = _number_end(text, end, _NUMBER_WORDS[lower])
         return [("number", text[start:end], start, end)]
     out: list[tuple[ClaimKind, str, int, int]] = []
     offset = start
@@ -185,6 +190,24 @@ def _word_claims(text: str, start: int, end: int) -> list[tuple[ClaimKind, str, 
             out.append((kind, part, offset, offset + len(part)))
         offset += len(part) + 1
     return out
+
+
+def _number_end(text: str, end: int, value: int) -> int:
+    """Where a number said in words ends: past the words that go on saying it ("one hundred thirty", "two hundred
+    and five", "twenty five thousand"), never into a second number ("five and six", "one two-star")."""
+    last = value  # the value of the last word taken: a unit word follows a tens word or a scale, nothing else
+    while m := _NEXT_WORD.match(text, end):
+        word = m.group(1).lower()
+        if word in ("hundred", *_SCALE_WORDS.split("|")):
+            last, end = 100, m.end()
+        elif word == "and" and last >= 100 and (n := _NEXT_WORD.match(text, m.end())) \
+                and n.group(1).lower() in _NUMBER_WORDS:
+            last, end = _NUMBER_WORDS[n.group(1).lower()], n.end()
+        elif word in _NUMBER_WORDS and (last >= 100 or (last % 10 == 0 and last >= 20 and _NUMBER_WORDS[word] < 10)):
+            last, end = _NUMBER_WORDS[word], m.end()
+        else:
+            break
+    return end
 
 
 def _names(text: str) -> list[tuple[int, int]]:

@@ -79,7 +79,7 @@ def asked(question: str) -> Role | None:
         # preposition the question ends on, however the small parser hangs it.
         return Role(_lemma(last.head), doer=False, prep=last.lower_)
     if wh.i == words[0].i and wh.dep_ == "nsubj" and len(words) > 3 and words[1].lower_ in _DO_SUPPORT \
-            and words[2].pos_ not in ("VERB", "AUX", "PART") and wh.head.pos_ == "VERB" and wh.head.i > 2:
+            and words[2].pos_ not in ("VERB", "AUX", "PART") and _verb(wh.head) and wh.head.i > 2:
         # "who did carter meet in london": "did" after the wh-word and a subject after it (do-support) make the
         # wh-word what is done to, never the doer, however the small parser reads a name typed in lower case
         # ("carter" as a noun, the wh-word as the subject). Not "who did not find ...", which asks the doer.
@@ -109,6 +109,12 @@ def asked(question: str) -> Role | None:
     if wh.dep_ in ("dobj", "nsubjpass"):
         return Role(_lemma(verb), doer=False)
     return None
+
+
+def _verb(t: Token) -> bool:
+    """Whether the token is a verb, or the root the parser hangs the question on that the small tagger calls a
+    noun and WordNet knows as a verb ("Whom did President Bush appoint as ...": "appoint" tagged a noun)."""
+    return t.pos_ == "VERB" or (t.dep_ == "ROOT" and t.pos_ == "NOUN" and bool(wordnet.senses(t.lower_, "verb")))
 
 
 def _lemma(verb: Token) -> str:
