@@ -1,6 +1,8 @@
 """The stages of `qa ask` that need no model, built from their inputs directly: question analysis, coverage,
 candidate evidence, the short-answer lift, multi-part splitting, the verifier, the prompt and the schema."""
 
+from pathlib import Path
+
 import pytest
 
 from qa.answer import coverage, parts
@@ -17,6 +19,7 @@ from qa.schemas import answer_schema
 from qa.settings import AnswerSettings, IndexSettings
 from qa.text import spans
 from qa.text.answer_type import AnswerType
+from tests.conftest import extractive_answerer, write_release
 
 TEXT = ("President Joe Biden has given DOD authorization for a drawdown of up to $450 million. "
         "This is the 13th presidential drawdown of DOD stocks since August 2021. "
@@ -299,3 +302,23 @@ def test_a_count_is_its_whole_noun_phrase() -> None:
                     "citizens evacuated from Wuhan, China.")
     assert found is not None and found.text == "nearly 200 State Department employees"
     assert spans.phrase_end("Accessions were 69,972 (91.47 percent/-6,528).", 16, 22) == 22
+
+
+def test_parts_that_want_a_value_each_keep_apart_in_one_release(tmp_path: Path) -> None:
+    """Two kinds asked of one release ("when ... and in which city"), or a value "each": one value per part,
+    never the first part's alone as if it were the whole answer."""
+    casualty = write_release(tmp_path, "grater.txt", "DoD Identifies Army Casualty", "July 30, 2007",
+                             "https://www.defense.gov/Releases/Release.aspx?ReleaseID=11187",
+                             "Pfc. Cody C. Grater, 20, of Spring Hill, Fla., died July 29 in Baghdad, Iraq, of wounds "
+                             "suffered when he encountered enemy forces using direct fire.")
+    recruiting = write_release(tmp_path, "december.txt", "December Recruiting Successes Wrap Up Banner 2009",
+                               "Jan. 13, 2010", "https://www.defense.gov/news/newsarticle.aspx?id=57495",
+                               "All six reserve components met their December goals. The Navy Reserve and Air Force "
+                               "Reserve both met their December goals, recruiting 496 and 917 new members, "
+                               "respectively.")
+    answerer = extractive_answerer(tmp_path, [casualty, recruiting])
+    died = answerer.ask("On what date did Pfc. Cody C. Grater die, and in which city?")
+    assert "July 29" in died.answer and "Baghdad" in died.answer, died
+    each = answerer.ask("How many new members did the Navy Reserve and the Air Force Reserve each recruit?")
+    assert each.answer.startswith("496") and "917" in each.answer, each
+    assert answerer.ask("How many new members did the Navy Reserve recruit?").answer == "496"

@@ -128,6 +128,20 @@ def test_a_place_the_recogniser_calls_a_person_is_no_person() -> None:
     assert lift(q, "Carden would succeed Gen. Jon A. Jensen as vice chief.").text == "Jon A. Jensen"
 
 
+def test_the_service_in_the_title_of_the_one_asked_about_is_no_answer(tmp_path: Path) -> None:
+    """"Army" of "Army Lt. Gen. Thomas M. Carden Jr." is his service, not a body that answers "whom would he
+    succeed": the sentence holds no one else, so the question is declined."""
+    path = write_release(tmp_path, "gen.txt", "General Officer Announcements", "June 26, 2025",
+                         "https://www.defense.gov/News/Releases/Release/Article/4227340/",
+                         "Secretary of Defense Pete Hegseth announced today that the president has made the following "
+                         "nomination:\n\nArmy Lt. Gen. Thomas M. Carden Jr. for appointment to the grade of general, "
+                         "with assignment as vice chief of the National Guard Bureau, Arlington, Virginia.")
+    answerer = extractive_answerer(tmp_path, [path])
+    answer = answerer.ask("Whom would Lt. Gen. Thomas M. Carden Jr. succeed as vice chief of the Guard Bureau?")
+    assert not answer.answered and "person" in answer.reason, answer
+    assert "Thomas M. Carden Jr." in answerer.ask("who was nominated for vice chief of the guard bureau").answer
+
+
 def _features(right: bool) -> confidence.Features:
     x = 1.0 if right else 0.0
     return confidence.Features(label_agrees=x, sentence_share=x, release_share=1.0, alone=0.5, margin=x, near=x,

@@ -57,9 +57,18 @@ from tests.conftest import extractive_answerer, write_release
     ("What did Austin discuss with Marles, Kishi and Teodoro?",
      ["What did Austin discuss with Marles?", "What did Austin discuss with Kishi?",
       "What did Austin discuss with Teodoro?"]),
+    # Two asking phrases that share one clause, said once.
+    ("when and where did grater die", ["when did grater die", "where did grater die"]),
+    ("On what date did Pfc. Cody C. Grater die, and in which city?",
+     ["On what date did Pfc. Cody C. Grater die?", "in which city did Pfc. Cody C. Grater die?"]),
     # A comparison by "than".
     ("How much larger was the 2021 aid package than the 2019 training grant?",
      ["How much larger was the 2021 aid package?", "How much larger was the 2019 training grant?"]),
+    # A clause after the second thing describes it, wherever the parser hangs it; a phrase is said of both.
+    ("How much larger was the cost cap of the June 2017 ship contract than the May 2020 modification to prepare for "
+     "the Stennis overhaul?",
+     ["How much larger was the cost cap of the June 2017 ship contract?",
+      "How much larger was the May 2020 modification to prepare for the Stennis overhaul?"]),
     # A comparison by "or" after its comparative, where long names and dates leave the parser no conjuncts.
     ("Which was larger: the Acme Foods food distribution contract announced June 12, 2020, or the General Motors "
      "Stryker maintenance contract announced August 10, 2020?",

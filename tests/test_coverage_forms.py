@@ -122,3 +122,11 @@ def test_a_year_is_checked_only_against_a_release_that_can_tell(store: Store, da
     assert (verdict is not None) is declined
     if declined:
         assert "2011" in verdict
+
+
+def test_a_month_with_a_year_of_two_digits_is_read_as_its_year() -> None:
+    """"oct 08" as a reader types October 2008; "oct 8" is a day, and a year written whole needs no form."""
+    assert ("oct 08", ["October 2008"]) in spelling.reader_forms("how many troops were in kosovo in oct 08")
+    assert ("Sept. 99", ["September 1999"]) in spelling.reader_forms("the visit in Sept. 99")
+    assert spelling.reader_forms("the meeting on oct 8") == []
+    assert spelling.reader_forms("the meeting on oct 08, 2008") == []

@@ -170,6 +170,8 @@ def _lifted(q: Question, text: str, *, dated: bool = False) -> Span | None:
         return _acting_noun(q, text)
     if not found:
         return None
+    if (paired := _respectively(q, text)) is not None:
+        return paired
     if q.asked_prep is not None:
         # "since what date": the values after that very preposition, when the text has any ("since July 7, 2003").
         found = [s for s in found if governed_by(q.asked_prep, text, s)] or found
@@ -194,6 +196,35 @@ def _lifted(q: Question, text: str, *, dated: bool = False) -> Span | None:
     if q.origin and (home := _home(q, text)) is not None:
         return home
     return _closest(q, text, found)
+
+
+def _respectively(q: Question, text: str) -> Span | None:
+    """For "how many did the Navy Reserve recruit" of "The Navy Reserve and Air Force Reserve ..., recruiting 496 and
+    917 new members, respectively": the value in the place of the thing the question names, by the parse's two
+    lists of conjuncts of the same length, one of names, one of values of the kind asked."""
+    if "respectively" not in text.lower():
+        return None
+    doc = spans.parse(text)
+    lists = [[t, *t.conjuncts] for t in doc if t.dep_ != "conj" and t.conjuncts]
+    figures = next((ls for ls in lists if all(t.like_num or t.ent_type_ in _QUANTITIES for t in ls)), None)
+    if figures is None:
+        return None
+    wanted = set(q.names) or q.term_set
+
+    def held(t: Token) -> int:
+        return len(set(analyze.terms(doc[t.left_edge.i:t.i + 1].text)) & wanted)
+
+    for names in lists:
+        if len(names) != len(figures) or names is figures:
+            continue
+        counts = [held(t) for t in names]
+        best = max(counts)
+        if best and counts.count(best) == 1:
+            value = figures[counts.index(best)]
+            # Only a value of the kind asked: "496" of "496 and 917 new members" for "how many".
+            kind_asked = any(s.start <= value.idx < s.end for s in values(q, text))
+            return Span(value.text, value.idx, value.idx + len(value)) if kind_asked else None
+    return None
 
 
 def _home(q: Question, text: str) -> Span | None:

@@ -12,6 +12,7 @@ import datetime
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from qa.answer import attribution, compare, confidence, conflicts, coverage, declines, full_name, parts
@@ -46,6 +47,9 @@ from qa.schemas import Answer, Citation, Correction, answer_schema
 from qa.settings import Settings
 from qa.text import analyze, casing, coordination, grounding, reader, spans, tense
 from qa.text.answer_type import MONTH_TERMS, AnswerType
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span as SpacySpan
 
 DECLINE = "The releases do not say"
 # Key words of a follow-up missing from a release that make the follow-up about something else (dev: "who
@@ -193,7 +197,8 @@ class Answerer:
             outcomes = [self.evidence(p, hits) for p, hits in retrieval.parts]
             if retrieval.alone and not self._answers_own(question, outcomes, full=False):
                 outcomes, turns = [self.evidence(p, hits) for p, hits in retrieval.alone], []
-            elif retrieval.whole and (not _apart(outcomes) or self._together(outcomes, *retrieval.whole[0])):
+            elif retrieval.whole and not _one_each(retrieval.searched, outcomes) and (
+                    not _apart(outcomes) or self._together(outcomes, *retrieval.whole[0])):
                 # Parts the releases do not answer apart ("Austin and Umerov" met in one release), or names one
                 # release gives together ("what did austin and marles talk about": their meeting): one question.
                 outcomes = [self.evidence(p, hits) for p, hits in retrieval.whole]
@@ -425,7 +430,7 @@ class Answerer:
                 if not names_given(q, best.text[start:end]) and holds_role(q, best.text, start, end):
                     best.short, read, why = Span(best.text[start:end], start, end), True, HEDGED
         if best.short is None and level != "full" and settings.decline_valueless and q.kind in _HOLDS and \
-                not any(e.label_ in _HOLDS[q.kind] and not names_given(q, e.text) and (
+                not any(e.label_ in _HOLDS[q.kind] and not names_given(q, e.text) and not _titles_given(q, e) and (
                     q.kind is not AnswerType.COUNT or e.label_ not in TIME_LABELS or counts_time(q))
                         for e in spans.parse(best.text).ents):
             # A value of a kind was asked ("how many", "who", "when") and the closest sentence holds nothing the
@@ -560,6 +565,14 @@ def _renamed(outcome: Outcome, corrections: list[Correction]) -> Outcome:
                    reason=f"“{renamed.wrote}” was searched as the name “{renamed.searched}”, which may not be meant")
 
 
+def _titles_given(q: Question, entity: SpacySpan) -> bool:
+    """Whether the entity is part of the title of a person the question names, by the parse ("Army" of "Army Lt.
+    Gen. Thomas M. Carden Jr."): the service of the one asked about, no other body the answer could be."""
+    return entity.root.dep_ == "compound" and any(
+        a.ent_type_ == "PERSON" and names_given(q, next(e.text for e in a.doc.ents if e.start <= a.i < e.end))
+        for a in entity.root.ancestors)
+
+
 def _tied_since(outcome: Outcome, date: str) -> bool:
     """Whether the outcome's value is a name its sentence ties to the role the question asks for, in a release
     dated `date` or later."""
@@ -579,6 +592,19 @@ def _introduced(ev: Evidence, found: list[Evidence]) -> list[Evidence]:
 
 # How many of the whole question's first hits may show that its names go together.
 _TOGETHER_HITS = 3
+
+
+def _one_each(question: str, outcomes: list[Outcome]) -> bool:
+    """Whether the parts want a value each even from one release: they ask for different kinds ("On what date did
+    Grater die, and in which city?"), or the question says so ("How many did the Navy Reserve and the Air Force
+    Reserve each recruit", "... respectively")."""
+    if any(o.declined for o in outcomes):
+        return False
+    kinds = {o.question.kind for o in outcomes}
+    return len(kinds) > 1 or _EACH.search(question) is not None
+
+
+_EACH = re.compile(r"\b(?:each|respectively)\b", re.IGNORECASE)
 
 
 def _apart(outcomes: list[Outcome]) -> bool:

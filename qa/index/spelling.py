@@ -87,6 +87,11 @@ _SHORT_SCALES = {"m": "million", "mn": "million", "mil": "million", "bn": "billi
 _DASH_RANGE = re.compile(r"(?<![\w.,/-])(\d{1,4})\s?[-–—]\s?(\d{1,4})(?![\w.,/-]*\d)")
 _TO_RANGE = re.compile(r"(?<![\w.,/-])(\d{1,4})\s+(?:to|through)\s+(\d{1,4})\b(?![.,]\d)", re.IGNORECASE)
 _FISCAL = re.compile(r"\b(?:FY\s?'?(\d{4}|\d{2})|fiscal\s+(?:year\s+)?(\d{4}))\b", re.IGNORECASE)
+# A month with a year of two digits, as a reader types it ("when gates went in oct 08"): a year only where no day
+# is written so (a leading zero, or past 31), and never before a year of four digits ("oct 08, 2008").
+_MONTH_TWO_DIGITS = re.compile(r"\b(" + "|".join(sorted({m[:3] for m in analyze.MONTH_NAMES} | {"sept"}, key=len,
+                                                        reverse=True)) + r")[a-z]*\.?\s+'?(0\d|[4-9]\d)\b(?![,\s]*\d)",
+                               re.IGNORECASE)
 # A designation made plural ("DB10s", "F-16s", "MiG-29s"): the thing a release names in the singular. Letters
 # before the number, so a decade ("1990s") is none.
 _DESIGNATIONS = re.compile(r"(?<![\w-])([A-Za-z]+-?\d+)s(?![\w-])")
@@ -212,6 +217,10 @@ def reader_forms(text: str) -> list[Group]:
             groups.append((m.group(), [f"{word} {_roman(int(number))}"]))
     for m in _DESIGNATIONS.finditer(text):
         groups.append((m.group(), [m.group(1)]))
+    for m in _MONTH_TWO_DIGITS.finditer(text):
+        month = next(n for n in analyze.MONTH_NAMES if n[:3] == m.group(1).lower()[:3])
+        year = int(m.group(2))
+        groups.append((m.group(), [f"{month.capitalize()} {2000 + year if year < 50 else 1900 + year}"]))
     for m in _FISCAL.finditer(text):
         year = m.group(1) or m.group(2)
         year = f"20{year}" if len(year) == 2 else year

@@ -25,6 +25,8 @@ _PRONOUNS = frozenset({"he", "him", "his", "she", "her", "it", "its", "they", "t
 # Verbs of change over two times or things: "how much did aid grow between A and B".
 _CHANGE = frozenset({"grow", "increase", "rise", "fall", "drop", "decrease", "decline", "change", "differ", "shrink"})
 _FIGURE_WORDS = frozenset({"total", "combined", "cumulative", "overall"})
+# Clauses that describe a noun or say what for: "a modification to prepare for ...", "the contract that funds ...".
+_DESCRIBING = frozenset({"advcl", "acl", "relcl", "xcomp"})
 
 
 # "A vs B", "A versus B": two things set side by side, as "A and B" sets them.
@@ -38,6 +40,9 @@ def split(question: str) -> list[str]:
     if paired is not None:
         return paired
     doc = spans.parse(question)
+    elliptical = _elliptical(doc)
+    if elliptical is not None:
+        return elliptical
     for cc in doc:
         if cc.dep_ != "cc" or cc.lower_ not in ("and", "or"):
             continue
@@ -93,6 +98,52 @@ def _two_times(question: str) -> list[str] | None:
         before = before[:own.start()] + between.group(1) + " " if own else before + between.group(1) + " "
     second = before + question[c:d] + after
     return [_question(first, ending), _question(second, ending)]
+
+
+def _elliptical(doc: Doc) -> list[str] | None:
+    """Two questions that share one clause, said once: "when and where did grater die", "On what date did Grater
+    die, and in which city?". Each asking phrase (a wh-word, or a preposition and a wh-word with its noun) takes
+    the shared clause: "when did grater die", "where did grater die"; "in which city did Grater die?"."""
+    ending = "?" if doc[-1].text == "?" else ""
+    words = list(doc[:len(doc) - 1] if ending else doc)
+    ands = [t for t in words if t.lower_ == "and"]
+    if len(ands) != 1:
+        return None
+    cc = ands[0]
+    first, second = words[:cc.i], words[cc.i + 1:]
+    while first and first[-1].text == ",":
+        first.pop()
+    if _asking(first) and (phrase := _asking_phrase(second)):
+        # "when and where did grater die": the shared clause follows the second asking phrase.
+        shared = second[len(phrase):]
+        if not shared or shared[0].pos_ not in ("VERB", "AUX"):
+            return None
+        return [_question(f"{_text(first)} {_text(shared)}", ending), _question(_text(second), ending)]
+    opening = _asking_phrase(first)
+    shared = first[len(opening):]
+    if not _asking(second) or not opening or not shared or shared[0].pos_ not in ("VERB", "AUX"):
+        return None
+    # "On what date did Grater die, and in which city?": the second phrase takes the first one's clause.
+    return [_question(_text(first), ending), _question(f"{_text(second)} {_text(shared)}", ending)]
+
+
+def _asking_phrase(tokens: list[Token]) -> list[Token]:
+    """The asking phrase a clause opens with: a wh-word, after a preposition and before its noun ("on what date")."""
+    k = 1 if tokens and tokens[0].pos_ == "ADP" else 0
+    if k >= len(tokens) or tokens[k].lower_ not in _WH:
+        return []
+    k += 1
+    while k < len(tokens) and tokens[k].pos_ in ("NOUN", "PROPN", "ADJ") and tokens[k - 1].lower_ != "how":
+        k += 1
+    if tokens[k - 1].lower_ == "how" and k < len(tokens) and tokens[k].lower_ in ("many", "much", "long", "old"):
+        k += 1
+    return tokens[:k]
+
+
+def _asking(tokens: list[Token]) -> bool:
+    """Whether the tokens are an asking phrase alone: "where", "in which city", "how many"."""
+    phrase = _asking_phrase(tokens)
+    return bool(phrase) and len(phrase) == len(tokens)
 
 
 def _either(doc: Doc) -> list[str] | None:
@@ -383,6 +434,10 @@ def _than(doc: Doc, than: Token) -> list[str]:
     ending = "?" if doc[-1].text == "?" else ""
     start, end = subject.left_edge.i, subject.right_edge.i + 1
     tail = [t for t in doc[end:] if not (than.i <= t.i <= other.right_edge.i)]
-    first = _text(list(doc[:start]) + [t for t in doc[start:end] if t.i < than.i] + tail)
+    # A clause of its own after the second thing describes it ("than Huntington Ingalls' May 2020 modification to
+    # prepare for the Stennis overhaul"), however the parser hangs it; a phrase ("in December 2016") is said of both.
+    own = {t.i for t in tail if t.i > other.right_edge.i and any(
+        a.dep_ in _DESCRIBING and a.pos_ == "VERB" and a.i > other.right_edge.i for a in (t, *t.ancestors))}
+    first = _text(list(doc[:start]) + [t for t in doc[start:end] if t.i < than.i] + [t for t in tail if t.i not in own])
     second = _text(list(doc[:start]) + list(doc[other.left_edge.i:other.right_edge.i + 1]) + tail)
     return [_question(first, ending), _question(second, ending)]
