@@ -225,3 +225,11 @@ def test_the_end_of_a_range_is_no_count_of_its_own() -> None:
     sentence = "The Deputy Secretary of Defense Bob Work will travel to the Asia-Pacific region, Aug. 17-23."
     assert lift(q, sentence) is None or "23" not in lift(q, sentence).text
     assert lift(q, "He will travel to the region for 23 days.").text == "23 days"
+
+
+def test_a_thing_asked_for_comes_with_the_place_the_parse_ties_to_it() -> None:
+    """"What attack" of "... condolences ... for yesterday's attack in Nice": the attack with its place."""
+    q = analyse("What attack prompted Secretary Carter to call Minister Le Drian?", {}, 0)
+    sentence = ("Secretary of Defense Ash Carter called French Minister of Defense Jean-Yves Le Drian to offer his "
+                "condolences to the French people for yesterday's attack in Nice.")
+    assert lift(q, sentence).text == "yesterday's attack in Nice"

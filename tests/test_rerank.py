@@ -54,6 +54,8 @@ from qa.text.answer_type import AnswerType, answer_type, held_kinds
         ("Which journalist criticized the controls?", AnswerType.PERSON),
         ("Which American Forces Press Service reporters wrote the article?", AnswerType.PERSON),
         ("which carrier is the planning modification for", AnswerType.OTHER),
+        # A title after a verb is no noun "what" asks for: this asks for an attack.
+        ("What attack prompted Secretary Carter to call Minister Le Drian?", AnswerType.OTHER),
         ("which unit was he assigned to", AnswerType.OTHER),
     ],
 )

@@ -946,7 +946,11 @@ def _headed(q: Question, text: str, body_start: int) -> list[Span]:
                 out.append(Span(text[y[0].idx:y[-1].idx + len(y[-1])], y[0].idx, y[-1].idx + len(y[-1])))
                 continue
         if words and naming and not inside_name:
-            out.append(Span(text[words[0].idx:chunk.end_char], words[0].idx, chunk.end_char))
+            # With the place the parse ties to it ("yesterday's attack in Nice"): the thing's place part.
+            place = next((c for c in chunk.root.children if c.dep_ == "prep" and c.lower_ in ("in", "at", "near")
+                          and any(p.dep_ == "pobj" and p.ent_type_ in spans.PLACE_LABELS for p in c.children)), None)
+            end = place.right_edge.idx + len(place.right_edge) if place is not None else chunk.end_char
+            out.append(Span(text[words[0].idx:end], words[0].idx, end))
     return out
 
 

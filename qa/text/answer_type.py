@@ -81,10 +81,23 @@ def answer_type(question: str) -> AnswerType:
     """The kind of the earliest asking phrase: "Where was he ... when he issued ..." asks for a place."""
     q = question.lower()
     found = [(m.start(), order, kind) for order, (kind, pattern) in enumerate(_RULES) if (m := pattern.search(q))
-             and not _subordinate(q, m)]
+             and not _subordinate(q, m) and not _verb_inside(question, m)]
     found += [(m.start(1), len(_RULES), AnswerType.DATE) for m in _WHICH_NOUN.finditer(q) if _time_period(m.group(1))]
     found += [(start, len(_RULES) + 1, AnswerType.PERSON) for start in _people_asked(question)]
     return min(found)[2] if found else AnswerType.OTHER
+
+
+def _verb_inside(question: str, m: re.Match[str]) -> bool:
+    """Whether a "which X" or "what X" match runs over a verb, so X is no noun the wh-word asks for: "What attack
+    prompted Secretary Carter to call ..." asks for an attack, not a secretary."""
+    if not _WHICH_OR_WHAT.match(m.group()) or len(m.group().split()) < 3:
+        return False
+    from qa.text import spans  # the parser loads only for such a match
+
+    # The clause's own verb, never a participle that modifies the noun ("which acting Pentagon press secretary",
+    # "which numbered drawdown").
+    return any(t.pos_ == "VERB" and t.dep_ in ("ROOT", "ccomp", "advcl", "conj") and m.start() < t.idx < m.end()
+               for t in spans.parse(question))
 
 
 def _people_asked(question: str) -> list[int]:
