@@ -12,7 +12,7 @@ from qa.cli.main import app
 from qa.cli.terminal import visible
 from qa.evals.retrieval import GoldQuestion
 from qa.index.store import Store
-from qa.llm import endpoint
+from qa.llm import endpoint, local_model
 from qa.llm.client import no_model_client
 from qa.settings import ModelSettings
 from qa.testing.fake_models import Adversary, FakeModel, Oracle, fake_client
@@ -32,6 +32,9 @@ def own_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     is the test's own: conftest)."""
     monkeypatch.setenv("QA_CONFIG", str(tmp_path / "qa.toml"))
     monkeypatch.delenv("QA_LOG__ENABLED", raising=False)
+    # Each command is a process of its own: a local server an earlier test started (recording, QA_RECORD=1) is
+    # none this command started, and no notice of it belongs in this command's output.
+    monkeypatch.setattr(local_model, "_started", [])
     return tmp_path / "qa.toml"
 
 
