@@ -216,6 +216,7 @@ def test_the_question_written_out_asks_for_what_its_shorthand_names() -> None:
         "value of the 40th drawdown package, average per week")
     assert spelled_out("when did mattis meet the aussie pm") == "when did mattis meet the Australian prime minister"
     assert spelled_out("who was dep secdef before england") == "who was Deputy Secretary of Defense before england"
+    assert spelled_out("what was the mod worth") == "what was the modification worth"
     assert spelled_out("when did austin phone the russian def min") == (
         "when did austin phone the russian defense minister")
     assert spelled_out("which sec def said it") == "which Secretary of Defense said it"  # read whole, before "def"
