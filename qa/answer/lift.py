@@ -170,7 +170,7 @@ def _lifted(q: Question, text: str, *, dated: bool = False) -> Span | None:
         return _acting_noun(q, text)
     if not found:
         return None
-    if (paired := _respectively(q, text)) is not None:
+    if (paired := _respectively(q, text, found)) is not None:
         return paired
     if q.asked_prep is not None:
         # "since what date": the values after that very preposition, when the text has any ("since July 7, 2003").
@@ -198,7 +198,7 @@ def _lifted(q: Question, text: str, *, dated: bool = False) -> Span | None:
     return _closest(q, text, found)
 
 
-def _respectively(q: Question, text: str) -> Span | None:
+def _respectively(q: Question, text: str, found: list[Span]) -> Span | None:
     """For "how many did the Navy Reserve recruit" of "The Navy Reserve and Air Force Reserve ..., recruiting 496 and
     917 new members, respectively": the value in the place of the thing the question names, by the parse's two
     lists of conjuncts of the same length, one of names, one of values of the kind asked."""
@@ -221,8 +221,8 @@ def _respectively(q: Question, text: str) -> Span | None:
         best = max(counts)
         if best and counts.count(best) == 1:
             value = figures[counts.index(best)]
-            # Only a value of the kind asked: "496" of "496 and 917 new members" for "how many".
-            kind_asked = any(s.start <= value.idx < s.end for s in values(q, text))
+            # Only a value of the kind asked (`found`, the text's values): "496" of "496 and 917 new members".
+            kind_asked = any(s.start <= value.idx < s.end for s in found)
             return Span(value.text, value.idx, value.idx + len(value)) if kind_asked else None
     return None
 
