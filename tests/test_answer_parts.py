@@ -220,6 +220,17 @@ def test_a_stretch_of_time_is_no_count_of_people() -> None:
     assert lift(analyse("how many weeks does the exercise last", {}), sentence).text == "two weeks"
 
 
+def test_a_measure_in_another_unit_is_no_count() -> None:
+    sentence = ("The package includes 155 mm and 105 mm artillery rounds and High-speed Anti-radiation missiles, "
+                "also known as HARMs.")
+    # "155 mm" is the rounds' size, as the recogniser reads it (a quantity in millimetres): no count of HARMs.
+    assert lift(analyse("how many harms", {}), sentence) is None
+    # The unit asked for is one, and a plain count beside a measure is still one.
+    assert lift(analyse("how many miles did the convoy drive", {}), "The convoy drove 85 miles.").text.startswith("85")
+    counted = lift(analyse("how many harms", {}), "The package includes 155 mm artillery rounds and 12 HARMs.")
+    assert counted is not None and counted.text.startswith("12")
+
+
 def test_a_number_inside_a_name_is_no_count() -> None:
     # "Task Force 1-28 Infantry" is a unit's name, as the recogniser reads it: no count of anything.
     found = lift(analyse("how long had maciel served in afghanistan", {}),

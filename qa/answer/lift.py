@@ -506,6 +506,8 @@ def _counts(q: Question, text: str, body_start: int) -> list[Span]:
             continue  # an hour or minute of a clock's time ("12:01 a.m."), not a count
         if not (labels := spans.labels(text, number.start, number.end)) & _QUANTITIES and labels & spans.NAME_LABELS:
             continue  # part of a name, as the recogniser reads it ("Task Force 1-28 Infantry"), not a count
+        if _measures_other(q, text, number):
+            continue  # "155 mm" for "how many HARMs": the size of something, not a count of what is asked
         if _HOW_OLD.search(q.text) and not _age(text, number):
             continue  # "how old": an age, not "One" of "One of Secretary Rumsfeld's first tasks"
         prefix = re.search(r"([A-Za-z]+)-$", text[:number.start])
@@ -556,7 +558,21 @@ def _counts(q: Question, text: str, body_start: int) -> list[Span]:
     return [span for _, _, span in sorted(ranked)]
 
 
+def _measures_other(q: Question, text: str, number: Span) -> bool:
+    """Whether "how many X" meets a number the recogniser reads as a measure (QUANTITY: "155 mm", "85 miles")
+    whose unit is none of the question's words nor a kind of X: a size or a distance, never the count asked."""
+    if not _HOW_MANY.search(q.text):
+        return False  # "how far", "how long": a measure is the answer
+    for entity in spans.parse(text).ents:
+        if entity.label_ == "QUANTITY" and entity.start_char <= number.start < entity.end_char:
+            unit = [t for t in entity if t.is_alpha and not t.like_num and t.lower_ not in analyze.CARDINALS]
+            return bool(unit) and not any(
+                analyze.stem(t.lower_) in q.term_set or counts_kind(q, t.text) for t in unit)
+    return False
+
+
 _HOW_OLD = re.compile(r"\bhow old\b", re.IGNORECASE)
+_HOW_MANY = re.compile(r"\bhow many\b", re.IGNORECASE)
 _HOW_LONG = re.compile(r"\bhow long\b", re.IGNORECASE)
 
 
