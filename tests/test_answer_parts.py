@@ -333,3 +333,25 @@ def test_parts_that_want_a_value_each_keep_apart_in_one_release(tmp_path: Path) 
     each = answerer.ask("How many new members did the Navy Reserve and the Air Force Reserve each recruit?")
     assert each.answer.startswith("496") and "917" in each.answer, each
     assert answerer.ask("How many new members did the Navy Reserve recruit?").answer == "496"
+
+
+def test_a_news_story_s_dateline_is_no_date_of_what_is_asked() -> None:
+    sentence = ("WASHINGTON, Dec. 17, 2013 – Hagel and Shoigu conducted their first video teleconference yesterday, "
+                "after an agreement they made in August.")
+    found = lift(analyse("when did hagel and shoigu hold their first video teleconference", {}), sentence, dated=True)
+    assert found is not None and found.text == "yesterday"
+
+
+@pytest.mark.parametrize(("question", "sentence", "name"), [
+    ("which terror group did austin single out", "Austin praised Kenya for countering al-Shabab, an Islamist "
+     "militant group based in neighboring Somalia.", "al-Shabab"),
+    ("which ship was overhauled", "The ship, USS John C. Stennis, was overhauled.", "USS John C. Stennis"),
+    # A name in brackets is another name of the same thing, not the answer.
+    ("which division does he command", "He commands the 101st Airborne Division (Air Assault).",
+     "101st Airborne Division (Air Assault)"),
+    ("which strategy was released", "The National Defense Industrial Strategy (NDIS) was released.",
+     "National Defense Industrial Strategy (NDIS)"),
+])
+def test_which_x_beside_a_name_after_a_comma_is_answered_by_the_name(question: str, sentence: str, name: str) -> None:
+    found = lift(analyse(question, {}), sentence)
+    assert found is not None and found.text == name

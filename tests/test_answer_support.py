@@ -887,3 +887,16 @@ def test_a_place_wordnet_knows_as_another_kind_is_not_the_kind_asked() -> None:
     country = analyse("Which country are the forces in?", {}, common_top=0)
     assert [s.text for s in values(city, text)] == ["Raqqa"]
     assert [s.text for s in values(country, text)] == ["Raqqa", "Syria"]
+
+
+@pytest.mark.parametrize(("question", "counts"), [
+    ("what unit was cpl leon in, the okinawa one", False),  # "one" stands for "unit"
+    ("which one was larger", False),
+    ("which of the 2 was bigger, the june one", False),
+    ("one of the four marines was from where", True),  # one of them: a number
+    ("how many died, one or two", True),
+    ("did only one marine die", True),
+])
+def test_one_standing_for_a_noun_is_no_number_the_releases_must_hold(question: str, counts: bool) -> None:
+    about = subject(question, 3000)
+    assert ("1" in about.frame_numbers) is not counts

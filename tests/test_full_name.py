@@ -4,9 +4,9 @@ that sentence cited first."""
 from __future__ import annotations
 
 from qa.answer.candidates import Evidence
-from qa.answer.full_name import in_full
+from qa.answer.full_name import in_full, names_in_full
 from qa.answer.lift import Span
-from qa.text import sentences
+from qa.text import analyze, sentences
 
 MUSIC = ("Thomas Newman returned as the film's composer after scoring Skyfall. Newman composed the score after the "
          "film had moved into post-production.")
@@ -38,3 +38,15 @@ def test_a_name_the_small_recogniser_calls_a_body_is_still_a_name_when_no_word_i
 def test_two_people_who_share_the_word_leave_the_answer_as_it_is() -> None:
     answer = _answer(TWO, "Newman")
     assert in_full(answer) is answer
+
+
+# As casualty releases list them: a line each.
+CASUALTIES = ("Lance Cpl. Brandon J. Webb, 20, of Swartz Creek, Mich.\n\nPfc. Christopher N. White, 23, of Southport, "
+              "N.C.\n\nWebb and White died June 20 in Al Anbar province, Iraq.")
+
+
+def test_people_named_by_surname_hold_the_whole_names_and_titles_their_release_gave_them() -> None:
+    terms = names_in_full(_answer(CASUALTIES, "Webb"), ["Webb and White died June 20"])
+    assert set(analyze.terms("Lance Cpl. Brandon J. Webb Pfc. Christopher N. White")) <= terms, terms
+    # A surname two people of the release share tells neither.
+    assert names_in_full(_answer(TWO, "Newman"), ["Newman composed the score."]) == set()

@@ -55,3 +55,31 @@ def test_an_english_word_typed_in_lower_case_is_no_initials(tmp_path: Path) -> N
     assert initials_spelt("how big was the group", store, lambda: texts) == "how big was the group"
     assert initials_spelt("how BIG was the group", store, lambda: texts) == (
         "how BIG was the group (BIG = Base in Germany)")
+
+
+def test_a_clipped_compound_is_spelt_by_the_beginnings_of_a_run_of_capitalised_words() -> None:
+    from qa.text.acronyms import clipped_in
+
+    text = "Secretary Hagel today ordered his Northern Command Commander, Gen. Chuck Jacoby, to train a team."
+    assert clipped_in("northcom", ["Nothing here.", text]) == "Northern Command"
+    assert clipped_in("centcom", ["U.S. Central Command said."]) == "Central Command"
+    # Every letter must come from the words' beginnings, two or more from each.
+    assert clipped_in("northcomx", [text]) is None
+    assert clipped_in("hagel", [text]) is None
+
+
+def test_a_clipped_compound_some_release_writes_is_still_spelt_by_one_that_does_not(tmp_path: Path) -> None:
+    from qa.index.spelling import initials_spelt
+
+    paths = [write_release(tmp_path, "ebola.txt", "Ebola Support Team", "2014-10-19",
+                           "https://www.defense.gov/News/Releases/Release/Article/4/",
+                           "Hagel ordered his Northern Command Commander, Gen. Chuck Jacoby, to form a team."),
+             write_release(tmp_path, "eucom.txt", "En Route", "2019-09-05",
+                           "https://www.defense.gov/News/Releases/Release/Article/5/",
+                           "Esper met NORTHCOM and EUCOM leaders.")]
+    settings = Settings(db=tmp_path / "index.db")
+    store = Store(settings.db)
+    ingest_paths(store, paths, settings.index)
+    texts = [store.release_text(r.id) for r in store.releases()]
+    assert initials_spelt("who did hagel tell to form the ebola team, northcom guy", store, lambda: texts) == (
+        "who did hagel tell to form the ebola team, northcom guy (northcom = Northern Command)")

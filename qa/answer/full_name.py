@@ -8,12 +8,15 @@ it is cited before the answer's own, so the name still stands in what is cited.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from qa.answer.candidates import Evidence
 from qa.answer.lift import Span
-from qa.text import sentences, spans, wordnet
+from qa.text import analyze, sentences, spans, wordnet
 
+# Capitalised words (abbreviations too) that end right before a name: its title, "Lance Cpl. ", "Staff Sgt. ".
+_TITLE_BEFORE = re.compile(r"(?:\b[A-Z][\w’'-]*\.?\s+){1,4}$")
 # A whole name is a few words: "Mitsuhiro Takano", "Datuk Seri Hishammuddin Tun Hussein".
 _MAX_WORDS = 6
 
@@ -39,6 +42,25 @@ def in_full(ev: Evidence) -> Evidence:
     name, (at, until, sentence) = next(iter(found.items()))
     cited = [sentence, *ev.spans]
     return replace(ev, spans=cited, short=Span(name, at, until))
+
+
+def names_in_full(ev: Evidence, texts: list[str]) -> set[str]:
+    """The terms of the whole names an earlier sentence of the release gives the people `texts` name by one word
+    ("Webb, White, and Williams all died June 20" after "Lance Cpl. Brandon J. Webb, 20, ..."): a question that
+    names them in full is about them. A word two people share is left out."""
+    text = ev.release_text
+    whole: dict[str, set[str]] = {}
+    for start, end in sentences.spans(text[:ev.spans[0][0]] if ev.spans else ""):
+        sentence = text[start:end]
+        for e in spans.parse(sentence).ents:
+            words = e.text.split()
+            if 1 < len(words) <= _MAX_WORDS and _person(e.label_, words):
+                # With the title the name is given with: the capitalised words right before it ("Lance Cpl.").
+                title = _TITLE_BEFORE.search(sentence[:e.start_char])
+                whole.setdefault(words[-1], set()).add((title.group() if title else "") + e.text)
+    named = {w.strip(",.;:") for t in texts for w in t.split()}
+    return {term for word in named if len(whole.get(word, ())) == 1
+            for term in analyze.terms(next(iter(whole[word])))}
 
 
 def _person(label: str, words: list[str]) -> bool:

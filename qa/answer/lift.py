@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from qa.answer.question import CODE_WORDS, Question
-from qa.text import analyze, boilerplate, grounding, roles, spans, tense, wordnet
+from qa.text import analyze, boilerplate, dates, grounding, roles, spans, tense, wordnet
 from qa.text.answer_type import MONTH_TERMS, AnswerType
 from qa.text.subject import tied_words
 
 if TYPE_CHECKING:
+    from spacy.tokens import Span as SpacySpan
     from spacy.tokens import Token
 
 # A capitalised run: a name, a place, a title of a thing ("Security Sector Assistance Roadmap", "Article IV",
@@ -324,8 +325,9 @@ def _installation(name: str) -> bool:
 
 
 def _body_start(text: str) -> int:
-    # A dateline ("WASHINGTON (Sept. 11, 2023) --") dates the release, never the event asked about.
-    return boilerplate.dateline_end(text)
+    # A dateline ("WASHINGTON (Sept. 11, 2023) --", a news story's "WASHINGTON, Dec. 17, 2013 –") dates the
+    # release, never the event asked about.
+    return max(boilerplate.dateline_end(text), dates.story_dateline_end(text))
 
 
 # "Austin spoke today with ...": the event is on the release's own date.
@@ -961,6 +963,12 @@ def _headed(q: Question, text: str, body_start: int) -> list[Span]:
             if y:
                 out.append(Span(text[y[0].idx:y[-1].idx + len(y[-1])], y[0].idx, y[-1].idx + len(y[-1])))
                 continue
+        beside = _apposed_name(text, chunk)
+        if beside is not None and beside.start >= body_start and is_new(q, beside.text):
+            # "al-Shabab, an Islamist militant group" for "which terror group": the X set beside a name is that
+            # name, the thing of the kind asked, as "X, the Y" ties a title to a person.
+            out.append(beside)
+            continue
         if words and naming and not inside_name:
             # With the place the parse ties to it ("yesterday's attack in Nice"): the thing's place part.
             place = next((c for c in chunk.root.children if c.dep_ == "prep" and c.lower_ in ("in", "at", "near")
@@ -968,6 +976,19 @@ def _headed(q: Question, text: str, body_start: int) -> list[Span]:
             end = place.right_edge.idx + len(place.right_edge) if place is not None else chunk.end_char
             out.append(Span(text[words[0].idx:end], words[0].idx, end))
     return out
+
+
+def _apposed_name(text: str, chunk: SpacySpan) -> Span | None:
+    """The name the parse sets beside the noun phrase with a comma between, either way round ("al-Shabab, an
+    Islamist militant group"; "the group, al-Shabab"): a proper noun or one the recogniser reads as a name, whole.
+    Not one in brackets ("Strategy (NDIS)", "Division (Air Assault)"): that is another name of the same thing."""
+    noun = chunk.root
+    name = noun.head if noun.dep_ == "appos" else next((c for c in noun.children if c.dep_ == "appos"), None)
+    if name is None or not (name.pos_ == "PROPN" or name.ent_type_ in spans.NAME_LABELS):
+        return None
+    start, end = spans.complete(text, name.idx, name.idx + len(name))
+    between = text[end:chunk.start_char] if end <= chunk.start_char else text[chunk.end_char:start]
+    return Span(text[start:end], start, end) if re.fullmatch(r",\s*", between) else None
 
 
 # Where the Y of "the X of Y" ends: an apposition or a clause goes on about it.

@@ -382,6 +382,9 @@ class Answerer:
                 # "where did they meet in August 2017" from the October meeting's sentence; "since when had maciel
                 # served" from "died July 7": the value of the kind asked, shown first, as partial.
                 level, why = "partial", elsewhere
+        if level == "full" and best.short is not None and is_today(best.short) \
+                and (elsewhere := another_time(q, [best])) is not None:
+            level, why = "partial", elsewhere  # "announced today" for "when did panetta sign the memo"
         if level != "full":
             # A name the question is about ("norway", typed in lower case) that the release never gives, or a
             # word no release holds in any form ("f16s"): the closest sentence is about something else.

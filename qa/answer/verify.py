@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from qa.answer.candidates import Evidence, cut_short, other_name, swallowed
+from qa.answer.full_name import names_in_full
 from qa.answer.lift import BODIES, MEASURE_LABELS, Span, is_new, titled, values
 from qa.answer.question import FRAME_WORDS, Question
 from qa.text import analyze, dates, grounding, roles, sentences, spans, wordnet
@@ -232,6 +233,7 @@ def unsaid(q: Question, evidence: list[Evidence], acts: bool = False) -> tuple[l
         said |= q.reported_period(ev.release_text)
         said |= q.circumstance & release_terms(ev)  # "... while he met defense secretaries at NATO in Brussels"
         said |= referred_to(q, ev)
+        said |= names_in_full(ev, [ev.text])  # "Webb" said for "Lance Cpl. Brandon J. Webb"
     keys = [t for t in q.key_terms if q.subject is None or t in q.subject or (acts and t in q.acts)]
     gone = [t for t in keys if not q.holds(t, said)]
     total = sum(q.idf.get(t, 0.0) for t in keys) or 1.0
@@ -391,13 +393,13 @@ def referred_to(q: Question, ev: Evidence) -> set[str]:
     """The terms of the earlier sentence of the release that the evidence refers back to: the nearest one holding
     the noun of a bare definite description the question also uses ("wounded during the attack" for "the insider
     attack that killed maciel"; "a statement summarizing the meeting" for "the mattis williamson meeting"), or the
-    one just before for a sentence whose main clause's subject is "he" or "she". What the sentence takes as known
-    is said there."""
+    one just before for a sentence whose main clause's subject is "he", "she" or "they". What the sentence takes
+    as known is said there, with the whole names of the people it gives by surname."""
     doc = spans.parse(ev.text)
     keys = set(q.key_terms)
     nouns = {analyze.stem(t.lower_) for t in doc if t.pos_ == "NOUN"
              and [c.lower_ for c in t.children] == ["the"]} & keys
-    pronoun = any(t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT" and t.lower_ in ("he", "she")
+    pronoun = any(t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT" and t.lower_ in ("he", "she", "they")
                   for t in doc)
     if not nouns and not pronoun:
         return set()
@@ -405,7 +407,7 @@ def referred_to(q: Question, ev: Evidence) -> set[str]:
     for start, end in reversed(sentences.spans(before)):
         terms = set(analyze.terms(before[start:end]))
         if pronoun or nouns & terms:
-            return terms
+            return terms | names_in_full(ev, [before[start:end]])
     return set()
 
 

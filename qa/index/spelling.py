@@ -438,14 +438,25 @@ def initials_spelt(question: str, store: Store, texts: Callable[[], list[str]]) 
     main, groups = alternatives(question)
     given = {w.lower() for written, _ in groups for w in written.split()}
     # An English word typed in lower case ("how big was") is that word, not initials, as in acronym_forms.
-    typed = [w for w in dict.fromkeys(re.findall(r"\b[A-Za-z]{3,6}\b", main))
+    typed = [w for w in dict.fromkeys(re.findall(r"\b[A-Za-z]{3,9}\b", main))
              if (w.isupper() or (w.islower() and w not in english_words())) and w.lower() not in given]
     missing = unheard(typed, store)
-    if not missing:
+    # A clipped compound ("northcom") may stand in some releases and not in those found, which spell it out
+    # ("Northern Command"), and shares its first letters with words they hold ("north"): any longer word the
+    # releases found never write may be one.
+    clipped = [w for w in typed if w not in missing and len(w) > _SHORTEST_CLIPPED]
+    if not missing and not clipped:
         return question
     found = texts()
-    spelt = [(w, [long]) for w in missing if (long := acronyms.spelt_in(w, found))]
+    spelt = [(w, [long]) for w in missing if (long := acronyms.spelt_in(w, found) or acronyms.clipped_in(w, found))]
+    # Only a release that never writes the word itself spells it out.
+    lacking = [[text for text in found if not re.search(rf"\b{w}\b", text, re.IGNORECASE)] for w in clipped]
+    spelt += [(w, [long]) for w, others in zip(clipped, lacking) if (long := acronyms.clipped_in(w, others))]
     return with_alternatives(main, groups + spelt) if spelt else question
+
+
+# "eucom" (European Command) is the shortest clipped compound a reader types; shorter words are initials.
+_SHORTEST_CLIPPED = 4
 
 
 def rewrite(question: str, store: Store, settings: AnswerSettings) -> Rewrite:

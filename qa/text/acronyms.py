@@ -114,6 +114,32 @@ def spelt_in(letters: str, texts: Iterable[str]) -> str | None:
     return next((long for text in texts if (long := _Runs(text).spelling(letters.lower())) is not None), None)
 
 
+def clipped_in(word: str, texts: Iterable[str]) -> str | None:
+    """The first run of two or three capitalised words in the texts whose beginnings, two letters or more each,
+    spell the word whole: a clipped compound, as a reader's "northcom" spells "Northern Command" and "centcom"
+    "Central Command". None if none."""
+    lower = word.lower()
+    for text in texts:
+        for phrase in _BREAK.split(text):
+            words = [m.group() for m in _WORD.finditer(phrase)]
+            for j, first in enumerate(words):
+                if first[0].isupper() and first[:2].lower() == lower[:2]:
+                    for n in (2, 3):
+                        run = words[j:j + n]
+                        if len(run) == n and all(w[0].isupper() for w in run) and _clips(lower, run):
+                            return " ".join(run)
+    return None
+
+
+def _clips(letters: str, words: list[str]) -> bool:
+    """Whether the letters are the words' beginnings, two letters or more of each, in order and nothing else."""
+    if not words:
+        return not letters
+    head = words[0].lower()
+    return any(letters[:k] == head[:k] and _clips(letters[k:], words[1:])
+               for k in range(2, min(len(head), len(letters)) + 1))
+
+
 def learn(title: str, text: str) -> list[tuple[str, str]]:
     """(acronym, long form) pairs a release defines, each once, in the order they first appear."""
     body = f"{title}\n{text}"

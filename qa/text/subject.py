@@ -38,7 +38,7 @@ def subject(question: str, common_top: int) -> Subject:
     # right after it still counts the noun it modifies, the thing asked for.
     asked |= {n.head.i for t in doc[:-1] if t.lower_ in _WH and (n := doc[t.i + 1]).like_num
               and n.dep_ == "nummod" and n.head.i > n.i}
-    frame_numbers = {t.i for t in doc if t.like_num and t.dep_ == "nummod" and t.head.i in asked}
+    frame_numbers = {t.i for t in doc if t.like_num and t.dep_ == "nummod" and t.head.i in asked or _pro_form(t)}
     terms: set[str] = set()
     names: set[str] = set()
     # A word in brackets glosses the words before it ("which drawdown (ordinal)", "the UDCG's (UDCG)"): not more
@@ -73,6 +73,18 @@ def subject(question: str, common_top: int) -> Subject:
     circumstance = {x for t in doc if _circumstance(t) for w in t.subtree for x in analyze.terms(w.text)}
     return Subject(frozenset(terms), frozenset(x for i in frame_numbers for x in analyze.terms(doc[i].text)),
                    frozenset(names), frozenset(circumstance))
+
+
+def _pro_form(t: Token) -> bool:
+    """Whether "one" stands for a noun said before it rather than counting: it ends its noun phrase after a
+    determiner, a noun or an adjective ("the okinawa one", "which one", "the first one"), where "one of the four"
+    or "died, one or two" count."""
+    if t.lower_ != "one" or t.i == 0:
+        return False
+    before = t.doc[t.i - 1]
+    after = t.doc[t.i + 1] if t.i + 1 < len(t.doc) else None
+    ends = after is None or after.pos_ not in ("NOUN", "PROPN", "ADJ", "NUM")
+    return ends and (before.pos_ in ("DET", "NOUN", "PROPN") or before.tag_ == "JJ")
 
 
 # Words that open a clause telling when another event happened ("while he met ...", "when he issued ...").
