@@ -355,3 +355,18 @@ def test_a_news_story_s_dateline_is_no_date_of_what_is_asked() -> None:
 def test_which_x_beside_a_name_after_a_comma_is_answered_by_the_name(question: str, sentence: str, name: str) -> None:
     found = lift(analyse(question, {}), sentence)
     assert found is not None and found.text == name
+
+
+def test_a_name_wordnet_knows_only_as_a_thing_is_no_person() -> None:
+    # "Purple Heart" is a decoration in WordNet, though the small recogniser may read it as a person.
+    found = lift(analyse("who received the award", {}), "The Purple Heart was presented in 1944 to Melvin Laird.")
+    assert found is not None and found.text == "Melvin Laird"
+    assert lift(analyse("who led the army", {}), "George Washington led the army.").text == "George Washington"
+
+
+def test_a_list_after_including_is_taken_whole_by_its_parse() -> None:
+    sentence = ("Woog said Hagel and Shoigu discussed a number of issues, including missile defense, Syria, "
+                "cybersecurity and countering improvised explosive devices.")
+    found = lift(analyse("what issues did hagel and shoigu talk about", {}), sentence)
+    # Its last item whole, a phrase of a verb though it is, never a list cut after its "and".
+    assert found is not None and found.text.endswith("and countering improvised explosive devices")

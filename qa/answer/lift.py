@@ -617,7 +617,8 @@ def _people(q: Question, text: str, body_start: int) -> list[Span]:
     elsewhere = [(e.start_char, e.end_char) for e in spans.parse(text).ents if e.label_ in _NOT_PEOPLE]
     names = [s for s in _claims(text, body_start, "person")
              if is_new(q, s.text) and not _surname_asked(q, s.text)
-             and not _PLACE_WORDS.search(s.text) and not any(a <= s.start and s.end <= b for a, b in elsewhere)]
+             and not _PLACE_WORDS.search(s.text) and not _named_thing(s.text)
+             and not any(a <= s.start and s.end <= b for a, b in elsewhere)]
     # "Lieutenant General Moisiuk", "Mike [Gruss]".
     names += [Span(m.group(1), m.start(1), m.end(1)) for m in re.finditer(
         r"(?:General|Gen\.|Admiral|Adm\.|Colonel|Col\.|\[)\s*([A-Z][a-z’'-]+)", text)
@@ -629,7 +630,7 @@ def _people(q: Question, text: str, body_start: int) -> list[Span]:
     # word for a place, as the lexicon's ("Peterson Space Force Base", which the small model may call a person).
     names += [Span(e.text, e.start_char, e.end_char) for e in spans.parse(text).ents
               if e.label_ == "PERSON" and e.start_char >= body_start and is_new(q, e.text)
-              and not _surname_asked(q, e.text) and not _PLACE_WORDS.search(e.text)
+              and not _surname_asked(q, e.text) and not _PLACE_WORDS.search(e.text) and not _named_thing(e.text)
               and not any(n.start < e.end_char and e.start_char < n.end for n in names)]
     # A first name after a rank grows to the whole name ("Gen. Paul" → "Paul J. Selva"): not the person the
     # question names.
@@ -637,6 +638,15 @@ def _people(q: Question, text: str, body_start: int) -> list[Span]:
              if not _surname_asked(q, text[slice(*spans.complete(text, n.start, n.end, person=True))])]
     # "who is the secretary of the army": only a person the text ties to that role answers, by the parse.
     return [n for n in names if holds_role(q, text, n.start, n.end)]
+
+
+def _named_thing(name: str) -> bool:
+    """Whether a name of two words or more is, whole, a noun WordNet knows only as no person: "Purple Heart" and
+    "Silver Star" are decorations, though the recogniser may read them as people ("George Washington" is a person
+    in WordNet too)."""
+    words = name.split()
+    lemma = "_".join(words).lower()
+    return len(words) > 1 and bool(wordnet.senses(lemma)) and not wordnet.is_kind_of(lemma, "person", first=None)
 
 
 def holds_role(q: Question, text: str, start: int, end: int) -> bool:
@@ -1044,11 +1054,30 @@ def _coordinated(q: Question, text: str, body_start: int) -> Span | None:
 
 
 def _list_after(q: Question, text: str, body_start: int) -> Span | None:
-    """A list of three or more ("lithium, nickel, cobalt, graphite, and manganese") after "such as" or the focus."""
-    m = re.search(r"(?:such as|including|namely)\s+((?:[\w-]+(?:\s[\w-]+)?,\s+){2,}(?:and\s+)?[\w-]+(?:\s[\w-]+)?)",
-                  text[body_start:])
-    if not m:
-        return None
-    items = m.group(1)
-    start = body_start + m.start(1)
-    return Span(items, start, start + len(items))
+    """A list of three or more after "such as", "including" or "namely" ("lithium, nickel, cobalt, graphite, and
+    manganese"; "missile defense, Syria, cybersecurity and countering improvised explosive devices"): the object
+    of the preposition with its conjuncts, whole, as the parse gives them, up to a comma that ends the list."""
+    doc = spans.parse(text)
+    for t in doc:
+        if t.idx < body_start or not (t.lower_ in ("including", "namely")
+                                      or (t.lower_ == "as" and t.i and doc[t.i - 1].lower_ == "such")):
+            continue
+        listed = next((c for c in t.children if c.dep_ in ("pobj", "dobj")), None)
+        conjuncts = _conjunct_chain(listed) if listed is not None else []
+        if len(conjuncts) < 2:
+            continue
+        last = conjuncts[-1].right_edge
+        start, end = listed.left_edge.idx, last.idx + len(last)
+        return Span(text[start:end], start, end)
+    return None
+
+
+def _conjunct_chain(head: Token) -> list[Token]:
+    """The conjuncts the parse joins to `head` itself, each to the one before ("Syria", "cybersecurity",
+    "countering" after "missile defense"), not those inside its own phrases ("writers for A, B and C")."""
+    chain: list[Token] = []
+    at = head
+    while (following := next((c for c in at.children if c.dep_ == "conj"), None)) is not None:
+        chain.append(following)
+        at = following
+    return chain
