@@ -900,3 +900,15 @@ def test_a_place_wordnet_knows_as_another_kind_is_not_the_kind_asked() -> None:
 def test_one_standing_for_a_noun_is_no_number_the_releases_must_hold(question: str, counts: bool) -> None:
     about = subject(question, 3000)
     assert ("1" in about.frame_numbers) is not counts
+
+
+@pytest.mark.parametrize(("question", "sentence", "act"), [
+    # "announced today" dates the announcement, not the signing asked about.
+    ("when did panetta sign the memo", "Panetta has asked a board to review it, Johnson announced today.", "sign"),
+    # The act said by its noun: "talk" is a kind of "discussion".
+    ("when did austin talk with umerov", "Austin today hosted bilateral discussions with Umerov.", None),
+])
+def test_a_date_of_another_act_is_told_by_the_verb_or_its_noun(question: str, sentence: str, act: str | None) -> None:
+    from qa.answer.verify import act_elsewhere
+
+    assert act_elsewhere(analyse(question, {}), [_dated(sentence, "2012-08-03")]) == act

@@ -129,3 +129,15 @@ def test_without_a_model_worth_asking_briefs_and_summaries_need_none(corpus_stor
     assert b.overview_mode == "extractive" and b.overview and b.overview_citations
     release = corpus_store.releases()[0]
     assert Summarizer(corpus_store, settings, no_model).summarize(release.id).summary_mode == "extractive"
+
+
+def test_releases_of_one_title_are_told_apart_by_a_name_their_title_does_not_give() -> None:
+    from qa.brief.briefing import _first_name
+
+    title = "Readout of Secretary Austin's Phone Call With Israeli Minister of Defense Gantz"
+    june = "Secretary Austin spoke today with Minister Gantz. They discussed Iran and security in Israel."
+    may = "Secretary Austin spoke today with Minister Gantz. Austin welcomed the ceasefire in Israel."
+    assert _first_name(june, title) == "Iran" and _first_name(may, title) == "Israel"
+    # A casualty release's title names no one: the soldier it is about tells it apart.
+    assert _first_name("Spc. Jason A. Lucas, 24, of Columbus, Ohio, died Oct. 13.", "Army Casualty") == \
+        "Jason A. Lucas"

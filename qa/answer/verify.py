@@ -420,11 +420,14 @@ def act_elsewhere(q: Question, evidence: list[Evidence]) -> str | None:
     if not asked:
         return None
     said = {t.lemma_.lower() for ev in evidence for t in spans.parse(ev.text) if t.pos_ in ("VERB", "NOUN", "ADJ")}
+    nouns = {t.lemma_.lower() for ev in evidence for t in spans.parse(ev.text) if t.pos_ == "NOUN"}
     stems = {analyze.stem(w) for w in said}
     for verb in asked:
         lemma = verb.lemma_.lower()
-        # Each verb in its most frequent sense: in any sense "supporting" an operation would be "serving".
+        # Each verb in its most frequent sense: in any sense "supporting" an operation would be "serving". The
+        # act said as a noun counts too, the verb's own noun being a kind of it ("talk" of "bilateral discussions").
         if analyze.stem(lemma) in stems or any(
-                wordnet.is_kind_of(w, lemma, pos="verb") or wordnet.is_kind_of(lemma, w, pos="verb") for w in said):
+                wordnet.is_kind_of(w, lemma, pos="verb") or wordnet.is_kind_of(lemma, w, pos="verb") for w in said) \
+                or any(wordnet.is_kind_of(lemma, n, first=None) for n in nouns):
             return None
     return asked[0].text

@@ -182,7 +182,7 @@ class Briefer:
             if r.date and spans:
                 title = " ".join(r.title.split())
                 if titles[title] > 1:  # "Army Casualty" twice: said with whom each is about
-                    title = " — ".join(p for p in (title, _first_name(text)) if p)
+                    title = " — ".join(p for p in (title, _first_name(text, title)) if p)
                 events.append(TimelineEvent(date=r.date, event=title, citation=self._cite(r, text, *spans[0])))
             for s, e in spans:
                 for kind, value, _, _ in grounding.claims(text[s:e]):
@@ -319,13 +319,15 @@ def _clause(doc: Doc, start: int, end: int) -> bool:
                                                                        for c in t.children) for t in span)
 
 
-def _first_name(text: str) -> str:
-    """The first person the release names, else its first place: what tells apart releases of one title."""
-    people = entities.people(text)
-    if people:
-        return people[0].name
+def _first_name(text: str, title: str) -> str:
+    """The first person the release names that its title does not, else the first such place, else its first
+    person: what tells apart releases of one title ("Army Casualty" by the soldier; two readouts of Austin's calls
+    with Gantz by the places they discuss)."""
+    people = [p.name for p in entities.people(text)]
     places = entities.places(text)
-    return places[0] if places else ""
+    titled = set(analyze.terms(title))
+    untitled = [n for n in [*people, *places] if not set(analyze.terms(n)) <= titled]
+    return untitled[0] if untitled else next(iter(people or places), "")
 
 
 def _weight(text: str, span: tuple[int, int], counted: dict[tuple[int, int], int], wanted: set[str]) -> int:
