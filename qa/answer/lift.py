@@ -1056,7 +1056,7 @@ def _coordinated(q: Question, text: str, body_start: int) -> Span | None:
 def _list_after(q: Question, text: str, body_start: int) -> Span | None:
     """A list of three or more after "such as", "including" or "namely" ("lithium, nickel, cobalt, graphite, and
     manganese"; "missile defense, Syria, cybersecurity and countering improvised explosive devices"): the object
-    of the preposition with its conjuncts, whole, as the parse gives them, up to a comma that ends the list."""
+    of the preposition to the end of its last conjunct, as the parse gives them."""
     doc = spans.parse(text)
     for t in doc:
         if t.idx < body_start or not (t.lower_ in ("including", "namely")
