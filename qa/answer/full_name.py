@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from qa.answer.candidates import Evidence
 from qa.answer.lift import Span
@@ -48,9 +49,18 @@ def names_in_full(ev: Evidence, texts: list[str]) -> set[str]:
     """The terms of the whole names an earlier sentence of the release gives the people `texts` name by one word
     ("Webb, White, and Williams all died June 20" after "Lance Cpl. Brandon J. Webb, 20, ..."): a question that
     names them in full is about them. A word two people share is left out."""
-    text = ev.release_text
+    whole = _whole_names(ev.release_text[:ev.spans[0][0]] if ev.spans else "")
+    named = {w.strip(",.;:") for t in texts for w in t.split()}
+    return {term for word in named if len(whole.get(word, ())) == 1
+            for term in analyze.terms(next(iter(whole[word])))}
+
+
+@lru_cache(maxsize=256)
+def _whole_names(text: str) -> dict[str, frozenset[str]]:
+    """The whole names, with their titles, that the text gives people, by their last word; read once for a
+    release's text before an evidence sentence, which unsaid and referred_to both ask about."""
     whole: dict[str, set[str]] = {}
-    for start, end in sentences.spans(text[:ev.spans[0][0]] if ev.spans else ""):
+    for start, end in sentences.spans(text):
         sentence = text[start:end]
         for e in spans.parse(sentence).ents:
             words = e.text.split()
@@ -58,9 +68,7 @@ def names_in_full(ev: Evidence, texts: list[str]) -> set[str]:
                 # With the title the name is given with: the capitalised words right before it ("Lance Cpl.").
                 title = _TITLE_BEFORE.search(sentence[:e.start_char])
                 whole.setdefault(words[-1], set()).add((title.group() if title else "") + e.text)
-    named = {w.strip(",.;:") for t in texts for w in t.split()}
-    return {term for word in named if len(whole.get(word, ())) == 1
-            for term in analyze.terms(next(iter(whole[word])))}
+    return {word: frozenset(names) for word, names in whole.items()}
 
 
 def _person(label: str, words: list[str]) -> bool:

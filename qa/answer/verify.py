@@ -419,8 +419,9 @@ def act_elsewhere(q: Question, evidence: list[Evidence]) -> str | None:
     asked = [t for t in spans.parse(q.text[:1].upper() + q.text[1:]) if t.pos_ == "VERB"]
     if not asked:
         return None
-    said = {t.lemma_.lower() for ev in evidence for t in spans.parse(ev.text) if t.pos_ in ("VERB", "NOUN", "ADJ")}
-    nouns = {t.lemma_.lower() for ev in evidence for t in spans.parse(ev.text) if t.pos_ == "NOUN"}
+    words = [t for ev in evidence for t in spans.parse(ev.text) if t.pos_ in ("VERB", "NOUN", "ADJ")]
+    said = {t.lemma_.lower() for t in words}
+    nouns = {t.lemma_.lower() for t in words if t.pos_ == "NOUN"}
     stems = {analyze.stem(w) for w in said}
     for verb in asked:
         lemma = verb.lemma_.lower()
