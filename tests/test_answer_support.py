@@ -327,6 +327,14 @@ def test_a_list_sentence_gives_the_value_of_the_item_naming_what_is_asked() -> N
     assert lift(q, text).text == "115 percent"
 
 
+def test_a_list_sentence_gives_the_value_of_the_item_holding_the_questions_rare_word() -> None:
+    """A place typed in lower case is no name to the question, yet its item's value is the one asked for."""
+    text = "Work will be performed in Monroeville, Pennsylvania (67 percent); and Schenectady, New York (33 percent)."
+    q = analyse("bechtel contract - what share of the work is in schenectady ny",
+                {"schenectadi": 8.0, "bechtel": 8.0, "work": 2.0, "share": 3.0}, common_top=0)
+    assert lift(q, text).text == "33 percent"
+
+
 def test_a_name_the_question_gives_is_no_answer_the_reader_may_print() -> None:
     from qa.answer.lift import names_given
     from qa.answer.question import analyse

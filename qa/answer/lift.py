@@ -438,7 +438,9 @@ def _closest(q: Question, text: str, spans: list[Span]) -> Span:
     end = next((m.start() for m in _SENTENCE_END.finditer(text, best.end)), len(text))
     if ";" not in text[start:end]:
         return best
-    names = {t for n in q.names for t in (n, *(x for f in q.forms.get(n, ()) for x in f))}
+    # The question's rare words count with its names: a place typed in lower case ("schenectady") is no name to
+    # the question, yet tells the item as well.
+    names = {t for n in q.names for t in (n, *(x for f in q.forms.get(n, ()) for x in f))} | set(weights)
     bounds = [start, *(start + m.end() for m in re.finditer(";", text[start:end])), end + 1]
 
     def held(span: Span) -> float:
