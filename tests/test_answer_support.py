@@ -335,6 +335,26 @@ def test_a_list_sentence_gives_the_value_of_the_item_holding_the_questions_rare_
     assert lift(q, text).text == "33 percent"
 
 
+def test_which_person_takes_the_name_set_beside_the_noun_asked_for() -> None:
+    """The small recogniser misses "Sanchez" and reads "Brig. Gen." as a body; the parse sets the name, with its rank
+    and bracketed given name, beside "commander": that name, not the quote's speaker."""
+    text = ('"The Predators will be at KFOR\'s disposal," Quigley said, "with the Hunter being at the disposal of the '
+            'American commander, Brig. Gen. (Ricardo) Sanchez."')
+    q = analyse("Which American commander in Kosovo would have the Hunter unmanned aerial vehicles at his disposal?", {})
+    assert lift(q, text).text == "Brig. Gen. (Ricardo) Sanchez"
+
+
+def test_a_capitalised_run_modifying_a_longer_name_is_no_person() -> None:
+    """"Former Yugoslav" of "the Former Yugoslav Republic of Macedonia" is a fragment of a country's name."""
+    from qa.answer.lift import values
+    from qa.text.grounding import claims
+
+    text = ("Quigley said the United States is redeploying unmanned aerial vehicles, Hunters to the Former Yugoslav "
+            "Republic of Macedonia and Predators to Bosnia.")
+    assert ("person", "Former Yugoslav") in [(k, t) for k, t, _, _ in claims(text)]  # the capitalised run
+    assert "Former Yugoslav" not in [v.text for v in values(analyse("who will get the hunters", {}), text)]
+
+
 def test_a_name_the_question_gives_is_no_answer_the_reader_may_print() -> None:
     from qa.answer.lift import names_given
     from qa.answer.question import analyse

@@ -190,6 +190,8 @@ def _lifted(q: Question, text: str, *, dated: bool = False) -> Span | None:
             return named
         if q.act is not None and (acting := _acting(q, text, found)):
             return acting
+        if beside := [n for n in _beside_focus(q, text, _body_start(text)) if n in found]:
+            return beside[0]
         top = max(titled(q, text, n) for n in found)
         return _closest(q, text, [n for n in found if titled(q, text, n) == top])
     if kind is AnswerType.OTHER:
@@ -620,7 +622,7 @@ def _people(q: Question, text: str, body_start: int) -> list[Span]:
     names = [s for s in _claims(text, body_start, "person")
              if is_new(q, s.text) and not _surname_asked(q, s.text)
              and not _PLACE_WORDS.search(s.text) and not _named_thing(s.text)
-             and not any(a <= s.start and s.end <= b for a, b in elsewhere)]
+             and not any(a <= s.start and s.end <= b for a, b in elsewhere) and not _part_of_name(text, s)]
     # "Lieutenant General Moisiuk", "Mike [Gruss]".
     names += [Span(m.group(1), m.start(1), m.end(1)) for m in re.finditer(
         r"(?:General|Gen\.|Admiral|Adm\.|Colonel|Col\.|\[)\s*([A-Z][a-z’'-]+)", text)
@@ -634,12 +636,34 @@ def _people(q: Question, text: str, body_start: int) -> list[Span]:
               if e.label_ == "PERSON" and e.start_char >= body_start and is_new(q, e.text)
               and not _surname_asked(q, e.text) and not _PLACE_WORDS.search(e.text) and not _named_thing(e.text)
               and not any(n.start < e.end_char and e.start_char < n.end for n in names)]
+    # The name the parse sets beside the noun the question asks for, which the small recogniser may miss.
+    names += [n for n in _beside_focus(q, text, body_start)
+              if not any(m.start < n.end and n.start < m.end for m in names)]
     # A first name after a rank grows to the whole name ("Gen. Paul" → "Paul J. Selva"): not the person the
     # question names.
     names = [n for n in names
              if not _surname_asked(q, text[slice(*spans.complete(text, n.start, n.end, person=True))])]
     # "who is the secretary of the army": only a person the text ties to that role answers, by the parse.
     return [n for n in names if holds_role(q, text, n.start, n.end)]
+
+
+def _part_of_name(text: str, span: Span) -> bool:
+    """Whether a capitalised run only modifies a longer name the parse gives to its right ("Former Yugoslav" of
+    "the Former Yugoslav Republic of Macedonia"): a fragment of that name, no person."""
+    last = spans.tokens_in(spans.parse(text), span.start, span.end)[-1:]
+    return bool(last) and last[0].dep_ in ("compound", "amod") and last[0].head.i > last[0].i \
+        and last[0].head.pos_ == "PROPN" and last[0].head.idx >= span.end
+
+
+def _beside_focus(q: Question, text: str, body_start: int) -> list[Span]:
+    """The names the parse sets beside a noun that is the question's focus ("the American commander, Brig. Gen.
+    (Ricardo) Sanchez" for "which american commander"): the text says they are what is asked for."""
+    if not q.focus:
+        return []
+    doc = spans.parse(text)
+    found = [_apposed_name(text, doc[t.left_edge.i:t.i + 1]) for t in doc
+             if t.pos_ == "NOUN" and analyze.stem(t.lower_) == q.focus]
+    return [n for n in found if n is not None and n.start >= body_start and is_new(q, n.text)]
 
 
 def _named_thing(name: str) -> bool:
@@ -999,6 +1023,11 @@ def _apposed_name(text: str, chunk: SpacySpan) -> Span | None:
     if name is None or not (name.pos_ == "PROPN" or name.ent_type_ in spans.NAME_LABELS):
         return None
     start, end = spans.complete(text, name.idx, name.idx + len(name))
+    # A rank and a given name in brackets the parse hangs on it are its own ("Brig. Gen. (Ricardo) Sanchez").
+    left = name
+    while left.i > name.left_edge.i and (left.nbor(-1).pos_ == "PROPN" or left.nbor(-1).text in "()"):
+        left = left.nbor(-1)
+    start = min(start, left.idx)
     between = text[end:chunk.start_char] if end <= chunk.start_char else text[chunk.end_char:start]
     return Span(text[start:end], start, end) if re.fullmatch(r",\s*", between) else None
 
