@@ -355,6 +355,16 @@ def test_a_capitalised_run_modifying_a_longer_name_is_no_person() -> None:
     assert "Former Yugoslav" not in [v.text for v in values(analyse("who will get the hunters", {}), text)]
 
 
+def test_a_country_the_question_names_by_its_people_is_no_place_it_asks_for() -> None:
+    """"kenyan" names Kenya: the place asked for is the one the question does not give."""
+    from qa.answer.lift import is_new
+
+    q = analyse("where did austin and the kenyan minister meet", {})
+    assert not is_new(q, "Kenya") and is_new(q, "Nairobi")
+    text = "Austin signed the framework with Duale in Kenya today, at the defense ministry in Nairobi."
+    assert lift(q, text).text == "Nairobi"
+
+
 def test_a_name_the_question_gives_is_no_answer_the_reader_may_print() -> None:
     from qa.answer.lift import names_given
     from qa.answer.question import analyse

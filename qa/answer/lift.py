@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from qa.answer.question import CODE_WORDS, Question
@@ -364,7 +365,13 @@ def is_new(q: Question, value: str) -> bool:
     """Whether a value adds something to the question: "$450 million" in "the $450 million drawdown" does not,
     nor "Matthew V. Thompson" in "what killed matthew thompson" (a middle initial names no one new)."""
     terms = set(analyze.terms(_INITIAL.sub(" ", value)))
-    return bool(terms) and not terms <= q.term_set
+    return bool(terms) and not terms <= q.term_set | _peoples_named(q.text)
+
+
+@lru_cache(maxsize=1024)
+def _peoples_named(question: str) -> frozenset[str]:
+    """The countries a question names by their people and back ("kenyan": Kenya), which no value adds to it."""
+    return frozenset(wordnet.terms_as_peoples(re.findall(r"[\w’'-]+", question)))
 
 
 # A capital letter with its full stop inside a name: "V." of "Matthew V. Thompson".
