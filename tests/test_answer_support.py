@@ -365,6 +365,18 @@ def test_a_country_the_question_names_by_its_people_is_no_place_it_asks_for() ->
     assert lift(q, text).text == "Nairobi"
 
 
+@pytest.mark.parametrize(("question", "text", "place"), [
+    ("where does the team go for training", "Team members will be sent to Fort Sam Houston in Texas for training.",
+     "Fort Sam Houston in Texas"),
+    ("where was carter speaking", "Carter said during his speech today at the Manama Dialogue in Bahrain.",
+     "Manama Dialogue in Bahrain"),
+    # A person sent somewhere is no venue.
+    ("where did england report", "England reported to Ambassador L. Paul Bremer in Iraq.", "Iraq"),
+])
+def test_a_place_comes_with_the_named_venue_the_text_sets_in_it(question: str, text: str, place: str) -> None:
+    assert lift(analyse(question, {}), text).text == place
+
+
 def test_a_name_the_question_gives_is_no_answer_the_reader_may_print() -> None:
     from qa.answer.lift import names_given
     from qa.answer.question import analyse

@@ -199,7 +199,22 @@ def _lifted(q: Question, text: str, *, dated: bool = False) -> Span | None:
         return found[0]  # in the order of preference of _things
     if q.origin and (home := _home(q, text)) is not None:
         return home
-    return _closest(q, text, found)
+    return _venue_in(text, _closest(q, text, found))
+
+
+def _venue_in(text: str, place: Span) -> Span:
+    """The place with the named venue the text sets in it: "Fort Sam Houston in Texas" of "sent to Fort Sam Houston
+    in Texas", "Manama Dialogue in Bahrain" of "at the Manama Dialogue in Bahrain" (the venue is where, the place
+    where that is). The parser hangs such an "in" on the verb as often as on the venue; the words tell."""
+    m = _VENUE_BEFORE.search(text, max(0, place.start - 80), place.start)
+    # Never a person sent somewhere ("to ... Ambassador L. Paul Bremer in Iraq"): a word WordNet first reads as one.
+    if m is None or any(wordnet.is_kind_of(w.lower().rstrip("."), "person", first=1) for w in m.group(1).split()):
+        return place
+    return Span(text[m.start(1):place.end], m.start(1), place.end)
+
+
+# A capitalised name after "at" or "to", then "in", just before a place: the venue of "at the Manama Dialogue in".
+_VENUE_BEFORE = re.compile(r"\b(?:at|to)\s+(?:the\s+)?((?:[A-Z][\w’'.-]*\s+)+)in\s+\Z")
 
 
 def _respectively(q: Question, text: str, found: list[Span]) -> Span | None:
