@@ -130,7 +130,7 @@ def test_one_asked_for_is_one_phrase_of_a_list() -> None:
 @pytest.mark.parametrize(("question", "sentence", "person"), [
     ("who did bush pick for secretary of state",
      "Bush has nominated former Chairman of the Joint Chiefs of Staff Army Gen. Colin Powell as secretary of state "
-     "and Condoleezza Rice as national security advisor.", "Colin Powell"),
+     "and Condoleezza Rice as national security advisor.", "Army Gen. Colin Powell"),
     ("who did bush pick as national security advisor",
      "Bush has nominated former Chairman of the Joint Chiefs of Staff Army Gen. Colin Powell as secretary of state "
      "and Condoleezza Rice as national security advisor.", "Condoleezza Rice"),

@@ -125,7 +125,7 @@ def test_a_place_the_recogniser_calls_a_person_is_no_person() -> None:
     q = analyse("Whom would Lt. Gen. Thomas M. Carden Jr. succeed as vice chief of the National Guard Bureau?", {}, 0)
     text = "Carden currently serves as deputy commander, U.S. Northern Command, Peterson Space Force Base, Colorado."
     assert lift(q, text) is None
-    assert lift(q, "Carden would succeed Gen. Jon A. Jensen as vice chief.").text == "Jon A. Jensen"
+    assert lift(q, "Carden would succeed Gen. Jon A. Jensen as vice chief.").text == "Gen. Jon A. Jensen"
 
 
 def test_the_service_in_the_title_of_the_one_asked_about_is_no_answer(tmp_path: Path) -> None:
@@ -375,6 +375,22 @@ def test_a_country_the_question_names_by_its_people_is_no_place_it_asks_for() ->
 ])
 def test_a_place_comes_with_the_named_venue_the_text_sets_in_it(question: str, text: str, place: str) -> None:
     assert lift(analyse(question, {}), text).text == place
+
+
+@pytest.mark.parametrize(("text", "name", "rank"), [
+    ("Air Force Gen. CQ Brown, Jr. greeted him.", "CQ", "Air Force Gen. "),
+    ("Staff Sgt. Benjamin D. Williams, 30, died.", "Benjamin", "Staff Sgt. "),
+    ("Marine Corps Gen. Joseph F. Dunford was nominated.", "Joseph", "Marine Corps Gen. "),
+    # "Staff" of the title before the rank, and a title of its own ("Press Secretary"), are not the rank's.
+    ("Army Chief of Staff Gen. Eric Shinseki said.", "Eric", "Gen. "),
+    ("Pentagon Press Secretary Rear Adm. John Kirby said.", "John", "Rear Adm. "),
+    ("Defense Secretary Lloyd J. Austin III said.", "Lloyd", ""),
+])
+def test_a_persons_name_comes_with_the_rank_written_before_it(text: str, name: str, rank: str) -> None:
+    from qa.answer.lift import with_rank
+
+    at = text.index(name)
+    assert text[with_rank(text, at):at] == rank
 
 
 def test_a_name_the_question_gives_is_no_answer_the_reader_may_print() -> None:

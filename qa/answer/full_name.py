@@ -13,7 +13,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from qa.answer.candidates import Evidence
-from qa.answer.lift import Span
+from qa.answer.lift import Span, with_rank
 from qa.text import analyze, sentences, spans, wordnet
 
 # Capitalised words (abbreviations too) that end right before a name: its title, "Lance Cpl. ", "Staff Sgt. ".
@@ -42,7 +42,9 @@ def in_full(ev: Evidence) -> Evidence:
         return ev  # none, or two people who share the word: which one is meant is not certain
     name, (at, until, sentence) = next(iter(found.items()))
     cited = [sentence, *ev.spans]
-    return replace(ev, spans=cited, short=Span(name, at, until))
+    whole = text[sentence[0]:sentence[1]]
+    at = with_rank(whole, at)
+    return replace(ev, spans=cited, short=Span(whole[at:until], at, until))
 
 
 def names_in_full(ev: Evidence, texts: list[str]) -> set[str]:

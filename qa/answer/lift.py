@@ -83,6 +83,8 @@ def lift(q: Question, text: str, *, dated: bool = False) -> Span | None:
     if span is None or q.kind not in _NAMED or q.identity:
         return span
     start, end = spans.complete(text, span.start, span.end, person=q.kind is AnswerType.PERSON)
+    if q.kind is AnswerType.PERSON:
+        start = with_rank(text, start)
     # "which battalion and regiment": the battalion's designation goes on to its regiment ("2nd Battalion, 30th
     # Infantry Regiment"), one answer to both nouns asked.
     pair = _PAIR.search(q.text) if q.kind is AnswerType.OTHER else None
@@ -92,6 +94,36 @@ def lift(q: Question, text: str, *, dated: bool = False) -> Span | None:
     if q.kind is AnswerType.OTHER and plural_focus(q):
         start, end = _with_conjuncts(q, text, start, end)
     return Span(text[start:end], start, end)
+
+
+def with_rank(text: str, start: int) -> int:
+    """Where a name starting at `start` starts with the abbreviated rank the text writes right before it, with the
+    words the parse hangs on the rank: "Gen. Chuck Jacoby", "Staff Sgt. Benjamin D. Williams", "Air Force Gen. CQ
+    Brown" (a reader knows the person by it, and the release gives it so), not "Staff" of "Chief of Staff Gen."."""
+    m = _RANK.search(text, max(0, start - 24), start)
+    if m is None:
+        return start
+    rank = next((t for t in spans.parse(text) if t.idx == m.start()), None)
+    if rank is None:
+        return m.start()
+    # Leftwards while the words modify the rank, up to a title of its own ("Press Secretary Rear Adm.").
+    left = rank
+    while left.i > 0 and (before := left.nbor(-1)).dep_ in _RANK_PARTS and before.head.i > before.i \
+            and before.text[:1].isupper() and not _title_word(before.lower_):
+        left = before
+    return min(left.idx, m.start())
+
+
+def _title_word(word: str) -> bool:
+    """Whether a word is a person's title of its own ("Secretary", "Spokesman"), not the service of a rank ("Marine
+    Corps Gen."): a kind of person in WordNet that is no kind of serviceman."""
+    return wordnet.is_kind_of(word, "person", first=1) and not wordnet.is_kind_of(word, "serviceman", first=None)
+
+
+# How the parse hangs the words of a rank on it: "Air Force Gen.", "Lance Cpl.".
+_RANK_PARTS = frozenset({"compound", "amod", "nmod"})
+# One or two abbreviated ranks right before a name: "Gen.", "Brig. Gen.".
+_RANK = re.compile(r"\b[A-Z][a-z]{1,4}\.(?:\s+[A-Z][a-z]{1,4}\.)?\s+\Z")
 
 
 def _listed_with(token: Token) -> list[Token]:
