@@ -393,6 +393,20 @@ def test_a_persons_name_comes_with_the_rank_written_before_it(text: str, name: s
     assert text[with_rank(text, at):at] == rank
 
 
+@pytest.mark.parametrize(("question", "text", "count"), [
+    ("how many times had mattis met lich", "Mattis met with Ngo Xuan Lich for the fifth time today.", "fifth time"),
+    ("how many british prime ministers had gates met",
+     "Morrell noted that Cameron is the sixth British prime minister with whom the secretary has met.",
+     "sixth British prime minister"),
+    # An ordinal that only numbers one of them counts nothing.
+    ("How many James Bond films has Eon Productions produced?",
+     "Spectre is the second James Bond film to be directed by Mendes.", None),
+])
+def test_an_ordinal_of_what_is_counted_says_how_many_so_far(question: str, text: str, count: str | None) -> None:
+    found = lift(analyse(question, {}), text)
+    assert (found.text if found else None) == count
+
+
 def test_a_name_the_question_gives_is_no_answer_the_reader_may_print() -> None:
     from qa.answer.lift import names_given
     from qa.answer.question import analyse

@@ -304,7 +304,7 @@ def values(q: Question, text: str) -> list[Span]:
         return [s for s in _claims(text, body_start, "number") if is_new(q, s.text) and
                 ("%" in s.text or "percent" in text[s.start:s.end + 9].lower())]
     if kind is AnswerType.COUNT:
-        found = _counts(q, text, body_start)
+        found = _counts(q, text, body_start) or _ordinal_counts(q, text, body_start)
         if not found and _HOW_LONG.search(q.text):
             # "how long had he served": "since February", a time the recogniser reads, says for how long.
             found = [Span(text[e.start_char - 6:e.end_char], e.start_char - 6, e.end_char)
@@ -616,6 +616,24 @@ def _counts(q: Question, text: str, body_start: int) -> list[Span]:
             continue  # the sentence counts the thing asked about elsewhere: "four active services" vs "accessions"
         ranked.append((-score, len(ranked), span))
     return [span for _, _, span in sorted(ranked)]
+
+
+def _ordinal_counts(q: Question, text: str, body_start: int) -> list[Span]:
+    """For "how many X" where the text gives no count: an ordinal the parse sets on an X says how many so far, of
+    times ("for the fifth time" for "how many times had they met") or of Xs a clause in the perfect tells up to
+    now ("the sixth British prime minister with whom the secretary has met"), not of an X it only numbers ("the
+    second James Bond film")."""
+    if q.counted is None:
+        return []
+    return [Span(text[t.idx:t.head.idx + len(t.head)], t.idx, t.head.idx + len(t.head)) for t in spans.parse(text)
+            if t.ent_type_ == "ORDINAL" and t.idx >= body_start and t.head.i > t.i and t.head.pos_ == "NOUN"
+            and analyze.stem(t.head.lower_) == q.counted and (q.counted == "time" or _so_far(t.head))]
+
+
+def _so_far(noun: Token) -> bool:
+    """Whether a clause on the noun is in the perfect tense: "with whom the secretary has met"."""
+    return any(v.tag_ == "VBN" and any(a.dep_ == "aux" and a.lemma_ == "have" for a in v.children)
+               for v in noun.subtree)
 
 
 def _measures_other(q: Question, text: str, number: Span) -> bool:
