@@ -407,6 +407,16 @@ def test_an_ordinal_of_what_is_counted_says_how_many_so_far(question: str, text:
     assert (found.text if found else None) == count
 
 
+@pytest.mark.parametrize(("text", "length"), [
+    ("In a session that lasted more than an hour, the two leaders held candid discussions.", "more than an hour"),
+    # A time with no length ("later that week") tells no "how long".
+    ("The two leaders met again later that week.", None),
+])
+def test_how_long_asks_for_a_stretch_of_time_never_a_count_of_something_else(text: str, length: str | None) -> None:
+    found = lift(analyse("How long did Panetta's session with Xi Jinping last?", {}), text)
+    assert (found.text if found else None) == length
+
+
 def test_a_name_the_question_gives_is_no_answer_the_reader_may_print() -> None:
     from qa.answer.lift import names_given
     from qa.answer.question import analyse

@@ -305,6 +305,13 @@ def values(q: Question, text: str) -> list[Span]:
                 ("%" in s.text or "percent" in text[s.start:s.end + 9].lower())]
     if kind is AnswerType.COUNT:
         found = _counts(q, text, body_start) or _ordinal_counts(q, text, body_start)
+        if _HOW_LONG.search(q.text):
+            # "how long": a stretch of time the recogniser reads, so many units of it ("more than an hour", "nearly
+            # two years"; not "later that week"), never a count of something else ("the two leaders").
+            found = [s for s in found if spans.labels(text, s.start, s.end) & TIME_LABELS] or [
+                Span(e.text, e.start_char, e.end_char) for e in spans.parse(text).ents
+                if e.label_ in TIME_LABELS and e.start_char >= body_start and is_new(q, e.text)
+                and set(analyze.terms(e.text)) & _TIMES and any(t.like_num or t.lower_ in ("a", "an") for t in e)]
         if not found and _HOW_LONG.search(q.text):
             # "how long had he served": "since February", a time the recogniser reads, says for how long.
             found = [Span(text[e.start_char - 6:e.end_char], e.start_char - 6, e.end_char)
