@@ -417,6 +417,12 @@ def test_how_long_asks_for_a_stretch_of_time_never_a_count_of_something_else(tex
     assert (found.text if found else None) == length
 
 
+def test_an_age_said_of_a_person_answers_how_old() -> None:
+    text = "Former Defense Secretary Frank C. Carlucci died June 3 at his home in McLean, Virginia. He was 87."
+    assert lift(analyse("carlucci age at death", {}), text).text == "87"
+    assert lift(analyse("how old was carlucci", {}), "Carlucci served four presidents.") is None
+
+
 def test_a_name_the_question_gives_is_no_answer_the_reader_may_print() -> None:
     from qa.answer.lift import names_given
     from qa.answer.question import analyse

@@ -57,6 +57,8 @@ from qa.text.answer_type import AnswerType, answer_type, held_kinds
         # A title after a verb is no noun "what" asks for: this asks for an attack.
         ("What attack prompted Secretary Carter to call Minister Le Drian?", AnswerType.OTHER),
         ("which unit was he assigned to", AnswerType.OTHER),
+        # An age asked for by the noun: how old.
+        ("carlucci age at death", AnswerType.COUNT),
     ],
 )
 def test_answer_types(question: str, kind: AnswerType) -> None:

@@ -656,16 +656,18 @@ def _measures_other(q: Question, text: str, number: Span) -> bool:
     return False
 
 
-_HOW_OLD = re.compile(r"\bhow old\b", re.IGNORECASE)
+_HOW_OLD = re.compile(r"\bhow old\b|\bage\b", re.IGNORECASE)
 _HOW_MANY = re.compile(r"\bhow many\b", re.IGNORECASE)
 _HOW_LONG = re.compile(r"\bhow long\b", re.IGNORECASE)
 
 
 def _age(text: str, number: Span) -> bool:
-    """Whether the number is someone's age, by the parse: set beside a name ("Rumsfeld, 68,"), counting years
-    ("a 35-year-old officer", "42 years old") or an age ("at the age of fifty")."""
+    """Whether the number is someone's age, by the parse: set beside a name ("Rumsfeld, 68,"), said of a person
+    ("He was 87."), counting years ("a 35-year-old officer", "42 years old") or an age ("at the age of fifty")."""
     for t in spans.tokens_in(spans.parse(text), number.start, number.end)[:1]:
-        return (t.dep_ == "appos" and t.head.pos_ == "PROPN") or (
+        said_of = t.dep_ in ("attr", "acomp") and t.head.lemma_ == "be" and any(
+            c.dep_ == "nsubj" and (c.lower_ in ("he", "she") or c.ent_type_ == "PERSON") for c in t.head.children)
+        return said_of or (t.dep_ == "appos" and t.head.pos_ == "PROPN") or (
             t.head.lemma_.lower() == "year" and t.head.i + 1 < len(t.doc) and t.doc[t.head.i + 1].lower_ in (
                 "old", "-")) or "age" in (t.head.lemma_.lower(), t.head.head.lemma_.lower())
     return False

@@ -115,7 +115,7 @@ def _nominal_head(text: str) -> str | None:
 FRAME_WORDS = frozenset(analyze.stem(w) for w in """
 according per say said says statement readout release article remarks note noted cite cited mention mentioned
 name named describe described call called report reported announce announced state stated what which who
-total value worth much many number amount figure figures kind type exact exactly
+total value worth much many number amount figure figures kind type exact exactly age old
 held hold holds took take takes place made make makes want wanted reach reached previous previously issue issued
 give gave get got put
 speak spoke spoken talk talked telephone telephoned discuss discussed

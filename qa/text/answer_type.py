@@ -49,7 +49,8 @@ _RULES: list[tuple[AnswerType, re.Pattern[str]]] = [
                                   # (the forms search appended in brackets after it).
                                   r"^whats?(?:'s|’s| is| was)?\s+(?:the\s+)?(?:[\w-]+\s+){0,5}(?:budget|request|"
                                   r"funding|appropriation|spending)\s*\??\s*(?:\([^()]*\))?\s*$")),
-    (AnswerType.COUNT, re.compile(r"\bhow (many|old|long)\b|\b(the|a|total) number of\b")),
+    # "carlucci age at death": the age asked for is how old.
+    (AnswerType.COUNT, re.compile(r"\bhow (many|old|long)\b|\b(the|a|total) number of\b|\bage\b")),
     (AnswerType.ORDINAL, re.compile(r"\b(ordinal|anniversary|iteration|which (\w+ )?(round|drawdown|tranche))\b")),
     (AnswerType.DATE, re.compile(r"\bwhen\b|\b(what|which) (date|day|year|month)\b"
                                  r"|\b(what|which) (is|was) the (\w+ ){0,2}(date|day|year)\b")),
