@@ -423,6 +423,11 @@ def test_an_age_said_of_a_person_answers_how_old() -> None:
     assert lift(analyse("how old was carlucci", {}), "Carlucci served four presidents.") is None
 
 
+def test_a_stretch_of_days_is_one_date() -> None:
+    text = "The Deputy Secretary of Defense Bob Work will travel to the Asia-Pacific region, Aug. 17-23."
+    assert lift(analyse("on what dates will work travel to the asia-pacific", {}), text).text == "Aug. 17-23"
+
+
 def test_a_name_the_question_gives_is_no_answer_the_reader_may_print() -> None:
     from qa.answer.lift import names_given
     from qa.answer.question import analyse

@@ -59,6 +59,7 @@ from qa.text.answer_type import AnswerType, answer_type, held_kinds
         ("which unit was he assigned to", AnswerType.OTHER),
         # An age asked for by the noun: how old.
         ("carlucci age at death", AnswerType.COUNT),
+        ("on what dates was work's asia-pacific trip scheduled", AnswerType.DATE),
     ],
 )
 def test_answer_types(question: str, kind: AnswerType) -> None:

@@ -80,6 +80,9 @@ def lift(q: Question, text: str, *, dated: bool = False) -> Span | None:
         # and with the words that bound it, as a figure of money keeps them: "over 150 years", not "150 years".
         end = spans.phrase_end(text, span.start, span.end)
         return _qualified(text, Span(text[span.start:end], span.start, end))
+    if span is not None and q.kind is AnswerType.DATE and (more := _DAYS_TO.match(text, span.end)):
+        # A stretch of days is one date: "Aug. 17-23", not "Aug. 17".
+        return Span(text[span.start:more.end()], span.start, more.end())
     if span is None or q.kind not in _NAMED or q.identity:
         return span
     start, end = spans.complete(text, span.start, span.end, person=q.kind is AnswerType.PERSON)
@@ -94,6 +97,10 @@ def lift(q: Question, text: str, *, dated: bool = False) -> Span | None:
     if q.kind is AnswerType.OTHER and plural_focus(q):
         start, end = _with_conjuncts(q, text, start, end)
     return Span(text[start:end], start, end)
+
+
+# The last day of a stretch of days written after its first: the "-23" of "Aug. 17-23".
+_DAYS_TO = re.compile(r"[-–]\d{1,2}\b(?![-–]?\d)")
 
 
 def with_rank(text: str, start: int) -> int:

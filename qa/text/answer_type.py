@@ -52,8 +52,8 @@ _RULES: list[tuple[AnswerType, re.Pattern[str]]] = [
     # "carlucci age at death": the age asked for is how old.
     (AnswerType.COUNT, re.compile(r"\bhow (many|old|long)\b|\b(the|a|total) number of\b|\bage\b")),
     (AnswerType.ORDINAL, re.compile(r"\b(ordinal|anniversary|iteration|which (\w+ )?(round|drawdown|tranche))\b")),
-    (AnswerType.DATE, re.compile(r"\bwhen\b|\b(what|which) (date|day|year|month)\b"
-                                 r"|\b(what|which) (is|was) the (\w+ ){0,2}(date|day|year)\b")),
+    (AnswerType.DATE, re.compile(r"\bwhen\b|\b(what|which) (date|day|year|month)s?\b"
+                                 r"|\b(what|which) (is|was|are|were) the (\w+ ){0,2}(date|day|year)s?\b")),
     # Up to three words between "which" and the title, none a verb: "which acting Pentagon press secretary".
     # The name of a title, either way round: "name of the minister", "the minister's name" ("ministers name" typed).
     (AnswerType.PERSON, re.compile(rf"^(who|whom)\b|\bwho\b|\bname of (the )?(\w+ ){{0,3}}{_NAMED_TITLES}\b|"
