@@ -428,6 +428,16 @@ def test_a_stretch_of_days_is_one_date() -> None:
     assert lift(analyse("on what dates will work travel to the asia-pacific", {}), text).text == "Aug. 17-23"
 
 
+def test_a_body_the_recogniser_calls_a_person_is_no_person() -> None:
+    """"Joint Staff" is all words of titles and bodies: the small model's person, no name."""
+    from qa.answer.lift import values
+
+    text = ("Air Force Lt. Gen. Norton A. Schwartz has been nominated for reappointment with assignment as director "
+            "for operations, J-3, Joint Staff, Pentagon, Washington, D.C. Schwartz is currently serving as commander, "
+            "Alaskan Command.")
+    assert [v.text for v in values(analyse("who is the j-3 nominee aug 2002", {}), text)] == ["Norton A. Schwartz"]
+
+
 def test_a_name_the_question_gives_is_no_answer_the_reader_may_print() -> None:
     from qa.answer.lift import names_given
     from qa.answer.question import analyse

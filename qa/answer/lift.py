@@ -723,6 +723,7 @@ def _people(q: Question, text: str, body_start: int) -> list[Span]:
     names += [Span(e.text, e.start_char, e.end_char) for e in spans.parse(text).ents
               if e.label_ == "PERSON" and e.start_char >= body_start and is_new(q, e.text)
               and not _surname_asked(q, e.text) and not _PLACE_WORDS.search(e.text) and not _named_thing(e.text)
+              and not grounding.titles_only(e.text)
               and not any(n.start < e.end_char and e.start_char < n.end for n in names)]
     # The name the parse sets beside the noun the question asks for, which the small recogniser may miss.
     names += [n for n in _beside_focus(q, text, body_start)

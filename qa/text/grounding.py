@@ -230,6 +230,13 @@ def _names(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def titles_only(name: str) -> bool:
+    """Whether every word of a name is one of the titles, bodies and times no personal name is made of ("Joint
+    Staff", which the small recogniser may call a person)."""
+    words = re.findall(r"[A-Za-z]+", name)
+    return bool(words) and all(w.lower() in _NOT_NAME for w in words)
+
+
 def _flush(segment: list[re.Match[str]], out: list[tuple[int, int]]) -> None:
     while segment and segment[0].lastgroup == "suffix":
         segment.pop(0)
