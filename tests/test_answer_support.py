@@ -340,7 +340,7 @@ def test_which_person_takes_the_name_set_beside_the_noun_asked_for() -> None:
     and bracketed given name, beside "commander": that name, not the quote's speaker."""
     text = ('"The Predators will be at KFOR\'s disposal," Quigley said, "with the Hunter being at the disposal of the '
             'American commander, Brig. Gen. (Ricardo) Sanchez."')
-    q = analyse("Which American commander in Kosovo would have the Hunter unmanned aerial vehicles at his disposal?", {})
+    q = analyse("Which American commander in Kosovo would have the Hunter drones at his disposal?", {})
     assert lift(q, text).text == "Brig. Gen. (Ricardo) Sanchez"
 
 

@@ -109,7 +109,8 @@ def test_a_rank_and_first_name_of_the_person_asked_about_is_not_the_answer() -> 
     sentence = ("Air Force Gen. Paul J. Selva has been nominated for reappointment as the Vice Chairman of the Joint "
                 "Chiefs of Staff.")
     assert lift(analyse("which secretary announced selva's renomination", {}), sentence) is None
-    assert lift(analyse("which secretary announced the renomination", {}), sentence).text == "Air Force Gen. Paul J. Selva"
+    found = lift(analyse("which secretary announced the renomination", {}), sentence)
+    assert found.text == "Air Force Gen. Paul J. Selva"
 
 
 def test_who_did_an_act_may_be_a_body() -> None:

@@ -118,7 +118,7 @@ def with_rank(text: str, start: int) -> int:
     while left.i > 0 and (before := left.nbor(-1)).dep_ in _RANK_PARTS and before.head.i > before.i \
             and before.text[:1].isupper() and not _title_word(before.lower_):
         left = before
-    return min(left.idx, m.start())
+    return left.idx
 
 
 def _title_word(word: str) -> bool:
@@ -312,19 +312,19 @@ def values(q: Question, text: str) -> list[Span]:
                 ("%" in s.text or "percent" in text[s.start:s.end + 9].lower())]
     if kind is AnswerType.COUNT:
         found = _counts(q, text, body_start) or _ordinal_counts(q, text, body_start)
-        if _HOW_LONG.search(q.text):
-            # "how long": a stretch of time the recogniser reads, so many units of it ("more than an hour", "nearly
-            # two years"; not "later that week"), never a count of something else ("the two leaders").
-            found = [s for s in found if spans.labels(text, s.start, s.end) & TIME_LABELS] or [
-                Span(e.text, e.start_char, e.end_char) for e in spans.parse(text).ents
-                if e.label_ in TIME_LABELS and e.start_char >= body_start and is_new(q, e.text)
-                and set(analyze.terms(e.text)) & _TIMES and any(t.like_num or t.lower_ in ("a", "an") for t in e)]
-        if not found and _HOW_LONG.search(q.text):
-            # "how long had he served": "since February", a time the recogniser reads, says for how long.
-            found = [Span(text[e.start_char - 6:e.end_char], e.start_char - 6, e.end_char)
-                     for e in spans.parse(text).ents if e.label_ == "DATE" and e.start_char >= body_start + 6
-                     and text[e.start_char - 6:e.start_char].lower() == "since " and is_new(q, e.text)]
-        return found
+        if not _HOW_LONG.search(q.text):
+            return found
+        # "how long": a stretch of time the recogniser reads, so many units of it ("more than an hour", "nearly two
+        # years"; not "later that week"), never a count of something else ("the two leaders").
+        ents = spans.parse(text).ents
+        found = [s for s in found if spans.labels(text, s.start, s.end) & TIME_LABELS] or [
+            Span(e.text, e.start_char, e.end_char) for e in ents
+            if e.label_ in TIME_LABELS and e.start_char >= body_start and is_new(q, e.text)
+            and set(analyze.terms(e.text)) & _TIMES and any(t.like_num or t.lower_ in ("a", "an") for t in e)]
+        # "how long had he served": "since February", a time the recogniser reads, says for how long.
+        return found or [Span(text[e.start_char - 6:e.end_char], e.start_char - 6, e.end_char) for e in ents
+                         if e.label_ == "DATE" and e.start_char >= body_start + 6
+                         and text[e.start_char - 6:e.start_char].lower() == "since " and is_new(q, e.text)]
     if kind is AnswerType.DATE:
         found = [s for s in _claims(text, body_start, "date") if is_new(q, s.text)]
         if not found and "year" in q.text.lower():
