@@ -137,7 +137,10 @@ def test_releases_of_one_title_are_told_apart_by_a_name_their_title_does_not_giv
     title = "Readout of Secretary Austin's Phone Call With Israeli Minister of Defense Gantz"
     june = "Secretary Austin spoke today with Minister Gantz. They discussed Iran and security in Israel."
     may = "Secretary Austin spoke today with Minister Gantz. Austin welcomed the ceasefire in Israel."
-    assert _first_name(june, title) == "Iran" and _first_name(may, title) == "Israel"
+    assert _first_name(june, title, set()) == "Iran" and _first_name(may, title, set()) == "Israel"
+    # A third whose first such name tells another apart already: its next one.
+    august = "Secretary Austin spoke today with Minister Gantz about Iran's attack on the Mercer Street off Oman."
+    assert _first_name(august, title, {"Iran", "Israel"}) not in {"Iran", "Israel", ""}
     # A casualty release's title names no one: the soldier it is about tells it apart.
-    assert _first_name("Spc. Jason A. Lucas, 24, of Columbus, Ohio, died Oct. 13.", "Army Casualty") == \
+    assert _first_name("Spc. Jason A. Lucas, 24, of Columbus, Ohio, died Oct. 13.", "Army Casualty", set()) == \
         "Jason A. Lucas"

@@ -175,6 +175,7 @@ class Briefer:
 
     def _timeline(self, chosen: list[Release], texts: dict[str, str]) -> list[TimelineEvent]:
         titles = Counter(" ".join(r.title.split()) for r in chosen)
+        named: dict[str, set[str]] = {}  # the names already telling apart releases of each title
         events = []
         for r in chosen:
             text = texts[r.id]
@@ -182,7 +183,9 @@ class Briefer:
             if r.date and spans:
                 title = " ".join(r.title.split())
                 if titles[title] > 1:  # "Army Casualty" twice: said with whom each is about
-                    title = " — ".join(p for p in (title, _first_name(text, title)) if p)
+                    name = _first_name(text, title, named.setdefault(title, set()))
+                    named[title].add(name)
+                    title = " — ".join(p for p in (title, name) if p)
                 events.append(TimelineEvent(date=r.date, event=title, citation=self._cite(r, text, *spans[0])))
             for s, e in spans:
                 for kind, value, _, _ in grounding.claims(text[s:e]):
@@ -319,15 +322,16 @@ def _clause(doc: Doc, start: int, end: int) -> bool:
                                                                        for c in t.children) for t in span)
 
 
-def _first_name(text: str, title: str) -> str:
+def _first_name(text: str, title: str, taken: set[str]) -> str:
     """The first person the release names that its title does not, else the first such place, else its first
-    person: what tells apart releases of one title ("Army Casualty" by the soldier; two readouts of Austin's calls
-    with Gantz by the places they discuss)."""
+    person, never one that already tells apart another release of the title (`taken`): what tells apart releases
+    of one title ("Army Casualty" by the soldier; three readouts of Austin's calls with Gantz by the places they
+    discuss, two of them Iran first)."""
     people = [p.name for p in entities.people(text)]
     places = entities.places(text)
     titled = set(analyze.terms(title))
     untitled = [n for n in [*people, *places] if not set(analyze.terms(n)) <= titled]
-    return untitled[0] if untitled else next(iter(people or places), "")
+    return next((n for n in untitled if n not in taken), None) or next(iter(people or places), "")
 
 
 def _weight(text: str, span: tuple[int, int], counted: dict[tuple[int, int], int], wanted: set[str]) -> int:
