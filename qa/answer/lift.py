@@ -124,7 +124,13 @@ def with_rank(text: str, start: int) -> int:
 def _title_word(word: str) -> bool:
     """Whether a word is a person's title of its own ("Secretary", "Spokesman"), not the service of a rank ("Marine
     Corps Gen."): a kind of person in WordNet that is no kind of serviceman."""
-    return wordnet.is_kind_of(word, "person", first=1) and not wordnet.is_kind_of(word, "serviceman", first=None)
+    return _first_a_person(word) and not wordnet.is_kind_of(word, "serviceman", first=None)
+
+
+def _first_a_person(word: str) -> bool:
+    """Whether WordNet's first sense of a word (written with a capital or a full stop or not) is a kind of person:
+    "Ambassador", "Secretary", "Paul"; not "Fort" or "Houston"."""
+    return wordnet.is_kind_of(word.lower().rstrip("."), "person", first=1)
 
 
 # How the parse hangs the words of a rank on it: "Air Force Gen.", "Lance Cpl.".
@@ -247,7 +253,7 @@ def _venue_in(text: str, place: Span) -> Span:
     where that is). The parser hangs such an "in" on the verb as often as on the venue; the words tell."""
     m = _VENUE_BEFORE.search(text, max(0, place.start - 80), place.start)
     # Never a person sent somewhere ("to ... Ambassador L. Paul Bremer in Iraq"): a word WordNet first reads as one.
-    if m is None or any(wordnet.is_kind_of(w.lower().rstrip("."), "person", first=1) for w in m.group(1).split()):
+    if m is None or any(_first_a_person(w) for w in m.group(1).split()):
         return place
     return Span(text[m.start(1):place.end], m.start(1), place.end)
 
