@@ -11,7 +11,7 @@ from qa.answer import Answerer, attribution, confidence
 from qa.answer.candidates import Evidence
 from qa.answer.lift import lift
 from qa.answer.question import analyse
-from qa.answer.verify import counts_other, month_elsewhere, unsaid
+from qa.answer.verify import counts_other, month_elsewhere, other_act, unsaid
 from qa.ingest.chunk import chunk_text
 from qa.schemas import Answer
 from qa.settings import AnswerSettings
@@ -945,6 +945,32 @@ def _one(sentence: str) -> list[Evidence]:
 def test_a_count_of_another_thing_than_the_one_asked_is_never_full(question: str, sentence: str, value: str,
                                                                       other: bool) -> None:
     assert bool(counts_other(analyse(question, {}), value, _one(sentence))) is other
+
+
+_JOBS = ("The investment will enable the company to retain current staff and create 14 new jobs made up of "
+         "engineers.")
+
+
+@pytest.mark.parametrize(("question", "sentence", "value", "other"), [
+    # The act asked ("keep", which WordNet gives "retain" for) is said of another object; the figure is created.
+    ("how many jobs will the company keep", _JOBS, "14 new jobs", True),
+    ("how much will the firm keep", "The firm will retain its staff and spend $4 million on tools.", "$4 million",
+     True),
+    # The figure is the act's own object, or the question's act is nowhere in the sentence: nothing against it.
+    ("how many jobs will the company create", _JOBS, "14 new jobs", False),
+    ("how many jobs will the company add", _JOBS, "14 new jobs", False),
+    # A clause on what the figure counts tells what those counted did, not another act.
+    ("how many service members fell in afghanistan", "We remember the 2,461 U.S. service members who fell in "
+     "Afghanistan.", "2,461 U.S. service members", False),
+    # A figure in a list or a prepositional phrase hangs where the small parser puts it: no telling.
+    ("how many marines were missing", "Our hearts go out to the families of 12 Marines missing since the "
+     "collision.", "12 Marines", False),
+    # Not a figure asked for.
+    ("who will keep the jobs", _JOBS, "the company", False),
+])
+def test_a_figure_of_another_act_than_the_one_asked_is_never_full(question: str, sentence: str, value: str,
+                                                                   other: bool) -> None:
+    assert bool(other_act(analyse(question, {}), value, _one(sentence))) is other
 
 
 @pytest.mark.parametrize(("question", "typed"), [

@@ -248,7 +248,8 @@ def support(q: Question, evidence: list[Evidence], has_value: bool, partial_miss
     if not has_value and (q.kind is not AnswerType.OTHER or q.focus):
         what = q.kind.value if q.kind is not AnswerType.OTHER else surface(q, q.focus or "")
         return "partial", f"the closest sentence gives no {what}"
-    if short is not None and (wrong := wrong_kind(q, short, evidence) or counts_other(q, short, evidence)):
+    if short is not None and (wrong := wrong_kind(q, short, evidence) or counts_other(q, short, evidence)
+                              or other_act(q, short, evidence)):
         return "partial", wrong
     inside: set[str] = set()
     for ev in evidence:
@@ -366,6 +367,53 @@ def counts_other(q: Question, value: str, evidence: list[Evidence]) -> str:
            for t in nouns):
         return ""
     return f"“{value}” counts something other than the {asked} asked about"
+
+
+# Verbs that tell no act of their own in a question ("how many did they have", "how much will it get").
+_LIGHT_VERBS = frozenset({"be", "have", "do", "get", "make", "take", "go", "give", "put", "come", "say", "see"})
+_ARGUMENTS = frozenset({"dobj", "nsubj", "nsubjpass"})
+
+
+def other_act(q: Question, value: str, evidence: list[Evidence]) -> str:
+    """Why a figure is another act's than the one asked ("how many jobs will emagin keep" of "... to retain current
+    staff and create 14 new jobs"): the sentence says the question's act, by its lemma or a synonym WordNet gives,
+    of something else, and the figure stands under another verb. "" when the figure stands under the act asked,
+    when the sentence does not say that act at all (then no telling), or when the question asks no act."""
+    if q.kind not in (AnswerType.COUNT, AnswerType.MONEY, AnswerType.PERCENT):
+        return ""
+    asked = [t.lemma_.lower() for t in spans.parse(q.text) if t.pos_ == "VERB"]
+    asked = [v for v in asked if v not in _LIGHT_VERBS and wordnet.senses(v, "verb")]
+    ev = next((e for e in evidence if value in e.text), None)
+    if not asked or ev is None:
+        return ""
+    at = ev.text.find(value)
+    tokens = spans.tokens_in(spans.parse(ev.text), at, at + len(value))
+    number = next((t for t in tokens if t.like_num or t.pos_ == "NUM"), None)
+    if number is None:
+        return ""
+    # Only a figure that is itself a verb's object or subject says whose act it is: one in a list or a
+    # prepositional phrase hangs where the small parser happens to put it.
+    counted = number  # up from the number to what it counts or measures: "14" of "jobs", "4" of "$4 million"
+    while counted.dep_ in ("nummod", "compound", "quantmod", "nmod") and counted.head.i != counted.i:
+        counted = counted.head
+    governor = counted.head
+    if counted.dep_ not in _ARGUMENTS or governor.pos_ != "VERB" \
+            or any(_same_act(governor.lemma_.lower(), v) for v in asked):
+        return ""
+    # The act asked, said of something else: a verb of it with an object of its own ("retain current staff and
+    # create 14 new jobs"), not a clause on what the figure counts ("the 2,461 members who fell").
+    said = [t for t in number.doc if t.pos_ == "VERB" and t.i != governor.i and t not in counted.subtree
+            and any(c.dep_ in _ARGUMENTS and number not in c.subtree for c in t.children)
+            and any(_same_act(t.lemma_.lower(), v) for v in asked)]
+    if not said:
+        return ""
+    return f"the sentence gives “{value}” for “{governor.text}”, not for “{said[0].text}”"
+
+
+def _same_act(verb: str, asked: str) -> bool:
+    """One act by lemma, stem, or a sense the two verbs share in WordNet ("retain" for "keep")."""
+    return verb == asked or analyze.stem(verb) == analyze.stem(asked) or bool(
+        set(wordnet.senses(verb, "verb")) & set(wordnet.senses(asked, "verb")))
 
 
 def _same_kind(noun: str, asked: str) -> bool:
