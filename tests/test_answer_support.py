@@ -1049,3 +1049,21 @@ def test_a_date_of_another_act_is_told_by_the_verb_or_its_noun(question: str, se
     from qa.answer.verify import act_elsewhere
 
     assert act_elsewhere(analyse(question, {}), [_dated(sentence, "2012-08-03")]) == act
+
+
+def test_a_count_stops_where_another_noun_phrase_begins() -> None:
+    """"grow to 547,000 and the Marines to 202,000": the Marines are the next phrase's, not what 547,000 counts."""
+    sentence = "Under the proposal, the Army's end-strength will grow to 547,000 and the Marines to 202,000."
+    short = lift(analyse("how many marines", {}), sentence)
+    assert short is None or "and the" not in short.text, short  # was "547,000 and the Marines"
+
+
+def test_a_value_of_another_thing_gives_way_to_one_of_the_thing_asked_in_the_same_release(tmp_path: Path) -> None:
+    """The best sentence's count is of "services", not of the soldiers asked: the release's sentence that counts
+    soldiers answers."""
+    path = write_release(tmp_path, "plan.txt", "Gates Calls for More Troops", "2007-01-11",
+                         "https://www.defense.gov/a", "Gates recommended a total increase in the two services of "
+                         "92,000 soldiers and Marines over five years. The breakout is 65,000 soldiers and 27,000 "
+                         "Marines.")
+    answer = extractive_answerer(tmp_path, [path]).ask("gates 92k plan - how many soldiers")
+    assert answer.answer.startswith("65,000 soldiers"), answer

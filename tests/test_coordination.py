@@ -85,6 +85,14 @@ from tests.conftest import extractive_answerer, write_release
     # Two phrases of a preposition, their objects typed without a name's capitals.
     ("who gave the readouts of mattis calls with le drian and with song",
      ["who gave the readouts of mattis calls with le drian", "who gave the readouts of mattis calls with song"]),
+    # A question word's phrase each: the words after the second are said of both; a phrase with no verb of its
+    # own asks what the second clause's verb says.
+    ("gates plan - how many soldiers vs how many marines",
+     ["gates plan - how many soldiers", "gates plan - how many marines"]),
+    ("how many soldiers and how many marines in the gates plan",
+     ["how many soldiers in the gates plan", "how many marines in the gates plan"]),
+    ("how many soldiers and how many marines did gates want to add",
+     ["how many soldiers did gates want to add", "how many marines did gates want to add"]),
 ])
 def test_a_question_about_two_things_splits_into_one_question_per_thing(question: str, expected: list[str]) -> None:
     assert coordination.split(question) == expected
@@ -212,6 +220,28 @@ def test_a_number_after_which_counts_what_is_asked(question: str) -> None:
     about = subject(question, 0)
     assert about.frame_numbers == {"2"}
     assert not {"capit", "critic"} & about.terms
+
+
+@pytest.mark.parametrize(("question", "each"), [
+    ("gates plan - how many soldiers vs how many marines", True),
+    ("who swore in hegseth and who greeted him", True),
+    ("what did cohen and rumsfeld talk about when they met", False),  # one question word, two names
+    ("Which posts were Selva and Caine nominated for?", False),
+])
+def test_a_question_word_of_each_part_wants_a_value_each(question: str, each: bool) -> None:
+    assert coordination.asks_each(question) is each
+
+
+def test_a_value_each_part_asks_for_is_shown_though_one_release_gives_both(tmp_path: Path) -> None:
+    write_release(tmp_path, "plan.txt", "Gates Calls for 92,000 More Soldiers, Marines", "2007-01-11",
+                  "https://www.defense.gov/a", "Gates recommended an increase of 92,000 soldiers and Marines over "
+                  "the next five years. The breakout is 65,000 soldiers and 27,000 Marines.")
+    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
+    store = Store(settings.db)
+    ingest_paths(store, sorted(tmp_path.glob("*.txt")), settings.index)
+    answer = Answerer(store, settings, lambda: no_model_client(settings.model)).ask(
+        "gates 92k plan - how many soldiers vs how many marines")
+    assert "65,000 soldiers" in answer.answer and "27,000 Marines" in answer.answer, answer
 
 
 @pytest.mark.parametrize(("first", "second", "named"), [

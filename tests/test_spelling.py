@@ -194,6 +194,11 @@ def test_shorthand_a_reader_types_is_searched_with_the_word_releases_spell_out()
     # Two words of shorthand are read whole, before either alone.
     assert reader_forms("which sec def said it") == [("sec def", ["Secretary of Defense"])]
     assert reader_forms("the sec. said") == []
+    # Thousands typed short: a count without a dollar sign ("92k" troops), an amount with one.
+    assert reader_forms("gates 92k plan") == [("92k", ["92,000"])]
+    assert reader_forms("1.5k troops") == [("1.5k", ["1,500"])]
+    assert reader_forms("a $300k grant") == [("$300k", ["$300 thousand"])]
+    assert reader_forms("the 820m package") == [("820m", ["$820 million"])]
 
 
 def test_a_designation_made_plural_is_searched_in_the_singular_releases_write() -> None:

@@ -563,6 +563,9 @@ def counts_kind(q: Question, word: str) -> bool:
 _KIND_DEPTH = 2
 
 
+_DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "our", "this", "these", "those"})
+
+
 def _counts(q: Question, text: str, body_start: int) -> list[Span]:
     """Counts with their noun ("four high-mobility artillery rocket systems", "four of the six", "18 months"),
     best first: the more of the question's words stand right after a number (and before it), the better."""
@@ -612,8 +615,11 @@ def _counts(q: Question, text: str, body_start: int) -> list[Span]:
             score += 3.0 if re.search(r"\bhow many of\b", q.text, re.IGNORECASE) else 0.0
         loose = 2  # words before the counted noun that are not the question's ("four active services")
         matched = False
-        for i, word in enumerate(list(re.finditer(r"\S+", text[end:end + 80]))[:8]):
+        words = list(re.finditer(r"\S+", text[end:end + 80]))[:8]
+        for i, word in enumerate(words):
             bare = word.group().strip(",;:()")
+            if bare.lower() in ("and", "or") and i + 1 < len(words) and words[i + 1].group().lower() in _DETERMINERS:
+                break  # "547,000 and the Marines": a determiner after "and" begins another noun phrase
             word_terms = analyze.terms(bare)
             asked = any(t in q.term_set or t in _UNITS for t in word_terms) or counts_kind(q, bare)
             if matched and (bare.lower() in _VERBS or (not asked and bare.lower().endswith("ed"))):

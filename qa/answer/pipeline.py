@@ -34,7 +34,17 @@ from qa.answer.lift import (
     values,
 )
 from qa.answer.question import CODE_WORDS, Question, analyse
-from qa.answer.verify import another_time, check_model, missing, release_terms, support, surface, unsaid
+from qa.answer.verify import (
+    another_time,
+    check_model,
+    counts_other,
+    missing,
+    release_terms,
+    support,
+    surface,
+    unsaid,
+    wrong_kind,
+)
 from qa.index import spelling
 from qa.index.bm25 import bm25_idf
 from qa.index.conversation import Turn, prior_messages
@@ -326,6 +336,13 @@ class Answerer:
                             and listed(e.short.text)), None)
             if listing is not None and listing.score >= settings.same_release * best.score:
                 best = listing
+        if best.short is not None and _not_asked(q, best):
+            # "two services" for "how many soldiers": a sentence of the same release whose value is of the thing
+            # asked ("65,000 soldiers") answers, as one does when the best sentence holds no value at all.
+            fitting = next((e for e in found[1:] if e.release_id == best.release_id and e.short is not None
+                            and not _not_asked(q, e)), None)
+            if fitting is not None and fitting.score >= settings.same_release * best.score:
+                best = fitting
         # "when did Austin call Umerov": a dated release's "Today, ... telephoned ... Umerov" tells the day, and
         # counts as a sentence holding a date would. Chosen here, after the candidates are ranked, so the
         # sentences offered to a model are the same as before.
@@ -492,7 +509,7 @@ class Answerer:
                     quoted |= set(e.spans)
         return Answer(question=question, answered=True, answer=text, support="full" if full else "partial",
                       mode="extractive", verified=True, evidence=_citations(shown, outcomes),
-                      corrections=corrections, reason="; ".join(o.reason for o in outcomes if o.reason),
+                      corrections=corrections, reason="; ".join(dict.fromkeys(o.reason for o in outcomes if o.reason)),
                       prompt=self.prompt.tag, conflict=conflict)
 
     def _with_model(self, outcomes: list[Outcome], fallback: Answer, turns: list[Turn]) -> Answer:
@@ -600,11 +617,12 @@ _TOGETHER_HITS = 3
 def _one_each(question: str, outcomes: list[Outcome]) -> bool:
     """Whether the parts want a value each even from one release: they ask for different kinds ("On what date did
     Grater die, and in which city?"), or the question says so ("How many did the Navy Reserve and the Air Force
-    Reserve each recruit", "... respectively")."""
+    Reserve each recruit", "... respectively", "how many soldiers and how many marines")."""
     if any(o.declined for o in outcomes):
         return False
     kinds = {o.question.kind for o in outcomes}
-    return len(kinds) > 1 or _EACH.search(question) is not None
+    return len(kinds) > 1 or _EACH.search(question) is not None \
+        or coordination.asks_each(spelling.alternatives(question)[0])
 
 
 _EACH = re.compile(r"\b(?:each|respectively)\b", re.IGNORECASE)
@@ -695,6 +713,12 @@ def _citations(evidence: list[Evidence], outcomes: list[Outcome]) -> list[Citati
                                 date=e.date, source=e.source, start=start, end=end,
                                 quote=e.release_text[start:end]))
     return out
+
+
+def _not_asked(q: Question, ev: Evidence) -> bool:
+    """Whether the evidence's value is of another kind or counts another thing than the question asks for."""
+    assert ev.short is not None
+    return bool(wrong_kind(q, ev.short.text, [ev]) or counts_other(q, ev.short.text, [ev]))
 
 
 def _parts(question: str) -> list[str]:

@@ -103,6 +103,15 @@ _NUMBERED = re.compile(r"\b(article|title|phase|section|chapter|part|annex|tier|
 _ROMAN = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
 
 
+def _short_amount(written: str, number: str, scale: str) -> str:
+    """A short scale in full: "$300M" and "820m" as "$300 million", "$820 million" (a reader's millions are
+    dollars); "92k" without a dollar sign as "92,000", a count a release writes in figures ("92,000 soldiers")."""
+    if scale == "k" and not written.startswith("$"):
+        value = float(number.replace(",", "")) * 1000
+        return f"{value:,.0f}" if value == int(value) else f"{value:,}"
+    return f"${number} {_SHORT_SCALES[scale]}"
+
+
 def _roman(n: int) -> str:
     out = ""
     for value, letters in _ROMAN:
@@ -207,7 +216,7 @@ def reader_forms(text: str) -> list[Group]:
     for m in _BARE_AMOUNT.finditer(text):
         groups.append((m.group(), [f"${m.group(1)} {m.group(2).lower()}"]))
     for m in _SHORT_AMOUNT.finditer(text):
-        groups.append((m.group(), [f"${m.group(1)} {_SHORT_SCALES[m.group(2).lower()]}"]))
+        groups.append((m.group(), [_short_amount(m.group(), m.group(1), m.group(2).lower())]))
     for m in _DASH_RANGE.finditer(text):
         groups.append((m.group(), [f"{m.group(1)} to {m.group(2)}"]))
     for m in _TO_RANGE.finditer(text):

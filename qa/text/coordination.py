@@ -35,39 +35,52 @@ _VERSUS = re.compile(r"(?<![\w.])(?:vs\.?|versus)(?![\w.])", re.IGNORECASE)
 
 def split(question: str) -> list[str]:
     """The question's parts, each a whole question; [question] when the parse finds one thing asked about."""
+    return _split(question)[0]
+
+
+def asks_each(question: str) -> bool:
+    """Whether the question asks a question word of its own of each part ("how many soldiers vs how many
+    marines", "who swore in hegseth and who greeted him"): a value each, even where one release gives both."""
+    return _split(question)[1]
+
+
+def _split(question: str) -> tuple[list[str], bool]:
+    """The parts, and whether each has a question word of its own."""
     question = _VERSUS.sub("and", question)
     paired = _two_times(question)
     if paired is not None:
-        return paired
+        return paired, False
     doc = spans.parse(question)
     elliptical = _elliptical(doc)
     if elliptical is not None:
-        return elliptical
+        return elliptical, False
     for cc in doc:
         if cc.dep_ != "cc" or cc.lower_ not in ("and", "or"):
             continue
         # Before the parser's conjuncts, which it finds anywhere when the verb is left out (or finds none).
         gapped = _gapped(doc, cc)
         if gapped is not None:
-            return gapped
+            return gapped, False
         right = _right_conjunct(doc, cc)
         if right is None:
             continue
         if _is_clause(right) and any(t.lower_ in _WH for t in doc[cc.i + 1:right.right_edge.i + 1]):
-            return _clauses(doc, cc)
+            return _clauses(doc, cc), True
         left = _left_conjunct(doc, cc, right)
         listed = _listed(doc, cc, left, right) if left is not None else None
         if listed is not None:
-            return listed
+            return listed, False
+        if left is not None and _both_asked(doc, cc, left, right):
+            return _asked_apart(doc, cc, left, right), True
         if left is not None and _two_things(doc, cc, left, right):
-            return _conjuncts(doc, cc, left, right)
+            return _conjuncts(doc, cc, left, right), False
         phrases = _tagged_pair(doc, cc)
         if phrases is not None:
-            return phrases
+            return phrases, False
     than = next((t for t in doc if t.lower_ == "than" and t.head.tag_ in ("JJR", "RBR", "NN", "NNS")), None)
     if than is not None:
-        return _than(doc, than)
-    return _either(doc) or [question]
+        return _than(doc, than), False
+    return _either(doc) or [question], False
 
 
 # Between two times: "and", "or", with the preposition of the first again or another ("thru march 2011 and thru
@@ -207,6 +220,24 @@ def _two_things(doc: Doc, cc: Token, left: Token, right: Token) -> bool:
     # a reader typing in lower case leaves without the capitals of a name.
     named = _object_word if left.pos_ == "ADP" and right.pos_ == "ADP" else _anchor
     return all(not _holds_wh(doc, part.start, part.end) and any(named(t) for t in part) for part in (first, second))
+
+
+def _both_asked(doc: Doc, cc: Token, left: Token, right: Token) -> bool:
+    """Whether each conjunct is a question word's phrase of its own ("how many soldiers and how many marines",
+    "which ships and which aircraft"): two things asked for, one answer each."""
+    return left.i < cc.i < right.left_edge.i and doc[left.left_edge.i].lower_ in _WH \
+        and doc[right.left_edge.i].lower_ in _WH
+
+
+def _asked_apart(doc: Doc, cc: Token, left: Token, right: Token) -> list[str]:
+    """"how many soldiers and how many marines in the plan" → "how many soldiers in the plan", "how many marines in
+    the plan": the words after the second noun, which the parser hangs on it alone, are said of both."""
+    ending = "?" if doc[-1].text == "?" else ""
+    before = list(doc[:left.left_edge.i])
+    after = list(doc[right.i + 1:])
+    first = [t for t in doc[left.left_edge.i:cc.i] if t.text not in (",", ";")]
+    second = list(doc[right.left_edge.i:right.i + 1])
+    return [_question(_text(before + part + after), ending) for part in (first, second)]
 
 
 def _start(left: Token) -> int:
@@ -407,6 +438,12 @@ def _clauses(doc: Doc, cc: Token) -> list[str]:
     name = _antecedent(first)
     words = [(t.text if t.lower_ not in _PRONOUNS or name is None else name + "'s" * (t.tag_ == "PRP$"))
              + t.whitespace_ for t in second]
+    if not any(t.pos_ in ("VERB", "AUX") for t in first):
+        # "how many soldiers and how many marines did gates want to add": the first asks what the second's verb
+        # says of it, the words after the second's own question phrase.
+        noun = next((t for t in second if t.pos_ in ("NOUN", "PROPN")), None)
+        if noun is not None and second[0].lower_ in _WH and first and first[0].lower_ in _WH:
+            first = first + [t for t in second if t.i > noun.i]
     return [_question(_text(first), ending) or doc.text, _question("".join(words), ending)]
 
 
