@@ -1067,3 +1067,14 @@ def test_a_value_of_another_thing_gives_way_to_one_of_the_thing_asked_in_the_sam
                          "Marines.")
     answer = extractive_answerer(tmp_path, [path]).ask("gates 92k plan - how many soldiers")
     assert answer.answer.startswith("65,000 soldiers"), answer
+
+
+def test_the_reader_s_person_is_no_answer_to_which_city(tmp_path: Path) -> None:
+    """The trained reader offered "Robert M. Gates" for "which bolivian city": a person is no kind of location."""
+    path = write_release(tmp_path, "trip.txt", "Gates to Meet With Western Hemisphere Partners", "2010-11-18",
+                         "https://www.defense.gov/a", "WASHINGTON, Nov. 18, 2010 - Defense Secretary Robert M. Gates "
+                         "will leave for South America tomorrow, first to meet with his counterpart in Chile and then "
+                         "to attend a meeting of Western Hemisphere defense ministers in Bolivia.")
+    answer = extractive_answerer(tmp_path, [path]).ask("which bolivian city hosted the nov 2010 western hemisphere "
+                                                       "defense ministers meeting")
+    assert answer.support != "full" and not answer.answer.startswith("Robert M. Gates"), answer

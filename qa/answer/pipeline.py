@@ -55,7 +55,7 @@ from qa.llm.client import ModelClient, ModelError, Usage
 from qa.models import Hit
 from qa.schemas import Answer, Citation, Correction, answer_schema
 from qa.settings import Settings
-from qa.text import analyze, casing, coordination, grounding, reader, spans, tense
+from qa.text import analyze, casing, coordination, grounding, reader, spans, tense, wordnet
 from qa.text.answer_type import MONTH_TERMS, AnswerType
 
 if TYPE_CHECKING:
@@ -447,7 +447,9 @@ class Answerer:
                 start, end = spans.complete(best.text, span.start, span.end)
                 # Never a name the question gives ("J. Austin III" for "who is the UK secretary Austin met").
                 # Nor, for "who is russia's defense minister", someone the text does not tie to that role.
-                if not names_given(q, best.text[start:end]) and holds_role(q, best.text, start, end):
+                # Nor a person for "which bolivian city": the recogniser's label against the kind WordNet gives X.
+                if not names_given(q, best.text[start:end]) and holds_role(q, best.text, start, end) \
+                        and not _person_for_place(q, best.text, start, end):
                     best.short, read, why = Span(best.text[start:end], start, end), True, HEDGED
         if best.short is None and level != "full" and settings.decline_valueless and q.kind in _HOLDS and \
                 not any(e.label_ in _HOLDS[q.kind] and not names_given(q, e.text) and not _titles_given(q, e) and (
@@ -713,6 +715,12 @@ def _citations(evidence: list[Evidence], outcomes: list[Outcome]) -> list[Citati
                                 date=e.date, source=e.source, start=start, end=end,
                                 quote=e.release_text[start:end]))
     return out
+
+
+def _person_for_place(q: Question, text: str, start: int, end: int) -> bool:
+    """Whether the span is a person's name where "which X" asks for a place (a city, a town, a venue)."""
+    return q.focus is not None and spans.labels(text, start, end) == {"PERSON"} \
+        and wordnet.is_kind_of(surface(q, q.focus).lower(), "location")
 
 
 def _not_asked(q: Question, ev: Evidence) -> bool:
