@@ -1078,3 +1078,17 @@ def test_the_reader_s_person_is_no_answer_to_which_city(tmp_path: Path) -> None:
     answer = extractive_answerer(tmp_path, [path]).ask("which bolivian city hosted the nov 2010 western hemisphere "
                                                        "defense ministers meeting")
     assert answer.support != "full" and not answer.answer.startswith("Robert M. Gates"), answer
+
+
+@pytest.mark.parametrize(("question", "sentence", "place"), [
+    # The question's own word heads "Western Hemisphere": what it names, not where.
+    ("where did austin meet the hemisphere defense ministers",
+     "Erikson, who went with the secretary to Brazil, said Austin met defense ministers of the Western Hemisphere.",
+     "Brazil"),
+    # The X of "which X" may head its answer.
+    ("which sea did the ships sail in", "The ships sailed in the Black Sea.", "Black Sea"),
+])
+def test_a_place_headed_by_a_word_the_question_uses_of_something_else_is_no_answer(question: str, sentence: str,
+                                                                                   place: str) -> None:
+    short = lift(analyse(question, {}), sentence)
+    assert short is not None and short.text.removeprefix("the ") == place, short

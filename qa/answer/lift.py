@@ -355,7 +355,8 @@ def values(q: Question, text: str) -> list[Span]:
     if kind is AnswerType.PLACE:
         # Never a run the recogniser reads as something else only ("to the Air Force, Coast Guard, Navy": bodies).
         return [s for s in _runs(q, text, body_start) if _PLACE_BEFORE.search(text[max(0, s.start - 12):s.start])
-                and not re.search(r"\d", s.text) and not _other_than_place(text, s) and not _other_place(q, s.text)]
+                and not re.search(r"\d", s.text) and not _other_than_place(text, s) and not _other_place(q, s.text)
+                and not _headed_by_question(q, s.text)]
     # The person the question names is no thing it asks for ("which operation was Staff Sgt. Thompson supporting":
     # not "Staff Sgt. Matthew V. Thompson"): a person whose surname is one of the question's names, as its parse reads
     # them (not "Security Sector Assistance Roadmap", which the recogniser may call a person, for "which roadmap").
@@ -374,6 +375,14 @@ def governed_by(prep: str, text: str, span: Span) -> bool:
     """Whether the span stands right after the preposition ("since July 7, 2003" for "since")."""
     return re.search(rf"\b{re.escape(prep)}\s+(?:the\s+)?$", text[max(0, span.start - 16):span.start],
                      re.IGNORECASE) is not None
+
+
+def _headed_by_question(q: Question, name: str) -> bool:
+    """Whether the place's head word is one the question uses of something else ("Western Hemisphere" for "where
+    did austin meet the hemisphere defense ministers"): what the question names, not where. A "which X" question's
+    X may head its answer ("the Black Sea" for "which sea")."""
+    words = analyze.terms(name)
+    return bool(words) and words[-1] in q.term_set and words[-1] != q.focus
 
 
 def _other_place(q: Question, name: str) -> bool:
