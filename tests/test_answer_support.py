@@ -1092,3 +1092,12 @@ def test_a_place_headed_by_a_word_the_question_uses_of_something_else_is_no_answ
                                                                                    place: str) -> None:
     short = lift(analyse(question, {}), sentence)
     assert short is not None and short.text.removeprefix("the ") == place, short
+
+
+def test_a_name_s_title_is_the_capitalised_run_before_it_not_its_clause() -> None:
+    """"met in Algiers with President Abdel Aziz Bouteflika, Prime Minister Ahmed Ouyahia": the question's words
+    of the clause are Bouteflika's no more than Ouyahia's; the prime minister asked is the one so titled."""
+    sentence = ("In his Algeria visit, Rumsfeld met in Algiers with President Abdel Aziz Bouteflika, Prime Minister "
+                "Ahmed Ouyahia and Defense Minister Delegate Abdelmalek Guenaizia.")
+    short = lift(analyse("who was algeria's prime minister when rumsfeld stopped in algiers", {}), sentence)
+    assert short is not None and short.text == "Ahmed Ouyahia", short

@@ -904,6 +904,10 @@ def titled(q: Question, text: str, span: Span) -> float:
     back."""
     before = text[max(0, span.start - 45):span.start]
     words = before[max(before.rfind(";"), before.rfind(",")) + 1:]
+    # Only the title itself, the run of capitalised words right before the name when there is one: "met in
+    # Algiers with President" is Bouteflika's clause, whose words are the question's as much as the next name's.
+    if (title := _TITLE_BEFORE.search(words)) is not None and title.group(1).split()[0] not in _CONNECTORS:
+        words = title.group(1)
     if ";" in text:
         # Its item runs to the next semicolon, or to the sentence's end for the last item.
         end = text.find(";", span.end)
