@@ -1101,3 +1101,13 @@ def test_a_name_s_title_is_the_capitalised_run_before_it_not_its_clause() -> Non
                 "Ahmed Ouyahia and Defense Minister Delegate Abdelmalek Guenaizia.")
     short = lift(analyse("who was algeria's prime minister when rumsfeld stopped in algiers", {}), sentence)
     assert short is not None and short.text == "Ahmed Ouyahia", short
+
+
+def test_which_x_takes_the_item_of_a_semicolon_list_the_question_names() -> None:
+    """Firms listed between semicolons, each with its place: "which bahrain firm" is the one of Bahrain's item,
+    though "W.L.L. Manama" reads to a full-stop rule as a sentence's end."""
+    sentence = ("AMEC Earth & Environmental, Inc., Plymouth Meeting, Pa., (N33191-09-D-0118); American International "
+                "Contractors, Inc., Arlington, Va., (N33191-09-D-0119); Kooheji Contractors W.L.L. Manama, Kingdom of "
+                "Bahrain (N33191-09-D-0121), are each being awarded a construction contract.")
+    short = lift(analyse("which bahrain firm got one of the construction contracts", {}), sentence)
+    assert short is not None and short.text.startswith("Kooheji Contractors"), short

@@ -16,11 +16,13 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from qa.answer.question import CODE_WORDS, Question
-from qa.text import analyze, boilerplate, dates, grounding, roles, spans, tense, wordnet
+from qa.text import analyze, boilerplate, dates, grounding, roles, sentences, spans, tense, wordnet
 from qa.text.answer_type import MONTH_TERMS, AnswerType
 from qa.text.subject import tied_words
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from spacy.tokens import Span as SpacySpan
     from spacy.tokens import Token
 
@@ -241,7 +243,14 @@ def _lifted(q: Question, text: str, *, dated: bool = False) -> Span | None:
         top = max(titled(q, text, n) for n in found)
         return _closest(q, text, [n for n in found if titled(q, text, n) == top])
     if kind is AnswerType.OTHER:
-        return found[0]  # in the order of preference of _things
+        # In the order of preference of _things, but the item of a list between semicolons that the question's
+        # names tell ("which bahrain firm": the firm of "..., Manama, Kingdom of Bahrain (N33191-09-D-0121)").
+        # Only among values as good by their head: "1st Infantry Division" for "which divisions" is never given
+        # up for another item's "Strategy, Plans, and Policy".
+        def headed(span: Span) -> bool:
+            return analyze.terms(span.text)[-1:] == [q.focus]
+
+        return _in_item(q, text, found[0], [s for s in found if headed(s) == headed(found[0])], found.index)
     if q.origin and (home := _home(q, text)) is not None:
         return home
     return _venue_in(text, _closest(q, text, found))
@@ -499,8 +508,6 @@ def _qualified(text: str, span: Span) -> Span:
     return Span(text[start:span.end], start, span.end)
 
 
-# Where a sentence of evidence ends: a full stop (or ! or ?) before the capital opening the next.
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
 
 
 def _closest(q: Question, text: str, spans: list[Span]) -> Span:
@@ -515,16 +522,19 @@ def _closest(q: Question, text: str, spans: list[Span]) -> Span:
     def cost(span: Span) -> float:
         return min(abs(pos - span.start) / (1.0 + w) for pos, w in anchors)
 
-    best = min(spans, key=cost)
-    # The nearest value's sentence lists its items between semicolons ("100 percent of the goal for the Navy Reserve
-    # ...; 115 percent for the Marine Corps Reserve; ..."): its value is the one of the item that holds most of the
-    # names the question gives, in any of their forms ("Australian": "in Australia on March 5").
-    start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, best.start)), default=0)
-    end = next((m.start() for m in _SENTENCE_END.finditer(text, best.end)), len(text))
+    return _in_item(q, text, min(spans, key=cost), spans, cost)
+
+
+def _in_item(q: Question, text: str, best: Span, spans: list[Span], tie: Callable[[Span], float]) -> Span:
+    """`best`, or, when its sentence lists its items between semicolons ("100 percent of the goal for the Navy
+    Reserve ...; 115 percent for the Marine Corps Reserve; ..."), the value of the item that holds most of the names
+    the question gives, in any of their forms ("Australian": "in Australia on March 5"); `tie` orders the rest."""
+    start, end = next(((a, b) for a, b in sentences.spans(text) if a <= best.start < b), (0, len(text)))
     if ";" not in text[start:end]:
         return best
     # The question's rare words count with its names: a place typed in lower case ("schenectady") is no name to
     # the question, yet tells the item as well.
+    weights = q.anchors
     names = {t for n in q.names for t in (n, *(x for f in q.forms.get(n, ()) for x in f))} | set(weights)
     bounds = [start, *(start + m.end() for m in re.finditer(";", text[start:end])), end + 1]
 
@@ -533,7 +543,7 @@ def _closest(q: Question, text: str, spans: list[Span]) -> Span:
         return sum({t: weights.get(t, 1.0) for m in re.finditer(r"[\w$’'.,-]+", text[a:b])
                     for t in analyze.terms(m.group()) if t in names}.values())
 
-    return min((s for s in spans if start <= s.start < end), key=lambda s: (-held(s), cost(s)))
+    return min((s for s in spans if start <= s.start < end), key=lambda s: (-held(s), tie(s)))
 
 
 def _of_the_measured(q: Question, text: str, found: list[Span]) -> list[Span]:
