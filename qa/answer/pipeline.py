@@ -55,7 +55,7 @@ from qa.llm.client import ModelClient, ModelError, Usage
 from qa.models import Hit
 from qa.schemas import Answer, Citation, Correction, answer_schema
 from qa.settings import Settings
-from qa.text import analyze, casing, coordination, grounding, reader, spans, tense, wordnet
+from qa.text import analyze, casing, coordination, grounding, reader, roles, spans, tense, wordnet
 from qa.text.answer_type import MONTH_TERMS, AnswerType
 
 if TYPE_CHECKING:
@@ -343,6 +343,13 @@ class Answerer:
                             and not _not_asked(q, e)), None)
             if fitting is not None and fitting.score >= settings.same_release * best.score:
                 best = fitting
+        if best.short is not None and q.act is not None and not _acts(q, best):
+            # "who founded the conference": the best sentence names the conference and someone who met there; a
+            # sentence of the same release whose name did the act asked ("founded in 1995 by ... Perry") answers.
+            acting = next((e for e in found[1:] if e.release_id == best.release_id and e.short is not None
+                           and _acts(q, e)), None)
+            if acting is not None:
+                best = acting
         # "when did Austin call Umerov": a dated release's "Today, ... telephoned ... Umerov" tells the day, and
         # counts as a sentence holding a date would. Chosen here, after the candidates are ranked, so the
         # sentences offered to a model are the same as before.
@@ -721,6 +728,12 @@ def _person_for_place(q: Question, text: str, start: int, end: int) -> bool:
     """Whether the span is a person's name where "which X" asks for a place (a city, a town, a venue)."""
     return q.focus is not None and spans.labels(text, start, end) == {"PERSON"} \
         and wordnet.is_kind_of(surface(q, q.focus).lower(), "location")
+
+
+def _acts(q: Question, ev: Evidence) -> bool:
+    """Whether the evidence's value fills the role the question asks of its verb ("who founded": the founder)."""
+    assert ev.short is not None and q.act is not None
+    return any(ev.short.start <= a < ev.short.end for a, _ in roles.fillers(ev.text, q.act))
 
 
 def _not_asked(q: Question, ev: Evidence) -> bool:
