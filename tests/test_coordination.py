@@ -236,10 +236,7 @@ def test_a_value_each_part_asks_for_is_shown_though_one_release_gives_both(tmp_p
     write_release(tmp_path, "plan.txt", "Gates Calls for 92,000 More Soldiers, Marines", "2007-01-11",
                   "https://www.defense.gov/a", "Gates recommended an increase of 92,000 soldiers and Marines over "
                   "the next five years. The breakout is 65,000 soldiers and 27,000 Marines.")
-    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
-    store = Store(settings.db)
-    ingest_paths(store, sorted(tmp_path.glob("*.txt")), settings.index)
-    answer = Answerer(store, settings, lambda: no_model_client(settings.model)).ask(
+    answer = extractive_answerer(tmp_path, sorted(tmp_path.glob("*.txt"))).ask(
         "gates 92k plan - how many soldiers vs how many marines")
     assert "65,000 soldiers" in answer.answer and "27,000 Marines" in answer.answer, answer
 

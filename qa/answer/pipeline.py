@@ -332,22 +332,19 @@ class Answerer:
             # "which countries helped reach the deal": one country is not what a plural asks for; a sentence of
             # the same release that lists them ("Israel, Qatar and Egypt") answers, as a value of another
             # sentence of the release does when the best has none.
-            listing = next((e for e in found[1:] if e.release_id == best.release_id and e.short is not None
-                            and listed(e.short.text)), None)
+            listing = _in_release(found, best, lambda e: listed(e.short.text))
             if listing is not None and listing.score >= settings.same_release * best.score:
                 best = listing
         if best.short is not None and _not_asked(q, best):
             # "two services" for "how many soldiers": a sentence of the same release whose value is of the thing
             # asked ("65,000 soldiers") answers, as one does when the best sentence holds no value at all.
-            fitting = next((e for e in found[1:] if e.release_id == best.release_id and e.short is not None
-                            and not _not_asked(q, e)), None)
+            fitting = _in_release(found, best, lambda e: not _not_asked(q, e))
             if fitting is not None and fitting.score >= settings.same_release * best.score:
                 best = fitting
         if best.short is not None and q.act is not None and not _acts(q, best):
             # "who founded the conference": the best sentence names the conference and someone who met there; a
             # sentence of the same release whose name did the act asked ("founded in 1995 by ... Perry") answers.
-            acting = next((e for e in found[1:] if e.release_id == best.release_id and e.short is not None
-                           and _acts(q, e)), None)
+            acting = _in_release(found, best, lambda e: _acts(q, e))
             if acting is not None:
                 best = acting
         # "when did Austin call Umerov": a dated release's "Today, ... telephoned ... Umerov" tells the day, and
@@ -722,6 +719,12 @@ def _citations(evidence: list[Evidence], outcomes: list[Outcome]) -> list[Citati
                                 date=e.date, source=e.source, start=start, end=end,
                                 quote=e.release_text[start:end]))
     return out
+
+
+def _in_release(found: list[Evidence], best: Evidence, fits: Callable[[Evidence], bool]) -> Evidence | None:
+    """The best-ranked other candidate of the best one's release whose value `fits`."""
+    return next((e for e in found if e is not best and e.release_id == best.release_id and e.short is not None
+                 and fits(e)), None)
 
 
 def _person_for_place(q: Question, text: str, start: int, end: int) -> bool:
