@@ -508,8 +508,6 @@ def _qualified(text: str, span: Span) -> Span:
     return Span(text[start:span.end], start, span.end)
 
 
-
-
 def _closest(q: Question, text: str, spans: list[Span]) -> Span:
     """The span standing nearest the question's rare words in the text (its subject), the first on ties. A word of
     the question stands where another form of it does ("the latvian defense minister": "Minister Sprūds, Latvia")."""

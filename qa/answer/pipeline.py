@@ -37,13 +37,12 @@ from qa.answer.question import CODE_WORDS, Question, analyse
 from qa.answer.verify import (
     another_time,
     check_model,
-    counts_other,
     missing,
+    off_kind,
     release_terms,
     support,
     surface,
     unsaid,
-    wrong_kind,
 )
 from qa.index import spelling
 from qa.index.bm25 import bm25_idf
@@ -742,7 +741,7 @@ def _acts(q: Question, ev: Evidence) -> bool:
 def _not_asked(q: Question, ev: Evidence) -> bool:
     """Whether the evidence's value is of another kind or counts another thing than the question asks for."""
     assert ev.short is not None
-    return bool(wrong_kind(q, ev.short.text, [ev]) or counts_other(q, ev.short.text, [ev]))
+    return bool(off_kind(q, ev.short.text, [ev]))
 
 
 def _parts(question: str) -> list[str]:

@@ -269,11 +269,20 @@ class Question:
         return set(zip(self.terms, self.terms[1:]))
 
     @cached_property
+    def _own_verbs(self) -> list[Token]:
+        """The verbs of the question as the reader wrote it, not of the forms appended for search."""
+        return [tok for tok in spans.parse(spelling.alternatives(self.text)[0]) if tok.pos_ == "VERB"]
+
+    @cached_property
     def acts(self) -> frozenset[str]:
         """Terms of the question's own verbs, what it asks happened ("promoted", "removed"); the common ones
         ("do", "say") weigh little by their idf."""
-        asked = spelling.alternatives(self.text)[0]
-        return frozenset(t for tok in spans.parse(asked) if tok.pos_ == "VERB" for t in analyze.terms(tok.text))
+        return frozenset(t for tok in self._own_verbs for t in analyze.terms(tok.text))
+
+    @cached_property
+    def verbs(self) -> tuple[str, ...]:
+        """Lemmas of the question's own verbs ("keep" of "will emagin keep"), for WordNet."""
+        return tuple(tok.lemma_.lower() for tok in self._own_verbs)
 
     @property
     def key_terms(self) -> list[str]:

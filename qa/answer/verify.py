@@ -248,8 +248,7 @@ def support(q: Question, evidence: list[Evidence], has_value: bool, partial_miss
     if not has_value and (q.kind is not AnswerType.OTHER or q.focus):
         what = q.kind.value if q.kind is not AnswerType.OTHER else surface(q, q.focus or "")
         return "partial", f"the closest sentence gives no {what}"
-    if short is not None and (wrong := wrong_kind(q, short, evidence) or counts_other(q, short, evidence)
-                              or other_act(q, short, evidence)):
+    if short is not None and (wrong := off_kind(q, short, evidence) or other_act(q, short, evidence)):
         return "partial", wrong
     inside: set[str] = set()
     for ev in evidence:
@@ -333,6 +332,11 @@ def wrong_kind(q: Question, value: str, evidence: list[Evidence]) -> str:
     return f"“{value}” is not the {q.kind.value} asked about"
 
 
+def off_kind(q: Question, value: str, evidence: list[Evidence]) -> str:
+    """Why `value` is of another kind than asked, or counts another thing ("" when neither)."""
+    return wrong_kind(q, value, evidence) or counts_other(q, value, evidence)
+
+
 def counts_other(q: Question, value: str, evidence: list[Evidence]) -> str:
     """Why a count counts another thing than the one asked ("two Defense Production Act (DPA" for "how many
     jobs"): its nouns after the number, none of which is the noun asked or a kind of it as WordNet knows it; ""
@@ -381,8 +385,7 @@ def other_act(q: Question, value: str, evidence: list[Evidence]) -> str:
     when the sentence does not say that act at all (then no telling), or when the question asks no act."""
     if q.kind not in (AnswerType.COUNT, AnswerType.MONEY, AnswerType.PERCENT):
         return ""
-    asked = [t.lemma_.lower() for t in spans.parse(q.text) if t.pos_ == "VERB"]
-    asked = [v for v in asked if v not in _LIGHT_VERBS and wordnet.senses(v, "verb")]
+    asked = [v for v in q.verbs if v not in _LIGHT_VERBS and wordnet.senses(v, "verb")]
     ev = next((e for e in evidence if value in e.text), None)
     if not asked or ev is None:
         return ""
@@ -398,22 +401,16 @@ def other_act(q: Question, value: str, evidence: list[Evidence]) -> str:
         counted = counted.head
     governor = counted.head
     if counted.dep_ not in _ARGUMENTS or governor.pos_ != "VERB" \
-            or any(_same_act(governor.lemma_.lower(), v) for v in asked):
+            or any(roles.same_act(governor.lemma_.lower(), v) for v in asked):
         return ""
     # The act asked, said of something else: a verb of it with an object of its own ("retain current staff and
     # create 14 new jobs"), not a clause on what the figure counts ("the 2,461 members who fell").
     said = [t for t in number.doc if t.pos_ == "VERB" and t.i != governor.i and t not in counted.subtree
             and any(c.dep_ in _ARGUMENTS and number not in c.subtree for c in t.children)
-            and any(_same_act(t.lemma_.lower(), v) for v in asked)]
+            and any(roles.same_act(t.lemma_.lower(), v) for v in asked)]
     if not said:
         return ""
     return f"the sentence gives “{value}” for “{governor.text}”, not for “{said[0].text}”"
-
-
-def _same_act(verb: str, asked: str) -> bool:
-    """One act by lemma, stem, or a sense the two verbs share in WordNet ("retain" for "keep")."""
-    return verb == asked or analyze.stem(verb) == analyze.stem(asked) or bool(
-        set(wordnet.senses(verb, "verb")) & set(wordnet.senses(asked, "verb")))
 
 
 def _same_kind(noun: str, asked: str) -> bool:

@@ -12,6 +12,7 @@ answer to find out (each part's evidence from its own release).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from qa.text import dates, spans
@@ -35,7 +36,7 @@ _VERSUS = re.compile(r"(?<![\w.])(?:vs\.?|versus)(?![\w.])", re.IGNORECASE)
 
 def split(question: str) -> list[str]:
     """The question's parts, each a whole question; [question] when the parse finds one thing asked about."""
-    return _split(question)[0]
+    return list(_split(question)[0])
 
 
 def asks_each(question: str) -> bool:
@@ -44,8 +45,15 @@ def asks_each(question: str) -> bool:
     return _split(question)[1]
 
 
-def _split(question: str) -> tuple[list[str], bool]:
-    """The parts, and whether each has a question word of its own."""
+@lru_cache(maxsize=1024)
+def _split(question: str) -> tuple[tuple[str, ...], bool]:
+    """The parts, and whether each has a question word of its own: read once per question, which `split` and
+    `asks_each` both ask about."""
+    parts, each = _parts_of(question)
+    return tuple(parts), each
+
+
+def _parts_of(question: str) -> tuple[list[str], bool]:
     question = _VERSUS.sub("and", question)
     paired = _two_times(question)
     if paired is not None:

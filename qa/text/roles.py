@@ -63,6 +63,13 @@ def _is(verb: Token, role: Role) -> bool:
                               or wordnet.is_kind_of(role.verb, lemma, pos="verb", depth=1)))
 
 
+def same_act(verb: str, asked: str) -> bool:
+    """Whether two verbs' lemmas tell one act: the same lemma or stem, or a sense WordNet gives both ("retain" for
+    "keep")."""
+    return verb == asked or analyze.stem(verb) == analyze.stem(asked) or bool(
+        set(wordnet.senses(verb, "verb")) & set(wordnet.senses(asked, "verb")))
+
+
 def asked(question: str) -> Role | None:
     """The role a question's wh-word (or the noun it asks for: "which company") stands in, or None when it asks
     no act ("who is X", "what was the cost")."""
