@@ -18,7 +18,7 @@ SCRIPT = ("The story was changed by scenario writers Mitsuhiro Takano and Aya Ky
 def _answer(release: str, word: str) -> Evidence:
     last = sentences.spans(release)[-1]
     sentence = release[last[0]:last[1]]
-    at = sentence.index(word)
+    at = sentence.rindex(word)
     return Evidence(release_id="r1", title="t", date="", source="", release_text=release, spans=[last],
                     chunk_ids=["c1"], short=Span(word, at, at + len(word)))
 
@@ -33,6 +33,19 @@ def test_a_surname_answer_is_given_by_the_whole_name_its_release_gives_first() -
 def test_a_name_the_small_recogniser_calls_a_body_is_still_a_name_when_no_word_is_english() -> None:
     whole = in_full(_answer(SCRIPT, "Takano"))
     assert whole.short is not None and whole.short.text == "Mitsuhiro Takano"
+
+
+# The whole name earlier in the answer's own sentence, in a quote's brackets.
+SAME = ("The meeting was brief. “I came to spend time with [Marine Corps Gen. Thomas D. Waldhauser], our theater "
+        "commander,” the secretary said at a news conference with Waldhauser in Djibouti.")
+
+
+def test_a_surname_answer_is_given_by_the_whole_name_earlier_in_its_own_sentence() -> None:
+    answer = _answer(SAME, "Waldhauser")
+    whole = in_full(answer)
+    assert whole.short is not None and whole.short.text.endswith("Thomas D. Waldhauser")
+    # Nothing more is cited: the name stands in the answer's own sentence, where the span points.
+    assert whole.spans == answer.spans and whole.text[whole.short.start:whole.short.end] == whole.short.text
 
 
 def test_two_people_who_share_the_word_leave_the_answer_as_it_is() -> None:

@@ -11,10 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from qa.answer.candidates import Evidence
 from qa.answer.lift import Span, with_rank
 from qa.text import analyze, sentences, spans, wordnet
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span as Name
 
 # Capitalised words (abbreviations too) that end right before a name: its title, "Lance Cpl. ", "Staff Sgt. ".
 _TITLE_BEFORE = re.compile(r"(?:\b[A-Z][\w’'-]*\.?\s+){1,4}$")
@@ -23,28 +27,39 @@ _MAX_WORDS = 6
 
 
 def in_full(ev: Evidence) -> Evidence:
-    """`ev` with its one-word person answer grown to the one whole name an earlier sentence of its release gives
-    it (the surname's last word, or the given name's first), that sentence cited first; `ev` itself when the
+    """`ev` with its one-word person answer grown to the one whole name its release gives it before (the
+    surname's last word, or the given name's first): earlier in the answer's own sentences ("[Gen. Thomas D.
+    Waldhauser] ... with Waldhauser"), or in an earlier sentence, which is then cited first; `ev` itself when the
     answer is no single word, or the release gives no such name or more than one."""
     short = ev.short
     if short is None or len(short.text.split()) != 1 or not ev.spans:
         return ev
     word = short.text.strip()
+    found: dict[str, tuple[int, int, tuple[int, int] | None]] = {}
+    before = ev.text[:short.start]
+    for e in spans.parse(before).ents:
+        if _names(e, word):
+            found.setdefault(e.text, (e.start_char, e.end_char, None))
     text = ev.release_text
-    found: dict[str, tuple[int, int, tuple[int, int]]] = {}
     for start, end in sentences.spans(text[:ev.spans[0][0]]):
-        sentence = text[start:end]
-        for e in spans.parse(sentence).ents:
-            words = e.text.split()
-            if 1 < len(words) <= _MAX_WORDS and word in (words[0], words[-1]) and _person(e.label_, words):
+        for e in spans.parse(text[start:end]).ents:
+            if _names(e, word):
                 found.setdefault(e.text, (e.start_char, e.end_char, (start, end)))
     if len(found) != 1:
         return ev  # none, or two people who share the word: which one is meant is not certain
     name, (at, until, sentence) = next(iter(found.items()))
-    cited = [sentence, *ev.spans]
+    if sentence is None:
+        at = with_rank(before, at)
+        return replace(ev, short=Span(before[at:until], at, until))
     whole = text[sentence[0]:sentence[1]]
     at = with_rank(whole, at)
-    return replace(ev, spans=cited, short=Span(whole[at:until], at, until))
+    return replace(ev, spans=[sentence, *ev.spans], short=Span(whole[at:until], at, until))
+
+
+def _names(e: Name, word: str) -> bool:
+    """Whether the recogniser's name `e` is a whole name of a person that `word` begins or ends."""
+    words = e.text.split()
+    return 1 < len(words) <= _MAX_WORDS and word in (words[0], words[-1]) and _person(e.label_, words)
 
 
 def names_in_full(ev: Evidence, texts: list[str]) -> set[str]:
