@@ -248,7 +248,8 @@ def test_a_number_inside_a_name_is_no_count() -> None:
     ("how many navy recruits fy11 thru jan", "recruit"),  # a plural the tagger reads as a verb
     ("How many of the reserve components met their goals?", "compon"),
     ("how many people does hegseth lead", "peopl"),  # "does" is no plural
-    ("how many hrs into the job was esper", "hrs"),  # no noun in the parse: the word after "how many"
+    # No noun in the parse: the word after "how many", the reader's shorthand as the releases write it.
+    ("how many hrs into the job was esper", "hour"),
     ("how many were wounded in the attack", None),
 ])
 def test_what_how_many_counts_is_the_noun_it_modifies(question: str, counted: str | None) -> None:

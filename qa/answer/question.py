@@ -410,7 +410,8 @@ def analyse(text: str, idf: dict[str, float], common_top: int | None = None,
     acting = (asked or text) if read == text else spelling.spelled_out(asked or text)
     kind = answer_type(read)
     focus = _focus(read) if kind in (AnswerType.OTHER, AnswerType.PLACE, AnswerType.PERSON) else None
-    word = _counted(text)
+    if (word := _counted(text)) is not None:
+        word = spelling.spelled_out(word).split()[-1]  # "how many hrs" counts hours, the word releases write
     if focus is None and kind is AnswerType.OTHER and not _WH.search(text):
         head = _nominal_head(text)
         focus = head if head in CODE_WORDS else None  # "contract number for the us foods award": a code is asked for
