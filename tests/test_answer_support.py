@@ -1080,6 +1080,19 @@ def test_the_reader_s_person_is_no_answer_to_which_city(tmp_path: Path) -> None:
     assert answer.support != "full" and not answer.answer.startswith("Robert M. Gates"), answer
 
 
+def test_people_listed_are_no_answer_to_which_countries(tmp_path: Path) -> None:
+    """The people a sentence lists are no countries, though "which countries" asks for a list: the countries the
+    next sentence lists are the answer."""
+    path = write_release(tmp_path, "brief.txt", "DOD News Briefing", "2013-01-08", "https://www.defense.gov/a",
+                         "President Karzai will receive full honors prior to his meetings with Secretary Panetta "
+                         "and Chairman Dempsey during his visit.\n\nOn Monday, Secretary Panetta will depart for a "
+                         "weeklong trip to Europe that will take him to Portugal, Spain, Italy, and the United "
+                         "Kingdom.")
+    answer = extractive_answerer(tmp_path, [path]).ask("which countries was panetta going to on his europe trip "
+                                                       "after karzais visit")
+    assert answer.answer.startswith("Portugal, Spain, Italy, and the United Kingdom"), answer
+
+
 @pytest.mark.parametrize(("question", "sentence", "place"), [
     # The question's own word heads "Western Hemisphere": what it names, not where.
     ("where did austin meet the hemisphere defense ministers",

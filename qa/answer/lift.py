@@ -993,7 +993,18 @@ def _things(q: Question, text: str, body_start: int) -> list[Span]:
         # "what did austin and gantz discuss": what fills the act's role, the whole phrase the parse gives it.
         found += [Span(text[a:b], a, b) for a, b in roles.phrases(text, q.act) if a >= body_start
                   and is_new(q, text[a:b])]
-    return found
+    return [f for f in found if not person_for_place(q, text, f.start, f.end)]
+
+
+def person_for_place(q: Question, text: str, start: int, end: int) -> bool:
+    """Whether the span names people only where "which X" asks for a place (a country, a city, a venue):
+    "Secretary Panetta and Chairman Dempsey" is no answer to "which countries", as the recogniser and WordNet
+    read them."""
+    if q.focus is None or spans.labels(text, start, end) != {"PERSON"}:
+        return False
+    asked = _asked_word(q) or q.focus
+    # In any of its senses: a country is first a people organised, and a place too.
+    return wordnet.is_kind_of(asked, "location", first=None) and not wordnet.is_kind_of(asked, "person", first=None)
 
 
 def _asked_word(q: Question) -> str | None:

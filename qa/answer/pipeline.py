@@ -29,6 +29,7 @@ from qa.answer.lift import (
     lift,
     listed,
     names_given,
+    person_for_place,
     plural_focus,
     titled,
     values,
@@ -54,7 +55,7 @@ from qa.llm.client import ModelClient, ModelError, Usage
 from qa.models import Hit
 from qa.schemas import Answer, Citation, Correction, answer_schema
 from qa.settings import Settings
-from qa.text import analyze, casing, coordination, grounding, reader, roles, spans, tense, wordnet
+from qa.text import analyze, casing, coordination, grounding, reader, roles, spans, tense
 from qa.text.answer_type import MONTH_TERMS, AnswerType
 
 if TYPE_CHECKING:
@@ -452,7 +453,7 @@ class Answerer:
                 # Nor, for "who is russia's defense minister", someone the text does not tie to that role.
                 # Nor a person for "which bolivian city": the recogniser's label against the kind WordNet gives X.
                 if not names_given(q, best.text[start:end]) and holds_role(q, best.text, start, end) \
-                        and not _person_for_place(q, best.text, start, end):
+                        and not person_for_place(q, best.text, start, end):
                     best.short, read, why = Span(best.text[start:end], start, end), True, HEDGED
         if best.short is None and level != "full" and settings.decline_valueless and q.kind in _HOLDS and \
                 not any(e.label_ in _HOLDS[q.kind] and not names_given(q, e.text) and not _titles_given(q, e) and (
@@ -724,12 +725,6 @@ def _in_release(found: list[Evidence], best: Evidence, fits: Callable[[Evidence]
     """The best-ranked other candidate of the best one's release whose value `fits`."""
     return next((e for e in found if e is not best and e.release_id == best.release_id and e.short is not None
                  and fits(e)), None)
-
-
-def _person_for_place(q: Question, text: str, start: int, end: int) -> bool:
-    """Whether the span is a person's name where "which X" asks for a place (a city, a town, a venue)."""
-    return q.focus is not None and spans.labels(text, start, end) == {"PERSON"} \
-        and wordnet.is_kind_of(surface(q, q.focus).lower(), "location")
 
 
 def _acts(q: Question, ev: Evidence) -> bool:
