@@ -189,6 +189,8 @@ def test_shorthand_a_reader_types_is_searched_with_the_word_releases_spell_out()
 
     assert reader_forms("where is army central hq, how many yrs, and did the US agree") == [
         ("hq", ["headquarters"]), ("yrs", ["years"]), ("US", ["United States"])]
+    assert reader_forms("cohen arens presser - the americas defense ministers conf max value") == [
+        ("presser", ["press conference"]), ("conf", ["conference"]), ("max", ["maximum"])]
     # Inside a word or an abbreviation with its dots, nothing is read as shorthand.
     assert reader_forms("the hqx of U.S. forces in the Mideastern region") == []
     # Two words of shorthand are read whole, before either alone.

@@ -193,7 +193,10 @@ _SHORTHAND = {"hq": "headquarters", "dept": "department", "depts": "departments"
               "sec def": "Secretary of Defense", "ops": "operations", "mtg": "meeting", "mtgs": "meetings",
               "pkg": "package", "pkgs": "packages", "wk": "week", "wks": "weeks", "avg": "average", "amt": "amount",
               "pm": "prime minister", "aussie": "Australian", "aussies": "Australians", "brit": "British",
-              "brits": "British", "def": "defense", "def min": "defense minister", "defmin": "defense minister"}
+              "brits": "British", "def": "defense", "def min": "defense minister", "defmin": "defense minister",
+              "conf": "conference", "presser": "press conference", "max": "maximum", "pres": "president",
+              "vp": "vice president", "amb": "ambassador", "sen": "senator", "cmd": "command", "div": "division",
+              "bde": "brigade", "regt": "regiment", "sqdn": "squadron"}
 # Longest first, so "sec def" is read whole before "sec".
 _SHORTHAND_WORD = re.compile(r"(?<![\w.])(" + "|".join(k.replace(" ", r"\s+") for k in sorted(
     _SHORTHAND, key=len, reverse=True)) + r")(?![\w.])", re.IGNORECASE)
