@@ -55,7 +55,7 @@ from qa.llm.client import ModelClient, ModelError, Usage
 from qa.models import Hit
 from qa.schemas import Answer, Citation, Correction, answer_schema
 from qa.settings import Settings
-from qa.text import analyze, casing, coordination, grounding, reader, roles, spans, tense
+from qa.text import analyze, casing, cause, coordination, grounding, reader, roles, spans, tense
 from qa.text.answer_type import MONTH_TERMS, AnswerType
 
 if TYPE_CHECKING:
@@ -406,6 +406,10 @@ class Answerer:
         if level == "full" and best.short is not None and is_today(best.short) \
                 and (elsewhere := another_time(q, [best])) is not None:
             level, why = "partial", elsewhere  # "announced today" for "when did panetta sign the memo"
+        if q.asks_cause and not any(cause.gives_cause(e.text) for e in [best, *_introduced(best, found)]):
+            # "what killed lcpl march" of "died Sept. 24 while conducting combat operations": the event, not why.
+            return Outcome(q, declined=True, reason="the closest sentence found does not say what caused it",
+                           hits=hits, candidates=found)
         if level != "full":
             # A name the question is about ("norway", typed in lower case) that the release never gives, or a
             # word no release holds in any form ("f16s"): the closest sentence is about something else.

@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from qa.index import spelling
-from qa.text import analyze, dates, roles, spans, wordnet
+from qa.text import analyze, cause, dates, roles, spans, wordnet
 from qa.text.answer_type import AnswerType, answer_type
 from qa.text.subject import designation, role, subject
 
@@ -278,6 +278,11 @@ class Question:
         """Terms of the question's own verbs, what it asks happened ("promoted", "removed"); the common ones
         ("do", "say") weigh little by their idf."""
         return frozenset(t for tok in self._own_verbs for t in analyze.terms(tok.text))
+
+    @cached_property
+    def asks_cause(self) -> bool:
+        """Whether the reader asks why something happened ("what killed him", "the cause of the crash")."""
+        return cause.asks_cause(spelling.alternatives(self.text)[0])
 
     @cached_property
     def verbs(self) -> tuple[str, ...]:
