@@ -408,7 +408,7 @@ class Answerer:
             level, why = "partial", elsewhere  # "announced today" for "when did panetta sign the memo"
         if q.asks_cause and not any(cause.gives_cause(e.text) for e in [best, *_introduced(best, found)]):
             # "what killed lcpl march" of "died Sept. 24 while conducting combat operations": the event, not why.
-            return Outcome(q, declined=True, reason="the closest sentence found does not say what caused it",
+            return Outcome(q, declined=True, reason="the closest sentence found says no reason or cause",
                            hits=hits, candidates=found)
         if level != "full":
             # A name the question is about ("norway", typed in lower case) that the release never gives, or a

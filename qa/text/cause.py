@@ -37,8 +37,8 @@ def asks_cause(question: str) -> bool:
 
 
 def gives_cause(text: str) -> bool:
-    """Whether the text says what brought something about: a clause of reason, what someone died of or from, a
-    phrase of reason or the word "cause"."""
+    """Whether the text says what brought something about: a clause of reason or of purpose ("to discuss ..."),
+    what someone died of or from, a phrase of reason or the word "cause"."""
     doc = spans.parse(text)
     for t in doc:
         lemma = t.lemma_.lower()
@@ -48,4 +48,7 @@ def gives_cause(text: str) -> bool:
             return True
         if t.i + 1 < len(doc) and (t.lower_, doc[t.i + 1].lower_) in _REASON_PAIRS:
             return True
+        if t.pos_ == "VERB" and t.dep_ == "advcl" and any(
+                c.lower_ == "to" and c.dep_ == "aux" for c in t.children) and t.head.pos_ == "VERB":
+            return True  # a purpose: "met ... to discuss security challenges"
     return False
