@@ -251,6 +251,8 @@ def gather(q: Question, hits: list[Hit], store: Store, w: AnswerSettings) -> lis
                 if q.kind is AnswerType.COUNT and (set(analyze.terms(short.text)) & q.term_set or any(
                         counts_kind(q, w) for w in re.findall(r"[A-Za-z]+", short.text))):
                     score *= w.bound_factor  # a count of the very thing asked about: "50,290 accessions"
+                if q.shortfall:
+                    score *= w.bound_factor  # the item the arithmetic finds under its goal, as asked
                 if q.act is not None and any(short.start <= a < short.end for a, _ in roles.fillers(sentence, q.act)):
                     # The name is the doer of the very act asked about ("who ordered": "Allen ... ordered"), not
                     # only a person near the question's words: as much likelier as a value of the kind asked.

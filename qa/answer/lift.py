@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from qa.answer import goals
 from qa.answer.question import CODE_WORDS, Question
 from qa.text import analyze, boilerplate, dates, grounding, roles, sentences, spans, tense, wordnet
 from qa.text.answer_type import MONTH_TERMS, AnswerType
@@ -202,6 +203,10 @@ _NAMED = frozenset({AnswerType.PERSON, AnswerType.PLACE, AnswerType.OTHER})
 
 
 def _lifted(q: Question, text: str, *, dated: bool = False) -> Span | None:
+    if q.shortfall:
+        # "which component missed its goal": the item whose figure is under its goal, by arithmetic.
+        at = goals.short_of_goal(text)
+        return Span(text[at[0]:at[1]], *at) if at is not None else None
     found = values(q, text)
     # Only for a question opening with "when" that gives no time of its own: "When Austin called ... in
     # September 2023, when was the next meeting" asks about another event than the release's "today" (dev r009_q1).

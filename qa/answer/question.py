@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from qa.answer import goals
 from qa.index import spelling
 from qa.text import analyze, cause, dates, roles, spans, wordnet
 from qa.text.answer_type import AnswerType, answer_type
@@ -278,6 +279,11 @@ class Question:
         """Terms of the question's own verbs, what it asks happened ("promoted", "removed"); the common ones
         ("do", "say") weigh little by their idf."""
         return frozenset(t for tok in self._own_verbs for t in analyze.terms(tok.text))
+
+    @cached_property
+    def shortfall(self) -> bool:
+        """Whether "which X" asks for the one that fell short of its goal (qa.answer.goals)."""
+        return self.focus is not None and goals.asks_shortfall(spelling.alternatives(self.text)[0])
 
     @cached_property
     def asks_cause(self) -> bool:
