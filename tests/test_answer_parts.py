@@ -371,3 +371,17 @@ def test_a_list_after_including_is_taken_whole_by_its_parse() -> None:
     found = lift(analyse("what issues did hagel and shoigu talk about", {}), sentence)
     # Its last item whole, a phrase of a verb though it is, never a list cut after its "and".
     assert found is not None and found.text.endswith("and countering improvised explosive devices")
+
+
+@pytest.mark.parametrize(("question", "sentence", "name"), [
+    # The parse hangs "a major annual forum" on the person met; the name before the comma is the forum, with the
+    # place that ends it.
+    ("what forum was mattis at when he met the aussie pm",
+     "Mattis met June 2 with Australian Prime Minister Malcolm Turnbull on the sidelines of the Shangri-La Dialogue "
+     "in Singapore, a major annual forum for key leaders in the Asia-Pacific region.", "Shangri-La Dialogue"),
+    ("which terror group claimed the attack", "The attack was claimed by al-Shabab, an Islamist militant group.",
+     "al-Shabab"),
+])
+def test_which_x_takes_the_name_an_x_is_set_beside(question: str, sentence: str, name: str) -> None:
+    span = lift(analyse(question, {}), sentence)
+    assert span is not None and span.text == name, span

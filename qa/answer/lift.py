@@ -1158,6 +1158,16 @@ def _apposed_name(text: str, chunk: SpacySpan) -> Span | None:
     Not one in brackets ("Strategy (NDIS)", "Division (Air Assault)"): that is another name of the same thing."""
     noun = chunk.root
     name = noun.head if noun.dep_ == "appos" else next((c for c in noun.children if c.dep_ == "appos"), None)
+    placed = False  # the name reached up from the place that ends it: its place stands between it and the comma
+    if noun.dep_ == "appos" and chunk.start > 1 and chunk.doc[chunk.start - 1].text == ",":
+        # The name right before the comma, whatever the parse hangs the apposition on ("... on the sidelines of the
+        # Shangri-La Dialogue in Singapore, a major annual forum" is the Dialogue, not the person met): up from a
+        # place that names where it is to the name it is part of.
+        near = chunk.doc[chunk.start - 2]
+        while near.dep_ == "pobj" and near.head.dep_ == "prep" and near.head.lower_ in ("in", "at") \
+                and near.head.head.pos_ == "PROPN":
+            near, placed = near.head.head, True
+        name = near
     if name is None or not (name.pos_ == "PROPN" or name.ent_type_ in spans.NAME_LABELS):
         return None
     start, end = spans.complete(text, name.idx, name.idx + len(name))
@@ -1167,7 +1177,7 @@ def _apposed_name(text: str, chunk: SpacySpan) -> Span | None:
         left = left.nbor(-1)
     start = min(start, left.idx)
     between = text[end:chunk.start_char] if end <= chunk.start_char else text[chunk.end_char:start]
-    return Span(text[start:end], start, end) if re.fullmatch(r",\s*", between) else None
+    return Span(text[start:end], start, end) if placed or re.fullmatch(r",\s*", between) else None
 
 
 # Where the Y of "the X of Y" ends: an apposition or a clause goes on about it.
