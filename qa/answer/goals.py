@@ -8,10 +8,9 @@ arithmetic, not the item nearest the question's words.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
-from qa.text import spans
+from qa.text import analyze, spans
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -20,9 +19,6 @@ if TYPE_CHECKING:
 _FALLING = frozenset({"miss", "fail"})
 # Verbs of reaching a goal, asked of with "not": "did not meet", "didn't reach".
 _REACHING = frozenset({"meet", "reach", "make", "achieve", "hit", "attain"})
-# "N ..., with a goal of M" and "N ... of its goal of M": a figure and its goal.
-_AGAINST_GOAL = re.compile(r"(\d[\d,]*)\b[^;:.]*?\bgoal of (\d[\d,]*)")
-_PERCENT = re.compile(r"(\d+(?:\.\d+)?) percent")
 
 
 def asks_shortfall(question: str) -> bool:
@@ -62,18 +58,24 @@ def short_of_goal(text: str) -> tuple[int, int] | None:
     doc = spans.parse(text)
     if (said := _said_short(doc)) is not None:
         return said
-    share = _PERCENT.search(text)
-    against = _AGAINST_GOAL.search(text)
-    if against is None and (share is None or "goal" not in text):
+    goal = next((t for t in doc if t.lemma_.lower() == "goal"), None)
+    if goal is None:
         return None
+    # The figures as the recogniser reads them: the share ("96 percent"), the goal ("a goal of 43,659") and the
+    # figure before it ("41,704 accessions").
+    share = next((e for e in doc.ents if e.label_ == "PERCENT"), None)
+    target = next((e for e in doc.ents if e.label_ == "CARDINAL" and e.root.head.lower_ == "of"
+                   and e.root.head.head.i == goal.i), None)
+    done = next((e for e in doc.ents if e.label_ == "CARDINAL" and e.end <= goal.i), None)
     if share is not None:
-        short = float(share.group(1)) < 100
+        short = _value(share.text) < 100
+    elif target is not None and done is not None:
+        short = _value(done.text) < _value(target.text)
     else:
-        assert against is not None
-        short = int(against.group(1).replace(",", "")) < int(against.group(2).replace(",", ""))
+        return None
     if not short:
         return None
-    first = against.start() if against is not None else share.start() if share is not None else len(text)
+    first = min(e.start_char for e in (share, target, done) if e is not None)
     # The item's name: the first proper-noun phrase before its figures ("The Army National Guard had ...",
     # "Army Reserve – 8,518 accessions").
     for chunk in doc.noun_chunks:
@@ -81,6 +83,10 @@ def short_of_goal(text: str) -> tuple[int, int] | None:
             break
         words = [t for t in chunk if t.pos_ == "PROPN"]
         if words:
-            start, end = words[0].idx, words[-1].idx + len(words[-1])
-            return start, end
+            return words[0].idx, words[-1].idx + len(words[-1])
     return None
+
+
+def _value(figure: str) -> float:
+    read = analyze.amount(figure)
+    return read[0] if read is not None else 0.0

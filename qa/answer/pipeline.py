@@ -449,7 +449,7 @@ class Answerer:
         if best.short is None and level != "full" and settings.read_spans:
             # No value of a kind the lexicon knows: the trained reader may still find the phrase that answers
             # ("Catholic" for "what religion were the Normans"), shown first as partial, with its sentence.
-            span = reader.read(spelling.alternatives(q.text)[0], best.text)
+            span = reader.read(q.written, best.text)
             if span is not None and span.probability >= reader.threshold():
                 # The reader's phrase, grown as a lifted name is: "Kings Bay" with its ", Georgia".
                 start, end = spans.complete(best.text, span.start, span.end)

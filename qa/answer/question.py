@@ -270,9 +270,14 @@ class Question:
         return set(zip(self.terms, self.terms[1:]))
 
     @cached_property
+    def written(self) -> str:
+        """The question as the reader wrote it, without the forms appended for search."""
+        return spelling.alternatives(self.text)[0]
+
+    @cached_property
     def _own_verbs(self) -> list[Token]:
         """The verbs of the question as the reader wrote it, not of the forms appended for search."""
-        return [tok for tok in spans.parse(spelling.alternatives(self.text)[0]) if tok.pos_ == "VERB"]
+        return [tok for tok in spans.parse(self.written) if tok.pos_ == "VERB"]
 
     @cached_property
     def acts(self) -> frozenset[str]:
@@ -283,12 +288,12 @@ class Question:
     @cached_property
     def shortfall(self) -> bool:
         """Whether "which X" asks for the one that fell short of its goal (qa.answer.goals)."""
-        return self.focus is not None and goals.asks_shortfall(spelling.alternatives(self.text)[0])
+        return self.focus is not None and goals.asks_shortfall(self.written)
 
     @cached_property
     def asks_cause(self) -> bool:
         """Whether the reader asks why something happened ("what killed him", "the cause of the crash")."""
-        return cause.asks_cause(spelling.alternatives(self.text)[0])
+        return cause.asks_cause(self.written)
 
     @cached_property
     def verbs(self) -> tuple[str, ...]:
