@@ -59,7 +59,13 @@ def in_full(ev: Evidence) -> Evidence:
 def _names(e: Name, word: str) -> bool:
     """Whether the recogniser's name `e` is a whole name of a person that `word` begins or ends."""
     words = e.text.split()
-    return 1 < len(words) <= _MAX_WORDS and word in (words[0], words[-1]) and _person(e.label_, words)
+    return word in (words[0], words[-1]) and _whole(e)
+
+
+def _whole(e: Name) -> bool:
+    """Whether the recogniser's name `e` is a person's whole name: a few words, read as a person's."""
+    words = e.text.split()
+    return 1 < len(words) <= _MAX_WORDS and _person(e.label_, words)
 
 
 def names_in_full(ev: Evidence, texts: list[str]) -> set[str]:
@@ -80,11 +86,10 @@ def _whole_names(text: str) -> dict[str, frozenset[str]]:
     for start, end in sentences.spans(text):
         sentence = text[start:end]
         for e in spans.parse(sentence).ents:
-            words = e.text.split()
-            if 1 < len(words) <= _MAX_WORDS and _person(e.label_, words):
+            if _whole(e):
                 # With the title the name is given with: the capitalised words right before it ("Lance Cpl.").
                 title = _TITLE_BEFORE.search(sentence[:e.start_char])
-                whole.setdefault(words[-1], set()).add((title.group() if title else "") + e.text)
+                whole.setdefault(e.text.split()[-1], set()).add((title.group() if title else "") + e.text)
     return {word: frozenset(names) for word, names in whole.items()}
 
 
