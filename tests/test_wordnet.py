@@ -92,6 +92,29 @@ def test_a_people_and_its_country_are_one_in_what_a_release_holds() -> None:
     assert not any(q.holds(t, set(analyze.terms("Mattis spoke with the minister."))) for t in analyze.terms("france"))
 
 
+def test_a_region_of_countries_is_held_by_a_release_naming_one_of_them() -> None:
+    """WordNet makes France part of Europe: the ministers of "France, Germany, Poland" are European ones, and a
+    "French Minister" too; Indonesia is no part of Europe. A city or a sea is no region of countries."""
+    from qa.text import analyze
+
+    assert {"France", "Poland"} <= set(wordnet.countries_of("Europe")) and "Indonesia" not in wordnet.countries_of(
+        "Europe")
+    assert wordnet.countries_of("London") == () and wordnet.countries_of("Pacific") == ()
+    q = analyse("who gave the readout of austins calls with the european ministers", {}, COMMON)
+    assert q.holds("european", set(analyze.terms("Austin spoke with Defense Ministers from Canada, France, Germany.")))
+    assert q.holds("european", set(analyze.terms("Austin spoke with French Minister of Defense Florence Parly.")))
+    assert not q.holds("european", set(analyze.terms("Austin spoke with Indonesian Minister Prabowo Subianto.")))
+
+
+def test_a_word_of_a_two_word_place_is_no_region_of_its_own() -> None:
+    """"Korea" of "North Korea" is not the peninsula: a release naming South Korea holds no "korea" of it."""
+    from qa.text import analyze
+
+    held = set(analyze.terms("Seoul, South Korea, hosted the talks."))
+    assert analyse("how many troops are in korea", {}, COMMON).holds("korea", held)
+    assert not analyse("how many troops does north korea have", {}, COMMON).holds("north", held)
+
+
 @pytest.mark.parametrize(("verb", "act", "is_way"), [
     ("initiate", "start", True),
     ("telephone", "call", True),

@@ -346,17 +346,35 @@ def _forms(text: str) -> dict[str, tuple[frozenset[str], ...]]:
     """Each term of the trailer's groups (`dept = department`), with the terms of all forms of its group; each
     people's word or country the question names, with its other forms (qa.text.wordnet.peoples): a release saying
     "French Minister" holds "france", though search looks for the word as written; and each name the question
-    writes in capitals, with the other names of what it names ("U.S.": "United States", qa.text.wordnet.names)."""
+    writes in capitals, with the other names of what it names ("U.S.": "United States", qa.text.wordnet.names); and
+    each region of countries it names, with its countries (`_places_within`)."""
     forms: dict[str, tuple[frozenset[str], ...]] = {}
     main, groups = spelling.alternatives(text)
     groups = groups + [(w, list(others)) for w in re.findall(r"[A-Za-z]+", main) if (others := wordnet.peoples(w))]
     groups = groups + [(n, list(others)) for n in _written_names(main) if (others := wordnet.names(n))]
+    groups = groups + _places_within(main)
     for written, others in groups:
         group = tuple(f for f in spelling.form_terms(written, others) if f)
         for form in group:
             for term in form:
                 forms[term] = tuple(dict.fromkeys(forms.get(term, ()) + group))
     return forms
+
+
+def _places_within(text: str) -> list[tuple[str, list[str]]]:
+    """Each region of countries the question names (a word or two, or a people's word: "european", "middle east"),
+    with its countries and their peoples' words: a release naming France, or its "French Minister", is about a
+    European one."""
+    words = re.findall(r"[A-Za-z][\w-]*", text)
+    pairs = [" ".join(pair) for pair in zip(words, words[1:])]
+    # A word of a two-word name is no place of its own: "Korea" of "North Korea" is not the peninsula.
+    named = {w for pair in pairs if wordnet.senses(pair) for w in pair.split()}
+    out = []
+    for written in [*(w for w in words if w not in named), *pairs]:
+        within = [c for place in (written, *wordnet.peoples(written)) for c in wordnet.countries_of(place)]
+        if within:
+            out.append((written, list(dict.fromkeys(x for c in within for x in (c, *wordnet.peoples(c))))))
+    return out
 
 
 def _written_names(text: str) -> list[str]:

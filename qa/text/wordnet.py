@@ -7,7 +7,9 @@ no question here, says a battalion is an army unit, a military unit, a unit.
 
 The same lexicon ties a people's adjective to its country ("French" pertains to France, "Saudi" to Saudi
 Arabia): a reader asks about "france" where a readout says "French Minister of Defense"; and it gives the names
-one thing goes by ("US", "U.S.", "United States", "America"; "UK", "Britain").
+one thing goes by ("US", "U.S.", "United States", "America"; "UK", "Britain"), and which named places are parts of
+which ("France" of Europe, "Indonesia" of Southeast Asia): a readout of calls with the ministers of France, Germany
+and Poland is one with "the european ministers".
 
 And its verbs say which act is a way of which: "who started the efforts" is answered by "initiated by Gen. Eric
 Shinseki".
@@ -15,7 +17,7 @@ Shinseki".
 All ship beside this module, written by scripts/build-wordnet from the database of the Debian package
 `wordnet-base` (WordNet 3.0 license in WORDNET-LICENSE): wordnet-nouns.txt.gz (1 MB: each noun synset's
 hypernyms and instance hypernyms, each noun lemma's synsets, most frequent sense first), wordnet-verbs.txt.gz
-(the same for verbs), wordnet-peoples.txt and wordnet-names.txt.
+(the same for verbs), wordnet-peoples.txt, wordnet-names.txt and wordnet-parts.txt.
 Each is read once per process, when a question first needs it.
 """
 
@@ -30,6 +32,7 @@ from qa.text import analyze
 DATA = {pos: Path(__file__).with_name(f"wordnet-{pos}s.txt.gz") for pos in ("noun", "verb")}
 PEOPLES = Path(__file__).with_name("wordnet-peoples.txt")
 NAMES = Path(__file__).with_name("wordnet-names.txt")
+PARTS = Path(__file__).with_name("wordnet-parts.txt")
 # Senses of the word tried, most frequent first: rarer ones make a name a kind of anything ("Rome" is also the
 # Roman Catholic Church, a group). Every sense of the kind asked is tried: "unit" asks for a military unit in one
 # sense of its six.
@@ -126,3 +129,32 @@ def names(name: str) -> tuple[str, ...]:
     """The other proper names of what a proper name names: "US" -> ("United States", ..., "America", "U.S.",
     ...); none for another word. The caller decides that the word is written as a name (in capitals)."""
     return _names().get(name.lower(), ())
+
+
+@lru_cache(maxsize=1)
+def _parts() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for line in PARTS.read_text(encoding="utf-8").splitlines():
+        part, whole = line.split("\t")
+        out.setdefault(whole.lower(), []).append(part)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def parts(place: str) -> tuple[str, ...]:
+    """The names of the named places WordNet makes parts of a named place, one step down: "Europe" -> ("Andorra",
+    "Austria", ..., "France", ...); none for another word."""
+    return _parts().get(place.lower(), ())
+
+
+@lru_cache(maxsize=256)
+def countries_of(region: str) -> tuple[str, ...]:
+    """The countries of a region made of countries (a continent, "Middle East", "Central America"), as WordNet's
+    parts of it; none for a country, a city or a sea, whose parts are mostly provinces, districts or coasts ("London"
+    is no region of countries for its "City of London", nor the Pacific for New Zealand)."""
+    within = parts(region)
+    countries = tuple(p for p in within if is_kind_of(p, "country"))
+    return countries if len(countries) >= _COUNTRIES and 3 * len(countries) >= len(within) else ()
+
+
+# The fewest countries a region of countries has (Central America has 13 names of 7; Korea's two have 6 names).
+_COUNTRIES = 3
