@@ -1138,3 +1138,24 @@ def test_a_name_that_did_the_act_asked_answers_before_one_that_stands_near_its_w
     answer = extractive_answerer(tmp_path, [path]).ask("Who founded the Conference of Defense Ministers of the "
                                                        "Americas?")
     assert "Austin" not in answer.answer, answer
+
+
+def test_a_value_in_a_sentence_naming_other_places_is_partial(tmp_path: Path) -> None:
+    """The sentence naming Poland gives no count; the next one, of the same paragraph, counts troops out of Fort
+    Bragg going elsewhere: shown as partial, with why. A sentence that goes on about the same contract without
+    naming it ("... with an estimated completion date of Aug. 1, 2025") stays full."""
+    troops = write_release(tmp_path, "troops.txt", "More Troops to Europe", "March 7, 2022",
+                           "https://www.defense.gov/t",
+                           "Right now, they're planning to deploy to Poland to help provide additional command and "
+                           "control, Kirby said. About 300 personnel will comprise an ammunition company out of Fort "
+                           "Bragg, North Carolina, and a maintenance company out of Fort Stewart, he said.")
+    contract = write_release(tmp_path, "contract.txt", "Contracts for Aug. 10, 2020", "Aug. 10, 2020",
+                             "https://www.defense.gov/c",
+                             "Remotec Inc., Clinton, Tennessee, was awarded a $48,600,000 firm-fixed-price contract "
+                             "for the sustainment of the Remotec family of robots. Work locations and funding will be "
+                             "determined with each order, with an estimated completion date of Aug. 1, 2025.")
+    answerer = extractive_answerer(tmp_path, [troops, contract])
+    poland = answerer.ask("how many us troops deployed to poland")
+    assert poland.support == "partial" and "poland" in poland.reason.lower(), poland
+    done = answerer.ask("What is the estimated completion date of Remotec Inc.'s robot sustainment contract?")
+    assert done.answer == "Aug. 1, 2025" and done.support == "full", done

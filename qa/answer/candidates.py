@@ -67,6 +67,28 @@ class Evidence:
     def key(self) -> tuple[str, tuple[tuple[int, int], ...]]:
         return self.release_id, tuple(self.spans)
 
+    def value_apart(self, names: set[str]) -> bool:
+        """Whether the value stands in a joined sentence that neither points back nor gives any of the `names` (the
+        question's) but names another thing of the kind another of its sentences names them as: "About 300
+        personnel will comprise a ... company out of Fort Bragg, North Carolina" after "they're planning to deploy to
+        Poland", for "how many troops deployed to poland", counts troops of other places. A sentence that goes on
+        about the same thing without naming it ("Work ... with an estimated completion date of Aug. 1, 2025.")
+        names nothing else of that kind."""
+        if self.short is None or len(self.spans) < 2 or not names:
+            return False
+        at, own, others = 0, "", []
+        for start, end in self.spans:
+            sentence = self.release_text[start:end]
+            if at <= self.short.start < at + len(sentence):
+                own = sentence
+            else:
+                others.append(sentence)
+            at += len(sentence) + 1
+        if not own or _REFERS_BACK.match(own) or names & set(analyze.terms(own)):
+            return False
+        kinds = {e.label_ for o in others for e in parse(o).ents if names & set(analyze.terms(e.text))}
+        return any(e.label_ in kinds for e in parse(own).ents)
+
 
 def _standalone(q: Question) -> set[str]:
     """Terms the question names by one capitalised word standing alone: "the Army record"."""

@@ -440,6 +440,11 @@ class Answerer:
             # A value from a sentence of another paragraph, joined to the one that matches the question ("a sailor
             # ... in Jordan" after "Task Force 1-28 Infantry is deployed ..."): what it is about is not certain.
             level, why = "partial", "the value stands in another paragraph than the sentence that matches the question"
+        if level == "full" and best.value_apart(set(q.names)):
+            # In one paragraph too, a sentence of its own that never names what the question does may be about
+            # something else ("About 300 personnel ..." after "... deploy to Poland", before "They'll go to Germany").
+            level, why = "partial", "the value stands in a sentence that does not name " + ", ".join(
+                f"“{surface(q, t)}”" for t in sorted(q.names)[:3])
         if level == "full" and best.short is None and settings.calibrated:
             # A whole sentence is no value checked against the question: on the train split, 8 of 20 sentences
             # printed as full did not answer it, and none of 53 lifted values the confidence model passed. It is
