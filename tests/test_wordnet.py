@@ -151,3 +151,16 @@ def test_what_day_takes_a_day_of_the_week_the_recogniser_reads_as_a_date() -> No
     assert found is not None and found.text == "Saturday"
     # A word for a time that is no day of the week is no answer.
     assert lift(analyse("what day was the strike", {}, COMMON), "The strike came this morning.") is None
+
+
+def test_where_in_a_place_takes_a_place_inside_it() -> None:
+    """"where in greece": "Souda Bay, Greece" (which the small recogniser calls a person), not "Spokane,
+    Washington"; WordNet's part-of ties put Baghdad in Iraq and know Spokane is elsewhere."""
+    assert wordnet.within("Baghdad", "Iraq") is True and wordnet.within("Spokane", "Greece") is False
+    assert wordnet.within("Souda Bay", "Greece") is None
+    q = analyse("where in greece were the kc135 tankers going", {}, COMMON)
+    assert q.within == "greece" and analyse("where did the tankers go", {}, COMMON).within is None
+    text = ("The United States will send KC-135 aircraft out of Fairchild Air Force Base in Spokane, Washington. "
+            "The aircraft will deploy to Souda Bay, Greece, to give added fueling support.")
+    found = lift(q, text)
+    assert found is not None and found.text == "Souda Bay"

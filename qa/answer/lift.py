@@ -368,14 +368,46 @@ def values(q: Question, text: str) -> list[Span]:
         return _titles(q, text, body_start) if q.identity else _people(q, text, body_start)
     if kind is AnswerType.PLACE:
         # Never a run the recogniser reads as something else only ("to the Air Force, Coast Guard, Navy": bodies).
-        return [s for s in _runs(q, text, body_start) if _PLACE_BEFORE.search(text[max(0, s.start - 12):s.start])
-                and not re.search(r"\d", s.text) and not _other_than_place(text, s) and not _other_place(q, s.text)
-                and not _headed_by_question(q, s.text)]
+        found = [s for s in _runs(q, text, body_start) if _PLACE_BEFORE.search(text[max(0, s.start - 12):s.start])
+                 and not re.search(r"\d", s.text) and (not _other_than_place(text, s) or placed(text, s))
+                 and not _other_place(q, s.text) and not _headed_by_question(q, s.text)]
+        if q.within is None:
+            return found
+        # "where in greece": the places the text puts there ("Souda Bay, Greece"), else those not known elsewhere.
+        inside = {s: _inside(text, s, q.within) for s in found}
+        return [s for s in found if inside[s]] or [s for s in found if inside[s] is not False]
     # The person the question names is no thing it asks for ("which operation was Staff Sgt. Thompson supporting":
     # not "Staff Sgt. Matthew V. Thompson"): a person whose surname is one of the question's names, as its parse reads
     # them (not "Security Sector Assistance Roadmap", which the recogniser may call a person, for "which roadmap").
     return [t for t in _things(q, text, body_start)
             if not (set(analyze.terms(_surname(t.text))) & q.names and "PERSON" in spans.labels(text, t.start, t.end))]
+
+
+def _inside(text: str, place: Span, region: str) -> bool | None:
+    """Whether the text, or WordNet, puts the place inside the region: by the place named after it ("Souda Bay,
+    Greece"; "Spokane, [Washington]" is elsewhere) or by WordNet's part-of ties ("Baghdad" in Iraq); None when
+    neither tells."""
+    asked = set(analyze.terms(region))
+    if asked <= set(analyze.terms(place.text)):
+        return True
+    after = _PLACE_AFTER.match(text, place.end)
+    if after is not None:
+        if asked <= set(analyze.terms(after[1])):
+            return True
+        if wordnet.within(after[1], region) is not None:
+            return wordnet.within(after[1], region)
+    return wordnet.within(re.sub(r"^the\s+", "", place.text, flags=re.IGNORECASE), region)
+
+
+def placed(text: str, span: Span) -> bool:
+    """Whether a place WordNet knows is written right after the name, placing it: "Souda Bay, Greece" names a place
+    whatever the recogniser calls it (the small model reads "Souda Bay" as a person)."""
+    after = _PLACE_AFTER.match(text, span.end)
+    return after is not None and any(wordnet.is_kind_of(after[1], kind, first=None) for kind in ("location", "region"))
+
+
+# The place a name is placed in, written after it: ", Greece" of "Souda Bay, Greece"; ", [ Washington]" as printed.
+_PLACE_AFTER = re.compile(r",\s*\[?\s*([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*)")
 
 
 def _other_than_place(text: str, span: Span) -> bool:

@@ -275,6 +275,20 @@ class Question:
         return spelling.alternatives(self.text)[0]
 
     @cached_property
+    def within(self) -> str | None:
+        """The place a "where" question asks within, as its parse reads it: "greece" of "where in greece were the
+        tankers going" ("where" and the preposition right after it, both on one head); None for another question."""
+        doc = spans.parse(self.written)
+        for tok in doc[:-1]:
+            nxt = doc[tok.i + 1]
+            if tok.lower_ == "where" and nxt.lower_ in ("in", "within") and nxt.head == tok.head:
+                place = [t for t in nxt.children if t.dep_ == "pobj"]
+                if place:
+                    words = [t for t in place[0].subtree if t.dep_ != "det"]
+                    return " ".join(t.text for t in words) or None
+        return None
+
+    @cached_property
     def _own_verbs(self) -> list[Token]:
         """The verbs of the question as the reader wrote it, not of the forms appended for search."""
         return [tok for tok in spans.parse(self.written) if tok.pos_ == "VERB"]

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from qa.answer.candidates import Evidence, cut_short, other_name, swallowed
 from qa.answer.full_name import names_in_full
-from qa.answer.lift import BODIES, MEASURE_LABELS, Span, is_new, titled, values
+from qa.answer.lift import BODIES, MEASURE_LABELS, Span, is_new, placed, titled, values
 from qa.answer.question import FRAME_WORDS, Question
 from qa.text import analyze, dates, grounding, roles, sentences, spans, wordnet
 from qa.text.answer_type import AnswerType
@@ -319,6 +319,8 @@ def wrong_kind(q: Question, value: str, evidence: list[Evidence]) -> str:
         text = _NICKNAME.sub(" ", ev.text)
         at = text.find(value)
         if at >= 0:
+            if q.kind is AnswerType.PLACE and placed(text, Span(value, at, at + len(value))):
+                return ""  # "Souda Bay, Greece": a place, whatever the recogniser calls it
             found = spans.labels(text, at, at + len(value))
             break
     else:

@@ -146,6 +146,34 @@ def parts(place: str) -> tuple[str, ...]:
     return _parts().get(place.lower(), ())
 
 
+@lru_cache(maxsize=1)
+def _wholes() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for line in PARTS.read_text(encoding="utf-8").splitlines():
+        part, whole = line.split("\t")
+        out.setdefault(part.lower(), []).append(whole)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def within(place: str, region: str, depth: int = 3) -> bool | None:
+    """Whether WordNet puts a named place inside another, climbing its part-of ties `depth` steps ("Baghdad" in
+    Iraq; "Athens" in Greece); False when it knows the place only elsewhere ("Spokane" is in Washington, not
+    Greece); None when it does not know the place."""
+    region = region.lower()
+    if place.lower() == region:
+        return True
+    level = _wholes().get(place.lower())
+    if not level:
+        return None
+    seen: set[str] = set()
+    for _ in range(depth):
+        if any(w.lower() == region for w in level):
+            return True
+        seen.update(w.lower() for w in level)
+        level = tuple(u for w in level for u in _wholes().get(w.lower(), ()) if u.lower() not in seen)
+    return False
+
+
 @lru_cache(maxsize=256)
 def countries_of(region: str) -> tuple[str, ...]:
     """The countries of a region made of countries (a continent, "Middle East", "Central America"), as WordNet's
