@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from qa.index import spelling
 from qa.index.search import Searcher
 from qa.index.spelling import rewrite, textspeak
 from qa.index.store import Store
@@ -60,6 +61,13 @@ def test_words_the_releases_hold_and_real_words_they_lack_are_left_alone(corpus_
                      "How many packages did the drawdowns hold?"]:  # inflections of words the releases use
         searched = rewrite(question, corpus_store, SETTINGS)
         assert searched.corrections == [] and searched.question.startswith(question)
+
+
+def test_shorthand_is_spelled_out_not_corrected_to_a_near_word(corpus_store: Store) -> None:
+    """"noms" is one edit from "norms", which the corpus holds: shorthand is spelled out, never taken for a typo."""
+    searched = rewrite("apr 2023 flag noms - which helo did the navy pick", corpus_store, SETTINGS)
+    assert searched.corrections == [] and "(noms = nominations; helo = helicopter)" in searched.question, searched
+    assert spelling.spelled_out("who was colombias defense min") == "who was colombias defense minister"
 
 
 def test_a_present_irregular_verb_is_searched_with_its_past_form_too(corpus_store: Store) -> None:

@@ -196,7 +196,9 @@ _SHORTHAND = {"hq": "headquarters", "dept": "department", "depts": "departments"
               "brits": "British", "def": "defense", "def min": "defense minister", "defmin": "defense minister",
               "conf": "conference", "presser": "press conference", "max": "maximum", "pres": "president",
               "vp": "vice president", "amb": "ambassador", "sen": "senator", "cmd": "command", "div": "division",
-              "bde": "brigade", "regt": "regiment", "sqdn": "squadron"}
+              "bde": "brigade", "regt": "regiment", "sqdn": "squadron", "nom": "nomination", "noms": "nominations",
+              "helo": "helicopter", "helos": "helicopters", "vadm": "vice admiral", "radm": "rear admiral",
+              "defense min": "defense minister", "foreign min": "foreign minister", "prime min": "prime minister"}
 # Longest first, so "sec def" is read whole before "sec".
 _SHORTHAND_WORD = re.compile(r"(?<![\w.])(" + "|".join(k.replace(" ", r"\s+") for k in sorted(
     _SHORTHAND, key=len, reverse=True)) + r")(?![\w.])", re.IGNORECASE)
@@ -397,8 +399,9 @@ def correct(question: str, store: Store, settings: AnswerSettings) -> tuple[str,
     words, counts = _vocabulary(entry, store)
     replacement: dict[str, str] = {}
     for lower in sorted(unknown):
-        # "whos", "whats" are contractions the question's analysis reads ("who is"), not typos.
-        if lower in _CONTRACTIONS:
+        # "whos", "whats" are contractions the question's analysis reads ("who is"), not typos; "noms", "helo" are
+        # shorthand spelled out for search, not "norms", "hello".
+        if lower in _CONTRACTIONS or lower in _SHORTHAND:
             continue
         # A question word typed wrong ("wich", "whta") is that question word, though releases use "with" more.
         asking = next((w for w in _QUESTION_WORDS if OSA.distance(lower, w) <= 1), None)
