@@ -105,6 +105,20 @@ def test_a_role_is_read_off_who_is_questions_and_tied_by_the_parse() -> None:
     assert "chief" not in subject.tied_words(sworn, sworn.index("Pence"), sworn.index(" swore"))
 
 
+def test_two_coordinated_people_each_keep_their_own_title() -> None:
+    """"King Hamad ... and Crown Prince Salman ...": the small parser hangs "Crown Prince" on the king's name; the
+    title written right before the second name is the second's, and no word of it the king's. A name that only
+    modifies the noun after it ("Navy Rear" of "Navy Rear Adm. John Kirby") takes no title that way."""
+    text = ("Mattis met with His Majesty King Hamad bin Isa Al Khalifa and Crown Prince Salman bin Hamad bin Isa Al "
+            "Khalifa March 14 at Al-Safriya Palace.")
+    king = subject.tied_words(text, text.index("Hamad"), text.index(" and Crown"))
+    prince = subject.tied_words(text, text.index("Salman"), text.index(" March 14"))
+    assert {"crown", "princ"} <= prince and not {"crown", "princ"} & king and "king" in king
+    kirby = "The minister spoke, Pentagon Press Secretary Navy Rear Adm. John Kirby said."
+    assert "press" in subject.tied_words(kirby, kirby.index("John"), kirby.index(" said"))
+    assert "press" not in subject.tied_words(kirby, kirby.index("Navy"), kirby.index(" Adm."))
+
+
 @pytest.mark.parametrize("question", ["who is russia's defense minister", "who is russias defence minister"])
 def test_a_role_asked_with_whose_it_is_is_a_role_and_a_peoples_word_ties_it(question: str) -> None:
     q = analyse(question, {}, common_top=3000)

@@ -188,7 +188,17 @@ def tied_words(text: str, start: int, end: int) -> set[str]:
         top = root.head.head
     elif root.dep_ == "appos" and root.head.pos_ in ("NOUN", "PROPN"):
         top = root.head
-    words = list(top.subtree)
+    # Not the words of a name coordinated with it: "King Hamad ... and Crown Prince Salman ..." are two people, and
+    # "Crown Prince" is the second's.
+    others = {x.i for c in top.children if c.dep_ == "conj" for x in c.subtree}
+    words = [t for t in top.subtree if t.i not in others]
+    # The capitalised words written right before a person's name are its title, however the parse attaches them
+    # ("and Crown Prince Salman bin Hamad ...", where the small parser makes "Prince" a conjunct of the name before).
+    # Not for words that only modify a noun after them ("Navy Rear" of "Navy Rear Adm. John Kirby").
+    at = min(inside[0].i, root.left_edge.i) - 1 if root.ent_type_ == "PERSON" and root.dep_ != "compound" else -1
+    while at >= 0 and doc[at].is_title and not doc[at].is_punct and doc[at].ent_type_ not in ("GPE", "NORP", "DATE"):
+        words.append(doc[at])
+        at -= 1
     # "swore in General John Raymond as the first chief of staff": the verb's "as" phrase right after the name says
     # what the name is made.
     verb = top.head.head if top.dep_ == "pobj" else top.head
