@@ -10,6 +10,7 @@ from qa.ingest.pipeline import ingest_paths
 from qa.settings import IndexSettings
 from qa.text import boilerplate
 from qa.text.folding import fold
+from tests.conftest import extractive_answerer, write_release
 
 TEXT = ("By C. Todd Lopez\n\n"
         "WASHINGTON (Sept. 11, 2023) -- Today, Secretary of Defense Lloyd J. Austin III telephoned Rustem Umerov.\n\n"
@@ -71,7 +72,21 @@ LINES = [*TEXT.split("\n"), "SUBſCRIBE to the newsletter", "Photo credit: DoD",
          "Attributed to Pentagon Press Secretary Sabrina Singh:", "FOR MORE INFORMATION call 555-0100",
          "ſee also", "Reporters\u212a may write to desk@example.mil", "Press contact", "Video by Spc. Doe",
          "Secretary Austin gave THE FOLLOWING STATEMENT:", "Follow us on X", "Sign up for alerts",
-         "Statement from Chief Pentagon Spokesperson Jonathan Hoffman:", "STATEMENT BY Secretary Hagel:"]
+         "Statement from Chief Pentagon Spokesperson Jonathan Hoffman:", "STATEMENT BY Secretary Hagel:",
+         "(Attributable to Pentagon Press Secretary John Kirby)"]
+
+
+def test_a_statement_attributable_to_its_spokesman_in_brackets_credits_him(tmp_path: Path) -> None:
+    """"(Attributable to Pentagon Press Secretary John Kirby)" above a statement is its attribution: never its
+    lead, and the answer to who put the statement out (not the President it quotes)."""
+    text = ("(Attributable to Pentagon Press Secretary John Kirby)\n\n“At President Biden’s direction, U.S. military "
+            "forces earlier this evening conducted airstrikes in eastern Syria.”")
+    assert [(text[s.start:s.end], s.kind) for s in boilerplate.spans(text)] == [
+        ("(Attributable to Pentagon Press Secretary John Kirby)", "readout")]
+    path = write_release(tmp_path, "strike.txt", "U.S. Conducts Defensive Precision Strike", "Feb. 25, 2021",
+                         "https://www.defense.gov/s", text)
+    answer = extractive_answerer(tmp_path, [path]).ask("who put out the pentagon statement on the syria airstrikes")
+    assert answer.answer == "John Kirby" and answer.support == "full", answer
 
 
 def test_each_line_pattern_is_skipped_only_where_it_cannot_match() -> None:

@@ -29,7 +29,7 @@ __all__ = ["BOILERPLATE_VERSION", "StorageFault", "Store", "StoreError", "Stored
 
 
 # Bumped when qa.text.boilerplate marks lines otherwise, so indexes stored before are marked again when opened.
-BOILERPLATE_VERSION = "7"
+BOILERPLATE_VERSION = "8"
 
 _RELEASE_COLUMNS = ("rowid", "id", "title", "date", "source", "origin", "content_hash", "text", "n_chunks",
                     "ingested_at")

@@ -39,9 +39,11 @@ _LINES: list[tuple[Kind, re.Pattern[str], tuple[str, ...]]] = [
      ("by ",)),
     ("readout", re.compile(r"^[^\n]{0,160}\b(?:provided|released|issued|gave) the following "
                            r"(?:readout|statement|remarks)[^\n]{0,40}:[ \t]*$"
-                           r"|^[ \t]*(?:Attributed to|Statement (?:from|by)) [^\n]{3,120}:[ \t]*$",
+                           r"|^[ \t]*(?:Attributed to|Attributable to|Statement (?:from|by)) [^\n]{3,120}:[ \t]*$"
+                           # "(Attributable to Pentagon Press Secretary John Kirby)" above a statement.
+                           r"|^[ \t]*\((?:Attributed|Attributable) to [^\n()]{3,120}\)[ \t]*$",
                            re.MULTILINE | re.IGNORECASE),
-     (" the following ", "attributed to ", "statement from ", "statement by ")),
+     (" the following ", "attributed to ", "attributable to ", "statement from ", "statement by ")),
     ("caption", re.compile(r"^[^\n]{0,300}\((?:[\w.]+ )*(?:photo|image|video)s? by [^)\n]*\)[ \t]*$"
                            r"|^[ \t]*(?:Photo|Image)(?: credit)?:[^\n]*$", re.MULTILINE | re.IGNORECASE),
      ("photo", "image", "video")),
