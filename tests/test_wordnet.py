@@ -164,3 +164,24 @@ def test_where_in_a_place_takes_a_place_inside_it() -> None:
             "The aircraft will deploy to Souda Bay, Greece, to give added fueling support.")
     found = lift(q, text)
     assert found is not None and found.text == "Souda Bay"
+
+
+def test_a_count_the_parse_gives_another_noun_is_no_count_of_what_is_asked() -> None:
+    """"84 institutions" counts no proposals; "2,100 Army Reserve and Army National Guard Soldiers" counts soldiers
+    (the parse's conjunct), more than "1,200 Citizen-Soldiers"; "20 musical selections" counts tracks, two of a
+    kind in WordNet, and "500 more U.S. service members" troops, people counted as people."""
+    proposals = analyse("how many proposals did the research offices receive", {}, COMMON)
+    assert lift(proposals, "DoD announced awards to 160 university researchers at 84 institutions.") is None
+    got = lift(proposals, "Collectively, the service research offices received 685 proposals.")
+    assert got is not None and got.text == "685 proposals"
+    soldiers = analyse("how many army reserve and guard soldiers did hagel order mobilized", {}, COMMON)
+    text = ("Hagel signed an order authorizing the mobilization of approximately 2,100 Army Reserve and Army National "
+            "Guard Soldiers to support the operation.")
+    got = lift(soldiers, text)
+    assert got is not None and "2,100" in got.text
+    assert wordnet.kin("tracks", "selections") and not wordnet.kin("proposals", "institutions")
+    tracks = lift(analyse("how many tracks were on the cd", {}, COMMON), "A CD containing 20 musical selections.")
+    assert tracks is not None and tracks.text.startswith("20")
+    troops = lift(analyse("how many extra troops did austin order to europe", {}, COMMON),
+                  "Austin ordered 500 more U.S. service members to be deployed to locations in Europe.")
+    assert troops is not None and "500" in troops.text

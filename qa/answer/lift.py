@@ -690,12 +690,49 @@ def _counts(q: Question, text: str, body_start: int) -> list[Span]:
                 break  # the phrase ends at its punctuation, but not at a name's initials: "ten ... (DCIP) grants"
         before = analyze.terms(text[max(body_start, start - 40):start])
         score += sum(0.5 for t in before if t in q.term_set)
+        counted = _counted_nouns(text, number)
+        if q.counted and counted and not any(_counts_asked(q, n) for n in counted):
+            continue  # the parse counts something else with it: "84 institutions" for "how many proposals"
+        if q.counted and (asked := [n for n in counted if analyze.stem(n.lower_) == q.counted]):
+            # "2,100 Army Reserve and Army National Guard Soldiers": the parse's conjunct is the noun counted.
+            noun_end = max(noun_end, max(n.idx + len(n.text) for n in asked))
         span = Span(text[start:noun_end].rstrip(".,;:"), start, start + len(text[start:noun_end].rstrip(".,;:")))
         if q.counted and q.counted not in analyze.terms(text[end:noun_end + 1]) and (
                 q.counted in all_terms or score == 0):
             continue  # the sentence counts the thing asked about elsewhere: "four active services" vs "accessions"
         ranked.append((-score, len(ranked), span))
     return [span for _, _, span in sorted(ranked)]
+
+
+def _counted_nouns(text: str, number: Span) -> list[Token]:
+    """The common nouns the parse says the number counts: the noun it modifies and that noun's conjuncts ("2,100
+    Army Reserve and Army National Guard Soldiers": Reserve, Soldiers); none when it modifies no common noun."""
+    doc = spans.parse(text)
+    tokens = [t for t in spans.tokens_in(doc, number.start, number.end) if t.dep_ == "nummod"]
+    if not tokens:
+        return []
+    head = tokens[-1].head
+    nouns = [head, *(c for c in head.conjuncts)]
+    return [n for n in nouns if n.pos_ == "NOUN"]
+
+
+def _counts_asked(q: Question, noun: Token) -> bool:
+    """Whether the noun may be what "how many X" counts: X itself, a kind of it or it of the noun, two of a kind
+    ("20 musical selections" for "how many tracks"), people counted as people ("500 more U.S. service members" for
+    "how many troops"), or a noun WordNet does not know."""
+    if analyze.stem(noun.lower_) == q.counted or counts_kind(q, noun.text) or not wordnet.senses(noun.text):
+        return True
+    if q.counted_word is not None and wordnet.kin(q.counted_word, noun.text):
+        return True
+    return q.counted_word is not None and _people_kind(q.counted_word) and _people_kind(noun.text)
+
+
+def _people_kind(word: str) -> bool:
+    """Whether WordNet knows the noun, in any sense, as people: a person, a people, military personnel, a force."""
+    return any(wordnet.is_kind_of(word, kind, first=None) for kind in _PEOPLE)
+
+
+_PEOPLE = ("person", "people", "military_personnel", "force")
 
 
 def _ordinal_counts(q: Question, text: str, body_start: int) -> list[Span]:

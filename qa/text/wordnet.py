@@ -87,6 +87,17 @@ def is_kind_of(word: str, kind: str, first: int | None = SENSES, pos: str = "nou
     return False
 
 
+def kin(word: str, other: str) -> bool:
+    """Whether two nouns name one thing or two of a kind in some sense: a sense of each, or its hypernym, is shared
+    ("tracks" and "selections", both musical compositions; "ships" and "vessels")."""
+    ups, _ = _load("noun")
+
+    def near(w: str) -> set[int]:
+        return {x for s in senses(w) for x in (s, *ups[s])}
+
+    return bool(near(word) & near(other))
+
+
 @lru_cache(maxsize=1)
 def _peoples() -> dict[str, tuple[str, ...]]:
     out: dict[str, list[str]] = {}
