@@ -690,9 +690,9 @@ def _counts(q: Question, text: str, body_start: int) -> list[Span]:
                 break  # the phrase ends at its punctuation, but not at a name's initials: "ten ... (DCIP) grants"
         before = analyze.terms(text[max(body_start, start - 40):start])
         score += sum(0.5 for t in before if t in q.term_set)
-        counted = _counted_nouns(text, number)
-        if q.counted and counted and not any(_counts_asked(q, n) for n in counted):
+        if counts_another(q, text, number):
             continue  # the parse counts something else with it: "84 institutions" for "how many proposals"
+        counted = _counted_nouns(text, number)
         if q.counted and (asked := [n for n in counted if analyze.stem(n.lower_) == q.counted]):
             # "2,100 Army Reserve and Army National Guard Soldiers": the parse's conjunct is the noun counted.
             noun_end = max(noun_end, max(n.idx + len(n.text) for n in asked))
@@ -704,16 +704,26 @@ def _counts(q: Question, text: str, body_start: int) -> list[Span]:
     return [span for _, _, span in sorted(ranked)]
 
 
+def counts_another(q: Question, text: str, number: Span) -> bool:
+    """Whether the parse makes the number count nouns none of which "how many X" may count ("84 institutions" for
+    "how many proposals")."""
+    counted = _counted_nouns(text, number) if q.counted else []
+    return bool(counted) and not any(_counts_asked(q, n) for n in counted)
+
+
 def _counted_nouns(text: str, number: Span) -> list[Token]:
-    """The common nouns the parse says the number counts: the noun it modifies and that noun's conjuncts ("2,100
-    Army Reserve and Army National Guard Soldiers": Reserve, Soldiers); none when it modifies no common noun."""
+    """The nouns the parse says the number counts: the noun it modifies and that noun's conjuncts ("2,100 Army
+    Reserve and Army National Guard Soldiers": Reserve, Soldiers; "two ... Missile Systems and radars"); none when
+    it modifies no noun."""
     doc = spans.parse(text)
     tokens = [t for t in spans.tokens_in(doc, number.start, number.end) if t.dep_ == "nummod"]
     if not tokens:
         return []
     head = tokens[-1].head
+    while head.dep_ in ("compound", "nmod") and head.head.i > head.i:
+        head = head.head  # "ten Defense Community Infrastructure Program (DCIP) grants": the name modifies "grants"
     nouns = [head, *(c for c in head.conjuncts)]
-    return [n for n in nouns if n.pos_ == "NOUN"]
+    return [n for n in nouns if n.pos_ in ("NOUN", "PROPN")]
 
 
 def _counts_asked(q: Question, noun: Token) -> bool:

@@ -22,6 +22,7 @@ from qa.answer.followup import Context, context
 from qa.answer.lift import (
     TIME_LABELS,
     Span,
+    counts_another,
     counts_time,
     days_back,
     holds_role,
@@ -467,10 +468,11 @@ class Answerer:
         if best.short is None and level != "full" and settings.decline_valueless and q.kind in _HOLDS and \
                 not any(e.label_ in _HOLDS[q.kind] and not names_given(q, e.text) and not _titles_given(q, e) and (
                     q.kind is not AnswerType.COUNT or e.label_ not in TIME_LABELS or counts_time(q))
+                    and not counts_another(q, best.text, Span(e.text, e.start_char, e.end_char))
                         for e in spans.parse(best.text).ents):
             # A value of a kind was asked ("how many", "who", "when") and the closest sentence holds nothing the
-            # recogniser reads as one besides what the question names, nor does the reader find one: it is about
-            # something near, not the answer.
+            # recogniser reads as one besides what the question names (nor a count of what is asked: "ten projects"
+            # for "how many applications"), nor does the reader find one: it is about something near, not the answer.
             return Outcome(q, declined=True, reason=f"no sentence found gives the {_KIND_SAID[q.kind]} asked for",
                            hits=hits, candidates=found)
         other = conflicts.rival(q, best, found, settings.conflict_share, settings.conflict_score)
