@@ -142,28 +142,21 @@ def names(name: str) -> tuple[str, ...]:
     return _names().get(name.lower(), ())
 
 
-@lru_cache(maxsize=1)
-def _parts() -> dict[str, tuple[str, ...]]:
+@lru_cache(maxsize=2)
+def _ties(upward: bool) -> dict[str, tuple[str, ...]]:
+    """Each named place with the places it is part of (`upward`), or with its parts."""
     out: dict[str, list[str]] = {}
     for line in PARTS.read_text(encoding="utf-8").splitlines():
         part, whole = line.split("\t")
-        out.setdefault(whole.lower(), []).append(part)
+        key, value = (part, whole) if upward else (whole, part)
+        out.setdefault(key.lower(), []).append(value)
     return {k: tuple(v) for k, v in out.items()}
 
 
 def parts(place: str) -> tuple[str, ...]:
     """The names of the named places WordNet makes parts of a named place, one step down: "Europe" -> ("Andorra",
     "Austria", ..., "France", ...); none for another word."""
-    return _parts().get(place.lower(), ())
-
-
-@lru_cache(maxsize=1)
-def _wholes() -> dict[str, tuple[str, ...]]:
-    out: dict[str, list[str]] = {}
-    for line in PARTS.read_text(encoding="utf-8").splitlines():
-        part, whole = line.split("\t")
-        out.setdefault(part.lower(), []).append(whole)
-    return {k: tuple(v) for k, v in out.items()}
+    return _ties(upward=False).get(place.lower(), ())
 
 
 def within(place: str, region: str, depth: int = 3) -> bool | None:
@@ -173,7 +166,7 @@ def within(place: str, region: str, depth: int = 3) -> bool | None:
     region = region.lower()
     if place.lower() == region:
         return True
-    level = _wholes().get(place.lower())
+    level = _ties(upward=True).get(place.lower())
     if not level:
         return None
     seen: set[str] = set()
@@ -181,7 +174,7 @@ def within(place: str, region: str, depth: int = 3) -> bool | None:
         if any(w.lower() == region for w in level):
             return True
         seen.update(w.lower() for w in level)
-        level = tuple(u for w in level for u in _wholes().get(w.lower(), ()) if u.lower() not in seen)
+        level = tuple(u for w in level for u in _ties(upward=True).get(w.lower(), ()) if u.lower() not in seen)
     return False
 
 
