@@ -394,8 +394,8 @@ def _inside(text: str, place: Span, region: str) -> bool | None:
     if after is not None:
         if asked <= set(analyze.terms(after[1])):
             return True
-        if wordnet.within(after[1], region) is not None:
-            return wordnet.within(after[1], region)
+        if (known := wordnet.within(after[1], region)) is not None:
+            return known
     return wordnet.within(re.sub(r"^the\s+", "", place.text, flags=re.IGNORECASE), region)
 
 
@@ -690,10 +690,10 @@ def _counts(q: Question, text: str, body_start: int) -> list[Span]:
                 break  # the phrase ends at its punctuation, but not at a name's initials: "ten ... (DCIP) grants"
         before = analyze.terms(text[max(body_start, start - 40):start])
         score += sum(0.5 for t in before if t in q.term_set)
-        if counts_another(q, text, number):
+        counted = _counted_nouns(text, number) if q.counted else []
+        if counted and not any(_counts_asked(q, n) for n in counted):
             continue  # the parse counts something else with it: "84 institutions" for "how many proposals"
-        counted = _counted_nouns(text, number)
-        if q.counted and (asked := [n for n in counted if analyze.stem(n.lower_) == q.counted]):
+        if asked := [n for n in counted if analyze.stem(n.lower_) == q.counted]:
             # "2,100 Army Reserve and Army National Guard Soldiers": the parse's conjunct is the noun counted.
             noun_end = max(noun_end, max(n.idx + len(n.text) for n in asked))
         span = Span(text[start:noun_end].rstrip(".,;:"), start, start + len(text[start:noun_end].rstrip(".,;:")))
