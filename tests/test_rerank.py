@@ -49,6 +49,11 @@ from qa.text.answer_type import AnswerType, answer_type, held_kinds
         ("what enlistment bonus did the army offer", AnswerType.OTHER),  # the time word only modifies
         ("What festival was included in the scenes?", AnswerType.OTHER),  # a celebration too
         ("Which anniversary of independence was marked?", AnswerType.ORDINAL),
+        # "What number" asks for a place in an order, unless what follows counts ("what number of troops").
+        ("tokyo was what number stop on the trip", AnswerType.ORDINAL),
+        ("the us is djiboutis what # largest employer", AnswerType.ORDINAL),
+        ("what number of troops were sent", AnswerType.COUNT),
+        ("what # were they trying to get the troops down to", AnswerType.COUNT),
         # A person asked for by a noun no title rule lists, as WordNet knows it; never one that names a made thing
         # in another sense ("carrier": a ship too). The parser may hang "which" apart from its noun.
         ("Which journalist criticized the controls?", AnswerType.PERSON),

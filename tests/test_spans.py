@@ -217,3 +217,16 @@ def test_a_name_grows_from_its_particles_to_the_whole_name(sentence: str, part: 
     at = sentence.index(part)
     start, end = spans.complete(sentence, at, at + len(part), person=True)
     assert sentence[start:end] == name
+
+
+@pytest.mark.parametrize(("question", "sentence", "answer"), [
+    ("the us is djiboutis what # largest employer", "“We are the third-largest employer in Djibouti,” he said.",
+     "third-largest employer"),
+    ("what number most visited site was it", "It was the second-most visited site in the country.",
+     "second-most visited site"),
+    # A bare ordinal stays as it is.
+    ("which drawdown was it", "This is the 52nd drawdown of equipment for Ukraine.", "52nd"),
+])
+def test_an_ordinal_is_never_cut_out_of_its_hyphenated_rank(question: str, sentence: str, answer: str) -> None:
+    found = lift(analyse(question, {}), sentence)
+    assert found is not None and found.text == answer

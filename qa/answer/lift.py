@@ -363,7 +363,7 @@ def values(q: Question, text: str) -> list[Span]:
             found = [s for s in found if not tense.told_past(text, s.start, s.end)]
         return found
     if kind is AnswerType.ORDINAL:
-        return [s for s in _claims(text, body_start, "ordinal") if is_new(q, s.text)]
+        return [_ranked(text, s) for s in _claims(text, body_start, "ordinal") if is_new(q, s.text)]
     if kind is AnswerType.PERSON:
         return _titles(q, text, body_start) if q.identity else _people(q, text, body_start)
     if kind is AnswerType.PLACE:
@@ -381,6 +381,22 @@ def values(q: Question, text: str) -> list[Span]:
     # them (not "Security Sector Assistance Roadmap", which the recogniser may call a person, for "which roadmap").
     return [t for t in _things(q, text, body_start)
             if not (set(analyze.terms(_surname(t.text))) & q.names and "PERSON" in spans.labels(text, t.start, t.end))]
+
+
+def _ranked(text: str, ordinal: Span) -> Span:
+    """An ordinal that opens a hyphenated rank ("third-largest", "second-most visited") with the rank and the noun it
+    ranks: "third-largest employer", never "third" cut out of its word. A bare ordinal ("52nd") stays as it is."""
+    if not text.startswith("-", ordinal.end):
+        return ordinal
+    doc = spans.parse(text)
+    at = next((t for t in doc if t.idx == ordinal.end), None)
+    if at is None or at.i + 1 >= len(doc) or at.whitespace_:
+        return ordinal
+    word = doc[at.i + 1]
+    while word.dep_ in ("amod", "advmod") and word.head.i > word.i and word.head.pos_ in ("ADJ", "VERB", "NOUN"):
+        word = word.head
+    end = word.idx + len(word) if word.pos_ == "NOUN" else doc[at.i + 1].idx + len(doc[at.i + 1])
+    return Span(text[ordinal.start:end], ordinal.start, end)
 
 
 def _inside(text: str, place: Span, region: str) -> bool | None:

@@ -50,8 +50,12 @@ _RULES: list[tuple[AnswerType, re.Pattern[str]]] = [
                                   r"^whats?(?:'s|’s| is| was)?\s+(?:the\s+)?(?:[\w-]+\s+){0,5}(?:budget|request|"
                                   r"funding|appropriation|spending)\s*\??\s*(?:\([^()]*\))?\s*$")),
     # "carlucci age at death": the age asked for is how old.
-    (AnswerType.COUNT, re.compile(r"\bhow (many|old|long)\b|\b(the|a|total) number of\b|\bage\b")),
-    (AnswerType.ORDINAL, re.compile(r"\b(ordinal|anniversary|iteration|which (\w+ )?(round|drawdown|tranche))\b")),
+    # "what number of troops", "what # were they trying to get down to": a count; "what number stop", "what #
+    # largest employer": a place in an order, below.
+    (AnswerType.COUNT, re.compile(r"\bhow (many|old|long)\b|\b(the|a|total) number of\b|\bage\b|"
+                                  r"\b(?:what|which) (?:number|#) (?:of|were|are)\b")),
+    (AnswerType.ORDINAL, re.compile(r"\b(ordinal|anniversary|iteration|which (\w+ )?(round|drawdown|tranche))\b|"
+                                    r"\b(?:what|which) (?:number|#) (?!(?:of|were|are)\b)(?=[\w-])")),
     (AnswerType.DATE, re.compile(r"\bwhen\b|\b(what|which) (date|day|year|month)s?\b"
                                  r"|\b(what|which) (is|was|are|were) the (\w+ ){0,2}(date|day|year)s?\b")),
     # Up to three words between "which" and the title, none a verb: "which acting Pentagon press secretary".
