@@ -37,6 +37,7 @@ from qa.answer.lift import (
 )
 from qa.answer.question import CODE_WORDS, Question, analyse
 from qa.answer.verify import (
+    act_elsewhere,
     another_time,
     check_model,
     missing,
@@ -404,6 +405,10 @@ class Answerer:
                 # "where did they meet in August 2017" from the October meeting's sentence; "since when had maciel
                 # served" from "died July 7": the value of the kind asked, shown first, as partial.
                 level, why = "partial", elsewhere
+            elif q.act is not None and q.kind is AnswerType.PERSON and (act := act_elsewhere(q, [best])) is not None:
+                # "whom did dail succeed" of "Rumsfeld announced ... nominated Dail ... as director": a person of a
+                # sentence that never says the act asked did another.
+                level, why = "partial", f"the sentence does not say “{act}”: the person named may have done another act"
         if level == "full" and best.short is not None and is_today(best.short) \
                 and (elsewhere := another_time(q, [best])) is not None:
             level, why = "partial", elsewhere  # "announced today" for "when did panetta sign the memo"
