@@ -71,6 +71,9 @@ def answerer(tmp_path: Path) -> Answerer:
     ("who brought out the statement on the drawdown", True),
     ("who did austin call per the readout", False),
     ("who met hegseth according to the readout", False),
+    # "Release" as a noun is the thing, never the act: the release of hostages credits no one.
+    ("who held that post when austin called about the release of hostages held by hamas", False),
+    ("who released the statement on the strike", True),
 ])
 def test_credit_questions_are_told_by_their_parse(question: str, asks: bool) -> None:
     assert attribution.asks_credit(question) is asks

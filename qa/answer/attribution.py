@@ -40,7 +40,9 @@ def asks_credit(question: str) -> bool:
     lemmas = {t.lemma_.lower() for t in doc}
     # "which press secretary provided the readout" asks for a person as "who" does.
     person = bool({"who", "whom"} & lemmas) or answer_type(question) is AnswerType.PERSON
-    return person and bool(_THINGS & lemmas) and bool(_VERBS & lemmas or any(_publishes(t) for t in doc))
+    # A word is the thing or the act, as the parser reads it: "the release of hostages" names no act of releasing.
+    acts = {t.lemma_.lower() for t in doc if t.pos_ != "NOUN"}
+    return person and bool(_THINGS & lemmas) and bool(_VERBS & acts or any(_publishes(t) for t in doc))
 
 
 def _publishes(verb: Token) -> bool:
