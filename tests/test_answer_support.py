@@ -1164,7 +1164,7 @@ def test_a_value_in_a_sentence_naming_other_places_is_partial(tmp_path: Path) ->
     assert done.answer == "Aug. 1, 2025" and done.support == "full", done
 
 
-NOMINATION = """Title: General Officer Announcement
+DAIL_NOMINATION = """Title: General Officer Announcement
 Date: 2006-07-14
 Source: https://www.defense.gov/News/Releases/Release/Article/5/
 
@@ -1176,8 +1176,8 @@ Belvoir, Va.
 
 def test_a_person_of_a_sentence_that_never_says_the_act_asked_is_no_full_answer(tmp_path: Path) -> None:
     """"Whom did Dail succeed": the sentence names Rumsfeld, who announced; no one is said to be succeeded."""
-    (tmp_path / "nomination.txt").write_text(NOMINATION, encoding="utf-8")
-    answerer = extractive_answerer(tmp_path, [tmp_path / "nomination.txt"])
+    (tmp_path / "dail.txt").write_text(DAIL_NOMINATION, encoding="utf-8")
+    answerer = extractive_answerer(tmp_path, [tmp_path / "dail.txt"])
     answer = answerer.ask("Whom did Robert Dail succeed as director of the Defense Logistics Agency?")
     assert answer.support != "full", answer
     assert answerer.ask("Who announced the nomination of Robert Dail as director of the Defense Logistics Agency?"
