@@ -140,6 +140,12 @@ class AnswerSettings(BaseModel):
         "nothing is lifted, the reader finds nothing and the closest sentence holds no entity of that kind besides "
         "what the question names, rather than show that sentence (train utility per question with it on: grow-train "
         "+2.5, squad-train +11.5, dev 0)")
+    decline_sentences: bool = Field(
+        False, description="Decline rather than show whole the closest sentence, where no value was lifted, when the "
+        "model fitted on the train split (qa/answer/sentence_support.json, scripts/fit-support --sentences) puts it "
+        "at or above its threshold of a sentence that does not answer. Off: it declines more unanswerable questions "
+        "(grow-train 0.594 -> 0.722, squad-train 0.546 -> 0.672) but loses more right answers (all facts 0.685 -> "
+        "0.656, 0.355 -> 0.291; validation 0.619 -> 0.585): evals/reports/fit-sentences.md")
     decline_missing: float = Field(
         0.3, ge=0, le=1, description="The same share that declines when no value of the kind asked stands in the "
         "evidence either (searched on the train split by scripts/fit-support --weights)")

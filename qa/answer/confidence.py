@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 from qa.answer.candidates import Evidence
 from qa.answer.question import Question
@@ -26,6 +28,12 @@ WEIGHTS = Path(__file__).with_name("confidence.json")
 _LABELLED = {AnswerType.PERSON: {"PERSON"}, AnswerType.PLACE: spans.PLACE_LABELS | {"ORG"},
              AnswerType.DATE: {"DATE"}, AnswerType.MONEY: {"MONEY"}, AnswerType.PERCENT: {"PERCENT"},
              AnswerType.COUNT: {"CARDINAL", "QUANTITY", "MONEY"}, AnswerType.ORDINAL: {"ORDINAL"}}
+
+
+class Vectored(Protocol):
+    """Features a logistic model reads: their values, a bias of 1 first."""
+
+    def vector(self) -> list[float]: ...
 
 
 @dataclass(frozen=True)
@@ -127,7 +135,7 @@ def model() -> tuple[list[float], float] | None:
     return weights, float(data["threshold"])
 
 
-def probability(f: Features, weights: list[float]) -> float:
+def probability(f: Vectored, weights: list[float]) -> float:
     z = sum(w * x for w, x in zip(weights, f.vector()))
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
@@ -141,15 +149,18 @@ def sure(f: Features) -> bool:
     return probability(f, weights) >= threshold
 
 
-def fit(rows: list[tuple[Features, bool]], l2: float = 0.01, steps: int = 3000, rate: float = 0.5) -> list[float]:
-    """Logistic regression by gradient descent on (features, right) pairs; small, dependency-free, deterministic."""
-    w = [0.0] * len(NAMES)
-    n = max(1, len(rows))
+def fit(rows: Sequence[tuple[Vectored, bool]], l2: float = 0.01, steps: int = 3000, rate: float = 0.5,
+        weights: Sequence[float] | None = None) -> list[float]:
+    """Logistic regression by gradient descent on (features, right) pairs, each row weighed by `weights` (1 when
+    none: what a row's outcome is worth may differ); small, dependency-free, deterministic."""
+    w = [0.0] * (len(rows[0][0].vector()) if rows else len(NAMES))
+    counts = list(weights) if weights is not None else [1.0] * len(rows)
+    n = sum(counts) or 1.0
     for _ in range(steps):
         grad = [0.0] * len(w)
-        for f, right in rows:
+        for (f, right), count in zip(rows, counts):
             x = f.vector()
-            err = probability(f, w) - (1.0 if right else 0.0)
+            err = count * (probability(f, w) - (1.0 if right else 0.0))
             for i, xi in enumerate(x):
                 grad[i] += err * xi
         w = [wi - rate * (g / n + (l2 * wi if i else 0.0)) for i, (wi, g) in enumerate(zip(w, grad))]

@@ -15,7 +15,17 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
-from qa.answer import attribution, compare, confidence, conflicts, coverage, declines, full_name, parts
+from qa.answer import (
+    attribution,
+    compare,
+    confidence,
+    conflicts,
+    coverage,
+    declines,
+    full_name,
+    parts,
+    sentence_support,
+)
 from qa.answer import candidates as cands
 from qa.answer.candidates import Evidence
 from qa.answer.followup import Context, context
@@ -101,6 +111,7 @@ class Outcome:
     hits: list[Hit] = field(default_factory=list)
     candidates: list[Evidence] = field(default_factory=list)
     features: confidence.Features | None = None  # of a lifted answer found full before calibration
+    sentence: sentence_support.SentenceFeatures | None = None  # of a sentence shown whole, no value lifted
     conflict: bool = False  # the evidence is two releases giving different values (qa.answer.conflicts)
     hedged: bool = False  # a lifted value the confidence model is not sure of: shown first, as partial
 
@@ -480,6 +491,16 @@ class Answerer:
             # for "how many applications"), nor does the reader find one: it is about something near, not the answer.
             return Outcome(q, declined=True, reason=f"no sentence found gives the {_KIND_SAID[q.kind]} asked for",
                            hits=hits, candidates=found)
+        sentence = None
+        if best.short is None and level != "full":
+            shown = [best, *_introduced(best, found)]
+            sentence = sentence_support.features(q, shown, found)
+            if settings.decline_sentences and sentence_support.declines(sentence):
+                # A sentence shown whole is the closest the releases come; the model fitted on train questions
+                # (ours and reading-comprehension ones) finds this one likelier about something near than the answer.
+                gone, _ = unsaid(q, shown)
+                return Outcome(q, declined=True, hits=hits, candidates=found, reason=declines.unsaid_said(
+                    q, gone, found) if gone else "the closest sentence found does not say what was asked")
         other = conflicts.rival(q, best, found, settings.conflict_share, settings.conflict_score)
         if other is not None and not conflicts.stated(q, best, settings.conflict_share):
             level, why = "partial", f"another release gives another value: {_shown(other)} in “{other.title}”"
@@ -494,7 +515,7 @@ class Answerer:
             whole = full_name.in_full(best)
             best = best if whole.short is None or names_given(q, whole.short.text) else whole
         return Outcome(q, evidence=[best], answer=_shown(best), support=level, reason=why, hits=hits,
-                       candidates=found, features=features,
+                       candidates=found, features=features, sentence=sentence,
                        hedged=level != "full" and (features is not None or read or planned))
 
     def _extractive(self, outcomes: list[Outcome], question: str, corrections: list[Correction]) -> Answer:
