@@ -124,15 +124,20 @@ def _near(q: Question, text: str, start: int, end: int) -> float:
     return 1.0 / (1.0 + gap / 4.0)
 
 
+def fitted(path: Path, names: list[str]) -> tuple[list[float], float] | None:
+    """A logistic model's weights (in the order of `names`) and threshold, as scripts/fit-support wrote them to
+    `path`; None before any fit."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return [float(data["weights"][name]) for name in names], float(data["threshold"])
+
+
 @lru_cache(maxsize=1)
 def model() -> tuple[list[float], float] | None:
     """The fitted weights and the threshold of a full answer; None before any fit (every answer stays as is)."""
-    try:
-        data = json.loads(WEIGHTS.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    weights = [float(data["weights"][name]) for name in NAMES]
-    return weights, float(data["threshold"])
+    return fitted(WEIGHTS, NAMES)
 
 
 def probability(f: Vectored, weights: list[float]) -> float:
@@ -140,13 +145,18 @@ def probability(f: Vectored, weights: list[float]) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
+def reaches(f: Vectored, trained: tuple[list[float], float] | None, unfitted: bool) -> bool:
+    """Whether the `trained` model (weights, threshold) puts `f` at or above its threshold; `unfitted` when there is
+    no model yet."""
+    if trained is None:
+        return unfitted
+    weights, threshold = trained
+    return probability(f, weights) >= threshold
+
+
 def sure(f: Features) -> bool:
     """Whether the fitted model puts this answer at or above the threshold of a full answer."""
-    fitted = model()
-    if fitted is None:
-        return True
-    weights, threshold = fitted
-    return probability(f, weights) >= threshold
+    return reaches(f, model(), unfitted=True)
 
 
 def fit(rows: Sequence[tuple[Vectored, bool]], l2: float = 0.01, steps: int = 3000, rate: float = 0.5,

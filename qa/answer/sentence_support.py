@@ -12,13 +12,12 @@ before.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from qa.answer.candidates import Evidence
-from qa.answer.confidence import probability
+from qa.answer.confidence import fitted, reaches
 from qa.answer.question import Question
 from qa.answer.verify import unsaid
 from qa.text import analyze
@@ -79,17 +78,9 @@ def features(q: Question, shown: list[Evidence], found: list[Evidence]) -> Sente
 @lru_cache(maxsize=1)
 def model() -> tuple[list[float], float] | None:
     """The fitted weights and the threshold at which a sentence is declined; None before any fit."""
-    try:
-        data = json.loads(WEIGHTS.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return [float(data["weights"][name]) for name in NAMES], float(data["threshold"])
+    return fitted(WEIGHTS, NAMES)
 
 
 def declines(f: SentenceFeatures) -> bool:
     """Whether the fitted model puts the sentence at or above the threshold of a decline."""
-    fitted = model()
-    if fitted is None:
-        return False
-    weights, threshold = fitted
-    return probability(f, weights) >= threshold
+    return reaches(f, model(), unfitted=False)
