@@ -36,8 +36,8 @@ def test_a_sentence_without_the_subject_reads_as_unsaid_and_one_with_it_does_not
     q = analyse(text, {t: 2.0 for t in analyze.terms(text)})
     near = _evidence("The two leaders met in Singapore.", score=2.0)
     said = _evidence("Hagel and the Malaysian minister discussed cyber issues.", score=2.0)
-    far = sentence_support.features(q, [near], [near])
-    close = sentence_support.features(q, [said], [said])
+    far = sentence_support.features(q, near, [near])
+    close = sentence_support.features(q, said, [said])
     assert far.unsaid > close.unsaid
     assert close.acts_held == 1.0 and far.acts_held == 0.0  # "discussed" said in some form, or not
     assert far.other == 1.0 and far.acts == 1.0 and 0 < far.words <= 1
@@ -46,8 +46,8 @@ def test_a_sentence_without_the_subject_reads_as_unsaid_and_one_with_it_does_not
 def test_the_margin_is_how_far_the_sentence_stands_above_the_next() -> None:
     q = analyse("what did hagel discuss", {})
     best, next_one = _evidence("Hagel discussed cyber issues.", 4.0), _evidence("Hagel met Hishammuddin.", 1.0, "r2")
-    assert sentence_support.features(q, [best], [best, next_one]).margin == pytest.approx(0.75)
-    assert sentence_support.features(q, [best], [best]).margin == 1.0
+    assert sentence_support.features(q, best, [best, next_one]).margin == pytest.approx(0.75)
+    assert sentence_support.features(q, best, [best]).margin == 1.0
 
 
 @pytest.fixture()

@@ -90,6 +90,15 @@ class Evidence:
         return any(e.label_ in kinds for e in parse(own).ents)
 
 
+def introduced(ev: Evidence, found: list[Evidence]) -> list[Evidence]:
+    """The candidate sentence that `ev` introduces with a colon, or the one that introduces `ev` so."""
+    text, first, last = ev.release_text, ev.spans[0][0], ev.spans[-1][1]
+    return [e for e in found if e.release_id == ev.release_id and e is not ev and (
+        (e.spans[0][0] >= last and not text[last:e.spans[0][0]].strip() and text[:last].rstrip().endswith(":"))
+        or (e.spans[-1][1] <= first and not text[e.spans[-1][1]:first].strip()
+            and text[:e.spans[-1][1]].rstrip().endswith(":")))]
+
+
 def _standalone(q: Question) -> set[str]:
     """Terms the question names by one capitalised word standing alone: "the Army record"."""
     words = re.findall(r"[\w’'.-]+", q.text)

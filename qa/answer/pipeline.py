@@ -111,7 +111,6 @@ class Outcome:
     hits: list[Hit] = field(default_factory=list)
     candidates: list[Evidence] = field(default_factory=list)
     features: confidence.Features | None = None  # of a lifted answer found full before calibration
-    sentence: sentence_support.SentenceFeatures | None = None  # of a sentence shown whole, no value lifted
     conflict: bool = False  # the evidence is two releases giving different values (qa.answer.conflicts)
     hedged: bool = False  # a lifted value the confidence model is not sure of: shown first, as partial
 
@@ -423,7 +422,7 @@ class Answerer:
         if level == "full" and best.short is not None and is_today(best.short) \
                 and (elsewhere := another_time(q, [best])) is not None:
             level, why = "partial", elsewhere  # "announced today" for "when did panetta sign the memo"
-        if q.asks_cause and not any(cause.gives_cause(e.text) for e in [best, *_introduced(best, found)]):
+        if q.asks_cause and not any(cause.gives_cause(e.text) for e in [best, *cands.introduced(best, found)]):
             # "what killed lcpl march" of "died Sept. 24 while conducting combat operations": the event, not why.
             return Outcome(q, declined=True, reason="the closest sentence found says no reason or cause",
                            hits=hits, candidates=found)
@@ -438,7 +437,8 @@ class Answerer:
             # ... the following nomination:" is read with the nomination, and the other way round.
             # Where no value was lifted and none of a kind is asked for, the question's own verbs count too (a
             # sentence holding a value of the kind asked is shown, however the lifter missed it).
-            gone, share = unsaid(q, [best, *_introduced(best, found)], acts=best.short is None and q.kind not in _HOLDS)
+            gone, share = unsaid(q, [best, *cands.introduced(best, found)],
+                                 acts=best.short is None and q.kind not in _HOLDS)
             # A question typed in haste is in the reader's own words ("msg", "hq", "conf"), which the releases'
             # sentences lack more often than a formal question's; the two bars are fitted apart.
             if share >= (settings.decline_unsaid_typed if q.typed else settings.decline_unsaid):
@@ -491,16 +491,13 @@ class Answerer:
             # for "how many applications"), nor does the reader find one: it is about something near, not the answer.
             return Outcome(q, declined=True, reason=f"no sentence found gives the {_KIND_SAID[q.kind]} asked for",
                            hits=hits, candidates=found)
-        sentence = None
-        if best.short is None and level != "full":
-            shown = [best, *_introduced(best, found)]
-            sentence = sentence_support.features(q, shown, found)
-            if settings.decline_sentences and sentence_support.declines(sentence):
-                # A sentence shown whole is the closest the releases come; the model fitted on train questions
-                # (ours and reading-comprehension ones) finds this one likelier about something near than the answer.
-                gone, _ = unsaid(q, shown)
-                return Outcome(q, declined=True, hits=hits, candidates=found, reason=declines.unsaid_said(
-                    q, gone, found) if gone else "the closest sentence found does not say what was asked")
+        if best.short is None and level != "full" and settings.decline_sentences and \
+                sentence_support.declines(sentence_support.features(q, best, found)):
+            # A sentence shown whole is the closest the releases come; the model fitted on train questions (ours and
+            # reading-comprehension ones) finds this one likelier about something near than the answer.
+            gone, _ = unsaid(q, [best, *cands.introduced(best, found)])
+            return Outcome(q, declined=True, hits=hits, candidates=found, reason=declines.unsaid_said(
+                q, gone, found) if gone else "the closest sentence found does not say what was asked")
         other = conflicts.rival(q, best, found, settings.conflict_share, settings.conflict_score)
         if other is not None and not conflicts.stated(q, best, settings.conflict_share):
             level, why = "partial", f"another release gives another value: {_shown(other)} in “{other.title}”"
@@ -515,7 +512,7 @@ class Answerer:
             whole = full_name.in_full(best)
             best = best if whole.short is None or names_given(q, whole.short.text) else whole
         return Outcome(q, evidence=[best], answer=_shown(best), support=level, reason=why, hits=hits,
-                       candidates=found, features=features, sentence=sentence,
+                       candidates=found, features=features,
                        hedged=level != "full" and (features is not None or read or planned))
 
     def _extractive(self, outcomes: list[Outcome], question: str, corrections: list[Correction]) -> Answer:
@@ -642,15 +639,6 @@ def _tied_since(outcome: Outcome, date: str) -> bool:
     best = outcome.evidence[0] if outcome.evidence else None
     return best is not None and best.short is not None and (best.date or "") >= (date or "") and \
         holds_role(outcome.question, best.text, best.short.start, best.short.end)
-
-
-def _introduced(ev: Evidence, found: list[Evidence]) -> list[Evidence]:
-    """The candidate sentence that `ev` introduces with a colon, or the one that introduces `ev` so."""
-    text, first, last = ev.release_text, ev.spans[0][0], ev.spans[-1][1]
-    return [e for e in found if e.release_id == ev.release_id and e is not ev and (
-        (e.spans[0][0] >= last and not text[last:e.spans[0][0]].strip() and text[:last].rstrip().endswith(":"))
-        or (e.spans[-1][1] <= first and not text[e.spans[-1][1]:first].strip()
-            and text[:e.spans[-1][1]].rstrip().endswith(":")))]
 
 
 # How many of the whole question's first hits may show that its names go together.

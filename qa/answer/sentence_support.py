@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from qa.answer.candidates import Evidence
+from qa.answer.candidates import Evidence, introduced
 from qa.answer.confidence import fitted, reaches
 from qa.answer.question import Question
 from qa.answer.verify import unsaid
@@ -52,9 +52,10 @@ class SentenceFeatures:
 NAMES = ["bias", "unsaid", "unsaid_acts", "acts_held", "typed", "margin", "words", "other", "keys", "acts"]
 
 
-def features(q: Question, shown: list[Evidence], found: list[Evidence]) -> SentenceFeatures:
-    """The features of the sentences `shown` (the best candidate with any it introduces) among `found`."""
-    best = shown[0]
+def features(q: Question, best: Evidence, found: list[Evidence]) -> SentenceFeatures:
+    """The features of the best candidate, shown whole with the sentence it introduces or is introduced by, among
+    the candidates `found`."""
+    shown = [best, *introduced(best, found)]
     _, share = unsaid(q, shown)
     _, share_acts = unsaid(q, shown, acts=True)
     said = {t for ev in shown for t in analyze.terms(ev.text)}
