@@ -126,6 +126,12 @@ def test_a_question_is_analysed_once_for_its_kind_and_focus(question: str, kind:
     ("What is the contract number of the Stryker contract?", "Army Contracting Command is the contracting "
      "activity (W56HZV-20-D-0075).", "W56HZV-20-D-0075"),
     ("Which drawdown did Austin announce?", '"I am announcing our 52nd drawdown," Austin said.', "52nd"),
+    # "which company": the organisation named as one, though a capital never opens it and another comes first.
+    ("Which company supplies the microdisplays?", "As part of the response to COVID-19, the Department entered into "
+     "an agreement with eMagin Corporation to expand production of microdisplays.", "eMagin Corporation"),
+    # A company the recogniser does not read as an organisation is still taken, first in the sentence.
+    ("Which company owns the mining operation?", "MP Materials, who owns the largest mining operation outside of "
+     "China, has been awarded a DPA Title III agreement.", "MP Materials"),
 ])
 def test_the_short_answer_is_lifted_by_kind(question: str, sentence: str, short: str | None) -> None:
     found = lift(analyse(question, {}), sentence)

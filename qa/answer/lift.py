@@ -1069,7 +1069,7 @@ def _things(q: Question, text: str, body_start: int) -> list[Span]:
         return [Span(m.group(1), m.start(1), m.end(1)) for m in _CODE.finditer(text, body_start)
                 if is_new(q, m.group(1))]
     if q.focus in _ORG_WORDS:
-        return runs
+        return _organisations(q, text, body_start, runs)
     found: list[Span] = _said_to_be(q, text, body_start) + _headed(q, text, body_start)
     if plural_focus(q) or _PLURAL_ASK.search(q.text):
         found += filter(None, [_coordinated(q, text, body_start)])
@@ -1094,6 +1094,27 @@ def _things(q: Question, text: str, body_start: int) -> list[Span]:
         found += [Span(text[a:b], a, b) for a, b in roles.phrases(text, q.act) if a >= body_start
                   and is_new(q, text[a:b])]
     return [f for f in found if not person_for_place(q, text, f.start, f.end)]
+
+
+def _organisations(q: Question, text: str, body_start: int, runs: list[Span]) -> list[Span]:
+    """For "which company": the organisations the recogniser reads, those named as a company ("eMagin Corporation",
+    whose run a capital never opens) before the rest ("COVID-19", which it may read as one too); then the other
+    capitalised runs, where it reads none."""
+    asked = _asked_word(q) or q.focus or ""
+    found = []
+    for e in spans.parse(text).ents:
+        if e.label_ != "ORG" or e.start_char < body_start:
+            continue
+        whole = e[1:] if e[0].lower_ == "the" else e
+        if len(whole) and is_new(q, whole.text):
+            found.append(Span(whole.text, whole.start_char, whole.end_char))
+
+    def named_as_company(span: Span) -> bool:
+        head = analyze.terms(span.text)[-1:]
+        return bool(head) and (head[0] in _ORG_WORDS or wordnet.is_kind_of(span.text.split()[-1].lower(), asked))
+
+    found += [r for r in runs if not any(r.start < f.end and f.start < r.end for f in found)]
+    return sorted(found, key=lambda s: (not named_as_company(s), s.start))
 
 
 def person_for_place(q: Question, text: str, start: int, end: int) -> bool:
