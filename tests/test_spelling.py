@@ -254,6 +254,10 @@ def test_an_irregular_verb_is_searched_in_the_form_releases_report_it() -> None:
     ("the day before austins call w gallant", "the day before austins call with gallant"),
     ("is it w/ the army", "is it with the army"),
     ("Plan R and George W. Bush", "Plan R and George W. Bush"),  # a name's letter is no texting
+    # "n", "&" and "+" for "and": the parser then sees the two things asked for.
+    ("how many sorties flown n how many victims moved", "how many sorties flown and how many victims moved"),
+    ("panetta + pinzon & the helo", "panetta and pinzon and the helo"),
+    ("AT&T, n. korea, 4+ years, Annex N", "AT&T, n. korea, 4+ years, Annex N"),  # inside a word, or a name's
 ])
 def test_texting_letters_are_read_as_the_words(typed: str, read: str) -> None:
     text, changes = textspeak(typed)

@@ -164,10 +164,11 @@ def _replaced(text: str, pattern: re.Pattern[str], form: Callable[[str], str]) -
     return pattern.sub(fix, text), changes
 
 
-# Function words a hurried reader types as letters ("when r mattis and song meeting", "his call w gallant"): read
-# as the words, so the tagger sees a verb and no rare one-letter term weighs in search or coverage.
+# Function words a hurried reader types as letters ("when r mattis and song meeting", "his call w gallant", "sorties
+# n victims"): read as the words, so the tagger sees a verb, the parser two things asked for, and no rare
+# one-letter term weighs in search or coverage.
 _TEXTSPEAK = {"r": "are", "u": "you", "ur": "your", "w": "with", "w/": "with", "b4": "before", "abt": "about",
-              "bc": "because", "thx": "thanks"}
+              "bc": "because", "thx": "thanks", "n": "and", "&": "and", "+": "and"}
 _TEXTSPEAK_WORD = re.compile(r"(?<![\w./$-])(" + "|".join(map(re.escape, sorted(_TEXTSPEAK, key=len, reverse=True)))
                              + r")(?![\w./-])")
 
