@@ -91,6 +91,10 @@ def test_coverage_declines_unknown_names_and_numbers(searcher: Searcher) -> None
     # A verb the tagger reads ends the noun, whatever its ending.
     ("Which reserve component fell short of its accession goal?", AnswerType.OTHER, "compon"),
     ("Which company owns the largest rare earth mining operation?", AnswerType.OTHER, "compani"),
+    # "which X" asks for an X, whatever words of money or counts describe it after; an asking word of its own asks anew.
+    ("Which program's revised cost estimates drove the decrease?", AnswerType.OTHER, "program"),
+    ("Which agreement was larger, and what was each worth?", AnswerType.MONEY, None),
+    ("What enlistment bonus amount was offered?", AnswerType.MONEY, None),
 ])
 def test_a_question_is_analysed_once_for_its_kind_and_focus(question: str, kind: AnswerType,
                                                             focus: str | None) -> None:

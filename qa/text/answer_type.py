@@ -86,7 +86,7 @@ def answer_type(question: str) -> AnswerType:
     """The kind of the earliest asking phrase: "Where was he ... when he issued ..." asks for a place."""
     q = question.lower()
     found = [(m.start(), order, kind) for order, (kind, pattern) in enumerate(_RULES) if (m := pattern.search(q))
-             and not _subordinate(q, m) and not _verb_inside(question, m)]
+             and not _subordinate(q, m) and not _verb_inside(question, m) and not _asked_before(question, m)]
     found += [(m.start(1), len(_RULES), AnswerType.DATE) for m in _WHICH_NOUN.finditer(q) if _time_period(m.group(1))]
     found += [(start, len(_RULES) + 1, AnswerType.PERSON) for start in _people_asked(question)]
     return min(found)[2] if found else AnswerType.OTHER
@@ -103,6 +103,20 @@ def _verb_inside(question: str, m: re.Match[str]) -> bool:
     # "which numbered drawdown").
     return any(t.pos_ == "VERB" and t.dep_ in ("ROOT", "ccomp", "advcl", "conj") and m.start() < t.idx < m.end()
                for t in spans.parse(question))
+
+
+def _asked_before(question: str, m: re.Match[str]) -> bool:
+    """Whether a "which X" or "what X" before the match already asks for its noun X, and the match only describes
+    it: "which program's revised cost estimates drove the decrease" asks for a program, not a cost. An asking word
+    between them asks anew ("which agreement was larger, and what was each worth")."""
+    wh = _WHICH_OR_WHAT.search(question, 0, m.start())
+    if wh is None or _ASKING_WORD.search(question.lower(), wh.end(), m.start()):
+        return False
+    from qa.text import spans  # the parser loads only for such a match
+
+    at = next((t for t in spans.parse(question) if t.idx == wh.start()), None)
+    return at is not None and at.dep_ == "det" and at.head.pos_ in ("NOUN", "PROPN") and \
+        at.head.idx + len(at.head) <= m.start()
 
 
 def _people_asked(question: str) -> list[int]:
