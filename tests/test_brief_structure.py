@@ -157,3 +157,11 @@ def test_a_contact_line_is_no_bullet(store: Store, tmp_path: Path) -> None:
                                                                                  until="2006-12-31")
     assert any("died July 1" in x for x in _bullets(b))
     assert not any("703-692-2000" in x for x in _bullets(b))
+
+
+def test_a_clause_on_a_marked_line_is_a_bullet_without_its_marker() -> None:
+    text = "The Secretary directed the Services to:\n\n• Reexamine recruiting advertising.\n\nNo - not this one."
+    start = text.index("•")
+    assert lists.unmarked(text, start, text.index(".", start) + 1) == (start + 2, text.index(".", start) + 1)
+    inside = text.index("- not")  # a dash inside a line is no marker
+    assert lists.unmarked(text, inside, len(text)) == (inside, len(text))

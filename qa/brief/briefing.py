@@ -276,7 +276,7 @@ def _ranked(text: str, wanted: set[str]) -> list[tuple[int, int]]:
     for sp in boilerplate.content_sentences(text):
         # Whom the press may call or write to is how to reach the office, not what the release says.
         if _balanced(text[sp[0]:sp[1]]) and not _CONTACT.search(text, sp[0], sp[1]):
-            kept = sp if _clause(doc, *sp) else lists.item(text, *sp)
+            kept = lists.unmarked(text, *sp) if _clause(doc, *sp) else lists.item(text, *sp)
             if kept:
                 spans.append(kept)
     first = lead_span(text)

@@ -97,6 +97,14 @@ def item(text: str, start: int, end: int) -> tuple[int, int] | None:
     return None
 
 
+def unmarked(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence [start, end) without the list marker that opens its line ("• Reexamine recruiting advertising
+    ..."): a bullet reads as what the release says, not as the release's layout."""
+    m = LIST_MARKER.match(text, start, end)
+    opens_line = not text[text.rfind("\n", 0, start) + 1:start].strip()
+    return (m.end(), end) if m and m.end() < end and opens_line else (start, end)
+
+
 def _says(text: str, start: int, end: int) -> bool:
     """Whether an introduced line states something: a figure that counts, or a name ("September 15, 2017"
     after a readout's introduction says nothing)."""
