@@ -133,6 +133,11 @@ def test_a_question_is_analysed_once_for_its_kind_and_focus(question: str, kind:
     # "which company": the organisation named as one, though a capital never opens it and another comes first.
     ("Which company supplies the microdisplays?", "As part of the response to COVID-19, the Department entered into "
      "an agreement with eMagin Corporation to expand production of microdisplays.", "eMagin Corporation"),
+    # A unit named with those it belongs to is one answer, through a regiment WordNet knows only as people.
+    ("To which unit was Cpl. Guerriero assigned when he landed on Betio?", "In November 1943, Guerriero was "
+     "assigned to Company B, 1st Battalion, 2nd Marines, 2nd Marine Division, which landed against stiff Japanese "
+     "resistance on the small island of Betio in the Tarawa Atoll of the Gilbert Islands, in an attempt to secure the "
+     "island.", "Company B, 1st Battalion, 2nd Marines, 2nd Marine Division"),
     # A company the recogniser does not read as an organisation is still taken, first in the sentence.
     ("Which company owns the mining operation?", "MP Materials, who owns the largest mining operation outside of "
      "China, has been awarded a DPA Title III agreement.", "MP Materials"),

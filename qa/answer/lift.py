@@ -1153,11 +1153,15 @@ def _kind_of(q: Question, text: str, body_start: int) -> list[Span]:
     names = [p for p in [*doc.ents, *doc.noun_chunks] if p.start_char >= body_start and p.root.pos_ == "PROPN"
              and p.root.ent_type_ not in _QUANTITIES and is_new(q, p.text)]
     out: list[Span] = []
+    # A name right after the last one kept that is no kind of X itself: "2nd Marines" (a regiment WordNet knows as
+    # people) of "Company B, 1st Battalion, 2nd Marines, 2nd Marine Division".
+    bridge: Span | None = None
     for p in sorted(names, key=lambda p: p.start_char):
         start, end = spans.complete(text, p.start_char, p.end_char)
-        if any(o.start <= start < o.end for o in out):
+        if any(o.start <= start < o.end for o in [*out, *filter(None, [bridge])]):
             continue
-        if out and re.fullmatch(r",\s+(?:the\s+)?", text[out[-1].end:start]) \
+        last = bridge.end if bridge is not None else out[-1].end if out else 0
+        if out and re.fullmatch(r",\s+(?:the\s+)?", text[last:start]) \
                 and p.root.ent_type_ not in spans.PLACE_LABELS and wordnet.is_kind_of(p.root.text, asked, first=None):
             # "3rd Battalion, 1st Special Forces Group (Airborne)": a unit named with the one it belongs to is one
             # answer; the one after it need be a kind of X in any sense ("group" is first an abstraction).
@@ -1165,7 +1169,10 @@ def _kind_of(q: Question, text: str, body_start: int) -> list[Span]:
         elif (p.root.ent_type_ == "PERSON" and not people) or not wordnet.is_kind_of(p.root.text, asked) \
                 or (p.root.ent_type_ not in ("", "PERSON") and wordnet.is_kind_of(p.root.text, "person")) \
                 or (p.root.ent_type_ in _REGIONS and not places):
+            bridge = Span(text[start:end], start, end) if out and bridge is None and p.root.ent_type_ not in (
+                "PERSON", *spans.PLACE_LABELS) and re.fullmatch(r",\s+", text[out[-1].end:start]) else None
             continue
+        bridge = None
         out.append(Span(text[start:end], start, end))
     if not out:
         return out
