@@ -104,6 +104,23 @@ def test_a_byline_credits_the_article_not_the_statement_it_quotes(tmp_path: Path
     assert written.answer == "John D. Banusiewicz" and written.support == "full", written
 
 
+def test_the_credit_comes_from_the_release_that_holds_the_number_asked(tmp_path: Path) -> None:
+    """A newer release on the same meeting series ranks first, but only the 8th meeting's readout says "8th"."""
+    eighth = write_release(tmp_path, "admm8.txt", "Readout of Austin's Participation in the 8th ASEAN Defense "
+                           "Ministers' Meeting Plus", "Dec. 1, 2021", "https://www.defense.gov/8",
+                           "Pentagon Press Secretary John Kirby provided the following readout:\n\nSecretary Austin "
+                           "joined the defense ministers of ASEAN for the meeting.")
+    trip = write_release(tmp_path, "trip.txt", "Secretary of Defense Travel to Laos", "Nov. 12, 2024",
+                         "https://www.defense.gov/trip",
+                         "Pentagon Press Secretary Maj. Gen. Pat Ryder provided the following statement:\n\nIn Laos, "
+                         "Secretary Austin will participate in the ASEAN Defense Ministers' Meeting (ADMM)-Plus, "
+                         "reaffirming his participation with ASEAN defense ministers at the meeting.")
+    answerer = extractive_answerer(tmp_path, [eighth, trip])
+    answer = answerer.ask("Who provided the readout of Austin's participation in the 8th ASEAN Defense Ministers' "
+                          "Meeting Plus?")
+    assert answer.answer == "John Kirby", answer
+
+
 def test_who_holds_a_role_is_read_off_a_readout_line_as_of_its_date(answerer: Answerer) -> None:
     """No sentence says who the press secretary is; the readout line does, as of its release: partial, dated."""
     answer = answerer.ask("whos the pentagon press sec")

@@ -16,10 +16,12 @@ from qa.text import analyze
 
 
 def names_missing(q: Question, hit: Hit, store: Store) -> int:
-    """How many names the question gives the hit's release lacks ("who wrote the hagel iraq article": Hagel)."""
+    """How many names and numbers the question gives the hit's release lacks ("who wrote the hagel iraq article":
+    Hagel; "the readout of the 8th ADMM-Plus": the 8th, which a release on another meeting of it never says)."""
     held = set(analyze.terms(store.release_text(hit.release_id))) | set(analyze.terms(hit.title)) | set(
         analyze.date_terms(hit.date))
-    return len(_lacking_in(q, held))
+    numbers = [t for t in q.key_terms if t.startswith("#") and t not in q.names and not q.holds(t, held)]
+    return len(_lacking_in(q, held)) + len(numbers)
 
 
 def lacking(q: Question, ev: Evidence) -> list[str]:
