@@ -63,3 +63,14 @@ def test_people_named_by_surname_hold_the_whole_names_and_titles_their_release_g
     assert set(analyze.terms("Lance Cpl. Brandon J. Webb Pfc. Christopher N. White")) <= terms, terms
     # A surname two people of the release share tells neither.
     assert names_in_full(_answer(TWO, "Newman"), ["Newman composed the score."]) == set()
+
+
+# The small recogniser labels neither word of the minister's name; the parser compounds them onto the surname.
+MINISTER = ("Secretary of Defense Mark T. Esper met with Minister of Defense Nyamaa Enkhbold of Mongolia to discuss "
+            "shared commitments. Secretary Esper thanked Minister Enkhbold for Mongolia's commitment to exporting "
+            "security.")
+
+
+def test_a_name_the_recogniser_misses_is_whole_by_the_parse_s_compound() -> None:
+    whole = in_full(_answer(MINISTER, "Enkhbold"))
+    assert whole.short is not None and whole.short.text == "Nyamaa Enkhbold"

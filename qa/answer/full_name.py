@@ -18,6 +18,7 @@ from qa.answer.lift import Span, with_rank
 from qa.text import analyze, sentences, spans, wordnet
 
 if TYPE_CHECKING:
+    from spacy.tokens import Doc
     from spacy.tokens import Span as Name
 
 # Capitalised words (abbreviations too) that end right before a name: its title, "Lance Cpl. ", "Staff Sgt. ".
@@ -37,12 +38,12 @@ def in_full(ev: Evidence) -> Evidence:
     word = short.text.strip()
     found: dict[str, tuple[int, int, tuple[int, int] | None]] = {}
     before = ev.text[:short.start]
-    for e in spans.parse(before).ents:
+    for e in _named(spans.parse(before)):
         if _names(e, word):
             found.setdefault(e.text, (e.start_char, e.end_char, None))
     text = ev.release_text
     for start, end in sentences.spans(text[:ev.spans[0][0]]):
-        for e in spans.parse(text[start:end]).ents:
+        for e in _named(spans.parse(text[start:end])):
             if _names(e, word):
                 found.setdefault(e.text, (e.start_char, e.end_char, (start, end)))
     if len(found) != 1:
@@ -54,6 +55,25 @@ def in_full(ev: Evidence) -> Evidence:
     whole = text[sentence[0]:sentence[1]]
     at = with_rank(whole, at)
     return replace(ev, spans=[sentence, *ev.spans], short=Span(whole[at:until], at, until))
+
+
+def _named(doc: Doc) -> list[Name]:
+    """The recogniser's names, and the parser's where it reads none: proper nouns compounded onto one, none of
+    them an English noun ("Minister of Defense Nyamaa Enkhbold", which the small model leaves unlabelled), as a
+    person's name."""
+    from spacy.tokens import Span as Name  # at run time: the parse is loaded by now
+
+    found = list(doc.ents)
+    for t in doc:
+        if t.pos_ != "PROPN" or t.ent_type_ or t.dep_ == "compound":
+            continue
+        first = t
+        while first.i > 0 and (c := doc[first.i - 1]).dep_ == "compound" and c.head.i == t.i and c.pos_ == "PROPN" \
+                and not c.ent_type_ and c.is_title and not wordnet.senses(c.lower_):
+            first = c
+        if first.i < t.i and t.is_title and not wordnet.senses(t.lower_):
+            found.append(Name(doc, first.i, t.i + 1, label="PERSON"))
+    return found
 
 
 def _names(e: Name, word: str) -> bool:
