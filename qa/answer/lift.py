@@ -766,11 +766,17 @@ def _ordinal_counts(q: Question, text: str, body_start: int) -> list[Span]:
     times ("for the fifth time" for "how many times had they met") or of Xs a clause in the perfect tells up to
     now ("the sixth British prime minister with whom the secretary has met"), not of an X it only numbers ("the
     second James Bond film")."""
-    if q.counted is None:
+    if q.counted is None or not _names_noun(text, body_start, q.counted):
         return []
     return [Span(text[t.idx:t.head.idx + len(t.head)], t.idx, t.head.idx + len(t.head)) for t in spans.parse(text)
             if t.ent_type_ == "ORDINAL" and t.idx >= body_start and t.head.i > t.i and t.head.pos_ == "NOUN"
             and analyze.stem(t.head.lower_) == q.counted and (q.counted == "time" or _so_far(t.head))]
+
+
+def _names_noun(text: str, body_start: int, stem: str) -> bool:
+    """Whether some word of the body may be the noun of that stem: a sentence with none is not parsed to look
+    for it (a parse is most of an answer's time). A stem of other than letters is always looked for."""
+    return not stem.isalpha() or any(analyze.stem(w) == stem for w in re.findall(r"[a-z]+", text[body_start:].lower()))
 
 
 def _so_far(noun: Token) -> bool:
@@ -1226,7 +1232,7 @@ def _headed(q: Question, text: str, body_start: int) -> list[Span]:
     """Noun phrases of the parse headed by the focus noun ("which islands": "the Senkaku islands") that say more
     than the question, without their determiner: the thing of the kind asked, whole, as the issue's "which X"
     asks."""
-    if not q.focus:
+    if not q.focus or not _names_noun(text, body_start, q.focus):
         return []
     out = []
     # Every noun the focus names, with the words before it that it heads: the parser's noun chunks leave out a
@@ -1359,6 +1365,8 @@ def _list_after(q: Question, text: str, body_start: int) -> Span | None:
     """A list of three or more after "such as", "including" or "namely" ("lithium, nickel, cobalt, graphite, and
     manganese"; "missile defense, Syria, cybersecurity and countering improvised explosive devices"): the object
     of the preposition to the end of its last conjunct, as the parse gives them."""
+    if not _LISTING.search(text, body_start):
+        return None  # not parsed for nothing
     doc = spans.parse(text)
     for t in doc:
         if t.idx < body_start or not (t.lower_ in ("including", "namely")
@@ -1372,6 +1380,9 @@ def _list_after(q: Question, text: str, body_start: int) -> Span | None:
         start, end = listed.left_edge.idx, last.idx + len(last)
         return Span(text[start:end], start, end)
     return None
+
+
+_LISTING = re.compile(r"\b(?:including|namely|such\s+as)\b", re.IGNORECASE)
 
 
 def _conjunct_chain(head: Token) -> list[Token]:
