@@ -400,3 +400,13 @@ def test_a_list_after_including_is_taken_whole_by_its_parse() -> None:
 def test_which_x_takes_the_name_an_x_is_set_beside(question: str, sentence: str, name: str) -> None:
     span = lift(analyse(question, {}), sentence)
     assert span is not None and span.text == name, span
+
+
+def test_a_sentence_that_cannot_hold_the_noun_asked_is_not_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A parse is most of an answer's time: "which roadmap" looks for no roadmap in a sentence without the word."""
+    from qa.answer import lift as lifting
+
+    q = analyse("Which roadmap did they commit to conclude?", {})
+    sentence = "They committed to conclude the talks within the year."
+    monkeypatch.setattr(lifting.spans, "parse", lambda text: pytest.fail("parsed"))
+    assert lifting._headed(q, sentence, 0) == [] and lifting._list_after(q, sentence, 0) is None
