@@ -1103,9 +1103,9 @@ def _things(q: Question, text: str, body_start: int) -> list[Span]:
 
 
 def _organisations(q: Question, text: str, body_start: int, runs: list[Span]) -> list[Span]:
-    """For "which company": the organisations the recogniser reads, those named as a company ("eMagin Corporation",
-    whose run a capital never opens) before the rest ("COVID-19", which it may read as one too); then the other
-    capitalised runs, where it reads none."""
+    """For "which company": the organisations the recogniser reads and the capitalised runs it reads as none ("MP
+    Materials"), in the text's order, those named as a company first ("eMagin Corporation", whose run no capital
+    opens, before "COVID-19", which the recogniser may read as an organisation too)."""
     asked = _asked_word(q) or q.focus or ""
     found = []
     for e in spans.parse(text).ents:
