@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -36,8 +36,21 @@ class Vectored(Protocol):
     def vector(self) -> list[float]: ...
 
 
+class FeatureVector:
+    """A dataclass of features whose vector is a bias of 1, then its fields in their order: the order `names_of`
+    gives the fitted file's weights, so the two are never kept apart by hand."""
+
+    def vector(self) -> list[float]:
+        return [1.0, *(float(getattr(self, f.name)) for f in fields(self))]
+
+
+def names_of(features: type) -> list[str]:
+    """The names of a FeatureVector dataclass's weights, as its fitted file keys them: the bias, then its fields."""
+    return ["bias", *(f.name for f in fields(features))]
+
+
 @dataclass(frozen=True)
-class Features:
+class Features(FeatureVector):
     """What is known of one lifted answer, each in [0, 1]."""
 
     label_agrees: float  # the recogniser's label of the value fits the kind asked (0.5: no label, or no kind)
@@ -53,13 +66,8 @@ class Features:
     figure: float = 0.0  # the kind asked is a figure (money, count, percent, ordinal)
     date: float = 0.0  # the kind asked is a date
 
-    def vector(self) -> list[float]:
-        return [1.0, self.label_agrees, self.sentence_share, self.release_share, self.alone, self.margin, self.near,
-                self.named, self.focused, self.typed, self.agree, self.figure, self.date]
 
-
-NAMES = ["bias", "label_agrees", "sentence_share", "release_share", "alone", "margin", "near", "named", "focused",
-         "typed", "agree", "figure", "date"]
+NAMES = names_of(Features)
 _FIGURES = frozenset({AnswerType.MONEY, AnswerType.COUNT, AnswerType.PERCENT, AnswerType.ORDINAL})
 _AGREE_OF = 3  # how many of the next candidates vote on the value
 

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from qa.answer.candidates import Evidence, introduced
-from qa.answer.confidence import fitted, reaches
+from qa.answer.confidence import FeatureVector, fitted, names_of, reaches
 from qa.answer.question import Question
 from qa.answer.verify import unsaid
 from qa.text import analyze
@@ -31,7 +31,7 @@ _MANY_KEYS = 10
 
 
 @dataclass(frozen=True)
-class SentenceFeatures:
+class SentenceFeatures(FeatureVector):
     """What is known of a sentence shown whole for a question, each in [0, 1]."""
 
     unsaid: float  # share of the question's subject weight the sentence (with what it refers to) lacks
@@ -44,12 +44,8 @@ class SentenceFeatures:
     keys: float  # the question's key terms, over _MANY_KEYS
     acts: float  # the question has verbs of its own
 
-    def vector(self) -> list[float]:
-        return [1.0, self.unsaid, self.unsaid_acts, self.acts_held, self.typed, self.margin, self.words, self.other,
-                self.keys, self.acts]
 
-
-NAMES = ["bias", "unsaid", "unsaid_acts", "acts_held", "typed", "margin", "words", "other", "keys", "acts"]
+NAMES = names_of(SentenceFeatures)
 
 
 def features(q: Question, best: Evidence, found: list[Evidence]) -> SentenceFeatures:
