@@ -9,7 +9,7 @@ import pytest
 
 from qa.answer import Answerer, attribution, confidence
 from qa.answer.candidates import Evidence
-from qa.answer.lift import lift
+from qa.answer.lift import lift, person_for_place
 from qa.answer.question import analyse
 from qa.answer.verify import counts_other, month_elsewhere, other_act, unsaid
 from qa.ingest.chunk import chunk_text
@@ -1098,6 +1098,21 @@ def test_the_reader_s_person_is_no_answer_to_which_city(tmp_path: Path) -> None:
     answer = extractive_answerer(tmp_path, [path]).ask("which bolivian city hosted the nov 2010 western hemisphere "
                                                        "defense ministers meeting")
     assert answer.support != "full" and not answer.answer.startswith("Robert M. Gates"), answer
+
+
+@pytest.mark.parametrize(("question", "person"), [
+    ("Which federal agency did President Trump authorize the National Guard to enhance its support to?", True),
+    ("which command did the general lead", True),
+    ("which official signed the order", False),
+    ("which company won the contract", False),  # a company is also one's companions: WordNet's person
+])
+def test_a_person_is_no_answer_to_which_body(question: str, person: bool) -> None:
+    """Over the whole corpus the trained reader offered "Donald J. Trump" for "which federal agency": an agency, a
+    command is a body WordNet knows as an organization, no person; an official is one."""
+    text = "President Donald J. Trump authorized the National Guard to enhance its support to U.S. Customs and " \
+        "Border Protection."
+    start = text.index("Donald")
+    assert person_for_place(analyse(question, {}), text, start, start + len("Donald J. Trump")) is person
 
 
 def test_people_listed_are_no_answer_to_which_countries(tmp_path: Path) -> None:

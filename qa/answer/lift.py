@@ -1124,14 +1124,15 @@ def _organisations(q: Question, text: str, body_start: int, runs: list[Span]) ->
 
 
 def person_for_place(q: Question, text: str, start: int, end: int) -> bool:
-    """Whether the span names people only where "which X" asks for a place (a country, a city, a venue):
-    "Secretary Panetta and Chairman Dempsey" is no answer to "which countries", as the recogniser and WordNet
-    read them."""
+    """Whether the span names people only where "which X" asks for a place (a country, a city, a venue) or a body
+    (an agency, a command, a team): "Secretary Panetta and Chairman Dempsey" is no answer to "which countries", nor
+    "Donald J. Trump" to "which federal agency", as the recogniser and WordNet read them."""
     if q.focus is None or spans.labels(text, start, end) != {"PERSON"}:
         return False
     asked = _asked_word(q) or q.focus
     # In any of its senses: a country is first a people organised, and a place too.
-    return wordnet.is_kind_of(asked, "location", first=None) and not wordnet.is_kind_of(asked, "person", first=None)
+    return any(wordnet.is_kind_of(asked, kind, first=None) for kind in ("location", "organization")) \
+        and not wordnet.is_kind_of(asked, "person", first=None)
 
 
 def _asked_word(q: Question) -> str | None:
