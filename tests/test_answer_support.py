@@ -9,7 +9,7 @@ import pytest
 
 from qa.answer import Answerer, attribution, confidence
 from qa.answer.candidates import Evidence
-from qa.answer.lift import lift, person_for_place
+from qa.answer.lift import lift, person_for_place_or_body
 from qa.answer.question import analyse
 from qa.answer.verify import counts_other, month_elsewhere, other_act, unsaid
 from qa.ingest.chunk import chunk_text
@@ -1112,7 +1112,7 @@ def test_a_person_is_no_answer_to_which_body(question: str, person: bool) -> Non
     text = "President Donald J. Trump authorized the National Guard to enhance its support to U.S. Customs and " \
         "Border Protection."
     start = text.index("Donald")
-    assert person_for_place(analyse(question, {}), text, start, start + len("Donald J. Trump")) is person
+    assert person_for_place_or_body(analyse(question, {}), text, start, start + len("Donald J. Trump")) is person
 
 
 def test_people_listed_are_no_answer_to_which_countries(tmp_path: Path) -> None:

@@ -1099,7 +1099,7 @@ def _things(q: Question, text: str, body_start: int) -> list[Span]:
         # "what did austin and gantz discuss": what fills the act's role, the whole phrase the parse gives it.
         found += [Span(text[a:b], a, b) for a, b in roles.phrases(text, q.act) if a >= body_start
                   and is_new(q, text[a:b])]
-    return [f for f in found if not person_for_place(q, text, f.start, f.end)]
+    return [f for f in found if not person_for_place_or_body(q, text, f.start, f.end)]
 
 
 def _organisations(q: Question, text: str, body_start: int, runs: list[Span]) -> list[Span]:
@@ -1123,7 +1123,7 @@ def _organisations(q: Question, text: str, body_start: int, runs: list[Span]) ->
     return sorted(found, key=lambda s: (not named_as_company(s), s.start))
 
 
-def person_for_place(q: Question, text: str, start: int, end: int) -> bool:
+def person_for_place_or_body(q: Question, text: str, start: int, end: int) -> bool:
     """Whether the span names people only where "which X" asks for a place (a country, a city, a venue) or a body
     (an agency, a command, a team): "Secretary Panetta and Chairman Dempsey" is no answer to "which countries", nor
     "Donald J. Trump" to "which federal agency", as the recogniser and WordNet read them."""

@@ -40,7 +40,7 @@ from qa.answer.lift import (
     lift,
     listed,
     names_given,
-    person_for_place,
+    person_for_place_or_body,
     plural_focus,
     titled,
     values,
@@ -479,7 +479,7 @@ class Answerer:
                 # Nor, for "who is russia's defense minister", someone the text does not tie to that role.
                 # Nor a person for "which bolivian city": the recogniser's label against the kind WordNet gives X.
                 if not names_given(q, best.text[start:end]) and holds_role(q, best.text, start, end) \
-                        and not person_for_place(q, best.text, start, end):
+                        and not person_for_place_or_body(q, best.text, start, end):
                     best.short, read, why = Span(best.text[start:end], start, end), True, HEDGED
         if best.short is None and level != "full" and settings.decline_valueless and q.kind in _HOLDS and \
                 not any(e.label_ in _HOLDS[q.kind] and not names_given(q, e.text) and not _titles_given(q, e) and (
