@@ -1050,6 +1050,8 @@ def test_a_place_wordnet_knows_as_another_kind_is_not_the_kind_asked() -> None:
     ("what unit was cpl leon in, the okinawa one", False),  # "one" stands for "unit"
     ("which one was larger", False),
     ("which of the 2 was bigger, the june one", False),
+    ("brown's base when he got nominated for csaf - the one in hawaii", False),  # heads a phrase of its own
+    ("Which two ministers, one from Uzbekistan and one from Mongolia, met Esper?", False),
     ("one of the four marines was from where", True),  # one of them: a number
     ("how many died, one or two", True),
     ("did only one marine die", True),

@@ -77,10 +77,13 @@ def subject(question: str, common_top: int) -> Subject:
 
 def _pro_form(t: Token) -> bool:
     """Whether "one" stands for a noun said before it rather than counting: it ends its noun phrase after a
-    determiner, a noun or an adjective ("the okinawa one", "which one", "the first one"), where "one of the four"
-    or "died, one or two" count."""
+    determiner, a noun or an adjective ("the okinawa one", "which one", "the first one"), or heads a phrase of its
+    own ("the one in hawaii"), where "one of the four" or "died, one or two" count."""
     if t.lower_ != "one" or t.i == 0:
         return False
+    # Heading a phrase of its own, the parser tells: "the one in hawaii", "one from Uzbekistan and one from Mongolia".
+    if any(c.dep_ == "det" for c in t.children) or any(c.dep_ == "prep" and c.lower_ != "of" for c in t.children):
+        return True
     before = t.doc[t.i - 1]
     after = t.doc[t.i + 1] if t.i + 1 < len(t.doc) else None
     ends = after is None or after.pos_ not in ("NOUN", "PROPN", "ADJ", "NUM")
