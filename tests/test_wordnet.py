@@ -41,6 +41,20 @@ def test_which_unit_takes_the_named_unit_with_the_one_it_belongs_to() -> None:
     assert found is not None and found.text == "3rd Battalion, 1st Special Forces Group (Airborne)"
 
 
+@pytest.mark.parametrize("question", [
+    "Which U.S. Navy cruiser fired the interceptor?",  # the noun asked stands before the name
+    "which ship launched the sm-3",  # a cruiser is a ship in one of its senses (first a police car)
+    "which warship launched the interceptor",
+])
+def test_the_noun_before_a_name_says_what_it_is(question: str) -> None:
+    """"the cruiser USS LAKE ERIE": the noun before the name says the name is a cruiser, so a ship, though WordNet's
+    Erie is a people and the name's head no kind of ship."""
+    sentence = ("Approximately 90 seconds later, a Standard Missile 3 (SM-3) Block 1B interceptor missile was "
+                "launched from the cruiser USS LAKE ERIE (CG-70) but an intercept of the target was not achieved.")
+    found = lift(analyse(question, {}, COMMON), sentence)
+    assert found is not None and found.text.startswith("USS LAKE ERIE"), found
+
+
 def test_a_common_noun_is_no_kind_of_answer() -> None:
     """"device" is a kind of "unit" only as a whole of parts: a common noun is never taken, only a name."""
     sentence = "Thompson died of injuries caused by an improvised explosive device."

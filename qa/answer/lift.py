@@ -1152,13 +1152,22 @@ def _kind_of(q: Question, text: str, body_start: int) -> list[Span]:
     if asked is None:
         return []
     people = wordnet.is_kind_of(asked, "person")
+    # A capitalised word, or a noun right before one in any of its senses ("the cruiser USS LAKE ERIE" for "which
+    # ship": a cruiser is first a police car), the name saying which.
     if not any(wordnet.is_kind_of(w, asked) or wordnet.is_kind_of(w.rstrip("."), asked)
-               for w in set(_CAPITALISED.findall(text, body_start))):
-        return []  # no capitalised word is a kind of X: the sentence is not parsed for nothing
+               for w in set(_CAPITALISED.findall(text, body_start))) and not any(
+            wordnet.is_kind_of(w, asked, first=None) for w in set(_BEFORE_CAPITAL.findall(text, body_start))):
+        return []  # no such word is a kind of X: the sentence is not parsed for nothing
     places = wordnet.is_kind_of(asked, "location", first=None)
     doc = spans.parse(text)
     names = [p for p in [*doc.ents, *doc.noun_chunks] if p.start_char >= body_start and p.root.pos_ == "PROPN"
              and p.root.ent_type_ not in _QUANTITIES and is_new(q, p.text)]
+    def called(name: SpacySpan) -> bool:
+        # The text says what the name is, a kind of X in some sense: "the cruiser USS LAKE ERIE" (WordNet's Erie
+        # is also a people) for "which ship".
+        noun = _noun_before(name)
+        return noun is not None and wordnet.is_kind_of(noun.text, asked, first=None)
+
     out: list[Span] = []
     # A name right after the last one kept that is no kind of X itself: "2nd Marines" (a regiment WordNet knows as
     # people) of "Company B, 1st Battalion, 2nd Marines, 2nd Marine Division".
@@ -1173,9 +1182,10 @@ def _kind_of(q: Question, text: str, body_start: int) -> list[Span]:
             # "3rd Battalion, 1st Special Forces Group (Airborne)": a unit named with the one it belongs to is one
             # answer; the one after it need be a kind of X in any sense ("group" is first an abstraction).
             start = out.pop().start
-        elif (p.root.ent_type_ == "PERSON" and not people) or not wordnet.is_kind_of(p.root.text, asked) \
-                or (p.root.ent_type_ not in ("", "PERSON") and wordnet.is_kind_of(p.root.text, "person")) \
-                or (p.root.ent_type_ in _REGIONS and not places):
+        elif (p.root.ent_type_ == "PERSON" and not people) or not called(p) and (
+                not wordnet.is_kind_of(p.root.text, asked)
+                or (p.root.ent_type_ not in ("", "PERSON") and wordnet.is_kind_of(p.root.text, "person"))
+                or (p.root.ent_type_ in _REGIONS and not places)):
             bridge = Span(text[start:end], start, end) if out and bridge is None and p.root.ent_type_ not in (
                 "PERSON", *spans.PLACE_LABELS) and re.fullmatch(r",\s+", text[out[-1].end:start]) else None
             continue
@@ -1188,6 +1198,7 @@ def _kind_of(q: Question, text: str, body_start: int) -> list[Span]:
 
 
 _CAPITALISED = re.compile(r"\b[A-Z][\w.-]*")
+_BEFORE_CAPITAL = re.compile(r"\b[a-z]+(?=\s+[A-Z])")
 # Entity labels of places on a map: a "unit" or "program" asked for is never one, though WordNet's "South Gate" is a
 # gate, so a whole, so a unit.
 _REGIONS = frozenset({"GPE", "LOC"})
@@ -1243,6 +1254,10 @@ def _headed(q: Question, text: str, body_start: int) -> list[Span]:
     for chunk in (doc[t.left_edge.i:t.i + 1] for t in heads):
         if chunk.start_char < body_start:
             continue
+        if (name := _named_after(chunk.root)) is not None and is_new(q, name.text):
+            # "the cruiser USS LAKE ERIE" for "which cruiser": the noun before a name says what the name is.
+            out.append(Span(name.text, name.start_char, name.end_char))
+            continue
         # Without "the" or "its"; a named possessor stays ("Eon's official social media accounts").
         words = [t for t in chunk if t.dep_ != "det" and not (t.dep_ == "poss" and t.pos_ == "PRON")
                  and not t.is_punct]
@@ -1280,6 +1295,25 @@ def _headed(q: Question, text: str, body_start: int) -> list[Span]:
             end = place.right_edge.idx + len(place.right_edge) if place is not None else chunk.end_char
             out.append(Span(text[words[0].idx:end], words[0].idx, end))
     return out
+
+
+def _noun_before(name: SpacySpan) -> Token | None:
+    """The common noun right before a name that says what it is ("cruiser" of "the cruiser USS LAKE ERIE")."""
+    if name.start == 0:
+        return None
+    noun = name.doc[name.start - 1]
+    named = _named_after(noun)
+    return noun if named is not None and named.end == name.end else None
+
+
+def _named_after(noun: Token) -> SpacySpan | None:
+    """The name a common noun stands before as a modifier of its head ("cruiser" of "the cruiser USS LAKE ERIE"):
+    the proper nouns after it up to that head, with none but proper nouns between."""
+    head = noun.head
+    if noun.pos_ != "NOUN" or noun.dep_ != "compound" or head.pos_ != "PROPN" or head.i <= noun.i:
+        return None
+    name = noun.doc[noun.i + 1:head.i + 1]
+    return name if all(t.pos_ == "PROPN" for t in name) else None
 
 
 def _apposed_name(text: str, chunk: SpacySpan) -> Span | None:
