@@ -30,6 +30,9 @@ GROWN = [
     ("Those who lost their lives on Malaysia Airlines Flight 17 in eastern Ukraine.", "Malaysia Airlines Flight",
      "Malaysia Airlines Flight 17"),
     ("The council adopted Resolution 2334 on Friday.", "Resolution", "Resolution 2334"),
+    # The recogniser reads two organisations, the first ending in the preposition of the one name.
+    ("They will deploy to West Africa supporting United States Agency for International Development (USAID).",
+     "United States Agency", "United States Agency for International Development (USAID)"),
 ]
 
 

@@ -70,6 +70,7 @@ def complete(text: str, start: int, end: int, person: bool = False) -> tuple[int
             first = ent[1:] if ent[0].dep_ == "det" or ent[0].lower_ == "the" else ent
             if len(first):
                 start, end = min(start, first.start_char), max(end, ent.end_char)
+    end = _cut_at_preposition(doc, end)
     tokens = tokens_in(doc, start, end)
     root = _root(tokens)
     if person or any(e.label_ == "PERSON" and e.start_char < end and e.end_char > start for e in doc.ents):
@@ -90,6 +91,15 @@ def complete(text: str, start: int, end: int, person: bool = False) -> tuple[int
         close = text.find(")", end)
         end = close + 1 if 0 <= close - end < 40 else end
     return start, end
+
+
+def _cut_at_preposition(doc: Doc, end: int) -> int:
+    """Where a name ends that the recogniser cut after a preposition of its own: "United States Agency for" and
+    "International Development" read as two organisations, the second right after the first."""
+    for ent, after in zip(doc.ents, doc.ents[1:]):
+        if ent.end_char == end and ent[-1].pos_ == "ADP" and after.label_ == ent.label_ and after.start == ent.end:
+            return after.end_char
+    return end
 
 
 def _numbered(doc: Doc, end: int) -> int:
