@@ -94,6 +94,29 @@ def test_concurrent_ingests_lose_no_release(tmp_path: Path) -> None:
     s.close()
 
 
+def test_threads_opening_a_new_index_at_once_all_open_it(tmp_path: Path) -> None:
+    """The service's threads open their own connection at their first request: on a new index one makes it and
+    SQLite told another "database is locked" at once, which was reported as "not a qa index" (a 503)."""
+    errors: list[BaseException] = []
+    for round_ in range(50):
+        path = tmp_path / f"new{round_}.db"
+        start = threading.Barrier(6)
+
+        def opener(path: Path = path, start: threading.Barrier = start) -> None:
+            start.wait()
+            try:
+                Store(path).close()
+            except BaseException as e:  # noqa: BLE001 - collected for the assertion below
+                errors.append(e)
+
+        threads = [threading.Thread(target=opener) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert errors == []
+
+
 def test_schema_version_mismatch_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     Store(path).close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -93,6 +94,14 @@ def _writable(path: Path) -> bool:
     return os.access(path.parent, os.W_OK) and os.access(path, os.W_OK)
 
 
+# Seconds between tries to open an index another connection is making (about 3 s in all).
+_LOCKED_WAITS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0)
+
+
+def _locked(err: sqlite3.OperationalError) -> bool:
+    return "locked" in str(err) or "busy" in str(err)
+
+
 def _connect(path: Path, writable: bool) -> sqlite3.Connection:
     if writable:
         return sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
@@ -115,21 +124,37 @@ class SqliteStore(Store):
         if not create and not self.path.exists():
             raise IndexUnavailable(f"no index at {self.path}; run `qa ingest` first or pass --db")
         self.read_only = self.path.exists() and not _writable(self.path)
-        try:
-            with translated(self.path):
-                if not self.read_only:
-                    self.path.parent.mkdir(parents=True, exist_ok=True)
-                self.db = GuardedConnection(_connect(self.path, not self.read_only), self.path)
+        for wait in (*_LOCKED_WAITS, None):
+            try:
+                self._open()
+                return
+            except OSError as err:  # its folder cannot be made
+                raise read_only(self.path, f"{err.strerror}: {err.filename}" if err.filename else str(err)) from err
+            except sqlite3.OperationalError as err:
+                if not _locked(err):
+                    raise IndexUnavailable(f"{self.path} is not a qa index: {err}") from err
+                # Several threads or processes opening a new index at once: one makes it WAL and writes its
+                # tables, and SQLite may tell another "locked" at once, without waiting (its busy timeout is
+                # for writes). The file is sound: open it again once the first is done.
+                if hasattr(self, "db"):
+                    self.db.close()
+                if wait is None:
+                    raise IndexUnavailable(f"{self.path} stayed locked by another writer while opening") from err
+                time.sleep(wait)
+            except sqlite3.DatabaseError as err:
+                raise IndexUnavailable(f"{self.path} is not a qa index: {err}") from err
+
+    def _open(self) -> None:
+        with translated(self.path):
             if not self.read_only:
-                self.db.execute("PRAGMA journal_mode=WAL")
-                self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
-            if self._outdated():
-                self._migrate()
-        except OSError as err:  # its folder cannot be made
-            raise read_only(self.path, f"{err.strerror}: {err.filename}" if err.filename else str(err)) from err
-        except sqlite3.DatabaseError as err:
-            raise IndexUnavailable(f"{self.path} is not a qa index: {err}") from err
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = GuardedConnection(_connect(self.path, not self.read_only), self.path)
+        if not self.read_only:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        if self._outdated():
+            self._migrate()
 
     def _outdated(self) -> bool:
         """Whether opening must write: a new file, or one an older qa stored. Read first, so that opening an
