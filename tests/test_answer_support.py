@@ -1104,7 +1104,8 @@ def test_the_reader_s_person_is_no_answer_to_which_city(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("question", "person"), [
     ("Which federal agency did President Trump authorize the National Guard to enhance its support to?", True),
-    ("which command did the general lead", True),
+    ("which department did the general lead", True),
+    ("which system did the general lead", False),  # a body only in a rarer sense, an arrangement
     ("which official signed the order", False),
     ("which company won the contract", False),  # a company is also one's companions: WordNet's person
 ])

@@ -1125,13 +1125,14 @@ def _organisations(q: Question, text: str, body_start: int, runs: list[Span]) ->
 
 def person_for_place_or_body(q: Question, text: str, start: int, end: int) -> bool:
     """Whether the span names people only where "which X" asks for a place (a country, a city, a venue) or a body
-    (an agency, a command, a team): "Secretary Panetta and Chairman Dempsey" is no answer to "which countries", nor
+    (an agency, a department, a team): "Secretary Panetta and Chairman Dempsey" is no answer to "which countries", nor
     "Donald J. Trump" to "which federal agency", as the recogniser and WordNet read them."""
     if q.focus is None or spans.labels(text, start, end) != {"PERSON"}:
         return False
     asked = _asked_word(q) or q.focus
-    # In any of its senses: a country is first a people organised, and a place too.
-    return any(wordnet.is_kind_of(asked, kind, first=None) for kind in ("location", "organization")) \
+    # A place in any of its senses (a country is first a people organised, and a place too); a body in its first
+    # ones, as "system" is one only as an arrangement ("which air defense system": "Patriot" may read as a person).
+    return (wordnet.is_kind_of(asked, "location", first=None) or wordnet.is_kind_of(asked, "organization")) \
         and not wordnet.is_kind_of(asked, "person", first=None)
 
 
@@ -1162,6 +1163,7 @@ def _kind_of(q: Question, text: str, body_start: int) -> list[Span]:
     doc = spans.parse(text)
     names = [p for p in [*doc.ents, *doc.noun_chunks] if p.start_char >= body_start and p.root.pos_ == "PROPN"
              and p.root.ent_type_ not in _QUANTITIES and is_new(q, p.text)]
+
     def called(name: SpacySpan) -> bool:
         # The text says what the name is, a kind of X in some sense: "the cruiser USS LAKE ERIE" (WordNet's Erie
         # is also a people) for "which ship".
