@@ -1256,10 +1256,6 @@ def _headed(q: Question, text: str, body_start: int) -> list[Span]:
     for chunk in (doc[t.left_edge.i:t.i + 1] for t in heads):
         if chunk.start_char < body_start:
             continue
-        if (name := _named_after(chunk.root)) is not None and is_new(q, name.text):
-            # "the cruiser USS LAKE ERIE" for "which cruiser": the noun before a name says what the name is.
-            out.append(Span(name.text, name.start_char, name.end_char))
-            continue
         # Without "the" or "its"; a named possessor stays ("Eon's official social media accounts").
         words = [t for t in chunk if t.dep_ != "det" and not (t.dep_ == "poss" and t.pos_ == "PRON")
                  and not t.is_punct]
@@ -1300,22 +1296,15 @@ def _headed(q: Question, text: str, body_start: int) -> list[Span]:
 
 
 def _noun_before(name: SpacySpan) -> Token | None:
-    """The common noun right before a name that says what it is ("cruiser" of "the cruiser USS LAKE ERIE")."""
+    """The common noun right before a name that says what it is ("cruiser" of "the cruiser USS LAKE ERIE"): a
+    modifier of the name's head, with none but proper nouns between."""
     if name.start == 0:
         return None
-    noun = name.doc[name.start - 1]
-    named = _named_after(noun)
-    return noun if named is not None and named.end == name.end else None
-
-
-def _named_after(noun: Token) -> SpacySpan | None:
-    """The name a common noun stands before as a modifier of its head ("cruiser" of "the cruiser USS LAKE ERIE"):
-    the proper nouns after it up to that head, with none but proper nouns between."""
-    head = noun.head
-    if noun.pos_ != "NOUN" or noun.dep_ != "compound" or head.pos_ != "PROPN" or head.i <= noun.i:
+    noun, head = name.doc[name.start - 1], name.root
+    if noun.pos_ != "NOUN" or noun.dep_ != "compound" or noun.head.i != head.i or head.pos_ != "PROPN" \
+            or head.i + 1 != name.end or any(t.pos_ != "PROPN" for t in name):
         return None
-    name = noun.doc[noun.i + 1:head.i + 1]
-    return name if all(t.pos_ == "PROPN" for t in name) else None
+    return noun
 
 
 def _apposed_name(text: str, chunk: SpacySpan) -> Span | None:
