@@ -35,6 +35,12 @@ def test_equivalent_forms_give_the_same_terms(a: str, b: str) -> None:
     assert terms(a) == terms(b)
 
 
+@pytest.mark.parametrize(("variant", "typed"), [("KC-46A", "kc46"), ("F-35A", "f-35"), ("AIM-9M", "aim9")])
+def test_a_variant_of_a_designation_is_found_by_the_designation(variant: str, typed: str) -> None:
+    """Readers ask for the "kc46" of a release's "KC-46A": every term of what they type is one of the variant's."""
+    assert set(terms(typed)) <= set(terms(variant))
+
+
 @pytest.mark.parametrize(
     "a, b",
     [

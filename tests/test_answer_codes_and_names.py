@@ -206,6 +206,20 @@ def test_a_country_the_role_names_may_be_the_setting_but_never_another_country()
     assert lift(q, "Carter met in Amman with Jordanian Defense Minister Ahmad Khalil.") is None
 
 
+@pytest.mark.parametrize("question", [
+    "who was the cjcs at cohens desert fox briefing dec 17 98",
+    "Who was the Chairman of the Joint Chiefs of Staff during Operation Desert Fox?",
+])
+def test_when_a_role_was_held_is_not_the_role(question: str) -> None:
+    """The briefing, the operation and the day say when the chairman is asked about; the text ties him to the
+    chairmanship alone."""
+    q = analyse(question, {}, AnswerSettings().common_words)
+    found = lift(q, "Also participating in the briefing was Gen. Hugh Shelton, U.S. Army, Chairman of the Joint "
+                    "Chiefs of Staff.")
+    assert found is not None and found.text == "Gen. Hugh Shelton"
+    assert lift(q, "Secretary of Defense William S. Cohen spoke at the briefing.") is None
+
+
 def test_an_amount_that_measures_another_noun_of_the_question_is_not_the_one_asked() -> None:
     """"how much was the grant ... for the YMCA project": "a $18,100,000 project" measures the project."""
     q = analyse("How much was the grant to the Jefferson County agency for the Watertown YMCA project?", {})

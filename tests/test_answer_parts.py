@@ -141,6 +141,15 @@ def test_a_question_is_analysed_once_for_its_kind_and_focus(question: str, kind:
     # A company the recogniser does not read as an organisation is still taken, first in the sentence.
     ("Which company owns the mining operation?", "MP Materials, who owns the largest mining operation outside of "
      "China, has been awarded a DPA Title III agreement.", "MP Materials"),
+    # A run the recogniser reads as a place is no company, though it comes first (a dateline).
+    ("Which company won the tanker contract?", "WASHINGTON: The Boeing Co. has won the contract to produce the "
+     "KC-46A aerial refueling aircraft.", "Boeing Co."),
+    # A name joined to a common word by a hyphen dates something else: no person.
+    ("Who announced the tanker award?", "The KC-46A will replace the Eisenhower-era KC-135s and the Reagan-era "
+     "KC-10s.", None),
+    # A name the recogniser reads whole, hyphen and all, stays one.
+    ("With which South Korean official was Panetta holding a news conference?", "Panetta held a news conference "
+     "with South Korean Defense Minister Kim Kwan-jin in Seoul.", "Kim Kwan-jin"),
 ])
 def test_the_short_answer_is_lifted_by_kind(question: str, sentence: str, short: str | None) -> None:
     found = lift(analyse(question, {}), sentence)

@@ -993,6 +993,26 @@ def test_a_figure_of_another_act_than_the_one_asked_is_never_full(question: str,
     assert bool(other_act(analyse(question, {}), value, _one(sentence))) is other
 
 
+_COLE = "Three more sailors have died in the attack against the USS Cole."
+
+
+@pytest.mark.parametrize(("question", "after", "other"), [
+    # The release tells of the wounded in another sentence: the figure of the dead is not theirs.
+    ("How many sailors were wounded in the attack on the Cole?", "Cohen spoke to the families of those killed, "
+     "missing or wounded.", True),
+    # The act asked is nowhere in the release: the sentence may say it in other words, no telling.
+    ("How many sailors were wounded in the attack on the Cole?", "Cohen spoke to the families.", False),
+    # The sentence says the act asked itself, whatever else the release tells.
+    ("how many sailors died in the cole attack", "Cohen spoke to the families of those who died.", False),
+])
+def test_a_figure_the_release_keeps_apart_from_the_act_asked_is_never_full(question: str, after: str,
+                                                                          other: bool) -> None:
+    release = f"{_COLE} {after}"
+    evidence = [Evidence(release_id="r", title="t", date="2000-10-13", source="s", release_text=release,
+                         spans=[(0, len(_COLE))], chunk_ids=["c"])]
+    assert bool(other_act(analyse(question, {}), "Three more sailors", evidence)) is other
+
+
 @pytest.mark.parametrize(("question", "typed"), [
     ("Where did Austin meet Umerov in his office?", False),
     ("where did austin meet umerov in his office", True),
@@ -1217,3 +1237,22 @@ def test_a_person_of_a_sentence_that_never_says_the_act_asked_is_no_full_answer(
     assert answer.support != "full", answer
     assert answerer.ask("Who announced the nomination of Robert Dail as director of the Defense Logistics Agency?"
                         ).answer.startswith("Donald H. Rumsfeld")
+
+
+def test_a_count_of_the_dead_is_not_printed_as_the_wounded_the_release_tells_of_apart(tmp_path: Path) -> None:
+    """"Three more sailors have died ...": the release tells of the wounded in another sentence, so the figure of
+    the dead is at most the closest it comes (release 363 of the train part)."""
+    answerer = extractive_answerer(tmp_path, [GROWN / "363_uss_cole_explosion_death_toll_rises_2000.txt"])
+    wounded = answerer.ask("How many sailors were wounded in the attack on the Cole?")
+    assert wounded.support != "full", wounded.answer
+    assert "wounded" in wounded.reason or not wounded.answered
+
+
+def test_two_parts_answered_by_one_value_are_not_a_full_answer(tmp_path: Path) -> None:
+    """"How many people ..., and how many of them were Americans": the count of the evacuated answers the first
+    part only (release 368 of the train part)."""
+    answer = extractive_answerer(tmp_path, [GROWN / "368_liberia_evacuation_ends_security_guard_remains_1996.txt"]).ask(
+        "How many people did U.S. forces evacuate from Liberia in April 1996, and how many of them were Americans?")
+    assert answer.answered and "2,100" in answer.answer
+    assert answer.support == "partial" and "same value" in answer.reason
+    assert answer.answer.count("April 25, 1996") == 1  # one date for the one release

@@ -130,3 +130,7 @@ def test_a_month_with_a_year_of_two_digits_is_read_as_its_year() -> None:
     assert ("Sept. 99", ["September 1999"]) in spelling.reader_forms("the visit in Sept. 99")
     assert spelling.reader_forms("the meeting on oct 8") == []
     assert spelling.reader_forms("the meeting on oct 08, 2008") == []
+    # After a day, two digits are the year: "dec 17 98".
+    assert ("dec 17 98", ["December 17, 1998"]) in spelling.reader_forms("cohens briefing dec 17 98")
+    assert ("jan 5th 13", ["January 5, 2013"]) in spelling.reader_forms("the call on jan 5th 13")
+    assert spelling.reader_forms("the briefing on dec 17 1998") == []

@@ -867,8 +867,19 @@ def _people(q: Question, text: str, body_start: int) -> list[Span]:
     # question names.
     names = [n for n in names
              if not _surname_asked(q, text[slice(*spans.complete(text, n.start, n.end, person=True))])]
-    # "who is the secretary of the army": only a person the text ties to that role answers, by the parse.
-    return [n for n in names if holds_role(q, text, n.start, n.end)]
+    # "who is the secretary of the army": only a person the text ties to that role answers, by the parse. A name
+    # joined by a hyphen to a common word only dates or qualifies something else ("the Reagan-era KC-10s").
+    return [n for n in names if holds_role(q, text, n.start, n.end) and not _modifies(text, n)]
+
+
+def _modifies(text: str, name: Span) -> bool:
+    """Whether the name ends joined by a hyphen to a word the recogniser leaves out of the person it reads
+    ("Reagan-era", "Obama-appointed"; not the "Kwan-jin" of Kim Kwan-jin, a person whole)."""
+    m = re.search(r"-([a-z]+)\Z", name.text) or re.match(r"-([a-z]+)", text[name.end:])
+    if m is None:
+        return False
+    hyphen = name.start + m.start() if m.string is name.text else name.end
+    return any(e.label_ == "PERSON" and e.end_char == hyphen for e in spans.parse(text).ents)
 
 
 def _part_of_name(text: str, span: Span) -> bool:
@@ -1119,7 +1130,9 @@ def _organisations(q: Question, text: str, body_start: int, runs: list[Span]) ->
         head = analyze.terms(span.text)[-1:]
         return bool(head) and (head[0] in _ORG_WORDS or wordnet.is_kind_of(span.text.split()[-1].lower(), asked))
 
-    found += [r for r in runs if not any(r.start < f.end and f.start < r.end for f in found)]
+    # A run the recogniser reads as another kind of thing is none: "WASHINGTON" of a dateline is a place.
+    found += [r for r in runs if not any(r.start < f.end and f.start < r.end for f in found)
+              and not spans.labels(text, r.start, r.end) - {"ORG"}]
     return sorted(found, key=lambda s: (not named_as_company(s), s.start))
 
 

@@ -518,6 +518,12 @@ class Answerer:
     def _extractive(self, outcomes: list[Outcome], question: str, corrections: list[Correction]) -> Answer:
         evidence = [e for o in outcomes for e in o.evidence]
         full = all(o.support == "full" for o in outcomes)
+        reasons = [o.reason for o in outcomes if o.reason]
+        if full and len(outcomes) > 1 and len({(e.key, _shown(e)) for e in evidence}) < len(evidence):
+            # Two parts of the question ("how many people ..., and how many of them were Americans") answered by
+            # the same value of the same sentence: it is one part's answer, and the other part is not answered.
+            full = False
+            reasons.append("two parts of the question got the same value; one of them may not be answered")
         if len(outcomes) == 1 and len(evidence) == 1:
             o = outcomes[0]
             # A value the confidence model doubts is still the answer a reader looks for, printed as partial with
@@ -529,7 +535,7 @@ class Answerer:
             said: dict[str, list[str]] = {}
             for e in evidence:
                 said.setdefault(_shown(e), []).append(_when(e.date) if e.date and not is_today(e.short) else "")
-            text = "; ".join(value + (f" ({'; '.join(d for d in days if d)})" if any(days) else "")
+            text = "; ".join(value + (f" ({'; '.join(dict.fromkeys(d for d in days if d))})" if any(days) else "")
                              for value, days in said.items())
         conflict = any(o.conflict for o in outcomes)
         if conflict:
@@ -549,7 +555,7 @@ class Answerer:
                     quoted |= set(e.spans)
         return Answer(question=question, answered=True, answer=text, support="full" if full else "partial",
                       mode="extractive", verified=True, evidence=_citations(shown, outcomes),
-                      corrections=corrections, reason="; ".join(dict.fromkeys(o.reason for o in outcomes if o.reason)),
+                      corrections=corrections, reason="; ".join(dict.fromkeys(reasons)),
                       prompt=self.prompt.tag, conflict=conflict)
 
     def _with_model(self, outcomes: list[Outcome], fallback: Answer, turns: list[Turn]) -> Answer:

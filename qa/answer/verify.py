@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from qa.answer.candidates import Evidence, cut_short, other_name, swallowed
 from qa.answer.full_name import names_in_full
@@ -23,6 +24,9 @@ from qa.answer.lift import BODIES, MEASURE_LABELS, Span, is_new, placed, titled,
 from qa.answer.question import FRAME_WORDS, Question
 from qa.text import analyze, dates, grounding, roles, sentences, spans, wordnet
 from qa.text.answer_type import AnswerType
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 # Words a capable model frames a short answer with that need not stand in the sources ("It was worth ...").
 _FRAME = frozenset(analyze.terms("""
@@ -410,9 +414,34 @@ def other_act(q: Question, value: str, evidence: list[Evidence]) -> str:
     said = [t for t in number.doc if t.pos_ == "VERB" and t.i != governor.i and t not in counted.subtree
             and any(c.dep_ in _ARGUMENTS and number not in c.subtree for c in t.children)
             and any(roles.same_act(t.lemma_.lower(), v) for v in asked)]
-    if not said:
+    if said:
+        return f"the sentence gives “{value}” for “{governor.text}”, not for “{said[0].text}”"
+    # The act asked, said of something in another sentence of the release and by no verb of this one ("Three
+    # more sailors have died" for "how many were wounded", the release telling of the wounded later): the
+    # release keeps the two acts apart, and this figure is the other one's.
+    act = _counted_act(q)
+    if act is None or governor.lemma_.lower() in _LIGHT_VERBS or any(
+            t.pos_ in ("VERB", "ADJ") and _tells(t.lemma_.lower(), act.lemma_.lower()) for t in number.doc):
         return ""
-    return f"the sentence gives “{value}” for “{governor.text}”, not for “{said[0].text}”"
+    if analyze.stem(act.lemma_.lower()) not in set(analyze.terms(ev.release_text)) - set(analyze.terms(ev.text)):
+        return ""
+    return f"the sentence gives “{value}” for “{governor.text}”; the release tells of “{act.text}” elsewhere"
+
+
+def _counted_act(q: Question) -> Token | None:
+    """The act whose figure a "how many" question asks for: the first verb of weight above its wh-word ("wounded"
+    of "how many sailors were wounded"; none in "how much ... was to go toward ..."), not one of a clause on
+    something else ("the $10 million Cohen pledged")."""
+    wh = next((t for t in spans.parse(q.written) if t.lower_ in ("how", "what", "which")), None)
+    if wh is None:
+        return None
+    return next((t for t in wh.ancestors if t.pos_ == "VERB" and t.lemma_.lower() not in _LIGHT_VERBS
+                 and wordnet.senses(t.lemma_.lower(), "verb")), None)
+
+
+def _tells(verb: str, asked: str) -> bool:
+    """Whether a sentence's verb says the act asked: the same act, or a way of doing it ("murdered" for "kill")."""
+    return roles.same_act(verb, asked) or wordnet.is_kind_of(verb, asked, pos="verb")
 
 
 def _same_kind(noun: str, asked: str) -> bool:

@@ -88,10 +88,13 @@ _DASH_RANGE = re.compile(r"(?<![\w.,/-])(\d{1,4})\s?[-–—]\s?(\d{1,4})(?![\w.
 _TO_RANGE = re.compile(r"(?<![\w.,/-])(\d{1,4})\s+(?:to|through)\s+(\d{1,4})\b(?![.,]\d)", re.IGNORECASE)
 _FISCAL = re.compile(r"\b(?:FY\s?'?(\d{4}|\d{2})|fiscal\s+(?:year\s+)?(\d{4}))\b", re.IGNORECASE)
 # A month with a year of two digits, as a reader types it ("when gates went in oct 08"): a year only where no day
-# is written so (a leading zero, or past 31), and never before a year of four digits ("oct 08, 2008").
-_MONTH_TWO_DIGITS = re.compile(r"\b(" + "|".join(sorted({m[:3] for m in analyze.MONTH_NAMES} | {"sept"}, key=len,
-                                                        reverse=True)) + r")[a-z]*\.?\s+'?(0\d|[4-9]\d)\b(?![,\s]*\d)",
-                               re.IGNORECASE)
+# is written so (a leading zero, or past 31), and never before a year of four digits ("oct 08, 2008"). After a day
+# ("cohens briefing dec 17 98"), any two digits are the year's.
+_MONTH_TYPED = r"\b(" + "|".join(sorted({m[:3] for m in analyze.MONTH_NAMES} | {"sept"}, key=len, reverse=True)) \
+    + r")[a-z]*\.?\s+"
+_MONTH_TWO_DIGITS = re.compile(_MONTH_TYPED + r"'?(0\d|[4-9]\d)\b(?![,\s]*\d)", re.IGNORECASE)
+_MONTH_DAY_TWO_DIGITS = re.compile(_MONTH_TYPED + r"([1-9]|[12]\d|3[01])(?:st|nd|rd|th)?,?\s+'?(\d\d)\b(?![,\s]*\d)",
+                                   re.IGNORECASE)
 # A designation made plural ("DB10s", "F-16s", "MiG-29s"): the thing a release names in the singular. Letters
 # before the number, so a decade ("1990s") is none.
 _DESIGNATIONS = re.compile(r"(?<![\w-])([A-Za-z]+-?\d+)s(?![\w-])")
@@ -199,6 +202,7 @@ _SHORTHAND = {"hq": "headquarters", "dept": "department", "depts": "departments"
               "vp": "vice president", "amb": "ambassador", "sen": "senator", "cmd": "command", "div": "division",
               "bde": "brigade", "regt": "regiment", "sqdn": "squadron", "nom": "nomination", "noms": "nominations",
               "helo": "helicopter", "helos": "helicopters", "vadm": "vice admiral", "radm": "rear admiral",
+              "cjcs": "Chairman of the Joint Chiefs of Staff",
               "defense min": "defense minister", "foreign min": "foreign minister", "prime min": "prime minister"}
 # Longest first, so "sec def" is read whole before "sec".
 _SHORTHAND_WORD = re.compile(r"(?<![\w.])(" + "|".join(k.replace(" ", r"\s+") for k in sorted(
@@ -234,9 +238,9 @@ def reader_forms(text: str) -> list[Group]:
     for m in _DESIGNATIONS.finditer(text):
         groups.append((m.group(), [m.group(1)]))
     for m in _MONTH_TWO_DIGITS.finditer(text):
-        month = next(n for n in analyze.MONTH_NAMES if n[:3] == m.group(1).lower()[:3])
-        year = int(m.group(2))
-        groups.append((m.group(), [f"{month.capitalize()} {2000 + year if year < 50 else 1900 + year}"]))
+        groups.append((m.group(), [f"{_month_named(m.group(1))} {_century(m.group(2))}"]))
+    for m in _MONTH_DAY_TWO_DIGITS.finditer(text):
+        groups.append((m.group(), [f"{_month_named(m.group(1))} {m.group(2)}, {_century(m.group(3))}"]))
     for m in _FISCAL.finditer(text):
         year = m.group(1) or m.group(2)
         year = f"20{year}" if len(year) == 2 else year
@@ -244,6 +248,16 @@ def reader_forms(text: str) -> list[Group]:
         others = [f for f in (f"fiscal year {year}", f"FY {year}", f"FY{year}") if set(analyze.terms(f)) != written]
         groups.append((m.group(), others))
     return groups
+
+
+def _month_named(typed: str) -> str:
+    """"December" for "dec", "Dec." or "december"."""
+    return next(n for n in analyze.MONTH_NAMES if n[:3] == typed.lower()[:3]).capitalize()
+
+
+def _century(two: str) -> int:
+    """The year two digits stand for in a release's date: 1950-2049."""
+    return 2000 + int(two) if int(two) < 50 else 1900 + int(two)
 
 
 # --- acronyms ---------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from qa.text import acronyms, analyze, boilerplate, instructions, sentences
 from qa.text.tokens import encoding
 
 # Bumped when analysis changes, so re-ingesting refreshes releases stored before.
-ANALYZER_VERSION = 7
+ANALYZER_VERSION = 8
 BATCH = 500
 # Below this many files a pool of processes costs more than it saves.
 PARALLEL_FROM = 200

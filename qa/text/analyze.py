@@ -139,11 +139,16 @@ def _word_terms(word: str) -> tuple[str, ...]:
     if len(parts) > 1:
         # The joined form matches codes and compounds written without hyphens.
         terms.append("".join(parts))
+        if _DESIGNATION_VARIANT.fullmatch(parts[-1]):
+            # "KC-46A" is a variant of the KC-46: it holds every term of "kc46" and "KC-46", as readers ask for it.
+            terms += [parts[-1][:-1], "".join(parts)[:-1]]
     return tuple(terms)
 
 
 # The last part of a designation in the plural: digits, at most one letter, then "s" ("16s", "18fs").
 _DESIGNATION_PLURAL = re.compile(r"\d+[a-z]?s")
+# The last part of a variant's designation: digits, then one letter ("46a" of "KC-46A", "9m" of "AIM-9M").
+_DESIGNATION_VARIANT = re.compile(r"\d+[a-z]")
 _PLAIN_WORD = re.compile(r"[a-z0-9]+(?:['’\-][a-z0-9]+)*")
 _SPECIAL = re.compile(r"[$%\d]|\b[A-Za-z]\.[A-Za-z]\.")
 

@@ -144,10 +144,22 @@ def role(question: str) -> frozenset[str]:
         skip = {x.i for c in head.children if c.dep_ in ("relcl", "acl", "appos") for x in c.subtree}
         # "per the general officer announcement", "according to the readout": where it is said, not the role.
         skip |= {y.i for x in head.subtree if x.dep_ == "prep" and x.lower_ in _SOURCED for y in x.subtree}
+        # "at cohens briefing", "during desert fox", "in December 1998": when the role was held, not the role.
+        skip |= {y.i for x in head.subtree if x.dep_ == "prep" and _when_held(x) for y in x.subtree}
+        skip |= {x.i for x in head.subtree if x.ent_type_ in ("DATE", "TIME")}
         return frozenset(x for w in head.subtree if w.i not in skip and (w.pos_ in ("NOUN", "PROPN")
                                                                           or _peoples_word(w))
                          for x in analyze.terms(w.text))
     return frozenset()
+
+
+def _when_held(prep: Token) -> bool:
+    """Whether a prepositional phrase on a role tells the time or occasion it was held at: a date in it, "during",
+    or "at"/"on" an event as WordNet knows one ("at the briefing"; "at fort campbell" names where the role is)."""
+    objects = [c for c in prep.children if c.dep_ == "pobj"]
+    return prep.lower_ == "during" or any(t.ent_type_ in ("DATE", "TIME") for t in prep.subtree) or (
+        prep.lower_ in ("at", "on") and bool(objects)
+        and all(wordnet.is_kind_of(o.lemma_.lower(), "event", first=None) for o in objects))
 
 
 # The question words of a role asked: "who is the <role>", "what is the name of the <role>".
