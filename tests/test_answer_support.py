@@ -11,7 +11,7 @@ from qa.answer import Answerer, attribution, confidence
 from qa.answer.candidates import Evidence
 from qa.answer.lift import lift, person_for_place_or_body
 from qa.answer.question import analyse
-from qa.answer.verify import counts_other, month_elsewhere, other_act, unsaid
+from qa.answer.verify import added, counts_other, month_elsewhere, other_act, unsaid
 from qa.ingest.chunk import chunk_text
 from qa.schemas import Answer
 from qa.settings import AnswerSettings
@@ -991,6 +991,32 @@ _JOBS = ("The investment will enable the company to retain current staff and cre
 def test_a_figure_of_another_act_than_the_one_asked_is_never_full(question: str, sentence: str, value: str,
                                                                    other: bool) -> None:
     assert bool(other_act(analyse(question, {}), value, _one(sentence))) is other
+
+
+_TOLL = " This brings the death toll to seven."
+_CALLED = " This brings the total called to active duty to 9,582."
+
+
+@pytest.mark.parametrize(("question", "sentence", "value", "partial"), [
+    # Those added are not all: the release goes on to the whole.
+    ("how many sailors died in the cole attack", "Three more sailors have died in the attack." + _TOLL,
+     "Three more sailors", True),
+    ("how many reservists were called up", "An additional 495 reservists are being called up today." + _CALLED,
+     "495 reservists", True),
+    # Asked for those added, no increment at all, or no whole in the release ("four additional radars" of a
+    # package are the package's).
+    ("how many more reservists were called up", "An additional 495 reservists are being called up today." + _CALLED,
+     "495 reservists", False),
+    ("how many extra troops is carter sending", "Carter is sending 200 additional troops." + _CALLED,
+     "200 additional troops", False),
+    ("how many people joined in march", "More than 13,000 people joined in March." + _CALLED,
+     "More than 13,000 people", False),
+    ("how many radars are in the package", "The package includes four additional radars.", "four additional radars",
+     False),
+])
+def test_a_count_of_those_added_is_not_the_count_asked(question: str, sentence: str, value: str,
+                                                       partial: bool) -> None:
+    assert bool(added(analyse(question, {}), value, _one(sentence))) is partial
 
 
 _COLE = "Three more sailors have died in the attack against the USS Cole."

@@ -252,7 +252,8 @@ def support(q: Question, evidence: list[Evidence], has_value: bool, partial_miss
     if not has_value and (q.kind is not AnswerType.OTHER or q.focus):
         what = q.kind.value if q.kind is not AnswerType.OTHER else surface(q, q.focus or "")
         return "partial", f"the closest sentence gives no {what}"
-    if short is not None and (wrong := off_kind(q, short, evidence) or other_act(q, short, evidence)):
+    if short is not None and (wrong := off_kind(q, short, evidence) or other_act(q, short, evidence)
+                              or added(q, short, evidence)):
         return "partial", wrong
     inside: set[str] = set()
     for ev in evidence:
@@ -426,6 +427,34 @@ def other_act(q: Question, value: str, evidence: list[Evidence]) -> str:
     if analyze.stem(act.lemma_.lower()) not in set(analyze.terms(ev.release_text)) - set(analyze.terms(ev.text)):
         return ""
     return f"the sentence gives “{value}” for “{governor.text}”; the release tells of “{act.text}” elsewhere"
+
+
+def added(q: Question, value: str, evidence: list[Evidence]) -> str:
+    """Why a count of those added ("Three more sailors have died", "an additional 495 reservists") is not the
+    count asked, when the question asks no increase and the release gives the whole ("This brings the death toll
+    to seven"). "" when the question asks for the added ones ("how many more", "extra troops"), when the count is no
+    increment ("more than 13,000 people"), or when the release gives no whole: "four additional radars" of a
+    package are the package's."""
+    if q.kind is not AnswerType.COUNT or _INCREASE_ASKED.search(q.written):
+        return ""
+    ev = next((e for e in evidence if value in e.text), None)
+    if ev is None or not _WHOLE.search(ev.release_text):
+        return ""
+    at = ev.text.find(value)
+    if not (_ADDED_AFTER.match(value) or _ADDED_BEFORE.search(ev.text[max(0, at - 16):at])):
+        return ""
+    return f"“{value}” counts those added, not all of them"
+
+
+# A count of those added: "Three more sailors", "495 additional troops", "another 3,000", "an additional 495".
+_ADDED_AFTER = re.compile(r"^[\w,.-]+\s+(?:more|additional|extra)\b(?!\s+than)", re.IGNORECASE)
+_ADDED_BEFORE = re.compile(r"\b(?:another|an\s+additional|an\s+extra)\s+\Z", re.IGNORECASE)
+# The whole those added make: "This brings the death toll to seven", "bringing the total ... to 27,752".
+_WHOLE = re.compile(r"\b(?:brings|bringing|brought)\s+the\s+(?:\w+\s+){0,10}?to\s+(?:about\s+|more\s+than\s+)?(?:\d|(?:"
+                    + "|".join(analyze.CARDINALS) + r")\b)", re.IGNORECASE)
+# A question that asks for those added: "how many more", "extra troops", "additional", "new", "increase".
+_INCREASE_ASKED = re.compile(r"\b(?:more|additional|extra|another|new|added|further|increase\w*|rise|grow\w*)\b",
+                             re.IGNORECASE)
 
 
 def _counted_act(q: Question) -> Token | None:
