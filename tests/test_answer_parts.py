@@ -147,6 +147,11 @@ def test_a_question_is_analysed_once_for_its_kind_and_focus(question: str, kind:
     # A name joined to a common word by a hyphen dates something else: no person.
     ("Who announced the tanker award?", "The KC-46A will replace the Eisenhower-era KC-135s and the Reagan-era "
      "KC-10s.", None),
+    # The question's "Hall" heads a name of its own (the Hall of Heroes): a place ending in "Hall" is another one;
+    # the Hall of Heroes itself is never where it is.
+    ("Where was the July 2022 Hall of Heroes induction ceremony held?", '"We honor these heroes," Austin said at the '
+     "ceremony held at Joint Base Myer-Henderson Hall, Virginia.", "Joint Base Myer-Henderson Hall, Virginia"),
+    ("where is the hall of heroes", "Austin spoke at the Hall of Heroes in the Pentagon.", "Pentagon"),
     # A name the recogniser reads whole, hyphen and all, stays one.
     ("With which South Korean official was Panetta holding a news conference?", "Panetta held a news conference "
      "with South Korean Defense Minister Kim Kwan-jin in Seoul.", "Kim Kwan-jin"),

@@ -444,7 +444,16 @@ def _headed_by_question(q: Question, name: str) -> bool:
     did austin meet the hemisphere defense ministers"): what the question names, not where. A "which X" question's
     X may head its answer ("the Black Sea" for "which sea")."""
     words = analyze.terms(name)
-    return bool(words) and words[-1] in q.term_set and words[-1] != q.focus
+    if not words or words[-1] not in q.term_set or words[-1] == q.focus:
+        return False
+    # The question's word heads a name of its own ("the Hall of Heroes ceremony"): a place the word ends ("Joint
+    # Base Myer-Henderson Hall") is another thing, where the ceremony was held.
+    return not any(analyze.terms(m.group(1))[-1:] == words[-1:] and m.group() not in name
+                   for m in _OF_NAME.finditer(q.written))
+
+
+# "Hall of Heroes", "hall of heroes": a noun with the name's "of" phrase after it.
+_OF_NAME = re.compile(r"\b([\w’'-]+)\s+of\s+(?:the\s+)?[\w’'-]+", re.IGNORECASE)
 
 
 def _other_place(q: Question, name: str) -> bool:
