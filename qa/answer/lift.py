@@ -877,7 +877,7 @@ def _people(q: Question, text: str, body_start: int) -> list[Span]:
     names = [n for n in names
              if not _surname_asked(q, text[slice(*spans.complete(text, n.start, n.end, person=True))])]
     # "who is the secretary of the army": only a person the text ties to that role answers, by the parse. A name
-    # joined by a hyphen to a common word only dates or qualifies something else ("the Reagan-era KC-10s").
+    # the recogniser ends at a hyphen before a word only dates or qualifies something else ("the Reagan-era KC-10s").
     return [n for n in names if holds_role(q, text, n.start, n.end) and not _modifies(text, n)]
 
 
