@@ -884,10 +884,12 @@ def _people(q: Question, text: str, body_start: int) -> list[Span]:
 def _modifies(text: str, name: Span) -> bool:
     """Whether the name ends joined by a hyphen to a word the recogniser leaves out of the person it reads
     ("Reagan-era", "Obama-appointed"; not the "Kwan-jin" of Kim Kwan-jin, a person whole)."""
-    m = re.search(r"-([a-z]+)\Z", name.text) or re.match(r"-([a-z]+)", text[name.end:])
-    if m is None:
+    if inside := re.search(r"-[a-z]+\Z", name.text):
+        hyphen = name.start + inside.start()
+    elif re.match(r"-[a-z]", text[name.end:]):
+        hyphen = name.end
+    else:
         return False
-    hyphen = name.start + m.start() if m.string is name.text else name.end
     return any(e.label_ == "PERSON" and e.end_char == hyphen for e in spans.parse(text).ents)
 
 

@@ -34,7 +34,7 @@ from rapidfuzz.distance import OSA
 
 from qa.index.store import Store
 from qa.settings import AnswerSettings
-from qa.text import acronyms, analyze, english, wordnet
+from qa.text import acronyms, analyze, dates, english, wordnet
 
 Group = tuple[str, list[str]]  # what the reader wrote, and the other forms it stands for
 
@@ -252,7 +252,7 @@ def reader_forms(text: str) -> list[Group]:
 
 def _month_named(typed: str) -> str:
     """"December" for "dec", "Dec." or "december"."""
-    return next(n for n in analyze.MONTH_NAMES if n[:3] == typed.lower()[:3]).capitalize()
+    return analyze.MONTH_NAMES[dates.month_number(typed) - 1].capitalize()
 
 
 def _century(two: str) -> int:

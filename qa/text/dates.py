@@ -81,7 +81,7 @@ def months_through(text: str) -> list[tuple[int, int]]:
     March of fiscal 2011" (a fiscal year begins in the October before), "thru march" (year 0: not given)."""
     out = []
     for m in _PERIOD_END.finditer(text):
-        month, year = _number(m[1]), int(m[3]) if m[3] else 2000 + int(m[4]) if m[4] else 0
+        month, year = month_number(m[1]), int(m[3]) if m[3] else 2000 + int(m[4]) if m[4] else 0
         out.append((year - 1 if year and (m[2] or m[4]) and month >= _FISCAL_START else year, month))
     return out
 
@@ -95,23 +95,23 @@ def reports_through(text: str, months: list[tuple[int, int]]) -> bool:
     """Whether a release's text reports a period through one of these months ("through July", "Through May
     2015"): figures to that month, whatever the release's own date."""
     wanted = {month for _, month in months}
-    return any(_number(m[1]) in wanted for m in _REPORTED.finditer(text))
+    return any(month_number(m[1]) in wanted for m in _REPORTED.finditer(text))
 
 
 def months_in(text: str) -> set[int]:
     """The number of every month a release's text names as releases write one, capitalised ("Aug. 30", "their
     August meeting"): "may" in lower case is a verb."""
-    return {_number(m.group()) for m in _MONTH_WORD.finditer(text)}
+    return {month_number(m.group()) for m in _MONTH_WORD.finditer(text)}
 
 
 _MONTH_WORD = re.compile(rf"\b{MONTH}")
 
 
 def _month(m: re.Match[str]) -> tuple[int, int]:
-    return int(m[2]), _number(m[1])
+    return int(m[2]), month_number(m[1])
 
 
-def _number(month: str) -> int:
+def month_number(month: str) -> int:
     """1 for "January", "Jan." or "jan", and so on."""
     return _MONTHS.index(month[:3].lower()) + 1
 
