@@ -219,11 +219,12 @@ def test_a_partial_answer_is_printed_as_the_closest_the_releases_come(db: Path, 
     assert json.loads(out)["support"] == "partial"
 
 
-def test_a_corrected_word_is_shown_first(sample_db: Path, no_model: None) -> None:
+def test_a_corrected_word_is_shown_right_after_the_answer(sample_db: Path, no_model: None) -> None:
     code, lines, _ = ask(sample_db, "How much is the 52nd drawdwn worth?", "--mode", "extractive")
     assert code == 0
-    assert lines[0] == "searched for drawdown; you wrote drawdwn"
-    assert lines[1].startswith("$175 million [1]")
+    assert lines[0].startswith("$175 million [1]")
+    assert lines[1] == "searched for drawdown; you wrote drawdwn"
+    assert lines[2] == "" and lines[3].startswith("[1] ")
 
 
 def test_a_question_the_releases_do_not_cover_says_so_and_why(sample_db: Path, no_model: None) -> None:

@@ -149,8 +149,6 @@ def _print_answer(a: Answer) -> None:
     """The answer first and short, then the evidence, then how it was made (small print)."""
     from qa.answer import DECLINE, PARTIAL
 
-    if a.corrections:
-        _say("; ".join(f"searched for {c.searched}; you wrote {c.wrote}" for c in a.corrections), "dim")
     # Non-breaking spaces keep the marks on the line of the answer's last word when it is wrapped.
     marks = "".join(f"\xa0[{c.n}]" for c in a.evidence)
     if a.mode == "declined" or not a.answered:
@@ -166,6 +164,9 @@ def _print_answer(a: Answer) -> None:
             _say(_fill(a.reason), "dim")
     if a.computed and a.answered:
         _say(_fill(f"Worked out from these values: {a.computed}."))
+    if a.corrections:
+        # After the answer, which comes first: the reader checks a misread word before trusting the sources.
+        _say("; ".join(f"searched for {c.searched}; you wrote {c.wrote}" for c in a.corrections), "dim")
     for c in a.evidence:
         _say(f"\n[{c.n}] {c.title or '(untitled)'} ({c.date or 'undated'})")
         _say(textwrap.indent(textwrap.fill(f"“{' '.join(c.quote.split())}”", 96), "    "))

@@ -113,7 +113,7 @@ def reply_text(a: Answer) -> str:
         lines = [a.answer + marks]
     else:
         lines = [f"{PARTIAL}: {a.answer}{marks}", *([reason] if reason else [])]
-    # After the answer, not before as on the command line: a chat's preview shows the first words.
+    # After the answer, as on the command line: a chat's preview shows the first words.
     lines += [f"(searched for {c.searched}; you wrote {c.wrote})" for c in a.corrections]
     if a.evidence:
         lines += ["", "Sources:", *(_source(c) for c in a.evidence)]
