@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from qa.answer import goals
+from qa.answer import goals, positions
 from qa.answer.question import CODE_WORDS, Question
 from qa.text import analyze, boilerplate, dates, grounding, roles, sentences, spans, tense, wordnet
 from qa.text.answer_type import MONTH_TERMS, AnswerType
@@ -77,6 +77,13 @@ def lift(q: Question, text: str, *, dated: bool = False) -> Span | None:
     """The short answer in `text` (evidence sentences, verbatim), or None when none of its kind stands there.
     dated: the text's release has a date, so its "today" answers "when" (the answer prints that date).
     A name, place or thing is the whole of what the text names, as the parser reads it (qa.text.spans)."""
+    if positions.asked(q):
+        # "what job was X nominated for", "X's job at the time": the post the sentence gives, if it gives one.
+        where, gives = positions.post(q, text)
+        if where is not None:
+            return Span(text[where[0]:where[1]], *where)
+        if gives:
+            return None  # the other post: "with assignment as director" asked for the one held
     span = _lifted(q, text, dated=dated)
     if span is not None and q.kind is AnswerType.COUNT:
         # A count with its noun, not the rest of the clause: "43,519 accessions", not "... in fiscal year 2014";
@@ -91,6 +98,8 @@ def lift(q: Question, text: str, *, dated: bool = False) -> Span | None:
     start, end = spans.complete(text, span.start, span.end, person=q.kind is AnswerType.PERSON)
     if q.kind is AnswerType.PERSON:
         start = with_rank(text, start)
+        if several_people(q):
+            start, end = _people_listed(text, start, end)
     # "which battalion and regiment": the battalion's designation goes on to its regiment ("2nd Battalion, 30th
     # Infantry Regiment"), one answer to both nouns asked.
     pair = _PAIR.search(q.text) if q.kind is AnswerType.OTHER else None
@@ -140,6 +149,45 @@ def _first_a_person(word: str) -> bool:
 _RANK_PARTS = frozenset({"compound", "amod", "nmod"})
 # One or two abbreviated ranks right before a name: "Gen.", "Brig. Gen.".
 _RANK = re.compile(r"\b[A-Z][a-z]{1,4}\.(?:\s+[A-Z][a-z]{1,4}\.)?\s+\Z")
+
+
+def several_people(q: Question) -> bool:
+    """Whether a question asks for more than one person: the noun of persons its question words ask for is plural
+    or counted above one ("names of the 2 soldiers who got silver stars", "which ministers", "who were the two
+    officers"; not "who did the soldiers thank"). Read by word order, which the small parser gets wrong here."""
+    for t in spans.parse(q.written):
+        if t.pos_ == "NOUN" and wordnet.is_kind_of(t.lemma_.lower(), "person", first=1):
+            if t.i + 1 < len(t.doc) and t.doc[t.i + 1].pos_ == "NOUN":
+                return False  # "the latvia defense ministers name": a possessive typed without its apostrophe
+            count = next((c for c in t.children if c.dep_ == "nummod" and c.like_num), None)
+            return count.lower_ not in ("1", "one") if count is not None else t.tag_ == "NNS"
+        if t.lower_ not in _BEFORE_ASKED and t.pos_ not in ("DET", "NUM", "ADJ", "PROPN") and t.dep_ != "compound":
+            return False
+    return False
+
+
+# The words that may stand before the noun a question asks for: "which", "who were the", "names of the".
+_BEFORE_ASKED = frozenset({"which", "what", "who", "whom", "is", "are", "was", "were", "names", "name", "of"})
+
+
+def _people_listed(text: str, start: int, end: int) -> tuple[int, int]:
+    """The name at `start`-`end` with the names the text lists beside it, each with its rank: "Staff Sgt. Michael
+    L. Barrera Jr., and to Pfc. Joshua V. Joseph" for the two soldiers asked for."""
+    names = [(with_rank(text, e.start_char), e.end_char) for e in spans.parse(text).ents if e.label_ == "PERSON"]
+    at = next((i for i, (a, b) in enumerate(names) if a < end and start < b), None)
+    if at is None:
+        return start, end
+    first = last = at
+    while last + 1 < len(names) and _beside(text[names[last][1]:names[last + 1][0]]):
+        last += 1
+    while first > 0 and _beside(text[names[first - 1][1]:names[first][0]]):
+        first -= 1
+    return min(start, names[first][0]), max(end, names[last][1])
+
+
+def _beside(between: str) -> bool:
+    """Whether the words between two names list them together: ", ", " and ", ", and to ". """
+    return _LISTED.match(between) is not None and len(between) <= _LISTED_GAP
 
 
 def _listed_with(token: Token) -> list[Token]:

@@ -24,6 +24,7 @@ from qa.answer import (
     declines,
     full_name,
     parts,
+    positions,
     sentence_support,
 )
 from qa.answer import candidates as cands
@@ -367,7 +368,7 @@ class Answerer:
         if today is not None and today[0].score * settings.type_factor > best.score:
             best = today[0]
             best.short = today[1]
-        if best.short is None and (q.kind is not AnswerType.OTHER or q.focus in CODE_WORDS):
+        if best.short is None and (q.kind is not AnswerType.OTHER or q.focus in CODE_WORDS or positions.asked(q)):
             # The value may stand in another sentence of the same release ("committed more than $43.7 billion"),
             # a contract's number in the line naming its contracting activity.
             alt = next((e for e in found if e.release_id == best.release_id and e.short is not None), None)
