@@ -93,6 +93,10 @@ from tests.conftest import extractive_answerer, write_release
      ["how many soldiers in the gates plan", "how many marines in the gates plan"]),
     ("how many soldiers and how many marines did gates want to add",
      ["how many soldiers did gates want to add", "how many marines did gates want to add"]),
+    # Two questions typed as one, a question mark between them.
+    ("exercise 09 was the nth in the series? and what yr did the series start",
+     ["exercise 09 was the nth in the series", "what yr did the series start"]),
+    ("who was sec def? how much did he ask for", ["who was sec def", "how much did he ask for"]),
 ])
 def test_a_question_about_two_things_splits_into_one_question_per_thing(question: str, expected: list[str]) -> None:
     assert coordination.split(question) == expected
@@ -105,6 +109,7 @@ def test_a_question_about_two_things_splits_into_one_question_per_thing(question
     "where did hegseth meet the president and the prime minister in june",  # one time for both
 
     "Was the package larger, or smaller?",  # a comparative, but the "or" joins no two things after it
+    "What is it? Why?",  # a question mark before a word alone asks nothing of its own
 ])
 def test_one_thing_asked_about_is_not_split(question: str) -> None:
     assert coordination.split(question) == [question]

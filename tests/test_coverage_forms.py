@@ -134,3 +134,21 @@ def test_a_month_with_a_year_of_two_digits_is_read_as_its_year() -> None:
     assert ("dec 17 98", ["December 17, 1998"]) in spelling.reader_forms("cohens briefing dec 17 98")
     assert ("jan 5th 13", ["January 5, 2013"]) in spelling.reader_forms("the call on jan 5th 13")
     assert spelling.reader_forms("the briefing on dec 17 1998") == []
+
+
+def test_a_fiscal_year_of_two_digits_is_read_in_its_century() -> None:
+    assert spelling.reader_forms("cohen fy99 budget") == [("fy99", ["fiscal year 1999", "FY 1999", "FY1999"])]
+    assert spelling.reader_forms("fy05 request") == [("fy05", ["fiscal year 2005", "FY 2005", "FY2005"])]
+
+
+@pytest.mark.parametrize(("question", "forms"), [
+    ("where was baltops 15 held", [("15", ["2015"])]),
+    ("how many troops taking part in cobra gold 12", [("12", ["2012"])]),
+    ("who replaced him as commander in 99", [("99", ["1999"])]),
+    # A count of the noun after it, a numbered part or a number of things asked about are no years.
+    ("whats the total value of the contract for the 10 ships", []),
+    ("Which provision of Title 10 of the Code", [("Title 10", ["Title X"])]),
+    ("how many of the 12 were killed", []),
+])
+def test_two_digits_after_a_name_or_in_are_read_as_a_year(question: str, forms: list) -> None:
+    assert spelling.reader_forms(question) == forms

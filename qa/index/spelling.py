@@ -34,7 +34,7 @@ from rapidfuzz.distance import OSA
 
 from qa.index.store import Store
 from qa.settings import AnswerSettings
-from qa.text import acronyms, analyze, dates, english, wordnet
+from qa.text import acronyms, analyze, dates, english, spans, wordnet
 
 Group = tuple[str, list[str]]  # what the reader wrote, and the other forms it stands for
 
@@ -238,26 +238,39 @@ def reader_forms(text: str) -> list[Group]:
     for m in _DESIGNATIONS.finditer(text):
         groups.append((m.group(), [m.group(1)]))
     for m in _MONTH_TWO_DIGITS.finditer(text):
-        groups.append((m.group(), [f"{_month_named(m.group(1))} {_century(m.group(2))}"]))
+        groups.append((m.group(), [f"{_month_named(m.group(1))} {dates.year_of_two_digits(m.group(2))}"]))
     for m in _MONTH_DAY_TWO_DIGITS.finditer(text):
-        groups.append((m.group(), [f"{_month_named(m.group(1))} {m.group(2)}, {_century(m.group(3))}"]))
+        groups.append((m.group(), [f"{_month_named(m.group(1))} {m.group(2)}, {dates.year_of_two_digits(m.group(3))}"]))
+    groups += [(two, [str(dates.year_of_two_digits(two.lstrip("'")))]) for two in _two_digit_years(text)]
     for m in _FISCAL.finditer(text):
         year = m.group(1) or m.group(2)
-        year = f"20{year}" if len(year) == 2 else year
+        year = str(dates.year_of_two_digits(year)) if len(year) == 2 else year  # "fy99" is 1999, "fy05" 2005
         written = set(analyze.terms(m.group()))
         others = [f for f in (f"fiscal year {year}", f"FY {year}", f"FY{year}") if set(analyze.terms(f)) != written]
         groups.append((m.group(), others))
     return groups
 
 
+def _two_digit_years(text: str) -> list[str]:
+    """Two digits a reader types for a year, read by the parse: hung on the name before them ("where was baltops 15
+    held", "cobra gold 12") or the object of "in" ("tilelli's successor in 99"); not a count of the noun after them
+    ("the 10 jhsvs"), a day or year after a month (the month's forms read those) or a numbered part ("title 10")."""
+    years = []
+    for t in spans.parse(text):
+        if not re.fullmatch(r"'?\d\d", t.text) or t.i == 0:
+            continue
+        before = t.doc[t.i - 1]
+        month = re.fullmatch(_MONTH_TYPED, before.text + " ", re.IGNORECASE)
+        if month or _NUMBERED.fullmatch(f"{before.text} {t.text}"):
+            continue
+        if (t.dep_ == "nummod" and t.head.i < t.i) or (t.dep_ == "pobj" and t.head.lower_ in ("in", "since", "during")):
+            years.append(t.text)
+    return years
+
+
 def _month_named(typed: str) -> str:
     """"December" for "dec", "Dec." or "december"."""
     return analyze.MONTH_NAMES[dates.month_number(typed) - 1].capitalize()
-
-
-def _century(two: str) -> int:
-    """The year two digits stand for in a release's date: 1950-2049."""
-    return 2000 + int(two) if int(two) < 50 else 1900 + int(two)
 
 
 # --- acronyms ---------------------------------------------------------------------------------------

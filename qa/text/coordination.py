@@ -54,6 +54,11 @@ def _split(question: str) -> tuple[tuple[str, ...], bool]:
 
 
 def _parts_of(question: str) -> tuple[list[str], bool]:
+    # Two questions typed as one ("balikatan 02 was the nth exercise? and what yr did the series start"): each
+    # asks a value of its own.
+    typed = [p.strip() for p in _NEXT_QUESTION.split(question) if p.strip(" ?")]
+    if len(typed) > 1 and all(len(p.split()) > 1 for p in typed):
+        return typed, True
     question = _VERSUS.sub("and", question)
     paired = _two_times(question)
     if paired is not None:
@@ -90,6 +95,9 @@ def _parts_of(question: str) -> tuple[list[str], bool]:
         return _than(doc, than), False
     return _either(doc) or [question], False
 
+
+# A question mark with more asked after it, and the word joining the next question.
+_NEXT_QUESTION = re.compile(r"\?\s+(?:(?:and|also|plus)\s+|\+\s*)?(?=\S)", re.IGNORECASE)
 
 # Between two times: "and", "or", with the preposition of the first again or another ("thru march 2011 and thru
 # july 2011", "in feb 2023 and in march 2024", "jun 12 2020 and apr 21 2020", "through January 2011, and in April").

@@ -76,12 +76,17 @@ def month_keys(text: str) -> set[str]:
     return {f"{year:04d}-{month:02d}" for year, month in months_named(text)}
 
 
+def year_of_two_digits(two: str) -> int:
+    """The year two digits a reader types stand for, as in the releases' years: 1950-2049 ("99" 1999, "05" 2005)."""
+    return 2000 + int(two) if int(two) < 50 else 1900 + int(two)
+
+
 def months_through(text: str) -> list[tuple[int, int]]:
     """The (year, month) a period the text names runs through: "thru july 2011", "as of March 2024", "through
     March of fiscal 2011" (a fiscal year begins in the October before), "thru march" (year 0: not given)."""
     out = []
     for m in _PERIOD_END.finditer(text):
-        month, year = month_number(m[1]), int(m[3]) if m[3] else 2000 + int(m[4]) if m[4] else 0
+        month, year = month_number(m[1]), int(m[3]) if m[3] else year_of_two_digits(m[4]) if m[4] else 0
         out.append((year - 1 if year and (m[2] or m[4]) and month >= _FISCAL_START else year, month))
     return out
 
