@@ -11,7 +11,7 @@ from qa.answer import Answerer, attribution, confidence
 from qa.answer.candidates import Evidence
 from qa.answer.lift import lift, person_for_place_or_body
 from qa.answer.question import analyse
-from qa.answer.verify import added, counts_other, month_elsewhere, other_act, unsaid
+from qa.answer.verify import added, counts_other, month_elsewhere, one_of_two_acts, other_act, unsaid
 from qa.ingest.chunk import chunk_text
 from qa.schemas import Answer
 from qa.settings import AnswerSettings
@@ -991,6 +991,23 @@ _JOBS = ("The investment will enable the company to retain current staff and cre
 def test_a_figure_of_another_act_than_the_one_asked_is_never_full(question: str, sentence: str, value: str,
                                                                    other: bool) -> None:
     assert bool(other_act(analyse(question, {}), value, _one(sentence))) is other
+
+
+@pytest.mark.parametrize(("question", "sentence", "value", "partial"), [
+    # Two acts asked together, each given a figure of its own: one figure answers half.
+    ("how many soldiers were killed and wounded in the attack",
+     "In the attack, about 40 soldiers were killed and more than 90 were wounded.", "about 40 soldiers", True),
+    ("how many soldiers were killed or wounded in the attack",
+     "In the attack, about 40 soldiers were killed and more than 90 were wounded.", "about 40 soldiers", True),
+    # One figure of both acts, or one act asked: the figure answers.
+    ("how many soldiers were killed and wounded in the attack",
+     "In the attack, 130 soldiers were killed and wounded.", "130 soldiers", False),
+    ("how many soldiers were killed in the attack",
+     "In the attack, about 40 soldiers were killed and more than 90 were wounded.", "about 40 soldiers", False),
+])
+def test_one_figure_does_not_answer_a_count_of_two_acts(question: str, sentence: str, value: str,
+                                                        partial: bool) -> None:
+    assert bool(one_of_two_acts(analyse(question, {}), value, _one(sentence))) is partial
 
 
 _TOLL = " This brings the death toll to seven."

@@ -253,7 +253,7 @@ def support(q: Question, evidence: list[Evidence], has_value: bool, partial_miss
         what = q.kind.value if q.kind is not AnswerType.OTHER else surface(q, q.focus or "")
         return "partial", f"the closest sentence gives no {what}"
     if short is not None and (wrong := off_kind(q, short, evidence) or other_act(q, short, evidence)
-                              or added(q, short, evidence)):
+                              or added(q, short, evidence) or one_of_two_acts(q, short, evidence)):
         return "partial", wrong
     inside: set[str] = set()
     for ev in evidence:
@@ -383,6 +383,27 @@ def counts_other(q: Question, value: str, evidence: list[Evidence]) -> str:
 # Verbs that tell no act of their own in a question ("how many did they have", "how much will it get").
 _LIGHT_VERBS = frozenset({"be", "have", "do", "get", "make", "take", "go", "give", "put", "come", "say", "see"})
 _ARGUMENTS = frozenset({"dobj", "nsubj", "nsubjpass"})
+
+
+def one_of_two_acts(q: Question, value: str, evidence: list[Evidence]) -> str:
+    """Why one figure does not answer a count of two acts the question joins ("how many were killed and wounded")
+    where its sentence says both acts and gives more than one figure ("approximately 1,000 ... were killed and
+    more than 2,000 were wounded"): the answer holds one of them. "" otherwise."""
+    if q.kind is not AnswerType.COUNT:
+        return ""
+    pair = next(((v, c) for v in spans.parse(q.written) if v.pos_ == "VERB"
+                 for c in v.children if c.dep_ == "conj" and c.pos_ == "VERB"), None)
+    ev = next((e for e in evidence if value in e.text), None)
+    if pair is None or ev is None:
+        return ""
+    doc = spans.parse(ev.text)
+    verbs = [t.lemma_.lower() for t in doc if t.pos_ == "VERB"]
+    if not all(any(roles.same_act(said, v.lemma_.lower()) for said in verbs) for v in pair):
+        return ""
+    figures = [t for t in doc if t.like_num and t.ent_type_ not in ("DATE", "TIME", "ORDINAL")]
+    if len(figures) < 2 or sum(t.like_num for t in spans.parse(value)) > 1:
+        return ""
+    return f"the question asks for “{pair[0].text}” and “{pair[1].text}”; the answer gives one figure"
 
 
 def other_act(q: Question, value: str, evidence: list[Evidence]) -> str:
