@@ -72,6 +72,15 @@ def test_a_place_the_entity_recogniser_reads_is_no_person() -> None:
     assert found is not None and found.text == "Mohammad bin Salman Al Saud"
 
 
+def test_a_person_the_recogniser_reads_ending_in_no_noun_is_no_person() -> None:
+    """The small recogniser reads "Jordan's fourth annual" and "Eager Lion 14" as people: a name ends in a noun."""
+    sentence = ("Pentagon Spokesman Army Col. John Smith said today Eager Lion 14 will begin May 25 in what will be "
+                "Jordan’s fourth annual, large-scale multilateral military exercises.")
+    found = lift(analyse("Which Pentagon spokesman announced when the Eager Lion 14 exercise in Jordan would begin?",
+                         {}), sentence)
+    assert found is not None and found.text == "Army Col. John Smith"
+
+
 def test_a_law_the_entity_recogniser_reads_is_no_person() -> None:
     """"Security Treaty", a capitalised run of a treaty's name, is no minister."""
     q = analyse("which japanese defense minister appears in the readout of austin's call on the senkakus", {})

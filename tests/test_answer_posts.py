@@ -13,11 +13,7 @@ import pytest
 from qa.answer import Answerer
 from qa.answer.lift import lift, several_people
 from qa.answer.question import analyse
-from qa.index.store import Store
-from qa.ingest.pipeline import ingest_paths
-from qa.llm.client import no_model_client
-from qa.settings import Settings
-from tests.conftest import write_release
+from tests.conftest import extractive_answerer, write_release
 
 NOMINATIONS = (
     "Secretary of Defense announced today that the president has made the following nominations:\n\n"
@@ -31,12 +27,9 @@ NOMINATIONS = (
 
 @pytest.fixture()
 def answerer(tmp_path: Path) -> Answerer:
-    paths = [write_release(tmp_path, "noms.txt", "General and Flag Officer Nominations", "2021-03-02",
-                           "https://www.defense.gov/News/Releases/Release/Article/1/", NOMINATIONS)]
-    settings = Settings(db=tmp_path / "index.db").with_mode("extractive")
-    store = Store(settings.db)
-    ingest_paths(store, paths, settings.index)
-    return Answerer(store, settings, no_model_client)
+    return extractive_answerer(tmp_path, [write_release(
+        tmp_path, "noms.txt", "General and Flag Officer Nominations", "2021-03-02",
+        "https://www.defense.gov/News/Releases/Release/Article/1/", NOMINATIONS)])
 
 
 @pytest.mark.parametrize(("question", "post"), [

@@ -104,6 +104,28 @@ def test_a_byline_credits_the_article_not_the_statement_it_quotes(tmp_path: Path
     assert written.answer == "John D. Banusiewicz" and written.support == "full", written
 
 
+def test_a_news_story_credits_the_readout_it_tells_of_to_the_one_who_said_it(tmp_path: Path) -> None:
+    """A story prints no readout line; "X said yesterday in a readout of the meeting" names who gave it."""
+    path = write_release(tmp_path, "story.txt", "Secretary Meets Leaders of Ruritania", "March 16, 2018",
+                         "https://www.defense.gov/News/Article/Article/1/",
+                         "WASHINGTON, March 16, 2018 — The secretary met with the king of Ruritania March 14 in the "
+                         "capital, Pentagon chief spokesperson Jane Q. Roe said yesterday in a readout of the "
+                         "meeting.\n\nThe secretary thanked the king for his support, Roe said.")
+    answerer = extractive_answerer(tmp_path, [path])
+    answer = answerer.ask("Which Pentagon official issued the readout of the secretary's meeting with the king?")
+    assert answer.answer == "Jane Q. Roe", answer
+    assert "in a readout" in answer.evidence[0].quote
+
+
+def test_who_gave_a_statement_told_of_by_surname_is_named_in_full(tmp_path: Path) -> None:
+    path = write_release(tmp_path, "story.txt", "Secretary Condemns Attack", "Nov. 23, 2010",
+                         "https://www.defense.gov/News/Article/Article/2/",
+                         "Pentagon Press Secretary John P. Doe briefed reporters today.\n\nThe secretary spoke "
+                         "with the minister by phone, Doe said in a statement released this evening.")
+    answer = extractive_answerer(tmp_path, [path]).ask("who put out the statement on the secretary's call")
+    assert answer.answer == "John P. Doe", answer
+
+
 def test_the_credit_comes_from_the_release_that_holds_the_number_asked(tmp_path: Path) -> None:
     """A newer release on the same meeting series ranks first, but only the 8th meeting's readout says "8th"."""
     eighth = write_release(tmp_path, "admm8.txt", "Readout of Austin's Participation in the 8th ASEAN Defense "

@@ -3,7 +3,9 @@
 Bylines ("By C. Todd Lopez"), readout introductions ("Pentagon Press Secretary John Kirby provided the following
 readout:") and "Attributed to ...:" lines are boilerplate: never a lead, bullet or evidence for what a release
 reports. They are, though, the release's own word on who speaks in it, so a question about that ("who provided
-the readout of Austin's call", "who wrote the article on ...") is answered from them, and from nothing else.
+the readout of Austin's call", "who wrote the article on ...") is answered from them; where a release has none, from
+a sentence in which a person says something in the readout or statement asked about ("White said yesterday in a
+readout of the meeting"), as a news story tells of one it does not print.
 """
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
+from qa.answer import full_name
 from qa.answer.candidates import Evidence
 from qa.answer.lift import Span
 from qa.index.store import Store
 from qa.models import Hit
-from qa.text import analyze, boilerplate, spans, subject, wordnet
+from qa.text import analyze, boilerplate, sentences, spans, subject, wordnet
 from qa.text.answer_type import AnswerType, answer_type
 
 if TYPE_CHECKING:
@@ -68,7 +71,7 @@ def credited(question: str, hits: list[Hit], store: Store, missing: Callable[[Hi
     things = {t.lemma_.lower() for t in spans.parse(question)} & _THINGS
     kinds = frozenset().union(*(_CREDITED_BY.get(t, CREDITS) for t in things)) if things else CREDITS
     hit = min(enumerate(hits), key=lambda p: (missing(p[1]), p[0]))[1]
-    return next(_credits(hit, store, kinds), None)
+    return next(_credits(hit, store, kinds), None) or next(_told_in(hit, store, things), None)
 
 
 def holding(role: frozenset[str], idf: dict[str, float], hits: list[Hit], store: Store) -> Evidence | None:
@@ -108,6 +111,30 @@ def _credits(hit: Hit, store: Store, kinds: frozenset[str]) -> Iterator[Evidence
                       release_text=text, spans=[(start, end)], chunk_ids=[hit.chunk_id], score=hit.score)
         ev.short = Span(person.text, person.start_char, person.end_char)
         yield ev
+
+
+def _told_in(hit: Hit, store: Store, things: set[str]) -> Iterator[Evidence]:
+    """Each sentence of the hit's release whose person says something in the thing asked about ("Pentagon chief
+    spokesperson Dana W. White said yesterday in a readout of the meeting"): a news story tells of a readout or
+    statement it does not print, and names who gave it so. The person is the subject of a verb of saying (WordNet)
+    whose phrase holds the thing, by the parse."""
+    if not things:
+        return
+    text = store.release_text(hit.release_id)
+    for start, end in sentences.spans(text):
+        doc = spans.parse(text[start:end])
+        for thing in (t for t in doc if t.pos_ == "NOUN" and t.lemma_.lower() in things):
+            verb = next((a for a in thing.ancestors if a.pos_ == "VERB"), None)
+            if verb is None or not wordnet.is_kind_of(verb.lemma_.lower(), "say", first=None, pos="verb"):
+                continue
+            person = next((e for e in doc.ents if e.label_ == "PERSON" and e.root.dep_ == "nsubj"
+                           and e.root.head.i == verb.i), None)
+            if person is None:
+                continue
+            ev = Evidence(release_id=hit.release_id, title=hit.title, date=hit.date, source=hit.source,
+                          release_text=text, spans=[(start, end)], chunk_ids=[hit.chunk_id], score=hit.score)
+            ev.short = Span(person.text, person.start_char, person.end_char)
+            yield full_name.in_full(ev)  # "Morrell said in a statement": Geoff Morrell, as the release named him
 
 
 def _trimmed(text: str, line: boilerplate.Span) -> tuple[int, int]:

@@ -911,9 +911,10 @@ def _people(q: Question, text: str, body_start: int) -> list[Span]:
     names += [Span(m.group(1), m.start(1), m.end(1)) for m in _SPEAKER.finditer(text)
               if is_new(q, m.group(1)) and not any(n.start <= m.start(1) < n.end for n in names)]
     # The names the entity recogniser finds that the lexicon does not ("Christine" alone), never a place's by its
-    # word for a place, as the lexicon's ("Peterson Space Force Base", which the small model may call a person).
+    # word for a place, as the lexicon's ("Peterson Space Force Base", which the small model may call a person),
+    # nor a run that ends in no noun ("Jordan's fourth annual", "Eager Lion 14"; "Lloyd J. Austin III" is one).
     names += [Span(e.text, e.start_char, e.end_char) for e in spans.parse(text).ents
-              if e.label_ == "PERSON" and e.start_char >= body_start and is_new(q, e.text)
+              if e.label_ == "PERSON" and _ends_in_a_name(e) and e.start_char >= body_start and is_new(q, e.text)
               and not _surname_asked(q, e.text) and not _PLACE_WORDS.search(e.text) and not _named_thing(e.text)
               and not grounding.titles_only(e.text)
               and not any(n.start < e.end_char and e.start_char < n.end for n in names)]
@@ -927,6 +928,13 @@ def _people(q: Question, text: str, body_start: int) -> list[Span]:
     # "who is the secretary of the army": only a person the text ties to that role answers, by the parse. A name
     # the recogniser ends at a hyphen before a word only dates or qualifies something else ("the Reagan-era KC-10s").
     return [n for n in names if holds_role(q, text, n.start, n.end) and not _modifies(text, n)]
+
+
+def _ends_in_a_name(entity: SpacySpan) -> bool:
+    """Whether a run the recogniser reads as a person ends in a noun, past a possessive's mark ("Kingsley Amis'"),
+    or a numeral of a name ("Lloyd J. Austin III"); not "Jordan's fourth annual" or "Eager Lion 14"."""
+    last = next((t for t in reversed(entity) if not t.is_punct and t.pos_ != "PART"), entity[-1])
+    return last.pos_ in ("PROPN", "NOUN") or re.fullmatch(r"[IVX]+", last.text) is not None
 
 
 def _modifies(text: str, name: Span) -> bool:
