@@ -170,6 +170,15 @@ def test_a_possessor_is_the_focus_only_when_the_question_word_asks_for_it(questi
     assert analyse(question, {}).focus == focus
 
 
+@pytest.mark.parametrize(("question", "focus"), [
+    ("Which capability coalition within the Ukraine Defense Contact Group does Poland lead?", "coalition"),
+    ("what brigade among the units was tapped", "brigade"),
+    ("which reserve component fell short", "component"),
+])
+def test_the_noun_asked_ends_before_a_preposition_the_tagger_reads(question: str, focus: str) -> None:
+    assert analyse(question, {}).focus == analyze.stem(focus)
+
+
 def test_the_name_of_a_person_asked_for_is_one_tied_to_that_noun() -> None:
     """"..., Manning said" names the spokesman, not the sailor: a sentence naming no sailor gives no answer."""
     sentence = ("The sailor, whose name will be released 24 hours after family members are notified, died from "

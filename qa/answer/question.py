@@ -39,6 +39,9 @@ def _focus(text: str) -> str | None:
         if _verb_at(text, m.start(1)):
             continue  # "what killed matthew thompson": the question word is the verb's subject, naming no noun
         verbs = _finite_verbs(text)
+        # A preposition, article or conjunction the tagger reads ends the noun as the listed words do: "which
+        # capability coalition within the Ukraine Defense Contact Group" asks for a coalition.
+        function_words = {t.idx for t in spans.parse(text) if t.pos_ in ("ADP", "DET", "SCONJ", "CCONJ")}
         copular = bool(re.match(r"\w+\s+(?:is|was|are|were)\s", m.group(), re.IGNORECASE))
         for found in re.finditer(r"\S+", m.group(1)):
             word = found.group()
@@ -54,8 +57,9 @@ def _focus(text: str) -> str | None:
             # "Under Secretary role": a capitalised word is a name's, not a function word; "meeting" may be
             # the noun itself, a participle after it ("roadmap advancing") is not, nor a verb the tagger reads
             # ("which reserve component fell short").
+            at = m.start(1) + found.start()
             if (w in _STOPS_FOCUS and not word[:1].isupper()) or (nouns and w.endswith(("ing", "ed"))) \
-                    or not re.fullmatch(r"[a-z][\w.-]*", w) or (nouns and m.start(1) + found.start() in verbs):
+                    or not re.fullmatch(r"[a-z][\w.-]*", w) or (nouns and (at in verbs or at in function_words)):
                 break
             nouns.append(w)
         if nouns:
