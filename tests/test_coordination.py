@@ -110,6 +110,7 @@ def test_a_question_about_two_things_splits_into_one_question_per_thing(question
 
     "Was the package larger, or smaller?",  # a comparative, but the "or" joins no two things after it
     "What is it? Why?",  # a question mark before a word alone asks nothing of its own
+    "what did it include? 52nd drawdown ukraine",  # a follow-up with the words it carries: no second question
 ])
 def test_one_thing_asked_about_is_not_split(question: str) -> None:
     assert coordination.split(question) == [question]

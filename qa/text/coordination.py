@@ -55,9 +55,11 @@ def _split(question: str) -> tuple[tuple[str, ...], bool]:
 
 def _parts_of(question: str) -> tuple[list[str], bool]:
     # Two questions typed as one ("balikatan 02 was the nth exercise? and what yr did the series start"): each
-    # asks a value of its own.
+    # asks a value of its own. What follows a question mark is a question only with a question word of its own, not
+    # the words a follow-up carries from the conversation ("what did it include? 52nd drawdown").
     typed = [p.strip() for p in _NEXT_QUESTION.split(question) if p.strip(" ?")]
-    if len(typed) > 1 and all(len(p.split()) > 1 for p in typed):
+    if len(typed) > 1 and all(len(p.split()) > 1 for p in typed) \
+            and all(_WH & set(p.lower().split()) for p in typed[1:]):
         return typed, True
     question = _VERSUS.sub("and", question)
     paired = _two_times(question)
