@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from qa.text import analyze, spans, wordnet
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Doc, Token
 
     from qa.answer.question import Question
 
@@ -87,7 +87,7 @@ def _of_person_asked(q: Question, verb: Token) -> bool:
     return bool(set(analyze.terms(subject.text)) & set(q.terms))
 
 
-def _post_end(doc, start: int) -> int:
+def _post_end(doc: Doc, start: int) -> int:
     """Where the post's words end: before a verb, a clause's word or a word of time, or the sentence's last stop."""
     i = start
     while i < len(doc):
