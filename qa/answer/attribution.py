@@ -22,6 +22,7 @@ from qa.text import analyze, boilerplate, sentences, spans, subject, wordnet
 from qa.text.answer_type import AnswerType, answer_type
 
 if TYPE_CHECKING:
+    from spacy.tokens import Span as SpacySpan
     from spacy.tokens import Token
 
 # The boilerplate kinds that credit someone with a release.
@@ -107,10 +108,7 @@ def _credits(hit: Hit, store: Store, kinds: frozenset[str]) -> Iterator[Evidence
         person = next((e for e in reversed(spans.parse(text[start:end]).ents) if e.label_ == "PERSON"), None)
         if person is None:
             continue
-        ev = Evidence(release_id=hit.release_id, title=hit.title, date=hit.date, source=hit.source,
-                      release_text=text, spans=[(start, end)], chunk_ids=[hit.chunk_id], score=hit.score)
-        ev.short = Span(person.text, person.start_char, person.end_char)
-        yield ev
+        yield _credit(hit, text, (start, end), person)
 
 
 def _told_in(hit: Hit, store: Store, things: set[str]) -> Iterator[Evidence]:
@@ -131,10 +129,16 @@ def _told_in(hit: Hit, store: Store, things: set[str]) -> Iterator[Evidence]:
                            and e.root.head.i == verb.i), None)
             if person is None:
                 continue
-            ev = Evidence(release_id=hit.release_id, title=hit.title, date=hit.date, source=hit.source,
-                          release_text=text, spans=[(start, end)], chunk_ids=[hit.chunk_id], score=hit.score)
-            ev.short = Span(person.text, person.start_char, person.end_char)
-            yield full_name.in_full(ev)  # "Morrell said in a statement": Geoff Morrell, as the release named him
+            # "Morrell said in a statement": Geoff Morrell, as the release named him.
+            yield full_name.in_full(_credit(hit, text, (start, end), person))
+
+
+def _credit(hit: Hit, text: str, line: tuple[int, int], person: SpacySpan) -> Evidence:
+    """Evidence of the line (or sentence) that credits `person`, the person as its short answer (offsets in it)."""
+    ev = Evidence(release_id=hit.release_id, title=hit.title, date=hit.date, source=hit.source,
+                  release_text=text, spans=[line], chunk_ids=[hit.chunk_id], score=hit.score)
+    ev.short = Span(person.text, person.start_char, person.end_char)
+    return ev
 
 
 def _trimmed(text: str, line: boilerplate.Span) -> tuple[int, int]:

@@ -1039,8 +1039,7 @@ def _acting(q: Question, text: str, found: list[Span]) -> Span | None:
     first = last = acting[0]
     for n in acting[1:]:
         # "Judith Miller and retired Army Maj. Gen. Walter B. Huffman": the second name's title comes along.
-        between = text[last.end:n.start]
-        if not _LISTED.match(between) or len(between) > _LISTED_GAP:
+        if not _beside(text[last.end:n.start]):
             break
         last = n
     return Span(text[first.start:last.end], first.start, last.end)

@@ -10,6 +10,7 @@ nothing, though it holds most of the question's words.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from qa.text import analyze, spans, wordnet
@@ -35,13 +36,19 @@ _AFTER_POST = frozenset({"since", "until", "before", "after", "from", "during", 
 
 
 def asked(q: Question) -> bool:
+    """Whether the question asks for a person's post (`_asks_post`); read once per question, not per sentence."""
+    return _asks_post(q.written, q.focus)
+
+
+@lru_cache(maxsize=1024)
+def _asks_post(written: str, focus: str | None) -> bool:
     """Whether the question asks for a person's post: the noun its question words ask for is a kind of post
     ("what position", "which command was the general leading"), or, with no such noun, one the question names
     before its first verb or preposition ("what was Chandler's assignment at the time", "dail's job at the time he
     got nominated", "kaneshiro role in vietnam")."""
-    doc = spans.parse(q.written)
-    if q.focus:
-        nouns = [t for t in doc if t.pos_ == "NOUN" and analyze.stem(t.lower_) == q.focus]
+    doc = spans.parse(written)
+    if focus:
+        nouns = [t for t in doc if t.pos_ == "NOUN" and analyze.stem(t.lower_) == focus]
     else:
         # A typed name opening the question may be read as a verb ("cardens current job"): a verb stops the words
         # only after a noun.

@@ -34,14 +34,14 @@ before since between into per than
 
 
 def _focus(text: str) -> str | None:
+    # A preposition, article or conjunction the tagger reads ends the noun as the listed words do: "which
+    # capability coalition within the Ukraine Defense Contact Group" asks for a coalition.
+    function_words = {t.idx for t in spans.parse(text) if t.pos_ in ("ADP", "DET", "SCONJ", "CCONJ")}
     for m in _WH.finditer(text):
         nouns: list[str] = []
         if _verb_at(text, m.start(1)):
             continue  # "what killed matthew thompson": the question word is the verb's subject, naming no noun
         verbs = _finite_verbs(text)
-        # A preposition, article or conjunction the tagger reads ends the noun as the listed words do: "which
-        # capability coalition within the Ukraine Defense Contact Group" asks for a coalition.
-        function_words = {t.idx for t in spans.parse(text) if t.pos_ in ("ADP", "DET", "SCONJ", "CCONJ")}
         copular = bool(re.match(r"\w+\s+(?:is|was|are|were)\s", m.group(), re.IGNORECASE))
         for found in re.finditer(r"\S+", m.group(1)):
             word = found.group()
