@@ -449,6 +449,17 @@ def test_an_ordinal_of_what_is_counted_says_how_many_so_far(question: str, text:
     assert (found.text if found else None) == count
 
 
+def test_the_names_before_the_noun_counted_say_what_is_counted() -> None:
+    """"how many P-3 Orion aircraft": "Nine P-3 Orions" counts them though it leaves "aircraft" out; the "10 C-130
+    Hercules cargo aircraft" of the same sentence are other aircraft."""
+    text = ("Nine P-3 Orions are helping with aerial reconnaissance, 10 C-130 Hercules cargo aircraft are in the "
+            "area and already have started delivering supplies.")
+    found = lift(analyse("how many P-3 Orion aircraft were flying aerial reconnaissance", {}), text)
+    assert found is not None and found.text == "Nine P-3 Orions"
+    found = lift(analyse("how many C-130 Hercules aircraft were in the area", {}), text)
+    assert found is not None and found.text == "10 C-130 Hercules cargo aircraft"
+
+
 @pytest.mark.parametrize(("text", "length"), [
     ("In a session that lasted more than an hour, the two leaders held candid discussions.", "more than an hour"),
     # A time with no length ("later that week") tells no "how long".

@@ -183,3 +183,12 @@ def test_real_releases_ground_themselves_and_their_gold_facts(corpus: Path) -> N
 def test_a_number_said_in_several_words_is_one_claim(text: str, numbers: list[str]) -> None:
     """The words that go on saying one number are one claim: "thirty" of "one hundred thirty" is none."""
     assert [t for kind, t, _, _ in claims(text) if kind == "number"] == numbers
+
+
+def test_a_day_before_its_month_is_a_date_without_a_year() -> None:
+    """"on the evening of 14 September": a British-style date is one date, its day readable, not a number 14."""
+    from qa.text.grounding import claims, day_of
+
+    found = claims("Mattis spoke with Onodera on the evening of 14 September following the launch.")
+    assert [(kind, text) for kind, text, _, _ in found] == [("date", "14 September")]
+    assert day_of("14 September") == 14 and day_of("September 2017") is None and day_of("Mattis") is None

@@ -57,6 +57,9 @@ from qa.text.answer_type import AnswerType, answer_type, held_kinds
         # A person asked for by a noun no title rule lists, as WordNet knows it; never one that names a made thing
         # in another sense ("carrier": a ship too). The parser may hang "which" apart from its noun.
         ("Which journalist criticized the controls?", AnswerType.PERSON),
+        # A noun with its "of" phrase that WordNet knows as one noun: a head of state is a person, a head is not.
+        ("Which head of state did Austin host at the Pentagon?", AnswerType.PERSON),
+        ("which head of the program spoke", AnswerType.OTHER),
         ("Which American Forces Press Service reporters wrote the article?", AnswerType.PERSON),
         ("which carrier is the planning modification for", AnswerType.OTHER),
         # A title after a verb is no noun "what" asks for: this asks for an attack.

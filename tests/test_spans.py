@@ -67,6 +67,27 @@ def test_a_count_ends_with_its_noun_phrase() -> None:
     assert text[start:spans.phrase_end(text, start, len(text) - 1)] == "43,519 accessions"
 
 
+def test_how_long_takes_the_whole_stretch_of_time() -> None:
+    """"in how long": the count with its unit, as the recogniser reads the stretch ("almost three decades")."""
+    q = analyse("first joint defense policy talks in how long", {})
+    found = lift(q, "We had the first joint defense policy talks in almost three decades, and more.")
+    assert found is not None and found.text == "almost three decades"
+
+
+def test_a_person_is_read_without_the_possessive_mark_of_the_next_word() -> None:
+    q = analyse("Which head of state did Austin host to discuss extremism in Somalia?", {})
+    found = lift(q, "They discussed the work President Hassan Sheikh’s administration has done in Somalia.")
+    assert found is not None and found.text == "Hassan Sheikh"
+
+
+def test_a_date_of_another_day_than_the_question_gives_is_no_answer() -> None:
+    """"on 11 of what month": "12 November" is another day's date; the same day's answers."""
+    text = "In China, it opened on 12 November and earned $15 million on its opening day."
+    assert lift(analyse("The film opened on 11 of what month in China?", {}), text) is None
+    found = lift(analyse("The film opened on 12 of what month in China?", {}), text)
+    assert found is not None and found.text == "12 November"
+
+
 def test_frame_words_are_not_the_subject() -> None:
     about = subject.subject("Which four countries were on Carter's weeklong Middle East trip in July 2015?", 0)
     assert "four" in about.frame_numbers or "4" in about.frame_numbers

@@ -385,7 +385,8 @@ def values(q: Question, text: str) -> list[Span]:
         # "how long": a stretch of time the recogniser reads, so many units of it ("more than an hour", "nearly two
         # years"; not "later that week"), never a count of something else ("the two leaders").
         ents = spans.parse(text).ents
-        found = [s for s in found if spans.labels(text, s.start, s.end) & TIME_LABELS] or [
+        # A count inside the stretch the recogniser reads is given whole, its unit with it ("almost three decades").
+        found = [_whole_time(s, ents) for s in found if spans.labels(text, s.start, s.end) & TIME_LABELS] or [
             Span(e.text, e.start_char, e.end_char) for e in ents
             if e.label_ in TIME_LABELS and e.start_char >= body_start and is_new(q, e.text)
             and set(analyze.terms(e.text)) & _TIMES and any(t.like_num or t.lower_ in ("a", "an") for t in e)]
@@ -406,6 +407,9 @@ def values(q: Question, text: str) -> list[Span]:
             found = [Span(e.text, e.start_char, e.end_char) for e in spans.parse(text).ents
                      if e.label_ == "DATE" and e.start_char >= body_start and len(e) == 1
                      and wordnet.is_kind_of(e.text, "day_of_the_week") and is_new(q, e.text)]
+        if (day := _day_given(q.text)) is not None:
+            # "it opened on 11 of what month": a date of another day is of another event.
+            found = [s for s in found if grounding.day_of(s.text) in (None, day)]
         if found and not tense.asks_past(q.text):
             # "when are mattis and song meeting": the day a release says something happened is no answer.
             found = [s for s in found if not tense.told_past(text, s.start, s.end)]
@@ -429,6 +433,16 @@ def values(q: Question, text: str) -> list[Span]:
     # them (not "Security Sector Assistance Roadmap", which the recogniser may call a person, for "which roadmap").
     return [t for t in _things(q, text, body_start)
             if not (set(analyze.terms(_surname(t.text))) & q.names and "PERSON" in spans.labels(text, t.start, t.end))]
+
+
+def _day_given(question: str) -> int | None:
+    """The day of the month a question asking for a date gives itself ("on 11 of what month", "on the 11th of which
+    month"), or None."""
+    m = _DAY_GIVEN.search(question)
+    return int(m.group(1)) if m else None
+
+
+_DAY_GIVEN = re.compile(r"\b([12]?\d|3[01])(?:st|nd|rd|th)?\s+of\s+(?:what|which)\s+month\b", re.IGNORECASE)
 
 
 def _ranked(text: str, ordinal: Span) -> Span:
@@ -764,17 +778,33 @@ def _counts(q: Question, text: str, body_start: int) -> list[Span]:
         before = analyze.terms(text[max(body_start, start - 40):start])
         score += sum(0.5 for t in before if t in q.term_set)
         counted = _counted_nouns(text, number) if q.counted else []
-        if counted and not any(_counts_asked(q, n) for n in counted):
+        # "Nine P-3 Orions" for "how many P-3 Orion aircraft": the names the question gives say what is counted.
+        named = _counted_names(q.text, q.counted) if q.counted else frozenset()
+        named = named if named and named <= set(analyze.terms(text[end:noun_end + 1])) else frozenset()
+        if counted and not named and not any(_counts_asked(q, n) for n in counted):
             continue  # the parse counts something else with it: "84 institutions" for "how many proposals"
         if asked := [n for n in counted if analyze.stem(n.lower_) == q.counted]:
             # "2,100 Army Reserve and Army National Guard Soldiers": the parse's conjunct is the noun counted.
             noun_end = max(noun_end, max(n.idx + len(n.text) for n in asked))
         span = Span(text[start:noun_end].rstrip(".,;:"), start, start + len(text[start:noun_end].rstrip(".,;:")))
-        if q.counted and q.counted not in analyze.terms(text[end:noun_end + 1]) and (
+        if named:
+            score += 2.0
+        elif q.counted and q.counted not in analyze.terms(text[end:noun_end + 1]) and (
                 q.counted in all_terms or score == 0):
             continue  # the sentence counts the thing asked about elsewhere: "four active services" vs "accessions"
         ranked.append((-score, len(ranked), span))
     return [span for _, _, span in sorted(ranked)]
+
+
+@lru_cache(maxsize=256)
+def _counted_names(question: str, counted: str) -> frozenset[str]:
+    """The terms of the proper names the question puts before the noun it counts ("P-3 Orion" of "how many P-3 Orion
+    aircraft"), which say what is counted where a text leaves the noun out ("Nine P-3 Orions")."""
+    for t in spans.parse(question):
+        if analyze.stem(t.lower_) == counted:
+            return frozenset(term for c in t.children if c.dep_ == "compound" and c.pos_ == "PROPN"
+                             for w in c.subtree for term in analyze.terms(w.text))
+    return frozenset()
 
 
 def counts_another(q: Question, text: str, number: Span) -> bool:
@@ -860,6 +890,18 @@ _HOW_MANY = re.compile(r"\bhow many\b", re.IGNORECASE)
 _HOW_LONG = re.compile(r"\bhow long\b", re.IGNORECASE)
 
 
+def _whole_time(count: Span, ents: tuple[SpacySpan, ...]) -> Span:
+    """The time entity holding `count` when a noun of it is a unit or stretch of time by WordNet ("decades",
+    "seconds"), else `count` as it is."""
+    return next((Span(e.text, e.start_char, e.end_char) for e in ents if e.label_ in TIME_LABELS
+                 and e.start_char <= count.start and count.end <= e.end_char
+                 and any(t.pos_ == "NOUN" and _stretch_of_time(t.lemma_.lower()) for t in e)), count)
+
+
+def _stretch_of_time(noun: str) -> bool:
+    return wordnet.is_kind_of(noun, "time_unit") or wordnet.is_kind_of(noun, "time_period")
+
+
 def _age(text: str, number: Span) -> bool:
     """Whether the number is someone's age, by the parse: set beside a name ("Rumsfeld, 68,"), said of a person
     ("He was 87."), counting years ("a 35-year-old officer", "42 years old") or an age ("at the age of fifty")."""
@@ -913,7 +955,7 @@ def _people(q: Question, text: str, body_start: int) -> list[Span]:
     # The names the entity recogniser finds that the lexicon does not ("Christine" alone), never a place's by its
     # word for a place, as the lexicon's ("Peterson Space Force Base", which the small model may call a person),
     # nor a run that ends in no noun ("Jordan's fourth annual", "Eager Lion 14"; "Lloyd J. Austin III" is one).
-    names += [Span(e.text, e.start_char, e.end_char) for e in spans.parse(text).ents
+    names += [Span(e.text, e.start_char, e.end_char) for e in map(spans.unpossessed, spans.parse(text).ents)
               if e.label_ == "PERSON" and _ends_in_a_name(e) and e.start_char >= body_start and is_new(q, e.text)
               and not _surname_asked(q, e.text) and not _PLACE_WORDS.search(e.text) and not _named_thing(e.text)
               and not grounding.titles_only(e.text)

@@ -144,7 +144,19 @@ def _asked_noun(wh: Token) -> str | None:
             head = head.head
     else:
         return None
-    return head.lemma_.lower() if head.pos_ in ("NOUN", "PROPN") and head.i > wh.i else None
+    if head.pos_ not in ("NOUN", "PROPN") or head.i <= wh.i:
+        return None
+    return _with_of(head)
+
+
+def _with_of(noun: Token) -> str:
+    """A noun's lemma, joined with its "of" phrase where WordNet knows the two as one noun: "head of state" is a
+    person where "head" alone is a body's part."""
+    lemma = noun.lemma_.lower()
+    of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+    joined = f"{lemma}_of_{obj.lemma_.lower()}" if obj is not None else ""
+    return joined if joined and wordnet.senses(joined) else lemma
 
 
 _WHICH_OR_WHAT = re.compile(r"\b(?:which|what)\b", re.IGNORECASE)

@@ -82,6 +82,8 @@ _ISO = r"\b[12]\d{3}-(?:1[0-2]|0?[1-9])-(?:[12]\d|3[01]|0?[1-9])\b"
 _DATE = (rf"{_ISO}"
          rf"|\b{MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?"
          rf"|\b{_DAY}\s+{MONTH},?\s+{_YEAR}"
+         # "on the evening of 14 September": the day before the month, its year the release's.
+         rf"|\b{_DAY}\s+{MONTH}\b"
          rf"|\b{MONTH},?\s+(?:of\s+)?{_YEAR}")
 _SCALE_WORDS = "thousand|million|billion|trillion"
 _SCALE = rf"(?i:{_SCALE_WORDS})"
@@ -339,6 +341,11 @@ def _parse_date(text: str) -> tuple[int | None, int | None, int | None]:
     year = re.search(r"\b\d{4}\b", text)
     day = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b", text)
     return (int(year.group()) if year else None, month, int(day.group(1)) if day else None)
+
+
+def day_of(date: str) -> int | None:
+    """The day of the month of a date as the normaliser reads it ("12 November" -> 12), None without one."""
+    return _parse_date(date)[2] if _DATE_ONLY.fullmatch(date) else None
 
 
 def _date_grounded(claim_text: str, src: _Source, year: int | None = None) -> bool:

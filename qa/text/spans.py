@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from qa.text import nlp, wordnet
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
 # Entity labels that name a thing (not a quantity): a span touching one grows to its whole.
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "EVENT", "LAW", "WORK_OF_ART"})
@@ -45,6 +45,16 @@ def labels(text: str, start: int, end: int) -> set[str]:
     return {e.label_ for e in parse(text).ents if e.start_char < end and e.end_char > start}
 
 
+def unpossessed(entity: Span) -> Span:
+    """An entity the recogniser reads with the possessive's mark of the next word ("Hassan Sheikh’s
+    administration"), without the mark."""
+    if len(entity) < 2 or entity[-1].tag_ != "POS":
+        return entity
+    from spacy.tokens import Span  # the pipeline has loaded spaCy by now; a slice alone would lose the label
+
+    return Span(entity.doc, entity.start, entity.end - 1, label=entity.label_)
+
+
 def _root(tokens: list[Token]) -> Token:
     """The token of the span whose head lies outside it: the head of the phrase."""
     inside = {t.i for t in tokens}
@@ -63,7 +73,7 @@ def complete(text: str, start: int, end: int, person: bool = False) -> tuple[int
     if not tokens:
         return start, end
     start, end = min(start, tokens[0].idx), max(end, tokens[-1].idx + len(tokens[-1]))
-    for ent in doc.ents:
+    for ent in map(unpossessed, doc.ents):
         if person and ent.label_ != "PERSON":
             continue
         if ent.label_ in NAME_LABELS and ent.start_char < end and ent.end_char > start and len(ent) <= 8:
