@@ -83,3 +83,21 @@ def test_a_clipped_compound_some_release_writes_is_still_spelt_by_one_that_does_
     texts = [store.release_text(r.id) for r in store.releases()]
     assert initials_spelt("who did hagel tell to form the ebola team, northcom guy", store, lambda: texts) == (
         "who did hagel tell to form the ebola team, northcom guy (northcom = Northern Command)")
+
+
+def test_two_capital_letters_no_release_writes_are_initials(tmp_path: Path) -> None:
+    """"the AU force": two letters typed in capitals are spelt out by a run of capitalised words; typed in lower
+    case ("au") they are left as they are, being mostly words or typos."""
+    from qa.index.spelling import initials_spelt
+
+    path = write_release(tmp_path, "djibouti.txt", "Mattis in Djibouti", "2017-04-23",
+                         "https://www.defense.gov/News/Releases/Release/Article/4/",
+                         "It has two battalions with the African Union Mission in Somalia force.")
+    settings = Settings(db=tmp_path / "index.db")
+    store = Store(settings.db)
+    ingest_paths(store, [path], settings.index)
+    texts = [store.release_text(r.id) for r in store.releases()]
+    assert initials_spelt("how many battalions in the AU force", store, lambda: texts) == (
+        "how many battalions in the AU force (AU = African Union)")
+    assert initials_spelt("how many battalions in the au force", store, lambda: texts) == (
+        "how many battalions in the au force")

@@ -481,8 +481,9 @@ def initials_spelt(question: str, store: Store, texts: Callable[[], list[str]]) 
     main, groups = alternatives(question)
     given = {w.lower() for written, _ in groups for w in written.split()}
     # An English word typed in lower case ("how big was") is that word, not initials, as in acronym_forms.
-    typed = [w for w in dict.fromkeys(re.findall(r"\b[A-Za-z]{3,9}\b", main))
-             if (w.isupper() or (w.islower() and w not in english_words())) and w.lower() not in given]
+    # Two letters are initials only in capitals ("AU"): typed in lower case they are mostly words or typos.
+    typed = [w for w in dict.fromkeys(re.findall(r"\b[A-Za-z]{2,9}\b", main))
+             if (w.isupper() or (len(w) > 2 and w.islower() and w not in english_words())) and w.lower() not in given]
     missing = unheard(typed, store)
     # A clipped compound ("northcom") may stand in some releases and not in those found, which spell it out
     # ("Northern Command"), and shares its first letters with words they hold ("north"): any longer word the
