@@ -40,6 +40,17 @@ from tests.conftest import extractive_answerer, write_release
     # Two noun phrases the parser hung apart ("worth" taken for the conjunct), read by their tags.
     ("How much were the 5th tranche and the 9th tranche worth?",
      ["How much were the 5th tranche worth?", "How much were the 9th tranche worth?"]),
+    # "he" stands for the subject of the first, not for the thing its "which" asks for.
+    ("Which Saudi king did Secretary Perry meet in Riyadh, and which general did he choose to lead the task force?",
+     ["Which Saudi king did Secretary Perry meet in Riyadh?", "which general did Secretary Perry choose to lead the "
+      "task force?"]),
+    # "him" is not the subject the second names again: the thing the first asks for.
+    ("Which Malaysian defense minister did Hagel meet in 2013, and which disaster did Hagel call him about?",
+     ["Which Malaysian defense minister did Hagel meet in 2013?", "which disaster did Hagel call defense minister "
+      "about?"]),
+    # "it" is no person: the thing asked for.
+    ("what drawdown did austin announce and how much was it worth",
+     ["what drawdown did austin announce", "how much was drawdown worth"]),
     # The second question's pronoun stands for a name, never for a date of the first.
     ("who did austin meet in december 2023 and who did he call in september 2023",
      ["who did austin meet in december 2023", "who did austin call in september 2023"]),

@@ -453,8 +453,11 @@ def _clauses(doc: Doc, cc: Token) -> list[str]:
     ending = "?" if doc[-1].text == "?" else ""
     first = list(doc[:cc.i])
     second = list(doc[cc.i + 1:])
-    name = _antecedent(first)
-    words = [(t.text if t.lower_ not in _PRONOUNS or name is None else name + "'s" * (t.tag_ == "PRP$"))
+    name = _antecedent(first, second)
+    # "it" is no person: the thing the first asks for ("what drawdown did austin announce and how much was it worth").
+    thing = _asked_thing(first) or name
+    words = [(t.text if t.lower_ not in _PRONOUNS or name is None
+              else (thing if t.lower_ in _NEUTER and thing else name) + "'s" * (t.tag_ == "PRP$"))
              + t.whitespace_ for t in second]
     if not any(t.pos_ in ("VERB", "AUX") for t in first):
         # "how many soldiers and how many marines did gates want to add": the first asks what the second's verb
@@ -465,11 +468,15 @@ def _clauses(doc: Doc, cc: Token) -> list[str]:
     return [_question(_text(first), ending) or doc.text, _question("".join(words), ending)]
 
 
-def _antecedent(tokens: list[Token]) -> str | None:
-    """What a pronoun of the second question stands for: the first question's named subject, else its last
-    name or noun phrase."""
+def _antecedent(tokens: list[Token], second: list[Token]) -> str | None:
+    """What a pronoun of the second question stands for: the first question's named subject, unless the second
+    names that subject itself ("which minister did Hagel meet, and what did Hagel call him about": him is not
+    Hagel), then the thing the first asks for; else its last name or noun phrase."""
+    asked = _wh_phrase(tokens)
     subject = next((t for t in tokens if t.dep_ in ("nsubj", "nsubjpass") and t.lower_ not in _WH
-                    and t.pos_ in ("PROPN", "NOUN")), None)
+                    and t.pos_ in ("PROPN", "NOUN") and t.i not in asked), None)
+    if subject is not None and subject.lower_ in {t.lower_ for t in second}:
+        return _asked_thing(tokens)
     if subject is None:
         # Never a date ("in december 2023"): a pronoun stands for a person or a thing.
         subject = next((t for t in reversed(tokens) if t.pos_ in ("PROPN", "NOUN") and t.dep_ in ("pobj", "dobj")
@@ -477,6 +484,31 @@ def _antecedent(tokens: list[Token]) -> str | None:
     if subject is None:
         return None
     return _text([t for t in subject.subtree if t.dep_ in ("compound", "flat") or t.i == subject.i])
+
+
+def _asked_thing(tokens: list[Token]) -> str | None:
+    """The noun phrase a question opening "which X" asks for, as written ("defense minister"), or None."""
+    asked = _wh_phrase(tokens)
+    head = next((t for t in reversed(tokens) if t.i in asked and t.pos_ in ("NOUN", "PROPN")), None)
+    if head is None:
+        return None
+    return _text([t for t in head.subtree if t.i in asked and t.dep_ in ("compound", "flat") or t.i == head.i])
+
+
+_NEUTER = frozenset({"it", "its"})
+
+
+def _wh_phrase(tokens: list[Token]) -> set[int]:
+    """The words of the thing a question opening "which X" asks for ("Which Saudi king did Secretary Perry meet":
+    the king), which the small parser may call the subject; never the one a pronoun after it stands for."""
+    if not tokens or tokens[0].lower_ not in ("which", "what", "whose"):
+        return set()
+    out = set()
+    for t in tokens[1:]:
+        if t.pos_ not in ("ADJ", "NOUN", "PROPN") and t.dep_ not in ("amod", "compound"):
+            break
+        out.add(t.i)
+    return out
 
 
 def _than(doc: Doc, than: Token) -> list[str]:
