@@ -1332,3 +1332,19 @@ def test_two_parts_answered_by_one_value_are_not_a_full_answer(tmp_path: Path) -
     assert answer.answered and "2,100" in answer.answer
     assert answer.support == "partial" and "same value" in answer.reason
     assert answer.answer.count("April 25, 1996") == 1  # one date for the one release
+
+
+@pytest.mark.parametrize(("question", "lacks"), [
+    # Each word of the name stands in the release, never together: another thing than it names.
+    ("When could GameCube owners purchase Australian Princess?", ["princess"]),
+    ("When could GameCube owners purchase Twilight Princess?", []),
+    # A person is written with and without a rank or middle name: never read so.
+    ("When did Secretary Perry release Twilight Princess?", []),
+])
+def test_a_name_of_several_words_must_stand_together_in_the_release(question: str, lacks: list[str]) -> None:
+    from qa.answer.declines import lacking
+
+    release = ("Twilight Princess was released for the GameCube in Australia on December 7, 2006. "
+               "Defense Secretary William J. Perry praised the game.")
+    q = analyse(question, {t: 3.0 for t in analyse(question, {}).terms}, AnswerSettings().common_words)
+    assert lacking(q, _last_sentence(release)) == lacks

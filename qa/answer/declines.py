@@ -7,12 +7,14 @@ names him. Each reason here reads what the candidates' releases hold before it s
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from qa.answer.candidates import Evidence
 from qa.answer.question import Question
 from qa.answer.verify import release_terms, surface
 from qa.index.store import Store
 from qa.models import Hit
-from qa.text import analyze
+from qa.text import analyze, sentences, spans
 
 
 def names_missing(q: Question, hit: Hit, store: Store) -> int:
@@ -25,8 +27,53 @@ def names_missing(q: Question, hit: Hit, store: Store) -> int:
 
 
 def lacking(q: Question, ev: Evidence) -> list[str]:
-    """The names the question gives (and words no release holds) that the evidence's release holds in no form."""
-    return _lacking_in(q, release_terms(ev))
+    """The names the question gives (and words no release holds) that the evidence's release holds in no form; or,
+    when it holds each, the last word of a name of several words it never writes together ("Australian Princess"
+    where it names Australia and Twilight Princess apart)."""
+    return _lacking_in(q, release_terms(ev)) or _apart(q, ev)
+
+
+def _apart(q: Question, ev: Evidence) -> list[str]:
+    """The last word of a name of several words the question gives ("Australian Princess") when the release holds
+    each of its words, never the two side by side, and writes that last word as part of another name ("Twilight
+    Princess"): the question names something else than the release does. A person's name is let be: it is written
+    with and without a rank or middle name."""
+    text = analyze.terms(f"{ev.title}. {ev.release_text}")
+    held, pairs = set(text), set(zip(text, text[1:]))
+    for phrase in _name_phrases(q.text):
+        a, b = phrase[-2:]
+        if {a, b} <= q.names and q.holds(a, held) and q.holds(b, held) \
+                and not any(q.holds(a, {x}) and q.holds(b, {y}) for x, y in pairs) \
+                and _named_otherwise(q, ev.release_text, a, b):
+            return [b]
+    return []
+
+
+@lru_cache(maxsize=256)
+def _name_phrases(question: str) -> tuple[tuple[str, ...], ...]:
+    """The terms of each name of two words or more the question writes in capitals: a noun phrase the parser heads
+    by a proper noun, each word a capitalised word ("Australian Princess"), none of a person the recogniser reads."""
+    doc = spans.parse(question)
+    people = {t.i for e in doc.ents if e.label_ == "PERSON" for t in e}
+    words = [[t for t in c if t.dep_ != "det"] for c in doc.noun_chunks if c.root.pos_ == "PROPN"]
+    return tuple(dict.fromkeys(
+        terms for w in words if len(w) > 1 and not people & {t.i for t in w}
+        and all(t.is_alpha and t.text[:1].isupper() and t.pos_ in ("PROPN", "ADJ") for t in w)
+        and len(terms := tuple(analyze.terms(" ".join(t.text for t in w)))) > 1))
+
+
+def _named_otherwise(q: Question, release: str, a: str, b: str) -> bool:
+    """Whether the release writes `b` right after another capitalised word than `a`, in a name no person's."""
+    for start, end in sentences.spans(release):
+        sentence = release[start:end]
+        if b not in analyze.terms(sentence):
+            continue
+        for t in spans.parse(sentence):
+            if t.i and b in analyze.terms(t.text) and t.ent_type_ != "PERSON":
+                before = t.nbor(-1)
+                if before.is_alpha and before.text[:1].isupper() and not q.holds(a, set(analyze.terms(before.text))):
+                    return True
+    return False
 
 
 def lacking_said(q: Question, absent: list[str], lacks: list[list[str]]) -> str:
