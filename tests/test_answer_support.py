@@ -1348,3 +1348,48 @@ def test_a_name_of_several_words_must_stand_together_in_the_release(question: st
                "Defense Secretary William J. Perry praised the game.")
     q = analyse(question, {t: 3.0 for t in analyse(question, {}).terms}, AnswerSettings().common_words)
     assert lacking(q, _last_sentence(release)) == lacks
+
+
+@pytest.mark.parametrize(("question", "sentence", "why"), [
+    # The question's number on a noun, and the sentence's other one on the same noun: another thing.
+    ("what was the 52nd drawdown worth", "The 51st drawdown is valued at $125 million.",
+     "the sentence gives “51st drawdown”, not “52nd drawdown”"),
+    ("How many copies had been sold as of March 2011?", "As of March 2007, 5.82 million copies had been sold.",
+     "the sentence gives “March 2007”, not “March 2011”"),
+    # The question's number among others of the noun, or no number on it: nothing said otherwise.
+    ("what was the 52nd drawdown worth", "The 52nd drawdown, after the 51st drawdown, is valued at $175 million.", ""),
+    ("how many troops did the 3rd Infantry Division send", "The division sent 3,000 troops.", ""),
+    # An amount of money is no number on its noun: the normaliser reads it.
+    ("Which company received the $318,952,224 contract?", "Sierra Nevada Corp. was awarded a $318,952,224 hybrid "
+     "(cost-plus-fixed-fee, firm-fixed-price) contract.", ""),
+])
+def test_a_noun_the_sentence_numbers_otherwise_than_the_question_is_another(question: str, sentence: str,
+                                                                           why: str) -> None:
+    from qa.answer.verify import other_number
+
+    evidence = Evidence(release_id="r1", title="t", date="", source="", release_text=sentence,
+                        spans=[(0, len(sentence))], chunk_ids=["c1"])
+    assert other_number(analyse(question, {}), [evidence]) == why
+
+
+def test_the_questions_number_anywhere_in_the_sentence_is_not_said_otherwise() -> None:
+    """"as of March 2011" against "as of March 31, 2011": the parse hangs the year apart, the sentence still gives it."""
+    from qa.answer.verify import other_number
+
+    sentence = "The game had sold 5.82 million copies on the Wii as of March 31, 2011."
+    evidence = Evidence(release_id="r1", title="t", date="", source="", release_text=sentence,
+                        spans=[(0, len(sentence))], chunk_ids=["c1"])
+    assert other_number(analyse("How many copies had been sold as of March 2011?", {}), [evidence]) == ""
+
+
+def test_the_questions_date_is_the_releases_day_not_said_otherwise() -> None:
+    """"the contract of Aug. 10, 2020": the release of that day, whose sentence dates the work's end, says no other."""
+    from qa.answer.verify import other_number
+
+    sentence = "Sierra Nevada Corp. was awarded a contract with an estimated completion date of Aug. 9, 2025."
+    evidence = Evidence(release_id="r1", title="t", date="2020-08-10", source="", release_text=sentence,
+                        spans=[(0, len(sentence))], chunk_ids=["c1"])
+    assert other_number(analyse("Which company received the contract on Aug. 10, 2020?", {}), [evidence]) == ""
+    undated = Evidence(release_id="r1", title="t", date="", source="", release_text=sentence,
+                       spans=[(0, len(sentence))], chunk_ids=["c1"])
+    assert other_number(analyse("Which company received the contract on Aug. 10, 2020?", {}), [undated]) != ""

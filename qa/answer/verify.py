@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from qa.answer.candidates import Evidence, cut_short, other_name, swallowed
@@ -253,7 +254,8 @@ def support(q: Question, evidence: list[Evidence], has_value: bool, partial_miss
         what = q.kind.value if q.kind is not AnswerType.OTHER else surface(q, q.focus or "")
         return "partial", f"the closest sentence gives no {what}"
     if short is not None and (wrong := off_kind(q, short, evidence) or other_act(q, short, evidence)
-                              or added(q, short, evidence) or one_of_two_acts(q, short, evidence)):
+                              or added(q, short, evidence) or one_of_two_acts(q, short, evidence)
+                              or other_number(q, evidence)):
         return "partial", wrong
     inside: set[str] = set()
     for ev in evidence:
@@ -448,6 +450,43 @@ def other_act(q: Question, value: str, evidence: list[Evidence]) -> str:
     if analyze.stem(act.lemma_.lower()) not in set(analyze.terms(ev.release_text)) - set(analyze.terms(ev.text)):
         return ""
     return f"the sentence gives “{value}” for “{governor.text}”; the release tells of “{act.text}” elsewhere"
+
+
+def other_number(q: Question, evidence: list[Evidence]) -> str:
+    """Why the evidence tells of another thing than asked: the question numbers a noun ("after four weekends", "as of
+    March 2011", "the 52nd drawdown") and the evidence numbers the same noun only otherwise ("in its second weekend",
+    "March 2007", "the 51st drawdown"). "" when it gives the question's number, or numbers no such noun."""
+    asked = _numbered(q.written)
+    if not asked:
+        return ""
+    given: dict[tuple[str, str], list[tuple[frozenset[str], str]]] = {}
+    said: set[str] = set()
+    for ev in evidence:
+        for key, numbers in _numbered(ev.text).items():
+            given.setdefault(key, []).extend(numbers)
+        said |= set(analyze.terms(ev.text)) | set(analyze.terms(ev.title)) | set(analyze.date_terms(ev.date))
+    for key, numbers in asked.items():
+        others = given.get(key, [])
+        # The question's number written anywhere in the evidence, its title or its release's date is not said
+        # otherwise: the parse may hang it elsewhere ("March 31, 2011" for "March 2011"), and "awarded on Aug. 10,
+        # 2020" is the release's day where its sentence gives the work's end ("Aug. 9, 2025").
+        if others and not any(n & said for n, _ in numbers):
+            return f"the sentence gives “{others[0][1]}”, not “{numbers[0][1]}”"
+    return ""
+
+
+@lru_cache(maxsize=1024)
+def _numbered(text: str) -> dict[tuple[str, str], list[tuple[frozenset[str], str]]]:
+    """Each noun a number or ordinal stands on, by the parse, keyed with how it stands (a count, "four weekends", or
+    an order, "second weekend"), with the number's terms and the two words as written."""
+    out: dict[tuple[str, str], list[tuple[frozenset[str], str]]] = {}
+    for t in spans.parse(text):
+        # An amount of money is a value of its own kind, read by the normaliser, not a number on the noun.
+        if t.dep_ in ("nummod", "amod") and t.head.pos_ in ("NOUN", "PROPN") and t.ent_type_ != "MONEY" \
+                and (t.like_num or t.ent_type_ in ("ORDINAL", "CARDINAL")) and (terms := analyze.terms(t.text)):
+            pair = f"{t.text} {t.head.text}" if t.i < t.head.i else f"{t.head.text} {t.text}"
+            out.setdefault((t.head.lemma_.lower(), t.dep_), []).append((frozenset(terms), pair))
+    return out
 
 
 def added(q: Question, value: str, evidence: list[Evidence]) -> str:
