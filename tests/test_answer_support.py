@@ -1367,19 +1367,16 @@ def test_a_noun_the_sentence_numbers_otherwise_than_the_question_is_another(ques
                                                                            why: str) -> None:
     from qa.answer.verify import other_number
 
-    evidence = Evidence(release_id="r1", title="t", date="", source="", release_text=sentence,
-                        spans=[(0, len(sentence))], chunk_ids=["c1"])
-    assert other_number(analyse(question, {}), [evidence]) == why
+    assert other_number(analyse(question, {}), [_dated(sentence, "")]) == why
 
 
 def test_the_questions_number_anywhere_in_the_sentence_is_not_said_otherwise() -> None:
-    """"as of March 2011" against "as of March 31, 2011": the parse hangs the year apart, the sentence still gives it."""
+    """"as of March 2011" against "as of March 31, 2011": the parse hangs the year apart; the sentence still
+    gives it."""
     from qa.answer.verify import other_number
 
     sentence = "The game had sold 5.82 million copies on the Wii as of March 31, 2011."
-    evidence = Evidence(release_id="r1", title="t", date="", source="", release_text=sentence,
-                        spans=[(0, len(sentence))], chunk_ids=["c1"])
-    assert other_number(analyse("How many copies had been sold as of March 2011?", {}), [evidence]) == ""
+    assert other_number(analyse("How many copies had been sold as of March 2011?", {}), [_dated(sentence, "")]) == ""
 
 
 def test_the_questions_date_is_the_releases_day_not_said_otherwise() -> None:
@@ -1387,9 +1384,6 @@ def test_the_questions_date_is_the_releases_day_not_said_otherwise() -> None:
     from qa.answer.verify import other_number
 
     sentence = "Sierra Nevada Corp. was awarded a contract with an estimated completion date of Aug. 9, 2025."
-    evidence = Evidence(release_id="r1", title="t", date="2020-08-10", source="", release_text=sentence,
-                        spans=[(0, len(sentence))], chunk_ids=["c1"])
-    assert other_number(analyse("Which company received the contract on Aug. 10, 2020?", {}), [evidence]) == ""
-    undated = Evidence(release_id="r1", title="t", date="", source="", release_text=sentence,
-                       spans=[(0, len(sentence))], chunk_ids=["c1"])
-    assert other_number(analyse("Which company received the contract on Aug. 10, 2020?", {}), [undated]) != ""
+    q = analyse("Which company received the contract on Aug. 10, 2020?", {})
+    assert other_number(q, [_dated(sentence, "2020-08-10")]) == ""
+    assert other_number(q, [_dated(sentence, "")]) != ""

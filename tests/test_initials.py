@@ -44,13 +44,7 @@ def test_a_question_typed_with_initials_is_answered_from_the_release_they_spell(
 def test_an_english_word_typed_in_lower_case_is_no_initials(tmp_path: Path) -> None:
     from qa.index.spelling import initials_spelt
 
-    path = write_release(tmp_path, "ramstein.txt", "Contact Group", "2023-09-11",
-                         "https://www.defense.gov/News/Releases/Release/Article/3/",
-                         "The group meets at Ramstein Air Base in Germany.")
-    settings = Settings(db=tmp_path / "index.db")
-    store = Store(settings.db)
-    ingest_paths(store, [path], settings.index)
-    texts = [store.release_text(r.id) for r in store.releases()]
+    store, texts = _indexed(tmp_path, "The group meets at Ramstein Air Base in Germany.")
     # No release says "big", and "Base in Germany" spells it: "how big" still asks how big.
     assert initials_spelt("how big was the group", store, lambda: texts) == "how big was the group"
     assert initials_spelt("how BIG was the group", store, lambda: texts) == (
@@ -90,14 +84,18 @@ def test_two_capital_letters_no_release_writes_are_initials(tmp_path: Path) -> N
     case ("au") they are left as they are, being mostly words or typos."""
     from qa.index.spelling import initials_spelt
 
-    path = write_release(tmp_path, "djibouti.txt", "Mattis in Djibouti", "2017-04-23",
-                         "https://www.defense.gov/News/Releases/Release/Article/4/",
-                         "It has two battalions with the African Union Mission in Somalia force.")
-    settings = Settings(db=tmp_path / "index.db")
-    store = Store(settings.db)
-    ingest_paths(store, [path], settings.index)
-    texts = [store.release_text(r.id) for r in store.releases()]
+    store, texts = _indexed(tmp_path, "It has two battalions with the African Union Mission in Somalia force.")
     assert initials_spelt("how many battalions in the AU force", store, lambda: texts) == (
         "how many battalions in the AU force (AU = African Union)")
     assert initials_spelt("how many battalions in the au force", store, lambda: texts) == (
         "how many battalions in the au force")
+
+
+def _indexed(tmp_path: Path, body: str) -> tuple[Store, list[str]]:
+    """An index of one release with this body, and the texts of its releases."""
+    path = write_release(tmp_path, "release.txt", "A release", "2023-09-11",
+                         "https://www.defense.gov/News/Releases/Release/Article/3/", body)
+    settings = Settings(db=tmp_path / "index.db")
+    store = Store(settings.db)
+    ingest_paths(store, [path], settings.index)
+    return store, [store.release_text(r.id) for r in store.releases()]
