@@ -453,9 +453,10 @@ def other_act(q: Question, value: str, evidence: list[Evidence]) -> str:
 
 
 def other_number(q: Question, evidence: list[Evidence]) -> str:
-    """Why the evidence tells of another thing than asked: the question numbers a noun ("after four weekends", "as of
-    March 2011", "the 52nd drawdown") and the evidence numbers the same noun only otherwise ("in its second weekend",
-    "March 2007", "the 51st drawdown"). "" when it gives the question's number, or numbers no such noun."""
+    """Why the evidence tells of another thing than asked: the question numbers a noun ("in its first eight days",
+    "as of March 2011", "the 52nd drawdown") and the evidence numbers the same noun, the same way, only otherwise
+    ("first seven days", "March 2007", "the 51st drawdown"). "" when it gives the question's number, or numbers no
+    such noun (a count and an order are not compared: "four weekends", "its second weekend")."""
     asked = _numbered(q.written)
     if not asked:
         return ""

@@ -457,7 +457,7 @@ def _clauses(doc: Doc, cc: Token) -> list[str]:
     # "it" is no person: the thing the first asks for ("what drawdown did austin announce and how much was it worth").
     thing = _asked_thing(first) or name
     words = [(t.text if t.lower_ not in _PRONOUNS or name is None
-              else (thing if t.lower_ in _NEUTER and thing else name) + "'s" * (t.tag_ == "PRP$"))
+              else (thing if t.lower_ in _NEUTER else name) + "'s" * (t.tag_ == "PRP$"))
              + t.whitespace_ for t in second]
     if not any(t.pos_ in ("VERB", "AUX") for t in first):
         # "how many soldiers and how many marines did gates want to add": the first asks what the second's verb
