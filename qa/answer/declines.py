@@ -38,9 +38,12 @@ def _apart(q: Question, ev: Evidence) -> list[str]:
     each of its words, never the two side by side, and writes that last word as part of another name ("Twilight
     Princess"): the question names something else than the release does. A person's name is let be: it is written
     with and without a rank or middle name."""
+    phrases = _name_phrases(q.text)
+    if not phrases:
+        return []  # most questions: no release need be read for it
     text = analyze.terms(f"{ev.title}. {ev.release_text}")
     held, pairs = set(text), set(zip(text, text[1:]))
-    for phrase in _name_phrases(q.text):
+    for phrase in phrases:
         a, b = phrase[-2:]
         if {a, b} <= q.names and q.holds(a, held) and q.holds(b, held) \
                 and not any(q.holds(a, {x}) and q.holds(b, {y}) for x, y in pairs) \

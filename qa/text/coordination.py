@@ -453,9 +453,10 @@ def _clauses(doc: Doc, cc: Token) -> list[str]:
     ending = "?" if doc[-1].text == "?" else ""
     first = list(doc[:cc.i])
     second = list(doc[cc.i + 1:])
-    name = _antecedent(first, second)
+    asked = _asked_thing(first)
+    name = _antecedent(first, second, asked)
     # "it" is no person: the thing the first asks for ("what drawdown did austin announce and how much was it worth").
-    thing = _asked_thing(first) or name
+    thing = asked or name
     words = [(t.text if t.lower_ not in _PRONOUNS or name is None
               else (thing if t.lower_ in _NEUTER else name) + "'s" * (t.tag_ == "PRP$"))
              + t.whitespace_ for t in second]
@@ -468,15 +469,15 @@ def _clauses(doc: Doc, cc: Token) -> list[str]:
     return [_question(_text(first), ending) or doc.text, _question("".join(words), ending)]
 
 
-def _antecedent(tokens: list[Token], second: list[Token]) -> str | None:
+def _antecedent(tokens: list[Token], second: list[Token], asked: str | None) -> str | None:
     """What a pronoun of the second question stands for: the first question's named subject, unless the second
     names that subject itself ("which minister did Hagel meet, and what did Hagel call him about": him is not
-    Hagel), then the thing the first asks for; else its last name or noun phrase."""
-    asked = _wh_phrase(tokens)
+    Hagel), then the thing the first asks for (`asked`, `_asked_thing`); else its last name or noun phrase."""
+    phrase = _wh_phrase(tokens)
     subject = next((t for t in tokens if t.dep_ in ("nsubj", "nsubjpass") and t.lower_ not in _WH
-                    and t.pos_ in ("PROPN", "NOUN") and t.i not in asked), None)
+                    and t.pos_ in ("PROPN", "NOUN") and t.i not in phrase), None)
     if subject is not None and subject.lower_ in {t.lower_ for t in second}:
-        return _asked_thing(tokens)
+        return asked
     if subject is None:
         # Never a date ("in december 2023"): a pronoun stands for a person or a thing.
         subject = next((t for t in reversed(tokens) if t.pos_ in ("PROPN", "NOUN") and t.dep_ in ("pobj", "dobj")
